@@ -1,0 +1,7 @@
+// Package content is Tongbao's domain: the Bulletin, its Meeting structure
+// and Summary, and the pipeline that turns raw bytes (text or HTML, UTF-8 or
+// GBK) into a Bulletin: decode, strip site chrome, extract fields and meeting
+// structure, summarize, tag topics and fingerprint for dedupe.
+//
+// It imports no other package of this module.
+package content
