@@ -54,9 +54,9 @@ func (p Person) String() string { return p.Title + p.Name }
 // Meeting is the structure of a meeting report: who met, who chaired, and
 // what the meeting relayed, heard, approved and emphasized.
 type Meeting struct {
-	Name      string   `json:"name"`               // 市委常委会(扩大)会议
-	Organ     string   `json:"organ,omitempty"`    // the body that held it: 兰溪市委
-	Held      string   `json:"held,omitempty"`     // when, as the text says it: 6月7日下午
+	Name      string   `json:"name"`                // 市委常委会(扩大)会议
+	Organ     string   `json:"organ,omitempty"`     // the body that held it: 兰溪市委
+	Held      string   `json:"held,omitempty"`      // when, as the text says it: 6月7日下午
 	HeldDate  string   `json:"held_date,omitempty"` // Held resolved to a date (2006-01-02) when possible
 	Chair     Person   `json:"chair"`
 	Attendees []Person `json:"attendees"`
