@@ -1,0 +1,11 @@
+// Package configs holds the example configuration files that ship with
+// Tongbao; the binary embeds them so it runs with sensible defaults from any
+// directory.
+package configs
+
+import _ "embed"
+
+// Topics is the built-in topic list (topics.yaml).
+//
+//go:embed topics.yaml
+var Topics []byte

@@ -1,0 +1,404 @@
+package content
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var (
+	// chairConvened is "…XXX主持召开YYY": the chair before, the meeting after.
+	chairConvened = regexp.MustCompile(`主持召开了?`)
+	// chairedBy is "会议由XXX主持" or "XXX主持会议".
+	chairedBy    = regexp.MustCompile(`(?:会议由|由)([^，,。；;]{2,40}?)主持`)
+	chairMeeting = regexp.MustCompile(`([^，,。；;]{2,40}?)主持(?:会议|了会议)`)
+	// titleMeeting finds the meeting a title announces: 兰溪召开市委常委会(扩大)会议.
+	titleMeeting = regexp.MustCompile(`^(.{0,12}?)(?:召开|举行)了?(.{2,40}?会议?)(?:[:：\s]|$)`)
+	// heldExpr is when a meeting was held, as the text says it.
+	heldExpr = regexp.MustCompile(`(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:上午|下午|晚上|晚间|早上|中午|晚)?`)
+	// personTitle ends a job title in front of a name.
+	personTitle = regexp.MustCompile(`(?:书记|长|主任|主席|常委|委员|组长|负责人|总理|政委|成员|代表|调研员|巡视员|专员|秘书|领导|同志)`)
+	// placeOrgan is a place name in front of its Party committee or
+	// government: 兰溪 + 市委.
+	placeOrgan = regexp.MustCompile(`^(\p{Han}{2,4}?)((?:省|市|县|区|州|旗|镇|乡)(?:委|人民政府|政府|人大|政协))`)
+	// organPrefix is the body named at the start of a meeting name.
+	organPrefix = regexp.MustCompile(`^(\p{Han}{0,6}?)((?:省|市|县|区|州|旗|镇|乡)(?:委|人民政府|政府|人大常委会|人大|政协))`)
+	// placeSuffix ends a place name.
+	placeSuffix = regexp.MustCompile(`(?:省|市|县|区|州|旗|镇|乡)$`)
+	// attendVerb ends the list of people who attended.
+	attendVerb = regexp.MustCompile(`(?:出席|参加|列席)(?:了)?(?:会议|本次会议)`)
+	// pointMarker opens the meeting's directives.
+	pointMarker = regexp.MustCompile(`会议(?:还|同时|并)?(强调|要求|提出|指出|号召|明确|部署)[,，:：]?`)
+	// timeLead is a time phrase that can open a clause before the chair.
+	timeLead = regexp.MustCompile(`^(?:\d{4}年)?(?:\d{1,2}月\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|中午|晚)?(?:近日|日前|今天|昨天|当天|近期)?`)
+	// atPlace is "在…" before the verb: 在县行政中心.
+	atPlace = regexp.MustCompile(`在[^，,。]{1,20}$`)
+)
+
+// agenda verbs, longest first so 传达学习 wins over 学习.
+var (
+	relayVerbs   = []string{"传达学习", "学习传达", "学习贯彻", "传达贯彻", "传达", "学习"}
+	hearVerbs    = []string{"听取"}
+	approveVerbs = []string{"审议并原则通过", "审议并通过", "原则通过", "审议通过", "审定", "审议"}
+	studyVerbs   = []string{"研究部署", "研究讨论", "研究", "部署", "讨论"}
+)
+
+// genericItems say nothing about a meeting's agenda.
+var genericItems = map[string]bool{
+	"其他事项": true, "其他": true, "有关事项": true, "相关事项": true, "贯彻落实意见": true, "贯彻意见": true,
+	"落实意见": true, "下步": true, "下一步": true, "下阶段": true, "相关": true, "有关": true, "具体": true,
+}
+
+// extractMeeting reads the structure of a meeting report. It returns nil
+// when the text does not report a meeting.
+func extractMeeting(title string, paras []string, published time.Time, issuer string) *Meeting {
+	leadIdx, lead := findLead(paras)
+	m := &Meeting{}
+	place := ""
+	titlePlace, titleName := "", ""
+	if mm := titleMeeting.FindStringSubmatch(title); mm != nil {
+		titlePlace, titleName = trimSpace(mm[1]), trimEndPunct(mm[2])
+	}
+	if lead != "" {
+		place = readChair(lead, m)
+	}
+	if m.Name == "" {
+		m.Name = titleName
+	}
+	if m.Name == "" || (m.Chair.Name == "" && lead == "") {
+		return nil
+	}
+	if place == "" && allHan(titlePlace) && runeLen(titlePlace) <= 8 {
+		place = titlePlace
+	}
+	if place == "" && issuer != "" {
+		if loc := regexp.MustCompile(`^\p{Han}{2,6}?(?:省|市|县|区|州|旗)`).FindString(issuer); loc != "" {
+			place = loc
+		}
+	}
+	m.Organ = organOf(m.Name, place)
+	if lead != "" {
+		m.Held, m.HeldDate = heldOf(lead, published)
+		m.Attendees = attendeesOf(lead)
+		readAgenda(lead, m, true)
+	}
+	for i, p := range paras {
+		if i != leadIdx {
+			readAgenda(p, m, false)
+		}
+	}
+	m.Points = pointsOf(paras)
+	return m
+}
+
+// findLead returns the paragraph that opens the report by saying who
+// convened or chaired the meeting.
+func findLead(paras []string) (int, string) {
+	for i, p := range paras {
+		if i >= 4 {
+			break
+		}
+		if chairConvened.MatchString(p) || chairedBy.MatchString(p) || chairMeeting.MatchString(p) {
+			return i, p
+		}
+	}
+	return -1, ""
+}
+
+// readChair fills the chair and the meeting's name from the lead paragraph
+// and returns the place name found in front of the chair's title.
+func readChair(lead string, m *Meeting) (place string) {
+	if loc := chairConvened.FindStringIndex(lead); loc != nil {
+		before := lastClause(lead[:loc[0]])
+		m.Chair, place = parsePerson(cleanChairClause(before))
+		if after := splitClauses(lead[loc[1]:]); len(after) > 0 {
+			m.Name = trimMeetingName(after[0])
+		}
+		return place
+	}
+	for _, re := range []*regexp.Regexp{chairedBy, chairMeeting} {
+		if mm := re.FindStringSubmatch(lead); mm != nil {
+			m.Chair, place = parsePerson(cleanChairClause(lastClause(mm[1])))
+			return place
+		}
+	}
+	return ""
+}
+
+// lastClause is the text after the last clause mark.
+func lastClause(s string) string {
+	parts := splitClauses(s)
+	if len(parts) == 0 {
+		return ""
+	}
+	return parts[len(parts)-1]
+}
+
+// cleanChairClause drops the time phrase and the place of the meeting from
+// the clause that names the chair.
+func cleanChairClause(s string) string {
+	s = trimSpace(s)
+	s = strings.TrimPrefix(s, timeLead.FindString(s))
+	s = atPlace.ReplaceAllString(s, "")
+	return trimSpace(strings.TrimSuffix(s, "同志"))
+}
+
+// trimMeetingName cuts what follows the meeting's name in its clause.
+func trimMeetingName(s string) string {
+	s = trimEndPunct(s)
+	for _, cut := range []string{"并讲话", "并作讲话", "并发表讲话"} {
+		if i := strings.Index(s, cut); i > 0 {
+			s = s[:i]
+		}
+	}
+	return s
+}
+
+// parsePerson splits "兰溪市委副书记、市长朱俊华" into a title and a name,
+// and returns the place name the title started with ("兰溪").
+func parsePerson(s string) (p Person, place string) {
+	s = trimEndPunct(s)
+	locs := personTitle.FindAllStringIndex(s, -1)
+	for i := len(locs) - 1; i >= 0; i-- {
+		name := s[locs[i][1]:]
+		if n := runeLen(name); n >= 2 && n <= 4 && allHan(name) {
+			p = Person{Title: trimEndPunct(s[:locs[i][1]]), Name: name}
+			break
+		}
+	}
+	if p.Name == "" {
+		if n := runeLen(s); n >= 2 && n <= 4 && allHan(s) {
+			return Person{Name: s}, ""
+		}
+		return Person{}, ""
+	}
+	if mm := placeOrgan.FindStringSubmatch(p.Title); mm != nil {
+		place = mm[1]
+		p.Title = strings.TrimPrefix(p.Title, place)
+	}
+	return p, place
+}
+
+// organOf names the body that held the meeting: the organ a meeting name
+// starts with (市委, 县政府), completed with the place name.
+func organOf(name, place string) string {
+	mm := organPrefix.FindStringSubmatch(name)
+	if mm == nil {
+		return place
+	}
+	if mm[1] != "" {
+		return mm[1] + mm[2]
+	}
+	if place == "" {
+		return mm[2]
+	}
+	base := place
+	if runeLen(base) > 2 {
+		base = placeSuffix.ReplaceAllString(base, "")
+	}
+	return base + mm[2]
+}
+
+// heldOf finds when the meeting was held in the lead paragraph's text
+// before the chair, and resolves it to a date against the publication
+// time (a meeting is never held after its report is published).
+func heldOf(lead string, published time.Time) (held, date string) {
+	head := lead
+	if loc := chairConvened.FindStringIndex(lead); loc != nil {
+		head = lead[:loc[0]]
+	} else if i := strings.Index(lead, "主持"); i > 0 {
+		head = lead[:i]
+	}
+	mm := heldExpr.FindStringSubmatch(head)
+	if mm == nil {
+		return "", ""
+	}
+	held = mm[0]
+	mo, _ := strconv.Atoi(mm[2])
+	d, _ := strconv.Atoi(mm[3])
+	y := published.Year()
+	if mm[1] != "" {
+		y, _ = strconv.Atoi(mm[1])
+	} else if !published.IsZero() && time.Month(mo) > published.Month() {
+		y--
+	}
+	if y > 0 {
+		if t, ok := makeDate(y, mo, d, 0, 0, 0); ok {
+			date = t.Format("2006-01-02")
+		}
+	}
+	return held, date
+}
+
+// attendeesOf reads "副县长李明、张华、陈静出席会议": each name with the title
+// that precedes it in the list.
+func attendeesOf(lead string) []Person {
+	var out []Person
+	for _, sentence := range splitSentences(lead) {
+		loc := attendVerb.FindStringIndex(sentence)
+		if loc == nil {
+			continue
+		}
+		clause := lastClause(sentence[:loc[0]])
+		title := ""
+		for _, item := range splitEnum(clause) {
+			p, _ := parsePerson(item)
+			if p.Name == "" {
+				continue
+			}
+			if p.Title == "" {
+				p.Title = title
+			}
+			title = p.Title
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// readAgenda adds what a paragraph says the meeting relayed, heard,
+// studied and approved. The lead paragraph is the meeting's own agenda;
+// later paragraphs only fill a list the lead left empty, because they
+// restate the lead's items in longer words.
+func readAgenda(p string, m *Meeting, lead bool) {
+	found := map[*[]string][]string{}
+	for _, clause := range splitOutside(p, func(r rune) bool { return strings.ContainsRune(",，;；。", r) }) {
+		c := strings.TrimPrefix(clause, "会议")
+		for _, pre := range []string{"还", "并", "同时", "首先", "先后", "集中"} {
+			c = strings.TrimPrefix(c, pre)
+		}
+		if !lead && c == clause {
+			continue // outside the lead, only "会议…" sentences report agenda items
+		}
+		switch {
+		case cutVerb(&c, approveVerbs):
+			found[&m.Approved] = append(found[&m.Approved], approvedItems(c)...)
+		case cutVerb(&c, hearVerbs):
+			found[&m.Heard] = append(found[&m.Heard], agendaItems(c, heardSuffix)...)
+		case cutVerb(&c, relayVerbs):
+			found[&m.Relayed] = append(found[&m.Relayed], agendaItems(c, relaySuffix)...)
+		case cutVerb(&c, studyVerbs):
+			found[&m.Studied] = append(found[&m.Studied], agendaItems(c, studySuffix)...)
+		}
+	}
+	for list, items := range found {
+		if !lead && len(*list) > 0 {
+			continue
+		}
+		for _, it := range items {
+			*list = appendNew(*list, it)
+		}
+	}
+}
+
+// cutVerb removes the first of verbs that s starts with (and a following
+// 了), reporting whether one did.
+func cutVerb(s *string, verbs []string) bool {
+	for _, v := range verbs {
+		if strings.HasPrefix(*s, v) {
+			*s = strings.TrimPrefix(strings.TrimPrefix(*s, v), "了")
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	heardSuffix = regexp.MustCompile(`(?:的|等)?(?:工作)?(?:汇报|报告)$`)
+	relaySuffix = regexp.MustCompile(`等$`)
+	studySuffix = regexp.MustCompile(`(?:等)?(?:工作|事项|问题)$`)
+	bookTitle   = regexp.MustCompile(`《[^》]+》`)
+)
+
+// agendaItems splits an enumeration into items when its parts are
+// parallel (each long enough to stand alone); "市总工会、团市委、市妇联…汇报" stays
+// one item.
+func agendaItems(s string, suffix *regexp.Regexp) []string {
+	parts := splitEnum(s)
+	parallel := true
+	for _, p := range parts[:max(len(parts)-1, 0)] {
+		if runeLen(p) < 4 {
+			parallel = false
+		}
+	}
+	if !parallel {
+		parts = []string{s}
+	}
+	var out []string
+	for _, p := range parts {
+		p = trimEndPunct(suffix.ReplaceAllString(trimEndPunct(p), ""))
+		if runeLen(p) >= 2 && !genericItems[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// approvedItems lists the 《documents》 a meeting approved, or its items.
+func approvedItems(s string) []string {
+	if docs := bookTitle.FindAllString(s, -1); len(docs) > 0 {
+		return docs
+	}
+	return agendaItems(s, studySuffix)
+}
+
+// appendNew appends item unless the list already has it or says more.
+func appendNew(list []string, item string) []string {
+	for _, have := range list {
+		if strings.Contains(have, item) || strings.Contains(item, have) {
+			return list
+		}
+	}
+	return append(list, item)
+}
+
+// pointsOf collects the meeting's directives: every sentence that starts
+// with 要 (or "各部门要…") after 会议强调 / 要求 / 提出 / 号召 / 明确 / 部署 until
+// the end of that paragraph, and after 会议指出 when 指出 itself introduces
+// a 要 sentence (otherwise 指出 introduces an assessment, not a directive).
+func pointsOf(paras []string) []string {
+	var points []string
+	for _, p := range paras {
+		locs := pointMarker.FindAllStringSubmatchIndex(p, -1)
+		for i, loc := range locs {
+			end := len(p)
+			if i+1 < len(locs) {
+				end = locs[i+1][0]
+			}
+			sentences := splitSentences(p[loc[1]:end])
+			if p[loc[2]:loc[3]] == "指出" && (len(sentences) == 0 || !isDirective(sentences[0])) {
+				continue
+			}
+			for _, s := range sentences {
+				if isDirective(s) {
+					points = appendNew(points, trimEndPunct(s))
+				}
+			}
+		}
+	}
+	return points
+}
+
+// notModalBefore are characters that make 要 part of another word (主要,
+// 重要, 需要, 只要 …) rather than "must".
+const notModalBefore = "主重需只想首紧摘纲必概扼"
+
+// isDirective reports whether a sentence is a "要…" directive, possibly
+// with a short subject first ("各乡镇、各部门要…").
+func isDirective(s string) bool {
+	s = trimSpace(s)
+	if strings.HasPrefix(s, "要") {
+		return true
+	}
+	i := strings.Index(s, "要")
+	if i <= 0 {
+		return false
+	}
+	subject := s[:i]
+	if runeLen(subject) > 16 || strings.ContainsAny(subject, "，,：:") {
+		return false
+	}
+	prev := []rune(subject)
+	return !strings.ContainsRune(notModalBefore, prev[len(prev)-1]) && !strings.Contains(subject, "是")
+}

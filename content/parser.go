@@ -1,0 +1,256 @@
+package content
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// DefaultMaxInput is the largest input the parser accepts: the longest real
+// bulletin page is a few hundred kilobytes; anything this big is not one.
+const DefaultMaxInput = 8 << 20
+
+// Options configure a Parser. The zero value is usable.
+type Options struct {
+	// SummaryLimit is the longest summary in characters
+	// (DefaultSummaryLimit when 0).
+	SummaryLimit int
+	// MaxInput is the largest input in bytes (DefaultMaxInput when 0).
+	MaxInput int
+	// Topics tags bulletins; nil tags nothing.
+	Topics *Topics
+	// Segmenter cuts words for TextRank summaries; DefaultSegmenter when nil.
+	Segmenter *Segmenter
+}
+
+// Input is one raw bulletin and what is known about where it came from.
+type Input struct {
+	Data []byte
+	// Name is the file name or URL path; an .htm/.html ending selects the
+	// HTML reader (pages are also recognized by their content).
+	Name string
+	// URL is the page's address, for resolving images and as the
+	// bulletin's URL.
+	URL string
+	// Charset is the charset a transport declared (HTTP Content-Type), if any.
+	Charset string
+	// Fetched is when the input was read; it stands in for a publication
+	// time the text does not give.
+	Fetched time.Time
+	// Selectors optionally tell the HTML reader where a site keeps things.
+	Selectors *Selectors
+}
+
+// Parser turns raw bulletins into Bulletins. It is safe for concurrent use.
+type Parser struct {
+	opts Options
+}
+
+// NewParser returns a parser with the given options.
+func NewParser(opts Options) *Parser {
+	if opts.SummaryLimit <= 0 {
+		opts.SummaryLimit = DefaultSummaryLimit
+	}
+	if opts.MaxInput <= 0 {
+		opts.MaxInput = DefaultMaxInput
+	}
+	return &Parser{opts: opts}
+}
+
+// MaxInput is the largest input the parser accepts, in bytes.
+func (p *Parser) MaxInput() int { return p.opts.MaxInput }
+
+// draft is a bulletin being assembled: the title, the lines that carry
+// time and source, the body lines, and what the page declared.
+type draft struct {
+	title      string
+	header     []string
+	lines      []string
+	images     []string
+	metaDate   string
+	metaSource string
+}
+
+var htmlSniff = regexp.MustCompile(`(?i)^\s*(?:<!doctype\s+html|<html|<head|<body|<meta|<div|<p[\s>]|<table|<!--)`)
+
+// Parse reads one raw bulletin. Errors are the package's sentinels (wrapped
+// with detail) so callers can say why an input was refused.
+func (p *Parser) Parse(in Input) (*Bulletin, error) {
+	if len(in.Data) > p.opts.MaxInput {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(in.Data), p.opts.MaxInput)
+	}
+	text, err := Decode(in.Data, in.Charset)
+	if err != nil {
+		return nil, err
+	}
+	var d *draft
+	ext := strings.ToLower(path.Ext(in.Name))
+	if ext == ".html" || ext == ".htm" || ext == ".shtml" || htmlSniff.MatchString(text) {
+		var base *url.URL
+		if in.URL != "" {
+			base, _ = url.Parse(in.URL)
+		}
+		pg, err := readHTML(text, base, in.Selectors)
+		if err != nil {
+			return nil, err
+		}
+		d = &draft{title: pg.title, header: pg.header, images: pg.images, metaDate: pg.metaDate, metaSource: pg.metaSource}
+		d.lines = strings.Split(pg.body, "\n")
+	} else {
+		d = textDraft(text)
+	}
+	return p.build(d, in)
+}
+
+// textDraft splits a plain-text bulletin: the first line that is not site
+// chrome is the title.
+func textDraft(text string) *draft {
+	d := &draft{}
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		l = stripChromeSuffix(collapseSpace(l))
+		if isChromeLine(l) || isInfoLine(l) {
+			continue
+		}
+		if _, ok := imageLine(l); ok {
+			continue
+		}
+		d.title = l
+		d.lines = lines[i+1:]
+		d.header = lines[:i]
+		break
+	}
+	return d
+}
+
+// build classifies the draft's lines and derives every field.
+func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
+	d.title = collapseSpace(d.title)
+	if !plausibleTitle(d.title) {
+		return nil, ErrNoTitle
+	}
+	b := &Bulletin{Title: d.title, URL: in.URL, Images: []string{}, Tags: []string{}}
+	if b.URL == "" {
+		b.URL = in.Name
+	}
+	header := append([]string{}, d.header...)
+	for _, raw := range d.lines {
+		l := stripChromeSuffix(collapseSpace(raw))
+		switch {
+		case isChromeLine(l):
+		case l == d.title:
+		case isInfoLine(l):
+			header = append(header, l)
+		default:
+			if img, ok := imageLine(l); ok {
+				if len(d.images) == 0 {
+					b.Images = append(b.Images, img)
+				}
+				continue
+			}
+			if num, ok := docNumberLine(l); ok && b.DocNumber == "" {
+				b.DocNumber = num
+				continue
+			}
+			b.Paragraphs = append(b.Paragraphs, l)
+		}
+	}
+	if len(d.images) > 0 {
+		b.Images = d.images
+	}
+	if hanCount(strings.Join(b.Paragraphs, "")) < 10 {
+		return nil, ErrNoArticle
+	}
+	p.fillFields(b, d, header, in)
+
+	body := b.Text()
+	b.Fingerprint = MakeFingerprint(body)
+	b.ID = b.PublishedAt.Format("20060102") + "-" + b.Fingerprint.Exact[:8]
+	if b.Kind == KindMeeting {
+		_, lead := findLead(b.Paragraphs)
+		b.Summary = meetingSummary(b.Meeting, b.PublishedAt, lead, p.opts.SummaryLimit)
+	}
+	if b.Summary == "" {
+		seg := p.opts.Segmenter
+		if seg == nil {
+			var err error
+			if seg, err = DefaultSegmenter(); err != nil {
+				return nil, err
+			}
+		}
+		b.Summary = outlineSummary(seg, b.Paragraphs, p.opts.SummaryLimit)
+	}
+	for _, t := range p.opts.Topics.Tag(b.Title, body) {
+		b.Tags = append(b.Tags, t.Topic)
+		b.TagMatches = append(b.TagMatches, t)
+	}
+	return b, nil
+}
+
+// plausibleTitle reports whether a line can be a title: short, with words
+// in it, and not a sentence of the body.
+func plausibleTitle(t string) bool {
+	n := runeLen(t)
+	if n < 4 || n > 120 || strings.HasSuffix(t, "。") {
+		return false
+	}
+	letters := 0
+	for _, r := range t {
+		if isHan(r) || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') {
+			letters++
+		}
+	}
+	return letters >= 4 && letters*2 >= n
+}
+
+// fillFields derives time, source, document number, kind and meeting.
+func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
+	if b.DocNumber == "" {
+		for _, l := range header {
+			if m := docNumberExpr.FindString(l); m != "" {
+				b.DocNumber = m
+				break
+			}
+		}
+	}
+	issuer, signed := signature(b.Paragraphs)
+	switch t, ok := labeledTime(header); {
+	case ok:
+		b.PublishedAt = t
+	case d.metaDate != "":
+		if t, ok := parseDate(d.metaDate); ok {
+			b.PublishedAt = t
+		}
+	}
+	if b.PublishedAt.IsZero() && !signed.IsZero() {
+		b.PublishedAt = signed
+	}
+	if b.PublishedAt.IsZero() {
+		b.PublishedAt = in.Fetched
+		if b.PublishedAt.IsZero() {
+			b.PublishedAt = time.Now()
+		}
+		b.PublishedAt = b.PublishedAt.In(Shanghai).Truncate(time.Minute)
+	}
+	b.Source = labeledSource(header)
+	if b.Source == "" {
+		b.Source = d.metaSource
+	}
+
+	switch {
+	case noticeTitle.MatchString(b.Title) || b.DocNumber != "":
+		b.Kind = KindNotice
+		if issuer != "" {
+			b.Source = issuer
+		}
+	default:
+		if m := extractMeeting(b.Title, b.Paragraphs, b.PublishedAt, b.Source); m != nil {
+			b.Kind, b.Meeting = KindMeeting, m
+		} else {
+			b.Kind = KindNews
+		}
+	}
+}

@@ -1,0 +1,281 @@
+package content
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// DefaultSummaryLimit is the longest summary, in characters, unless the
+// parser is told otherwise: about what a phone shows without scrolling.
+const DefaultSummaryLimit = 300
+
+// summaryBuilder appends whole pieces of text while they fit the limit.
+type summaryBuilder struct {
+	b     strings.Builder
+	limit int
+	n     int
+}
+
+// add appends s when it fits, reporting whether it did.
+func (sb *summaryBuilder) add(s string) bool {
+	l := runeLen(s)
+	if sb.n+l > sb.limit {
+		return false
+	}
+	sb.b.WriteString(s)
+	sb.n += l
+	return true
+}
+
+// meetingSummary leads with when, who chaired and what the meeting did, then
+// lists the main points while they fit.
+func meetingSummary(m *Meeting, published time.Time, lead string, limit int) string {
+	when := m.Held
+	if when == "" {
+		switch {
+		case strings.Contains(lead, "近日"), strings.Contains(lead, "日前"):
+			when = "近日"
+		case !published.IsZero():
+			when = fmt.Sprintf("%d月%d日", published.Month(), published.Day())
+		}
+	}
+	head := ""
+	if when != "" {
+		head = when + "，"
+	}
+	if m.Chair.Name != "" {
+		head += m.Chair.Title + m.Chair.Name + "主持召开"
+	}
+	head += displayName(m)
+	// Optional parts, most telling first; each is kept only if it fits.
+	var parts []string
+	if len(m.Relayed) > 0 {
+		parts = append(parts, "传达学习"+enumerate(m.Relayed, 2, "项精神"))
+	}
+	if len(m.Heard) > 0 {
+		parts = append(parts, "听取"+enumerate(m.Heard, 3, "项")+"汇报")
+	}
+	if len(m.Approved) > 0 {
+		parts = append(parts, "审议通过"+enumerate(m.Approved, 3, "项"))
+	}
+	if len(m.Studied) > 0 {
+		parts = append(parts, "研究部署"+enumerate(m.Studied, 3, "项")+"工作")
+	}
+
+	// One character stays reserved for the closing 。 of each sentence.
+	sb := &summaryBuilder{limit: limit - 1}
+	if !sb.add(head) {
+		return ""
+	}
+	for _, p := range parts {
+		sb.add("，" + p)
+	}
+	sb.limit++
+	sb.add("。")
+	sb.limit--
+	points := 0
+	for _, p := range m.Points {
+		text := pointHeadline(p)
+		if points == 0 {
+			text = "会议强调：" + text
+		} else {
+			text = "；" + text
+		}
+		if sb.add(text) {
+			points++
+		}
+	}
+	if points > 0 {
+		sb.limit++
+		sb.add("。")
+	}
+	return sb.b.String()
+}
+
+// displayName is the meeting's name with the body that held it in front
+// when the name leaves the place out: 市委常委会 → 兰溪市委常委会.
+func displayName(m *Meeting) string {
+	mm := organPrefix.FindStringSubmatch(m.Name)
+	if mm != nil && mm[1] == "" && m.Organ != mm[2] && strings.HasSuffix(m.Organ, mm[2]) {
+		return m.Organ + strings.TrimPrefix(m.Name, mm[2])
+	}
+	if mm == nil && m.Chair.Name == "" && m.Organ != "" {
+		return m.Organ + "召开" + m.Name
+	}
+	return m.Name
+}
+
+// enumerate lists up to n items joined by 、, or the first with a count
+// ("A等7项精神") when there are more.
+func enumerate(items []string, n int, unit string) string {
+	if len(items) <= n {
+		if strings.HasPrefix(items[0], "《") {
+			return strings.Join(items, "")
+		}
+		return strings.Join(items, "、")
+	}
+	return fmt.Sprintf("%s等%d%s", items[0], len(items), unit)
+}
+
+// pointHeadline shortens a long directive to its first clause, which in
+// Chinese official prose states the directive; the rest elaborates.
+func pointHeadline(p string) string {
+	if runeLen(p) <= 30 {
+		return p
+	}
+	clauses := splitClauses(p)
+	if len(clauses) > 0 && runeLen(clauses[0]) >= 6 {
+		return clauses[0]
+	}
+	return p
+}
+
+// textRankSummary picks the most central sentences by sentence-level
+// TextRank over segmented words and returns them in document order,
+// whole, within the limit.
+func textRankSummary(seg *Segmenter, paras []string, limit int) string {
+	type sentence struct {
+		text  string
+		words map[string]bool
+		pos   int
+	}
+	var ss []sentence
+	for _, p := range paras {
+		if heading(p) != "" {
+			continue
+		}
+		for _, s := range splitSentences(p) {
+			if hanCount(s) < 8 || dateOnlyLine.MatchString(s) || isRemark(s) || strings.HasSuffix(s, "：") || strings.HasSuffix(s, ":") {
+				continue
+			}
+			words := map[string]bool{}
+			for _, w := range seg.Words(s) {
+				words[w] = true
+			}
+			ss = append(ss, sentence{text: s, words: words, pos: len(ss)})
+		}
+	}
+	if len(ss) == 0 {
+		return ""
+	}
+	n := len(ss)
+	weights := make([][]float64, n)
+	for i := range ss {
+		weights[i] = make([]float64, n)
+		for j := range ss {
+			if i == j || len(ss[i].words) < 2 || len(ss[j].words) < 2 {
+				continue
+			}
+			common := 0
+			for w := range ss[i].words {
+				if ss[j].words[w] {
+					common++
+				}
+			}
+			if common > 0 {
+				weights[i][j] = float64(common) / (math.Log(float64(len(ss[i].words))) + math.Log(float64(len(ss[j].words))))
+			}
+		}
+	}
+	scores := pageRank(weights)
+	// Official documents put their purpose first: a gentle lead bias.
+	for i := range scores {
+		scores[i] *= 1 + 0.5/float64(1+i)
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return scores[order[a]] > scores[order[b]] })
+	// A summary is a third of the sentences at most, however short.
+	most := max(1, (n+2)/3)
+	chosen := map[int]bool{}
+	used := 0
+	for _, i := range order {
+		l := runeLen(ss[i].text)
+		if used+l > limit || len(chosen) == most {
+			continue
+		}
+		chosen[i] = true
+		used += l
+	}
+	var b strings.Builder
+	for i := range ss {
+		if chosen[i] {
+			b.WriteString(ss[i].text)
+		}
+	}
+	return b.String()
+}
+
+// headingExpr is a numbered section heading of an official document:
+// 一、压实防汛责任。 / （二）开展隐患排查 / 3. 加强信息报送
+var headingExpr = regexp.MustCompile(`^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．]\s*|第[一二三四五六七八九十]{1,3}[条章部分]\s*)([^。：:；;！]{2,40})`)
+
+// heading returns a paragraph's section heading, or "".
+func heading(p string) string {
+	if m := headingExpr.FindStringSubmatch(p); m != nil {
+		return trimEndPunct(m[1])
+	}
+	return ""
+}
+
+// outlineSummary summarizes a document that is not a meeting report: its
+// most central sentences by TextRank, then the headings of its numbered
+// sections ("主要内容：压实防汛责任；开展隐患排查…") when it has them.
+func outlineSummary(seg *Segmenter, paras []string, limit int) string {
+	var headings []string
+	for _, p := range paras {
+		if h := heading(p); h != "" {
+			headings = append(headings, h)
+		}
+	}
+	if len(headings) < 2 {
+		return textRankSummary(seg, paras, limit)
+	}
+	outline := "主要内容：" + strings.Join(headings, "；") + "。"
+	if runeLen(outline) > limit*2/3 {
+		outline = ""
+	}
+	lead := textRankSummary(seg, paras, limit-runeLen(outline))
+	return lead + outline
+}
+
+// pageRank runs weighted PageRank (damping 0.85) to convergence.
+func pageRank(w [][]float64) []float64 {
+	const d = 0.85
+	n := len(w)
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = 1
+	}
+	sums := make([]float64, n)
+	for j := range w {
+		for k := range w[j] {
+			sums[j] += w[j][k]
+		}
+	}
+	for iter := 0; iter < 100; iter++ {
+		next := make([]float64, n)
+		delta := 0.0
+		for i := 0; i < n; i++ {
+			s := 0.0
+			for j := 0; j < n; j++ {
+				if w[j][i] > 0 && sums[j] > 0 {
+					s += w[j][i] / sums[j] * out[j]
+				}
+			}
+			next[i] = (1 - d) + d*s
+			delta += math.Abs(next[i] - out[i])
+		}
+		out = next
+		if delta < 1e-6 {
+			break
+		}
+	}
+	return out
+}
