@@ -36,7 +36,7 @@ func (k Kind) Label() string {
 	case KindMeeting:
 		return "会议"
 	case KindNotice:
-		return "通知"
+		return "通知公告"
 	default:
 		return "新闻"
 	}
@@ -45,7 +45,7 @@ func (k Kind) Label() string {
 // Person is someone named in a bulletin, with the title the text gives them.
 type Person struct {
 	Name  string `json:"name"`
-	Title string `json:"title,omitempty"`
+	Title string `json:"title"`
 }
 
 // String renders the person as a Chinese reader expects: title then name.
@@ -54,10 +54,10 @@ func (p Person) String() string { return p.Title + p.Name }
 // Meeting is the structure of a meeting report: who met, who chaired, and
 // what the meeting relayed, heard, approved and emphasized.
 type Meeting struct {
-	Name      string   `json:"name"`                // 市委常委会(扩大)会议
-	Organ     string   `json:"organ,omitempty"`     // the body that held it: 兰溪市委
-	Held      string   `json:"held,omitempty"`      // when, as the text says it: 6月7日下午
-	HeldDate  string   `json:"held_date,omitempty"` // Held resolved to a date (2006-01-02) when possible
+	Name      string   `json:"name"`      // 市委常委会(扩大)会议
+	Organ     string   `json:"organ"`     // the body that held it: 兰溪市委
+	Held      string   `json:"held"`      // when, as the text says it: 6月7日下午
+	HeldDate  string   `json:"held_date"` // Held resolved to a date (2006-01-02) when possible
 	Chair     Person   `json:"chair"`
 	Attendees []Person `json:"attendees"`
 	Relayed   []string `json:"relayed"`  // 传达学习 …
@@ -87,11 +87,11 @@ type Bulletin struct {
 	ID          string      `json:"id"`
 	Title       string      `json:"title"`
 	PublishedAt time.Time   `json:"published_at"`
-	Source      string      `json:"source,omitempty"` // the issuer or site: 青溪县人民政府办公室
-	URL         string      `json:"url,omitempty"`    // where it came from (page URL or file path)
+	Source      string      `json:"source"`        // the issuer or site: 青溪县人民政府办公室
+	URL         string      `json:"url,omitempty"` // where it came from (page URL or file path)
 	Kind        Kind        `json:"kind"`
-	DocNumber   string      `json:"doc_number,omitempty"` // 青政办明电〔2022〕12号
-	Meeting     *Meeting    `json:"meeting,omitempty"`
+	DocNumber   string      `json:"doc_number"` // 青政办明电〔2022〕12号
+	Meeting     *Meeting    `json:"meeting"`
 	Summary     string      `json:"summary"`
 	Tags        []string    `json:"tags"`
 	TagMatches  []Tag       `json:"tag_matches,omitempty"`

@@ -143,8 +143,11 @@ func isInfoLine(line string) bool {
 
 // docNumberLine returns the document number when a line is only that.
 func docNumberLine(line string) (string, bool) {
+	if runeLen(line) > 40 {
+		return "", false
+	}
 	loc := docNumberExpr.FindStringIndex(line)
-	if loc == nil || runeLen(line) > 40 {
+	if loc == nil {
 		return "", false
 	}
 	rest := trimSpace(line[:loc[0]] + line[loc[1]:])

@@ -66,9 +66,12 @@ func MakeFingerprint(body string) Fingerprint {
 		fp.MinHash[i] = ^uint32(0)
 	}
 	shingle := func(s []rune) {
-		h := fnv.New64a()
-		h.Write([]byte(string(s)))
-		v := h.Sum64()
+		// FNV-1a over the runes, inline: this runs once per character.
+		v := uint64(14695981039346656037)
+		for _, r := range s {
+			v ^= uint64(r)
+			v *= 1099511628211
+		}
 		for i, seed := range minHashSeeds {
 			if m := uint32(splitmix64(v ^ seed)); m < fp.MinHash[i] {
 				fp.MinHash[i] = m

@@ -89,7 +89,17 @@ func extractMeeting(title string, paras []string, published time.Time, issuer st
 		}
 	}
 	m.Points = pointsOf(paras)
+	m.Attendees, m.Relayed, m.Heard = orEmpty(m.Attendees), orEmpty(m.Relayed), orEmpty(m.Heard)
+	m.Studied, m.Approved, m.Points = orEmpty(m.Studied), orEmpty(m.Approved), orEmpty(m.Points)
 	return m
+}
+
+// orEmpty turns a nil list into an empty one, so JSON shows [] not null.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // findLead returns the paragraph that opens the report by saying who
@@ -243,7 +253,7 @@ func attendeesOf(lead string) []Person {
 		clause := lastClause(sentence[:loc[0]])
 		title := ""
 		for _, item := range splitEnum(clause) {
-			p, _ := parsePerson(item)
+			p, _ := parsePerson(strings.TrimSuffix(strings.TrimSuffix(item, "同志"), "等"))
 			if p.Name == "" {
 				continue
 			}
@@ -263,23 +273,27 @@ func attendeesOf(lead string) []Person {
 // restate the lead's items in longer words.
 func readAgenda(p string, m *Meeting, lead bool) {
 	found := map[*[]string][]string{}
-	for _, clause := range splitOutside(p, func(r rune) bool { return strings.ContainsRune(",，;；。", r) }) {
-		c := strings.TrimPrefix(clause, "会议")
-		for _, pre := range []string{"还", "并", "同时", "首先", "先后", "集中"} {
-			c = strings.TrimPrefix(c, pre)
+	for _, sentence := range splitSentences(p) {
+		// Outside the lead, only sentences about the meeting ("会议听取了…，
+		// 审议通过了…") report agenda items.
+		if !lead && !strings.HasPrefix(sentence, "会议") {
+			continue
 		}
-		if !lead && c == clause {
-			continue // outside the lead, only "会议…" sentences report agenda items
-		}
-		switch {
-		case cutVerb(&c, approveVerbs):
-			found[&m.Approved] = append(found[&m.Approved], approvedItems(c)...)
-		case cutVerb(&c, hearVerbs):
-			found[&m.Heard] = append(found[&m.Heard], agendaItems(c, heardSuffix)...)
-		case cutVerb(&c, relayVerbs):
-			found[&m.Relayed] = append(found[&m.Relayed], agendaItems(c, relaySuffix)...)
-		case cutVerb(&c, studyVerbs):
-			found[&m.Studied] = append(found[&m.Studied], agendaItems(c, studySuffix)...)
+		for _, clause := range splitClauses(sentence) {
+			c := strings.TrimPrefix(clause, "会议")
+			for _, pre := range []string{"还", "并", "同时", "首先", "先后", "集中"} {
+				c = strings.TrimPrefix(c, pre)
+			}
+			switch {
+			case cutVerb(&c, approveVerbs):
+				found[&m.Approved] = append(found[&m.Approved], approvedItems(c)...)
+			case cutVerb(&c, hearVerbs):
+				found[&m.Heard] = append(found[&m.Heard], agendaItems(c, heardSuffix)...)
+			case cutVerb(&c, relayVerbs):
+				found[&m.Relayed] = append(found[&m.Relayed], agendaItems(c, relaySuffix)...)
+			case cutVerb(&c, studyVerbs):
+				found[&m.Studied] = append(found[&m.Studied], agendaItems(c, studySuffix)...)
+			}
 		}
 	}
 	for list, items := range found {
@@ -367,12 +381,12 @@ func pointsOf(paras []string) []string {
 				end = locs[i+1][0]
 			}
 			sentences := splitSentences(p[loc[1]:end])
-			if p[loc[2]:loc[3]] == "指出" && (len(sentences) == 0 || !isDirective(sentences[0])) {
+			if p[loc[2]:loc[3]] == "指出" && (len(sentences) == 0 || directive(sentences[0]) == "") {
 				continue
 			}
 			for _, s := range sentences {
-				if isDirective(s) {
-					points = appendNew(points, trimEndPunct(s))
+				if d := directive(s); d != "" {
+					points = appendNew(points, d)
 				}
 			}
 		}
@@ -384,8 +398,25 @@ func pointsOf(paras []string) []string {
 // 重要, 需要, 只要 …) rather than "must".
 const notModalBefore = "主重需只想首紧摘纲必概扼"
 
-// isDirective reports whether a sentence is a "要…" directive, possibly
-// with a short subject first ("各乡镇、各部门要…").
+// directive returns the "要…" directive a sentence states, or "". The
+// directive may follow a short subject ("各乡镇、各部门要…") or a clause of
+// context ("当前已进入主汛期，要时刻绷紧防汛这根弦…").
+func directive(s string) string {
+	s = trimEndPunct(s)
+	if isDirective(s) {
+		return s
+	}
+	clauses := splitOutside(s, func(r rune) bool { return r == '，' || r == ',' })
+	for i := 1; i < len(clauses) && i <= 2; i++ {
+		if strings.HasPrefix(clauses[i], "要") {
+			return strings.Join(clauses[i:], "，")
+		}
+	}
+	return ""
+}
+
+// isDirective reports whether a sentence starts as a "要…" directive,
+// possibly with a short subject first ("各乡镇、各部门要…").
 func isDirective(s string) bool {
 	s = trimSpace(s)
 	if strings.HasPrefix(s, "要") {

@@ -48,9 +48,10 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 		head = when + "，"
 	}
 	if m.Chair.Name != "" {
-		head += m.Chair.Title + m.Chair.Name + "主持召开"
+		head += m.Chair.Title + m.Chair.Name + "主持召开" + displayName(m)
+	} else {
+		head += m.Organ + "召开" + m.Name
 	}
-	head += displayName(m)
 	// Optional parts, most telling first; each is kept only if it fits.
 	var parts []string
 	if len(m.Relayed) > 0 {
@@ -103,11 +104,15 @@ func displayName(m *Meeting) string {
 	if mm != nil && mm[1] == "" && m.Organ != mm[2] && strings.HasSuffix(m.Organ, mm[2]) {
 		return m.Organ + strings.TrimPrefix(m.Name, mm[2])
 	}
-	if mm == nil && m.Chair.Name == "" && m.Organ != "" {
-		return m.Organ + "召开" + m.Name
+	if mm == nil && m.Organ != "" && !strings.HasPrefix(m.Name, m.Organ) && !wholeArea.MatchString(m.Name) {
+		return m.Organ + m.Name
 	}
 	return m.Name
 }
+
+// wholeArea starts the name of a meeting for a whole area (全市人才工作会议),
+// which reads wrong with the organ in front.
+var wholeArea = regexp.MustCompile(`^(?:全省|全市|全县|全区|全州|全镇|全乡|\p{Han}{2,4}(?:省|市|县|区))`)
 
 // enumerate lists up to n items joined by 、, or the first with a count
 // ("A等7项精神") when there are more.

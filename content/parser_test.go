@@ -1,0 +1,372 @@
+package content
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// testTopics is the topic list the tests tag with; it mirrors the shape of
+// configs/topics.yaml without depending on that package.
+var testTopics = func() *Topics {
+	t, err := ParseTopics([]byte(`
+topics:
+  - {name: 防汛, en: flood control, keywords: [防汛, 汛期, 防台, 度汛, 强降雨, 山塘水库]}
+  - {name: 人才, en: talent, keywords: [人才, 引才]}
+  - {name: 招商引资, keywords: [招商引资, 招商, 招大引强]}
+  - {name: 疫情防控, keywords: [疫情防控, 疫情]}
+  - {name: 安全生产, keywords: [安全生产, 隐患排查, 事故]}
+`))
+	if err != nil {
+		panic(err)
+	}
+	return t
+}()
+
+func newTestParser() *Parser { return NewParser(Options{Topics: testTopics}) }
+
+func parseFile(t testing.TB, name string) *Bulletin {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := newTestParser().Parse(Input{Data: data, Name: name})
+	if err != nil {
+		t.Fatalf("parse %s: %v", name, err)
+	}
+	return b
+}
+
+// chromeWords must never survive into a bulletin's text or summary.
+var chromeWords = []string{"访问次数", "字体大小", "扫一扫", "浏览次数", "打印本页", "关闭窗口", "【字体", "发布时间", "发布日期", ".jpg", "当前位置", "版权所有"}
+
+func TestParseSamples(t *testing.T) {
+	type want struct {
+		title, published, kind, source, doc string
+		meeting                             *Meeting // only the fields set are checked
+		images                              int
+		relayed                             int
+		points                              []string // prefixes of the first points, in order
+		tags                                []string
+	}
+	tests := map[string]want{
+		"lanxi-2022-05-27-standing-committee.txt": {
+			title:     "兰溪召开市委常委会(扩大)会议:扛旗争先强攻坚 绣花功夫抓落实 奋力推动各项工作取得新突破",
+			published: "2022-05-27T09:36:00+08:00", kind: "meeting",
+			meeting: &Meeting{Name: "市委常委会(扩大)会议", Organ: "兰溪市委", Chair: Person{Name: "朱俊华", Title: "市委副书记、市长"},
+				Heard: []string{"全市人才工作情况", "群团组织工作情况"}},
+			images: 2, relayed: 7,
+			points: []string{"要全力推进招大引强", "要全力推进项目攻坚突破", "要全力推进纺织产业转型突围", "要全力推进工业低效用地整治", "要全力推进城市更新", "要全力推进防汛保安"},
+			tags:   []string{"防汛", "人才", "招商引资"},
+		},
+		"lanxi-2022-05-27-standing-committee.gbk.html": {
+			title:     "兰溪召开市委常委会(扩大)会议:扛旗争先强攻坚 绣花功夫抓落实 奋力推动各项工作取得新突破",
+			published: "2022-05-27T09:36:00+08:00", kind: "meeting", source: "兰溪市人民政府",
+			meeting: &Meeting{Name: "市委常委会(扩大)会议", Organ: "兰溪市委", Chair: Person{Name: "朱俊华", Title: "市委副书记、市长"}},
+			images:  2, relayed: 7,
+			points: []string{"要全力推进招大引强"},
+		},
+		"qingxi-2022-06-08-county-executive.txt": {
+			title:     "青溪县召开县政府第十二次常务会议",
+			published: "2022-06-08T00:00:00+08:00", kind: "meeting", source: "青溪县人民政府办公室",
+			meeting: &Meeting{Name: "县政府第十二次常务会议", Organ: "青溪县政府", Held: "6月7日下午", HeldDate: "2022-06-07",
+				Chair:     Person{Name: "王立新", Title: "县委副书记、县长"},
+				Attendees: []Person{{"李明", "副县长"}, {"张华", "副县长"}, {"陈静", "副县长"}},
+				Approved:  []string{"《青溪县促进经济稳进提质若干政策措施》", "《青溪县2022年防汛防台应急预案（修订）》"},
+				Heard:     []string{"县发改局关于上半年经济运行情况"}},
+			relayed: 1,
+			points:  []string{"各乡镇、各部门要压紧压实安全生产责任", "要加强雨情水情监测预报"},
+			tags:    []string{"防汛", "安全生产"},
+		},
+		"qingxi-2022-06-01-flood-notice.txt": {
+			title:     "青溪县人民政府办公室关于切实做好2022年汛期安全防范工作的通知",
+			published: "2022-06-01T16:20:00+08:00", kind: "notice", source: "青溪县人民政府办公室",
+			doc: "青政办明电〔2022〕12号", tags: []string{"防汛"},
+		},
+		"extra/meixi-2023-03-15-county-committee.html": {
+			title:     "梅溪县委召开常委会会议 研究部署春耕生产和乡村振兴工作",
+			published: "2023-03-15T18:20:00+08:00", kind: "meeting", source: "梅溪县融媒体中心",
+			meeting: &Meeting{Name: "常委会会议", Organ: "梅溪县委", Held: "3月14日上午", Chair: Person{Name: "赵志强", Title: "县委书记"},
+				Attendees: []Person{{"孙海", "县领导"}, {"周敏", "县领导"}, {"吴建国", "县领导"}},
+				Approved:  []string{"《梅溪县2023年乡村振兴重点工作任务清单》"}},
+			relayed: 1, points: []string{"要抓好春耕备耕", "要推进乡村产业发展", "要深化农村改革"},
+		},
+		"extra/dongyang-2023-07-20-executive.txt": {
+			title: "东阳市召开市政府第35次常务会议", published: "2023-07-20T17:05:00+08:00", kind: "meeting",
+			meeting: &Meeting{Name: "市政府第35次常务会议", Organ: "东阳市政府", Held: "7月19日", HeldDate: "2023-07-19",
+				Chair: Person{Name: "陈国平", Title: "市委副书记、市长"}, Heard: []string{"上半年全市经济运行情况", "重大项目推进情况"}},
+			relayed: 1, points: []string{"各地各部门要坚定信心", "要狠抓项目攻坚", "要全力稳定工业经济", "要时刻绷紧防汛这根弦"},
+		},
+		"extra/hexi-2023-11-02-land-announcement.txt": {
+			title:     "河西县自然资源局关于国有建设用地使用权挂牌出让的公告",
+			published: "2023-11-02T00:00:00+08:00", kind: "notice", source: "河西县自然资源局", doc: "河自然资告〔2023〕8号",
+		},
+		"extra/shanping-2024-01-10-safety-inspection.txt": {
+			title: "山坪区开展冬季安全生产大检查", published: "2024-01-10T15:30:00+08:00", kind: "news",
+			source: "山坪区应急管理局", tags: []string{"安全生产"},
+		},
+	}
+	for name, w := range tests {
+		t.Run(name, func(t *testing.T) {
+			b := parseFile(t, name)
+			check := func(field, got, want string) {
+				t.Helper()
+				if got != want {
+					t.Errorf("%s = %q, want %q", field, got, want)
+				}
+			}
+			check("title", b.Title, w.title)
+			check("published_at", b.PublishedAt.Format(time.RFC3339), w.published)
+			check("kind", string(b.Kind), w.kind)
+			check("source", b.Source, w.source)
+			check("doc_number", b.DocNumber, w.doc)
+			if len(b.Images) != w.images {
+				t.Errorf("images = %q, want %d", b.Images, w.images)
+			}
+			if (b.Meeting != nil) != (w.meeting != nil) {
+				t.Fatalf("meeting = %+v, want %+v", b.Meeting, w.meeting)
+			}
+			if m := b.Meeting; m != nil {
+				check("meeting.name", m.Name, w.meeting.Name)
+				check("meeting.organ", m.Organ, w.meeting.Organ)
+				check("meeting.held", m.Held, w.meeting.Held)
+				check("meeting.chair", m.Chair.String(), w.meeting.Chair.String())
+				if w.meeting.HeldDate != "" {
+					check("meeting.held_date", m.HeldDate, w.meeting.HeldDate)
+				}
+				for field, pair := range map[string][2][]string{
+					"heard": {m.Heard, w.meeting.Heard}, "approved": {m.Approved, w.meeting.Approved},
+				} {
+					if pair[1] != nil && strings.Join(pair[0], "|") != strings.Join(pair[1], "|") {
+						t.Errorf("meeting.%s = %q, want %q", field, pair[0], pair[1])
+					}
+				}
+				if w.meeting.Attendees != nil && !samePeople(m.Attendees, w.meeting.Attendees) {
+					t.Errorf("attendees = %v, want %v", m.Attendees, w.meeting.Attendees)
+				}
+				if len(m.Relayed) != w.relayed {
+					t.Errorf("relayed = %d items %q, want %d", len(m.Relayed), m.Relayed, w.relayed)
+				}
+				if len(m.Points) < len(w.points) {
+					t.Fatalf("points = %q, want at least %q", m.Points, w.points)
+				}
+				for i, p := range w.points {
+					if !strings.HasPrefix(m.Points[i], p) {
+						t.Errorf("point %d = %q, want it to start %q", i+1, m.Points[i], p)
+					}
+				}
+				if !strings.Contains(b.Summary, m.Chair.Name) || !strings.Contains(b.Summary, "主持召开") {
+					t.Errorf("meeting summary does not lead with the chair: %q", b.Summary)
+				}
+			}
+			for _, tag := range w.tags {
+				if !b.HasTag(tag) {
+					t.Errorf("tags = %q, want %q among them", b.Tags, tag)
+				}
+			}
+			checkClean(t, b)
+		})
+	}
+}
+
+func samePeople(a, b []Person) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkClean asserts the invariants every bulletin keeps: no site chrome
+// anywhere in its text or summary, a summary within the limit that ends on
+// a whole sentence, an id derived from date and text.
+func checkClean(t *testing.T, b *Bulletin) {
+	t.Helper()
+	for _, text := range append([]string{b.Summary}, b.Paragraphs...) {
+		for _, w := range chromeWords {
+			if strings.Contains(text, w) {
+				t.Errorf("site chrome %q left in %q", w, text)
+			}
+		}
+	}
+	if n := utf8.RuneCountInString(b.Summary); n == 0 || n > DefaultSummaryLimit {
+		t.Errorf("summary has %d characters: %q", n, b.Summary)
+	}
+	if !strings.HasSuffix(b.Summary, "。") {
+		t.Errorf("summary does not end on a whole sentence: %q", b.Summary)
+	}
+	if !strings.HasPrefix(b.ID, b.PublishedAt.Format("20060102")+"-") {
+		t.Errorf("id %q does not start with the publication date", b.ID)
+	}
+}
+
+func TestGBKPageIsTheSameBulletinAsText(t *testing.T) {
+	txt := parseFile(t, "lanxi-2022-05-27-standing-committee.txt")
+	page := parseFile(t, "lanxi-2022-05-27-standing-committee.gbk.html")
+	if txt.ID != page.ID {
+		t.Errorf("ids differ: %s vs %s", txt.ID, page.ID)
+	}
+	for field, pair := range map[string][2]string{
+		"title":      {txt.Title, page.Title},
+		"summary":    {txt.Summary, page.Summary},
+		"paragraphs": {txt.Text(), page.Text()},
+		"published":  {txt.PublishedAt.String(), page.PublishedAt.String()},
+	} {
+		if pair[0] != pair[1] {
+			t.Errorf("%s differs:\ntext: %q\npage: %q", field, pair[0], pair[1])
+		}
+	}
+	if !SameArticle(txt.Fingerprint, page.Fingerprint) {
+		t.Error("the text and the page are not recognized as the same article")
+	}
+	if page.Images[0] != "/picture/0/60040.jpg" || txt.Images[0] != "60040.jpg" {
+		t.Errorf("images: page %q, text %q", page.Images, txt.Images)
+	}
+}
+
+func TestSameArticle(t *testing.T) {
+	lanxi := parseFile(t, "lanxi-2022-05-27-standing-committee.txt")
+	qingxi := parseFile(t, "qingxi-2022-06-08-county-executive.txt")
+	dongyang := parseFile(t, "extra/dongyang-2023-07-20-executive.txt")
+
+	// A republished copy: another site's title, a changed opening, a line
+	// dropped and an editor's line added.
+	edited := append([]string{"转载：兰溪召开市委常委会扩大会议"}, lanxi.Paragraphs[1:]...)
+	edited[3] = strings.Replace(edited[3], "会议强调", "会议指出", 1)
+	edited = append(edited[:len(edited)-1], "（来源：兰溪新闻网）")
+	copyFP := MakeFingerprint(strings.Join(edited, "\n"))
+
+	tests := map[string]struct {
+		a, b Fingerprint
+		same bool
+	}{
+		"text and page":             {lanxi.Fingerprint, parseFile(t, "lanxi-2022-05-27-standing-committee.gbk.html").Fingerprint, true},
+		"edited republished copy":   {lanxi.Fingerprint, copyFP, true},
+		"two different meetings":    {lanxi.Fingerprint, qingxi.Fingerprint, false},
+		"same template, other town": {qingxi.Fingerprint, dongyang.Fingerprint, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := SameArticle(tc.a, tc.b); got != tc.same {
+				t.Errorf("SameArticle = %v (similarity %.2f), want %v", got, tc.a.Similarity(tc.b), tc.same)
+			}
+		})
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	gbkInvalid := []byte{0x81, 0x20, 0xFF, 0xFF, 0x81, 0x7F, 0xFE, 0x39}
+	tests := map[string]struct {
+		in   Input
+		want error
+	}{
+		"empty":             {Input{Data: nil}, ErrEmpty},
+		"only spaces":       {Input{Data: []byte(" \n\t \r\n")}, ErrEmpty},
+		"binary":            {Input{Data: []byte("\x00\x01\x02binary\x00data")}, ErrBinary},
+		"png":               {Input{Data: []byte("\x89PNG\r\n\x1a\n....")}, ErrBinary},
+		"invalid encoding":  {Input{Data: bytes.Repeat(gbkInvalid, 50)}, ErrEncoding},
+		"too large":         {Input{Data: make([]byte, DefaultMaxInput+1)}, ErrTooLarge},
+		"no title":          {Input{Data: []byte("这是一段很长的正文，没有标题，只有一句话结束了。\n第二段也是正文。")}, ErrNoTitle},
+		"title only":        {Input{Data: []byte("关于召开会议的通知\n")}, ErrNoArticle},
+		"html, no article":  {Input{Data: []byte(`<html><head><title>首页</title></head><body><ul><li><a href="/a">新闻一</a></li><li><a href="/b">新闻二</a></li></ul></body></html>`), Name: "index.html"}, ErrNoArticle},
+		"html, not closed":  {Input{Data: []byte(`<html><body><div><p>只有短短一句`), Name: "x.html"}, ErrNoArticle},
+		"punctuation title": {Input{Data: []byte("!!!!!!!!\n正文内容足够长的一段文字，讲述了会议的情况和要求。")}, ErrNoTitle},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			b, err := newTestParser().Parse(tc.in)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Parse = %v, %v; want error %v", b, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecode(t *testing.T) {
+	const text = "青溪县召开县政府常务会议"
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().String(text)
+	utf16le, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(text)
+	tests := map[string]struct {
+		raw      string
+		declared string
+	}{
+		"utf-8":              {text, ""},
+		"utf-8 with bom":     {"\xEF\xBB\xBF" + text, ""},
+		"utf-16 with bom":    {utf16le, ""},
+		"gbk undeclared":     {gbk, ""},
+		"gbk declared":       {gbk, "GB2312"},
+		"gbk in meta":        {`<meta charset="gbk">` + gbk, ""},
+		"utf-8 mislabeled":   {text, "gbk"},
+		"gb18030 in http-eq": {`<meta http-equiv="Content-Type" content="text/html; charset=gb18030">` + gbk, ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := Decode([]byte(tc.raw), tc.declared)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(got, text) {
+				t.Errorf("Decode = %q, want it to contain %q", got, text)
+			}
+		})
+	}
+}
+
+// TestGolden compares `parse --json` output for every sample with the
+// golden files (refresh with -update after an intended change).
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.txt")
+	more, _ := filepath.Glob("testdata/*.html")
+	extra, _ := filepath.Glob("testdata/extra/*")
+	for _, path := range append(append(files, more...), extra...) {
+		name := strings.TrimPrefix(path, "testdata/")
+		t.Run(name, func(t *testing.T) {
+			got, err := json.MarshalIndent(parseFile(t, name), "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "golden", strings.ReplaceAll(name, "/", "_")+".json")
+			if *update {
+				if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./content -update to create it)", err)
+			}
+			if !bytes.Equal(bytes.TrimSpace(want), bytes.TrimSpace(got)) {
+				t.Errorf("output differs from %s (run with -update if intended):\n%s", golden, got)
+			}
+		})
+	}
+}
+
+func TestKindWords(t *testing.T) {
+	for word, want := range map[string]Kind{"会议": KindMeeting, "meeting": KindMeeting, "通知": KindNotice, "Notice": KindNotice, "新闻": KindNews} {
+		if got, ok := ParseKind(word); !ok || got != want {
+			t.Errorf("ParseKind(%q) = %q, %v", word, got, ok)
+		}
+	}
+	if _, ok := ParseKind("天气"); ok {
+		t.Error("ParseKind accepted a word that names no kind")
+	}
+}
