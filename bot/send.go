@@ -1,0 +1,86 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sender delivers replies to one platform's chats. Adapters implement it;
+// the dispatcher and the conversation use it.
+type Sender interface {
+	// Platform is the platform this sender delivers to.
+	Platform() Platform
+	// Send delivers one reply to a chat (a native chat id) and returns the
+	// platform's message id when it has one. Errors are *SendError when the
+	// platform said something the caller must act on.
+	Send(ctx context.Context, chatID string, r Reply) (messageID string, err error)
+}
+
+// SendFailure classifies why a platform refused a message, so the
+// dispatcher knows what to do next.
+type SendFailure int
+
+// The classes of send failure.
+const (
+	// FailRetry: a transient fault (5xx, timeout, busy): retry with backoff.
+	FailRetry SendFailure = iota
+	// FailRateLimited: the platform asked us to slow down; retry after
+	// SendError.RetryAfter.
+	FailRateLimited
+	// FailBlocked: the user blocked the bot or deleted the chat (Telegram
+	// 403): mark the subscriber blocked, do not retry.
+	FailBlocked
+	// FailLeft: the user unfollowed the account (WeChat 43004): mark the
+	// subscriber left, do not retry.
+	FailLeft
+	// FailPermanent: the request itself is wrong (400): do not retry.
+	FailPermanent
+	// FailQuota: a daily quota is used up (WeChat 45009): retry much later.
+	FailQuota
+)
+
+func (f SendFailure) String() string {
+	switch f {
+	case FailRetry:
+		return "retry"
+	case FailRateLimited:
+		return "rate_limited"
+	case FailBlocked:
+		return "blocked"
+	case FailLeft:
+		return "left"
+	case FailPermanent:
+		return "permanent"
+	case FailQuota:
+		return "quota"
+	}
+	return "unknown"
+}
+
+// SendError is a platform's refusal, classified.
+type SendError struct {
+	Failure    SendFailure
+	RetryAfter time.Duration
+	Err        error
+}
+
+func (e *SendError) Error() string {
+	if e.RetryAfter > 0 {
+		return fmt.Sprintf("send %s (retry after %s): %v", e.Failure, e.RetryAfter, e.Err)
+	}
+	return fmt.Sprintf("send %s: %v", e.Failure, e.Err)
+}
+
+func (e *SendError) Unwrap() error { return e.Err }
+
+// ClassifySend returns how a send error should be handled: a *SendError's
+// class, or FailRetry for anything else (network errors, timeouts).
+func ClassifySend(err error) (SendFailure, time.Duration) {
+	var se *SendError
+	if errors.As(err, &se) {
+		return se.Failure, se.RetryAfter
+	}
+	return FailRetry, 0
+}
