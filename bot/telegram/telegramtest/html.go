@@ -140,7 +140,7 @@ func (p *htmlParser) startTag(at int) (int, error) {
 		return 0, parseErrorf("Unsupported start tag %q at byte offset %d", name, at)
 	}
 	tag := openTag{name: name, start: p.utf16}
-	for in[i] != '>' {
+	for {
 		for i < len(in) && isHTMLSpace(in[i]) {
 			i++
 		}
@@ -279,7 +279,7 @@ func (p *htmlParser) closeEntity(tag openTag, body string) {
 			href = "http://" + href // Telegram completes a bare host
 		}
 		u, err := url.Parse(href)
-		if err != nil || u.Host == "" && u.Scheme != "tg" && u.Scheme != "mailto" {
+		if err != nil || u.Scheme != "tg" && u.Scheme != "mailto" && !strings.Contains(u.Hostname(), ".") {
 			return // Telegram drops a link it cannot use and keeps the text
 		}
 		e.URL = u.String()
