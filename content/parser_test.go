@@ -370,3 +370,44 @@ func TestKindWords(t *testing.T) {
 		t.Error("ParseKind accepted a word that names no kind")
 	}
 }
+
+func TestSegmenterWords(t *testing.T) {
+	seg, err := DefaultSegmenter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		text   string
+		search bool
+		want   []string // each must be among the words
+		not    []string // none may be
+	}{
+		"meeting words":       {text: "市长朱俊华主持召开市委常委会", want: []string{"朱俊华", "主持召开", "市委", "常委会"}},
+		"stop words dropped":  {text: "的了和是在要", not: []string{"的", "了", "要"}},
+		"ascii lowered":       {text: "Talent 人才 APP", want: []string{"talent", "人才", "app"}},
+		"search sub-words":    {text: "城市更新", search: true, want: []string{"城市", "更新", "城市更新"}},
+		"punctuation dropped": {text: "防汛，防台。", want: []string{"防汛", "防台"}, not: []string{"，", "。"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			words := seg.Words(tc.text)
+			if tc.search {
+				words = seg.SearchWords(tc.text)
+			}
+			have := map[string]bool{}
+			for _, w := range words {
+				have[w] = true
+			}
+			for _, w := range tc.want {
+				if !have[w] {
+					t.Errorf("%q lacks %q: %q", tc.text, w, words)
+				}
+			}
+			for _, w := range tc.not {
+				if have[w] {
+					t.Errorf("%q kept %q: %q", tc.text, w, words)
+				}
+			}
+		})
+	}
+}

@@ -73,27 +73,46 @@ func LoadSegmenter() (*Segmenter, error) {
 }
 
 // Words cuts text into meaningful words in order: lower-cased, without
-// punctuation, spaces, stop words or lone characters.
+// punctuation, spaces or stop words. It uses gse's dictionary shortest-path
+// segmentation (about 9 MB/s, several times faster than its HMM cut);
+// consecutive single characters — usually a name or a word the dictionary
+// lacks, such as 朱俊华 — are joined into one word.
 func (s *Segmenter) Words(text string) []string {
-	return keepWords(s.seg.Cut(text, true))
+	return keepWords(gse.ToSlice(s.seg.Segment([]byte(text)), false))
 }
 
 // SearchWords cuts text for a search index: the words and also the shorter
 // words inside long ones (城市更新 → 城市, 更新, 城市更新), so a query for a
 // part finds the whole.
 func (s *Segmenter) SearchWords(text string) []string {
-	return keepWords(s.seg.CutSearch(text, true))
+	return keepWords(gse.ToSlice(s.seg.Segment([]byte(text)), true))
 }
 
 func keepWords(words []string) []string {
-	out := words[:0]
+	out := make([]string, 0, len(words))
+	var run strings.Builder // consecutive single Chinese characters
+	runLen := 0
+	flush := func() {
+		if runLen >= 2 {
+			out = append(out, run.String())
+		}
+		run.Reset()
+		runLen = 0
+	}
 	for _, w := range words {
 		w = strings.ToLower(strings.TrimSpace(w))
+		if r := []rune(w); len(r) == 1 && isHan(r[0]) && !stopWords[w] {
+			run.WriteString(w)
+			runLen++
+			continue
+		}
+		flush()
 		if w == "" || stopWords[w] || !meaningful(w) {
 			continue
 		}
 		out = append(out, w)
 	}
+	flush()
 	return out
 }
 
