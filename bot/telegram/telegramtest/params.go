@@ -152,7 +152,11 @@ func (p params) int(key string) (int, error) {
 // bool reports whether the parameter key is true; absent or unparsable
 // values are false, as for Telegram.
 func (p params) bool(key string) bool {
-	b, _ := strconv.ParseBool(strings.TrimSpace(p[key]))
+	v, ok := p[key]
+	if !ok {
+		return false
+	}
+	b, _ := strconv.ParseBool(strings.TrimSpace(v))
 	return b
 }
 
