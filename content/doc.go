@@ -3,5 +3,8 @@
 // GBK) into a Bulletin: decode, strip site chrome, extract fields and meeting
 // structure, summarize, tag topics and fingerprint for dedupe.
 //
-// It imports no other package of this module.
+// It also holds the records the rest of Tongbao passes around —
+// Subscriber, Subscription, Delivery, DeliveryStats, SearchHit — so the store
+// and the bot agree on them without importing each other. It imports no
+// other package of this module.
 package content

@@ -1,0 +1,88 @@
+package content
+
+import "time"
+
+// Read channels, as counted per bulletin.
+const (
+	ViaLink   = "link"   // opened the personal link
+	ViaButton = "button" // pressed 已读 (Telegram)
+	ViaText   = "text"   // asked for the full text (全文)
+)
+
+// Purposes of a delivery.
+const (
+	PurposeBulletin     = "bulletin"
+	PurposeAnnouncement = "announcement"
+	PurposeReminder     = "reminder"
+	PurposeDigest       = "digest"
+)
+
+// Delivery is one message to send to one subscriber.
+type Delivery struct {
+	// StreamID is the entry's id in the queue (set when received).
+	StreamID   string `json:"-"`
+	BulletinID string `json:"b"`
+	Subscriber string `json:"s"`
+	Dense      int64  `json:"d"`
+	Purpose    string `json:"p,omitempty"`
+	// Attempt counts sends tried before this one (0 for the first).
+	Attempt int  `json:"a,omitempty"`
+	Urgent  bool `json:"u,omitempty"`
+	// LastError is why the previous attempt failed.
+	LastError string `json:"e,omitempty"`
+	// NotBefore holds a delivery back until then (quiet hours).
+	NotBefore int64 `json:"nb,omitempty"`
+}
+
+// DeadLetter is a delivery that was given up on, with the reason.
+type DeadLetter struct {
+	Delivery Delivery  `json:"delivery"`
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
+}
+
+// HistoryEntry is one read in a subscriber's history.
+type HistoryEntry struct {
+	BulletinID string
+	ReadAt     time.Time
+}
+
+// DeliveryStats is what is known of one bulletin's reach.
+type DeliveryStats struct {
+	BulletinID string
+	Delivered  int64
+	Read       int64
+	// ReadRate is Read/Delivered (0 when nothing was delivered).
+	ReadRate   float64
+	ByPlatform map[string]Reach
+	ByUnit     map[string]Reach
+	// Via counts first reads by channel (link, button, text).
+	Via map[string]int64
+	// ByHour counts first reads by whole hours after publication.
+	ByHour map[int]int64
+	// Reminded is how many reminders were sent.
+	Reminded int64
+}
+
+// Reach is delivered and read counts for one slice of the audience.
+type Reach struct {
+	Delivered int64
+	Read      int64
+}
+
+// QueueStats describes one platform's queue.
+type QueueStats struct {
+	Length  int64 // entries in the stream (handled ones until trimmed)
+	Pending int64 // received, not yet acknowledged
+	Lag     int64 // not yet received by any consumer
+	Delayed int64 // waiting for a retry
+	Dead    int64 // given up
+}
+
+// AuditEntry is one admin action.
+type AuditEntry struct {
+	At     time.Time         `json:"at"`
+	Actor  string            `json:"actor"`
+	Action string            `json:"action"`
+	Detail map[string]string `json:"detail,omitempty"`
+}

@@ -1,0 +1,33 @@
+package content
+
+import "time"
+
+// SaveResult says what happened to a bulletin given to SaveBulletins.
+type SaveResult struct {
+	ID string
+	// New is true when the bulletin was stored now.
+	New bool
+	// DuplicateOf is the id of the stored bulletin this one is a copy of
+	// (its own id when it was stored before); empty when New.
+	DuplicateOf string
+	// Similarity is the estimated text similarity to DuplicateOf (1 for an
+	// exact copy).
+	Similarity float64
+}
+
+// Filter narrows a timeline: by kind or tag (or both), and by publication
+// time (From inclusive, To exclusive; zero means open).
+type Filter struct {
+	Kind Kind
+	Tag  string
+	From time.Time
+	To   time.Time
+}
+
+// SearchHit is one search result.
+type SearchHit struct {
+	Bulletin *Bulletin
+	Score    float64
+	// Snippet is the text around the first match, with "…" where cut.
+	Snippet string
+}

@@ -1,0 +1,76 @@
+package content
+
+import "time"
+
+// Subscriber statuses.
+const (
+	StatusActive  = "active"  // receives pushes
+	StatusBlocked = "blocked" // blocked the bot (Telegram 403); nothing is pushed
+	StatusLeft    = "left"    // unfollowed the account / left; nothing is pushed
+)
+
+// Delivery modes.
+const (
+	ModeInstant = "instant" // each bulletin as it arrives
+	ModeDigest  = "digest"  // one digest a day at DigestAt
+)
+
+// Subscription kinds.
+const (
+	SubAll     = "all"     // every bulletin (the default for a new subscriber)
+	SubTopic   = "topic"   // a topic from the topic list
+	SubKind    = "kind"    // a kind: meeting, notice, news
+	SubKeyword = "keyword" // any bulletin whose text contains a word
+)
+
+// Subscription is one thing a subscriber asked to receive.
+type Subscription struct {
+	Kind  string `json:"kind"`
+	Value string `json:"value,omitempty"`
+}
+
+// Subscriber is one person (or group or channel) on one platform.
+type Subscriber struct {
+	ID       string // platform:native_id
+	Platform string
+	NativeID string
+	Name     string
+	Lang     string // "zh" or "en"
+	Unit     string // 单位
+	Status   string
+	Admin    bool
+	// Dense is the subscriber's small integer, its bit in every per-bulletin
+	// bitmap.
+	Dense     int64
+	FirstSeen time.Time
+	LastSeen  time.Time
+	// LastInbound is when the person last wrote to us (WeChat allows
+	// customer-service messages for 48 hours after it).
+	LastInbound time.Time
+	Mode        string // ModeInstant or ModeDigest
+	DigestAt    string // "08:00" (Asia/Shanghai)
+	Quiet       string // quiet hours "22:00-07:00", or ""
+	Subs        []Subscription
+}
+
+// WantsAll reports whether the subscriber's subscriptions cover all bulletins.
+func (s *Subscriber) WantsAll() bool {
+	for _, sub := range s.Subs {
+		if sub.Kind == SubAll {
+			return true
+		}
+	}
+	return false
+}
+
+// Segment names a broadcast audience: "all", "platform:tg", "topic:防汛",
+// "unit:县应急管理局", "kind:meeting".
+type Segment string
+
+// SubscriberCounts tallies subscribers by status, platform and unit.
+type SubscriberCounts struct {
+	Total      int64
+	ByStatus   map[string]int64
+	ByPlatform map[string]int64
+	ByUnit     map[string]int64
+}
