@@ -197,9 +197,10 @@ func TestGetUpdates(t *testing.T) {
 		if len(got) != 1 || got[0].UpdateID != u.UpdateID || got[0].Message.Text != "once" {
 			t.Errorf("redelivery = %+v", got)
 		}
+		later := s.SendText(alice, "later")
 		callJSON(t, s, "getUpdates", map[string]any{"offset": u.UpdateID + 1}).result(t, &got)
-		if len(got) != 0 {
-			t.Errorf("redelivery came twice: %+v", got)
+		if len(got) != 1 || got[0].UpdateID != later.UpdateID {
+			t.Errorf("after the redelivery got %+v, want only update %d", got, later.UpdateID)
 		}
 		if err := s.Redeliver(999); err == nil {
 			t.Error("Redeliver of an unknown update succeeded")

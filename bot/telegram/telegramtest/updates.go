@@ -62,12 +62,13 @@ func (s *Server) injectMessage(chat Chat, from *User, text string) Update {
 		Text:      text,
 		Entities:  commandEntities(text),
 	}
-	s.messages[msgKey{chat.ID, msg.MessageID}] = msg
 	u := Update{Message: msg}
 	if chat.Type == ChatChannel {
 		msg.SenderChat = &chat
 		u = Update{ChannelPost: msg}
 	}
+	stored := *msg // the caller gets its own copy
+	s.messages[msgKey{chat.ID, msg.MessageID}] = &stored
 	return s.enqueueLocked(u)
 }
 
@@ -112,14 +113,20 @@ func hasButton(m *InlineKeyboardMarkup, data string) bool {
 }
 
 // Inject queues any update (its UpdateID is replaced by the next one) and
-// returns it as queued. Callback queries injected this way can be answered.
+// returns it as queued. Its message becomes known (the bot can reply to it)
+// and its callback query can be answered.
 func (s *Server) Inject(u Update) Update {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, m := range []*Message{u.Message, u.EditedMessage, u.ChannelPost} {
-		if m != nil {
-			s.chatLocked(m.Chat.ID).chat = m.Chat
+		if m == nil {
+			continue
 		}
+		st := s.chatLocked(m.Chat.ID)
+		st.chat = m.Chat
+		st.lastMessage = max(st.lastMessage, m.MessageID)
+		stored := *m
+		s.messages[msgKey{m.Chat.ID, m.MessageID}] = &stored
 	}
 	if q := u.CallbackQuery; q != nil {
 		s.queries[q.ID] = *q
@@ -255,23 +262,14 @@ func (s *Server) confirmLocked(offset int) {
 			s.queue = s.queue[n:]
 		}
 	case offset > 0:
-		// Updates are queued in id order, redeliveries aside: only a prefix
-		// can be confirmed.
-		var keep []*queued
-		i := 0
-		for ; i < len(s.queue); i++ {
-			q := s.queue[i]
-			if q.id >= offset && !q.sticky {
-				break
-			}
-			if q.sticky || q.inFlight {
-				keep = append(keep, q)
+		kept := s.queue[:0]
+		for _, q := range s.queue {
+			if q.id >= offset || q.sticky || q.inFlight {
+				kept = append(kept, q)
 			}
 		}
-		start := i - len(keep)
-		clear(s.queue[:start])
-		copy(s.queue[start:i], keep)
-		s.queue = s.queue[start:]
+		clear(s.queue[len(kept):])
+		s.queue = kept
 	}
 }
 
@@ -436,16 +434,20 @@ func (s *Server) deliver(ctx context.Context, hook *webhookState) {
 		if q == nil {
 			wake := s.updates.wait()
 			s.mu.Unlock()
-			retry := time.NewTimer(wait)
-			if wait <= 0 {
-				retry.Stop()
+			var timer *time.Timer
+			var retry <-chan time.Time
+			if wait > 0 {
+				timer = time.NewTimer(wait)
+				retry = timer.C
 			}
 			select {
 			case <-wake:
-			case <-retry.C:
+			case <-retry:
 			case <-ctx.Done():
 			}
-			retry.Stop()
+			if timer != nil {
+				timer.Stop()
+			}
 			continue
 		}
 		q.inFlight = true
