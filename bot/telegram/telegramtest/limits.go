@@ -97,6 +97,7 @@ type Violation struct {
 	Until    time.Time // when the client could have called again
 }
 
+// String describes the violation for a test's failure message.
 func (v Violation) String() string {
 	scope := "every chat"
 	if v.Scope != 0 {
