@@ -1,0 +1,266 @@
+package wechat
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/silenceper/wechat/v2/officialaccount/message"
+
+	"tongbao/bot"
+)
+
+// Callback limits.
+const (
+	// maxBody is the largest callback body accepted; real ones are a few KB.
+	maxBody = 1 << 20
+	// dedupeTTL outlives the platforms' retries (3 within about 15 s).
+	dedupeTTL = 10 * time.Minute
+	// lateTimeout bounds the core's answer and its delivery when it
+	// missed the passive-reply budget.
+	lateTimeout = time.Minute
+)
+
+// errStatus is a refused callback: its HTTP status and why.
+type errStatus struct {
+	status int
+	err    error
+}
+
+func (e *errStatus) Error() string { return fmt.Sprintf("HTTP %d: %v", e.status, e.err) }
+func (e *errStatus) Unwrap() error { return e.err }
+
+func refuse(status int, err error) *errStatus { return &errStatus{status: status, err: err} }
+
+// readBody reads a callback body of at most maxBody bytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *errStatus) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, refuse(http.StatusRequestEntityTooLarge, fmt.Errorf("wechat: body over %d bytes", maxBody))
+	case err != nil:
+		return nil, refuse(http.StatusBadRequest, fmt.Errorf("wechat: read body: %w", err))
+	}
+	return body, nil
+}
+
+// openMessage verifies and decrypts an encrypted callback body (safe,
+// compatible and WeCom modes: msg_signature over Encrypt) and parses the
+// message; box nil means the body is the plain message.
+func openMessage(body []byte, b *box, msgSignature, timestamp, nonce string) (*message.MixMessage, *errStatus) {
+	plain := body
+	if b != nil {
+		var env message.EncryptedXMLMsg
+		if err := xml.Unmarshal(body, &env); err != nil || env.EncryptedMsg == "" {
+			return nil, refuse(http.StatusBadRequest, fmt.Errorf("wechat: no Encrypt in the body: %v", err))
+		}
+		if !b.check(msgSignature, timestamp, nonce, env.EncryptedMsg) {
+			return nil, refuse(http.StatusForbidden, fmt.Errorf("wechat: msg_signature: %w", ErrSignature))
+		}
+		var err error
+		if plain, err = b.open(env.EncryptedMsg); err != nil {
+			return nil, refuse(http.StatusBadRequest, err)
+		}
+	}
+	var msg message.MixMessage
+	if err := xml.Unmarshal(plain, &msg); err != nil {
+		return nil, refuse(http.StatusBadRequest, fmt.Errorf("wechat: message XML: %w", err))
+	}
+	if msg.FromUserName == "" || msg.ToUserName == "" || msg.MsgType == "" {
+		return nil, refuse(http.StatusBadRequest, errors.New("wechat: message without FromUserName, ToUserName or MsgType"))
+	}
+	return &msg, nil
+}
+
+// responder answers callbacks through the conversation core: passively
+// when the answer is ready within the budget and fits one message, else
+// with "success" now and the answer as messages through sender later.
+type responder struct {
+	platform bot.Platform
+	handler  Handler
+	dedupe   Deduper
+	sender   bot.Sender
+	box      *box // seals passive replies to encrypted requests
+	budget   time.Duration
+	log      *slog.Logger
+
+	late sync.WaitGroup // answers still being computed or delivered
+}
+
+// first reports whether the callback identified by key is seen for the
+// first time. When the dedupe store fails it says yes: a rare duplicate
+// answer is better than none.
+func (p *responder) first(ctx context.Context, key string) bool {
+	fresh, err := p.dedupe.Once(ctx, key, dedupeTTL)
+	if err != nil {
+		p.log.Warn("wechat: dedupe failed; processing the callback", "platform", p.platform, "err", err)
+		return true
+	}
+	return fresh
+}
+
+// incoming builds the core's view of a message from msg with text.
+func (p *responder) incoming(msg *message.MixMessage, text string) bot.Incoming {
+	user := string(msg.FromUserName)
+	return bot.Incoming{
+		Platform: p.platform,
+		UserID:   user,
+		ChatID:   user,
+		Text:     text,
+		Time:     time.Unix(msg.CreateTime, 0),
+	}
+}
+
+// answer runs the core on in and writes the callback's answer. A retry of
+// a callback already seen (key) gets "success": the first attempt
+// answers, passively or with messages. encrypted seals the passive reply.
+func (p *responder) answer(w http.ResponseWriter, r *http.Request, msg *message.MixMessage, in bot.Incoming, key string, encrypted bool) {
+	if !p.first(r.Context(), key) {
+		writeSuccess(w)
+		return
+	}
+	ready := make(chan []bot.Reply)
+	abandoned := make(chan struct{})
+	p.late.Add(1)
+	go func() {
+		defer p.late.Done()
+		replies := p.handle(context.WithoutCancel(r.Context()), in)
+		select {
+		case ready <- replies:
+		case <-abandoned:
+			p.deliver(in.ChatID, replies)
+		}
+	}()
+	timer := time.NewTimer(p.budget)
+	defer timer.Stop()
+	select {
+	case replies := <-ready:
+		if reply := passive(replies); reply != nil {
+			p.write(w, msg, reply, encrypted)
+			return
+		}
+		writeSuccess(w)
+		if len(replies) > 0 {
+			p.late.Add(1)
+			go func() {
+				defer p.late.Done()
+				p.deliver(in.ChatID, replies)
+			}()
+		}
+	case <-timer.C:
+		close(abandoned)
+		writeSuccess(w)
+	case <-r.Context().Done():
+		close(abandoned) // the platform hung up; it will retry and get "success"
+	}
+}
+
+// handle asks the core, containing its panics.
+func (p *responder) handle(ctx context.Context, in bot.Incoming) (replies []bot.Reply) {
+	ctx, cancel := context.WithTimeout(ctx, lateTimeout)
+	defer cancel()
+	defer func() {
+		if v := recover(); v != nil {
+			p.log.Error("wechat: handler panicked", "platform", p.platform, "subscriber", in.Subscriber(), "panic", v)
+			replies = nil
+		}
+	}()
+	return p.handler.Handle(ctx, in)
+}
+
+// deliver sends replies in order as messages.
+func (p *responder) deliver(chatID string, replies []bot.Reply) {
+	ctx, cancel := context.WithTimeout(context.Background(), lateTimeout)
+	defer cancel()
+	for _, r := range replies {
+		if _, err := p.sender.Send(ctx, chatID, r); err != nil {
+			failure, _ := bot.ClassifySend(err)
+			p.log.Warn("wechat: late answer not delivered", "platform", p.platform,
+				"subscriber", bot.SubscriberID(p.platform, chatID), "failure", failure, "err", err)
+			return
+		}
+	}
+}
+
+// passive returns replies as one passive reply message (text or a news
+// card), or nil when they need more than one message.
+func passive(replies []bot.Reply) any {
+	if len(replies) != 1 {
+		return nil
+	}
+	r := replies[0]
+	if hasCard(r) {
+		c := r.Card
+		return message.NewNews([]*message.Article{message.NewArticle(c.Title, c.Description, c.ImageURL, c.URL)})
+	}
+	if text := renderText(r); text != "" && len(text) <= maxText {
+		return message.NewText(text)
+	}
+	return nil
+}
+
+// write sends reply (a *message.Text or *message.News) passively to the
+// sender of msg, sealed when the request was encrypted.
+func (p *responder) write(w http.ResponseWriter, msg *message.MixMessage, reply any, encrypted bool) {
+	now := time.Now().Unix()
+	head := message.CommonToken{ToUserName: msg.FromUserName, FromUserName: msg.ToUserName, CreateTime: now}
+	switch v := reply.(type) {
+	case *message.Text:
+		head.MsgType = message.MsgTypeText
+		v.CommonToken = head
+	case *message.News:
+		head.MsgType = message.MsgTypeNews
+		v.CommonToken = head
+	}
+	body, err := xml.Marshal(reply)
+	if err == nil && encrypted {
+		body, err = xml.Marshal(p.box.seal(body, now))
+	}
+	if err != nil { // the types above always marshal
+		p.log.Error("wechat: passive reply", "platform", p.platform, "err", err)
+		writeSuccess(w)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	_, _ = w.Write(body)
+}
+
+// shutdown waits for late answers to be delivered, or for ctx to end.
+func (p *responder) shutdown(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		p.late.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wechat: late answers still pending: %w", ctx.Err())
+	}
+}
+
+// writeSuccess answers "no passive reply".
+func writeSuccess(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "success")
+}
+
+// fail answers a refused callback and logs why, without the body.
+func (p *responder) fail(w http.ResponseWriter, r *http.Request, e *errStatus) {
+	p.log.Warn("wechat: callback refused", "platform", p.platform, "status", e.status, "remote", r.RemoteAddr, "err", e.err)
+	http.Error(w, http.StatusText(e.status), e.status)
+}
+
+// eventKey identifies an event for dedupe: events carry no MsgId.
+func eventKey(prefix string, msg *message.MixMessage) string {
+	return prefix + ":evt:" + string(msg.FromUserName) + ":" + strconv.FormatInt(msg.CreateTime, 10) + ":" + string(msg.Event) + ":" + msg.EventKey
+}

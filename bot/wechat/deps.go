@@ -1,0 +1,66 @@
+package wechat
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tongbao/bot"
+)
+
+// Handler is the conversation core: it answers what a user sent.
+type Handler interface {
+	Handle(ctx context.Context, in bot.Incoming) []bot.Reply
+}
+
+// Events records follows and unfollows of the Official Account.
+// subscriberID is bot.SubscriberID(bot.WeChat, openid).
+type Events interface {
+	// Subscribed creates the subscriber, or makes a returning one active.
+	// The welcome is then the Handler's answer to "/start".
+	Subscribed(ctx context.Context, subscriberID string) error
+	// Unsubscribed marks the subscriber as left: nothing more is pushed.
+	Unsubscribed(ctx context.Context, subscriberID string) error
+}
+
+// Deduper remembers keys across replicas: Once reports true the first
+// time key is seen within ttl (SET NX EX). The platforms retry a callback
+// up to 3 times; only the first is processed.
+type Deduper interface {
+	Once(ctx context.Context, key string, ttl time.Duration) (bool, error)
+}
+
+// Deps are what an adapter needs besides its config.
+type Deps struct {
+	// Redis holds the access token every replica shares and, for WeCom,
+	// the per-member send counts. Required.
+	Redis redis.UniversalClient
+	// Prefix starts every Redis key of the adapter (e.g. "tb:").
+	Prefix string
+	// Dedupe drops platform retries of a callback. Required.
+	Dedupe Deduper
+	// Events receives follows and unfollows (Official Account only); nil
+	// ignores them.
+	Events Events
+	// HTTP makes the API calls; nil uses a pooled client. Each call is also
+	// bounded by its context and apiTimeout.
+	HTTP *http.Client
+	// Log receives warnings and errors; nil uses slog.Default().
+	Log *slog.Logger
+}
+
+// defaults fills in the optional dependencies.
+func (d Deps) defaults() Deps {
+	if d.HTTP == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 32 // the dispatcher sends concurrently to one host
+		d.HTTP = &http.Client{Transport: t}
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	return d
+}
