@@ -1,0 +1,143 @@
+package embedded
+
+import (
+	"compress/gzip"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+const (
+	// formatMagic opens every snapshot, so that another gob file is not
+	// mistaken for one.
+	formatMagic = "tongbao-embedded-snapshot"
+	// formatVersion is the snapshot layout this package writes and reads.
+	formatVersion = 1
+)
+
+// header opens a snapshot.
+type header struct {
+	Magic   string
+	Version int
+	// TakenMilli is when the snapshot was taken, in Unix milliseconds of
+	// the server's clock; pending stream entries' delivery times are
+	// absolute too.
+	TakenMilli int64
+	// Keys is the number of records that follow.
+	Keys int
+}
+
+// record is one key. Which value fields are set depends on Type.
+type record struct {
+	DB   int
+	Key  string
+	Type string // string, hash, list, set, zset or stream
+	// ExpireAtMilli is the absolute expiry in Unix milliseconds, 0 for none.
+	ExpireAtMilli int64
+	// String is a string's value (bitmaps are strings).
+	String string
+	// Items are a hash's fields and values, alternating; a list's elements
+	// in order; a set's members; a sorted set's members.
+	Items []string
+	// Scores are a sorted set's scores, one per member of Items.
+	Scores []float64
+	// Stream is a stream's entries and consumer groups.
+	Stream *streamValue
+}
+
+// streamValue is a stream's content.
+type streamValue struct {
+	Entries []streamEntry
+	// LastGeneratedID is the highest ID the stream has handed out, which
+	// can be above the last entry's after XDEL or XTRIM; "" for a stream
+	// that was only ever created by XGROUP CREATE … MKSTREAM.
+	LastGeneratedID string
+	Groups          []streamGroup
+}
+
+// streamEntry is one stream entry.
+type streamEntry struct {
+	ID     string
+	Fields []string // field, value, field, value…
+}
+
+// streamGroup is one consumer group.
+type streamGroup struct {
+	Name            string
+	LastDeliveredID string
+	Consumers       []string
+	Pending         []pendingEntry
+}
+
+// pendingEntry is one entry of a group's pending entries list.
+type pendingEntry struct {
+	ID                string
+	Consumer          string
+	Deliveries        int64
+	LastDeliveryMilli int64 // Unix milliseconds
+}
+
+// encodeSnapshot writes a snapshot of records taken at taken to w.
+func encodeSnapshot(w io.Writer, taken time.Time, records []record) error {
+	zw, err := gzip.NewWriterLevel(w, gzip.BestSpeed)
+	if err != nil {
+		return fmt.Errorf("embedded: gzip: %w", err)
+	}
+	enc := gob.NewEncoder(zw)
+	h := header{Magic: formatMagic, Version: formatVersion, TakenMilli: taken.UnixMilli(), Keys: len(records)}
+	if err := enc.Encode(h); err != nil {
+		return fmt.Errorf("embedded: encode snapshot header: %w", err)
+	}
+	for i := range records {
+		if err := enc.Encode(&records[i]); err != nil {
+			return fmt.Errorf("embedded: encode key %q: %w", records[i].Key, err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("embedded: gzip: %w", err)
+	}
+	return nil
+}
+
+// decodeSnapshot reads a whole snapshot from r. It fails unless r holds
+// exactly one complete, intact snapshot of a known version: gzip's checksum
+// catches flipped bits, the header's key count a truncated gob stream.
+func decodeSnapshot(r io.Reader) (taken time.Time, records []record, err error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return time.Time{}, nil, fmt.Errorf("not a gzip stream: %w", err)
+	}
+	dec := gob.NewDecoder(zr)
+	var h header
+	if err := dec.Decode(&h); err != nil {
+		return time.Time{}, nil, fmt.Errorf("header: %w", err)
+	}
+	if h.Magic != formatMagic {
+		return time.Time{}, nil, fmt.Errorf("header: not a Tongbao snapshot (magic %q)", h.Magic)
+	}
+	if h.Version != formatVersion {
+		return time.Time{}, nil, fmt.Errorf("header: format version %d, this build reads version %d", h.Version, formatVersion)
+	}
+	if h.Keys < 0 {
+		return time.Time{}, nil, fmt.Errorf("header: %d keys", h.Keys)
+	}
+	// The key count comes from the file: do not trust it with an allocation.
+	records = make([]record, 0, min(h.Keys, 1<<16))
+	for i := range h.Keys {
+		var rec record
+		if err := dec.Decode(&rec); err != nil {
+			return time.Time{}, nil, fmt.Errorf("key %d of %d: %w", i+1, h.Keys, err)
+		}
+		records = append(records, rec)
+	}
+	var extra record
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err == nil {
+			err = errors.New("more keys than the header announces")
+		}
+		return time.Time{}, nil, fmt.Errorf("after key %d: %w", h.Keys, err)
+	}
+	return time.UnixMilli(h.TakenMilli), records, nil
+}
