@@ -1,0 +1,411 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/redis/go-redis/v9"
+
+	"tongbao/content"
+)
+
+// SaveBulletin stores one bulletin unless it is already stored or is a
+// republished copy of a stored one; see SaveBulletins.
+func (s *Store) SaveBulletin(ctx context.Context, b *content.Bulletin) (content.SaveResult, error) {
+	res, err := s.SaveBulletins(ctx, []*content.Bulletin{b})
+	if err != nil {
+		return content.SaveResult{}, err
+	}
+	return res[0], nil
+}
+
+// SaveBulletins stores bulletins, pipelined: each is checked against the
+// exact fingerprints and the near-duplicate bands of what is stored (and of
+// the batch); a copy is not stored again but its URL is recorded as an
+// alias of the original. Saving is idempotent by id.
+func (s *Store) SaveBulletins(ctx context.Context, bs []*content.Bulletin) ([]content.SaveResult, error) {
+	seg, err := s.segmenter()
+	if err != nil {
+		return nil, err
+	}
+	results := make([]content.SaveResult, len(bs))
+
+	// 1. Claim each exact fingerprint; a claim that fails names the
+	//    bulletin stored with that text.
+	claims := make([]*redis.BoolCmd, len(bs))
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, b := range bs {
+			claims[i] = p.SetNX(ctx, s.k.cat("fp", b.Fingerprint.Exact), b.ID, 0)
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: save bulletins: claim fingerprints: %w", err)
+	}
+	owners := make([]*redis.StringCmd, len(bs))
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, b := range bs {
+			results[i].ID = b.ID
+			if claims[i].Val() {
+				results[i].New = true
+				continue
+			}
+			owners[i] = p.Get(ctx, s.k.cat("fp", b.Fingerprint.Exact))
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: save bulletins: read fingerprints: %w", err)
+	}
+	for i := range bs {
+		if owners[i] != nil {
+			results[i].DuplicateOf, results[i].Similarity = owners[i].Val(), 1
+		}
+	}
+
+	// 2. Near duplicates among the stored bulletins and earlier ones in
+	//    this batch.
+	if err := s.findNearDuplicates(ctx, bs, results); err != nil {
+		return nil, err
+	}
+
+	// 3. Write the new ones with their indexes; record copies as aliases.
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, b := range bs {
+			r := results[i]
+			if !r.New {
+				if b.URL != "" {
+					p.SAdd(ctx, s.k.cat("alias", r.DuplicateOf), b.URL)
+				}
+				if r.Similarity < 1 {
+					// Point this variant's exact text at the original too.
+					p.Set(ctx, s.k.cat("fp", b.Fingerprint.Exact), r.DuplicateOf, 0)
+				}
+				continue
+			}
+			if err := s.writeBulletin(ctx, p, seg, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: save bulletins: %w", err)
+	}
+	return results, nil
+}
+
+// findNearDuplicates marks as duplicates the bulletins whose MinHash bands
+// meet a stored (or earlier batch) bulletin with similarity above the
+// threshold.
+func (s *Store) findNearDuplicates(ctx context.Context, bs []*content.Bulletin, results []content.SaveResult) error {
+	bands := make([][]*redis.StringSliceCmd, len(bs))
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, b := range bs {
+			if !results[i].New {
+				continue
+			}
+			for _, band := range b.Fingerprint.Bands() {
+				bands[i] = append(bands[i], p.SMembers(ctx, s.k.cat("lsh", band)))
+			}
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("store: near-duplicate lookup: %w", err)
+	}
+	candidates := map[string]bool{}
+	for i := range bs {
+		for _, c := range bands[i] {
+			for _, id := range c.Val() {
+				candidates[id] = true
+			}
+		}
+	}
+	ids := make([]string, 0, len(candidates))
+	for id := range candidates {
+		ids = append(ids, id)
+	}
+	stored, err := s.Bulletins(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, b := range bs {
+		if !results[i].New {
+			continue
+		}
+		best, bestSim := "", 0.0
+		compare := func(other *content.Bulletin) {
+			if other == nil || other.ID == b.ID {
+				return
+			}
+			if sim := b.Fingerprint.Similarity(other.Fingerprint); sim > bestSim {
+				best, bestSim = other.ID, sim
+			}
+		}
+		for _, o := range stored {
+			compare(o)
+		}
+		for j := 0; j < i; j++ {
+			if results[j].New {
+				compare(bs[j])
+			}
+		}
+		if best != "" && bestSim >= content.SameArticleThreshold {
+			results[i] = content.SaveResult{ID: b.ID, DuplicateOf: best, Similarity: bestSim}
+		}
+	}
+	return nil
+}
+
+// writeBulletin queues the bulletin and every index entry it needs.
+func (s *Store) writeBulletin(ctx context.Context, p redis.Pipeliner, seg *content.Segmenter, b *content.Bulletin) error {
+	data, err := json.Marshal(b)
+	if err != nil {
+		return fmt.Errorf("encode bulletin %s: %w", b.ID, err)
+	}
+	score := float64(b.PublishedAt.Unix())
+	member := redis.Z{Score: score, Member: b.ID}
+	p.Set(ctx, s.k.bulletin(b.ID), data, 0)
+	p.ZAdd(ctx, s.k.cat("tl"), member)
+	p.ZAdd(ctx, s.k.cat("kind", string(b.Kind)), member)
+	for _, tag := range b.Tags {
+		p.ZAdd(ctx, s.k.cat("tag", tag), member)
+	}
+	for _, band := range b.Fingerprint.Bands() {
+		p.SAdd(ctx, s.k.cat("lsh", band), b.ID)
+	}
+	if b.Meeting != nil {
+		p.HSet(ctx, s.k.cat("meetings"), b.ID, meetingKey(b))
+	}
+	for term, weight := range termWeights(seg, b) {
+		p.ZAdd(ctx, s.k.cat("ix", term), redis.Z{Score: weight, Member: b.ID})
+	}
+	return nil
+}
+
+// meetingKey is what "latest meeting matching X" is matched against: the
+// body, the meeting's name and the title.
+func meetingKey(b *content.Bulletin) string {
+	return b.Meeting.Organ + b.Meeting.Name + "|" + b.Title
+}
+
+// Bulletin returns one stored bulletin, or ErrNotFound.
+func (s *Store) Bulletin(ctx context.Context, id string) (*content.Bulletin, error) {
+	data, err := s.rdb.Get(ctx, s.k.bulletin(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get bulletin %s: %w", id, err)
+	}
+	var b content.Bulletin
+	if err := json.Unmarshal(data, &b); err != nil {
+		return nil, fmt.Errorf("store: decode bulletin %s: %w", id, err)
+	}
+	return &b, nil
+}
+
+// Bulletins returns the stored bulletins with these ids, in order; a
+// missing one is nil.
+func (s *Store) Bulletins(ctx context.Context, ids []string) ([]*content.Bulletin, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cmds := make([]*redis.StringCmd, len(ids))
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.Get(ctx, s.k.bulletin(id))
+		}
+		return nil
+	}); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("store: get bulletins: %w", err)
+	}
+	out := make([]*content.Bulletin, len(ids))
+	for i, c := range cmds {
+		data, err := c.Bytes()
+		if err != nil {
+			continue
+		}
+		var b content.Bulletin
+		if err := json.Unmarshal(data, &b); err != nil {
+			return nil, fmt.Errorf("store: decode bulletin %s: %w", ids[i], err)
+		}
+		out[i] = &b
+	}
+	return out, nil
+}
+
+// Aliases are the other addresses a bulletin was published at (copies
+// recognized as duplicates), sorted.
+func (s *Store) Aliases(ctx context.Context, id string) ([]string, error) {
+	b, err := s.Bulletin(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.rdb.SMembers(ctx, s.k.cat("alias", id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: aliases of %s: %w", id, err)
+	}
+	out := all[:0]
+	for _, u := range all {
+		if u != b.URL {
+			out = append(out, u)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// Timeline returns bulletins newest first, offset and limit paging them,
+// and how many match in all.
+func (s *Store) Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error) {
+	key := s.k.cat("tl")
+	var sets []string
+	if f.Kind != "" {
+		sets = append(sets, s.k.cat("kind", string(f.Kind)))
+	}
+	if f.Tag != "" {
+		sets = append(sets, s.k.cat("tag", f.Tag))
+	}
+	rng := &redis.ZRangeBy{Min: "-inf", Max: "+inf", Offset: int64(offset), Count: int64(limit)}
+	if !f.From.IsZero() {
+		rng.Min = fmt.Sprint(f.From.Unix())
+	}
+	if !f.To.IsZero() {
+		rng.Max = "(" + fmt.Sprint(f.To.Unix())
+	}
+	var ids []string
+	var total int64
+	switch len(sets) {
+	case 0, 1:
+		if len(sets) == 1 {
+			key = sets[0]
+		}
+		var idsCmd *redis.StringSliceCmd
+		var countCmd *redis.IntCmd
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			idsCmd = p.ZRevRangeByScore(ctx, key, rng)
+			countCmd = p.ZCount(ctx, key, rng.Min, rng.Max)
+			return nil
+		}); err != nil {
+			return nil, 0, fmt.Errorf("store: timeline: %w", err)
+		}
+		ids, total = idsCmd.Val(), countCmd.Val()
+	default:
+		tmp := s.k.cat("tmp", randomToken())
+		var idsCmd *redis.StringSliceCmd
+		var countCmd *redis.IntCmd
+		if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.ZInterStore(ctx, tmp, &redis.ZStore{Keys: sets, Aggregate: "MAX"})
+			idsCmd = p.ZRevRangeByScore(ctx, tmp, rng)
+			countCmd = p.ZCount(ctx, tmp, rng.Min, rng.Max)
+			p.Del(ctx, tmp)
+			return nil
+		}); err != nil {
+			return nil, 0, fmt.Errorf("store: timeline: %w", err)
+		}
+		ids, total = idsCmd.Val(), countCmd.Val()
+	}
+	bs, err := s.Bulletins(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	return compact(bs), total, nil
+}
+
+// compact drops nil entries (bulletins deleted between index and read).
+func compact(bs []*content.Bulletin) []*content.Bulletin {
+	out := bs[:0]
+	for _, b := range bs {
+		if b != nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// LatestMeeting returns the newest meeting report, or the newest whose
+// body, name or title matches match (its characters in order, so 常委会
+// finds 市委常委会(扩大)会议 and 县政府常务会议 finds 县政府第十二次常务会议).
+// ErrNotFound when none does.
+func (s *Store) LatestMeeting(ctx context.Context, match string) (*content.Bulletin, error) {
+	match = normalizeMatch(match)
+	const page = 200
+	for offset := int64(0); ; offset += page {
+		ids, err := s.rdb.ZRevRange(ctx, s.k.cat("kind", string(content.KindMeeting)), offset, offset+page-1).Result()
+		if err != nil {
+			return nil, fmt.Errorf("store: latest meeting: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil, ErrNotFound
+		}
+		if match == "" {
+			return s.Bulletin(ctx, ids[0])
+		}
+		names, err := s.rdb.HMGet(ctx, s.k.cat("meetings"), ids...).Result()
+		if err != nil {
+			return nil, fmt.Errorf("store: latest meeting: %w", err)
+		}
+		for i, n := range names {
+			if name, ok := n.(string); ok && matchesInOrder(normalizeMatch(name), match) {
+				return s.Bulletin(ctx, ids[i])
+			}
+		}
+	}
+}
+
+// normalizeMatch folds what a user typed and what it is matched against:
+// no spaces or punctuation, lower case.
+func normalizeMatch(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || r == '|' {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// matchesInOrder reports whether every rune of pattern occurs in s in
+// order, within one "|"-separated field of s.
+func matchesInOrder(s, pattern string) bool {
+	for _, field := range strings.Split(s, "|") {
+		rest := field
+		ok := true
+		for _, r := range pattern {
+			i := strings.IndexRune(rest, r)
+			if i < 0 {
+				ok = false
+				break
+			}
+			rest = rest[i+len(string(r)):]
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// CountBulletins is how many bulletins are stored, by kind.
+func (s *Store) CountBulletins(ctx context.Context) (total int64, byKind map[content.Kind]int64, err error) {
+	kinds := []content.Kind{content.KindMeeting, content.KindNotice, content.KindNews}
+	cmds := make([]*redis.IntCmd, len(kinds))
+	var all *redis.IntCmd
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		all = p.ZCard(ctx, s.k.cat("tl"))
+		for i, k := range kinds {
+			cmds[i] = p.ZCard(ctx, s.k.cat("kind", string(k)))
+		}
+		return nil
+	}); err != nil {
+		return 0, nil, fmt.Errorf("store: count bulletins: %w", err)
+	}
+	byKind = map[content.Kind]int64{}
+	for i, k := range kinds {
+		byKind[k] = cmds[i].Val()
+	}
+	return all.Val(), byKind, nil
+}

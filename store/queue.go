@@ -1,0 +1,316 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tongbao/content"
+)
+
+// Each platform has its own delivery queue: a Stream read by the consumer
+// group "senders", a sorted set of deliveries waiting to be retried, and a
+// dead-letter list. All three share the {q:PLATFORM} hash tag.
+const (
+	queueGroup = "senders"
+	// enqueueBatch is how many XADDs go in one pipeline.
+	enqueueBatch = 1000
+	// deadLetterCap bounds the dead-letter list.
+	deadLetterCap = 10000
+)
+
+func (s *Store) stream(platform string) string { return s.k.queue(platform, "stream") }
+
+// EnsureQueue creates a platform's stream and consumer group if missing.
+func (s *Store) EnsureQueue(ctx context.Context, platform string) error {
+	err := s.rdb.XGroupCreateMkStream(ctx, s.stream(platform), queueGroup, "0").Err()
+	if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
+		return fmt.Errorf("store: create queue %s: %w", platform, err)
+	}
+	return nil
+}
+
+// Enqueue appends deliveries to a platform's queue, pipelined, trimming
+// entries older than the queue retention.
+func (s *Store) Enqueue(ctx context.Context, platform string, ds []content.Delivery) error {
+	minID := strconv.FormatInt(time.Now().Add(-s.opts.QueueRetention).UnixMilli(), 10)
+	for start := 0; start < len(ds); start += enqueueBatch {
+		batch := ds[start:min(start+enqueueBatch, len(ds))]
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, d := range batch {
+				data, _ := json.Marshal(d)
+				p.XAdd(ctx, &redis.XAddArgs{Stream: s.stream(platform), MinID: minID, Approx: true, Values: []string{"d", string(data)}})
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("store: enqueue %d deliveries on %s: %w", len(batch), platform, err)
+		}
+	}
+	return nil
+}
+
+// Receive reads up to count new deliveries for a consumer, waiting up to
+// block for some to arrive.
+func (s *Store) Receive(ctx context.Context, platform, consumer string, count int, block time.Duration) ([]content.Delivery, error) {
+	res, err := s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: queueGroup, Consumer: consumer, Streams: []string{s.stream(platform), ">"},
+		Count: int64(count), Block: block,
+	}).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: receive from %s: %w", platform, err)
+	}
+	var out []content.Delivery
+	for _, st := range res {
+		out = append(out, decodeDeliveries(st.Messages)...)
+	}
+	return out, nil
+}
+
+// Reclaim takes over deliveries that another consumer received and has
+// not acknowledged for minIdle (it crashed, or hangs), up to count.
+func (s *Store) Reclaim(ctx context.Context, platform, consumer string, minIdle time.Duration, count int) ([]content.Delivery, error) {
+	var out []content.Delivery
+	start := "0-0"
+	for len(out) < count {
+		msgs, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+			Stream: s.stream(platform), Group: queueGroup, Consumer: consumer,
+			MinIdle: minIdle, Start: start, Count: int64(count - len(out)),
+		}).Result()
+		if err != nil {
+			return out, fmt.Errorf("store: reclaim on %s: %w", platform, err)
+		}
+		out = append(out, decodeDeliveries(msgs)...)
+		if next == "0-0" || next == "" || len(msgs) == 0 {
+			break
+		}
+		start = next
+	}
+	return out, nil
+}
+
+func decodeDeliveries(msgs []redis.XMessage) []content.Delivery {
+	out := make([]content.Delivery, 0, len(msgs))
+	for _, m := range msgs {
+		raw, _ := m.Values["d"].(string)
+		var d content.Delivery
+		if json.Unmarshal([]byte(raw), &d) != nil {
+			d.LastError = "undecodable queue entry"
+		}
+		d.StreamID = m.ID
+		out = append(out, d)
+	}
+	return out
+}
+
+// Ack marks deliveries as handled.
+func (s *Store) Ack(ctx context.Context, platform string, ds ...content.Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.StreamID
+	}
+	if err := s.rdb.XAck(ctx, s.stream(platform), queueGroup, ids...).Err(); err != nil {
+		return fmt.Errorf("store: ack on %s: %w", platform, err)
+	}
+	return nil
+}
+
+// Retry acknowledges a failed delivery and schedules it again at due with
+// its attempt count raised and the reason recorded.
+func (s *Store) Retry(ctx context.Context, platform string, d content.Delivery, due time.Time, reason string) error {
+	next := d
+	next.Attempt++
+	next.LastError = reason
+	data, _ := json.Marshal(next)
+	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.ZAdd(ctx, s.k.queue(platform, "delayed"), redis.Z{Score: float64(due.UnixMilli()), Member: string(data)})
+		p.XAck(ctx, s.stream(platform), queueGroup, d.StreamID)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("store: schedule retry on %s: %w", platform, err)
+	}
+	return nil
+}
+
+// promoteScript moves deliveries whose time has come from the delayed set
+// to the stream. KEYS: delayed, stream. ARGV: now (ms), max count.
+var promoteScript = redis.NewScript(`
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, d in ipairs(due) do
+  redis.call('XADD', KEYS[2], '*', 'd', d)
+  redis.call('ZREM', KEYS[1], d)
+end
+return #due`)
+
+// PromoteDue moves delayed deliveries that are due onto the queue and
+// returns how many moved. Safe to run from every replica at once.
+func (s *Store) PromoteDue(ctx context.Context, platform string, now time.Time) (int, error) {
+	n, err := promoteScript.Run(ctx, s.rdb, []string{s.k.queue(platform, "delayed"), s.stream(platform)}, now.UnixMilli(), 500).Int()
+	if err != nil {
+		return 0, fmt.Errorf("store: promote due on %s: %w", platform, err)
+	}
+	return n, nil
+}
+
+// DeadLetter gives up on a delivery: it is acknowledged and kept, with the
+// reason, in the platform's dead-letter list.
+func (s *Store) DeadLetter(ctx context.Context, platform string, d content.Delivery, reason string) error {
+	data, _ := json.Marshal(content.DeadLetter{Delivery: d, Reason: reason, At: time.Now()})
+	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.LPush(ctx, s.k.queue(platform, "dead"), data)
+		p.LTrim(ctx, s.k.queue(platform, "dead"), 0, deadLetterCap-1)
+		if d.StreamID != "" {
+			p.XAck(ctx, s.stream(platform), queueGroup, d.StreamID)
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("store: dead-letter on %s: %w", platform, err)
+	}
+	return nil
+}
+
+// DeadLetters returns the newest dead letters of a platform.
+func (s *Store) DeadLetters(ctx context.Context, platform string, n int) ([]content.DeadLetter, error) {
+	raw, err := s.rdb.LRange(ctx, s.k.queue(platform, "dead"), 0, int64(n-1)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: dead letters of %s: %w", platform, err)
+	}
+	out := make([]content.DeadLetter, 0, len(raw))
+	for _, r := range raw {
+		var dl content.DeadLetter
+		if json.Unmarshal([]byte(r), &dl) == nil {
+			out = append(out, dl)
+		}
+	}
+	return out, nil
+}
+
+// QueueStats reports a platform's queue depth.
+func (s *Store) QueueStats(ctx context.Context, platform string) (*content.QueueStats, error) {
+	if err := s.EnsureQueue(ctx, platform); err != nil {
+		return nil, err
+	}
+	var length, delayed, dead *redis.IntCmd
+	var groups *redis.XInfoGroupsCmd
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		length = p.XLen(ctx, s.stream(platform))
+		groups = p.XInfoGroups(ctx, s.stream(platform))
+		delayed = p.ZCard(ctx, s.k.queue(platform, "delayed"))
+		dead = p.LLen(ctx, s.k.queue(platform, "dead"))
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: queue stats %s: %w", platform, err)
+	}
+	st := &content.QueueStats{Length: length.Val(), Delayed: delayed.Val(), Dead: dead.Val()}
+	for _, g := range groups.Val() {
+		if g.Name != queueGroup {
+			continue
+		}
+		st.Pending, st.Lag = g.Pending, g.Lag
+		if s.emb != nil {
+			// miniredis reports the stream length as the lag; count the
+			// entries after the group's last delivered one instead.
+			after, err := s.rdb.XRange(ctx, s.stream(platform), "("+g.LastDeliveredID, "+").Result()
+			if err != nil {
+				return nil, fmt.Errorf("store: queue stats %s: %w", platform, err)
+			}
+			st.Lag = int64(len(after))
+		}
+	}
+	return st, nil
+}
+
+// Claim results.
+const (
+	ClaimOK        = iota // the caller may send
+	ClaimDelivered        // already delivered: acknowledge and skip
+	ClaimBusy             // another sender is sending it now: leave it
+)
+
+// claimScript takes the per-pair send lease unless the pair is already
+// delivered. KEYS: delivered bitmap, lease key. ARGV: dense, lease ms.
+var claimScript = redis.NewScript(`
+if redis.call('GETBIT', KEYS[1], ARGV[1]) == 1 then return 1 end
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+return 2`)
+
+// Claim is the idempotency check before a send: it reports whether the
+// (bulletin, subscriber) pair was delivered already, is being sent by
+// someone else right now (a lease not yet expired), or may be sent by the
+// caller, who then holds the lease until Complete or Release.
+func (s *Store) Claim(ctx context.Context, bulletinID string, dense int64, lease time.Duration) (int, error) {
+	n, err := claimScript.Run(ctx, s.rdb, []string{s.k.perBulletin(bulletinID, "dlv"), s.leaseKey(bulletinID, dense)}, dense, lease.Milliseconds()).Int()
+	if err != nil {
+		return 0, fmt.Errorf("store: claim b=%s s=%d: %w", bulletinID, dense, err)
+	}
+	return n, nil
+}
+
+func (s *Store) leaseKey(bulletinID string, dense int64) string {
+	return s.k.perBulletin(bulletinID, "lease:"+strconv.FormatInt(dense, 10))
+}
+
+// completeScript sets the delivered bit, drops the lease and starts the
+// retention clock of the bitmap. KEYS: delivered bitmap, lease key. ARGV:
+// dense, retention seconds (0 = keep).
+var completeScript = redis.NewScript(`
+redis.call('SETBIT', KEYS[1], ARGV[1], 1)
+redis.call('DEL', KEYS[2])
+if tonumber(ARGV[2]) > 0 and redis.call('TTL', KEYS[1]) == -1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return 1`)
+
+// Complete records a delivery as done and drops its lease.
+func (s *Store) Complete(ctx context.Context, bulletinID string, dense int64) error {
+	keys := []string{s.k.perBulletin(bulletinID, "dlv"), s.leaseKey(bulletinID, dense)}
+	if err := completeScript.Run(ctx, s.rdb, keys, dense, int64(s.opts.DeliveryRetention/time.Second)).Err(); err != nil {
+		return fmt.Errorf("store: complete b=%s s=%d: %w", bulletinID, dense, err)
+	}
+	return nil
+}
+
+// Release drops a send lease without recording a delivery (the send
+// failed and will be retried).
+func (s *Store) Release(ctx context.Context, bulletinID string, dense int64) error {
+	return s.rdb.Del(ctx, s.leaseKey(bulletinID, dense)).Err()
+}
+
+// MarkEnqueued records that deliveries of a bulletin were enqueued for
+// these subscribers and returns, for each, whether it was not enqueued
+// before — so a fan-out resumed after a crash enqueues only what it had not.
+func (s *Store) MarkEnqueued(ctx context.Context, bulletinID string, dense []int64) ([]bool, error) {
+	key := s.k.perBulletin(bulletinID, "enq")
+	cmds := make([]*redis.IntCmd, len(dense))
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, d := range dense {
+			cmds[i] = p.SetBit(ctx, key, d, 1)
+		}
+		p.Expire(ctx, key, 7*24*time.Hour)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: mark enqueued b=%s: %w", bulletinID, err)
+	}
+	fresh := make([]bool, len(dense))
+	for i, c := range cmds {
+		fresh[i] = c.Val() == 0
+	}
+	return fresh, nil
+}
+
+// FanoutDone drops the enqueue bitmap once a fan-out is complete; the
+// delivered and read bitmaps are all that stays.
+func (s *Store) FanoutDone(ctx context.Context, bulletinID string) error {
+	return s.rdb.Del(ctx, s.k.perBulletin(bulletinID, "enq")).Err()
+}

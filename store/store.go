@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tongbao/content"
+	"tongbao/store/embedded"
+)
+
+// Defaults for Options.
+const (
+	DefaultPrefix         = "tb:"
+	DefaultDataDir        = "./data"
+	DefaultQueueRetention = 7 * 24 * time.Hour
+	DefaultSnapshotEvery  = time.Minute
+	connectTimeout        = 5 * time.Second
+)
+
+// ErrNotFound is returned when a bulletin, subscriber or record does not
+// exist (the same value as content.ErrNotFound, so callers that only know
+// the domain package can test for it).
+var ErrNotFound = content.ErrNotFound
+
+// Options configure a Store.
+type Options struct {
+	// URL is the Redis setting (see NewClient), or "embedded".
+	URL string
+	// Setting names where URL came from ("--redis", "TONGBAO_REDIS_URL",
+	// "redis.url in tongbao.yaml"), for the error when it is wrong.
+	Setting string
+	// Prefix starts every key (DefaultPrefix when empty).
+	Prefix string
+	// DataDir is the embedded store's folder (DefaultDataDir when empty).
+	DataDir string
+	// SnapshotEvery is how often the embedded store snapshots.
+	SnapshotEvery time.Duration
+	// DeliveryRetention expires a bulletin's delivery and read records
+	// this long after its fan-out; 0 keeps them.
+	DeliveryRetention time.Duration
+	// QueueRetention trims queue entries older than this
+	// (DefaultQueueRetention when 0).
+	QueueRetention time.Duration
+	// Segmenter cuts words for the search index (content.DefaultSegmenter
+	// when nil).
+	Segmenter *content.Segmenter
+	// Logger receives the store's few messages (slog.Default when nil).
+	Logger *slog.Logger
+}
+
+// Store keeps everything Tongbao remembers in Redis: bulletins and their
+// search index, subscribers and subscriptions, deliveries and reads, and
+// the delivery queues. It is safe for concurrent use.
+type Store struct {
+	rdb  redis.UniversalClient
+	k    keys
+	opts Options
+	seg  *content.Segmenter
+	emb  *embedded.Server
+	log  *slog.Logger
+}
+
+// Open connects to Redis (or starts the embedded store) and checks the
+// connection. A wrong or unreachable setting fails with one line naming the
+// setting and what was tried.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	if opts.Prefix == "" {
+		opts.Prefix = DefaultPrefix
+	}
+	if opts.DataDir == "" {
+		opts.DataDir = DefaultDataDir
+	}
+	if opts.SnapshotEvery <= 0 {
+		opts.SnapshotEvery = DefaultSnapshotEvery
+	}
+	if opts.QueueRetention <= 0 {
+		opts.QueueRetention = DefaultQueueRetention
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	setting := opts.Setting
+	if setting == "" {
+		setting = "the Redis setting"
+	}
+	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{opts.Logger}) })
+	s := &Store{k: keys{p: opts.Prefix}, opts: opts, log: opts.Logger, seg: opts.Segmenter}
+	url := strings.TrimSpace(opts.URL)
+	if url == EmbeddedURL {
+		emb, err := embedded.Start(embedded.Options{Dir: opts.DataDir, SnapshotEvery: opts.SnapshotEvery, Logger: opts.Logger})
+		if err != nil {
+			return nil, fmt.Errorf("%s=embedded: %w", setting, err)
+		}
+		s.emb = emb
+		url = "redis://" + emb.Addr()
+	}
+	rdb, err := NewClient(url)
+	if err != nil {
+		s.closeEmbedded()
+		return nil, fmt.Errorf("%s=%q: %w", setting, redactURL(opts.URL), err)
+	}
+	s.rdb = rdb
+	pctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		s.closeEmbedded()
+		return nil, fmt.Errorf("%s=%q: cannot reach Redis: %w", setting, redactURL(opts.URL), err)
+	}
+	return s, nil
+}
+
+var redisLogOnce sync.Once
+
+// redisLogger sends go-redis's own messages (reconnect attempts) to slog
+// at debug level: the store reports failures through its errors.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
+
+// Close releases the connection and, for the embedded store, takes a last
+// snapshot and releases its lock.
+func (s *Store) Close() error {
+	err := s.rdb.Close()
+	if e := s.closeEmbedded(); e != nil {
+		err = e
+	}
+	return err
+}
+
+func (s *Store) closeEmbedded() error {
+	if s.emb == nil {
+		return nil
+	}
+	return s.emb.Close()
+}
+
+// Embedded reports whether the store runs in-process.
+func (s *Store) Embedded() bool { return s.emb != nil }
+
+// Client is the underlying Redis client, for components that keep their
+// own small state beside the store (rate limiters, token caches). Their keys
+// must start with Prefix().
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Prefix is the string every key of this store starts with.
+func (s *Store) Prefix() string { return s.k.p }
+
+// Ping checks that Redis answers.
+func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
+
+// segmenter returns the word cutter for the search index.
+func (s *Store) segmenter() (*content.Segmenter, error) {
+	if s.seg != nil {
+		return s.seg, nil
+	}
+	seg, err := content.DefaultSegmenter()
+	if err != nil {
+		return nil, err
+	}
+	s.seg = seg
+	return seg, nil
+}
+
+// keys builds every key name. Keys that one command (a MULTI, a Lua
+// script, ZINTERSTORE, SUNIONSTORE) touches together share a hash tag, so
+// the same code runs on Redis Cluster:
+//
+//	{cat}      the catalog: timelines, search postings, fingerprints, meeting names
+//	{sub}      subscriber indexes: who wants what, dense-id maps, segment bitmaps
+//	{b:ID}     one bulletin's delivery and read state
+//	{q:PLAT}   one platform's delivery queue, delayed retries and dead letters
+//
+// Bulletin bodies (b:ID) and subscriber records (s:ID) stand alone and
+// spread across the cluster.
+type keys struct{ p string }
+
+func (k keys) bulletin(id string) string          { return k.p + "b:" + id }
+func (k keys) cat(parts ...string) string         { return k.p + "{cat}:" + strings.Join(parts, ":") }
+func (k keys) subscriber(id string) string        { return k.p + "s:" + id }
+func (k keys) subs(parts ...string) string        { return k.p + "{sub}:" + strings.Join(parts, ":") }
+func (k keys) history(dense int64) string         { return fmt.Sprintf("%sh:%d", k.p, dense) }
+func (k keys) perBulletin(id, part string) string { return k.p + "{b:" + id + "}:" + part }
+func (k keys) queue(platform, part string) string { return k.p + "{q:" + platform + "}:" + part }
+func (k keys) misc(parts ...string) string        { return k.p + strings.Join(parts, ":") }

@@ -1,0 +1,507 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tongbao/content"
+)
+
+// Touch records that a subscriber was seen: it creates the subscriber
+// (active, subscribed to everything) the first time, updates the name and
+// last-seen time, and for a message the person sent (inbound) also the
+// 48-hour window and an active status. created reports a new subscriber.
+func (s *Store) Touch(ctx context.Context, id, name, lang string, inbound bool) (sub *content.Subscriber, created bool, err error) {
+	platform, native, ok := strings.Cut(id, ":")
+	if !ok || platform == "" || native == "" {
+		return nil, false, fmt.Errorf("store: subscriber id %q is not platform:native_id", id)
+	}
+	now := time.Now()
+	key := s.k.subscriber(id)
+	dense, err := s.rdb.HGet(ctx, key, "dense").Int64()
+	switch {
+	case errors.Is(err, redis.Nil):
+		if dense, created, err = s.createSubscriber(ctx, id, platform, native, lang, now); err != nil {
+			return nil, false, err
+		}
+	case err != nil:
+		return nil, false, fmt.Errorf("store: touch %s: %w", id, err)
+	}
+	fields := map[string]any{"last": now.Unix()}
+	if name != "" {
+		fields["name"] = name
+	}
+	if inbound {
+		fields["inbound"] = now.Unix()
+	}
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, key, fields)
+		return nil
+	}); err != nil {
+		return nil, false, fmt.Errorf("store: touch %s: %w", id, err)
+	}
+	sub, err = s.Subscriber(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if inbound && sub.Status != content.StatusActive {
+		if err := s.SetStatus(ctx, id, content.StatusActive); err != nil {
+			return nil, false, err
+		}
+		sub.Status = content.StatusActive
+	}
+	_ = dense
+	return sub, created, nil
+}
+
+// createSubscriber allocates a dense id and writes a new subscriber. Two
+// processes creating the same subscriber at once agree on one dense id (the
+// loser's number is left unused).
+func (s *Store) createSubscriber(ctx context.Context, id, platform, native, lang string, now time.Time) (int64, bool, error) {
+	n, err := s.rdb.Incr(ctx, s.k.subs("seq")).Result()
+	if err != nil {
+		return 0, false, fmt.Errorf("store: create %s: %w", id, err)
+	}
+	key := s.k.subscriber(id)
+	won, err := s.rdb.HSetNX(ctx, key, "dense", n).Result()
+	if err != nil {
+		return 0, false, fmt.Errorf("store: create %s: %w", id, err)
+	}
+	if !won {
+		dense, err := s.rdb.HGet(ctx, key, "dense").Int64()
+		return dense, false, err
+	}
+	if lang == "" {
+		lang = "zh"
+	}
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, key, map[string]any{
+			"platform": platform, "native": native, "lang": lang, "status": content.StatusActive,
+			"first": now.Unix(), "last": now.Unix(), "mode": content.ModeInstant,
+			"subs": `[{"kind":"all"}]`,
+		})
+		p.HSet(ctx, s.k.subs("dense"), strconv.FormatInt(n, 10), id)
+		p.SAdd(ctx, s.k.subs("status", content.StatusActive), id)
+		p.SAdd(ctx, s.k.subs("platform", platform), id)
+		p.SetBit(ctx, s.k.subs("pbm", platform), n, 1)
+		p.SAdd(ctx, s.k.subs("all"), id)
+		return nil
+	}); err != nil {
+		return 0, false, fmt.Errorf("store: create %s: %w", id, err)
+	}
+	return n, true, nil
+}
+
+// Subscriber returns one subscriber, or ErrNotFound.
+func (s *Store) Subscriber(ctx context.Context, id string) (*content.Subscriber, error) {
+	m, err := s.rdb.HGetAll(ctx, s.k.subscriber(id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: get subscriber %s: %w", id, err)
+	}
+	if len(m) == 0 || m["platform"] == "" {
+		return nil, ErrNotFound
+	}
+	unix := func(f string) time.Time {
+		v, _ := strconv.ParseInt(m[f], 10, 64)
+		if v == 0 {
+			return time.Time{}
+		}
+		return time.Unix(v, 0).In(content.Shanghai)
+	}
+	sub := &content.Subscriber{
+		ID: id, Platform: m["platform"], NativeID: m["native"], Name: m["name"], Lang: m["lang"],
+		Unit: m["unit"], Status: m["status"], Admin: m["admin"] == "1",
+		FirstSeen: unix("first"), LastSeen: unix("last"), LastInbound: unix("inbound"),
+		Mode: m["mode"], DigestAt: m["digest_at"], Quiet: m["quiet"],
+	}
+	sub.Dense, _ = strconv.ParseInt(m["dense"], 10, 64)
+	if m["subs"] != "" {
+		if err := json.Unmarshal([]byte(m["subs"]), &sub.Subs); err != nil {
+			return nil, fmt.Errorf("store: subscriber %s: bad subscriptions: %w", id, err)
+		}
+	}
+	if sub.Mode == "" {
+		sub.Mode = content.ModeInstant
+	}
+	return sub, nil
+}
+
+// SetStatus changes a subscriber's status (active, blocked, left).
+func (s *Store) SetStatus(ctx context.Context, id, status string) error {
+	switch status {
+	case content.StatusActive, content.StatusBlocked, content.StatusLeft:
+	default:
+		return fmt.Errorf("store: unknown status %q", status)
+	}
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, s.k.subscriber(id), "status", status)
+		for _, st := range []string{content.StatusActive, content.StatusBlocked, content.StatusLeft} {
+			if st == status {
+				p.SAdd(ctx, s.k.subs("status", st), id)
+			} else {
+				p.SRem(ctx, s.k.subs("status", st), id)
+			}
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("store: set status %s: %w", id, err)
+	}
+	return nil
+}
+
+// SetLang records the subscriber's language ("zh" or "en").
+func (s *Store) SetLang(ctx context.Context, id, lang string) error {
+	return s.rdb.HSet(ctx, s.k.subscriber(id), "lang", lang).Err()
+}
+
+// SetUnit records the subscriber's unit (单位), used for stats and
+// reminders by unit.
+func (s *Store) SetUnit(ctx context.Context, id, unit string) error {
+	sub, err := s.Subscriber(ctx, id)
+	if err != nil {
+		return err
+	}
+	unit = strings.TrimSpace(unit)
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if sub.Unit != "" {
+			p.SRem(ctx, s.k.subs("unit", sub.Unit), id)
+			p.SetBit(ctx, s.k.subs("ubm", sub.Unit), sub.Dense, 0)
+		}
+		p.HSet(ctx, s.k.subscriber(id), "unit", unit)
+		if unit != "" {
+			p.SAdd(ctx, s.k.subs("unit", unit), id)
+			p.SAdd(ctx, s.k.subs("units"), unit)
+			p.SetBit(ctx, s.k.subs("ubm", unit), sub.Dense, 1)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: set unit %s: %w", id, err)
+	}
+	return nil
+}
+
+// SetDelivery records how a subscriber receives bulletins: mode (instant
+// or digest), the digest time ("08:00") and quiet hours ("22:00-07:00" or
+// "" for none).
+func (s *Store) SetDelivery(ctx context.Context, id, mode, digestAt, quiet string) error {
+	if mode != content.ModeInstant && mode != content.ModeDigest {
+		return fmt.Errorf("store: unknown delivery mode %q", mode)
+	}
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, s.k.subscriber(id), "mode", mode, "digest_at", digestAt, "quiet", quiet)
+		if mode == content.ModeDigest {
+			p.SAdd(ctx, s.k.subs("digest"), id)
+		} else {
+			p.SRem(ctx, s.k.subs("digest"), id)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: set delivery %s: %w", id, err)
+	}
+	return nil
+}
+
+// SetAdmin grants or revokes the admin role.
+func (s *Store) SetAdmin(ctx context.Context, id string, admin bool) error {
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if admin {
+			p.HSet(ctx, s.k.subscriber(id), "admin", "1")
+			p.SAdd(ctx, s.k.subs("admins"), id)
+		} else {
+			p.HDel(ctx, s.k.subscriber(id), "admin")
+			p.SRem(ctx, s.k.subs("admins"), id)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: set admin %s: %w", id, err)
+	}
+	return nil
+}
+
+// IsAdmin reports whether a subscriber holds the admin role.
+func (s *Store) IsAdmin(ctx context.Context, id string) (bool, error) {
+	return s.rdb.SIsMember(ctx, s.k.subs("admins"), id).Result()
+}
+
+// Subscribe adds a subscription. Subscribing to a topic, kind or keyword
+// narrows a subscriber who received everything to just what they chose;
+// subscribing to SubAll widens again. It reports false when the
+// subscription was already there.
+func (s *Store) Subscribe(ctx context.Context, id string, sub content.Subscription) (bool, error) {
+	return s.changeSubs(ctx, id, func(subs []content.Subscription) ([]content.Subscription, bool) {
+		for _, have := range subs {
+			if have == sub {
+				return subs, false
+			}
+		}
+		if sub.Kind == content.SubAll {
+			return []content.Subscription{sub}, true
+		}
+		out := []content.Subscription{}
+		for _, have := range subs {
+			if have.Kind != content.SubAll {
+				out = append(out, have)
+			}
+		}
+		return append(out, sub), true
+	})
+}
+
+// Unsubscribe removes a subscription (SubAll removes every one, so nothing
+// more is pushed). It reports false when there was nothing to remove.
+func (s *Store) Unsubscribe(ctx context.Context, id string, sub content.Subscription) (bool, error) {
+	return s.changeSubs(ctx, id, func(subs []content.Subscription) ([]content.Subscription, bool) {
+		if sub.Kind == content.SubAll {
+			return []content.Subscription{}, len(subs) > 0
+		}
+		out := []content.Subscription{}
+		for _, have := range subs {
+			if have != sub {
+				out = append(out, have)
+			}
+		}
+		return out, len(out) != len(subs)
+	})
+}
+
+// changeSubs rewrites a subscriber's subscriptions and the fan-out
+// indexes that mirror them.
+func (s *Store) changeSubs(ctx context.Context, id string, change func([]content.Subscription) ([]content.Subscription, bool)) (bool, error) {
+	cur, err := s.Subscriber(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	next, changed := change(cur.Subs)
+	if !changed {
+		return false, nil
+	}
+	data, _ := json.Marshal(next)
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, s.k.subscriber(id), "subs", string(data))
+		for _, old := range cur.Subs {
+			p.SRem(ctx, s.subIndexKey(old), id)
+		}
+		for _, sub := range next {
+			p.SAdd(ctx, s.subIndexKey(sub), id)
+			if sub.Kind == content.SubKeyword {
+				p.SAdd(ctx, s.k.subs("kws"), sub.Value)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: change subscriptions of %s: %w", id, err)
+	}
+	return true, nil
+}
+
+// subIndexKey is the set of subscribers holding a subscription.
+func (s *Store) subIndexKey(sub content.Subscription) string {
+	switch sub.Kind {
+	case content.SubAll:
+		return s.k.subs("all")
+	case content.SubKeyword:
+		return s.k.subs("kw", sub.Value)
+	default:
+		return s.k.subs(sub.Kind, sub.Value)
+	}
+}
+
+// audienceBatch is how many subscriber ids fan-out hands over at a time.
+const audienceBatch = 1000
+
+// Audience calls fn with batches of the ids of active subscribers whose
+// subscriptions match the bulletin (everything, its topics, its kind, or a
+// keyword in its text). Digest-mode subscribers are left out unless
+// includeDigest. The set is computed once in Redis and read in batches, so
+// a province-sized audience never sits in memory at once.
+func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func(ids []string) error) error {
+	keys := []string{s.k.subs("all"), s.k.subs(content.SubKind, string(b.Kind))}
+	for _, t := range b.Tags {
+		keys = append(keys, s.k.subs(content.SubTopic, t))
+	}
+	kws, err := s.rdb.SMembers(ctx, s.k.subs("kws")).Result()
+	if err != nil {
+		return fmt.Errorf("store: audience: %w", err)
+	}
+	text := b.Title + "\n" + b.Text()
+	for _, kw := range kws {
+		if kw != "" && strings.Contains(text, kw) {
+			keys = append(keys, s.k.subs("kw", kw))
+		}
+	}
+	return s.scanAudience(ctx, keys, includeDigest, fn)
+}
+
+// AudienceOf calls fn with batches of the active subscribers in a segment.
+func (s *Store) AudienceOf(ctx context.Context, seg content.Segment, fn func(ids []string) error) error {
+	key, err := s.segmentKey(seg)
+	if err != nil {
+		return err
+	}
+	return s.scanAudience(ctx, []string{key}, true, fn)
+}
+
+// CountAudience is how many active subscribers a segment has.
+func (s *Store) CountAudience(ctx context.Context, seg content.Segment) (int64, error) {
+	key, err := s.segmentKey(seg)
+	if err != nil {
+		return 0, err
+	}
+	return s.rdb.SInterCard(ctx, 0, key, s.k.subs("status", content.StatusActive)).Result()
+}
+
+func (s *Store) segmentKey(seg content.Segment) (string, error) {
+	kind, value, _ := strings.Cut(string(seg), ":")
+	switch {
+	case kind == "all" || kind == "":
+		return s.k.subs("status", content.StatusActive), nil
+	case value == "":
+		return "", fmt.Errorf("store: segment %q names no value (want all, platform:tg, topic:防汛, unit:…, kind:meeting)", seg)
+	case kind == "platform" || kind == "unit" || kind == content.SubTopic || kind == content.SubKind:
+		return s.k.subs(kind, value), nil
+	}
+	return "", fmt.Errorf("store: unknown segment %q (want all, platform:tg, topic:防汛, unit:…, kind:meeting)", seg)
+}
+
+func (s *Store) scanAudience(ctx context.Context, keys []string, includeDigest bool, fn func([]string) error) error {
+	tmp := s.k.subs("tmp", randomToken())
+	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.SUnionStore(ctx, tmp, keys...)
+		p.SInterStore(ctx, tmp, tmp, s.k.subs("status", content.StatusActive))
+		if !includeDigest {
+			p.SDiffStore(ctx, tmp, tmp, s.k.subs("digest"))
+		}
+		p.Expire(ctx, tmp, time.Hour)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("store: audience: %w", err)
+	}
+	defer s.rdb.Del(context.WithoutCancel(ctx), tmp)
+	var cursor uint64
+	for {
+		ids, next, err := s.rdb.SScan(ctx, tmp, cursor, "", audienceBatch).Result()
+		if err != nil {
+			return fmt.Errorf("store: audience: %w", err)
+		}
+		if len(ids) > 0 {
+			if err := fn(ids); err != nil {
+				return err
+			}
+		}
+		if next == 0 {
+			return nil
+		}
+		cursor = next
+	}
+}
+
+// DigestSubscribers lists the ids of active subscribers in digest mode.
+func (s *Store) DigestSubscribers(ctx context.Context) ([]string, error) {
+	return s.rdb.SInter(ctx, s.k.subs("digest"), s.k.subs("status", content.StatusActive)).Result()
+}
+
+// SubscriberIDs maps dense ids back to subscriber ids ("" for unknown).
+func (s *Store) SubscriberIDs(ctx context.Context, dense []int64) ([]string, error) {
+	if len(dense) == 0 {
+		return nil, nil
+	}
+	fields := make([]string, len(dense))
+	for i, d := range dense {
+		fields[i] = strconv.FormatInt(d, 10)
+	}
+	vals, err := s.rdb.HMGet(ctx, s.k.subs("dense"), fields...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: map dense ids: %w", err)
+	}
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i], _ = v.(string)
+	}
+	return out, nil
+}
+
+// CountSubscribers returns the subscriber tallies.
+func (s *Store) CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error) {
+	units, err := s.rdb.SMembers(ctx, s.k.subs("units")).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: count subscribers: %w", err)
+	}
+	statuses := []string{content.StatusActive, content.StatusBlocked, content.StatusLeft}
+	platforms := []string{"tg", "wx", "wecom", "console"}
+	cmds := map[string]*redis.IntCmd{}
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, st := range statuses {
+			cmds["status:"+st] = p.SCard(ctx, s.k.subs("status", st))
+		}
+		for _, pl := range platforms {
+			cmds["platform:"+pl] = p.SCard(ctx, s.k.subs("platform", pl))
+		}
+		for _, u := range units {
+			cmds["unit:"+u] = p.SCard(ctx, s.k.subs("unit", u))
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: count subscribers: %w", err)
+	}
+	c := &content.SubscriberCounts{ByStatus: map[string]int64{}, ByPlatform: map[string]int64{}, ByUnit: map[string]int64{}}
+	for name, cmd := range cmds {
+		kind, value, _ := strings.Cut(name, ":")
+		n := cmd.Val()
+		switch kind {
+		case "status":
+			c.ByStatus[value] = n
+			c.Total += n
+		case "platform":
+			if n > 0 {
+				c.ByPlatform[value] = n
+			}
+		case "unit":
+			c.ByUnit[value] = n
+		}
+	}
+	return c, nil
+}
+
+// ListSubscribers returns subscribers with a status ("" for all), sorted by
+// id, at most limit of them.
+func (s *Store) ListSubscribers(ctx context.Context, status string, limit int) ([]*content.Subscriber, error) {
+	var ids []string
+	for _, st := range []string{content.StatusActive, content.StatusBlocked, content.StatusLeft} {
+		if status != "" && st != status {
+			continue
+		}
+		m, err := s.rdb.SMembers(ctx, s.k.subs("status", st)).Result()
+		if err != nil {
+			return nil, fmt.Errorf("store: list subscribers: %w", err)
+		}
+		ids = append(ids, m...)
+	}
+	sort.Strings(ids)
+	if limit > 0 && len(ids) > limit {
+		ids = ids[:limit]
+	}
+	out := make([]*content.Subscriber, 0, len(ids))
+	for _, id := range ids {
+		sub, err := s.Subscriber(ctx, id)
+		if err != nil {
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, sub)
+	}
+	return out, nil
+}
