@@ -42,7 +42,10 @@ type command struct {
 func NewApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *App {
 	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
 	a.commands = map[string]command{
-		"parse": {"parse bulletin files and print them (text or --json)", runParse},
+		"parse":       {"parse bulletin files and print them (text or --json)", runParse},
+		"ingest":      {"parse bulletin files and store the new ones", runIngest},
+		"stats":       {"counts, or one bulletin's delivered / read / unread", runStats},
+		"subscribers": {"list or count subscribers", runSubscribers},
 	}
 	return a
 }

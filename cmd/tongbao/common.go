@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+	"os"
+
+	"golang.org/x/term"
+
+	"tongbao/content"
+	"tongbao/store"
+)
+
+// commonFlags are the settings most commands share.
+type commonFlags struct {
+	config *string
+	redis  *string
+	data   *string
+}
+
+func addCommonFlags(fs *flag.FlagSet) *commonFlags {
+	return &commonFlags{
+		config: fs.String("config", "", "configuration file (default: $TONGBAO_CONFIG, else built-in defaults)"),
+		redis:  fs.String("redis", "", `Redis URL, or "embedded" (default: $TONGBAO_REDIS_URL, redis.url, else embedded)`),
+		data:   fs.String("data", "", "data folder of the embedded store (default ./data)"),
+	}
+}
+
+// config loads and validates the configuration with the flags applied.
+func (a *App) config(f *commonFlags) (*Config, error) {
+	cfg, err := loadConfig(*f.config, a.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if *f.redis != "" {
+		cfg.Redis.URL = *f.redis
+		cfg.source["redis.url"] = "--redis"
+	}
+	if *f.data != "" {
+		cfg.Redis.DataDir = *f.data
+	}
+	return cfg, cfg.Validate()
+}
+
+// openStore connects to the configured Redis or starts the embedded store.
+func (a *App) openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*store.Store, error) {
+	seg, err := content.DefaultSegmenter()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, store.Options{
+		URL: cfg.Redis.URL, Setting: cfg.redisSetting(), Prefix: cfg.Redis.Prefix, DataDir: cfg.Redis.DataDir,
+		DeliveryRetention: cfg.Redis.DeliveryRetention, QueueRetention: cfg.Redis.QueueRetention,
+		Segmenter: seg, Logger: log,
+	})
+}
+
+// logger is the operator log: text on stderr, warnings and errors only for
+// one-shot commands so their output stays clean.
+func (a *App) logger(level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// isTerminal reports whether w is an interactive terminal (for progress
+// bars and the line editor).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// parser builds the content pipeline from the configuration.
+func (a *App) parser(cfg *Config) (*content.Parser, error) {
+	topics, err := loadTopics(cfg.Topics)
+	if err != nil {
+		return nil, err
+	}
+	seg, err := content.DefaultSegmenter()
+	if err != nil {
+		return nil, err
+	}
+	return content.NewParser(content.Options{SummaryLimit: cfg.SummaryLimit, Topics: topics, Segmenter: seg}), nil
+}

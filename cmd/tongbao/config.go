@@ -1,0 +1,262 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"tongbao/store"
+)
+
+// Config is every setting of Tongbao. Defaults are set in defaultConfig;
+// a YAML file (configs/tongbao.yaml documents every key) overrides them,
+// TONGBAO_* environment variables override the file (secrets belong
+// there), and command-line flags override everything.
+type Config struct {
+	Redis struct {
+		// URL is the Redis setting, or "embedded" (see store.NewClient).
+		URL    string `yaml:"url"`
+		Prefix string `yaml:"prefix"`
+		// DataDir is the embedded store's folder.
+		DataDir string `yaml:"data_dir"`
+		// DeliveryRetention expires per-bulletin delivery and read records.
+		DeliveryRetention time.Duration `yaml:"delivery_retention"`
+		// QueueRetention trims queue entries older than this.
+		QueueRetention time.Duration `yaml:"queue_retention"`
+	} `yaml:"redis"`
+
+	// Listen is the HTTP address of `tongbao serve`.
+	Listen string `yaml:"listen"`
+	// PublicURL is the base of personal read links (https://tongbao.example.gov.cn).
+	PublicURL string `yaml:"public_url"`
+	// Secret keys the HMAC of read links; from TONGBAO_SECRET.
+	Secret string `yaml:"secret"`
+	// Admins are subscriber ids with the admin role (tg:123, wx:oAbC…).
+	Admins []string `yaml:"admins"`
+	// Topics and Sources are file paths; the built-in lists when empty.
+	Topics  string `yaml:"topics"`
+	Sources string `yaml:"sources"`
+	// SummaryLimit is the longest summary in characters.
+	SummaryLimit int `yaml:"summary_limit"`
+	// MessagesPerMinute is how many messages one person may send a minute
+	// before getting one "too fast" reply and then silence.
+	MessagesPerMinute int `yaml:"messages_per_minute"`
+
+	Telegram TelegramConfig `yaml:"telegram"`
+	WeChat   WeChatConfig   `yaml:"wechat"`
+	WeCom    WeComConfig    `yaml:"wecom"`
+	Delivery DeliveryConfig `yaml:"delivery"`
+
+	// source names where each setting came from, for error messages.
+	source map[string]string
+}
+
+// TelegramConfig configures the Telegram bot.
+type TelegramConfig struct {
+	Token         string `yaml:"token"`
+	API           string `yaml:"api"`
+	WebhookURL    string `yaml:"webhook_url"`
+	WebhookSecret string `yaml:"webhook_secret"`
+	PaidBroadcast bool   `yaml:"paid_broadcast"`
+	// Messages per second for the whole bot, per second per chat, and per
+	// minute per group; the platform's documented limits by default.
+	PerSecond      float64 `yaml:"per_second"`
+	PerChatSecond  float64 `yaml:"per_chat_second"`
+	PerGroupMinute float64 `yaml:"per_group_minute"`
+}
+
+// WeChatConfig configures the WeChat Official Account.
+type WeChatConfig struct {
+	AppID          string `yaml:"app_id"`
+	Secret         string `yaml:"secret"`
+	Token          string `yaml:"token"`
+	AESKey         string `yaml:"aes_key"`
+	API            string `yaml:"api"`
+	UseStableToken bool   `yaml:"use_stable_token"`
+	// TemplateID is the template message used outside the 48-hour window;
+	// TemplateFields maps template keys to bulletin fields (title, date,
+	// summary, source, kind).
+	TemplateID     string            `yaml:"template_id"`
+	TemplateFields map[string]string `yaml:"template_fields"`
+	// Menu is the custom menu `tongbao wechat menu` creates.
+	Menu []MenuButton `yaml:"menu"`
+}
+
+// MenuButton is one custom-menu button: a CLICK key or a VIEW url, or a
+// sub-menu.
+type MenuButton struct {
+	Name string       `yaml:"name"`
+	Key  string       `yaml:"key"`
+	URL  string       `yaml:"url"`
+	Sub  []MenuButton `yaml:"sub"`
+}
+
+// WeComConfig configures the WeCom self-built app.
+type WeComConfig struct {
+	CorpID  string `yaml:"corp_id"`
+	AgentID string `yaml:"agent_id"`
+	Secret  string `yaml:"secret"`
+	Token   string `yaml:"token"`
+	AESKey  string `yaml:"aes_key"`
+	API     string `yaml:"api"`
+}
+
+// DeliveryConfig tunes the dispatcher.
+type DeliveryConfig struct {
+	// Workers is the number of concurrent senders per platform.
+	Workers int `yaml:"workers"`
+	// MaxAttempts is how many times a failing send is tried before it
+	// goes to the dead-letter list.
+	MaxAttempts int `yaml:"max_attempts"`
+	// RemindAfter is when bulletins marked important get their automatic
+	// reminder to the unread (0 turns it off).
+	RemindAfter time.Duration `yaml:"remind_after"`
+	// ImportantTags mark a bulletin important (e.g. 防汛).
+	ImportantTags []string `yaml:"important_tags"`
+}
+
+func defaultConfig() *Config {
+	c := &Config{source: map[string]string{}}
+	c.Redis.URL = store.EmbeddedURL
+	c.Redis.Prefix = store.DefaultPrefix
+	c.Redis.DataDir = store.DefaultDataDir
+	c.Redis.QueueRetention = store.DefaultQueueRetention
+	c.Listen = ":8080"
+	c.PublicURL = "http://localhost:8080"
+	c.SummaryLimit = 300
+	c.MessagesPerMinute = 20
+	c.Telegram.API = "https://api.telegram.org"
+	// Telegram's documented limits: ~30 messages/s per bot, 1/s per chat,
+	// 20/min per group.
+	c.Telegram.PerSecond = 30
+	c.Telegram.PerChatSecond = 1
+	c.Telegram.PerGroupMinute = 20
+	c.WeChat.API = "https://api.weixin.qq.com"
+	c.WeCom.API = "https://qyapi.weixin.qq.com"
+	c.Delivery.Workers = 8
+	c.Delivery.MaxAttempts = 6
+	return c
+}
+
+// envSettings maps TONGBAO_* variables to the fields they set.
+func (c *Config) envSettings() map[string]*string {
+	return map[string]*string{
+		"TONGBAO_REDIS_URL":          &c.Redis.URL,
+		"TONGBAO_REDIS_PREFIX":       &c.Redis.Prefix,
+		"TONGBAO_DATA":               &c.Redis.DataDir,
+		"TONGBAO_LISTEN":             &c.Listen,
+		"TONGBAO_PUBLIC_URL":         &c.PublicURL,
+		"TONGBAO_SECRET":             &c.Secret,
+		"TONGBAO_TOPICS":             &c.Topics,
+		"TONGBAO_SOURCES":            &c.Sources,
+		"TONGBAO_TELEGRAM_TOKEN":     &c.Telegram.Token,
+		"TONGBAO_TELEGRAM_API":       &c.Telegram.API,
+		"TONGBAO_TELEGRAM_WEBHOOK":   &c.Telegram.WebhookURL,
+		"TONGBAO_TELEGRAM_SECRET":    &c.Telegram.WebhookSecret,
+		"TONGBAO_WECHAT_APPID":       &c.WeChat.AppID,
+		"TONGBAO_WECHAT_SECRET":      &c.WeChat.Secret,
+		"TONGBAO_WECHAT_TOKEN":       &c.WeChat.Token,
+		"TONGBAO_WECHAT_AESKEY":      &c.WeChat.AESKey,
+		"TONGBAO_WECHAT_API":         &c.WeChat.API,
+		"TONGBAO_WECHAT_TEMPLATE_ID": &c.WeChat.TemplateID,
+		"TONGBAO_WECOM_CORPID":       &c.WeCom.CorpID,
+		"TONGBAO_WECOM_AGENTID":      &c.WeCom.AgentID,
+		"TONGBAO_WECOM_SECRET":       &c.WeCom.Secret,
+		"TONGBAO_WECOM_TOKEN":        &c.WeCom.Token,
+		"TONGBAO_WECOM_AESKEY":       &c.WeCom.AESKey,
+		"TONGBAO_WECOM_API":          &c.WeCom.API,
+	}
+}
+
+// loadConfig builds the configuration from the defaults, the file (path
+// may be ""; TONGBAO_CONFIG names one too) and the environment.
+func loadConfig(path string, getenv func(string) string) (*Config, error) {
+	c := defaultConfig()
+	if path == "" {
+		path = getenv("TONGBAO_CONFIG")
+	}
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		dec := yaml.NewDecoder(strings.NewReader(string(data)))
+		dec.KnownFields(true)
+		if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+		c.source["redis.url"] = "redis.url in " + path
+	}
+	for name, field := range c.envSettings() {
+		if v := getenv(name); v != "" {
+			*field = v
+			if field == &c.Redis.URL {
+				c.source["redis.url"] = name
+			}
+		}
+	}
+	if v := getenv("TONGBAO_ADMINS"); v != "" {
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				c.Admins = append(c.Admins, id)
+			}
+		}
+	}
+	if v := getenv("TONGBAO_TELEGRAM_PAID_BROADCAST"); v != "" {
+		c.Telegram.PaidBroadcast, _ = strconv.ParseBool(v)
+	}
+	return c, nil
+}
+
+// redisSetting names where the Redis URL came from, for errors.
+func (c *Config) redisSetting() string {
+	if s := c.source["redis.url"]; s != "" {
+		return s
+	}
+	return "redis.url (default)"
+}
+
+// Validate checks the settings that would otherwise fail later, naming the
+// key and how to fix it.
+func (c *Config) Validate() error {
+	var problems []string
+	if c.SummaryLimit < 60 {
+		problems = append(problems, "summary_limit must be at least 60 characters")
+	}
+	if c.MessagesPerMinute < 1 {
+		problems = append(problems, "messages_per_minute must be at least 1")
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || u.Scheme == "" || u.Host == "" {
+			problems = append(problems, fmt.Sprintf("public_url %q is not an absolute URL (TONGBAO_PUBLIC_URL=https://host)", c.PublicURL))
+		}
+	}
+	for _, id := range c.Admins {
+		if !strings.Contains(id, ":") {
+			problems = append(problems, fmt.Sprintf("admin %q is not platform:id (tg:123, wx:oAbC…)", id))
+		}
+	}
+	if c.Telegram.WebhookURL != "" && c.Telegram.WebhookSecret == "" {
+		problems = append(problems, "telegram.webhook_url is set without telegram.webhook_secret (TONGBAO_TELEGRAM_SECRET): webhook requests could not be verified")
+	}
+	if c.WeChat.AppID != "" && (c.WeChat.Secret == "" || c.WeChat.Token == "") {
+		problems = append(problems, "wechat.app_id is set but wechat.secret or wechat.token is missing (TONGBAO_WECHAT_SECRET, TONGBAO_WECHAT_TOKEN)")
+	}
+	if c.WeCom.CorpID != "" && (c.WeCom.Secret == "" || c.WeCom.Token == "" || c.WeCom.AESKey == "" || c.WeCom.AgentID == "") {
+		problems = append(problems, "wecom.corp_id is set but wecom.agent_id, secret, token or aes_key is missing")
+	}
+	if c.Delivery.Workers < 1 || c.Delivery.MaxAttempts < 1 {
+		problems = append(problems, "delivery.workers and delivery.max_attempts must be at least 1")
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("config: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
