@@ -1,0 +1,253 @@
+package wechat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tongbao/bot"
+	"tongbao/bot/wechat/wechattest"
+	"tongbao/store/redistest"
+)
+
+// Callback credentials of the tests (the API credentials are wechattest's).
+const (
+	testToken  = "tongbao2022"
+	testAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+	testOpenID = "o-cadre-1"
+	testUserID = "zhangsan"
+)
+
+// redisSrv is the real redis-server every test of the package shares;
+// each test uses its own key prefix.
+var redisSrv *redistest.Server
+
+func TestMain(m *testing.M) {
+	srv, stop, err := redistest.StartMain()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	redisSrv = srv
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+// quietLog discards adapter logs.
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// latestMeeting is the core's answer to "最新会议" in these tests.
+var latestMeeting = bot.Text("兰溪市委常委会(扩大)会议").Add(
+	bot.Block{Kind: bot.BlockField, Label: "时间", Text: "2022-05-27 09:36"},
+	bot.Block{Kind: bot.BlockLink, Text: "全文", URL: "https://tongbao.example/r/abc?x=1&y=2"},
+)
+
+// fakeHandler is a conversation core that records what it gets and
+// answers through answer (default: latestMeeting for anything, and a
+// welcome for "/start"), after delay.
+type fakeHandler struct {
+	answer func(bot.Incoming) []bot.Reply
+	delay  time.Duration
+
+	mu   sync.Mutex
+	got  []bot.Incoming
+	done chan struct{} // closed when delay > 0 and a Handle returns
+}
+
+func (h *fakeHandler) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
+	h.mu.Lock()
+	h.got = append(h.got, in)
+	h.mu.Unlock()
+	if h.delay > 0 {
+		select {
+		case <-time.After(h.delay):
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	if h.answer != nil {
+		return h.answer(in)
+	}
+	if in.Text == "/start" {
+		return []bot.Reply{bot.Text("欢迎关注通报！发送“最新会议”查看最近的会议。")}
+	}
+	return []bot.Reply{latestMeeting}
+}
+
+// calls returns what the handler received so far.
+func (h *fakeHandler) calls() []bot.Incoming {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]bot.Incoming(nil), h.got...)
+}
+
+// redisDedupe is the store's Once, over the test's Redis.
+type redisDedupe struct {
+	rdb    *redis.Client
+	prefix string
+}
+
+func (d redisDedupe) Once(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	return d.rdb.SetNX(ctx, d.prefix+"once:"+key, 1, ttl).Result()
+}
+
+// recordedEvents records follows and unfollows; err fails them.
+type recordedEvents struct {
+	mu                       sync.Mutex
+	subscribed, unsubscribed []string
+	err                      error
+}
+
+func (e *recordedEvents) Subscribed(_ context.Context, id string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.subscribed = append(e.subscribed, id)
+	return e.err
+}
+
+func (e *recordedEvents) Unsubscribed(_ context.Context, id string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.unsubscribed = append(e.unsubscribed, id)
+	return e.err
+}
+
+func (e *recordedEvents) lists() (sub, unsub []string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.subscribed...), append([]string(nil), e.unsubscribed...)
+}
+
+// fixture is an adapter under test: the fake platform API, our callback
+// endpoint on a test server, a platform client of it and the recorders.
+type fixture struct {
+	api     *wechattest.Server
+	handler *fakeHandler
+	events  *recordedEvents
+	rdb     *redis.Client
+	prefix  string
+	url     string // our callback endpoint
+	oa      *OfficialAccount
+	wecom   *WeCom
+}
+
+// testPrefix is a Redis key prefix unique to the test.
+func testPrefix(t testing.TB) string {
+	return "t:" + strings.NewReplacer("/", ":", " ", "_").Replace(t.Name()) + ":"
+}
+
+// newFixture starts the fake API and a redis client for t.
+func newFixture(t testing.TB, opts wechattest.Options, h *fakeHandler) *fixture {
+	t.Helper()
+	api := wechattest.NewServer(opts)
+	t.Cleanup(api.Close)
+	if h == nil {
+		h = &fakeHandler{}
+	}
+	return &fixture{api: api, handler: h, events: &recordedEvents{}, rdb: redisSrv.Client(t), prefix: testPrefix(t)}
+}
+
+func (f *fixture) deps() Deps {
+	return Deps{Redis: f.rdb, Prefix: f.prefix, Dedupe: redisDedupe{f.rdb, f.prefix}, Events: f.events, Log: quietLog()}
+}
+
+// oaConfig is a valid Official Account config against f's fake.
+func (f *fixture) oaConfig() OAConfig {
+	return OAConfig{
+		AppID: wechattest.DefaultAppID, AppSecret: wechattest.DefaultAppSecret,
+		Token: testToken, EncodingAESKey: testAESKey, APIBase: f.api.URL(),
+		Template: TemplateConfig{ID: "tpl-bulletin", Fields: map[string]string{
+			"first": "title", "keyword1": "field:时间", "keyword2": "summary", "remark": "=点击查看全文",
+		}},
+	}
+}
+
+// wecomConfig is a valid WeCom config against f's fake.
+func (f *fixture) wecomConfig() WeComConfig {
+	return WeComConfig{
+		CorpID: wechattest.DefaultCorpID, AgentID: wechattest.DefaultAgentID, Secret: wechattest.DefaultCorpSecret,
+		Token: testToken, EncodingAESKey: testAESKey, APIBase: f.api.URL(),
+	}
+}
+
+// startOA builds the Official Account from cfg and serves it at /wechat.
+func (f *fixture) startOA(t testing.TB, cfg OAConfig) *wechattest.Client {
+	t.Helper()
+	oa, err := NewOfficialAccount(cfg, f.handler, f.deps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.oa = oa
+	srv := httptest.NewServer(oa)
+	t.Cleanup(func() {
+		srv.Close()
+		shutdown(t, oa.Shutdown)
+	})
+	f.url = srv.URL + "/wechat"
+	return wechattest.NewOAClient(f.url, cfg.Token, cfg.EncodingAESKey, cfg.AppID)
+}
+
+// startWeCom builds the WeCom app from cfg and serves it at /wecom.
+func (f *fixture) startWeCom(t testing.TB, cfg WeComConfig) *wechattest.Client {
+	t.Helper()
+	wc, err := NewWeCom(cfg, f.handler, f.deps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.wecom = wc
+	srv := httptest.NewServer(wc)
+	t.Cleanup(func() {
+		srv.Close()
+		shutdown(t, wc.Shutdown)
+	})
+	f.url = srv.URL + "/wecom"
+	return wechattest.NewWeComClient(f.url, cfg.Token, cfg.EncodingAESKey, cfg.CorpID)
+}
+
+// shutdown waits for an adapter's late answers.
+func shutdown(t testing.TB, fn func(context.Context) error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := fn(ctx); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+}
+
+// keys lists the Redis keys under f's prefix.
+func (f *fixture) keys(t testing.TB) []string {
+	t.Helper()
+	keys, err := f.rdb.Keys(context.Background(), f.prefix+"*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+// waitCtx bounds a wait for the fake to record something.
+func waitCtx(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// failureOf returns the class of a send error, failing the test when err
+// is not a *bot.SendError.
+func failureOf(t testing.TB, err error) (bot.SendFailure, time.Duration) {
+	t.Helper()
+	var se *bot.SendError
+	if !errors.As(err, &se) {
+		t.Fatalf("error %v (%T) is not a *bot.SendError", err, err)
+	}
+	return se.Failure, se.RetryAfter
+}
