@@ -1,0 +1,190 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"tongbao/bot"
+)
+
+// Handler answers what a user did: the conversation core.
+type Handler interface {
+	Handle(ctx context.Context, in bot.Incoming) []bot.Reply
+}
+
+// Deduper remembers keys so that an update Telegram delivers twice (a
+// lost webhook answer, a restart before the poll offset was confirmed) is
+// handled once, across replicas: store.Store.Once (SET NX EX) implements
+// it.
+type Deduper interface {
+	// Once reports whether key is new; it stays known for ttl.
+	Once(ctx context.Context, key string, ttl time.Duration) (bool, error)
+}
+
+// Blocker records that a subscriber blocked the bot (Telegram answered
+// 403 to a reply): store.Store.SetStatus implements it.
+type Blocker interface {
+	SetStatus(ctx context.Context, subscriberID, status string) error
+}
+
+// Adapter connects the bot to Telegram: it receives updates by long
+// polling (Run) or by webhook (Run + ServeHTTP), hands them to the Handler,
+// renders and sends its replies, and is the bot.Sender for Telegram.
+type Adapter struct {
+	cfg     Config
+	api     botAPI
+	me      user
+	h       Handler
+	dedupe  Deduper
+	blocker Blocker
+	log     *slog.Logger
+	lanes   *lanes
+	retry   retryPolicy
+	// pollTimeout is getUpdates' long-poll timeout.
+	pollTimeout time.Duration
+}
+
+// Option adjusts an Adapter.
+type Option func(*options)
+
+type options struct {
+	log     *slog.Logger
+	blocker Blocker
+	client  *http.Client
+}
+
+// WithLogger sets the logger (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
+// WithBlocker marks subscribers blocked when a reply to them gets 403;
+// without it the 403 is only logged.
+func WithBlocker(b Blocker) Option { return func(o *options) { o.blocker = b } }
+
+// WithHTTPClient sets the client for Bot API calls. It should not have a
+// Timeout shorter than a long poll: every call carries its own deadline.
+func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.client = c } }
+
+// Bounds of the adapter's work.
+const (
+	// maxPending bounds the updates admitted and not yet handled; a
+	// webhook beyond it answers 503 and Telegram retries later.
+	maxPending = 4096
+	// updateTTL is how long an update id is remembered: Telegram keeps
+	// undelivered updates for 24 hours.
+	updateTTL = 24 * time.Hour
+	// handleTimeout bounds handling one update, sending and retrying the
+	// replies included.
+	handleTimeout = 2 * time.Minute
+	// callTimeout bounds one Bot API call other than a long poll.
+	callTimeout = 15 * time.Second
+	// maxBody bounds a webhook request body; updates are a few KiB.
+	maxBody = 1 << 20
+)
+
+// New connects to the Bot API (getMe), checks the bot's name and sets its
+// command menu in Chinese and English. Call Run to start receiving.
+func New(ctx context.Context, cfg Config, h Handler, d Deduper, opts ...Option) (*Adapter, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("telegram: %w", err)
+	}
+	o := options{log: slog.Default(), client: defaultClient()}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	api, err := dialAPI(cctx, cfg.Token, cfg.apiBase(), o.client)
+	if err != nil {
+		return nil, err
+	}
+	a := newAdapter(cfg, api, h, d, o)
+	if cfg.BotName != "" && !strings.EqualFold(cfg.BotName, a.me.Username) {
+		return nil, fmt.Errorf("telegram: the token belongs to @%s, not telegram.bot_name @%s", a.me.Username, cfg.BotName)
+	}
+	if err := a.setCommands(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func newAdapter(cfg Config, api botAPI, h Handler, d Deduper, o options) *Adapter {
+	return &Adapter{
+		cfg:         cfg,
+		api:         api,
+		me:          api.self(),
+		h:           h,
+		dedupe:      d,
+		blocker:     o.blocker,
+		log:         o.log.With("platform", string(bot.Telegram)),
+		lanes:       newLanes(maxPending),
+		retry:       defaultRetry,
+		pollTimeout: 30 * time.Second,
+	}
+}
+
+// defaultClient keeps enough idle connections for concurrent sends; the
+// standard transport keeps two per host.
+func defaultClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: t}
+}
+
+// Username is the bot's @username (without "@"), from getMe.
+func (a *Adapter) Username() string { return a.me.Username }
+
+// commandList is the bot's menu in one language; the scope is the default
+// one (every chat), and an empty language is the fallback for users whose
+// language has no list of its own.
+type commandList struct {
+	lang     string
+	commands []botCommand
+}
+
+// menu holds the command lists set at start. Chinese is the fallback.
+var menu = func() []commandList {
+	type entry struct{ cmd, zh, en string }
+	entries := []entry{
+		{"start", "开始使用并订阅全部通报", "Start and subscribe to all bulletins"},
+		{"latest", "最新会议或通报", "The latest meeting or bulletin"},
+		{"recent", "最近的通报列表", "Recent bulletins"},
+		{"search", "搜索通报，如 /search 防汛", "Search bulletins, e.g. /search flood"},
+		{"full", "查看全文，如 /full 1", "Full text, e.g. /full 1"},
+		{"sub", "订阅主题或关键词，如 /sub 防汛", "Subscribe to a topic or keyword"},
+		{"unsub", "退订", "Unsubscribe"},
+		{"mysubs", "我的订阅", "My subscriptions"},
+		{"topics", "可订阅的主题", "Topics you can subscribe to"},
+		{"digest", "每日摘要，如 /digest 08:00", "Daily digest, e.g. /digest 08:00"},
+		{"instant", "有新通报立即推送", "Push each bulletin at once"},
+		{"help", "帮助", "Help"},
+	}
+	var zh, en []botCommand
+	for _, e := range entries {
+		zh = append(zh, botCommand{e.cmd, e.zh})
+		en = append(en, botCommand{e.cmd, e.en})
+	}
+	return []commandList{{"", zh}, {"zh", zh}, {"en", en}}
+}()
+
+// setCommands sets the command menu.
+func (a *Adapter) setCommands(ctx context.Context) error {
+	for _, l := range menu {
+		js, err := json.Marshal(l.commands)
+		if err != nil {
+			return fmt.Errorf("telegram: encode commands: %w", err)
+		}
+		p := params{"commands": string(js), "scope": `{"type":"default"}`}
+		if l.lang != "" {
+			p["language_code"] = l.lang
+		}
+		if err := a.call(ctx, a.retry, "setMyCommands", p, nil); err != nil {
+			return fmt.Errorf("telegram: set commands (%q): %w", l.lang, err)
+		}
+	}
+	return nil
+}

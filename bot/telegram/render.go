@@ -1,0 +1,347 @@
+package telegram
+
+import (
+	"encoding/json"
+	"html"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"tongbao/bot"
+)
+
+// Telegram's limits on what a message carries.
+const (
+	// maxText is the longest message text, in UTF-16 code units of the
+	// text as shown (markup parsed, entities decoded).
+	maxText = 4096
+	// maxCallbackData is the longest callback_data, in bytes.
+	maxCallbackData = 64
+	// maxToast is the longest answerCallbackQuery text, in characters.
+	maxToast = 200
+)
+
+// rendered is a reply as Telegram messages in HTML parse mode.
+type rendered struct {
+	// parts are the message texts in order, each within the length limit.
+	parts []string
+	// keyboard is the reply_markup of the last part, "" for none.
+	keyboard string
+	// dropped counts buttons Telegram would refuse (no text, callback data
+	// over 64 bytes, a URL that is not http(s) or tg), left out.
+	dropped int
+}
+
+// render turns a reply into HTML messages of at most limit characters:
+// every text is escaped, blocks map to <b>, <i> and <a href>, and a reply
+// too long for one message is split between blocks, or inside a longer
+// block between lines, then sentences, never inside a tag or an entity.
+func render(r bot.Reply, limit int) rendered {
+	var p packer
+	p.limit = limit
+	for _, b := range r.Blocks {
+		p.addBlock(blockLines(b))
+	}
+	p.flush()
+	kb, dropped := renderKeyboard(r.Buttons)
+	return rendered{parts: p.parts, keyboard: kb, dropped: dropped}
+}
+
+// span is plain text with the markup around it; only the text counts
+// toward a message's length, and it is escaped when written.
+type span struct{ open, text, close string }
+
+// line is one line of a message.
+type line []span
+
+func (l line) size() int {
+	n := 0
+	for _, s := range l {
+		n += utf16Len(s.text)
+	}
+	return n
+}
+
+func (l line) visible() bool {
+	for _, s := range l {
+		if strings.TrimSpace(s.text) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (l line) writeTo(b *strings.Builder) {
+	for _, s := range l {
+		if s.text == "" {
+			continue // Telegram rejects empty entities
+		}
+		b.WriteString(s.open)
+		b.WriteString(html.EscapeString(s.text))
+		b.WriteString(s.close)
+	}
+}
+
+// blockLines is a block as lines of spans.
+func blockLines(b bot.Block) []line {
+	switch b.Kind {
+	case bot.BlockTitle:
+		return wrapped("<b>", "</b>", b.Text)
+	case bot.BlockNote:
+		return wrapped("<i>", "</i>", b.Text)
+	case bot.BlockField:
+		ls := wrapped("", "", b.Text)
+		if b.Label != "" {
+			ls[0] = append(line{{"<b>", b.Label, "</b>"}, {"", "：", ""}}, ls[0]...)
+		}
+		return ls
+	case bot.BlockList:
+		var ls []line
+		for i, it := range b.Items {
+			item := wrapped("", "", it)
+			item[0] = append(line{{"", bot.ItemNumber(i), ""}}, item[0]...)
+			ls = append(ls, item...)
+		}
+		return ls
+	case bot.BlockLink:
+		text := strings.Join(strings.Fields(b.Text), " ")
+		if text == "" {
+			text = b.URL
+		}
+		if !linkable(b.URL) {
+			return []line{{{"", text, ""}}}
+		}
+		return []line{{{`<a href="` + html.EscapeString(b.URL) + `">`, text, "</a>"}}}
+	}
+	return wrapped("", "", b.Text)
+}
+
+// wrapped splits text into lines, each wrapped in open and close.
+func wrapped(open, close, text string) []line {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var ls []line
+	for _, t := range strings.Split(text, "\n") {
+		ls = append(ls, line{{open, t, close}})
+	}
+	return ls
+}
+
+// linkable reports whether Telegram takes u as a link: an http(s) URL with
+// a host, or a tg:// link.
+func linkable(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	switch p.Scheme {
+	case "http", "https":
+		return p.Host != ""
+	case "tg":
+		return true
+	}
+	return false
+}
+
+// packer fills messages with blocks, starting a new message at a block
+// boundary when the next block does not fit.
+type packer struct {
+	limit   int
+	parts   []string
+	b       strings.Builder
+	lines   int  // lines in the current message
+	n       int  // length of the current message
+	visible bool // the current message has more than whitespace
+}
+
+func (p *packer) addBlock(ls []line) {
+	if len(ls) == 0 {
+		return
+	}
+	n := len(ls) - 1 // the newlines between its lines
+	for _, l := range ls {
+		n += l.size()
+	}
+	if p.lines > 0 && p.n+1+n > p.limit {
+		p.flush()
+	}
+	if p.lines > 0 || n <= p.limit {
+		for _, l := range ls {
+			p.add(l)
+		}
+		return
+	}
+	// A block longer than a message: line by line, and a line longer than
+	// a message in pieces.
+	for _, l := range ls {
+		for _, piece := range splitLine(l, p.limit) {
+			if p.lines > 0 && p.n+1+piece.size() > p.limit {
+				p.flush()
+			}
+			p.add(piece)
+		}
+	}
+}
+
+// add appends a line to the current message; the caller checked it fits.
+func (p *packer) add(l line) {
+	if p.lines > 0 {
+		p.b.WriteByte('\n')
+		p.n++
+	}
+	l.writeTo(&p.b)
+	p.lines++
+	p.n += l.size()
+	p.visible = p.visible || l.visible()
+}
+
+// flush ends the current message; one with nothing visible is dropped, as
+// Telegram would refuse it.
+func (p *packer) flush() {
+	if p.visible {
+		p.parts = append(p.parts, p.b.String())
+	}
+	p.b.Reset()
+	p.lines, p.n, p.visible = 0, 0, false
+}
+
+// splitLine cuts a line into pieces of at most limit characters, each
+// after the last sentence end (。！？；.!?;) that fits, else after the last
+// space, else at the limit. Each piece keeps the markup of its spans.
+func splitLine(l line, limit int) []line {
+	if l.size() <= limit {
+		return []line{l}
+	}
+	type atom struct {
+		span, off int // the rune at l[span].text[off:]
+		r         rune
+	}
+	var atoms []atom
+	for i, s := range l {
+		for off, r := range s.text {
+			atoms = append(atoms, atom{i, off, r})
+		}
+	}
+	piece := func(as []atom) line {
+		var out line
+		for j := 0; j < len(as); {
+			k := j
+			for k < len(as) && as[k].span == as[j].span {
+				k++
+			}
+			s := l[as[j].span]
+			end := as[k-1].off + utf8.RuneLen(as[k-1].r)
+			out = append(out, span{s.open, s.text[as[j].off:end], s.close})
+			j = k
+		}
+		return out
+	}
+	var pieces []line
+	start, n := 0, 0
+	sentence, space := -1, -1 // cut points after the last sentence end and space
+	for i, a := range atoms {
+		w := runeWidth(a.r)
+		if n+w > limit {
+			cut := i
+			switch {
+			case sentence > start:
+				cut = sentence
+			case space > start:
+				cut = space
+			}
+			pieces = append(pieces, piece(atoms[start:cut]))
+			n = 0
+			for _, b := range atoms[cut:i] {
+				n += runeWidth(b.r)
+			}
+			start, sentence, space = cut, -1, -1
+		}
+		n += w
+		switch {
+		case strings.ContainsRune("。！？；.!?;", a.r):
+			sentence = i + 1
+		case unicode.IsSpace(a.r):
+			space = i + 1
+		}
+	}
+	return append(pieces, piece(atoms[start:]))
+}
+
+// runeWidth is how many UTF-16 code units r takes, as Telegram counts.
+func runeWidth(r rune) int {
+	if r >= 0x10000 {
+		return 2
+	}
+	return 1
+}
+
+// utf16Len is the length of s as Telegram counts it.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeWidth(r)
+	}
+	return n
+}
+
+// renderKeyboard is the inline keyboard of buttons as reply_markup JSON,
+// without the buttons Telegram would refuse, and how many those were.
+// Callback data is dropped rather than shortened: a cut payload would
+// mean something else.
+func renderKeyboard(rows [][]bot.Button) (string, int) {
+	var kb keyboard
+	dropped := 0
+	for _, row := range rows {
+		var out []keyButton
+		for _, b := range row {
+			k, ok := keyButtonOf(b)
+			if !ok {
+				dropped++
+				continue
+			}
+			out = append(out, k)
+		}
+		if len(out) > 0 {
+			kb.InlineKeyboard = append(kb.InlineKeyboard, out)
+		}
+	}
+	if len(kb.InlineKeyboard) == 0 {
+		return "", dropped
+	}
+	js, err := json.Marshal(kb)
+	if err != nil {
+		panic("telegram: encode keyboard: " + err.Error()) // strings only: cannot fail
+	}
+	return string(js), dropped
+}
+
+func keyButtonOf(b bot.Button) (keyButton, bool) {
+	text := strings.TrimSpace(b.Text)
+	switch {
+	case text == "":
+		return keyButton{}, false
+	case b.Data != "":
+		return keyButton{Text: text, CallbackData: b.Data}, len(b.Data) <= maxCallbackData && utf8.ValidString(b.Data)
+	case b.URL != "":
+		return keyButton{Text: text, URL: b.URL}, linkable(b.URL)
+	}
+	return keyButton{}, false
+}
+
+// toast takes the notification shown for a button press from the
+// handler's replies: a first reply that is a single note and nothing else
+// becomes the toast (at most 200 characters) instead of a message.
+func toast(replies []bot.Reply) (string, []bot.Reply) {
+	if len(replies) == 0 {
+		return "", replies
+	}
+	r := replies[0]
+	if len(r.Blocks) != 1 || r.Blocks[0].Kind != bot.BlockNote || len(r.Buttons) > 0 || r.Card != nil {
+		return "", replies
+	}
+	text := strings.TrimSpace(r.Blocks[0].Text)
+	if utf8.RuneCountInString(text) > maxToast {
+		text = string([]rune(text)[:maxToast-1]) + "…"
+	}
+	return text, replies[1:]
+}

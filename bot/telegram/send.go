@@ -1,0 +1,248 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"tongbao/bot"
+	"tongbao/content"
+)
+
+// Platform is bot.Telegram.
+func (a *Adapter) Platform() bot.Platform { return bot.Telegram }
+
+// Send delivers a reply to a chat (its numeric id as a string) and returns
+// the id of the last message sent: a reply longer than one message goes
+// out in several, the keyboard under the last. It is the dispatcher's
+// path: the first message is tried once and failures are *bot.SendError
+// (429 FailRateLimited with RetryAfter, 403 FailBlocked, other 4xx
+// FailPermanent, 5xx and network errors FailRetry), so the dispatcher
+// decides when to retry; once a first message is out, the rest are
+// retried within bounds. With Config.PaidBroadcast the messages carry
+// allow_paid_broadcast.
+func (a *Adapter) Send(ctx context.Context, chatID string, r bot.Reply) (string, error) {
+	id, err := parseChat(chatID)
+	if err != nil {
+		return "", err
+	}
+	msgID, err := a.send(ctx, id, r, a.cfg.PaidBroadcast, retryPolicy{attempts: 1})
+	if err != nil {
+		return "", err
+	}
+	return strconv.Itoa(msgID), nil
+}
+
+// Edit replaces the text and keyboard of a message the bot sent, such as
+// the dispatcher's progress message. The reply must fit one message.
+// Editing a message to what it already shows is not an error. Failures are
+// classified as for Send.
+func (a *Adapter) Edit(ctx context.Context, chatID, messageID string, r bot.Reply) error {
+	id, err := parseChat(chatID)
+	if err != nil {
+		return err
+	}
+	msgID, err := strconv.Atoi(messageID)
+	if err != nil || msgID <= 0 {
+		return &bot.SendError{Failure: bot.FailPermanent, Err: fmt.Errorf("telegram: edit: bad message id %q", messageID)}
+	}
+	out := a.render(id, r)
+	if len(out.parts) != 1 {
+		return &bot.SendError{Failure: bot.FailPermanent,
+			Err: fmt.Errorf("telegram: edit %d/%d: the reply takes %d messages, not one", id, msgID, len(out.parts))}
+	}
+	p := messageParams(id, out.parts[0], out.keyboard)
+	p["message_id"] = messageID
+	err = a.call(ctx, retryPolicy{attempts: 1}, "editMessageText", p, nil)
+	var ae *apiError
+	if errors.As(err, &ae) && ae.Code == http.StatusBadRequest && strings.Contains(ae.Description, "message is not modified") {
+		return nil
+	}
+	if err != nil {
+		return sendError(fmt.Errorf("telegram: edit %d/%d: %w", id, msgID, err))
+	}
+	return nil
+}
+
+func parseChat(chatID string) (int64, error) {
+	id, err := strconv.ParseInt(chatID, 10, 64)
+	if err != nil || id == 0 {
+		return 0, &bot.SendError{Failure: bot.FailPermanent, Err: fmt.Errorf("telegram: bad chat id %q", chatID)}
+	}
+	return id, nil
+}
+
+// errEmptyReply is a reply with nothing Telegram can show.
+var errEmptyReply = errors.New("telegram: empty reply")
+
+// send renders r and sends its messages to a chat, the first one under
+// policy first and the rest under the adapter's retry policy, and returns
+// the last message's id. Errors are *bot.SendError.
+func (a *Adapter) send(ctx context.Context, chatID int64, r bot.Reply, paid bool, first retryPolicy) (int, error) {
+	out := a.render(chatID, r)
+	if len(out.parts) == 0 {
+		return 0, &bot.SendError{Failure: bot.FailPermanent, Err: errEmptyReply}
+	}
+	var last sentMessage
+	for i, text := range out.parts {
+		kb := ""
+		if i == len(out.parts)-1 {
+			kb = out.keyboard
+		}
+		p := messageParams(chatID, text, kb)
+		if paid {
+			p["allow_paid_broadcast"] = "true"
+		}
+		policy := a.retry
+		if i == 0 {
+			policy = first
+		}
+		if err := a.call(ctx, policy, "sendMessage", p, &last); err != nil {
+			return last.MessageID, sendError(fmt.Errorf("telegram: send to %d (message %d of %d): %w", chatID, i+1, len(out.parts), err))
+		}
+	}
+	return last.MessageID, nil
+}
+
+// render renders r for a chat, logging the buttons left out.
+func (a *Adapter) render(chatID int64, r bot.Reply) rendered {
+	out := render(r, maxText)
+	if out.dropped > 0 {
+		a.log.Warn("telegram: buttons left out of a reply", "chat", chatID, "dropped", out.dropped)
+	}
+	return out
+}
+
+// messageParams are the parameters of a message in HTML without link
+// previews, with an optional inline keyboard.
+func messageParams(chatID int64, text, keyboard string) params {
+	p := params{
+		"chat_id":              strconv.FormatInt(chatID, 10),
+		"text":                 text,
+		"parse_mode":           "HTML",
+		"link_preview_options": `{"is_disabled":true}`,
+	}
+	if keyboard != "" {
+		p["reply_markup"] = keyboard
+	}
+	return p
+}
+
+// sendError classifies a failed send as a *bot.SendError.
+func sendError(err error) error {
+	f, after := failure(err)
+	return &bot.SendError{Failure: f, RetryAfter: after, Err: err}
+}
+
+// failure says what a failed call means for a message: 429 wait, 403 the
+// user is gone, other 4xx the request is wrong, anything else (5xx,
+// network, timeout) transient.
+func failure(err error) (bot.SendFailure, time.Duration) {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		return bot.FailRetry, 0
+	}
+	switch {
+	case ae.Code == http.StatusTooManyRequests:
+		return bot.FailRateLimited, time.Duration(max(ae.RetryAfter, 1)) * time.Second
+	case ae.Code == http.StatusForbidden:
+		return bot.FailBlocked, 0
+	case ae.Code >= 500:
+		return bot.FailRetry, 0
+	}
+	return bot.FailPermanent, 0
+}
+
+// retryPolicy bounds the retries of one call.
+type retryPolicy struct {
+	attempts      int           // calls in all, the first included
+	backoff       time.Duration // the wait after a first transient failure; it doubles
+	maxRetryAfter time.Duration // a longer retry_after is not waited for
+}
+
+// defaultRetry is for what a user is waiting for: a few retries over
+// about four seconds for faults, and one minute at most for a 429 (a
+// longer one means the bot is flooding and the reply would come too late).
+var defaultRetry = retryPolicy{attempts: 4, backoff: 500 * time.Millisecond, maxRetryAfter: time.Minute}
+
+// wait is how long to wait before retrying after the attempt-th call
+// failed with err, or false not to retry.
+func (p retryPolicy) wait(err error, attempt int) (time.Duration, bool) {
+	if attempt >= p.attempts {
+		return 0, false
+	}
+	switch f, after := failure(err); f {
+	case bot.FailRateLimited:
+		return after, after <= p.maxRetryAfter
+	case bot.FailRetry:
+		d := p.backoff << (attempt - 1)
+		return d + rand.N(d/2+1), true // jitter spreads the retries of many chats
+	}
+	return 0, false
+}
+
+// call invokes a Bot API method, each attempt bounded by callTimeout,
+// retrying as policy allows.
+func (a *Adapter) call(ctx context.Context, policy retryPolicy, method string, p params, out any) error {
+	for attempt := 1; ; attempt++ {
+		cctx, cancel := context.WithTimeout(ctx, callTimeout)
+		err := a.api.call(cctx, method, p, out)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		wait, ok := policy.wait(err, attempt)
+		if !ok || ctx.Err() != nil {
+			return err
+		}
+		a.log.Debug("telegram: retrying", "method", method, "attempt", attempt, "wait", wait, "err", err)
+		if sleep(ctx, wait) != nil {
+			return err
+		}
+	}
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// reply sends the handler's replies to the chat a user wrote in, retrying
+// within bounds; a 403 marks the chat's subscriber blocked and stops, other
+// failures are logged.
+func (a *Adapter) reply(ctx context.Context, chatID int64, replies []bot.Reply) {
+	for _, r := range replies {
+		_, err := a.send(ctx, chatID, r, false, a.retry)
+		if err == nil {
+			continue
+		}
+		if f, _ := bot.ClassifySend(err); f == bot.FailBlocked {
+			a.markBlocked(ctx, chatID, err)
+			return
+		}
+		a.log.Warn("telegram: reply not sent", "chat", chatID, "err", err)
+	}
+}
+
+func (a *Adapter) markBlocked(ctx context.Context, chatID int64, cause error) {
+	id := bot.SubscriberID(bot.Telegram, strconv.FormatInt(chatID, 10))
+	a.log.Info("telegram: subscriber blocked the bot", "subscriber", id, "err", cause)
+	if a.blocker == nil {
+		return
+	}
+	if err := a.blocker.SetStatus(ctx, id, content.StatusBlocked); err != nil {
+		a.log.Error("telegram: mark subscriber blocked", "subscriber", id, "err", err)
+	}
+}
