@@ -1,0 +1,246 @@
+package telegram
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"tongbao/bot"
+	"tongbao/bot/telegram/telegramtest"
+)
+
+func TestRenderBlocks(t *testing.T) {
+	tests := map[string]struct {
+		blocks []bot.Block
+		want   string
+	}{
+		"text escaped": {
+			[]bot.Block{{Kind: bot.BlockText, Text: `a<b>&c "d" 'e' &amp;`}},
+			"a&lt;b&gt;&amp;c &#34;d&#34; &#39;e&#39; &amp;amp;",
+		},
+		"title": {[]bot.Block{{Kind: bot.BlockTitle, Text: "<会议>"}}, "<b>&lt;会议&gt;</b>"},
+		"field": {[]bot.Block{{Kind: bot.BlockField, Label: "时间&地点", Text: "5月27日"}}, "<b>时间&amp;地点</b>：5月27日"},
+		"field without label": {
+			[]bot.Block{{Kind: bot.BlockField, Text: "只有值"}}, "只有值",
+		},
+		"list": {
+			[]bot.Block{{Kind: bot.BlockList, Items: []string{"一<", "二\n续"}}},
+			"1. 一&lt;\n2. 二\n续",
+		},
+		"link": {
+			[]bot.Block{{Kind: bot.BlockLink, Text: "全文 <1>", URL: `https://x.org/r?a=1&b="2"`}},
+			`<a href="https://x.org/r?a=1&amp;b=&#34;2&#34;">全文 &lt;1&gt;</a>`,
+		},
+		"link without text": {
+			[]bot.Block{{Kind: bot.BlockLink, URL: "https://x.org/a"}}, `<a href="https://x.org/a">https://x.org/a</a>`,
+		},
+		"javascript link is text": {
+			[]bot.Block{{Kind: bot.BlockLink, Text: "点我", URL: "javascript:alert(1)"}}, "点我",
+		},
+		"note": {[]bot.Block{{Kind: bot.BlockNote, Text: "提示"}}, "<i>提示</i>"},
+		"title over lines": {
+			[]bot.Block{{Kind: bot.BlockTitle, Text: "一\r\n\n二"}}, "<b>一</b>\n\n<b>二</b>",
+		},
+		"blocks on lines": {
+			[]bot.Block{{Kind: bot.BlockTitle, Text: "T"}, {Kind: bot.BlockText, Text: ""}, {Kind: bot.BlockText, Text: "p"}},
+			"<b>T</b>\n\np",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			out := render(bot.Reply{Blocks: tc.blocks}, maxText)
+			if len(out.parts) != 1 || out.parts[0] != tc.want {
+				t.Errorf("render = %q, want [%q]", out.parts, tc.want)
+			}
+		})
+	}
+}
+
+func TestRenderEmpty(t *testing.T) {
+	for name, r := range map[string]bot.Reply{
+		"no blocks":  {Buttons: [][]bot.Button{{{Text: "a", Data: "a"}}}},
+		"blank text": bot.Text(" \n "),
+		"empty list": {Blocks: []bot.Block{{Kind: bot.BlockList}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if out := render(r, maxText); len(out.parts) != 0 {
+				t.Errorf("render = %q, want nothing", out.parts)
+			}
+		})
+	}
+}
+
+func TestRenderKeyboard(t *testing.T) {
+	data64 := strings.Repeat("d", 64)
+	tests := map[string]struct {
+		buttons [][]bot.Button
+		want    string
+		dropped int
+	}{
+		"data and url": {
+			[][]bot.Button{{{Text: "全文", Data: "full:1"}}, {{Text: "原文", URL: "https://x.org/?a=1&b=2"}}},
+			`{"inline_keyboard":[[{"text":"全文","callback_data":"full:1"}],[{"text":"原文","url":"https://x.org/?a=1\u0026b=2"}]]}`, 0,
+		},
+		"64 bytes kept": {[][]bot.Button{{{Text: "a", Data: data64}}}, `{"inline_keyboard":[[{"text":"a","callback_data":"` + data64 + `"}]]}`, 0},
+		"65 bytes dropped": {
+			[][]bot.Button{{{Text: "a", Data: data64 + "x"}, {Text: "b", Data: "b"}}},
+			`{"inline_keyboard":[[{"text":"b","callback_data":"b"}]]}`, 1,
+		},
+		"22 Chinese characters are 66 bytes": {[][]bot.Button{{{Text: "a", Data: strings.Repeat("订", 22)}}}, "", 1},
+		"no text":                            {[][]bot.Button{{{Text: " ", Data: "x"}}}, "", 1},
+		"bad url":                            {[][]bot.Button{{{Text: "a", URL: "ftp://x.org"}}, {{Text: "b", URL: "/relative"}}}, "", 2},
+		"nothing to do":                      {[][]bot.Button{{{Text: "a"}}}, "", 1},
+		"empty row skipped": {
+			[][]bot.Button{{}, {{Text: "a", Data: "a"}}},
+			`{"inline_keyboard":[[{"text":"a","callback_data":"a"}]]}`, 0,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, dropped := renderKeyboard(tc.buttons)
+			if got != tc.want || dropped != tc.dropped {
+				t.Errorf("keyboard %s (dropped %d), want %s (dropped %d)", got, dropped, tc.want, tc.dropped)
+			}
+		})
+	}
+}
+
+// TestSplit renders long replies and checks every message fits, splits
+// fall where they should, and nothing is lost.
+func TestSplit(t *testing.T) {
+	para := func(n int, s string) bot.Block { return bot.Block{Kind: bot.BlockText, Text: strings.Repeat(s, n)} }
+	sentences := strings.Repeat("会议强调，要全力推进招大引强。", 400) // 15 characters a sentence
+	tests := map[string]struct {
+		reply bot.Reply
+		parts int
+		// firsts are the beginnings of each message's text as shown.
+		firsts []string
+		// cutAfter ends every message but the last, if set.
+		cutAfter string
+	}{
+		"fits": {bot.Reply{Blocks: []bot.Block{para(4096, "字")}}, 1, []string{"字"}, ""},
+		"two blocks": {
+			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockTitle, Text: "标题"}, para(3000, "甲"), para(3000, "乙")}},
+			2, []string{"标题", "乙"}, "",
+		},
+		"blocks fill a message": {
+			bot.Reply{Blocks: []bot.Block{para(2000, "甲"), para(2000, "乙"), para(94, "丙"), para(10, "丁")}},
+			2, []string{"甲", "丁"}, "",
+		},
+		"long block at lines": {
+			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockList, Items: []string{strings.Repeat("一", 3000), strings.Repeat("二", 3000)}}}},
+			2, []string{"1. 一", "2. 二"}, "",
+		},
+		"long line at sentences": {
+			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockText, Text: sentences}}},
+			2, []string{"会议强调", "会议强调"}, "。",
+		},
+		"long bold line": {
+			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockTitle, Text: strings.Repeat("<&>", 3000)}}},
+			3, []string{"<&>", "&", ">"}, "",
+		},
+		"emoji count twice": {
+			bot.Reply{Blocks: []bot.Block{para(2049, "😀")}},
+			2, []string{"😀", "😀"}, "",
+		},
+		"long field": {
+			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockField, Label: "要点", Text: strings.Repeat("要全力推进。", 800)}}},
+			2, []string{"要点：要全力推进", "要全力推进"}, "。",
+		},
+		"spaces": {
+			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockText, Text: strings.Repeat("word ", 1000)}}},
+			2, []string{"word", "word"}, "word",
+		},
+	}
+	s := telegramtest.New()
+	t.Cleanup(s.Close)
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			tc.reply.Buttons = [][]bot.Button{{{Text: "下一页", Data: "more"}}}
+			out := render(tc.reply, maxText)
+			if len(out.parts) != tc.parts {
+				t.Fatalf("%d messages, want %d", len(out.parts), tc.parts)
+			}
+			// The fake parses each message as Telegram does: valid HTML
+			// within the limit.
+			st := setup{s: s}
+			var shown strings.Builder
+			for i, text := range out.parts {
+				kb := ""
+				if i == len(out.parts)-1 {
+					kb = out.keyboard
+				}
+				m := st.sendRaw(t, 77, text, kb)
+				if !strings.HasPrefix(m.PlainText, tc.firsts[i]) {
+					t.Errorf("message %d starts %q, want %q", i+1, prefix(m.PlainText), tc.firsts[i])
+				}
+				if i < len(out.parts)-1 && !strings.HasSuffix(m.PlainText, tc.cutAfter) {
+					t.Errorf("message %d ends %q, want a cut after %q", i+1, string([]rune(m.PlainText)[utf8.RuneCountInString(m.PlainText)-3:]), tc.cutAfter)
+				}
+				if (m.Keyboard != nil) != (i == len(out.parts)-1) {
+					t.Errorf("message %d of %d has keyboard %v", i+1, len(out.parts), m.Keyboard)
+				}
+				shown.WriteString(m.PlainText)
+			}
+			if got, want := squeeze(shown.String()), squeeze(strings.NewReplacer("【", "", "】", "").Replace(bot.Reply{Blocks: tc.reply.Blocks}.PlainText())); got != want {
+				t.Errorf("text lost or changed in splitting: %d characters shown, want %d", utf8.RuneCountInString(got), utf8.RuneCountInString(want))
+			}
+		})
+	}
+}
+
+// sendRaw sends one rendered message through the fake and returns it as
+// recorded.
+func (st setup) sendRaw(t *testing.T, chatID int64, text, keyboard string) telegramtest.SentMessage {
+	t.Helper()
+	api, err := dialAPI(timeout(t), st.s.Token(), st.s.URL(), defaultClient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m sentMessage
+	if err := api.call(timeout(t), "sendMessage", messageParams(chatID, text, keyboard), &m); err != nil {
+		t.Fatalf("sendMessage %q…: %v", prefix(text), err)
+	}
+	for _, s := range st.s.SentTo(chatID) {
+		if s.MessageID == m.MessageID {
+			return s
+		}
+	}
+	t.Fatalf("message %d not recorded", m.MessageID)
+	return telegramtest.SentMessage{}
+}
+
+func prefix(s string) string {
+	if r := []rune(s); len(r) > 20 {
+		return string(r[:20])
+	}
+	return s
+}
+
+// squeeze drops whitespace, which splitting may move. (PlainText puts
+// titles in 【】, which the HTML shows in bold instead.)
+func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
+
+func TestToast(t *testing.T) {
+	note := bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockNote, Text: " 已读 "}}}
+	msg := bot.Text("全文")
+	tests := map[string]struct {
+		replies []bot.Reply
+		toast   string
+		rest    int
+	}{
+		"note first":        {[]bot.Reply{note, msg}, "已读", 1},
+		"message first":     {[]bot.Reply{msg, note}, "", 2},
+		"none":              {nil, "", 0},
+		"note with buttons": {[]bot.Reply{{Blocks: note.Blocks, Buttons: [][]bot.Button{{{Text: "a", Data: "a"}}}}}, "", 1},
+		"two blocks":        {[]bot.Reply{note.Add(bot.Block{Kind: bot.BlockNote, Text: "x"})}, "", 1},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			text, rest := toast(tc.replies)
+			if text != tc.toast || len(rest) != tc.rest {
+				t.Errorf("toast %q and %d replies, want %q and %d", text, len(rest), tc.toast, tc.rest)
+			}
+		})
+	}
+}
