@@ -42,12 +42,19 @@ type Incoming struct {
 	ChatID string
 	// Name is the user's display name when the platform gives one.
 	Name string
-	// Lang is the platform's language hint ("zh", "en"), or "".
+	// Lang is the platform's language hint ("zh", "en"), or "". The
+	// language a message is written in wins over it.
 	Lang string
+	// ForceLang, when set, is the language to answer in regardless of the
+	// message (an operator's `tongbao ask --lang en`).
+	ForceLang string
 	// Text is the message text; empty for a button press.
 	Text string
 	// Button is the data of the pressed button; empty for a message.
 	Button string
+	// MessageID is the platform's id of the message: for a button press,
+	// the message the button belongs to (so it can be edited).
+	MessageID string
 	// Group is true when the message came from a group chat.
 	Group bool
 	// Time is when the platform says it happened.
@@ -129,7 +136,7 @@ func (r Reply) PlainText() string {
 		case BlockTitle:
 			b.WriteString("【" + bl.Text + "】")
 		case BlockField:
-			b.WriteString(bl.Label + "：" + bl.Text)
+			b.WriteString(bl.Label + LabelSep(bl.Label) + bl.Text)
 		case BlockList:
 			for j, it := range bl.Items {
 				if j > 0 {
@@ -149,3 +156,12 @@ func (r Reply) PlainText() string {
 // ItemNumber is the prefix adapters put before the i-th (0-based) item of
 // a BlockList: "1. ".
 func ItemNumber(i int) string { return strconv.Itoa(i+1) + ". " }
+
+// LabelSep is what goes between a field's label and its value: a
+// full-width colon after a Chinese label, ": " after an English one.
+func LabelSep(label string) string {
+	if r := []rune(label); len(r) > 0 && r[len(r)-1] < 0x80 {
+		return ": "
+	}
+	return "："
+}

@@ -46,6 +46,8 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		"ingest":      {"parse bulletin files and store the new ones", runIngest},
 		"stats":       {"counts, or one bulletin's delivered / read / unread", runStats},
 		"subscribers": {"list or count subscribers", runSubscribers},
+		"ask":         {"ask one question and print the answer", runAsk},
+		"chat":        {"talk to Tongbao in the terminal", runChat},
 	}
 	return a
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -75,7 +77,7 @@ func overview(ctx context.Context, w io.Writer, st *store.Store, asJSON bool) er
 	}
 	fmt.Fprintf(w, "通报 bulletins: %d (会议 %d, 通知公告 %d, 新闻 %d)\n", total, byKind[content.KindMeeting], byKind[content.KindNotice], byKind[content.KindNews])
 	fmt.Fprintf(w, "订阅者 subscribers: %d (active %d, blocked %d, left %d)\n", subs.Total, subs.ByStatus[content.StatusActive], subs.ByStatus[content.StatusBlocked], subs.ByStatus[content.StatusLeft])
-	for _, p := range sortedKeys(subs.ByPlatform) {
+	for _, p := range slices.Sorted(maps.Keys(subs.ByPlatform)) {
 		fmt.Fprintf(w, "  %-8s %d\n", p, subs.ByPlatform[p])
 	}
 	for _, p := range []string{"tg", "wx", "wecom", "console"} {
@@ -110,18 +112,18 @@ func bulletinStats(ctx context.Context, w io.Writer, st *store.Store, id, unit s
 	}
 	fmt.Fprintf(w, "%s\n%s · %s\n", b.Title, b.ID, b.PublishedAt.Format("2006-01-02 15:04"))
 	fmt.Fprintf(w, "delivered %d · read %d · unread %d · read rate %.1f%%\n", s.Delivered, s.Read, s.Delivered-s.Read, 100*s.ReadRate)
-	for _, p := range sortedKeys(s.ByPlatform) {
+	for _, p := range slices.Sorted(maps.Keys(s.ByPlatform)) {
 		r := s.ByPlatform[p]
 		fmt.Fprintf(w, "  %-8s delivered %d, read %d\n", p, r.Delivered, r.Read)
 	}
-	for _, u := range sortedKeys(s.ByUnit) {
+	for _, u := range slices.Sorted(maps.Keys(s.ByUnit)) {
 		if r := s.ByUnit[u]; r.Delivered > 0 {
 			fmt.Fprintf(w, "  %s: delivered %d, read %d\n", u, r.Delivered, r.Read)
 		}
 	}
 	if len(s.Via) > 0 {
 		var parts []string
-		for _, v := range sortedKeys(s.Via) {
+		for _, v := range slices.Sorted(maps.Keys(s.Via)) {
 			parts = append(parts, fmt.Sprintf("%s %d", v, s.Via[v]))
 		}
 		fmt.Fprintf(w, "reads via: %s\n", strings.Join(parts, ", "))
@@ -151,15 +153,6 @@ func bulletinStats(ctx context.Context, w io.Writer, st *store.Store, id, unit s
 		}
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func runSubscribers(ctx context.Context, app *App, args []string) error {
@@ -202,7 +195,7 @@ with --count only the counts by status, platform and unit.`)
 			name string
 			m    map[string]int64
 		}{{"status", counts.ByStatus}, {"platform", counts.ByPlatform}, {"unit", counts.ByUnit}} {
-			for _, k := range sortedKeys(group.m) {
+			for _, k := range slices.Sorted(maps.Keys(group.m)) {
 				fmt.Fprintf(app.Stdout, "%s %-10s %d\n", group.name, k, group.m[k])
 			}
 		}

@@ -1,0 +1,233 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"tongbao/content"
+)
+
+// broadcastDraft is an admin's announcement between /broadcast and 确认.
+type broadcastDraft struct {
+	Awaiting bool            `json:"awaiting,omitempty"` // waiting for the text
+	Text     string          `json:"text,omitempty"`
+	Segment  content.Segment `json:"segment,omitempty"`
+	Urgent   bool            `json:"urgent,omitempty"`
+}
+
+// admin answers the admin-only commands.
+func (b *Bot) admin(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
+	ok, err := b.isAdmin(ctx, t.sub.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return []Reply{Text(say(t.lang, "admin.only"))}, nil
+	}
+	switch in.Action {
+	case ActStats:
+		return b.stats(ctx, t, strings.TrimSpace(in.Query))
+	case ActRemind:
+		return b.remind(ctx, t, strings.TrimSpace(in.Query))
+	}
+	if strings.TrimSpace(in.Query) == "" {
+		if err := b.store.SaveSession(ctx, t.sub.ID, "broadcast", broadcastDraft{Awaiting: true}, broadcastTTL); err != nil {
+			return nil, err
+		}
+		return []Reply{Text(say(t.lang, "bc.ask"))}, nil
+	}
+	return b.preview(ctx, t, in.Query)
+}
+
+func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]Reply, error) {
+	if id == "" {
+		total, byKind, err := b.store.CountBulletins(ctx)
+		if err != nil {
+			return nil, err
+		}
+		subs, err := b.store.CountSubscribers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		text := say(t.lang, "stats.overall", total, byKind[content.KindMeeting], byKind[content.KindNotice], byKind[content.KindNews],
+			subs.Total, subs.ByStatus[content.StatusActive], subs.ByStatus[content.StatusBlocked], subs.ByStatus[content.StatusLeft])
+		return []Reply{{Blocks: []Block{{Kind: BlockTitle, Text: say(t.lang, "stats.title")}, {Kind: BlockText, Text: text}}}}, nil
+	}
+	bl, err := b.store.Bulletin(ctx, id)
+	if errors.Is(err, content.ErrNotFound) {
+		return []Reply{Text(say(t.lang, "stats.none", id))}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s, err := b.store.Stats(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r := Reply{Blocks: []Block{{Kind: BlockTitle, Text: bl.Title}, {Kind: BlockText, Text: say(t.lang, "stats.one", s.Delivered, s.Read, s.Delivered-s.Read, 100*s.ReadRate)}}}
+	var lines []string
+	for _, p := range slices.Sorted(maps.Keys(s.ByPlatform)) {
+		lines = append(lines, fmt.Sprintf("%s %d/%d", p, s.ByPlatform[p].Read, s.ByPlatform[p].Delivered))
+	}
+	for _, u := range slices.Sorted(maps.Keys(s.ByUnit)) {
+		if r := s.ByUnit[u]; r.Delivered > 0 {
+			lines = append(lines, fmt.Sprintf("%s %d/%d", u, r.Read, r.Delivered))
+		}
+	}
+	if len(lines) > 0 {
+		r = r.Add(Block{Kind: BlockList, Items: lines})
+	}
+	return []Reply{r}, nil
+}
+
+func (b *Bot) remind(ctx context.Context, t *turn, id string) ([]Reply, error) {
+	if id == "" {
+		return []Reply{Text(say(t.lang, "remind.which"))}, nil
+	}
+	if _, err := b.store.Bulletin(ctx, id); errors.Is(err, content.ErrNotFound) {
+		return []Reply{Text(say(t.lang, "stats.none", id))}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if b.reminder == nil {
+		return []Reply{Text(say(t.lang, "bc.disabled"))}, nil
+	}
+	n, err := b.reminder.Remind(ctx, t.sub.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return []Reply{Text(say(t.lang, "remind.nobody"))}, nil
+	}
+	return []Reply{Text(say(t.lang, "remind.done", n))}, nil
+}
+
+// pendingBroadcast reports whether this message is the text of a
+// broadcast the admin started with a bare /broadcast.
+func (b *Bot) pendingBroadcast(ctx context.Context, t *turn, in Intent) (bool, error) {
+	if strings.HasPrefix(strings.TrimSpace(t.in.Text), "/") {
+		return false, nil
+	}
+	var d broadcastDraft
+	err := b.store.LoadSession(ctx, t.sub.ID, "broadcast", &d)
+	if errors.Is(err, content.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return d.Awaiting, nil
+}
+
+// broadcastText takes the text after a bare /broadcast.
+func (b *Bot) broadcastText(ctx context.Context, t *turn, _ Intent) ([]Reply, error) {
+	text := strings.TrimSpace(t.in.Text)
+	if oneOf(strings.ToLower(text), "取消", "cancel", "算了") {
+		if err := b.store.DeleteSession(ctx, t.sub.ID, "broadcast"); err != nil {
+			return nil, err
+		}
+		return []Reply{Text(say(t.lang, "bc.cancelled"))}, nil
+	}
+	return b.preview(ctx, t, text)
+}
+
+// preview shows the announcement, its audience and 确认 / 取消 buttons. The
+// text may start with 紧急 (urgent) and @segment (@all, @tg, @wx, @wecom,
+// @topic:防汛, @unit:县应急管理局, @kind:meeting).
+func (b *Bot) preview(ctx context.Context, t *turn, text string) ([]Reply, error) {
+	d := broadcastDraft{Segment: "all"}
+	for {
+		word, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
+		switch {
+		case oneOf(strings.ToLower(word), "紧急", "urgent", "【紧急】"):
+			d.Urgent = true
+		case strings.HasPrefix(word, "@") && len(word) > 1:
+			d.Segment = segmentOf(strings.TrimPrefix(word, "@"))
+		default:
+			d.Text = strings.TrimSpace(text)
+			goto done
+		}
+		text = rest
+	}
+done:
+	if d.Text == "" {
+		return []Reply{Text(say(t.lang, "bc.ask"))}, nil
+	}
+	kind, value, _ := strings.Cut(string(d.Segment), ":")
+	if _, known := b.cfg.Topics.Find(value); kind == content.SubTopic && !known {
+		return []Reply{Text(say(t.lang, "bc.segment", d.Segment))}, nil
+	}
+	n, err := b.store.CountAudience(ctx, d.Segment)
+	if err != nil {
+		return []Reply{Text(say(t.lang, "bc.segment", d.Segment))}, nil
+	}
+	if err := b.store.SaveSession(ctx, t.sub.ID, "broadcast", d, broadcastTTL); err != nil {
+		return nil, err
+	}
+	urgent := ""
+	if d.Urgent {
+		urgent = say(t.lang, "bc.urgent")
+	}
+	r := Reply{Blocks: []Block{
+		{Kind: BlockTitle, Text: say(t.lang, "bc.preview")},
+		{Kind: BlockText, Text: d.Text},
+		{Kind: BlockNote, Text: say(t.lang, "bc.audience", n, urgent) + " " + string(d.Segment)},
+	}}
+	r.Buttons = [][]Button{{{Text: say(t.lang, "bc.confirm"), Data: btnBroadcast + "ok"}, {Text: say(t.lang, "bc.cancel"), Data: btnBroadcast + "no"}}}
+	return []Reply{r}, nil
+}
+
+// segmentOf reads a broadcast audience: tg → platform:tg, 防汛 → topic:防汛.
+func segmentOf(s string) content.Segment {
+	platforms := map[string]Platform{"tg": Telegram, "telegram": Telegram, "wx": WeChat, "wechat": WeChat, "微信": WeChat, "wecom": WeCom, "企业微信": WeCom, "console": Console}
+	switch {
+	case s == "all" || s == "全部":
+		return "all"
+	case platforms[s] != "":
+		return content.Segment("platform:" + string(platforms[s]))
+	}
+	if strings.Contains(s, ":") {
+		return content.Segment(s)
+	}
+	return content.Segment("topic:" + s)
+}
+
+// broadcastButton handles 确认 / 取消 under a preview.
+func (b *Bot) broadcastButton(ctx context.Context, t *turn, choice string) ([]Reply, error) {
+	ok, err := b.isAdmin(ctx, t.sub.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return []Reply{Text(say(t.lang, "admin.only"))}, nil
+	}
+	var d broadcastDraft
+	err = b.store.LoadSession(ctx, t.sub.ID, "broadcast", &d)
+	if errors.Is(err, content.ErrNotFound) || (err == nil && d.Text == "") {
+		return []Reply{Text(say(t.lang, "bc.expired"))}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := b.store.DeleteSession(ctx, t.sub.ID, "broadcast"); err != nil {
+		return nil, err
+	}
+	if choice != "ok" {
+		return []Reply{Text(say(t.lang, "bc.cancelled"))}, nil
+	}
+	if b.announcer == nil {
+		return []Reply{Text(say(t.lang, "bc.disabled"))}, nil
+	}
+	n, err := b.announcer.Announce(ctx, Announcement{
+		Actor: t.sub.ID, Text: d.Text, Segment: d.Segment, Urgent: d.Urgent,
+		ReplyTo: Origin{Platform: t.in.Platform, ChatID: t.in.ChatID, MessageID: t.in.MessageID},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []Reply{Text(say(t.lang, "bc.started", n))}, nil
+}

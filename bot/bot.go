@@ -1,0 +1,649 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"tongbao/content"
+)
+
+// Store is what the conversation needs of the store.
+type Store interface {
+	Touch(ctx context.Context, id, name, lang string, inbound bool) (*content.Subscriber, bool, error)
+	SetLang(ctx context.Context, id, lang string) error
+	SetUnit(ctx context.Context, id, unit string) error
+	SetDelivery(ctx context.Context, id, mode, digestAt, quiet string) error
+	Subscribe(ctx context.Context, id string, sub content.Subscription) (bool, error)
+	Unsubscribe(ctx context.Context, id string, sub content.Subscription) (bool, error)
+	IsAdmin(ctx context.Context, id string) (bool, error)
+	Allow(ctx context.Context, key string, limit int, window time.Duration) (allowed, firstOver bool, err error)
+
+	LatestMeeting(ctx context.Context, match string) (*content.Bulletin, error)
+	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
+	Search(ctx context.Context, query string, offset, limit int) ([]content.SearchHit, int64, error)
+	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
+	MarkRead(ctx context.Context, bulletinID string, dense int64, via string, published, at time.Time) (bool, error)
+	History(ctx context.Context, dense int64) ([]content.HistoryEntry, error)
+
+	SaveSession(ctx context.Context, subscriber, name string, v any, ttl time.Duration) error
+	LoadSession(ctx context.Context, subscriber, name string, v any) error
+	DeleteSession(ctx context.Context, subscriber, name string) error
+
+	CountBulletins(ctx context.Context) (int64, map[content.Kind]int64, error)
+	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
+	Stats(ctx context.Context, bulletinID string) (*content.DeliveryStats, error)
+	CountAudience(ctx context.Context, seg content.Segment) (int64, error)
+}
+
+// Announcer sends an admin's announcement to a segment of subscribers and
+// reports progress by editing the admin's preview message (the dispatcher
+// implements it).
+type Announcer interface {
+	Announce(ctx context.Context, a Announcement) (audience int64, err error)
+}
+
+// Announcement is an admin broadcast.
+type Announcement struct {
+	Actor   string          // subscriber id of the admin
+	Text    string          // what to send
+	Segment content.Segment // who receives it
+	Urgent  bool            // ignores quiet hours and digests
+	// ReplyTo is where the admin's preview lives, so progress can be
+	// edited into it: platform, chat id and message id.
+	ReplyTo Origin
+}
+
+// Origin is a message in a chat, for editing it later.
+type Origin struct {
+	Platform  Platform
+	ChatID    string
+	MessageID string
+}
+
+// Reminder sends one reminder to each subscriber who received a bulletin
+// and has not read it (the dispatcher implements it).
+type Reminder interface {
+	Remind(ctx context.Context, actor, bulletinID string) (int, error)
+}
+
+// Config configures the conversation.
+type Config struct {
+	// Topics is the topic list people subscribe to.
+	Topics *content.Topics
+	// Admins are subscriber ids with the admin role besides those the
+	// store knows.
+	Admins []string
+	// MessagesPerMinute is the most one person may send a minute before
+	// getting one "too fast" reply, then silence.
+	MessagesPerMinute int
+	// Links makes personal read links; nil leaves links out.
+	Links *Links
+	// Now returns the current time (time.Now when nil).
+	Now func() time.Time
+	// Logger receives errors (slog.Default when nil).
+	Logger *slog.Logger
+}
+
+// Bot is the platform-neutral conversation: it turns what people send
+// into replies. It is safe for concurrent use.
+type Bot struct {
+	store     Store
+	cfg       Config
+	admins    map[string]bool
+	announcer Announcer
+	reminder  Reminder
+	log       *slog.Logger
+}
+
+// New returns the conversation core.
+func New(st Store, cfg Config) *Bot {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MessagesPerMinute <= 0 {
+		cfg.MessagesPerMinute = 20
+	}
+	b := &Bot{store: st, cfg: cfg, admins: map[string]bool{}, log: cfg.Logger}
+	for _, a := range cfg.Admins {
+		b.admins[a] = true
+	}
+	return b
+}
+
+// SetAnnouncer and SetReminder plug in the dispatcher's admin actions.
+func (b *Bot) SetAnnouncer(a Announcer) { b.announcer = a }
+
+// SetReminder plugs in the dispatcher's reminders.
+func (b *Bot) SetReminder(r Reminder) { b.reminder = r }
+
+// Topics is the topic list the bot offers.
+func (b *Bot) Topics() *content.Topics { return b.cfg.Topics }
+
+// Links is the read-link maker, or nil.
+func (b *Bot) Links() *Links { return b.cfg.Links }
+
+// Session lifetimes.
+const (
+	listTTL      = 24 * time.Hour
+	broadcastTTL = 30 * time.Minute
+	pageSize     = 5
+)
+
+// turn is one message being answered: who sent it, in what language.
+type turn struct {
+	in   Incoming
+	sub  *content.Subscriber
+	lang string
+	new  bool
+}
+
+// Handle answers one incoming message or button press. It never returns
+// an error: failures become a polite reply, and a panic is recovered into
+// one. It returns nil when the bot should stay silent (a rate-limited
+// sender after the first warning).
+func (b *Bot) Handle(ctx context.Context, in Incoming) (replies []Reply) {
+	t := &turn{in: in, lang: in.Lang}
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("bot: panic answering a message", "platform", in.Platform, "subscriber", in.Subscriber(), "panic", p, "stack", string(debug.Stack()))
+			replies = []Reply{Text(say(t.lang, "error"))}
+		}
+	}()
+	sub, created, err := b.store.Touch(ctx, in.Subscriber(), in.Name, in.Lang, true)
+	if err != nil {
+		return b.fail(in, t.lang, err)
+	}
+	allowed, firstOver, err := b.store.Allow(ctx, "msg:"+sub.ID, b.cfg.MessagesPerMinute, time.Minute)
+	if err != nil {
+		return b.fail(in, t.lang, err)
+	}
+	t.sub, t.lang, t.new = sub, sub.Lang, created
+	if !allowed {
+		if firstOver {
+			return []Reply{Text(say(t.lang, "too.fast"))}
+		}
+		return nil
+	}
+	if in.Button != "" {
+		replies, err = b.button(ctx, t, in.Button)
+	} else {
+		intent := Understand(in.Text, b.cfg.Now())
+		if intent.Lang != "" && intent.Action != ActLang {
+			t.lang = intent.Lang
+		}
+		if in.ForceLang != "" {
+			t.lang = in.ForceLang
+		}
+		replies, err = b.answer(ctx, t, intent)
+	}
+	if err != nil {
+		return b.fail(in, t.lang, err)
+	}
+	return replies
+}
+
+func (b *Bot) fail(in Incoming, lang string, err error) []Reply {
+	b.log.Error("bot: cannot answer", "platform", in.Platform, "subscriber", in.Subscriber(), "err", err)
+	return []Reply{Text(say(lang, "error"))}
+}
+
+func (b *Bot) isAdmin(ctx context.Context, id string) (bool, error) {
+	if b.admins[id] {
+		return true, nil
+	}
+	return b.store.IsAdmin(ctx, id)
+}
+
+// answer dispatches an understood message.
+func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
+	// An admin composing a broadcast: the next message is its text.
+	pending, err := b.pendingBroadcast(ctx, t, in)
+	if err != nil {
+		return nil, err
+	}
+	if pending {
+		return b.broadcastText(ctx, t, in)
+	}
+	switch in.Action {
+	case ActStart:
+		return b.start(t), nil
+	case ActHelp:
+		return b.help(ctx, t)
+	case ActLatest:
+		return b.latest(ctx, t, in)
+	case ActByDate:
+		return b.byDate(ctx, t, in)
+	case ActSearch:
+		if strings.TrimSpace(in.Query) == "" {
+			return []Reply{Text(say(t.lang, "search.empty"))}, nil
+		}
+		return b.search(ctx, t, in.Query, 0, false)
+	case ActDetail:
+		return b.detail(ctx, t, in)
+	case ActRecent:
+		return b.recent(ctx, t, in, 0)
+	case ActMore:
+		return b.more(ctx, t)
+	case ActSubscribe:
+		return b.subscribe(ctx, t, in.Query)
+	case ActUnsubscribe:
+		return b.unsubscribe(ctx, t, in.Query)
+	case ActMySubs:
+		return b.mySubs(t), nil
+	case ActTopics:
+		return b.topics(t), nil
+	case ActDigest, ActInstant, ActQuiet:
+		return b.deliveryMode(ctx, t, in)
+	case ActLang:
+		return b.setLang(ctx, t, in.Query)
+	case ActUnit:
+		return b.setUnit(ctx, t, in.Query)
+	case ActHistory:
+		return b.history(ctx, t)
+	case ActStats, ActBroadcast, ActRemind:
+		return b.admin(ctx, t, in)
+	}
+	return b.unknown(ctx, t, in.Query)
+}
+
+func (b *Bot) start(t *turn) []Reply {
+	key := "welcome.back"
+	if t.new {
+		key = "welcome.new"
+	}
+	r := Text(say(t.lang, key))
+	r = r.Add(Block{Kind: BlockTitle, Text: say(t.lang, "help.title")}, Block{Kind: BlockText, Text: say(t.lang, "help.items")})
+	return []Reply{r}
+}
+
+func (b *Bot) help(ctx context.Context, t *turn) ([]Reply, error) {
+	r := Reply{Blocks: []Block{{Kind: BlockTitle, Text: say(t.lang, "help.title")}, {Kind: BlockText, Text: say(t.lang, "help.items")}}}
+	admin, err := b.isAdmin(ctx, t.sub.ID)
+	if err != nil {
+		return nil, err
+	}
+	if admin {
+		r = r.Add(Block{Kind: BlockNote, Text: say(t.lang, "help.admin")})
+	}
+	return []Reply{r}, nil
+}
+
+// card renders a bulletin for this subscriber with their personal link and
+// an offer to follow its first topic they do not follow yet.
+func (b *Bot) card(t *turn, bl *content.Bulletin) Reply {
+	follow := ""
+	if !t.sub.WantsAll() {
+		for _, tag := range bl.Tags {
+			if !hasSub(t.sub, content.SubTopic, tag) {
+				follow = tag
+				break
+			}
+		}
+	}
+	return BulletinCard(bl, t.lang, b.link(t, bl.ID), follow)
+}
+
+func (b *Bot) link(t *turn, bulletinID string) string {
+	if b.cfg.Links == nil {
+		return ""
+	}
+	return b.cfg.Links.URL(bulletinID, t.sub.Dense)
+}
+
+func hasSub(s *content.Subscriber, kind, value string) bool {
+	for _, sub := range s.Subs {
+		if sub.Kind == kind && sub.Value == value {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *Bot) latest(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
+	var bl *content.Bulletin
+	switch {
+	case in.Kind == content.KindMeeting || in.Match != "":
+		var err error
+		bl, err = b.store.LatestMeeting(ctx, in.Match)
+		if errors.Is(err, content.ErrNotFound) {
+			if in.Match != "" {
+				return []Reply{Text(say(t.lang, "no.match", in.Match))}, nil
+			}
+			return []Reply{Text(say(t.lang, "no.meeting"))}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	default:
+		f := content.Filter{Kind: in.Kind}
+		if in.Topic != "" {
+			tag, ok := b.topicOf(in.Topic)
+			if !ok {
+				// Not a topic: the newest bulletin that mentions the word.
+				return b.search(ctx, t, in.Topic, 0, false)
+			}
+			f.Tag = tag
+		}
+		bs, _, err := b.store.Timeline(ctx, f, 0, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(bs) == 0 {
+			switch {
+			case f.Tag != "":
+				return []Reply{Text(say(t.lang, "no.topic", f.Tag))}, nil
+			case f.Kind != "":
+				return []Reply{Text(say(t.lang, "no.kind", kindName(f.Kind, t.lang)))}, nil
+			}
+			return []Reply{Text(say(t.lang, "no.bulletins"))}, nil
+		}
+		bl = bs[0]
+	}
+	if err := b.remember(ctx, t, listSession{IDs: []string{bl.ID}}); err != nil {
+		return nil, err
+	}
+	return []Reply{b.card(t, bl)}, nil
+}
+
+// topicOf maps a user's word (Chinese or English) to a topic name.
+func (b *Bot) topicOf(word string) (string, bool) {
+	if tp, ok := b.cfg.Topics.Find(word); ok {
+		return tp.Name, true
+	}
+	return "", false
+}
+
+// yearsBack is how far a month/day question without a year looks back for
+// a year that has bulletins on that day.
+const yearsBack = 10
+
+func (b *Bot) byDate(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
+	f := content.Filter{Kind: in.Kind, From: in.From, To: in.To}
+	label := in.DateLabel
+	var bs []*content.Bulletin
+	var total int64
+	for back := 0; ; back++ {
+		var err error
+		bs, total, err = b.store.Timeline(ctx, f, 0, 50)
+		if err != nil {
+			return nil, err
+		}
+		if in.Match != "" {
+			bs = matching(bs, in.Match)
+			total = int64(len(bs))
+		}
+		if len(bs) > 0 || !in.NoYear || back == yearsBack {
+			break
+		}
+		// 5月27日 without a year: the most recent 5月27日 that has any.
+		f.From, f.To = f.From.AddDate(-1, 0, 0), f.To.AddDate(-1, 0, 0)
+		label = fmt.Sprintf("%d年%s", f.From.Year(), in.DateLabel)
+		if t.lang == "en" {
+			label = in.DateLabel + " " + strconv.Itoa(f.From.Year())
+		}
+	}
+	what := kindName(in.Kind, t.lang)
+	if len(bs) == 0 {
+		return []Reply{Text(say(t.lang, "no.date", in.DateLabel, what))}, nil
+	}
+	if len(bs) == 1 {
+		if err := b.remember(ctx, t, listSession{IDs: []string{bs[0].ID}}); err != nil {
+			return nil, err
+		}
+		return []Reply{b.card(t, bs[0])}, nil
+	}
+	items := make([]listItem, 0, len(bs))
+	ids := make([]string, 0, len(bs))
+	for _, bl := range bs {
+		items = append(items, listItem{b: bl})
+		ids = append(ids, bl.ID)
+	}
+	if err := b.remember(ctx, t, listSession{IDs: ids}); err != nil {
+		return nil, err
+	}
+	return []Reply{listReply(say(t.lang, "date.found", label, what, total), items, 1, t.lang, false)}, nil
+}
+
+// matching keeps the meetings whose name or body matches a phrase.
+func matching(bs []*content.Bulletin, match string) []*content.Bulletin {
+	var out []*content.Bulletin
+	for _, bl := range bs {
+		if bl.Meeting != nil && strings.Contains(bl.Meeting.Organ+bl.Meeting.Name+bl.Title, match) {
+			out = append(out, bl)
+		}
+	}
+	return out
+}
+
+// search answers a search; guess is true when the person typed plain words
+// that the bot tries as a search.
+func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, guess bool) ([]Reply, error) {
+	q := b.expandQuery(query)
+	hits, total, err := b.store.Search(ctx, q, offset, pageSize)
+	if err != nil {
+		return nil, err
+	}
+	if len(hits) == 0 {
+		if guess {
+			return nil, nil
+		}
+		if offset > 0 {
+			return []Reply{Text(say(t.lang, "more.none"))}, nil
+		}
+		return []Reply{Text(say(t.lang, "search.none", query))}, nil
+	}
+	items := make([]listItem, len(hits))
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		items[i] = listItem{b: h.Bulletin, snippet: h.Snippet}
+		ids[i] = h.Bulletin.ID
+	}
+	more := int64(offset+len(hits)) < total
+	if err := b.remember(ctx, t, listSession{What: "search", Query: query, Offset: offset, IDs: ids}); err != nil {
+		return nil, err
+	}
+	key := "search.found"
+	if guess {
+		key = "search.guess"
+	}
+	return []Reply{listReply(say(t.lang, key, query, total), items, offset+1, t.lang, more)}, nil
+}
+
+// expandQuery turns an English topic name ("talent") into the topic's
+// Chinese name, so English speakers can search Chinese bulletins.
+func (b *Bot) expandQuery(q string) string {
+	if tp, ok := b.cfg.Topics.Find(q); ok {
+		return tp.Name
+	}
+	return q
+}
+
+// listSession remembers the last list shown to a person, for "全文 2" and
+// "下一页".
+type listSession struct {
+	What   string         `json:"what,omitempty"` // "search", "recent"
+	Query  string         `json:"query,omitempty"`
+	Filter content.Filter `json:"filter"`
+	Offset int            `json:"offset"`
+	IDs    []string       `json:"ids"`
+}
+
+func (b *Bot) remember(ctx context.Context, t *turn, s listSession) error {
+	return b.store.SaveSession(ctx, t.sub.ID, "list", s, listTTL)
+}
+
+func (b *Bot) recent(ctx context.Context, t *turn, in Intent, offset int) ([]Reply, error) {
+	n := in.N
+	if n <= 0 || n > 20 {
+		n = pageSize
+	}
+	f := content.Filter{Kind: in.Kind}
+	bs, total, err := b.store.Timeline(ctx, f, offset, n)
+	if err != nil {
+		return nil, err
+	}
+	if len(bs) == 0 {
+		if offset > 0 {
+			return []Reply{Text(say(t.lang, "more.none"))}, nil
+		}
+		return []Reply{Text(say(t.lang, "no.bulletins"))}, nil
+	}
+	items := make([]listItem, len(bs))
+	ids := make([]string, len(bs))
+	for i, bl := range bs {
+		items[i] = listItem{b: bl}
+		ids[i] = bl.ID
+	}
+	if err := b.remember(ctx, t, listSession{What: "recent", Filter: f, Offset: offset, IDs: ids}); err != nil {
+		return nil, err
+	}
+	more := int64(offset+len(bs)) < total
+	return []Reply{listReply(say(t.lang, "recent.title", offset/n+1), items, offset+1, t.lang, more)}, nil
+}
+
+func (b *Bot) more(ctx context.Context, t *turn) ([]Reply, error) {
+	var s listSession
+	err := b.store.LoadSession(ctx, t.sub.ID, "list", &s)
+	if errors.Is(err, content.ErrNotFound) || (err == nil && s.What == "") {
+		return []Reply{Text(say(t.lang, "more.nothing"))}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	next := s.Offset + len(s.IDs)
+	if s.What == "search" {
+		return b.search(ctx, t, s.Query, next, false)
+	}
+	return b.recent(ctx, t, Intent{Kind: s.Filter.Kind, N: len(s.IDs)}, next)
+}
+
+// detail answers 全文 N / 全文 <id> / 全文 (the last card shown).
+func (b *Bot) detail(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
+	ref := strings.TrimSpace(in.Query)
+	var id string
+	if ref != "" && in.N == 0 {
+		id = ref
+	} else {
+		var s listSession
+		err := b.store.LoadSession(ctx, t.sub.ID, "list", &s)
+		if err != nil && !errors.Is(err, content.ErrNotFound) {
+			return nil, err
+		}
+		n := in.N
+		switch {
+		case len(s.IDs) == 0:
+			return []Reply{Text(say(t.lang, "detail.which"))}, nil
+		case n == 0 && len(s.IDs) == 1:
+			id = s.IDs[0]
+		case n == 0:
+			return []Reply{Text(say(t.lang, "detail.which"))}, nil
+		default:
+			// List numbers continue across pages: item n is IDs[n-1-offset].
+			i := n - 1 - s.Offset
+			if i < 0 || i >= len(s.IDs) {
+				if n-1 < len(s.IDs) {
+					i = n - 1
+				} else {
+					return []Reply{Text(say(t.lang, "detail.none", ref))}, nil
+				}
+			}
+			id = s.IDs[i]
+		}
+	}
+	return b.fullText(ctx, t, id)
+}
+
+// fullText sends a bulletin's text and counts it as read.
+func (b *Bot) fullText(ctx context.Context, t *turn, id string) ([]Reply, error) {
+	bl, err := b.store.Bulletin(ctx, id)
+	if errors.Is(err, content.ErrNotFound) {
+		return []Reply{Text(say(t.lang, "detail.none", id))}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := b.store.MarkRead(ctx, bl.ID, t.sub.Dense, content.ViaText, bl.PublishedAt, b.cfg.Now()); err != nil {
+		return nil, err
+	}
+	return []Reply{FullText(bl, t.lang, b.link(t, bl.ID))}, nil
+}
+
+// button handles an inline button press.
+func (b *Bot) button(ctx context.Context, t *turn, data string) ([]Reply, error) {
+	switch {
+	case strings.HasPrefix(data, btnFull):
+		return b.fullText(ctx, t, strings.TrimPrefix(data, btnFull))
+	case strings.HasPrefix(data, btnRead):
+		bl, err := b.store.Bulletin(ctx, strings.TrimPrefix(data, btnRead))
+		if errors.Is(err, content.ErrNotFound) {
+			return []Reply{Text(say(t.lang, "detail.none", strings.TrimPrefix(data, btnRead)))}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		first, err := b.store.MarkRead(ctx, bl.ID, t.sub.Dense, content.ViaButton, bl.PublishedAt, b.cfg.Now())
+		if err != nil {
+			return nil, err
+		}
+		if !first {
+			return []Reply{Text(say(t.lang, "read.already"))}, nil
+		}
+		return []Reply{Text(say(t.lang, "read.marked"))}, nil
+	case strings.HasPrefix(data, btnSub):
+		return b.subscribe(ctx, t, strings.TrimPrefix(data, btnSub))
+	case data == btnMore:
+		return b.more(ctx, t)
+	case strings.HasPrefix(data, btnBroadcast):
+		return b.broadcastButton(ctx, t, strings.TrimPrefix(data, btnBroadcast))
+	}
+	return b.unknown(ctx, t, data)
+}
+
+// unknown tries plain words as a search before saying it did not
+// understand.
+func (b *Bot) unknown(ctx context.Context, t *turn, text string) ([]Reply, error) {
+	text = strings.TrimSpace(text)
+	if text != "" && !strings.HasPrefix(text, "/") && len([]rune(text)) <= 30 {
+		replies, err := b.search(ctx, t, text, 0, true)
+		if err != nil || replies != nil {
+			return replies, err
+		}
+	}
+	shown := text
+	if r := []rune(shown); len(r) > 20 {
+		shown = string(r[:20]) + "…"
+	}
+	return []Reply{Text(say(t.lang, "unknown", shown))}, nil
+}
+
+func (b *Bot) history(ctx context.Context, t *turn) ([]Reply, error) {
+	hist, err := b.store.History(ctx, t.sub.Dense)
+	if err != nil {
+		return nil, err
+	}
+	if len(hist) == 0 {
+		return []Reply{Text(say(t.lang, "history.none"))}, nil
+	}
+	r := Reply{Blocks: []Block{{Kind: BlockTitle, Text: say(t.lang, "history.title")}}}
+	var items []string
+	for i, h := range hist {
+		if i == 10 {
+			break
+		}
+		title := h.BulletinID
+		if bl, err := b.store.Bulletin(ctx, h.BulletinID); err == nil {
+			title = bl.Title
+		}
+		items = append(items, fmt.Sprintf("%s（%s）", title, h.ReadAt.In(content.Shanghai).Format("01-02 15:04")))
+	}
+	return []Reply{r.Add(Block{Kind: BlockList, Items: items})}, nil
+}

@@ -1,0 +1,74 @@
+package bot
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Links makes and checks personal read links: <public_url>/r/<token>,
+// where the token names a bulletin and a subscriber (by dense id) and
+// carries an HMAC-SHA256 of both under the server secret, so nobody can
+// forge a read for someone else.
+type Links struct {
+	base   string
+	secret []byte
+}
+
+// ErrBadToken is returned for a token that is damaged or forged.
+var ErrBadToken = errors.New("bad read token")
+
+// tokenMACLen is the length of the MAC in a token (16 bytes: 128 bits).
+const tokenMACLen = 16
+
+// NewLinks returns a link maker for the public base URL and secret. An
+// empty secret makes links that Verify rejects, so a misconfigured server
+// records no reads rather than forgeable ones.
+func NewLinks(publicURL, secret string) *Links {
+	return &Links{base: strings.TrimRight(publicURL, "/"), secret: []byte(secret)}
+}
+
+// Token returns the token of (bulletin, subscriber).
+func (l *Links) Token(bulletinID string, dense int64) string {
+	payload := bulletinID + "." + strconv.FormatInt(dense, 36)
+	return payload + "." + base64.RawURLEncoding.EncodeToString(l.mac(payload))
+}
+
+// URL is the personal read link of (bulletin, subscriber).
+func (l *Links) URL(bulletinID string, dense int64) string {
+	return l.base + "/r/" + l.Token(bulletinID, dense)
+}
+
+// Verify checks a token and returns the bulletin and subscriber it names.
+func (l *Links) Verify(token string) (bulletinID string, dense int64, err error) {
+	if len(l.secret) == 0 {
+		return "", 0, ErrBadToken
+	}
+	i := strings.LastIndexByte(token, '.')
+	if i <= 0 {
+		return "", 0, ErrBadToken
+	}
+	payload, sig := token[:i], token[i+1:]
+	got, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || !hmac.Equal(got, l.mac(payload)) {
+		return "", 0, ErrBadToken
+	}
+	j := strings.LastIndexByte(payload, '.')
+	if j <= 0 {
+		return "", 0, ErrBadToken
+	}
+	dense, err = strconv.ParseInt(payload[j+1:], 36, 64)
+	if err != nil || dense < 0 {
+		return "", 0, ErrBadToken
+	}
+	return payload[:j], dense, nil
+}
+
+func (l *Links) mac(payload string) []byte {
+	m := hmac.New(sha256.New, l.secret)
+	m.Write([]byte(payload))
+	return m.Sum(nil)[:tokenMACLen]
+}

@@ -1,0 +1,189 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"tongbao/content"
+)
+
+// cardPoints is how many meeting points a card shows.
+const cardPoints = 5
+
+// Button data prefixes (callback data ≤ 64 bytes: a prefix and an id).
+const (
+	btnFull      = "full:"
+	btnRead      = "read:"
+	btnSub       = "sub:"
+	btnMore      = "more"
+	btnBroadcast = "bc:"
+)
+
+// dateLabel formats a time for a card: 2022-06-08 (with the time when it
+// is not midnight).
+func dateLabel(t time.Time) string {
+	t = t.In(content.Shanghai)
+	if t.Hour() == 0 && t.Minute() == 0 {
+		return t.Format("2006-01-02")
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// shortDate is "6月8日" or "8 Jun" for list lines.
+func shortDate(t time.Time, lang string) string {
+	t = t.In(content.Shanghai)
+	if lang == "en" {
+		return t.Format("2 Jan 2006")
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+}
+
+func kindName(k content.Kind, lang string) string {
+	switch k {
+	case content.KindMeeting:
+		return say(lang, "kind.meeting")
+	case content.KindNotice:
+		return say(lang, "kind.notice")
+	case content.KindNews:
+		return say(lang, "kind.news")
+	}
+	return say(lang, "kind.any")
+}
+
+// BulletinCard renders one bulletin as a card: title, date, meeting and
+// chair, summary, the main points, the (personal) link and buttons. link
+// may be "". followTopic, when not "", offers a button to subscribe to it.
+func BulletinCard(b *content.Bulletin, lang, link, followTopic string) Reply {
+	r := Reply{}
+	r = r.Add(Block{Kind: BlockTitle, Text: b.Title})
+	meta := dateLabel(b.PublishedAt) + " · " + b.Kind.Label()
+	if lang == "en" {
+		meta = dateLabel(b.PublishedAt) + " · " + string(b.Kind)
+	}
+	r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.published"), Text: meta})
+	if b.DocNumber != "" {
+		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.doc"), Text: b.DocNumber})
+	}
+	if m := b.Meeting; m != nil {
+		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.meeting"), Text: meetingName(m)})
+		if m.Chair.Name != "" {
+			chair := m.Chair.Name
+			if m.Chair.Title != "" {
+				chair = m.Chair.Title + m.Chair.Name
+			}
+			r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.chair"), Text: chair})
+		}
+		if m.Held != "" {
+			r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.held"), Text: m.Held})
+		}
+	} else if b.Source != "" {
+		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.source"), Text: b.Source})
+	}
+	summary := b.Summary
+	if b.Meeting != nil && len(b.Meeting.Points) > 0 {
+		// The points follow as a list; the summary's lead says the rest.
+		summary = firstSentence(summary)
+	}
+	r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.summary"), Text: summary})
+	if b.Meeting != nil && len(b.Meeting.Points) > 0 {
+		points := b.Meeting.Points
+		if len(points) > cardPoints {
+			points = points[:cardPoints]
+		}
+		r = r.Add(Block{Kind: BlockText, Text: say(lang, "card.points") + "："}, Block{Kind: BlockList, Items: points})
+	}
+	if link != "" {
+		r = r.Add(Block{Kind: BlockLink, Text: say(lang, "card.read"), URL: link})
+	}
+	row := []Button{{Text: say(lang, "btn.full"), Data: btnFull + b.ID}, {Text: say(lang, "btn.read"), Data: btnRead + b.ID}}
+	r.Buttons = [][]Button{row}
+	if followTopic != "" && len(btnSub+followTopic) <= 64 {
+		r.Buttons = append(r.Buttons, []Button{{Text: say(lang, "btn.sub", followTopic), Data: btnSub + followTopic}})
+	}
+	r.Card = &Card{Title: b.Title, Description: b.Summary, URL: link}
+	if len(b.Images) > 0 && strings.HasPrefix(b.Images[0], "http") {
+		r.Card.ImageURL = b.Images[0]
+	}
+	return r
+}
+
+// meetingName is the meeting with the body that held it in front when the
+// name leaves it out.
+func meetingName(m *content.Meeting) string {
+	if m.Organ == "" || strings.HasPrefix(m.Name, m.Organ) {
+		return m.Name
+	}
+	return m.Organ + " " + m.Name
+}
+
+// FullText renders a bulletin's whole cleaned text. Adapters split it to
+// fit their platform's message size.
+func FullText(b *content.Bulletin, lang, link string) Reply {
+	r := Reply{}
+	r = r.Add(Block{Kind: BlockTitle, Text: b.Title})
+	meta := dateLabel(b.PublishedAt)
+	for _, s := range []string{b.Source, b.DocNumber} {
+		if s != "" {
+			meta += " · " + s
+		}
+	}
+	r = r.Add(Block{Kind: BlockNote, Text: meta})
+	for _, p := range b.Paragraphs {
+		r = r.Add(Block{Kind: BlockText, Text: p})
+	}
+	if link != "" {
+		r = r.Add(Block{Kind: BlockLink, Text: say(lang, "card.read"), URL: link})
+	}
+	r.Card = &Card{Title: b.Title, Description: b.Summary, URL: link}
+	return r
+}
+
+// listItem is one line of a list reply.
+type listItem struct {
+	b       *content.Bulletin
+	snippet string
+}
+
+// listReply renders a numbered list of bulletins with their dates and a
+// snippet (or summary), numbered from first.
+func listReply(title string, items []listItem, first int, lang string, more bool) Reply {
+	r := Text(title)
+	r.Blocks[0].Kind = BlockTitle
+	for i, it := range items {
+		line := fmt.Sprintf("%d. %s（%s）", first+i, it.b.Title, shortDate(it.b.PublishedAt, lang))
+		if lang == "en" {
+			line = fmt.Sprintf("%d. %s (%s)", first+i, it.b.Title, shortDate(it.b.PublishedAt, lang))
+		}
+		r = r.Add(Block{Kind: BlockText, Text: line})
+		snippet := it.snippet
+		if snippet == "" {
+			snippet = firstSentence(it.b.Summary)
+		}
+		if snippet != "" {
+			r = r.Add(Block{Kind: BlockNote, Text: snippet})
+		}
+	}
+	hint := "list.hint.last"
+	if more {
+		hint = "list.hint"
+		r.Buttons = [][]Button{{{Text: say(lang, "btn.more"), Data: btnMore}}}
+	}
+	var row []Button
+	for i, it := range items {
+		if len(row) == 5 {
+			break
+		}
+		row = append(row, Button{Text: fmt.Sprint(first + i), Data: btnFull + it.b.ID})
+	}
+	r.Buttons = append([][]Button{row}, r.Buttons...)
+	return r.Add(Block{Kind: BlockNote, Text: say(lang, hint)})
+}
+
+// firstSentence returns the first sentence of a summary, for list lines.
+func firstSentence(s string) string {
+	if i := strings.Index(s, "。"); i > 0 {
+		return s[:i+len("。")]
+	}
+	return s
+}

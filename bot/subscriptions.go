@@ -1,0 +1,237 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"tongbao/content"
+)
+
+// allWords ask for every bulletin: 订阅 全部.
+var allWords = map[string]bool{"全部": true, "所有": true, "全部通报": true, "all": true, "everything": true, "所有通报": true}
+
+// target turns what a person wants to (un)subscribe to into a
+// subscription: a topic (Chinese or English name), a kind, everything, or
+// else a keyword.
+func (b *Bot) target(word string) content.Subscription {
+	word = strings.TrimSpace(strings.Trim(word, "「」\"'“”《》"))
+	switch {
+	case allWords[strings.ToLower(word)]:
+		return content.Subscription{Kind: content.SubAll}
+	}
+	if tp, ok := b.topicOf(word); ok {
+		return content.Subscription{Kind: content.SubTopic, Value: tp}
+	}
+	if k, ok := content.ParseKind(word); ok {
+		return content.Subscription{Kind: content.SubKind, Value: string(k)}
+	}
+	return content.Subscription{Kind: content.SubKeyword, Value: word}
+}
+
+// describe names a subscription for a reply.
+func (b *Bot) describe(sub content.Subscription, lang string) string {
+	switch sub.Kind {
+	case content.SubAll:
+		return say(lang, "kind.any")
+	case content.SubKind:
+		return kindName(content.Kind(sub.Value), lang)
+	case content.SubTopic:
+		if lang == "en" {
+			if tp, ok := b.cfg.Topics.Find(sub.Value); ok && tp.English != "" {
+				return tp.English
+			}
+		}
+	}
+	return sub.Value
+}
+
+func (b *Bot) topicNames(lang string) string {
+	var names []string
+	if b.cfg.Topics != nil {
+		for _, tp := range b.cfg.Topics.List {
+			name := tp.Name
+			if lang == "en" && tp.English != "" {
+				name = tp.English
+			}
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return say(lang, "topic.none")
+	}
+	sep := "、"
+	if lang == "en" {
+		sep = ", "
+	}
+	return strings.Join(names, sep)
+}
+
+func (b *Bot) subscribe(ctx context.Context, t *turn, word string) ([]Reply, error) {
+	if strings.TrimSpace(word) == "" {
+		return []Reply{Text(say(t.lang, "sub.which", b.topicNames(t.lang)))}, nil
+	}
+	sub := b.target(word)
+	changed, err := b.store.Subscribe(ctx, t.sub.ID, sub)
+	if err != nil {
+		return nil, err
+	}
+	name := b.describe(sub, t.lang)
+	if !changed {
+		return []Reply{Text(say(t.lang, "sub.already", name))}, nil
+	}
+	switch sub.Kind {
+	case content.SubAll:
+		return []Reply{Text(say(t.lang, "sub.all"))}, nil
+	case content.SubKind:
+		return []Reply{Text(say(t.lang, "sub.kind", name))}, nil
+	case content.SubTopic:
+		return []Reply{Text(say(t.lang, "sub.topic", name, name))}, nil
+	}
+	return []Reply{Text(say(t.lang, "sub.keyword", name, b.topicNames(t.lang)))}, nil
+}
+
+func (b *Bot) unsubscribe(ctx context.Context, t *turn, word string) ([]Reply, error) {
+	sub := content.Subscription{Kind: content.SubAll}
+	if strings.TrimSpace(word) != "" {
+		sub = b.target(word)
+	}
+	changed, err := b.store.Unsubscribe(ctx, t.sub.ID, sub)
+	if err != nil {
+		return nil, err
+	}
+	if sub.Kind == content.SubAll {
+		return []Reply{Text(say(t.lang, "unsub.all"))}, nil
+	}
+	name := b.describe(sub, t.lang)
+	if !changed {
+		return []Reply{Text(say(t.lang, "unsub.missing", name))}, nil
+	}
+	r := Text(say(t.lang, "unsub.done", name))
+	if len(t.sub.Subs) <= 1 {
+		r = r.Add(Block{Kind: BlockNote, Text: say(t.lang, "unsub.empty")})
+	}
+	return []Reply{r}, nil
+}
+
+func (b *Bot) mySubs(t *turn) []Reply {
+	var r Reply
+	switch {
+	case t.sub.WantsAll():
+		r = Text(say(t.lang, "mysubs.all"))
+	case len(t.sub.Subs) == 0:
+		r = Text(say(t.lang, "mysubs.none"))
+	default:
+		var names []string
+		for _, s := range t.sub.Subs {
+			names = append(names, b.describe(s, t.lang))
+		}
+		sep := "、"
+		if t.lang == "en" {
+			sep = ", "
+		}
+		r = Text(say(t.lang, "mysubs.list", strings.Join(names, sep)))
+	}
+	mode := say(t.lang, "mode.instant")
+	if t.sub.Mode == content.ModeDigest {
+		mode = say(t.lang, "mode.digest", t.sub.DigestAt)
+	}
+	if t.sub.Quiet != "" {
+		mode += "，" + say(t.lang, "mode.quiet", t.sub.Quiet)
+	}
+	return []Reply{r.Add(Block{Kind: BlockNote, Text: say(t.lang, "mysubs.mode", mode)})}
+}
+
+func (b *Bot) topics(t *turn) []Reply {
+	r := Reply{Blocks: []Block{{Kind: BlockTitle, Text: say(t.lang, "topics.title")}}}
+	var items []string
+	var row []Button
+	if b.cfg.Topics != nil {
+		for _, tp := range b.cfg.Topics.List {
+			name := tp.Name
+			if t.lang == "en" && tp.English != "" {
+				name = tp.English + "（" + tp.Name + "）"
+			}
+			mark := ""
+			if hasSub(t.sub, content.SubTopic, tp.Name) {
+				mark = " ✓"
+			}
+			items = append(items, name+mark)
+			if len(row) < 4 && mark == "" {
+				row = append(row, Button{Text: say(t.lang, "btn.sub", tp.Name), Data: btnSub + tp.Name})
+			}
+		}
+	}
+	r = r.Add(Block{Kind: BlockList, Items: items}, Block{Kind: BlockNote, Text: say(t.lang, "topics.hint")})
+	if len(row) > 0 {
+		r.Buttons = [][]Button{row[:min(2, len(row))]}
+		if len(row) > 2 {
+			r.Buttons = append(r.Buttons, row[2:])
+		}
+	}
+	return []Reply{r}
+}
+
+// quietExpr is a quiet-hours range: 22:00-07:00.
+var quietExpr = regexp.MustCompile(`^(\d{1,2})[:：](\d{2})\s*[-~～至到]\s*(\d{1,2})[:：](\d{2})$`)
+
+func (b *Bot) deliveryMode(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
+	mode, at, quiet := t.sub.Mode, t.sub.DigestAt, t.sub.Quiet
+	var reply string
+	switch in.Action {
+	case ActDigest:
+		if in.Query == "" || in.Query == "?" {
+			return []Reply{Text(say(t.lang, "digest.which"))}, nil
+		}
+		mode, at = content.ModeDigest, in.Query
+		reply = say(t.lang, "digest.set", at)
+	case ActInstant:
+		mode = content.ModeInstant
+		reply = say(t.lang, "instant.set")
+	case ActQuiet:
+		q := strings.TrimSpace(in.Query)
+		switch {
+		case oneOf(strings.ToLower(q), "off", "关闭", "取消", "none", "无"):
+			quiet = ""
+			reply = say(t.lang, "quiet.off")
+		case quietExpr.MatchString(q):
+			m := quietExpr.FindStringSubmatch(q)
+			from, to := clockOf(m[1]+":"+m[2]), clockOf(m[3]+":"+m[4])
+			if from == "" || to == "" || from == to {
+				return []Reply{Text(say(t.lang, "quiet.which"))}, nil
+			}
+			quiet = from + "-" + to
+			reply = say(t.lang, "quiet.set", quiet)
+		default:
+			return []Reply{Text(say(t.lang, "quiet.which"))}, nil
+		}
+	}
+	if mode == "" {
+		mode = content.ModeInstant
+	}
+	if err := b.store.SetDelivery(ctx, t.sub.ID, mode, at, quiet); err != nil {
+		return nil, err
+	}
+	return []Reply{Text(reply)}, nil
+}
+
+func (b *Bot) setLang(ctx context.Context, t *turn, lang string) ([]Reply, error) {
+	if lang != "zh" && lang != "en" {
+		return []Reply{Text(say(t.lang, "lang.which"))}, nil
+	}
+	if err := b.store.SetLang(ctx, t.sub.ID, lang); err != nil {
+		return nil, err
+	}
+	return []Reply{Text(say(lang, "lang.set"))}, nil
+}
+
+func (b *Bot) setUnit(ctx context.Context, t *turn, unit string) ([]Reply, error) {
+	unit = strings.TrimSpace(unit)
+	if unit == "" || len([]rune(unit)) > 40 {
+		return []Reply{Text(say(t.lang, "unit.which"))}, nil
+	}
+	if err := b.store.SetUnit(ctx, t.sub.ID, unit); err != nil {
+		return nil, err
+	}
+	return []Reply{Text(say(t.lang, "unit.set", unit))}, nil
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/chzyer/readline"
+
+	"tongbao/bot"
+	"tongbao/bot/console"
+	"tongbao/store"
+)
+
+// newBot builds the conversation core over a store.
+func (a *App) newBot(ctx context.Context, cfg *Config, st *store.Store, log *slog.Logger) (*bot.Bot, error) {
+	topics, err := loadTopics(cfg.Topics)
+	if err != nil {
+		return nil, err
+	}
+	links, err := a.links(ctx, cfg, st, log)
+	if err != nil {
+		return nil, err
+	}
+	return bot.New(st, bot.Config{
+		Topics: topics, Admins: cfg.Admins, MessagesPerMinute: cfg.MessagesPerMinute,
+		Links: links, Logger: log,
+	}), nil
+}
+
+// links makes the read-link signer from TONGBAO_SECRET, or from a secret
+// generated once and kept in the store (shared by every replica) when it is
+// not set.
+func (a *App) links(ctx context.Context, cfg *Config, st *store.Store, log *slog.Logger) (*bot.Links, error) {
+	secret := cfg.Secret
+	if secret == "" {
+		var err error
+		if secret, err = st.Secret(ctx); err != nil {
+			return nil, err
+		}
+		log.Debug("TONGBAO_SECRET is not set; read links use a secret generated in the store")
+	}
+	return bot.NewLinks(cfg.PublicURL, secret), nil
+}
+
+// consoleUser reads --as: "console:me", "tg:123", or a bare name.
+func consoleUser(as string) (bot.Platform, string) {
+	if p, native, ok := bot.SplitSubscriberID(as); ok {
+		return p, native
+	}
+	return bot.Console, as
+}
+
+func runAsk(ctx context.Context, app *App, args []string) error {
+	fs := app.newFlags("ask", "[--redis URL] [--as ID] [--lang zh|en] TEXT...", `
+Asks Tongbao one question and prints the answer as the console shows it:
+  tongbao ask 最新会议
+  tongbao ask 最近的常委会
+  tongbao ask 搜索 防汛
+  tongbao ask "latest meeting" --lang en`)
+	common := addCommonFlags(fs)
+	as := fs.String("as", "console:operator", "ask as this subscriber (platform:id)")
+	lang := fs.String("lang", "", "answer in zh or en (default: the question's language)")
+	words, err := app.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(words) == 0 {
+		fmt.Fprintln(app.Stderr, "tongbao ask: what is the question? (see --help)")
+		return errUsage
+	}
+	if *lang != "" && *lang != "zh" && *lang != "en" {
+		fmt.Fprintln(app.Stderr, "tongbao ask: --lang must be zh or en")
+		return errUsage
+	}
+	cfg, err := app.config(common)
+	if err != nil {
+		return err
+	}
+	log := app.logger(slog.LevelWarn)
+	st, err := app.openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	b, err := app.newBot(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	platform, user := consoleUser(*as)
+	in := bot.Incoming{Platform: platform, UserID: user, ChatID: user, Text: strings.Join(words, " "), Lang: *lang, ForceLang: *lang, Time: time.Now()}
+	color := isTerminal(app.Stdout)
+	for i, r := range b.Handle(ctx, in) {
+		if i > 0 {
+			fmt.Fprintln(app.Stdout)
+		}
+		fmt.Fprintln(app.Stdout, console.Render(r, color))
+	}
+	return nil
+}
+
+func runChat(ctx context.Context, app *App, args []string) error {
+	fs := app.newFlags("chat", "[--redis URL] [--as ID]", `
+Talks to Tongbao in the terminal as a local subscriber, with line editing
+and history. Type 帮助 (or help) for what to ask; Ctrl-D or 退出 to leave.`)
+	common := addCommonFlags(fs)
+	as := fs.String("as", "console:me", "chat as this subscriber (platform:id)")
+	if _, err := app.parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := app.config(common)
+	if err != nil {
+		return err
+	}
+	log := app.logger(slog.LevelWarn)
+	st, err := app.openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	b, err := app.newBot(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	return app.chatLoop(ctx, b, *as)
+}
+
+// chatLoop reads lines and prints answers until EOF, 退出 or cancel. On a
+// terminal it uses a real line editor; otherwise it reads plain lines (so
+// scripts and tests can pipe a conversation through).
+func (a *App) chatLoop(ctx context.Context, b *bot.Bot, as string) error {
+	platform, user := consoleUser(as)
+	color := isTerminal(a.Stdout)
+	read, closeFn, err := a.lineReader()
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	fmt.Fprintln(a.Stdout, "通报助手 — 输入「帮助」查看用法，Ctrl-D 退出。 (type help for English)")
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		line, err := read()
+		if errors.Is(err, io.EOF) || errors.Is(err, readline.ErrInterrupt) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if line == "退出" || line == "exit" || line == "quit" {
+			return nil
+		}
+		in := bot.Incoming{Platform: platform, UserID: user, ChatID: user, Text: line, Time: time.Now()}
+		for _, r := range b.Handle(ctx, in) {
+			fmt.Fprintln(a.Stdout, console.Render(r, color))
+			fmt.Fprintln(a.Stdout)
+		}
+	}
+}
+
+// lineReader returns a function reading one line: a readline editor on a
+// terminal, a plain scanner otherwise.
+func (a *App) lineReader() (func() (string, error), func(), error) {
+	if f, ok := a.Stdin.(*os.File); ok && isTerminal(f) && isTerminal(a.Stdout) {
+		rl, err := readline.NewEx(&readline.Config{Prompt: "› ", HistoryLimit: 200, Stdin: f, Stdout: a.Stdout, Stderr: a.Stderr})
+		if err != nil {
+			return nil, nil, fmt.Errorf("open the line editor: %w", err)
+		}
+		return rl.Readline, func() { rl.Close() }, nil
+	}
+	sc := bufio.NewScanner(a.Stdin)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	return func() (string, error) {
+		fmt.Fprint(a.Stdout, "› ")
+		if !sc.Scan() {
+			if sc.Err() != nil {
+				return "", sc.Err()
+			}
+			return "", io.EOF
+		}
+		return sc.Text(), nil
+	}, func() {}, nil
+}
