@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 )
 
@@ -73,15 +72,10 @@ func (b *box) open(encrypted string) ([]byte, error) {
 
 // seal encrypts msg for the box's receiver and signs it at unix time ts,
 // as the body of an encrypted passive reply.
-func (b *box) seal(msg []byte, ts int64) message.ResponseEncryptedXMLMsg {
+func (b *box) seal(msg []byte, ts int64) []byte {
 	var random [20]byte         // 16 for the plaintext, 4 for the nonce
 	_, _ = rand.Read(random[:]) // crypto/rand.Read never fails
 	enc := base64.StdEncoding.EncodeToString(util.AESEncryptMsg(random[:16], msg, b.receiver, b.key))
 	nonce := strconv.FormatUint(uint64(binary.BigEndian.Uint32(random[16:])), 10)
-	return message.ResponseEncryptedXMLMsg{
-		EncryptedMsg: enc,
-		MsgSignature: util.Signature(b.token, strconv.FormatInt(ts, 10), nonce, enc),
-		Timestamp:    ts,
-		Nonce:        nonce,
-	}
+	return sealedXML(enc, util.Signature(b.token, strconv.FormatInt(ts, 10), nonce, enc), nonce, ts)
 }

@@ -84,7 +84,7 @@ func TestBoxPublishedVectors(t *testing.T) {
 			t.Fatal(e)
 		}
 		want := m.PlaintextFields
-		if string(msg.FromUserName) != want["FromUserName"] || msg.Content != want["Content"] || strconv.FormatInt(msg.MsgID, 10) != want["MsgId"] {
+		if msg.FromUserName != want["FromUserName"] || msg.Content != want["Content"] || strconv.FormatInt(msg.MsgID, 10) != want["MsgId"] {
 			t.Errorf("message %+v, want %v", msg, want)
 		}
 	})
@@ -95,11 +95,16 @@ func TestBoxPublishedVectors(t *testing.T) {
 		}
 	})
 	t.Run("seal", func(t *testing.T) {
-		env := b.seal([]byte("<xml>回复</xml>"), 1409659813)
-		if !wechattest.CheckSign(env.MsgSignature, v.Token, "1409659813", env.Nonce, env.EncryptedMsg) {
-			t.Error("sealed reply's MsgSignature does not check")
+		var env struct {
+			Encrypt, MsgSignature, TimeStamp, Nonce string
 		}
-		plain, err := wechattest.Decrypt(v.EncodingAESKey, v.ReceiverID, env.EncryptedMsg)
+		if err := xml.Unmarshal(b.seal([]byte("<xml>回复</xml>"), 1409659813), &env); err != nil {
+			t.Fatal(err)
+		}
+		if env.TimeStamp != "1409659813" || !wechattest.CheckSign(env.MsgSignature, v.Token, env.TimeStamp, env.Nonce, env.Encrypt) {
+			t.Errorf("sealed reply's MsgSignature does not check: %+v", env)
+		}
+		plain, err := wechattest.Decrypt(v.EncodingAESKey, v.ReceiverID, env.Encrypt)
 		if err != nil || string(plain) != "<xml>回复</xml>" {
 			t.Errorf("sealed reply opens to %q, %v", plain, err)
 		}

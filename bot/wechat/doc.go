@@ -43,8 +43,8 @@
 //
 // The access token lives in Redis (TokenCache, silenceper's cache.Cache
 // over go-redis v9) so all replicas share one. The adapters use
-// github.com/silenceper/wechat/v2 for its message types and its AES and
-// signature code, but make the HTTP calls themselves: the library's calls
+// github.com/silenceper/wechat/v2 for its API request and answer types and
+// its AES and signature code, but make the HTTP calls themselves: the library's calls
 // go through a package-global http.Client and URL modifier and take no
 // context, while ours take the caller's context (bounded by apiTimeout),
 // the configured API base (OAConfig.APIBase, WeComConfig.APIBase) and

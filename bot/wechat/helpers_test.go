@@ -188,6 +188,12 @@ func (f *fixture) startOA(t testing.TB, cfg OAConfig) *wechattest.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f.serveOA(t, oa)
+}
+
+// serveOA serves oa at /wechat and returns a platform client of it.
+func (f *fixture) serveOA(t testing.TB, oa *OfficialAccount) *wechattest.Client {
+	t.Helper()
 	f.oa = oa
 	srv := httptest.NewServer(oa)
 	t.Cleanup(func() {
@@ -195,7 +201,7 @@ func (f *fixture) startOA(t testing.TB, cfg OAConfig) *wechattest.Client {
 		shutdown(t, oa.Shutdown)
 	})
 	f.url = srv.URL + "/wechat"
-	return wechattest.NewOAClient(f.url, cfg.Token, cfg.EncodingAESKey, cfg.AppID)
+	return wechattest.NewOAClient(f.url, oa.cfg.Token, oa.cfg.EncodingAESKey, oa.cfg.AppID)
 }
 
 // startWeCom builds the WeCom app from cfg and serves it at /wecom.

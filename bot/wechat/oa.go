@@ -134,7 +134,7 @@ func (a *OfficialAccount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // dispatch acts on one verified message.
-func (a *OfficialAccount) dispatch(w http.ResponseWriter, r *http.Request, msg *message.MixMessage, encrypted bool) {
+func (a *OfficialAccount) dispatch(w http.ResponseWriter, r *http.Request, msg *inbound, encrypted bool) {
 	keyPrefix := "wechat:" + a.cfg.AppID
 	msgKey := func() string { return keyPrefix + ":msg:" + strconv.FormatInt(msg.MsgID, 10) }
 	switch msg.MsgType {
@@ -157,8 +157,8 @@ func (a *OfficialAccount) dispatch(w http.ResponseWriter, r *http.Request, msg *
 // event acts on a follow, an unfollow or a menu press. Follows and
 // unfollows are recorded on every attempt (they are idempotent, and an
 // error makes the platform retry); only the welcome is deduplicated.
-func (a *OfficialAccount) event(w http.ResponseWriter, r *http.Request, msg *message.MixMessage, key string, encrypted bool) {
-	subscriber := bot.SubscriberID(bot.WeChat, string(msg.FromUserName))
+func (a *OfficialAccount) event(w http.ResponseWriter, r *http.Request, msg *inbound, key string, encrypted bool) {
+	subscriber := bot.SubscriberID(bot.WeChat, msg.FromUserName)
 	switch msg.Event {
 	case message.EventSubscribe:
 		if a.events != nil {
