@@ -98,7 +98,7 @@ func openMessage(body []byte, b *box, msgSignature, timestamp, nonce string) (*i
 
 // responder answers callbacks through the conversation core: passively
 // when the answer is ready within the budget and fits one message, else
-// with "success" now and the answer as messages through sender later.
+// with "no reply" now and the answer as messages through sender later.
 type responder struct {
 	platform bot.Platform
 	handler  Handler
@@ -125,22 +125,25 @@ func (p *responder) first(ctx context.Context, key string) bool {
 
 // incoming builds the core's view of a message from msg with text.
 func (p *responder) incoming(msg *inbound, text string) bot.Incoming {
-	user := msg.FromUserName
-	return bot.Incoming{
+	in := bot.Incoming{
 		Platform: p.platform,
-		UserID:   user,
-		ChatID:   user,
+		UserID:   msg.FromUserName,
+		ChatID:   msg.FromUserName,
 		Text:     text,
 		Time:     time.Unix(msg.CreateTime, 0),
 	}
+	if msg.MsgID != 0 {
+		in.MessageID = strconv.FormatInt(msg.MsgID, 10)
+	}
+	return in
 }
 
 // answer runs the core on in and writes the callback's answer. A retry of
-// a callback already seen (key) gets "success": the first attempt
+// a callback already seen (key) gets "no reply": the first attempt
 // answers, passively or with messages. encrypted seals the passive reply.
 func (p *responder) answer(w http.ResponseWriter, r *http.Request, msg *inbound, in bot.Incoming, key string, encrypted bool) {
 	if !p.first(r.Context(), key) {
-		writeSuccess(w)
+		p.noReply(w)
 		return
 	}
 	ready := make(chan []bot.Reply)
@@ -164,7 +167,7 @@ func (p *responder) answer(w http.ResponseWriter, r *http.Request, msg *inbound,
 			p.write(w, reply, now, encrypted)
 			return
 		}
-		writeSuccess(w)
+		p.noReply(w)
 		if len(replies) > 0 {
 			p.late.Add(1)
 			go func() {
@@ -174,9 +177,9 @@ func (p *responder) answer(w http.ResponseWriter, r *http.Request, msg *inbound,
 		}
 	case <-timer.C:
 		close(abandoned)
-		writeSuccess(w)
+		p.noReply(w)
 	case <-r.Context().Done():
-		close(abandoned) // the platform hung up; it will retry and get "success"
+		close(abandoned) // the platform hung up; it will retry and get "no reply"
 	}
 }
 
@@ -231,8 +234,13 @@ func (p *responder) shutdown(ctx context.Context) error {
 	}
 }
 
-// writeSuccess answers "no passive reply".
-func writeSuccess(w http.ResponseWriter) {
+// noReply answers "no passive reply": "success" on the Official Account,
+// an empty body on WeCom, as each documents.
+func (p *responder) noReply(w http.ResponseWriter) {
+	if p.platform == bot.WeCom {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "success")
 }

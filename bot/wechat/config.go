@@ -15,7 +15,7 @@ const (
 )
 
 // DefaultReplyBudget is how long a callback waits for the conversation core
-// before answering "success" and sending the answer as a customer-service
+// before answering "no reply" and sending the answer as a customer-service
 // (or WeCom app) message instead: the platform gives up after 5 s and then
 // retries, so 4 s leaves a second for the network and the encryption.
 const DefaultReplyBudget = 4 * time.Second

@@ -16,11 +16,11 @@
 // within the reply budget (4 s; the platforms wait 5 s) and is one message
 // (text up to 2,048 bytes, or a news card for a Reply with a Card) it is
 // the passive reply, encrypted when the request was. Otherwise the
-// callback answers "success" and the replies follow, in order, as
-// customer-service (Official Account) or app (WeCom) messages. The
-// platforms retry a callback 3 times: Deduper lets only the first attempt
-// through (key MsgId; for events sender, time and event), later ones get
-// "success".
+// callback answers "no reply" ("success" on the Official Account, an empty
+// body on WeCom) and the replies follow, in order, as customer-service or
+// app messages. The platforms retry a callback 3 times: Deduper lets only
+// the first attempt through (key MsgId; for events sender, time and
+// event), later ones get "no reply" while the first attempt answers.
 //
 // Follow and unfollow events go to Events (idempotent, so they run on
 // every attempt; an error answers 500 and the platform retries); a follow

@@ -142,7 +142,7 @@ func (a *OfficialAccount) dispatch(w http.ResponseWriter, r *http.Request, msg *
 		a.resp.answer(w, r, msg, a.resp.incoming(msg, msg.Content), msgKey(), encrypted)
 	case message.MsgTypeVoice:
 		if msg.Recognition == "" { // speech recognition is off
-			writeSuccess(w)
+			a.resp.noReply(w)
 			return
 		}
 		a.resp.answer(w, r, msg, a.resp.incoming(msg, msg.Recognition), msgKey(), encrypted)
@@ -150,7 +150,7 @@ func (a *OfficialAccount) dispatch(w http.ResponseWriter, r *http.Request, msg *
 		a.event(w, r, msg, eventKey(keyPrefix, msg), encrypted)
 	default:
 		a.resp.log.Debug("wechat: message type ignored", "type", msg.MsgType)
-		writeSuccess(w)
+		a.resp.noReply(w)
 	}
 }
 
@@ -175,18 +175,18 @@ func (a *OfficialAccount) event(w http.ResponseWriter, r *http.Request, msg *inb
 				return
 			}
 		}
-		writeSuccess(w)
+		a.resp.noReply(w)
 	case message.EventClick:
 		text, known := MenuText(msg.EventKey)
 		if !known {
 			a.resp.log.Warn("wechat: unknown menu key", "key", msg.EventKey)
-			writeSuccess(w)
+			a.resp.noReply(w)
 			return
 		}
 		a.resp.answer(w, r, msg, a.resp.incoming(msg, text), key, encrypted)
 	default: // VIEW opens its URL in the client; scans, locations …
 		a.resp.log.Debug("wechat: event ignored", "event", msg.Event)
-		writeSuccess(w)
+		a.resp.noReply(w)
 	}
 }
 

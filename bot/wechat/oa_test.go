@@ -38,7 +38,7 @@ func TestOAPassiveReply(t *testing.T) {
 				t.Fatalf("handler called %d times, want 1", len(got))
 			}
 			in := got[0]
-			if in.Platform != bot.WeChat || in.UserID != testOpenID || in.ChatID != testOpenID || in.Text != "最新会议" || in.Time.IsZero() {
+			if in.Platform != bot.WeChat || in.UserID != testOpenID || in.ChatID != testOpenID || in.Text != "最新会议" || in.MessageID != "1001" || in.Time.IsZero() {
 				t.Errorf("incoming = %+v", in)
 			}
 		})
@@ -130,7 +130,7 @@ func TestOARetriedMsgIDAnsweredOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if first.Empty || !retry.Empty {
+		if first.Empty || !retry.Empty || string(retry.Body) != "success" {
 			t.Errorf("first empty %v, retry empty %v: want an answer, then success", first.Empty, retry.Empty)
 		}
 		if n := len(f.handler.calls()); n != 1 {

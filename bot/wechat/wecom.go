@@ -93,7 +93,8 @@ func (c *WeCom) Platform() bot.Platform { return bot.WeCom }
 // parse 400; one over 1 MiB 413: nothing of it is processed. Text messages
 // and menu clicks (as MenuText) go to the Handler; the answer is an
 // encrypted passive reply when ready within the budget and one message
-// long, else it follows as app messages. A retried MsgId gets "success".
+// long, else it follows as app messages. A retried MsgId gets an empty
+// answer.
 func (c *WeCom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	sig, ts, nonce := q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce")
@@ -126,12 +127,12 @@ func (c *WeCom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		text, known := MenuText(msg.EventKey)
 		if !known {
 			c.resp.log.Warn("wechat: unknown WeCom menu key", "key", msg.EventKey)
-			writeSuccess(w)
+			c.resp.noReply(w)
 			return
 		}
 		c.resp.answer(w, r, msg, c.resp.incoming(msg, text), eventKey(keyPrefix, msg), true)
 	default: // enter_agent, view, pictures …
-		writeSuccess(w)
+		c.resp.noReply(w)
 	}
 }
 

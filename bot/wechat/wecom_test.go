@@ -45,8 +45,8 @@ func TestWeComPassiveReply(t *testing.T) {
 		t.Errorf("handler got %+v", calls)
 	}
 	retry, err := c.SendText(testUserID, "最新会议", 5001)
-	if err != nil || !retry.Empty {
-		t.Errorf("retried MsgId: %+v, %v; want success", retry, err)
+	if err != nil || !retry.Empty || len(retry.Body) != 0 {
+		t.Errorf("retried MsgId: %+v, %v; want an empty answer", retry, err)
 	}
 	click, err := c.SendEvent(testUserID, "click", KeyLatest)
 	if err != nil {
