@@ -14,6 +14,9 @@ const (
 	KindMeeting Kind = "meeting" // a meeting report: 常务会议, 常委会 …
 	KindNotice  Kind = "notice"  // a notice or announcement: 通知, 公告, 通告 …
 	KindNews    Kind = "news"    // anything else
+	// KindAnnouncement is an admin's broadcast: stored and tracked like a
+	// bulletin, but not part of the timeline or search.
+	KindAnnouncement Kind = "announcement"
 )
 
 // ParseKind maps a user's or config's word for a kind (English or Chinese)
@@ -37,6 +40,8 @@ func (k Kind) Label() string {
 		return "会议"
 	case KindNotice:
 		return "通知公告"
+	case KindAnnouncement:
+		return "公告"
 	default:
 		return "新闻"
 	}

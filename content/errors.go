@@ -13,3 +13,7 @@ var (
 	ErrNoArticle = errors.New("no article text found")
 	ErrNoTitle   = errors.New("no recognizable title")
 )
+
+// ErrNotFound is returned by stores when a bulletin, subscriber or record
+// does not exist.
+var ErrNotFound = errors.New("not found")

@@ -1,6 +1,9 @@
 package content
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Subscriber statuses.
 const (
@@ -58,6 +61,37 @@ func (s *Subscriber) WantsAll() bool {
 	for _, sub := range s.Subs {
 		if sub.Kind == SubAll {
 			return true
+		}
+	}
+	return false
+}
+
+// Recipient is a subscriber chosen for a delivery: the id and the dense
+// integer that is its bit in the per-bulletin bitmaps.
+type Recipient struct {
+	ID    string
+	Dense int64
+}
+
+// Wants reports whether the subscriber's subscriptions cover a bulletin:
+// everything, one of its topics, its kind, or a keyword in its text.
+func (s *Subscriber) Wants(b *Bulletin) bool {
+	for _, sub := range s.Subs {
+		switch sub.Kind {
+		case SubAll:
+			return true
+		case SubTopic:
+			if b.HasTag(sub.Value) {
+				return true
+			}
+		case SubKind:
+			if string(b.Kind) == sub.Value {
+				return true
+			}
+		case SubKeyword:
+			if sub.Value != "" && (strings.Contains(b.Title, sub.Value) || strings.Contains(b.Text(), sub.Value)) {
+				return true
+			}
 		}
 	}
 	return false

@@ -126,11 +126,14 @@ func (s *Store) Ack(ctx context.Context, platform string, ds ...content.Delivery
 	return nil
 }
 
-// Retry acknowledges a failed delivery and schedules it again at due with
-// its attempt count raised and the reason recorded.
-func (s *Store) Retry(ctx context.Context, platform string, d content.Delivery, due time.Time, reason string) error {
+// Retry acknowledges a delivery and schedules it again at due with the
+// reason recorded. A failed attempt counts (attempt is raised); a delivery
+// only held back (quiet hours, a rate limit) does not.
+func (s *Store) Retry(ctx context.Context, platform string, d content.Delivery, due time.Time, reason string, failed bool) error {
 	next := d
-	next.Attempt++
+	if failed {
+		next.Attempt++
+	}
 	next.LastError = reason
 	data, _ := json.Marshal(next)
 	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {

@@ -331,7 +331,15 @@ func TestSubscribersAndAudience(t *testing.T) {
 		}
 		audience := func(b *content.Bulletin) []string {
 			var ids []string
-			if err := s.Audience(ctx, b, false, func(batch []string) error { ids = append(ids, batch...); return nil }); err != nil {
+			if err := s.Audience(ctx, b, false, func(batch []content.Recipient) error {
+				for _, r := range batch {
+					if r.Dense == 0 {
+						t.Errorf("recipient %s has no dense id", r.ID)
+					}
+					ids = append(ids, r.ID)
+				}
+				return nil
+			}); err != nil {
 				t.Fatal(err)
 			}
 			sort.Strings(ids)
@@ -514,7 +522,7 @@ func TestQueue(t *testing.T) {
 		if err := s.Ack(ctx, plat, got[0], got[1]); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Retry(ctx, plat, got[2], time.Now().Add(-time.Second), "HTTP 502"); err != nil {
+		if err := s.Retry(ctx, plat, got[2], time.Now().Add(-time.Second), "HTTP 502", true); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.DeadLetter(ctx, plat, got[3], "400 Bad Request: chat not found"); err != nil {

@@ -89,6 +89,7 @@ func (s *Store) createSubscriber(ctx context.Context, id, platform, native, lang
 			"subs": `[{"kind":"all"}]`,
 		})
 		p.HSet(ctx, s.k.subs("dense"), strconv.FormatInt(n, 10), id)
+		p.HSet(ctx, s.k.subs("idx"), id, n)
 		p.SAdd(ctx, s.k.subs("status", content.StatusActive), id)
 		p.SAdd(ctx, s.k.subs("platform", platform), id)
 		p.SetBit(ctx, s.k.subs("pbm", platform), n, 1)
@@ -321,12 +322,12 @@ func (s *Store) subIndexKey(sub content.Subscription) string {
 // audienceBatch is how many subscriber ids fan-out hands over at a time.
 const audienceBatch = 1000
 
-// Audience calls fn with batches of the ids of active subscribers whose
+// Audience calls fn with batches of the active subscribers whose
 // subscriptions match the bulletin (everything, its topics, its kind, or a
 // keyword in its text). Digest-mode subscribers are left out unless
 // includeDigest. The set is computed once in Redis and read in batches, so
 // a province-sized audience never sits in memory at once.
-func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func(ids []string) error) error {
+func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func([]content.Recipient) error) error {
 	keys := []string{s.k.subs("all"), s.k.subs(content.SubKind, string(b.Kind))}
 	for _, t := range b.Tags {
 		keys = append(keys, s.k.subs(content.SubTopic, t))
@@ -344,8 +345,9 @@ func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest
 	return s.scanAudience(ctx, keys, includeDigest, fn)
 }
 
-// AudienceOf calls fn with batches of the active subscribers in a segment.
-func (s *Store) AudienceOf(ctx context.Context, seg content.Segment, fn func(ids []string) error) error {
+// AudienceOf calls fn with batches of the active subscribers in a
+// segment.
+func (s *Store) AudienceOf(ctx context.Context, seg content.Segment, fn func([]content.Recipient) error) error {
 	key, err := s.segmentKey(seg)
 	if err != nil {
 		return err
@@ -375,7 +377,7 @@ func (s *Store) segmentKey(seg content.Segment) (string, error) {
 	return "", fmt.Errorf("store: unknown segment %q (want all, platform:tg, topic:防汛, unit:…, kind:meeting)", seg)
 }
 
-func (s *Store) scanAudience(ctx context.Context, keys []string, includeDigest bool, fn func([]string) error) error {
+func (s *Store) scanAudience(ctx context.Context, keys []string, includeDigest bool, fn func([]content.Recipient) error) error {
 	tmp := s.k.subs("tmp", randomToken())
 	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.SUnionStore(ctx, tmp, keys...)
@@ -396,7 +398,18 @@ func (s *Store) scanAudience(ctx context.Context, keys []string, includeDigest b
 			return fmt.Errorf("store: audience: %w", err)
 		}
 		if len(ids) > 0 {
-			if err := fn(ids); err != nil {
+			dense, err := s.rdb.HMGet(ctx, s.k.subs("idx"), ids...).Result()
+			if err != nil {
+				return fmt.Errorf("store: audience: %w", err)
+			}
+			batch := make([]content.Recipient, 0, len(ids))
+			for i, id := range ids {
+				str, _ := dense[i].(string)
+				if n, err := strconv.ParseInt(str, 10, 64); err == nil {
+					batch = append(batch, content.Recipient{ID: id, Dense: n})
+				}
+			}
+			if err := fn(batch); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"tongbao/content"
+)
+
+func TestRateLimit(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		now := time.Unix(1_700_000_000, 0)
+		global := Rate{Key: "global", Interval: time.Second / 30}
+		chat := func(id string) Rate { return Rate{Key: "chat:" + id, Interval: time.Second} }
+		if w, err := s.RateLimit(ctx, "tg", []Rate{global, chat("1")}, now); err != nil || w != 0 {
+			t.Fatalf("first = %v, %v", w, err)
+		}
+		// The same chat again at once: wait about a second.
+		if w, _ := s.RateLimit(ctx, "tg", []Rate{global, chat("1")}, now); w < 900*time.Millisecond || w > time.Second {
+			t.Errorf("same chat again waits %v, want ~1s", w)
+		}
+		// Another chat at once: only the global spacing (33 ms) applies.
+		if w, _ := s.RateLimit(ctx, "tg", []Rate{global, chat("2")}, now); w <= 0 || w > 34*time.Millisecond {
+			t.Errorf("other chat waits %v, want ~33ms", w)
+		}
+		later := now.Add(40 * time.Millisecond)
+		if w, _ := s.RateLimit(ctx, "tg", []Rate{global, chat("2")}, later); w != 0 {
+			t.Errorf("other chat after 40ms waits %v", w)
+		}
+		// 30 per second over a simulated second, evenly spaced.
+		allowed := 0
+		for ms := 0; ms < 1000; ms++ {
+			if w, _ := s.RateLimit(ctx, "wx", []Rate{{Key: "global", Interval: time.Second / 30}}, now.Add(time.Duration(ms)*time.Millisecond)); w == 0 {
+				allowed++
+			}
+		}
+		if allowed < 29 || allowed > 31 {
+			t.Errorf("%d allowed in one second at 30/s", allowed)
+		}
+		// A burst of 3 is allowed at once, then spacing.
+		burst := Rate{Key: "group:9", Interval: 3 * time.Second, Burst: 3}
+		for i := 0; i < 3; i++ {
+			if w, _ := s.RateLimit(ctx, "tg", []Rate{burst}, now); w != 0 {
+				t.Errorf("burst message %d waits %v", i+1, w)
+			}
+		}
+		if w, _ := s.RateLimit(ctx, "tg", []Rate{burst}, now); w == 0 {
+			t.Error("fourth burst message allowed")
+		}
+	})
+}
+
+func TestAnnouncementsJobsSchedules(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		a := &content.Bulletin{ID: "a-20261128-1", Kind: content.KindAnnouncement, Title: "停电通知", Summary: "明天停电", Paragraphs: []string{"明天停电"}, PublishedAt: time.Now()}
+		if err := s.SaveAnnouncement(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Bulletin(ctx, a.ID)
+		if err != nil || got.Title != "停电通知" {
+			t.Errorf("announcement = %+v, %v", got, err)
+		}
+		if _, total, _ := s.Timeline(ctx, content.Filter{}, 0, 10); total != 0 {
+			t.Errorf("announcement in the timeline (%d)", total)
+		}
+		if err := s.AddJob(ctx, "fanout", "b1"); err != nil {
+			t.Fatal(err)
+		}
+		if jobs, _ := s.Jobs(ctx, "fanout"); len(jobs) != 1 || jobs[0] != "b1" {
+			t.Errorf("jobs = %v", jobs)
+		}
+		s.RemoveJob(ctx, "fanout", "b1")
+		if jobs, _ := s.Jobs(ctx, "fanout"); len(jobs) != 0 {
+			t.Errorf("jobs after remove = %v", jobs)
+		}
+		now := time.Now()
+		s.Schedule(ctx, "remind", "b1", now.Add(-time.Minute))
+		s.Schedule(ctx, "remind", "b2", now.Add(time.Hour))
+		if due, err := s.PopDue(ctx, "remind", now); err != nil || len(due) != 1 || due[0] != "b1" {
+			t.Errorf("due = %v, %v", due, err)
+		}
+		if due, _ := s.PopDue(ctx, "remind", now); len(due) != 0 {
+			t.Errorf("popped twice: %v", due)
+		}
+		sub, _, _ := s.Touch(ctx, "tg:77", "", "", true)
+		if d, err := s.DenseOf(ctx, "tg:77"); err != nil || d != sub.Dense {
+			t.Errorf("DenseOf = %d, %v; want %d", d, err, sub.Dense)
+		}
+		if d, err := s.DenseOf(ctx, "tg:nobody"); err != nil || d != 0 {
+			t.Errorf("DenseOf(unknown) = %d, %v", d, err)
+		}
+		if _, err := s.Bulletin(ctx, "a-none"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("missing: %v", err)
+		}
+	})
+}
