@@ -79,7 +79,7 @@ func openMessage(body []byte, b *box, msgSignature, timestamp, nonce string) (*i
 			return nil, refuse(http.StatusBadRequest, fmt.Errorf("wechat: no Encrypt in the body: %v", err))
 		}
 		if !b.check(msgSignature, timestamp, nonce, env.EncryptedMsg) {
-			return nil, refuse(http.StatusForbidden, fmt.Errorf("wechat: msg_signature: %w", ErrSignature))
+			return nil, refuse(http.StatusForbidden, fmt.Errorf("wechat: msg_signature: %w", errSignature))
 		}
 		var err error
 		if plain, err = b.open(env.EncryptedMsg); err != nil {

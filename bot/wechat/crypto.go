@@ -12,13 +12,10 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 )
 
-// Callback errors. Each is answered with an HTTP error and nothing of the
-// request is processed.
+// Why a callback is refused (with 403 and 400).
 var (
-	// ErrSignature means signature or msg_signature does not match the token.
-	ErrSignature = errors.New("wechat: signature mismatch")
-	// ErrCiphertext means an Encrypt value does not decrypt for this account.
-	ErrCiphertext = errors.New("wechat: undecryptable message")
+	errSignature  = errors.New("wechat: signature mismatch")
+	errCiphertext = errors.New("wechat: undecryptable message")
 )
 
 // box signs, verifies, seals and opens callback messages the way both
@@ -54,18 +51,18 @@ func (b *box) check(sig string, parts ...string) bool {
 // open decrypts a base64 Encrypt value and checks its receiver id.
 func (b *box) open(encrypted string) ([]byte, error) {
 	if b.key == nil {
-		return nil, fmt.Errorf("%w: no EncodingAESKey configured", ErrCiphertext)
+		return nil, fmt.Errorf("%w: no EncodingAESKey configured", errCiphertext)
 	}
 	raw, err := base64.StdEncoding.DecodeString(encrypted)
 	if err != nil {
-		return nil, fmt.Errorf("%w: base64: %v", ErrCiphertext, err)
+		return nil, fmt.Errorf("%w: base64: %v", errCiphertext, err)
 	}
 	_, msg, receiver, err := util.AESDecryptMsg(raw, b.key)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCiphertext, err)
+		return nil, fmt.Errorf("%w: %v", errCiphertext, err)
 	}
 	if subtle.ConstantTimeCompare(receiver, []byte(b.receiver)) != 1 {
-		return nil, fmt.Errorf("%w: addressed to another account", ErrCiphertext)
+		return nil, fmt.Errorf("%w: addressed to another account", errCiphertext)
 	}
 	return msg, nil
 }

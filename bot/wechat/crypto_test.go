@@ -90,7 +90,7 @@ func TestBoxPublishedVectors(t *testing.T) {
 	})
 	t.Run("other receiver", func(t *testing.T) {
 		other, _ := newBox(v.Token, v.EncodingAESKey, "wx0000000000000000")
-		if _, err := other.open(v.Message.Encrypt); !errors.Is(err, ErrCiphertext) {
+		if _, err := other.open(v.Message.Encrypt); !errors.Is(err, errCiphertext) {
 			t.Errorf("opened for another receiver: %v", err)
 		}
 	})

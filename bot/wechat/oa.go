@@ -92,7 +92,7 @@ func (a *OfficialAccount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ts, nonce := q.Get("timestamp"), q.Get("nonce")
 	if !a.resp.box.check(q.Get("signature"), ts, nonce) {
-		a.resp.fail(w, r, refuse(http.StatusForbidden, fmt.Errorf("wechat: signature: %w", ErrSignature)))
+		a.resp.fail(w, r, refuse(http.StatusForbidden, fmt.Errorf("wechat: signature: %w", errSignature)))
 		return
 	}
 	switch r.Method {

@@ -143,7 +143,7 @@ func (c *WeCom) verify(w http.ResponseWriter, r *http.Request, sig, ts, nonce, e
 		return
 	}
 	if !c.resp.box.check(sig, ts, nonce, echo) {
-		c.resp.fail(w, r, refuse(http.StatusForbidden, fmt.Errorf("wechat: WeCom msg_signature: %w", ErrSignature)))
+		c.resp.fail(w, r, refuse(http.StatusForbidden, fmt.Errorf("wechat: WeCom msg_signature: %w", errSignature)))
 		return
 	}
 	plain, err := c.resp.box.open(echo)
