@@ -149,7 +149,7 @@ func (r *record) setValue(v any, taken time.Time) error {
 	var err error
 	switch r.Type {
 	case "string":
-		r.String, err = bulk(v)
+		r.Value, err = bulk(v)
 	case "hash", "list", "set":
 		r.Items, err = bulks(v)
 	case "zset":

@@ -504,6 +504,10 @@ func TestLockSameProcess(t *testing.T) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
 	}
+	pid, err := os.ReadFile(filepath.Join(dir, embedded.LockFile))
+	if err != nil || strings.TrimSpace(string(pid)) != strconv.Itoa(os.Getpid()) {
+		t.Errorf("lock file holds %q, %v; want this process's id", pid, err)
+	}
 	must(t, srv.Close())
 	srv2, err := embedded.Start(embedded.Options{Dir: dir})
 	if err != nil {
@@ -623,6 +627,16 @@ func TestCorruptSnapshot(t *testing.T) {
 				t.Errorf("previous snapshot not restored")
 			}
 		})
+	}
+}
+
+func TestStaleTempFilesRemoved(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, embedded.SnapshotFile+".123.tmp")
+	must(t, os.WriteFile(stale, []byte("half a snapshot"), 0o600))
+	startServer(t, embedded.Options{Dir: dir})
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale temporary snapshot still there: %v", err)
 	}
 }
 

@@ -86,12 +86,9 @@ func syncDir(dir string) error {
 func readSnapshotFile(dir string) (taken time.Time, records []record, found bool, err error) {
 	path := filepath.Join(dir, SnapshotFile)
 	prev := path + prevSuffix
-	_, prevErr := os.Stat(prev)
-	hasPrev := prevErr == nil
-
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		if hasPrev {
+		if _, statErr := os.Stat(prev); statErr == nil {
 			return time.Time{}, nil, false, fmt.Errorf("%w: %s is missing but the previous snapshot %s is there; rename it to %s to restore it, or move it away to start empty", ErrCorruptSnapshot, path, prev, SnapshotFile)
 		}
 		return time.Time{}, nil, false, nil
@@ -102,13 +99,21 @@ func readSnapshotFile(dir string) (taken time.Time, records []record, found bool
 	defer f.Close()
 	taken, records, err = decodeSnapshot(bufio.NewReaderSize(f, 1<<16))
 	if err != nil {
-		hint := "move it away to start empty"
-		if hasPrev {
-			hint = fmt.Sprintf("the previous snapshot %s may be intact: rename it to %s to restore it, or move both away to start empty", prev, SnapshotFile)
-		}
-		return time.Time{}, nil, false, fmt.Errorf("%w: %s: %v; %s", ErrCorruptSnapshot, path, err, hint)
+		return time.Time{}, nil, false, unrestorable(dir, err)
 	}
 	return taken, records, true, nil
+}
+
+// unrestorable is the ErrCorruptSnapshot for dir's snapshot failing with
+// err: it names the file and says how to recover.
+func unrestorable(dir string, err error) error {
+	path := filepath.Join(dir, SnapshotFile)
+	prev := path + prevSuffix
+	hint := "move it away to start empty"
+	if _, statErr := os.Stat(prev); statErr == nil {
+		hint = fmt.Sprintf("the previous snapshot %s may be intact: rename it to %s to restore it, or move both away to start empty", prev, SnapshotFile)
+	}
+	return fmt.Errorf("%w: %s: %w; %s", ErrCorruptSnapshot, path, err, hint)
 }
 
 // removeTempFiles deletes temporary snapshots left by a crash.

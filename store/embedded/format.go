@@ -36,8 +36,8 @@ type record struct {
 	Type string // string, hash, list, set, zset or stream
 	// ExpireAtMilli is the absolute expiry in Unix milliseconds, 0 for none.
 	ExpireAtMilli int64
-	// String is a string's value (bitmaps are strings).
-	String string
+	// Value is a string's value (bitmaps are strings).
+	Value string
 	// Items are a hash's fields and values, alternating; a list's elements
 	// in order; a set's members; a sorted set's members.
 	Items []string

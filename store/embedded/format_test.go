@@ -14,7 +14,7 @@ import (
 func TestFormatRoundTrip(t *testing.T) {
 	taken := time.UnixMilli(1_700_000_000_123)
 	records := []record{
-		{DB: 0, Key: "s\x00", Type: "string", String: "\x00\xff\x80 bits", ExpireAtMilli: 1_700_000_060_000},
+		{DB: 0, Key: "s\x00", Type: "string", Value: "\x00\xff\x80 bits", ExpireAtMilli: 1_700_000_060_000},
 		{DB: 2, Key: "z", Type: "zset", Items: []string{"a", "b", "c"}, Scores: []float64{math.Inf(-1), 1e-12, math.Inf(1)}},
 		{DB: 15, Key: "q", Type: "stream", Stream: &streamValue{
 			Entries:         []streamEntry{{ID: "1-0", Fields: []string{"f", "\xfe"}}},

@@ -74,7 +74,7 @@ func (r *replayer) key(rec *record) error {
 	k := rec.Key
 	switch rec.Type {
 	case "string":
-		r.do("SET", k, rec.String)
+		r.do("SET", k, rec.Value)
 	case "hash":
 		r.do(withItems([]any{"HSET", k}, rec.Items)...)
 	case "list":

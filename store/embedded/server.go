@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -120,7 +119,7 @@ func start(opts Options, lock *os.File) (*Server, error) {
 		if err != nil {
 			s.rdb.Close()
 			mr.Close()
-			return nil, fmt.Errorf("%w (from %s)", err, filepath.Join(opts.Dir, SnapshotFile))
+			return nil, unrestorable(opts.Dir, err)
 		}
 		s.lastAt = taken
 		s.log.Info("embedded store restored", "dir", opts.Dir, "keys", n, "expired", len(records)-n, "snapshot_taken", taken)
