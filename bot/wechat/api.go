@@ -26,6 +26,14 @@ const apiTimeout = 10 * time.Second
 // maxAPIAnswer bounds what is read of an API answer; real ones are tiny.
 const maxAPIAnswer = 1 << 20
 
+// tokenBackoff is how long a replica waits after a failed token fetch
+// before it asks again; sends meanwhile fail with the same error.
+const tokenBackoff = 30 * time.Second
+
+// errAccessToken marks failures to get an access token: a problem of the
+// account (credentials, IP allow-list, the network), not of a recipient.
+var errAccessToken = errors.New("wechat: no access token")
+
 // APIError is a refusal by the platform's API: an errcode, or an HTTP
 // status other than 200 (then Code is 0).
 type APIError struct {
@@ -58,7 +66,9 @@ type apiClient struct {
 	fetch   tokenFetcher
 	expired func(code int) bool // errcodes meaning "get a new token"
 
-	mu sync.Mutex // one token fetch at a time per replica
+	mu          sync.Mutex // one token fetch at a time per replica
+	failed      error      // the last fetch's error, answered until failedUntil
+	failedUntil time.Time
 }
 
 // call sends body (nil: a GET) to path with the access token and decodes
@@ -147,30 +157,46 @@ func (c *apiClient) token(ctx context.Context) (string, error) {
 // refresh fetches a new access token and shares it, unless the cache
 // already holds one other than stale (another goroutine or replica has
 // refreshed it meanwhile).
+// After a failed fetch it answers the same error for tokenBackoff without
+// asking again: the token endpoints allow 2,000 calls a day, and a
+// dispatcher with a wrong secret would spend them in seconds.
 func (c *apiClient) refresh(ctx context.Context, stale string) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if tok, _ := cache.GetContext(ctx, c.cache, c.key).(string); tok != "" && tok != stale {
 		return tok, nil
 	}
+	if time.Now().Before(c.failedUntil) {
+		return "", c.failed
+	}
+	tok, ttl, err := c.fetchShared(ctx)
+	if err != nil {
+		c.failed, c.failedUntil = fmt.Errorf("%w: %w", errAccessToken, err), time.Now().Add(tokenBackoff)
+		return "", c.failed
+	}
+	if err := cache.SetContext(ctx, c.cache, c.key, tok, ttl); err != nil {
+		return "", fmt.Errorf("%w: share it: %w", errAccessToken, err)
+	}
+	return tok, nil
+}
+
+// fetchShared fetches a token and says how long replicas may use it: its
+// lifetime less a margin, so that none uses it in its last minutes.
+func (c *apiClient) fetchShared(ctx context.Context) (string, time.Duration, error) {
 	res, err := c.fetch(ctx, c)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if res.AccessToken == "" {
-		return "", fmt.Errorf("wechat: access token: empty answer")
+		return "", 0, errors.New("empty answer")
 	}
-	// Keep a margin so no replica uses a token in its last minutes.
 	ttl := time.Duration(res.ExpiresIn) * time.Second
 	if ttl > 10*time.Minute {
 		ttl -= 5 * time.Minute
 	} else {
 		ttl /= 2
 	}
-	if err := cache.SetContext(ctx, c.cache, c.key, res.AccessToken, ttl); err != nil {
-		return "", fmt.Errorf("wechat: share access token: %w", err)
-	}
-	return res.AccessToken, nil
+	return res.AccessToken, ttl, nil
 }
 
 // fetchToken is a tokenFetcher for GET endpoints (/cgi-bin/token,
@@ -202,6 +228,8 @@ type classifier func(code int) (bot.SendFailure, time.Duration)
 func sendError(err error, classify classifier) error {
 	var ae *APIError
 	switch {
+	case errors.Is(err, errAccessToken):
+		return &bot.SendError{Failure: bot.FailRetry, RetryAfter: time.Minute, Err: err}
 	case errors.As(err, &ae) && ae.Status != 0:
 		if ae.Status >= 500 || ae.Status == http.StatusTooManyRequests {
 			return &bot.SendError{Failure: bot.FailRetry, Err: err}

@@ -314,3 +314,25 @@ func TestMenuValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestOATokenFailureBacksOff(t *testing.T) {
+	f := newFixture(t, wechattest.Options{}, nil)
+	f.startOA(t, f.oaConfig())
+	f.api.InjectFault(wechattest.Fault{Path: "/cgi-bin/token", ErrCode: wechattest.CodeInvalidAppSecret})
+	for range 3 {
+		_, err := f.oa.Send(context.Background(), testOpenID, latestMeeting)
+		failure, after := failureOf(t, err)
+		if failure != bot.FailRetry || after != time.Minute {
+			t.Errorf("failure %s after %s, want retry after 1m: %v", failure, after, err)
+		}
+		if strings.Contains(err.Error(), wechattest.DefaultAppSecret) {
+			t.Errorf("error leaks the secret: %v", err)
+		}
+	}
+	if n := f.api.Count("/cgi-bin/token"); n != 1 {
+		t.Errorf("%d token fetches after a failure, want 1 within the backoff", n)
+	}
+	if n := f.api.Count("/cgi-bin/message/custom/send"); n != 0 {
+		t.Errorf("%d sends without a token", n)
+	}
+}
