@@ -109,6 +109,7 @@ func New(ctx context.Context, cfg Config, h Handler, d Deduper, opts ...Option) 
 	if err := a.setCommands(ctx); err != nil {
 		return nil, err
 	}
+	a.log.Info("telegram: connected", "bot", "@"+a.me.Username, "config", cfg)
 	return a, nil
 }
 
@@ -134,9 +135,6 @@ func defaultClient() *http.Client {
 	t.MaxIdleConnsPerHost = 64
 	return &http.Client{Transport: t}
 }
-
-// Username is the bot's @username (without "@"), from getMe.
-func (a *Adapter) Username() string { return a.me.Username }
 
 // commandList is the bot's menu in one language; the scope is the default
 // one (every chat), and an empty language is the fallback for users whose

@@ -37,9 +37,9 @@ type apiError struct {
 
 func (e *apiError) Error() string {
 	if e.RetryAfter > 0 {
-		return fmt.Sprintf("telegram: %d %s (retry after %ds)", e.Code, e.Description, e.RetryAfter)
+		return fmt.Sprintf("bot api %d %s (retry after %ds)", e.Code, e.Description, e.RetryAfter)
 	}
-	return fmt.Sprintf("telegram: %d %s", e.Code, e.Description)
+	return fmt.Sprintf("bot api %d %s", e.Code, e.Description)
 }
 
 // tgClient is botAPI over go-telegram-bot-api/v5.
@@ -89,7 +89,7 @@ func (c *tgClient) call(ctx context.Context, method string, p params, out any) e
 func (c *tgClient) wrap(method string, err error) error {
 	var te *tgbotapi.Error // the library returns a pointer; a value target never matches
 	if errors.As(err, &te) {
-		return &apiError{Code: te.Code, Description: te.Message, RetryAfter: te.RetryAfter}
+		err = &apiError{Code: te.Code, Description: te.Message, RetryAfter: te.RetryAfter}
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {

@@ -113,6 +113,7 @@ type fixture struct {
 	webhook   bool // serve a webhook instead of polling
 	paid      bool
 	noRun     bool // do not call Run
+	log       *slog.Logger
 	serverOpt []telegramtest.Option
 }
 
@@ -135,7 +136,10 @@ func newSetup(t *testing.T, f fixture) setup {
 		t.Cleanup(hook.Close)
 		cfg.WebhookURL, cfg.WebhookSecret = hook.URL+"/telegram", "s3cret-token_1"
 	}
-	opts := []Option{WithLogger(quiet)}
+	if f.log == nil {
+		f.log = quiet
+	}
+	opts := []Option{WithLogger(f.log)}
 	if f.blocker != nil {
 		opts = append(opts, WithBlocker(f.blocker))
 	}

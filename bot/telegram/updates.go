@@ -185,29 +185,40 @@ func (a *Adapter) firstTime(ctx context.Context, updateID int) bool {
 	return first
 }
 
-// handle runs the handler for one update and sends its replies; a button
-// press is always answered, with the handler's toast if it gave one.
+// handle runs the handler for one update and sends its replies. A button
+// press is always answered, with the handler's toast if it gave one, even
+// when the handler panics.
 func (a *Adapter) handle(in bot.Incoming, chatID int64, queryID string) {
 	ctx, cancel := context.WithTimeout(context.Background(), handleTimeout)
 	defer cancel()
+	answered := queryID == ""
 	defer func() {
 		if v := recover(); v != nil {
 			a.log.Error("telegram: handler panicked", "chat", chatID, "panic", v)
 		}
+		if !answered {
+			a.answer(ctx, chatID, queryID, "")
+		}
 	}()
 	replies := a.h.Handle(ctx, in)
-	if queryID != "" {
+	if !answered {
 		var text string
 		text, replies = toast(replies)
-		p := params{"callback_query_id": queryID}
-		if text != "" {
-			p["text"] = text
-		}
-		if err := a.call(ctx, a.retry, "answerCallbackQuery", p, nil); err != nil {
-			a.log.Warn("telegram: answer callback query", "chat", chatID, "err", err)
-		}
+		a.answer(ctx, chatID, queryID, text)
+		answered = true
 	}
 	a.reply(ctx, chatID, replies)
+}
+
+// answer answers a callback query, showing text as a toast if not empty.
+func (a *Adapter) answer(ctx context.Context, chatID int64, queryID, text string) {
+	p := params{"callback_query_id": queryID}
+	if text != "" {
+		p["text"] = text
+	}
+	if err := a.call(ctx, a.retry, "answerCallbackQuery", p, nil); err != nil {
+		a.log.Warn("telegram: answer callback query", "chat", chatID, "err", err)
+	}
 }
 
 // incoming maps an update to what the handler sees, and the chat to answer

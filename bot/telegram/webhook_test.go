@@ -2,9 +2,11 @@ package telegram
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -102,11 +104,10 @@ func TestDuplicateUpdates(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// The copies are queued before "two", and a chat's updates are
+			// taken in order: once "two" is answered, they were dealt with.
 			st.s.SendText(zhang, "two")
 			sent := waitSent(t, st.s, zhang.ID, 2)
-			if err := st.s.Await(timeout(t), func() bool { return st.s.Pending() == 0 }); err != nil {
-				t.Fatal(err)
-			}
 			var texts []string
 			for _, in := range h.seen() {
 				texts = append(texts, in.Text)
@@ -167,21 +168,80 @@ func TestSlowChat(t *testing.T) {
 	}
 }
 
-// TestHandlerPanic: a handler that panics on one update does not take the
-// adapter down.
+// TestHandlerPanic: a handler that panics does not take the adapter down,
+// and a button press it panicked on is still answered.
 func TestHandlerPanic(t *testing.T) {
 	h := &recorder{answer: func(ctx context.Context, in bot.Incoming) []bot.Reply {
-		if in.Text == "boom" {
+		switch {
+		case in.Text == "boom" || in.Button != "":
 			panic("boom")
+		case in.Text == "card":
+			return card(ctx, in)
 		}
 		return echo(ctx, in)
 	}}
 	st := newSetup(t, fixture{handler: h})
 	st.s.SendText(zhang, "boom")
-	st.s.SendText(zhang, "still here")
-	if sent := waitSent(t, st.s, zhang.ID, 1); sent[0].Text != "<b>echo still here</b>" {
-		t.Errorf("sent %q", sent[0].Text)
+	st.s.SendText(zhang, "card")
+	m := waitSent(t, st.s, zhang.ID, 1)[0]
+	if _, err := st.s.PressButton(zhang, zhang.ID, m.MessageID, "full:42"); err != nil {
+		t.Fatal(err)
 	}
+	st.s.SendText(zhang, "still here")
+	if sent := waitSent(t, st.s, zhang.ID, 2); sent[1].Text != "<b>echo still here</b>" {
+		t.Errorf("sent %q", sent[1].Text)
+	}
+	if n := len(st.s.CallbackAnswers()); n != 1 {
+		t.Errorf("%d presses answered, want 1", n)
+	}
+}
+
+// TestLogsHideToken runs into failures with a debug logger and checks the
+// token never shows in the log.
+func TestLogsHideToken(t *testing.T) {
+	w := &logWatch{want: "call failed", seen: make(chan struct{})}
+	st := newSetup(t, fixture{log: slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	st.s.AddFault(telegramtest.ServerError().For("sendMessage").Times(1))
+	st.s.SendText(zhang, "hi")
+	waitSent(t, st.s, zhang.ID, 1)
+	st.s.Close() // polling now fails with connection errors, which name the URL
+	select {
+	case <-w.seen:
+	case <-timeout(t).Done():
+		t.Fatal("no failed poll logged")
+	}
+	log := w.String()
+	if strings.Contains(log, st.s.Token()) || strings.Contains(log, strings.SplitN(st.s.Token(), ":", 2)[1]) {
+		t.Errorf("the log shows the token:\n%s", log)
+	}
+	if !strings.Contains(log, "bot<token>/getUpdates") || !strings.Contains(log, "bot=@TongbaoBot") {
+		t.Errorf("log without the redacted URL or the bot's name:\n%s", log)
+	}
+}
+
+// logWatch is a log destination that closes seen when want is written.
+type logWatch struct {
+	mu   sync.Mutex
+	b    strings.Builder
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *logWatch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.b.Write(p)
+	if strings.Contains(string(p), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(p), nil
+}
+
+func (w *logWatch) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }
 
 // TestPollingWaitsOutFaults: a 429 and 5xx on getUpdates are waited out,
