@@ -27,10 +27,14 @@ const maxReplyBudget = 5 * time.Second
 // OAConfig configures an Official Account (公众号). The environment
 // variables in the comments are the ones `tongbao serve` reads.
 type OAConfig struct {
-	AppID          string `yaml:"app_id"`           // TONGBAO_WECHAT_APPID
-	AppSecret      string `yaml:"app_secret"`       // TONGBAO_WECHAT_SECRET
-	Token          string `yaml:"token"`            // TONGBAO_WECHAT_TOKEN: the callback token (3–32 letters and digits)
-	EncodingAESKey string `yaml:"encoding_aes_key"` // TONGBAO_WECHAT_AESKEY: 43 characters; empty allows plain mode only
+	AppID     string `yaml:"app_id"`     // TONGBAO_WECHAT_APPID
+	AppSecret string `yaml:"app_secret"` // TONGBAO_WECHAT_SECRET
+	Token     string `yaml:"token"`      // TONGBAO_WECHAT_TOKEN: the callback token (3–32 letters and digits)
+	// EncodingAESKey (TONGBAO_WECHAT_AESKEY, 43 characters) is for
+	// compatible and safe mode; with it set, unencrypted messages are
+	// refused: plain mode signs only the query string, so a URL from a log
+	// could be replayed with any body. Leave it empty for plain mode.
+	EncodingAESKey string `yaml:"encoding_aes_key"`
 	// APIBase replaces https://api.weixin.qq.com (TONGBAO_WECHAT_API).
 	APIBase string `yaml:"api_base"`
 	// UseStableToken fetches the access token from /cgi-bin/stable_token,

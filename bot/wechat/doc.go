@@ -8,7 +8,9 @@
 // (/wechat, /wecom). Every request is verified before anything else:
 // signature (sha1 over token, timestamp, nonce) and, for encrypted
 // messages, msg_signature over the ciphertext, then AES-256-CBC decryption
-// checking the AppID / CorpID inside it; bodies are limited to 1 MiB.
+// checking the AppID / CorpID inside it; bodies are limited to 1 MiB. An
+// Official Account with an EncodingAESKey accepts only encrypted messages
+// (plain mode signs the query string, not the body).
 // A refused request gets 403 (signature), 400 (undecryptable or malformed)
 // or 413 (too large) and never reaches the Handler.
 //

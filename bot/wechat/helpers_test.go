@@ -181,7 +181,8 @@ func (f *fixture) wecomConfig() WeComConfig {
 	}
 }
 
-// startOA builds the Official Account from cfg and serves it at /wechat.
+// startOA builds the Official Account from cfg and serves it at /wechat;
+// its client is in safe mode, or plain mode when cfg has no AES key.
 func (f *fixture) startOA(t testing.TB, cfg OAConfig) *wechattest.Client {
 	t.Helper()
 	oa, err := NewOfficialAccount(cfg, f.handler, f.deps())
@@ -201,7 +202,11 @@ func (f *fixture) serveOA(t testing.TB, oa *OfficialAccount) *wechattest.Client 
 		shutdown(t, oa.Shutdown)
 	})
 	f.url = srv.URL + "/wechat"
-	return wechattest.NewOAClient(f.url, oa.cfg.Token, oa.cfg.EncodingAESKey, oa.cfg.AppID)
+	c := wechattest.NewOAClient(f.url, oa.cfg.Token, oa.cfg.EncodingAESKey, oa.cfg.AppID)
+	if oa.cfg.EncodingAESKey != "" {
+		c.Mode = wechattest.Safe
+	}
+	return c
 }
 
 // startWeCom builds the WeCom app from cfg and serves it at /wecom.

@@ -21,7 +21,11 @@ func TestOAPassiveReply(t *testing.T) {
 	for _, mode := range []wechattest.Mode{wechattest.Plain, wechattest.Compatible, wechattest.Safe} {
 		t.Run(mode.String(), func(t *testing.T) {
 			f := newFixture(t, wechattest.Options{}, nil)
-			c := f.startOA(t, f.oaConfig())
+			cfg := f.oaConfig()
+			if mode == wechattest.Plain {
+				cfg.EncodingAESKey = ""
+			}
+			c := f.startOA(t, cfg)
 			c.Mode = mode
 			reply, err := c.SendText(testOpenID, "最新会议", 1001)
 			if err != nil {
@@ -170,6 +174,7 @@ func TestOARefusesForgedRequests(t *testing.T) {
 		forgery wechattest.Forgery
 		status  int
 	}{
+		{wechattest.Plain, 0, http.StatusForbidden}, // unencrypted although a key is configured
 		{wechattest.Plain, wechattest.ForgeSignature, http.StatusForbidden},
 		{wechattest.Safe, wechattest.ForgeSignature, http.StatusForbidden},
 		{wechattest.Safe, wechattest.ForgeMsgSignature, http.StatusForbidden},
@@ -182,11 +187,22 @@ func TestOARefusesForgedRequests(t *testing.T) {
 		{wechattest.Safe, wechattest.ForgeOversized, http.StatusRequestEntityTooLarge},
 	}
 	for _, tc := range cases {
-		t.Run(tc.mode.String()+" "+tc.forgery.String(), func(t *testing.T) {
+		name := tc.mode.String() + " " + tc.forgery.String()
+		if tc.forgery == 0 {
+			name = "plain to a safe-mode account"
+		}
+		t.Run(name, func(t *testing.T) {
 			f := newFixture(t, wechattest.Options{}, nil)
-			c := f.startOA(t, f.oaConfig())
+			cfg := f.oaConfig()
+			if tc.mode == wechattest.Plain && tc.forgery != 0 {
+				cfg.EncodingAESKey = ""
+			}
+			c := f.startOA(t, cfg)
 			c.Mode = tc.mode
-			forged := c.Forged(tc.forgery)
+			forged := c
+			if tc.forgery != 0 {
+				forged = c.Forged(tc.forgery)
+			}
 			sends := []func() (*wechattest.Reply, error){
 				func() (*wechattest.Reply, error) { return forged.SendText(testOpenID, "最新会议", 9) },
 			}
