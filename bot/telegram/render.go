@@ -78,7 +78,7 @@ func (l line) writeTo(b *strings.Builder) {
 			continue // Telegram rejects empty entities
 		}
 		b.WriteString(s.open)
-		b.WriteString(html.EscapeString(s.text))
+		b.WriteString(html.EscapeString(strings.ToValidUTF8(s.text, "\uFFFD"))) // Telegram takes UTF-8 only
 		b.WriteString(s.close)
 	}
 }
@@ -213,13 +213,14 @@ func splitLine(l line, limit int) []line {
 		return []line{l}
 	}
 	type atom struct {
-		span, off int // the rune at l[span].text[off:]
-		r         rune
+		span, off, end int // the rune at l[span].text[off:end]
+		r              rune
 	}
 	var atoms []atom
 	for i, s := range l {
 		for off, r := range s.text {
-			atoms = append(atoms, atom{i, off, r})
+			_, n := utf8.DecodeRuneInString(s.text[off:])
+			atoms = append(atoms, atom{i, off, off + n, r})
 		}
 	}
 	piece := func(as []atom) line {
@@ -230,8 +231,7 @@ func splitLine(l line, limit int) []line {
 				k++
 			}
 			s := l[as[j].span]
-			end := as[k-1].off + utf8.RuneLen(as[k-1].r)
-			out = append(out, span{s.open, s.text[as[j].off:end], s.close})
+			out = append(out, span{s.open, s.text[as[j].off:as[k-1].end], s.close})
 			j = k
 		}
 		return out

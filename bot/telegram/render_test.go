@@ -1,6 +1,9 @@
 package telegram
 
 import (
+	"html"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -37,7 +40,8 @@ func TestRenderBlocks(t *testing.T) {
 		"javascript link is text": {
 			[]bot.Block{{Kind: bot.BlockLink, Text: "点我", URL: "javascript:alert(1)"}}, "点我",
 		},
-		"note": {[]bot.Block{{Kind: bot.BlockNote, Text: "提示"}}, "<i>提示</i>"},
+		"note":          {[]bot.Block{{Kind: bot.BlockNote, Text: "提示"}}, "<i>提示</i>"},
+		"invalid UTF-8": {[]bot.Block{{Kind: bot.BlockText, Text: "a\xffb\xe7\xa0"}}, "a\uFFFDb\uFFFD"},
 		"title over lines": {
 			[]bot.Block{{Kind: bot.BlockTitle, Text: "一\r\n\n二"}}, "<b>一</b>\n\n<b>二</b>",
 		},
@@ -53,6 +57,20 @@ func TestRenderBlocks(t *testing.T) {
 				t.Errorf("render = %q, want [%q]", out.parts, tc.want)
 			}
 		})
+	}
+}
+
+// TestSplitInvalidUTF8: a long line of broken bytes splits into valid
+// messages.
+func TestSplitInvalidUTF8(t *testing.T) {
+	out := render(bot.Text(strings.Repeat("\xe7\xa0", 5000)), maxText)
+	if len(out.parts) != 3 {
+		t.Fatalf("%d messages, want 3", len(out.parts))
+	}
+	for i, p := range out.parts {
+		if !utf8.ValidString(p) || utf16Len(p) > maxText {
+			t.Errorf("message %d: valid %v, %d characters", i+1, utf8.ValidString(p), utf16Len(p))
+		}
 	}
 }
 
@@ -243,4 +261,47 @@ func TestToast(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tag matches the markup render writes; everything else is escaped text.
+var tag = regexp.MustCompile(`</?b>|</?i>|<a href="[^"<>]*">|</a>`)
+
+// FuzzRender renders arbitrary text in messages of a small limit and
+// checks that only render's own tags are markup, every message fits, and
+// the text survives the split.
+func FuzzRender(f *testing.F) {
+	f.Add("标题<b>", "会议强调，要全力推进招大引强。要全力推进项目攻坚突破！", "a & b\n<c>", "😀😀😀 end.", uint8(12))
+	f.Add("", "", "", "", uint8(1))
+	f.Add("x", strings.Repeat("长", 100), "&amp;", "\r\n", uint8(7))
+	f.Fuzz(func(t *testing.T, title, text, item, note string, limit uint8) {
+		for _, s := range []string{title, text, item, note} {
+			if !utf8.ValidString(s) {
+				t.Skip() // shown with U+FFFD: not comparable
+			}
+		}
+		n := int(limit)%60 + 2 // an emoji needs 2
+		r := bot.Reply{Blocks: []bot.Block{
+			{Kind: bot.BlockTitle, Text: title},
+			{Kind: bot.BlockText, Text: text},
+			{Kind: bot.BlockList, Items: []string{item, text}},
+			{Kind: bot.BlockLink, Text: "全文", URL: "https://x.org/?q=" + url.QueryEscape(item)},
+			{Kind: bot.BlockNote, Text: note},
+		}}
+		var shown strings.Builder
+		for _, part := range render(r, n).parts {
+			plain := tag.ReplaceAllString(part, "")
+			if strings.ContainsAny(plain, "<>") {
+				t.Fatalf("markup outside render's tags in %q", part)
+			}
+			plain = html.UnescapeString(plain)
+			if utf16Len(plain) > n {
+				t.Fatalf("message of %d characters, limit %d: %q", utf16Len(plain), n, part)
+			}
+			shown.WriteString(plain)
+		}
+		want := strings.NewReplacer("【", "", "】", "", " https://x.org/?q="+url.QueryEscape(item), "").Replace(r.PlainText())
+		if got := squeeze(shown.String()); got != squeeze(want) {
+			t.Fatalf("shown %q, want %q", got, squeeze(want))
+		}
+	})
 }
