@@ -594,10 +594,12 @@ func (b *Bot) button(ctx context.Context, t *turn, data string) ([]Reply, error)
 		if err != nil {
 			return nil, err
 		}
+		// A lone note: Telegram shows it as the button's toast.
+		key := "read.marked"
 		if !first {
-			return []Reply{Text(say(t.lang, "read.already"))}, nil
+			key = "read.already"
 		}
-		return []Reply{Text(say(t.lang, "read.marked"))}, nil
+		return []Reply{{Blocks: []Block{{Kind: BlockNote, Text: say(t.lang, key)}}}}, nil
 	case strings.HasPrefix(data, btnSub):
 		return b.subscribe(ctx, t, strings.TrimPrefix(data, btnSub))
 	case data == btnMore:

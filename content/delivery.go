@@ -86,3 +86,22 @@ type AuditEntry struct {
 	Action string            `json:"action"`
 	Detail map[string]string `json:"detail,omitempty"`
 }
+
+// Claim is the answer to "may I send this (bulletin, subscriber) now?".
+type Claim int
+
+// The answers a claim gets.
+const (
+	ClaimOK        Claim = iota // send it: the caller holds the lease
+	ClaimDelivered              // already delivered: acknowledge and skip
+	ClaimBusy                   // another sender holds the lease: leave it
+)
+
+// Rate is one send limit: at most one message per Interval under Key (a
+// platform's whole account, one chat, one group), with Burst messages
+// allowed at once (Burst ≤ 1 means evenly spaced).
+type Rate struct {
+	Key      string
+	Interval time.Duration
+	Burst    int
+}

@@ -12,14 +12,6 @@ import (
 	"tongbao/content"
 )
 
-// Rate is one limit for RateLimit: at most one event per Interval, with
-// Burst events allowed at once (Burst ≤ 1 means evenly spaced).
-type Rate struct {
-	Key      string
-	Interval time.Duration
-	Burst    int
-}
-
 // gcraScript is the generic cell rate algorithm over several keys at once:
 // the event is allowed only if every key allows it, and then counted in
 // all. KEYS: the limit keys. ARGV: now (ms), then per key interval (ms)
@@ -48,7 +40,7 @@ return 0`)
 // wait first (nothing is counted then). It holds across replicas: the
 // counters live in Redis under the platform's hash tag, so one script
 // checks them all, on Redis Cluster too.
-func (s *Store) RateLimit(ctx context.Context, platform string, rates []Rate, now time.Time) (time.Duration, error) {
+func (s *Store) RateLimit(ctx context.Context, platform string, rates []content.Rate, now time.Time) (time.Duration, error) {
 	keys := make([]string, len(rates))
 	args := []any{now.UnixMilli()}
 	for i, r := range rates {

@@ -13,27 +13,27 @@ func TestRateLimit(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		now := time.Unix(1_700_000_000, 0)
-		global := Rate{Key: "global", Interval: time.Second / 30}
-		chat := func(id string) Rate { return Rate{Key: "chat:" + id, Interval: time.Second} }
-		if w, err := s.RateLimit(ctx, "tg", []Rate{global, chat("1")}, now); err != nil || w != 0 {
+		global := content.Rate{Key: "global", Interval: time.Second / 30}
+		chat := func(id string) content.Rate { return content.Rate{Key: "chat:" + id, Interval: time.Second} }
+		if w, err := s.RateLimit(ctx, "tg", []content.Rate{global, chat("1")}, now); err != nil || w != 0 {
 			t.Fatalf("first = %v, %v", w, err)
 		}
 		// The same chat again at once: wait about a second.
-		if w, _ := s.RateLimit(ctx, "tg", []Rate{global, chat("1")}, now); w < 900*time.Millisecond || w > time.Second {
+		if w, _ := s.RateLimit(ctx, "tg", []content.Rate{global, chat("1")}, now); w < 900*time.Millisecond || w > time.Second {
 			t.Errorf("same chat again waits %v, want ~1s", w)
 		}
 		// Another chat at once: only the global spacing (33 ms) applies.
-		if w, _ := s.RateLimit(ctx, "tg", []Rate{global, chat("2")}, now); w <= 0 || w > 34*time.Millisecond {
+		if w, _ := s.RateLimit(ctx, "tg", []content.Rate{global, chat("2")}, now); w <= 0 || w > 34*time.Millisecond {
 			t.Errorf("other chat waits %v, want ~33ms", w)
 		}
 		later := now.Add(40 * time.Millisecond)
-		if w, _ := s.RateLimit(ctx, "tg", []Rate{global, chat("2")}, later); w != 0 {
+		if w, _ := s.RateLimit(ctx, "tg", []content.Rate{global, chat("2")}, later); w != 0 {
 			t.Errorf("other chat after 40ms waits %v", w)
 		}
 		// 30 per second over a simulated second, evenly spaced.
 		allowed := 0
 		for ms := 0; ms < 1000; ms++ {
-			if w, _ := s.RateLimit(ctx, "wx", []Rate{{Key: "global", Interval: time.Second / 30}}, now.Add(time.Duration(ms)*time.Millisecond)); w == 0 {
+			if w, _ := s.RateLimit(ctx, "wx", []content.Rate{{Key: "global", Interval: time.Second / 30}}, now.Add(time.Duration(ms)*time.Millisecond)); w == 0 {
 				allowed++
 			}
 		}
@@ -41,13 +41,13 @@ func TestRateLimit(t *testing.T) {
 			t.Errorf("%d allowed in one second at 30/s", allowed)
 		}
 		// A burst of 3 is allowed at once, then spacing.
-		burst := Rate{Key: "group:9", Interval: 3 * time.Second, Burst: 3}
+		burst := content.Rate{Key: "group:9", Interval: 3 * time.Second, Burst: 3}
 		for i := 0; i < 3; i++ {
-			if w, _ := s.RateLimit(ctx, "tg", []Rate{burst}, now); w != 0 {
+			if w, _ := s.RateLimit(ctx, "tg", []content.Rate{burst}, now); w != 0 {
 				t.Errorf("burst message %d waits %v", i+1, w)
 			}
 		}
-		if w, _ := s.RateLimit(ctx, "tg", []Rate{burst}, now); w == 0 {
+		if w, _ := s.RateLimit(ctx, "tg", []content.Rate{burst}, now); w == 0 {
 			t.Error("fourth burst message allowed")
 		}
 	})

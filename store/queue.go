@@ -234,13 +234,6 @@ func (s *Store) QueueStats(ctx context.Context, platform string) (*content.Queue
 	return st, nil
 }
 
-// Claim results.
-const (
-	ClaimOK        = iota // the caller may send
-	ClaimDelivered        // already delivered: acknowledge and skip
-	ClaimBusy             // another sender is sending it now: leave it
-)
-
 // claimScript takes the per-pair send lease unless the pair is already
 // delivered. KEYS: delivered bitmap, lease key. ARGV: dense, lease ms.
 var claimScript = redis.NewScript(`
@@ -252,12 +245,12 @@ return 2`)
 // (bulletin, subscriber) pair was delivered already, is being sent by
 // someone else right now (a lease not yet expired), or may be sent by the
 // caller, who then holds the lease until Complete or Release.
-func (s *Store) Claim(ctx context.Context, bulletinID string, dense int64, lease time.Duration) (int, error) {
+func (s *Store) Claim(ctx context.Context, bulletinID string, dense int64, lease time.Duration) (content.Claim, error) {
 	n, err := claimScript.Run(ctx, s.rdb, []string{s.k.perBulletin(bulletinID, "dlv"), s.leaseKey(bulletinID, dense)}, dense, lease.Milliseconds()).Int()
 	if err != nil {
 		return 0, fmt.Errorf("store: claim b=%s s=%d: %w", bulletinID, dense, err)
 	}
-	return n, nil
+	return content.Claim(n), nil
 }
 
 func (s *Store) leaseKey(bulletinID string, dense int64) string {
@@ -312,8 +305,25 @@ func (s *Store) MarkEnqueued(ctx context.Context, bulletinID string, dense []int
 	return fresh, nil
 }
 
-// FanoutDone drops the enqueue bitmap once a fan-out is complete; the
-// delivered and read bitmaps are all that stays.
+// FanoutDone marks a bulletin's fan-out complete and drops its enqueue
+// bitmap; the delivered and read bitmaps are all that stays.
 func (s *Store) FanoutDone(ctx context.Context, bulletinID string) error {
-	return s.rdb.Del(ctx, s.k.perBulletin(bulletinID, "enq")).Err()
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, s.k.perBulletin(bulletinID, "stats"), "fanout_done", time.Now().Unix())
+		p.Del(ctx, s.k.perBulletin(bulletinID, "enq"))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: fan-out done %s: %w", bulletinID, err)
+	}
+	return nil
+}
+
+// FannedOut reports whether a bulletin's fan-out was completed before.
+func (s *Store) FannedOut(ctx context.Context, bulletinID string) (bool, error) {
+	n, err := s.rdb.HExists(ctx, s.k.perBulletin(bulletinID, "stats"), "fanout_done").Result()
+	if err != nil {
+		return false, fmt.Errorf("store: fan-out state %s: %w", bulletinID, err)
+	}
+	return n, nil
 }

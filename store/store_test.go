@@ -558,22 +558,22 @@ func TestQueue(t *testing.T) {
 func TestClaimIsIdempotent(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != ClaimOK {
+		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != content.ClaimOK {
 			t.Fatalf("first claim = %d", c)
 		}
-		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != ClaimBusy {
+		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != content.ClaimBusy {
 			t.Errorf("claim while leased = %d, want busy", c)
 		}
 		if err := s.Release(ctx, "b1", 9); err != nil {
 			t.Fatal(err)
 		}
-		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != ClaimOK {
+		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != content.ClaimOK {
 			t.Errorf("claim after release = %d", c)
 		}
 		if err := s.Complete(ctx, "b1", 9); err != nil {
 			t.Fatal(err)
 		}
-		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != ClaimDelivered {
+		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != content.ClaimDelivered {
 			t.Errorf("claim after delivery = %d, want delivered", c)
 		}
 		if ok, _ := s.IsDelivered(ctx, "b1", 9); !ok {

@@ -1,0 +1,421 @@
+package dispatch_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"tongbao/bot"
+	"tongbao/bot/dispatch"
+	"tongbao/bot/metrics"
+	"tongbao/bot/telegram"
+	"tongbao/bot/telegram/telegramtest"
+	"tongbao/content"
+	"tongbao/store"
+	"tongbao/store/redistest"
+)
+
+var redisServer *redistest.Server
+
+func TestMain(m *testing.M) {
+	srv, stop, err := redistest.StartMain()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	redisServer = srv
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+var (
+	prefixes atomic.Int64
+	quiet    = slog.New(slog.NewTextHandler(io.Discard, nil))
+)
+
+func openStore(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("dt%d:", prefixes.Add(1)), Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// sample parses one of the sample bulletins.
+func sample(t testing.TB, name string) *content.Bulletin {
+	t.Helper()
+	topics, _ := content.ParseTopics([]byte("topics:\n  - {name: 防汛, keywords: [防汛, 汛期]}\n"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "content", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := content.NewParser(content.Options{Topics: topics}).Parse(content.Input{Data: data, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// noHandler answers nothing: these tests only push.
+type noHandler struct{}
+
+func (noHandler) Handle(context.Context, bot.Incoming) []bot.Reply { return nil }
+
+// newTelegram starts a fake Bot API and an adapter used as the sender.
+func newTelegram(t testing.TB, st *store.Store, opts ...telegramtest.Option) (*telegramtest.Server, *telegram.Adapter) {
+	t.Helper()
+	fake := telegramtest.New(opts...)
+	t.Cleanup(fake.Close)
+	a, err := telegram.New(context.Background(), telegram.Config{Token: fake.Token(), APIBase: fake.URL()}, noHandler{}, st, telegram.WithLogger(quiet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fake, a
+}
+
+// addSubscribers creates n Telegram subscribers with chat ids from 1001.
+func addSubscribers(t testing.TB, st *store.Store, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = "tg:" + strconv.Itoa(1001+i)
+		if _, _, err := st.Touch(context.Background(), ids[i], "", "zh", true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ids
+}
+
+func newDispatcher(st *store.Store, senders []bot.Sender, cfg dispatch.Config) *dispatch.Dispatcher {
+	if cfg.Logger == nil {
+		cfg.Logger = quiet
+	}
+	if cfg.SendTimeout == 0 {
+		cfg.SendTimeout = 2 * time.Second
+		cfg.ClaimLease = 3 * time.Second
+		cfg.ReclaimIdle = 4 * time.Second
+	}
+	if cfg.RetryBase == 0 {
+		cfg.RetryBase = 50 * time.Millisecond
+	}
+	return dispatch.New(st, senders, st, bot.NewLinks("https://tb.example", "k"), metrics.New(prometheus.NewRegistry()), cfg)
+}
+
+// run starts the dispatcher's workers until the test ends.
+func run(t testing.TB, d *dispatch.Dispatcher) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// perChat counts the messages each chat received.
+func perChat(fake *telegramtest.Server) map[int64]int {
+	out := map[int64]int{}
+	for _, m := range fake.Sent() {
+		out[m.ChatID]++
+	}
+	return out
+}
+
+func waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestFanoutDeliversExactlyOnce(t *testing.T) {
+	st := openStore(t)
+	fake, tg := newTelegram(t, st)
+	ids := addSubscribers(t, st, 300)
+	b := sample(t, "qingxi-2022-06-08-county-executive.txt")
+	if _, err := st.SaveBulletin(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 16})
+	n, err := d.Publish(context.Background(), b)
+	if err != nil || n != 300 {
+		t.Fatalf("Publish = %d, %v", n, err)
+	}
+	// Publishing again (a second ingest, a resumed job) enqueues nobody twice.
+	if n, _ := d.Publish(context.Background(), b); n != 0 {
+		t.Errorf("second Publish enqueued %d", n)
+	}
+	run(t, d)
+	waitFor(t, "300 messages", 30*time.Second, func() bool { return len(fake.Sent()) >= 300 })
+	time.Sleep(200 * time.Millisecond) // anything extra would arrive now
+	counts := perChat(fake)
+	if len(counts) != len(ids) {
+		t.Errorf("%d chats got messages, want %d", len(counts), len(ids))
+	}
+	for chat, c := range counts {
+		if c != 1 {
+			t.Errorf("chat %d got %d messages", chat, c)
+		}
+	}
+	msg := fake.Sent()[0]
+	for _, want := range []string{"青溪县召开县政府第十二次常务会议", "王立新", "https://tb.example/r/" + b.ID + "."} {
+		if !strings.Contains(msg.Text, want) {
+			t.Errorf("pushed message lacks %q:\n%s", want, msg.Text)
+		}
+	}
+	st2, err := st.Stats(context.Background(), b.ID)
+	if err != nil || st2.Delivered != 300 {
+		t.Errorf("stats = %+v, %v", st2, err)
+	}
+}
+
+func TestLimitsAreHonoured(t *testing.T) {
+	st := openStore(t)
+	fake, tg := newTelegram(t, st, telegramtest.WithLimits(telegramtest.DefaultLimits()))
+	addSubscribers(t, st, 60)
+	b := sample(t, "lanxi-2022-05-27-standing-committee.txt")
+	st.SaveBulletin(context.Background(), b)
+	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 16, Limits: map[bot.Platform]dispatch.Limits{
+		bot.Telegram: {PerSecond: 30, PerChatSecond: 1, PerGroupMinute: 20},
+	}})
+	start := time.Now()
+	if _, err := d.Publish(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	run(t, d)
+	waitFor(t, "60 messages", 20*time.Second, func() bool { return len(fake.Sent()) >= 60 })
+	elapsed := time.Since(start)
+	if elapsed < 1800*time.Millisecond {
+		t.Errorf("60 messages in %v: faster than 30/s", elapsed)
+	}
+	if v := fake.Violations(); len(v) > 0 {
+		t.Errorf("limit violations: %v", v)
+	}
+	if th := fake.Throttled(); len(th) > 0 {
+		t.Errorf("%d messages were throttled (429)", len(th))
+	}
+}
+
+func TestFailures(t *testing.T) {
+	st := openStore(t)
+	fake, tg := newTelegram(t, st)
+	addSubscribers(t, st, 5) // chats 1001..1005
+	fake.AddFault(telegramtest.TooManyRequests(1).InChat(1001).Times(1))
+	fake.AddFault(telegramtest.Blocked(1002))
+	fake.AddFault(telegramtest.ServerError().InChat(1003).Times(2))
+	fake.AddFault(telegramtest.ServerError().InChat(1004)) // always
+	fake.AddFault(telegramtest.ChatNotFound(1005))
+	b := sample(t, "qingxi-2022-06-01-flood-notice.txt")
+	st.SaveBulletin(context.Background(), b)
+	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 4, MaxAttempts: 3})
+	if _, err := d.Publish(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	run(t, d)
+	ctx := context.Background()
+	waitFor(t, "the retried chats to get their message", 15*time.Second, func() bool {
+		c := perChat(fake)
+		return c[1001] == 1 && c[1003] == 1
+	})
+	waitFor(t, "the failing chats to be dead-lettered", 15*time.Second, func() bool {
+		dead, _ := st.DeadLetters(ctx, "tg", 10)
+		return len(dead) == 2
+	})
+	dead, _ := st.DeadLetters(ctx, "tg", 10)
+	reasons := map[string]string{}
+	for _, dl := range dead {
+		reasons[dl.Delivery.Subscriber] = dl.Reason
+	}
+	if !strings.Contains(reasons["tg:1004"], "gave up after 3 attempts") {
+		t.Errorf("5xx chat: %q", reasons["tg:1004"])
+	}
+	if !strings.Contains(reasons["tg:1005"], "chat not found") {
+		t.Errorf("400 chat: %q", reasons["tg:1005"])
+	}
+	sub, _ := st.Subscriber(ctx, "tg:1002")
+	if sub.Status != content.StatusBlocked {
+		t.Errorf("blocked chat: status %s", sub.Status)
+	}
+	if c := perChat(fake); c[1002] != 0 || c[1004] != 0 {
+		t.Errorf("messages to failing chats: %v", c)
+	}
+	if v := fake.Violations(); len(v) > 0 {
+		t.Errorf("a 429 was not honoured: %v", v)
+	}
+}
+
+func TestCrashedWorkerIsReclaimed(t *testing.T) {
+	st := openStore(t)
+	fake, tg := newTelegram(t, st)
+	addSubscribers(t, st, 20)
+	b := sample(t, "qingxi-2022-06-08-county-executive.txt")
+	st.SaveBulletin(context.Background(), b)
+	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 4, Owner: "survivor"})
+	if _, err := d.Publish(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	// A replica that died right after taking half the queue: its entries
+	// stay pending under its name.
+	ctx := context.Background()
+	st.EnsureQueue(ctx, "tg")
+	taken, err := st.Receive(ctx, "tg", "dead-replica", 10, time.Second)
+	if err != nil || len(taken) != 10 {
+		t.Fatalf("the dead replica took %d: %v", len(taken), err)
+	}
+	// It had even claimed one (it was sending when it died).
+	st.Claim(ctx, b.ID, taken[0].Dense, 3*time.Second)
+	run(t, d)
+	waitFor(t, "all 20 chats", 30*time.Second, func() bool { return len(perChat(fake)) == 20 })
+	time.Sleep(300 * time.Millisecond)
+	for chat, c := range perChat(fake) {
+		if c != 1 {
+			t.Errorf("chat %d got %d messages", chat, c)
+		}
+	}
+}
+
+func TestTwoReplicasShareTheWork(t *testing.T) {
+	st := openStore(t)
+	fake, tg := newTelegram(t, st)
+	addSubscribers(t, st, 200)
+	b := sample(t, "lanxi-2022-05-27-standing-committee.txt")
+	st.SaveBulletin(context.Background(), b)
+	d1 := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 8, Owner: "r1"})
+	d2 := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 8, Owner: "r2"})
+	// Both publish at once: one wins the fan-out lease, nobody is enqueued twice.
+	var wg sync.WaitGroup
+	var total atomic.Int64
+	for _, d := range []*dispatch.Dispatcher{d1, d2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := d.Publish(context.Background(), b)
+			if err != nil {
+				t.Error(err)
+			}
+			total.Add(int64(n))
+		}()
+	}
+	wg.Wait()
+	if err := d1.Resume(context.Background()); err != nil { // finishes what a lease loser skipped
+		t.Fatal(err)
+	}
+	run(t, d1)
+	run(t, d2)
+	waitFor(t, "200 messages", 30*time.Second, func() bool { return len(fake.Sent()) >= 200 })
+	time.Sleep(300 * time.Millisecond)
+	if n := len(fake.Sent()); n != 200 {
+		t.Errorf("%d messages sent to 200 subscribers", n)
+	}
+	for chat, c := range perChat(fake) {
+		if c != 1 {
+			t.Errorf("chat %d got %d", chat, c)
+		}
+	}
+}
+
+func TestQuietHoursAndUrgentAnnouncements(t *testing.T) {
+	st := openStore(t)
+	fake, tg := newTelegram(t, st)
+	ctx := context.Background()
+	addSubscribers(t, st, 2)
+	// 2026-11-28 23:30 in Shanghai; tg:1001 is quiet 22:00-07:00.
+	now := time.Date(2026, 11, 28, 23, 30, 0, 0, content.Shanghai)
+	st.SetDelivery(ctx, "tg:1001", content.ModeInstant, "", "22:00-07:00")
+	b := sample(t, "qingxi-2022-06-01-flood-notice.txt")
+	st.SaveBulletin(ctx, b)
+	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 2, Now: func() time.Time { return now }})
+	d.Publish(ctx, b)
+	run(t, d)
+	waitFor(t, "the awake subscriber", 10*time.Second, func() bool { return perChat(fake)[1002] == 1 })
+	time.Sleep(300 * time.Millisecond)
+	if perChat(fake)[1001] != 0 {
+		t.Error("a message was pushed during quiet hours")
+	}
+	if qs, _ := st.QueueStats(ctx, "tg"); qs.Delayed != 1 {
+		t.Errorf("queue = %+v, want the quiet subscriber's delivery waiting", qs)
+	}
+	// An urgent announcement goes through at once, with an audit entry.
+	n, err := d.Announce(ctx, bot.Announcement{Actor: "tg:1", Text: "紧急通知：今晚有暴雨\n请减少外出", Segment: "all", Urgent: true})
+	if err != nil || n != 2 {
+		t.Fatalf("Announce = %d, %v", n, err)
+	}
+	waitFor(t, "the urgent announcement", 10*time.Second, func() bool { return perChat(fake)[1001] == 1 })
+	if msg := fake.SentTo(1001)[0]; !strings.Contains(msg.Text, "今晚有暴雨") || !strings.Contains(msg.Text, "请减少外出") {
+		t.Errorf("announcement text: %s", msg.Text)
+	}
+	log, _ := st.AuditLog(ctx, 5)
+	if len(log) == 0 || log[0].Action != "broadcast" || log[0].Actor != "tg:1" || log[0].Detail["recipients"] != "2" {
+		t.Errorf("audit = %+v", log)
+	}
+}
+
+func TestRemindOnce(t *testing.T) {
+	st := openStore(t)
+	fake, tg := newTelegram(t, st)
+	ctx := context.Background()
+	addSubscribers(t, st, 3)
+	b := sample(t, "qingxi-2022-06-08-county-executive.txt")
+	st.SaveBulletin(ctx, b)
+	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 2})
+	d.Publish(ctx, b)
+	run(t, d)
+	waitFor(t, "3 messages", 10*time.Second, func() bool { return len(fake.Sent()) == 3 })
+	sub, _ := st.Subscriber(ctx, "tg:1001")
+	st.MarkRead(ctx, b.ID, sub.Dense, content.ViaLink, b.PublishedAt, time.Now())
+	n, err := d.Remind(ctx, "tg:1", b.ID)
+	if err != nil || n != 2 {
+		t.Fatalf("Remind = %d, %v", n, err)
+	}
+	waitFor(t, "2 reminders", 10*time.Second, func() bool { return len(fake.Sent()) == 5 })
+	if !strings.Contains(fake.SentTo(1002)[1].Text, "提醒") {
+		t.Errorf("reminder text: %s", fake.SentTo(1002)[1].Text)
+	}
+	if n, _ := d.Remind(ctx, "tg:1", b.ID); n != 0 {
+		t.Errorf("second Remind reached %d", n)
+	}
+}
+
+func TestDigest(t *testing.T) {
+	st := openStore(t)
+	fake, tg := newTelegram(t, st)
+	ctx := context.Background()
+	addSubscribers(t, st, 2)
+	st.SetDelivery(ctx, "tg:1001", content.ModeDigest, "08:00", "")
+	b := sample(t, "qingxi-2022-06-08-county-executive.txt")
+	st.SaveBulletin(ctx, b)
+	at := b.PublishedAt.Add(8*time.Hour + time.Minute) // 08:01 on the day
+	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 2, Now: func() time.Time { return at }})
+	d.Publish(ctx, b)
+	run(t, d)
+	waitFor(t, "the instant subscriber", 10*time.Second, func() bool { return perChat(fake)[1002] == 1 })
+	if perChat(fake)[1001] != 0 {
+		t.Fatal("the digest subscriber got an instant push")
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	go d.RunScheduler(sctx, 50*time.Millisecond)
+	defer cancel()
+	waitFor(t, "the digest", 10*time.Second, func() bool { return perChat(fake)[1001] == 1 })
+	time.Sleep(300 * time.Millisecond)
+	if c := perChat(fake)[1001]; c != 1 {
+		t.Errorf("digest sent %d times", c)
+	}
+	if msg := fake.SentTo(1001)[0].Text; !strings.Contains(msg, "每日摘要") || !strings.Contains(msg, "县政府第十二次常务会议") {
+		t.Errorf("digest: %s", msg)
+	}
+}

@@ -1,0 +1,467 @@
+package dispatch
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"tongbao/bot"
+	"tongbao/bot/metrics"
+	"tongbao/content"
+)
+
+// Store is what the dispatcher needs of the store.
+type Store interface {
+	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
+	Subscriber(ctx context.Context, id string) (*content.Subscriber, error)
+	SetStatus(ctx context.Context, id, status string) error
+	Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func([]content.Recipient) error) error
+	AudienceOf(ctx context.Context, seg content.Segment, fn func([]content.Recipient) error) error
+	DigestSubscribers(ctx context.Context) ([]string, error)
+	DenseOf(ctx context.Context, id string) (int64, error)
+	SubscriberIDs(ctx context.Context, dense []int64) ([]string, error)
+	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
+
+	MarkEnqueued(ctx context.Context, bulletinID string, dense []int64) ([]bool, error)
+	FanoutDone(ctx context.Context, bulletinID string) error
+	FannedOut(ctx context.Context, bulletinID string) (bool, error)
+	EnsureQueue(ctx context.Context, platform string) error
+	Enqueue(ctx context.Context, platform string, ds []content.Delivery) error
+	Receive(ctx context.Context, platform, consumer string, count int, block time.Duration) ([]content.Delivery, error)
+	Reclaim(ctx context.Context, platform, consumer string, minIdle time.Duration, count int) ([]content.Delivery, error)
+	Ack(ctx context.Context, platform string, ds ...content.Delivery) error
+	Retry(ctx context.Context, platform string, d content.Delivery, due time.Time, reason string, failed bool) error
+	PromoteDue(ctx context.Context, platform string, now time.Time) (int, error)
+	DeadLetter(ctx context.Context, platform string, d content.Delivery, reason string) error
+	Claim(ctx context.Context, bulletinID string, dense int64, lease time.Duration) (content.Claim, error)
+	Complete(ctx context.Context, bulletinID string, dense int64) error
+	Release(ctx context.Context, bulletinID string, dense int64) error
+
+	AddJob(ctx context.Context, kind, id string) error
+	RemoveJob(ctx context.Context, kind, id string) error
+	Jobs(ctx context.Context, kind string) ([]string, error)
+	Schedule(ctx context.Context, name, member string, due time.Time) error
+	PopDue(ctx context.Context, name string, now time.Time) ([]string, error)
+	Lease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error)
+
+	SaveAnnouncement(ctx context.Context, b *content.Bulletin) error
+	UnreadNotReminded(ctx context.Context, bulletinID, unit string) ([]int64, error)
+	NoteReminded(ctx context.Context, bulletinID string, dense int64) (bool, error)
+	Stats(ctx context.Context, bulletinID string) (*content.DeliveryStats, error)
+	Audit(ctx context.Context, e content.AuditEntry) error
+}
+
+// RateLimiter counts an event against rates shared by every replica and
+// says how long to wait when it is over (counting nothing then).
+type RateLimiter interface {
+	RateLimit(ctx context.Context, platform string, rates []content.Rate, now time.Time) (time.Duration, error)
+}
+
+// Editor edits a message already sent (broadcast progress).
+type Editor interface {
+	Edit(ctx context.Context, chatID, messageID string, r bot.Reply) error
+}
+
+// Limits are a platform's send limits. Zero fields mean no limit.
+type Limits struct {
+	// PerSecond is messages per second for the whole platform account.
+	PerSecond float64
+	// PerChatSecond is messages per second to one chat.
+	PerChatSecond float64
+	// PerGroupMinute is messages per minute to one group chat.
+	PerGroupMinute float64
+}
+
+// Config configures the dispatcher.
+type Config struct {
+	// Owner names this replica (for leases and consumer names).
+	Owner string
+	// Workers is the number of concurrent sends per platform.
+	Workers int
+	// MaxAttempts is how many failed sends a delivery gets before it is
+	// dead-lettered.
+	MaxAttempts int
+	// RetryBase is the first retry delay after a failed send; it doubles
+	// with every attempt (with jitter) up to ten minutes.
+	RetryBase time.Duration
+	// SendTimeout bounds one send; ClaimLease must exceed it, and
+	// ReclaimIdle (when another replica takes over a delivery a crashed
+	// one held) must exceed ClaimLease.
+	SendTimeout time.Duration
+	ClaimLease  time.Duration
+	ReclaimIdle time.Duration
+	// Limits per platform.
+	Limits map[bot.Platform]Limits
+	// RemindAfter schedules an automatic reminder for bulletins with one
+	// of ImportantTags (0: no automatic reminders).
+	RemindAfter   time.Duration
+	ImportantTags []string
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Logger receives the dispatcher's messages.
+	Logger *slog.Logger
+}
+
+// Dispatcher fans bulletins out to subscribers and sends them, once each,
+// within every platform's limits; it also sends announcements, reminders
+// and digests.
+type Dispatcher struct {
+	store   Store
+	senders map[bot.Platform]bot.Sender
+	limiter RateLimiter
+	links   *bot.Links
+	metrics *metrics.Metrics
+	cfg     Config
+	log     *slog.Logger
+	cache   *bulletinCache
+}
+
+// New returns a dispatcher. senders may be empty for a process that only
+// enqueues (tongbao ingest); limiter may be nil for no limits.
+func New(st Store, senders []bot.Sender, limiter RateLimiter, links *bot.Links, m *metrics.Metrics, cfg Config) *Dispatcher {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 6
+	}
+	if cfg.RetryBase <= 0 {
+		cfg.RetryBase = 2 * time.Second
+	}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = 20 * time.Second
+	}
+	if cfg.ClaimLease <= cfg.SendTimeout {
+		cfg.ClaimLease = 2 * cfg.SendTimeout
+	}
+	if cfg.ReclaimIdle <= cfg.ClaimLease {
+		cfg.ReclaimIdle = cfg.ClaimLease + cfg.SendTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Owner == "" {
+		cfg.Owner = "replica-" + randomID()
+	}
+	d := &Dispatcher{store: st, senders: map[bot.Platform]bot.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger, cache: newBulletinCache(512)}
+	for _, s := range senders {
+		d.senders[s.Platform()] = s
+	}
+	return d
+}
+
+func randomID() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Job kinds and schedules kept in the store.
+const (
+	jobFanout      = "fanout"
+	scheduleRemind = "remind"
+	fanoutLease    = 30 * time.Second
+)
+
+// Publish fans a newly stored bulletin out: every active subscriber whose
+// subscriptions match gets one delivery on their platform's queue. It is
+// recorded as a job first, so a crash mid-way is resumed (Resume) without
+// enqueueing anyone twice; a bulletin already fanned out is not fanned out
+// again. It returns how many deliveries were enqueued.
+func (d *Dispatcher) Publish(ctx context.Context, b *content.Bulletin) (int, error) {
+	if done, err := d.store.FannedOut(ctx, b.ID); err != nil || done {
+		return 0, err
+	}
+	if err := d.store.AddJob(ctx, jobFanout, b.ID); err != nil {
+		return 0, err
+	}
+	n, err := d.fanout(ctx, b.ID, content.PurposeBulletin, false, func(fn func([]content.Recipient) error) error {
+		return d.store.Audience(ctx, b, false, fn)
+	})
+	if err != nil {
+		return n, err
+	}
+	if d.cfg.RemindAfter > 0 && d.important(b) {
+		if err := d.store.Schedule(ctx, scheduleRemind, b.ID, d.cfg.Now().Add(d.cfg.RemindAfter)); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func (d *Dispatcher) important(b *content.Bulletin) bool {
+	for _, t := range d.cfg.ImportantTags {
+		if b.HasTag(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// fanout enqueues one delivery per recipient, skipping those already
+// enqueued for this bulletin, holding a lease so one process runs it.
+func (d *Dispatcher) fanout(ctx context.Context, id, purpose string, urgent bool, audience func(func([]content.Recipient) error) error) (int, error) {
+	lease := "fanout:" + id
+	ok, err := d.store.Lease(ctx, lease, d.cfg.Owner, fanoutLease)
+	if err != nil || !ok {
+		return 0, err // another process is fanning it out
+	}
+	total := 0
+	err = audience(func(batch []content.Recipient) error {
+		if _, err := d.store.Lease(ctx, lease, d.cfg.Owner, fanoutLease); err != nil {
+			return err
+		}
+		dense := make([]int64, len(batch))
+		for i, r := range batch {
+			dense[i] = r.Dense
+		}
+		fresh, err := d.store.MarkEnqueued(ctx, id, dense)
+		if err != nil {
+			return err
+		}
+		byPlatform := map[string][]content.Delivery{}
+		for i, r := range batch {
+			if !fresh[i] {
+				continue
+			}
+			p, _, _ := strings.Cut(r.ID, ":")
+			byPlatform[p] = append(byPlatform[p], content.Delivery{BulletinID: id, Subscriber: r.ID, Dense: r.Dense, Purpose: purpose, Urgent: urgent})
+		}
+		for p, ds := range byPlatform {
+			if err := d.store.Enqueue(ctx, p, ds); err != nil {
+				return err
+			}
+			total += len(ds)
+			if d.metrics != nil {
+				d.metrics.Enqueued.WithLabelValues(p, purpose).Add(float64(len(ds)))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return total, fmt.Errorf("dispatch: fan out %s: %w", id, err)
+	}
+	if err := d.store.FanoutDone(ctx, id); err != nil {
+		return total, err
+	}
+	return total, d.store.RemoveJob(ctx, jobFanout, id)
+}
+
+// Resume finishes fan-outs that a crashed process left unfinished.
+func (d *Dispatcher) Resume(ctx context.Context) error {
+	ids, err := d.store.Jobs(ctx, jobFanout)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		b, err := d.store.Bulletin(ctx, id)
+		if errors.Is(err, content.ErrNotFound) {
+			d.store.RemoveJob(ctx, jobFanout, id)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if b.Kind == content.KindAnnouncement {
+			continue // announcements resume through their segment job
+		}
+		n, err := d.fanout(ctx, id, content.PurposeBulletin, false, func(fn func([]content.Recipient) error) error {
+			return d.store.Audience(ctx, b, false, fn)
+		})
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			d.log.Info("resumed an unfinished fan-out", "bulletin_id", id, "enqueued", n)
+		}
+	}
+	return nil
+}
+
+// Announce sends an admin's announcement to a segment through the same
+// queues, records it in the audit log, and edits the admin's preview
+// message with the progress.
+func (d *Dispatcher) Announce(ctx context.Context, a bot.Announcement) (int64, error) {
+	now := d.cfg.Now().In(content.Shanghai)
+	b := announcementBulletin(a, now)
+	if err := d.store.SaveAnnouncement(ctx, b); err != nil {
+		return 0, err
+	}
+	if err := d.store.AddJob(ctx, jobFanout, b.ID); err != nil {
+		return 0, err
+	}
+	n, err := d.fanout(ctx, b.ID, content.PurposeAnnouncement, a.Urgent, func(fn func([]content.Recipient) error) error {
+		return d.store.AudienceOf(ctx, a.Segment, fn)
+	})
+	if err != nil {
+		return int64(n), err
+	}
+	if err := d.store.Audit(ctx, content.AuditEntry{At: now, Actor: a.Actor, Action: "broadcast", Detail: map[string]string{
+		"id": b.ID, "text": a.Text, "audience": string(a.Segment), "recipients": fmt.Sprint(n), "urgent": fmt.Sprint(a.Urgent),
+	}}); err != nil {
+		return int64(n), err
+	}
+	if a.ReplyTo.MessageID != "" {
+		go d.reportProgress(context.WithoutCancel(ctx), a.ReplyTo, b.ID, n)
+	}
+	return int64(n), nil
+}
+
+// announcementBulletin stores an announcement as a bulletin of its own
+// kind, so links, reads and stats work the same.
+func announcementBulletin(a bot.Announcement, now time.Time) *content.Bulletin {
+	lines := strings.Split(strings.TrimSpace(a.Text), "\n")
+	title := strings.TrimSpace(lines[0])
+	if r := []rune(title); len(r) > 30 {
+		title = string(r[:30]) + "…"
+	}
+	summary := a.Text
+	if r := []rune(summary); len(r) > content.DefaultSummaryLimit {
+		summary = string(r[:content.DefaultSummaryLimit])
+	}
+	var paras []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			paras = append(paras, l)
+		}
+	}
+	id := "a-" + now.Format("20060102-150405") + "-" + randomID()[:4]
+	return &content.Bulletin{ID: id, Title: title, PublishedAt: now, Kind: content.KindAnnouncement, Summary: summary,
+		Paragraphs: paras, Tags: []string{}, Images: []string{}, Source: a.Actor}
+}
+
+// progressEvery is how often a broadcast's progress is edited in.
+const progressEvery = 2 * time.Second
+
+// reportProgress edits the admin's preview with 已发送 N/M until done.
+func (d *Dispatcher) reportProgress(ctx context.Context, to bot.Origin, id string, total int) {
+	sender, ok := d.senders[to.Platform]
+	if !ok {
+		return
+	}
+	editor, ok := sender.(Editor)
+	if !ok {
+		return
+	}
+	deadline := time.Now().Add(30 * time.Minute)
+	last := int64(-1)
+	for time.Now().Before(deadline) {
+		st, err := d.store.Stats(ctx, id)
+		if err != nil {
+			d.log.Warn("broadcast progress", "bulletin_id", id, "err", err)
+			return
+		}
+		if st.Delivered != last {
+			last = st.Delivered
+			text := fmt.Sprintf("已发送 %s/%s", groupDigits(st.Delivered), groupDigits(int64(total)))
+			if st.Delivered >= int64(total) {
+				text = fmt.Sprintf("发送完成：已送达 %s/%s，已读 %s", groupDigits(st.Delivered), groupDigits(int64(total)), groupDigits(st.Read))
+			}
+			if err := editor.Edit(ctx, to.ChatID, to.MessageID, bot.Text(text)); err != nil {
+				d.log.Warn("broadcast progress: edit", "bulletin_id", id, "err", err)
+			}
+			if st.Delivered >= int64(total) {
+				return
+			}
+		}
+		time.Sleep(progressEvery)
+	}
+}
+
+// groupDigits writes 1234 as 1,234.
+func groupDigits(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// Remind sends one reminder to each subscriber who received a bulletin
+// and has not read it, never twice for the same bulletin. actor is the
+// admin (or "system" for automatic reminders).
+func (d *Dispatcher) Remind(ctx context.Context, actor, bulletinID string) (int, error) {
+	dense, err := d.store.UnreadNotReminded(ctx, bulletinID, "")
+	if err != nil {
+		return 0, err
+	}
+	var chosen []int64
+	for _, n := range dense {
+		ok, err := d.store.NoteReminded(ctx, bulletinID, n)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			chosen = append(chosen, n)
+		}
+	}
+	ids, err := d.store.SubscriberIDs(ctx, chosen)
+	if err != nil {
+		return 0, err
+	}
+	byPlatform := map[string][]content.Delivery{}
+	for i, id := range ids {
+		if id == "" {
+			continue
+		}
+		p, _, _ := strings.Cut(id, ":")
+		byPlatform[p] = append(byPlatform[p], content.Delivery{BulletinID: bulletinID, Subscriber: id, Dense: chosen[i], Purpose: content.PurposeReminder})
+	}
+	n := 0
+	for p, ds := range byPlatform {
+		if err := d.store.Enqueue(ctx, p, ds); err != nil {
+			return n, err
+		}
+		n += len(ds)
+	}
+	if err := d.store.Audit(ctx, content.AuditEntry{Actor: actor, Action: "remind", Detail: map[string]string{"id": bulletinID, "recipients": fmt.Sprint(n)}}); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+// bulletinCache keeps recently sent bulletins in memory: a fan-out sends
+// the same one thousands of times, and bulletins never change.
+type bulletinCache struct {
+	mu    sync.Mutex
+	size  int
+	items map[string]*content.Bulletin
+	order []string
+}
+
+func newBulletinCache(size int) *bulletinCache {
+	return &bulletinCache{size: size, items: map[string]*content.Bulletin{}}
+}
+
+func (c *bulletinCache) get(ctx context.Context, st Store, id string) (*content.Bulletin, error) {
+	c.mu.Lock()
+	b, ok := c.items[id]
+	c.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	b, err := st.Bulletin(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[id]; !ok {
+		c.items[id] = b
+		c.order = append(c.order, id)
+		if len(c.order) > c.size {
+			delete(c.items, c.order[0])
+			c.order = c.order[1:]
+		}
+	}
+	return b, nil
+}

@@ -1,0 +1,344 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"tongbao/bot"
+	"tongbao/content"
+)
+
+// Worker timing.
+const (
+	receiveBatch   = 64
+	receiveBlock   = time.Second
+	reclaimEvery   = 5 * time.Second
+	promoteEvery   = time.Second
+	retryCap       = 10 * time.Minute
+	quotaBackoff   = time.Hour
+	maxInlineWait  = 2 * time.Second
+	shutdownFinish = 10 * time.Second
+)
+
+// Run sends queued deliveries on every platform that has a sender, until
+// ctx is cancelled; then it finishes the sends in progress and hands the
+// deliveries it received but had not started back to the queue.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for p := range d.senders {
+		if err := d.store.EnsureQueue(ctx, string(p)); err != nil {
+			return err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.runPlatform(ctx, p)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// runPlatform is one platform's receive loop feeding its send workers.
+func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
+	platform := string(p)
+	consumer := d.cfg.Owner
+	work := make(chan content.Delivery, receiveBatch)
+	var wg sync.WaitGroup
+	// Sends use their own context: a shutdown lets started sends finish.
+	sendCtx, stopSends := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSends()
+	for i := 0; i < d.cfg.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for dl := range work {
+				if ctx.Err() != nil {
+					d.handBack(sendCtx, platform, dl)
+					continue
+				}
+				d.deliver(sendCtx, p, dl)
+			}
+		}()
+	}
+	lastReclaim, lastPromote := time.Time{}, time.Time{}
+	for ctx.Err() == nil {
+		now := time.Now()
+		if now.Sub(lastPromote) >= promoteEvery {
+			lastPromote = now
+			if _, err := d.store.PromoteDue(ctx, platform, d.cfg.Now()); err != nil && ctx.Err() == nil {
+				d.log.Warn("dispatch: promote retries", "platform", platform, "err", err)
+			}
+		}
+		var batch []content.Delivery
+		var err error
+		if now.Sub(lastReclaim) >= reclaimEvery {
+			lastReclaim = now
+			batch, err = d.store.Reclaim(ctx, platform, consumer, d.cfg.ReclaimIdle, receiveBatch)
+		}
+		if err == nil && len(batch) == 0 {
+			batch, err = d.store.Receive(ctx, platform, consumer, receiveBatch, receiveBlock)
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				d.log.Warn("dispatch: read queue", "platform", platform, "err", err)
+				sleep(ctx, time.Second)
+			}
+			continue
+		}
+		for _, dl := range batch {
+			select {
+			case work <- dl:
+			case <-ctx.Done():
+				d.handBack(sendCtx, platform, dl)
+			}
+		}
+	}
+	close(work)
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(shutdownFinish):
+		d.log.Warn("dispatch: sends still running at shutdown; the queue will retry them", "platform", platform)
+	}
+}
+
+// handBack returns a received delivery to the queue untouched (due now,
+// attempt not counted), for another worker or replica.
+func (d *Dispatcher) handBack(ctx context.Context, platform string, dl content.Delivery) {
+	if err := d.store.Retry(ctx, platform, dl, time.Time{}, "returned at shutdown", false); err != nil {
+		d.log.Warn("dispatch: return delivery at shutdown (it will be reclaimed)", "platform", platform, "err", err)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// deliver sends one delivery once: the claim makes sure no two workers (or
+// replicas) send the same (bulletin, subscriber), and a completed one is
+// never sent again.
+func (d *Dispatcher) deliver(ctx context.Context, p bot.Platform, dl content.Delivery) {
+	platform := string(p)
+	claimID := dl.BulletinID
+	if dl.Purpose == content.PurposeReminder {
+		claimID = "remind:" + dl.BulletinID
+	}
+	claim, err := d.store.Claim(ctx, claimID, dl.Dense, d.cfg.ClaimLease)
+	if err != nil {
+		d.log.Warn("dispatch: claim", "platform", platform, "bulletin_id", dl.BulletinID, "err", err)
+		return // stays pending; reclaimed later
+	}
+	switch claim {
+	case content.ClaimDelivered:
+		d.ack(ctx, platform, dl, "skipped")
+		return
+	case content.ClaimBusy:
+		return // another sender holds it; the entry stays pending
+	}
+	outcome, err := d.attempt(ctx, p, dl)
+	if err != nil {
+		d.log.Warn("dispatch: delivery", "platform", platform, "bulletin_id", dl.BulletinID, "subscriber", dl.Subscriber, "outcome", outcome, "err", err)
+	}
+	d.count(platform, outcome)
+}
+
+// attempt renders and sends a claimed delivery and settles it; it returns
+// the outcome for metrics.
+func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, dl content.Delivery) (string, error) {
+	platform := string(p)
+	claimID := dl.BulletinID
+	if dl.Purpose == content.PurposeReminder {
+		claimID = "remind:" + dl.BulletinID
+	}
+	release := func() { _ = d.store.Release(ctx, claimID, dl.Dense) }
+	sub, err := d.store.Subscriber(ctx, dl.Subscriber)
+	if errors.Is(err, content.ErrNotFound) || (err == nil && sub.Status != content.StatusActive) {
+		release()
+		return "skipped", d.store.Ack(ctx, platform, dl)
+	}
+	if err != nil {
+		release()
+		return "error", err // stays pending; reclaimed later
+	}
+	now := d.cfg.Now()
+	if !dl.Urgent {
+		if until, quiet := quietUntil(sub.Quiet, now); quiet {
+			release()
+			return "held", d.store.Retry(ctx, platform, dl, until, "quiet hours", false)
+		}
+	}
+	reply, skip, err := d.render(ctx, sub, dl)
+	if err != nil || skip {
+		release()
+		if err != nil {
+			return d.fail(ctx, platform, dl, "render: "+err.Error())
+		}
+		return "skipped", d.store.Complete(ctx, claimID, dl.Dense)
+	}
+	if wait, err := d.reserve(ctx, p, sub); err != nil {
+		release()
+		return "error", err
+	} else if wait > 0 {
+		release()
+		return "held", d.store.Retry(ctx, platform, dl, now.Add(wait), "rate limit", false)
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, d.cfg.SendTimeout)
+	start := time.Now()
+	_, err = d.senders[p].Send(sendCtx, sub.NativeID, reply)
+	cancel()
+	if d.metrics != nil {
+		d.metrics.SendSeconds.WithLabelValues(platform).Observe(time.Since(start).Seconds())
+	}
+	if err == nil {
+		if err := d.store.Complete(ctx, claimID, dl.Dense); err != nil {
+			return "sent", err
+		}
+		return "sent", d.store.Ack(ctx, platform, dl)
+	}
+	release()
+	failure, retryAfter := bot.ClassifySend(err)
+	switch failure {
+	case bot.FailRateLimited:
+		if retryAfter <= 0 {
+			retryAfter = time.Second
+		}
+		return "rate_limited", d.store.Retry(ctx, platform, dl, now.Add(retryAfter), err.Error(), false)
+	case bot.FailBlocked, bot.FailLeft:
+		status := content.StatusBlocked
+		if failure == bot.FailLeft {
+			status = content.StatusLeft
+		}
+		if serr := d.store.SetStatus(ctx, sub.ID, status); serr != nil {
+			return "error", serr
+		}
+		return failure.String(), d.store.Ack(ctx, platform, dl)
+	case bot.FailPermanent:
+		return "dead", d.store.DeadLetter(ctx, platform, dl, err.Error())
+	case bot.FailQuota:
+		if retryAfter <= 0 {
+			retryAfter = quotaBackoff
+		}
+		return "quota", d.store.Retry(ctx, platform, dl, now.Add(retryAfter), err.Error(), false)
+	}
+	return d.fail(ctx, platform, dl, err.Error())
+}
+
+// fail schedules a retry with exponential backoff and jitter, or
+// dead-letters the delivery after MaxAttempts.
+func (d *Dispatcher) fail(ctx context.Context, platform string, dl content.Delivery, reason string) (string, error) {
+	if dl.Attempt+1 >= d.cfg.MaxAttempts {
+		return "dead", d.store.DeadLetter(ctx, platform, dl, fmt.Sprintf("gave up after %d attempts: %s", dl.Attempt+1, reason))
+	}
+	return "retry", d.store.Retry(ctx, platform, dl, d.cfg.Now().Add(backoff(d.cfg.RetryBase, dl.Attempt)), reason, true)
+}
+
+// backoff is base × 2^attempt, capped at 10 minutes, with ±50% jitter so
+// failed sends do not retry in lockstep.
+func backoff(base time.Duration, attempt int) time.Duration {
+	b := base << min(attempt, 20)
+	if b > retryCap || b <= 0 {
+		b = retryCap
+	}
+	return b/2 + time.Duration(rand.Int64N(int64(b)))
+}
+
+func (d *Dispatcher) ack(ctx context.Context, platform string, dl content.Delivery, outcome string) {
+	if err := d.store.Ack(ctx, platform, dl); err != nil {
+		d.log.Warn("dispatch: ack", "platform", platform, "err", err)
+	}
+	d.count(platform, outcome)
+}
+
+func (d *Dispatcher) count(platform, outcome string) {
+	if d.metrics != nil {
+		d.metrics.Deliveries.WithLabelValues(platform, outcome).Inc()
+	}
+}
+
+// reserve takes a send slot under the platform's limits, waiting inline
+// for short waits; a longer wait is returned so the delivery is retried
+// later and the worker serves other chats meanwhile.
+func (d *Dispatcher) reserve(ctx context.Context, p bot.Platform, sub *content.Subscriber) (time.Duration, error) {
+	if d.limiter == nil {
+		return 0, nil
+	}
+	rates := d.rates(p, sub.NativeID)
+	if len(rates) == 0 {
+		return 0, nil
+	}
+	for {
+		wait, err := d.limiter.RateLimit(ctx, string(p), rates, d.cfg.Now())
+		if err != nil || wait == 0 {
+			return 0, err
+		}
+		if wait > maxInlineWait {
+			return wait, nil
+		}
+		sleep(ctx, wait)
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+	}
+}
+
+// rates are the limits one message to a chat counts against: the
+// platform's overall rate, the chat's, and for a group the group's.
+func (d *Dispatcher) rates(p bot.Platform, chatID string) []content.Rate {
+	l := d.cfg.Limits[p]
+	var rates []content.Rate
+	if l.PerSecond > 0 {
+		rates = append(rates, content.Rate{Key: "all", Interval: time.Duration(float64(time.Second) / l.PerSecond)})
+	}
+	if l.PerChatSecond > 0 {
+		rates = append(rates, content.Rate{Key: "chat:" + chatID, Interval: time.Duration(float64(time.Second) / l.PerChatSecond)})
+	}
+	// Telegram group and channel chat ids are negative.
+	if l.PerGroupMinute > 0 && strings.HasPrefix(chatID, "-") {
+		rates = append(rates, content.Rate{Key: "group:" + chatID, Interval: time.Duration(float64(time.Minute) / l.PerGroupMinute)})
+	}
+	return rates
+}
+
+// quietUntil reports whether now falls in quiet hours ("22:00-07:00" in
+// Asia/Shanghai) and when they end.
+func quietUntil(quiet string, now time.Time) (time.Time, bool) {
+	from, to, ok := strings.Cut(quiet, "-")
+	if !ok {
+		return time.Time{}, false
+	}
+	local := now.In(content.Shanghai)
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, content.Shanghai)
+	start, err1 := time.Parse("15:04", from)
+	end, err2 := time.Parse("15:04", to)
+	if err1 != nil || err2 != nil {
+		return time.Time{}, false
+	}
+	s := day.Add(time.Duration(start.Hour())*time.Hour + time.Duration(start.Minute())*time.Minute)
+	e := day.Add(time.Duration(end.Hour())*time.Hour + time.Duration(end.Minute())*time.Minute)
+	switch {
+	case s.Before(e): // 12:00-14:00
+		if !local.Before(s) && local.Before(e) {
+			return e, true
+		}
+	default: // 22:00-07:00 spans midnight
+		if !local.Before(s) {
+			return e.AddDate(0, 0, 1), true
+		}
+		if local.Before(e) {
+			return e, true
+		}
+	}
+	return time.Time{}, false
+}
