@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -142,9 +143,10 @@ type fixture struct {
 	wecom   *WeCom
 }
 
-// testPrefix is a Redis key prefix unique to the test.
+// testPrefix is a Redis key prefix unique to this run of the test
+// (-count runs it again against the same server).
 func testPrefix(t testing.TB) string {
-	return "t:" + strings.NewReplacer("/", ":", " ", "_").Replace(t.Name()) + ":"
+	return "t:" + strings.NewReplacer("/", ":", " ", "_").Replace(t.Name()) + ":" + strconv.FormatInt(time.Now().UnixNano(), 36) + ":"
 }
 
 // newFixture starts the fake API and a redis client for t.
