@@ -61,20 +61,36 @@ return n`)
 // MarkRead records that a subscriber (by dense id) read a bulletin through
 // a channel. Only the first read counts; first reports whether this was it.
 // It is one round trip: the bitmap, counters and history go in one
-// pipeline (scripts are sent whole, as EVALSHA cannot fall back to EVAL
-// inside a pipeline).
+// pipeline.
 func (s *Store) MarkRead(ctx context.Context, bulletinID string, dense int64, via string, published, at time.Time) (first bool, err error) {
 	hours := int64(0)
 	if !published.IsZero() && at.After(published) {
 		hours = int64(at.Sub(published) / time.Hour)
 	}
-	var res *redis.Cmd
-	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		res = markReadScript.Eval(ctx, p, []string{s.k.perBulletin(bulletinID, "read"), s.k.perBulletin(bulletinID, "stats")},
-			dense, via, hours, int64(s.opts.DeliveryRetention/time.Second))
-		historyScript.Eval(ctx, p, []string{s.k.history(dense)}, historyRecord(bulletinID, at), historyRecordLen, historyLen*historyRecordLen)
-		return nil
-	})
+	keys := []string{s.k.perBulletin(bulletinID, "read"), s.k.perBulletin(bulletinID, "stats")}
+	args := []any{dense, via, hours, int64(s.opts.DeliveryRetention / time.Second)}
+	histKeys := []string{s.k.history(dense)}
+	histArgs := []any{historyRecord(bulletinID, at), historyRecordLen, historyLen * historyRecordLen}
+	run := func(useSHA bool) (*redis.Cmd, error) {
+		var res *redis.Cmd
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			if useSHA {
+				res = markReadScript.EvalSha(ctx, p, keys, args...)
+				historyScript.EvalSha(ctx, p, histKeys, histArgs...)
+			} else {
+				res = markReadScript.Eval(ctx, p, keys, args...)
+				historyScript.Eval(ctx, p, histKeys, histArgs...)
+			}
+			return nil
+		})
+		return res, err
+	}
+	// The scripts are loaded at Open; a server that lost them (restarted)
+	// gets them whole once.
+	res, err := run(true)
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		res, err = run(false)
+	}
 	if err != nil {
 		return false, fmt.Errorf("store: mark read b=%s s=%d: %w", bulletinID, dense, err)
 	}

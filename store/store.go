@@ -113,6 +113,15 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		s.closeEmbedded()
 		return nil, fmt.Errorf("%s=%q: cannot reach Redis: %w", setting, redactURL(opts.URL), err)
 	}
+	// Scripts used inside pipelines are loaded up front (on every node of
+	// a cluster) so the pipelines can call them by hash.
+	for _, sc := range []*redis.Script{markReadScript, historyScript} {
+		if err := sc.Load(pctx, rdb).Err(); err != nil {
+			rdb.Close()
+			s.closeEmbedded()
+			return nil, fmt.Errorf("%s=%q: load scripts: %w", setting, redactURL(opts.URL), err)
+		}
+	}
 	return s, nil
 }
 

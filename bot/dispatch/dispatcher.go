@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"tongbao/bot"
@@ -119,7 +118,7 @@ type Dispatcher struct {
 	metrics *metrics.Metrics
 	cfg     Config
 	log     *slog.Logger
-	cache   *bulletinCache
+	cache   *bot.BulletinCache
 }
 
 // New returns a dispatcher. senders may be empty for a process that only
@@ -152,7 +151,7 @@ func New(st Store, senders []bot.Sender, limiter RateLimiter, links *bot.Links, 
 	if cfg.Owner == "" {
 		cfg.Owner = "replica-" + randomID()
 	}
-	d := &Dispatcher{store: st, senders: map[bot.Platform]bot.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger, cache: newBulletinCache(512)}
+	d := &Dispatcher{store: st, senders: map[bot.Platform]bot.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger, cache: bot.NewBulletinCache(512)}
 	for _, s := range senders {
 		d.senders[s.Platform()] = s
 	}
@@ -427,41 +426,4 @@ func (d *Dispatcher) Remind(ctx context.Context, actor, bulletinID string) (int,
 		return n, err
 	}
 	return n, nil
-}
-
-// bulletinCache keeps recently sent bulletins in memory: a fan-out sends
-// the same one thousands of times, and bulletins never change.
-type bulletinCache struct {
-	mu    sync.Mutex
-	size  int
-	items map[string]*content.Bulletin
-	order []string
-}
-
-func newBulletinCache(size int) *bulletinCache {
-	return &bulletinCache{size: size, items: map[string]*content.Bulletin{}}
-}
-
-func (c *bulletinCache) get(ctx context.Context, st Store, id string) (*content.Bulletin, error) {
-	c.mu.Lock()
-	b, ok := c.items[id]
-	c.mu.Unlock()
-	if ok {
-		return b, nil
-	}
-	b, err := st.Bulletin(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.items[id]; !ok {
-		c.items[id] = b
-		c.order = append(c.order, id)
-		if len(c.order) > c.size {
-			delete(c.items, c.order[0])
-			c.order = c.order[1:]
-		}
-	}
-	return b, nil
 }

@@ -1,0 +1,156 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"tongbao/bot"
+	"tongbao/bot/metrics"
+	"tongbao/bot/web"
+	"tongbao/content"
+	"tongbao/store"
+	"tongbao/store/redistest"
+)
+
+var redisServer *redistest.Server
+
+func TestMain(m *testing.M) {
+	srv, stop, err := redistest.StartMain()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	redisServer = srv
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+var seq int
+
+type fixture struct {
+	st    *store.Store
+	links *bot.Links
+	srv   *httptest.Server
+	b     *content.Bulletin
+	dense int64
+	reg   *prometheus.Registry
+}
+
+func setup(t testing.TB) *fixture {
+	t.Helper()
+	seq++
+	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("wt%d:", seq), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	data, err := os.ReadFile(filepath.Join("..", "..", "content", "testdata", "qingxi-2022-06-08-county-executive.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := content.NewParser(content.Options{}).Parse(content.Input{Data: data, Name: "q.txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SaveBulletin(context.Background(), b)
+	sub, _, _ := st.Touch(context.Background(), "tg:42", "", "", true)
+	links := bot.NewLinks("http://unused", "secret-key")
+	reg := prometheus.NewRegistry()
+	s := web.New(web.Options{Store: st, Links: links, Metrics: metrics.New(reg), Gatherer: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return &fixture{st: st, links: links, srv: ts, b: b, dense: sub.Dense, reg: reg}
+}
+
+func get(t testing.TB, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestReaderPageRecordsTheRead(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	code, body := get(t, f.srv.URL+"/r/"+f.links.Token(f.b.ID, f.dense))
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	for _, want := range []string{"<title>青溪县召开县政府第十二次常务会议</title>", "王立新", "6月7日下午", "会议要点", "会议还研究了其他事项。", `name="viewport"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "<script") {
+		t.Error("the page needs JavaScript")
+	}
+	if ok, _ := f.st.IsRead(ctx, f.b.ID, f.dense); !ok {
+		t.Error("the read was not recorded")
+	}
+	get(t, f.srv.URL+"/r/"+f.links.Token(f.b.ID, f.dense))
+	s, _ := f.st.Stats(ctx, f.b.ID)
+	if s.Via[content.ViaLink] != 1 {
+		t.Errorf("reads via link = %d after two opens, want 1", s.Via[content.ViaLink])
+	}
+	_, metricsBody := get(t, f.srv.URL+"/metrics")
+	if !strings.Contains(metricsBody, `tongbao_reads_total{via="link"} 1`) {
+		t.Errorf("metrics lack the read:\n%s", metricsBody)
+	}
+}
+
+func TestForgedTokensRecordNothing(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	good := f.links.Token(f.b.ID, f.dense)
+	other := bot.NewLinks("http://x", "another-key").Token(f.b.ID, f.dense)
+	tests := map[string]string{
+		"signed with another key": other,
+		"damaged signature":       good[:len(good)-2] + "AA",
+		"someone else's id":       strings.Replace(good, "."+fmt.Sprint(f.dense)+".", ".9.", 1),
+		"no signature":            f.b.ID + ".1",
+		"garbage":                 "%E4%BD%A0%E5%A5%BD",
+		"unknown bulletin":        f.links.Token("20000101-deadbeef", f.dense),
+	}
+	for name, token := range tests {
+		t.Run(name, func(t *testing.T) {
+			code, body := get(t, f.srv.URL+"/r/"+token)
+			if code != 404 || !strings.Contains(body, "链接无效") {
+				t.Errorf("status %d, body %q", code, body)
+			}
+		})
+	}
+	for _, d := range []int64{f.dense, 9} {
+		if ok, _ := f.st.IsRead(ctx, f.b.ID, d); ok {
+			t.Errorf("a forged link recorded a read for %d", d)
+		}
+	}
+}
+
+func TestHealth(t *testing.T) {
+	f := setup(t)
+	if code, body := get(t, f.srv.URL+"/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("healthz: %d %q", code, body)
+	}
+	if code, _ := get(t, f.srv.URL+"/readyz"); code != 200 {
+		t.Errorf("readyz: %d", code)
+	}
+	f.st.Close()
+	if code, _ := get(t, f.srv.URL+"/readyz"); code != 503 {
+		t.Errorf("readyz with the store closed: %d", code)
+	}
+}
