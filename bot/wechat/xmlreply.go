@@ -13,6 +13,18 @@ import (
 // benchmark.
 type xmlWriter struct{ bytes.Buffer }
 
+// xmlOverhead is more than the tags of a passive reply take, so that its
+// buffer is allocated once.
+const xmlOverhead = 320
+
+// cardLen is the length of a card's texts.
+func cardLen(c *bot.Card) int {
+	if c == nil {
+		return 0
+	}
+	return len(c.Title) + len(c.Description) + len(c.URL) + len(c.ImageURL)
+}
+
 // cdata writes <tag><![CDATA[v]]></tag>, splitting any "]]>" inside v.
 func (b *xmlWriter) cdata(tag, v string) {
 	b.WriteString("<" + tag + "><![CDATA[")
@@ -43,6 +55,7 @@ func passive(replies []bot.Reply, to, from string, now int64) []byte {
 		}
 	}
 	var b xmlWriter
+	b.Grow(xmlOverhead + len(to) + len(from) + len(text) + cardLen(r.Card))
 	b.WriteString("<xml>")
 	b.cdata("ToUserName", to)
 	b.cdata("FromUserName", from)
@@ -67,6 +80,7 @@ func passive(replies []bot.Reply, to, from string, now int64) []byte {
 // sealedXML is the body of an encrypted passive reply.
 func sealedXML(encrypted, signature, nonce string, ts int64) []byte {
 	var b xmlWriter
+	b.Grow(xmlOverhead + len(encrypted) + len(signature) + len(nonce))
 	b.WriteString("<xml>")
 	b.cdata("Encrypt", encrypted)
 	b.cdata("MsgSignature", signature)
