@@ -3,9 +3,14 @@
 // directory.
 package configs
 
-import _ "embed"
+import "embed"
 
 // Topics is the built-in topic list (topics.yaml).
 //
 //go:embed topics.yaml
 var Topics []byte
+
+// Samples are the sample bulletins `tongbao demo` starts with.
+//
+//go:embed samples/*.txt samples/*.html
+var Samples embed.FS

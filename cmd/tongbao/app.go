@@ -48,6 +48,8 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		"subscribers": {"list or count subscribers", runSubscribers},
 		"ask":         {"ask one question and print the answer", runAsk},
 		"chat":        {"talk to Tongbao in the terminal", runChat},
+		"serve":       {"run the service: HTTP, platform adapters, senders, scheduler", runServe},
+		"demo":        {"run Tongbao locally: embedded store, samples, chat in this terminal", runDemo},
 	}
 	return a
 }

@@ -46,7 +46,7 @@ func (a *App) links(ctx context.Context, cfg *Config, st *store.Store, log *slog
 		}
 		log.Debug("TONGBAO_SECRET is not set; read links use a secret generated in the store")
 	}
-	return bot.NewLinks(cfg.PublicURL, secret), nil
+	return bot.NewLinks(cfg.publicURL(), secret), nil
 }
 
 // consoleUser reads --as: "console:me", "tg:123", or a bare name.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"tongbao/bot/wechat"
 	"tongbao/store"
 )
 
@@ -49,16 +51,17 @@ type Config struct {
 	// before getting one "too fast" reply and then silence.
 	MessagesPerMinute int `yaml:"messages_per_minute"`
 
-	Telegram TelegramConfig `yaml:"telegram"`
-	WeChat   WeChatConfig   `yaml:"wechat"`
-	WeCom    WeComConfig    `yaml:"wecom"`
-	Delivery DeliveryConfig `yaml:"delivery"`
+	Telegram TelegramConfig     `yaml:"telegram"`
+	WeChat   WeChatConfig       `yaml:"wechat"`
+	WeCom    wechat.WeComConfig `yaml:"wecom"`
+	Delivery DeliveryConfig     `yaml:"delivery"`
 
 	// source names where each setting came from, for error messages.
 	source map[string]string
 }
 
-// TelegramConfig configures the Telegram bot.
+// TelegramConfig configures the Telegram bot: the adapter's settings and
+// the send limits.
 type TelegramConfig struct {
 	Token         string `yaml:"token"`
 	API           string `yaml:"api"`
@@ -72,40 +75,15 @@ type TelegramConfig struct {
 	PerGroupMinute float64 `yaml:"per_group_minute"`
 }
 
-// WeChatConfig configures the WeChat Official Account.
+// WeChatConfig configures the WeChat Official Account: the adapter's
+// settings, its send rate and its custom menu.
 type WeChatConfig struct {
-	AppID          string `yaml:"app_id"`
-	Secret         string `yaml:"secret"`
-	Token          string `yaml:"token"`
-	AESKey         string `yaml:"aes_key"`
-	API            string `yaml:"api"`
-	UseStableToken bool   `yaml:"use_stable_token"`
-	// TemplateID is the template message used outside the 48-hour window;
-	// TemplateFields maps template keys to bulletin fields (title, date,
-	// summary, source, kind).
-	TemplateID     string            `yaml:"template_id"`
-	TemplateFields map[string]string `yaml:"template_fields"`
-	// Menu is the custom menu `tongbao wechat menu` creates.
-	Menu []MenuButton `yaml:"menu"`
-}
-
-// MenuButton is one custom-menu button: a CLICK key or a VIEW url, or a
-// sub-menu.
-type MenuButton struct {
-	Name string       `yaml:"name"`
-	Key  string       `yaml:"key"`
-	URL  string       `yaml:"url"`
-	Sub  []MenuButton `yaml:"sub"`
-}
-
-// WeComConfig configures the WeCom self-built app.
-type WeComConfig struct {
-	CorpID  string `yaml:"corp_id"`
-	AgentID string `yaml:"agent_id"`
-	Secret  string `yaml:"secret"`
-	Token   string `yaml:"token"`
-	AESKey  string `yaml:"aes_key"`
-	API     string `yaml:"api"`
+	wechat.OAConfig `yaml:",inline"`
+	// PerSecond bounds customer-service and template sends a second.
+	PerSecond float64 `yaml:"per_second"`
+	// Menu is the custom menu `tongbao wechat menu` creates (the default
+	// menu when empty).
+	Menu wechat.MenuButtons `yaml:"menu"`
 }
 
 // DeliveryConfig tunes the dispatcher.
@@ -129,7 +107,6 @@ func defaultConfig() *Config {
 	c.Redis.DataDir = store.DefaultDataDir
 	c.Redis.QueueRetention = store.DefaultQueueRetention
 	c.Listen = ":8080"
-	c.PublicURL = "http://localhost:8080"
 	c.SummaryLimit = 300
 	c.MessagesPerMinute = 20
 	c.Telegram.API = "https://api.telegram.org"
@@ -138,8 +115,9 @@ func defaultConfig() *Config {
 	c.Telegram.PerSecond = 30
 	c.Telegram.PerChatSecond = 1
 	c.Telegram.PerGroupMinute = 20
-	c.WeChat.API = "https://api.weixin.qq.com"
-	c.WeCom.API = "https://qyapi.weixin.qq.com"
+	c.WeChat.APIBase = wechat.DefaultAPIBase
+	c.WeChat.PerSecond = 50
+	c.WeCom.APIBase = wechat.DefaultWeComAPIBase
 	c.Delivery.Workers = 8
 	c.Delivery.MaxAttempts = 6
 	return c
@@ -161,17 +139,16 @@ func (c *Config) envSettings() map[string]*string {
 		"TONGBAO_TELEGRAM_WEBHOOK":   &c.Telegram.WebhookURL,
 		"TONGBAO_TELEGRAM_SECRET":    &c.Telegram.WebhookSecret,
 		"TONGBAO_WECHAT_APPID":       &c.WeChat.AppID,
-		"TONGBAO_WECHAT_SECRET":      &c.WeChat.Secret,
+		"TONGBAO_WECHAT_SECRET":      &c.WeChat.AppSecret,
 		"TONGBAO_WECHAT_TOKEN":       &c.WeChat.Token,
-		"TONGBAO_WECHAT_AESKEY":      &c.WeChat.AESKey,
-		"TONGBAO_WECHAT_API":         &c.WeChat.API,
-		"TONGBAO_WECHAT_TEMPLATE_ID": &c.WeChat.TemplateID,
+		"TONGBAO_WECHAT_AESKEY":      &c.WeChat.EncodingAESKey,
+		"TONGBAO_WECHAT_API":         &c.WeChat.APIBase,
+		"TONGBAO_WECHAT_TEMPLATE_ID": &c.WeChat.Template.ID,
 		"TONGBAO_WECOM_CORPID":       &c.WeCom.CorpID,
-		"TONGBAO_WECOM_AGENTID":      &c.WeCom.AgentID,
 		"TONGBAO_WECOM_SECRET":       &c.WeCom.Secret,
 		"TONGBAO_WECOM_TOKEN":        &c.WeCom.Token,
-		"TONGBAO_WECOM_AESKEY":       &c.WeCom.AESKey,
-		"TONGBAO_WECOM_API":          &c.WeCom.API,
+		"TONGBAO_WECOM_AESKEY":       &c.WeCom.EncodingAESKey,
+		"TONGBAO_WECOM_API":          &c.WeCom.APIBase,
 	}
 }
 
@@ -212,7 +189,27 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 	if v := getenv("TONGBAO_TELEGRAM_PAID_BROADCAST"); v != "" {
 		c.Telegram.PaidBroadcast, _ = strconv.ParseBool(v)
 	}
+	if v := getenv("TONGBAO_WECOM_AGENTID"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("config: TONGBAO_WECOM_AGENTID=%q is not a number", v)
+		}
+		c.WeCom.AgentID = id
+	}
 	return c, nil
+}
+
+// publicURL is the base of personal links: the configured one, or this
+// machine's address on the listen port (for a demo).
+func (c *Config) publicURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	_, port, err := net.SplitHostPort(c.Listen)
+	if err != nil || port == "" {
+		port = "8080"
+	}
+	return "http://localhost:" + port
 }
 
 // redisSetting names where the Redis URL came from, for errors.
@@ -246,11 +243,15 @@ func (c *Config) Validate() error {
 	if c.Telegram.WebhookURL != "" && c.Telegram.WebhookSecret == "" {
 		problems = append(problems, "telegram.webhook_url is set without telegram.webhook_secret (TONGBAO_TELEGRAM_SECRET): webhook requests could not be verified")
 	}
-	if c.WeChat.AppID != "" && (c.WeChat.Secret == "" || c.WeChat.Token == "") {
-		problems = append(problems, "wechat.app_id is set but wechat.secret or wechat.token is missing (TONGBAO_WECHAT_SECRET, TONGBAO_WECHAT_TOKEN)")
+	if c.WeChat.AppID != "" {
+		if err := c.WeChat.OAConfig.Validate(); err != nil {
+			problems = append(problems, err.Error())
+		}
 	}
-	if c.WeCom.CorpID != "" && (c.WeCom.Secret == "" || c.WeCom.Token == "" || c.WeCom.AESKey == "" || c.WeCom.AgentID == "") {
-		problems = append(problems, "wecom.corp_id is set but wecom.agent_id, secret, token or aes_key is missing")
+	if c.WeCom.CorpID != "" {
+		if err := c.WeCom.Validate(); err != nil {
+			problems = append(problems, err.Error())
+		}
 	}
 	if c.Delivery.Workers < 1 || c.Delivery.MaxAttempts < 1 {
 		problems = append(problems, "delivery.workers and delivery.max_attempts must be at least 1")

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"path"
+	"time"
+
+	"tongbao/bot"
+	"tongbao/bot/console"
+	"tongbao/configs"
+	"tongbao/content"
+)
+
+func runDemo(ctx context.Context, app *App, args []string) error {
+	fs := app.newFlags("demo", "[--data DIR] [--listen ADDR] [--as ID]", `
+Runs Tongbao on this machine with nothing installed: the embedded store
+(in --data), the sample bulletins, the web reader on --listen, whatever
+platform adapters are configured (TONGBAO_TELEGRAM_TOKEN, TONGBAO_WECHAT_*),
+and a chat in this terminal as a local subscriber who receives the pushes.
+Type 帮助 for what to ask, Ctrl-D to leave.`)
+	common := addCommonFlags(fs)
+	listen := fs.String("listen", "", "HTTP address of the web reader (default :8080)")
+	as := fs.String("as", "console:me", "chat as this subscriber")
+	if _, err := app.parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := app.config(common)
+	if err != nil {
+		return err
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	log := app.logger(slog.LevelWarn)
+	color := isTerminal(app.Stdout)
+	svc, err := app.buildService(ctx, cfg, log, console.NewSender(app.Stdout, color))
+	if err != nil {
+		return err
+	}
+	defer svc.close()
+
+	// The local subscriber exists before the samples arrive, so their
+	// pushes reach this terminal.
+	platform, user := consoleUser(*as)
+	if _, _, err := svc.st.Touch(ctx, bot.SubscriberID(platform, user), "", "", true); err != nil {
+		return err
+	}
+	added, err := app.ingestSamples(ctx, svc, cfg)
+	if err != nil {
+		return err
+	}
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	webLine := ""
+	if err != nil {
+		fmt.Fprintf(app.Stderr, "tongbao demo: the web reader is off (%v); try --listen :8081\n", err)
+		ln = nil
+	} else {
+		webLine = fmt.Sprintf("网页阅读 web reader: %s (links in pushes open there)\n", cfg.publicURL())
+	}
+	done := make(chan error, 1)
+	go func() { done <- svc.serveOn(runCtx, ln) }()
+
+	total, _, _ := svc.st.CountBulletins(ctx)
+	fmt.Fprintf(app.Stdout, "Tongbao 演示 demo — %d 条通报 bulletins (%d new), 数据 data: %s\n%s试试 try: 最新会议 · 最近的常委会 · 搜索 防汛 · 5月27日的会议 · 订阅 防汛 · latest meeting\n\n",
+		total, added, cfg.Redis.DataDir, webLine)
+	err = app.chatLoop(ctx, svc.bot, *as)
+	svc.drain(ctx, string(platform), 5*time.Second)
+	stop()
+	if serveErr := <-done; err == nil {
+		err = serveErr
+	}
+	return err
+}
+
+// ingestSamples stores the built-in sample bulletins (the ones already
+// stored are duplicates and change nothing) and pushes the new ones.
+func (a *App) ingestSamples(ctx context.Context, svc *service, cfg *Config) (int, error) {
+	parser, err := a.parser(cfg)
+	if err != nil {
+		return 0, err
+	}
+	names, err := fs.Glob(configs.Samples, "samples/*")
+	if err != nil {
+		return 0, err
+	}
+	added := 0
+	for _, name := range names {
+		data, err := configs.Samples.ReadFile(name)
+		if err != nil {
+			return added, err
+		}
+		b, err := parser.Parse(content.Input{Data: data, Name: path.Base(name), URL: "sample:" + path.Base(name)})
+		if err != nil {
+			return added, fmt.Errorf("sample %s: %w", name, err)
+		}
+		res, err := svc.st.SaveBulletin(ctx, b)
+		if err != nil {
+			return added, err
+		}
+		if res.New {
+			added++
+			if _, err := svc.disp.Publish(ctx, b); err != nil {
+				return added, err
+			}
+		}
+	}
+	return added, nil
+}
+
+// drain waits (up to max) for a platform's queue to empty, so pushes of a
+// short scripted demo are shown before it exits.
+func (s *service) drain(ctx context.Context, platform string, max time.Duration) {
+	deadline := time.Now().Add(max)
+	for time.Now().Before(deadline) {
+		q, err := s.st.QueueStats(ctx, platform)
+		if err != nil || q.Pending+q.Lag == 0 {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

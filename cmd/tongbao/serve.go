@@ -1,0 +1,315 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"tongbao/bot"
+	"tongbao/bot/dispatch"
+	"tongbao/bot/metrics"
+	"tongbao/bot/telegram"
+	"tongbao/bot/web"
+	"tongbao/bot/wechat"
+	"tongbao/store"
+)
+
+func runServe(ctx context.Context, app *App, args []string) error {
+	fs := app.newFlags("serve", "[--config FILE] [--redis URL] [--listen ADDR]", `
+Runs Tongbao: the HTTP server (/telegram, /wechat, /wecom, /r/ reader links,
+/metrics, /healthz, /readyz), the configured platform adapters, the sender
+workers and the scheduler (digests, reminders). Any number of replicas can
+share one Redis. SIGTERM shuts down gracefully: deliveries in progress finish
+or go back to the queue.`)
+	common := addCommonFlags(fs)
+	listen := fs.String("listen", "", "HTTP address (default :8080, or listen in the config)")
+	if _, err := app.parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := app.config(common)
+	if err != nil {
+		return err
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	log := app.logger(slog.LevelInfo)
+	svc, err := app.buildService(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer svc.close()
+	return svc.run(ctx)
+}
+
+// service is a running Tongbao: the store, the conversation, the platform
+// adapters, the dispatcher and the HTTP server. serve and demo both run it.
+type service struct {
+	cfg     *Config
+	log     *slog.Logger
+	st      *store.Store
+	bot     *bot.Bot
+	disp    *dispatch.Dispatcher
+	web     *web.Server
+	metrics *metrics.Metrics
+	owner   string
+	ready   atomic.Bool
+	// runners are the long-running parts (adapters, workers, scheduler).
+	runners []func(ctx context.Context) error
+	// stoppers shut parts down after the HTTP server stops.
+	stoppers []func(ctx context.Context) error
+}
+
+// buildService wires everything the configuration asks for; extra senders
+// (the demo's console) join the configured platforms.
+func (a *App) buildService(ctx context.Context, cfg *Config, log *slog.Logger, extra ...bot.Sender) (*service, error) {
+	st, err := a.openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	svc := &service{cfg: cfg, log: log, st: st}
+	host, _ := os.Hostname()
+	svc.owner = fmt.Sprintf("%s-%d", host, os.Getpid())
+	if err := svc.build(ctx, a, extra); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return svc, nil
+}
+
+func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
+	cfg, st, log := s.cfg, s.st, s.log
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.metrics = metrics.New(reg)
+	core, err := a.newBot(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	s.bot = core
+	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: reg, Ready: s.ready.Load, Logger: log})
+	handler := countingHandler{core, s.metrics}
+
+	senders := append([]bot.Sender{}, extra...)
+	if cfg.Telegram.Token != "" {
+		tg, err := telegram.New(ctx, telegram.Config{
+			Token: cfg.Telegram.Token, APIBase: cfg.Telegram.API, WebhookURL: cfg.Telegram.WebhookURL,
+			WebhookSecret: cfg.Telegram.WebhookSecret, PaidBroadcast: cfg.Telegram.PaidBroadcast,
+		}, handler, st, telegram.WithBlocker(st), telegram.WithLogger(log))
+		if err != nil {
+			return fmt.Errorf("telegram: %w", err)
+		}
+		s.web.Handle("/telegram", tg)
+		senders = append(senders, tg)
+		if cfg.Telegram.WebhookURL != "" {
+			s.runners = append(s.runners, tg.Run)
+		} else {
+			s.runners = append(s.runners, func(ctx context.Context) error { return s.whileLeased(ctx, "telegram:poll", tg.Run) })
+		}
+		log.Info("telegram adapter ready", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
+	}
+	deps := wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Events: subscriberEvents{st}, Log: log}
+	if cfg.WeChat.AppID != "" {
+		oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, handler, deps)
+		if err != nil {
+			return fmt.Errorf("wechat: %w", err)
+		}
+		s.web.Handle("/wechat", oa)
+		senders = append(senders, oa)
+		s.stoppers = append(s.stoppers, oa.Shutdown)
+		log.Info("wechat official account ready")
+	}
+	if cfg.WeCom.CorpID != "" {
+		wc, err := wechat.NewWeCom(cfg.WeCom, handler, deps)
+		if err != nil {
+			return fmt.Errorf("wecom: %w", err)
+		}
+		s.web.Handle("/wecom", wc)
+		senders = append(senders, wc)
+		s.stoppers = append(s.stoppers, wc.Shutdown)
+		log.Info("wecom app ready")
+	}
+	platforms := make([]string, 0, len(senders))
+	for _, snd := range senders {
+		platforms = append(platforms, string(snd.Platform()))
+	}
+	reg.MustRegister(metrics.NewQueueCollector(st, platforms))
+	s.disp = a.newDispatcher(cfg, st, senders, core.Links(), s.metrics, s.owner, log)
+	core.SetAnnouncer(s.disp)
+	core.SetReminder(s.disp)
+	s.runners = append(s.runners, s.disp.Run, func(ctx context.Context) error {
+		s.disp.RunScheduler(ctx, 30*time.Second)
+		return nil
+	})
+	return nil
+}
+
+// newDispatcher builds the dispatcher with the configured limits.
+func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, links *bot.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
+	return dispatch.New(st, senders, st, links, m, dispatch.Config{
+		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts,
+		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags, Logger: log,
+		Limits: map[bot.Platform]dispatch.Limits{
+			bot.Telegram: {PerSecond: telegramRate(cfg), PerChatSecond: cfg.Telegram.PerChatSecond, PerGroupMinute: cfg.Telegram.PerGroupMinute},
+			bot.WeChat:   {PerSecond: cfg.WeChat.PerSecond},
+		},
+	})
+}
+
+// telegramRate is the bot's overall limit: 1,000/s with paid broadcasts.
+func telegramRate(cfg *Config) float64 {
+	if cfg.Telegram.PaidBroadcast && cfg.Telegram.PerSecond <= 30 {
+		return 1000
+	}
+	return cfg.Telegram.PerSecond
+}
+
+// whileLeased runs fn only while this replica holds a lease, so of several
+// replicas exactly one polls Telegram; another takes over if it dies.
+func (s *service) whileLeased(ctx context.Context, name string, fn func(context.Context) error) error {
+	const ttl = 30 * time.Second
+	for ctx.Err() == nil {
+		ok, err := s.st.Lease(ctx, name, s.owner, ttl)
+		if err != nil || !ok {
+			sleepCtx(ctx, ttl/3)
+			continue
+		}
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- fn(runCtx) }()
+		var runErr error
+		for held := true; held; {
+			select {
+			case runErr = <-done:
+				held = false
+			case <-time.After(ttl / 3):
+				if ok, err := s.st.Lease(ctx, name, s.owner, ttl); err != nil || !ok {
+					cancel()
+					<-done
+					held = false
+				}
+			}
+		}
+		cancel()
+		if runErr != nil && ctx.Err() == nil {
+			return runErr
+		}
+	}
+	return nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// run serves HTTP and runs every part until ctx is cancelled, then shuts
+// down in order: HTTP first (no new work), then adapters and workers.
+func (s *service) run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (set --listen or TONGBAO_LISTEN): %w", s.cfg.Listen, err)
+	}
+	return s.serveOn(ctx, ln)
+}
+
+// serveOn runs everything with a listener already open; a nil listener
+// runs without HTTP (the demo when its port is taken).
+func (s *service) serveOn(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s.web, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	httpErr := make(chan error, 1)
+	if ln != nil {
+		go func() { httpErr <- srv.Serve(ln) }()
+		s.log.Info("tongbao is serving", "listen", ln.Addr().String(), "public_url", s.cfg.publicURL(), "store", s.storeKind())
+	}
+
+	runCtx, stopRunners := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	errs := make(chan error, len(s.runners))
+	for _, r := range s.runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r(runCtx); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	s.ready.Store(true)
+	var result error
+	select {
+	case <-ctx.Done():
+	case err := <-httpErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			result = fmt.Errorf("http: %w", err)
+		}
+	case err := <-errs:
+		result = err
+	}
+	s.ready.Store(false)
+	s.log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdownCtx)
+	for _, stop := range s.stoppers {
+		stop(shutdownCtx)
+	}
+	stopRunners()
+	wg.Wait()
+	return result
+}
+
+func (s *service) storeKind() string {
+	if s.st.Embedded() {
+		return "embedded (" + s.cfg.Redis.DataDir + ")"
+	}
+	return "redis"
+}
+
+func (s *service) close() {
+	if err := s.st.Close(); err != nil {
+		s.log.Error("closing the store", "err", err)
+	}
+}
+
+// countingHandler counts incoming messages before the conversation
+// answers them.
+type countingHandler struct {
+	core    *bot.Bot
+	metrics *metrics.Metrics
+}
+
+func (h countingHandler) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
+	h.metrics.Updates.WithLabelValues(string(in.Platform)).Inc()
+	return h.core.Handle(ctx, in)
+}
+
+// subscriberEvents records WeChat follows and unfollows in the store.
+type subscriberEvents struct{ st *store.Store }
+
+func (e subscriberEvents) Subscribed(ctx context.Context, id string) error {
+	_, _, err := e.st.Touch(ctx, id, "", "", true)
+	return err
+}
+
+func (e subscriberEvents) Unsubscribed(ctx context.Context, id string) error {
+	if _, _, err := e.st.Touch(ctx, id, "", "", false); err != nil {
+		return err
+	}
+	return e.st.SetStatus(ctx, id, "left")
+}
