@@ -50,6 +50,9 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		"chat":        {"talk to Tongbao in the terminal", runChat},
 		"serve":       {"run the service: HTTP, platform adapters, senders, scheduler", runServe},
 		"demo":        {"run Tongbao locally: embedded store, samples, chat in this terminal", runDemo},
+		"broadcast":   {"send an announcement to a segment of subscribers", runBroadcast},
+		"remind":      {"remind the subscribers who have not read a bulletin", runRemind},
+		"wechat":      {"WeChat Official Account tasks (menu)", runWeChat},
 	}
 	return a
 }

@@ -44,6 +44,13 @@ ID", or "error: reason" — and a summary. Exit status 1 when any file failed.`)
 	if err != nil {
 		return err
 	}
+	// New bulletins are fanned out to their subscribers' queues here; the
+	// senders of a running `tongbao serve` deliver them.
+	links, err := app.links(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	disp := app.newDispatcher(cfg, st, nil, links, nil, "ingest", log)
 
 	files, bad := expandPaths(paths)
 	var bar *progressbar.ProgressBar
@@ -58,7 +65,7 @@ ID", or "error: reason" — and a summary. Exit status 1 when any file failed.`)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		line := ingestOne(ctx, parser, st, f, bad, &counts)
+		line := ingestOne(ctx, parser, st, disp, f, bad, &counts)
 		if bar != nil {
 			bar.Clear()
 		}
@@ -82,8 +89,14 @@ type bulletinSaver interface {
 	SaveBulletin(ctx context.Context, b *content.Bulletin) (content.SaveResult, error)
 }
 
-// ingestOne parses and saves one file and returns its report line.
-func ingestOne(ctx context.Context, parser *content.Parser, st bulletinSaver, f inputFile, bad map[string]error, counts *struct{ added, dup, failed int }) string {
+// publisher fans a new bulletin out (the dispatcher).
+type publisher interface {
+	Publish(ctx context.Context, b *content.Bulletin) (int, error)
+}
+
+// ingestOne parses, saves and publishes one file and returns its report
+// line.
+func ingestOne(ctx context.Context, parser *content.Parser, st bulletinSaver, pub publisher, f inputFile, bad map[string]error, counts *struct{ added, dup, failed int }) string {
 	b, err := parseFile(parser, f, bad)
 	if err != nil {
 		counts.failed++
@@ -99,5 +112,14 @@ func ingestOne(ctx context.Context, parser *content.Parser, st bulletinSaver, f 
 		return fmt.Sprintf("%s: %s duplicate of %s", f.path, b.ID, res.DuplicateOf)
 	}
 	counts.added++
-	return fmt.Sprintf("%s: %s new (%s, %s)", f.path, b.ID, b.Kind.Label(), b.Title)
+	n, err := pub.Publish(ctx, b)
+	if err != nil {
+		counts.failed++
+		return fmt.Sprintf("%s: %s new, but not pushed: %v (tongbao serve resumes it)", f.path, b.ID, err)
+	}
+	push := ""
+	if n > 0 {
+		push = fmt.Sprintf(", pushed to %d", n)
+	}
+	return fmt.Sprintf("%s: %s new (%s, %s%s)", f.path, b.ID, b.Kind.Label(), b.Title, push)
 }

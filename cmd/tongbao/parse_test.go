@@ -156,3 +156,25 @@ func TestUsageAndHelp(t *testing.T) {
 		})
 	}
 }
+
+func TestExampleConfigLoads(t *testing.T) {
+	cfg, err := loadConfig("../../configs/tongbao.yaml", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Redis.URL != "embedded" || cfg.Telegram.PerSecond != 30 || cfg.WeChat.Template.Fields["keyword1"] != "title" {
+		t.Errorf("config = %+v", cfg)
+	}
+	env := map[string]string{"TONGBAO_REDIS_URL": "redis://x:1", "TONGBAO_ADMINS": "tg:1, wx:2", "TONGBAO_WECOM_AGENTID": "1000002"}
+	cfg, err = loadConfig("../../configs/tongbao.yaml", func(k string) string { return env[k] })
+	if err != nil || cfg.Redis.URL != "redis://x:1" || len(cfg.Admins) != 2 || cfg.WeCom.AgentID != 1000002 || cfg.redisSetting() != "TONGBAO_REDIS_URL" {
+		t.Errorf("env overrides: %+v, %v", cfg, err)
+	}
+	env["TONGBAO_WECOM_AGENTID"] = "abc"
+	if _, err := loadConfig("", func(k string) string { return env[k] }); err == nil {
+		t.Error("a non-numeric agent id was accepted")
+	}
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"tongbao/bot"
+	"tongbao/bot/wechat"
+	"tongbao/content"
+)
+
+func runBroadcast(ctx context.Context, app *App, args []string) error {
+	fs := app.newFlags("broadcast", "--text TEXT [--to all|platform:tg|topic:防汛|unit:…] [--urgent] [--yes]", `
+Sends an announcement to every active subscriber in a segment through the
+delivery queues (a running tongbao serve sends it). Shows the audience size
+and asks for confirmation unless --yes. Recorded in the audit log.`)
+	common := addCommonFlags(fs)
+	text := fs.String("text", "", "the announcement")
+	to := fs.String("to", "all", "audience: all, platform:tg|wx|wecom, topic:NAME, unit:NAME, kind:meeting")
+	urgent := fs.Bool("urgent", false, "ignore quiet hours and daily digests")
+	yes := fs.Bool("yes", false, "send without asking")
+	actor := fs.String("as", "console:operator", "who is sending (for the audit log)")
+	if _, err := app.parseFlags(fs, args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*text) == "" {
+		fmt.Fprintln(app.Stderr, "tongbao broadcast: --text is required")
+		return errUsage
+	}
+	cfg, err := app.config(common)
+	if err != nil {
+		return err
+	}
+	log := app.logger(slog.LevelWarn)
+	st, err := app.openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	seg := content.Segment(*to)
+	n, err := st.CountAudience(ctx, seg)
+	if err != nil {
+		fmt.Fprintf(app.Stderr, "tongbao broadcast: %v\n", err)
+		return errUsage
+	}
+	fmt.Fprintf(app.Stdout, "广播 announcement to %s: %d active subscribers%s\n%s\n", seg, n, map[bool]string{true: " (urgent)"}[*urgent], *text)
+	if !*yes {
+		if !isTerminal(app.Stdin) {
+			fmt.Fprintln(app.Stderr, "tongbao broadcast: not a terminal; add --yes to send")
+			return errUsage
+		}
+		fmt.Fprint(app.Stdout, "确认发送 send? [y/N] ")
+		answer, _ := bufio.NewReader(app.Stdin).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" && a != "是" {
+			fmt.Fprintln(app.Stdout, "已取消 cancelled")
+			return nil
+		}
+	}
+	links, err := app.links(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	disp := app.newDispatcher(cfg, st, nil, links, nil, "broadcast", log)
+	sent, err := disp.Announce(ctx, bot.Announcement{Actor: *actor, Text: *text, Segment: seg, Urgent: *urgent})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "queued for %d subscribers\n", sent)
+	return nil
+}
+
+func runRemind(ctx context.Context, app *App, args []string) error {
+	fs := app.newFlags("remind", "BULLETIN_ID", `
+Sends one reminder to each subscriber who received the bulletin and has not
+read it. Nobody is reminded twice of the same bulletin.`)
+	common := addCommonFlags(fs)
+	actor := fs.String("as", "console:operator", "who is reminding (for the audit log)")
+	rest, err := app.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		fmt.Fprintln(app.Stderr, "tongbao remind: name one BULLETIN_ID")
+		return errUsage
+	}
+	cfg, err := app.config(common)
+	if err != nil {
+		return err
+	}
+	log := app.logger(slog.LevelWarn)
+	st, err := app.openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Bulletin(ctx, rest[0]); err != nil {
+		return fmt.Errorf("no bulletin %s: %w", rest[0], err)
+	}
+	links, err := app.links(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	n, err := app.newDispatcher(cfg, st, nil, links, nil, "remind", log).Remind(ctx, *actor, rest[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "reminded %d subscribers\n", n)
+	return nil
+}
+
+func runWeChat(ctx context.Context, app *App, args []string) error {
+	if len(args) == 0 || args[0] != "menu" {
+		fmt.Fprintln(app.Stderr, "usage: tongbao wechat menu [--config FILE]   (creates the Official Account's custom menu)")
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+			return nil
+		}
+		return errUsage
+	}
+	fs := app.newFlags("wechat menu", "[--config FILE]", `
+Creates the Official Account's custom menu from wechat.menu in the
+configuration (the default menu — 最新会议, 最新通报, 我的订阅, 帮助 — when empty).`)
+	common := addCommonFlags(fs)
+	if _, err := app.parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	cfg, err := app.config(common)
+	if err != nil {
+		return err
+	}
+	if cfg.WeChat.AppID == "" {
+		return fmt.Errorf("no Official Account configured (TONGBAO_WECHAT_APPID, TONGBAO_WECHAT_SECRET, TONGBAO_WECHAT_TOKEN)")
+	}
+	log := app.logger(slog.LevelWarn)
+	st, err := app.openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, nil, wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Log: log})
+	if err != nil {
+		return err
+	}
+	menu := cfg.WeChat.Menu
+	if len(menu) == 0 {
+		menu = wechat.DefaultMenu()
+	}
+	if err := oa.CreateMenu(ctx, menu); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "menu created (%d buttons)\n", len(menu))
+	return nil
+}
