@@ -162,6 +162,9 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Resp
 			return nil, &FetchError{URL: cur, Reason: ErrScheme, Detail: "not an absolute address", Err: err}
 		}
 		if u.Scheme != "http" && u.Scheme != "https" {
+			if hop > 0 {
+				return nil, &FetchError{URL: rawURL, Reason: ErrScheme, Detail: "redirected to " + cur}
+			}
 			return nil, &FetchError{URL: cur, Reason: ErrScheme}
 		}
 		u.Fragment = ""

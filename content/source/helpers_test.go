@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"tongbao/content"
 	"tongbao/store"
 	"tongbao/store/redistest"
@@ -177,6 +179,16 @@ func (s *site) hitCount(path string) int {
 	return s.hits[path]
 }
 
+// gbk encodes UTF-8 text as GBK.
+func gbk(tb testing.TB, s string) []byte {
+	tb.Helper()
+	out, err := simplifiedchinese.GBK.NewEncoder().String(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return []byte(out)
+}
+
 // testdata reads a file of testdata/.
 func testdata(tb testing.TB, name string) []byte {
 	tb.Helper()
@@ -220,12 +232,18 @@ func textPage(text []byte) []byte {
 // three pages it links on s: the Qingxi texts as UTF-8 pages, the Lanxi
 // article as the GBK page, declared by its meta tag only.
 func serveSamples(tb testing.TB, s *site) {
-	feed := strings.NewReplacer("http://www.qingxi.example.gov.cn", s.URL, "http://www.lanxi.gov.cn", s.URL).
-		Replace(string(testdata(tb, "feed.xml")))
-	s.static("/feed.xml", "application/rss+xml; charset=utf-8", []byte(feed))
+	s.serveFeed(tb, "")
 	s.static(qingxiMeetPath, "text/html; charset=utf-8", textPage(testdata(tb, qingxiMeet)))
 	s.static(qingxiFloodPath, "text/html; charset=utf-8", textPage(testdata(tb, qingxiFlood)))
 	s.static(lanxiPath, "text/html", testdata(tb, lanxiPage))
+}
+
+// serveFeed serves the sample feed at /feed.xml with its links rewritten
+// to s and extra items (in the sample's host names) put first.
+func (s *site) serveFeed(tb testing.TB, extra string) {
+	feed := strings.Replace(string(testdata(tb, "feed.xml")), "<item>", extra+"<item>", 1)
+	feed = strings.NewReplacer("http://www.qingxi.example.gov.cn", s.URL, "http://www.lanxi.gov.cn", s.URL).Replace(feed)
+	s.static("/feed.xml", "application/rss+xml; charset=utf-8", []byte(feed))
 }
 
 // testFetcher is a fetcher without the polite pause, for fast tests.

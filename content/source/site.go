@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"strings"
 	"time"
@@ -21,7 +22,12 @@ type siteSource struct {
 }
 
 func (s *siteSource) list(ctx context.Context, prev map[string]Validators) (*listing, error) {
-	l := &listing{validators: map[string]Validators{}}
+	// Pages this poll does not reach (behind an unchanged first page) keep
+	// their validators.
+	l := &listing{validators: maps.Clone(prev)}
+	if l.validators == nil {
+		l.validators = map[string]Validators{}
+	}
 	links := map[string]bool{}
 	visited := map[string]bool{}
 	page := s.cfg.URL
@@ -62,7 +68,7 @@ func (s *siteSource) list(ctx context.Context, prev map[string]Validators) (*lis
 			})
 		})
 		if found == 0 && n == 1 {
-			return nil, &FetchError{URL: resp.URL, Reason: ErrNoLinks, Detail: fmt.Sprintf("list_selector %q", s.cfg.ListSelector)}
+			return nil, &FetchError{URL: resp.URL, Reason: ErrNoLinks, Detail: fmt.Sprintf("%q", s.cfg.ListSelector)}
 		}
 		page = ""
 		if s.cfg.NextSelector != "" {
