@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // sampleTitles are the sample feed's bulletins, oldest first.

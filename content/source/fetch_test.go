@@ -17,7 +17,9 @@ func TestFetch(t *testing.T) {
 	s := newSite(t)
 	s.static("/page.html", "text/html; charset=GBK", []byte("<html>page</html>"))
 	s.static("/latin.html", "text/html; charset=ISO-8859-1", []byte("<html>page</html>"))
-	s.set("/moved", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/page.html", http.StatusMovedPermanently) })
+	s.set("/moved", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/page.html", http.StatusMovedPermanently)
+	})
 	s.set("/loop-a", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop-b", http.StatusFound) })
 	s.set("/loop-b", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop-a#x", http.StatusFound) })
 	for i := range 8 {
@@ -25,7 +27,9 @@ func TestFetch(t *testing.T) {
 			http.Redirect(w, r, fmt.Sprintf("/chain/%d", i+1), http.StatusTemporaryRedirect)
 		})
 	}
-	s.set("/to-ftp", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "ftp://example.gov.cn/a", http.StatusFound) })
+	s.set("/to-ftp", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "ftp://example.gov.cn/a", http.StatusFound)
+	})
 	s.set("/error", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", http.StatusInternalServerError) })
 	s.set("/slow", func(w http.ResponseWriter, r *http.Request) {
 		select {
