@@ -85,6 +85,10 @@ type runner struct {
 	kind lister
 	dir  *dirSource // for folder sources, to watch them
 
+	// polling is held during a poll: Run and Poll (or two Polls) of one
+	// replica share its lease, so they must take turns.
+	polling sync.Mutex
+
 	mu    sync.Mutex
 	early time.Time     // a scan asked for before the schedule
 	poke  chan struct{} // signals that early changed
@@ -103,18 +107,26 @@ func (r *runner) wakeAt(t time.Time) {
 	}
 }
 
-// takeEarly returns the asked-for poll time before next, clearing it when
-// it is due.
-func (r *runner) takeEarly(next time.Time, now time.Time) time.Time {
+// due is when r is polled next: at next, or earlier if asked.
+func (r *runner) due(next time.Time) time.Time {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.early.IsZero() && r.early.Before(next) {
-		next = r.early
-	}
-	if !r.early.IsZero() && !r.early.After(now) {
-		r.early = time.Time{}
+		return r.early
 	}
 	return next
+}
+
+// takeEarly reports whether an early poll is due by now, and forgets it:
+// a poll that starts now covers every change asked for until now.
+func (r *runner) takeEarly(now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.early.IsZero() || r.early.After(now) {
+		return false
+	}
+	r.early = time.Time{}
+	return true
 }
 
 // New returns a poller of cfgs (checked as LoadConfig checks them, except
@@ -181,9 +193,7 @@ func (p *Poller) loop(ctx context.Context, r *runner) {
 		next = st.NextPoll
 	}
 	for {
-		now := time.Now()
-		due := r.takeEarly(next, now)
-		timer := time.NewTimer(due.Sub(now))
+		timer := time.NewTimer(time.Until(r.due(next)))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
@@ -193,8 +203,7 @@ func (p *Poller) loop(ctx context.Context, r *runner) {
 			continue
 		case <-timer.C:
 		}
-		early := due.Before(next)
-		next = p.attempt(ctx, r, early)
+		next = p.attempt(ctx, r, r.takeEarly(time.Now()))
 	}
 }
 
@@ -238,6 +247,8 @@ func leaseName(source string) string { return "source:" + source }
 // poll takes the lease and polls r; unless force, a source whose status
 // says it is not yet due (another replica just polled it) is left alone.
 func (p *Poller) poll(ctx context.Context, r *runner, force bool) (*Status, error) {
+	r.polling.Lock()
+	defer r.polling.Unlock()
 	name := r.cfg.Name
 	held, err := p.opts.Lease.Lease(ctx, leaseName(name), p.opts.Owner, p.opts.LeaseTTL)
 	if err != nil {
@@ -404,13 +415,14 @@ func jitter(d time.Duration) time.Duration {
 	return rand.N(d)
 }
 
-// itemProblem names the item a problem is about.
+// itemProblem names the item a problem is about, unless the problem
+// already does (a fetch error names its URL).
 func itemProblem(it item, err error) string {
-	var fe *FetchError
-	if errors.As(err, &fe) {
-		return describe(err)
+	msg := describe(err)
+	if strings.Contains(msg, it.key) {
+		return msg
 	}
-	return it.key + ": " + describe(err)
+	return it.key + ": " + msg
 }
 
 // maxProblems is how many problems a status names before "and N more".
