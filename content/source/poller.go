@@ -188,7 +188,8 @@ func (p *Poller) Run(ctx context.Context) error {
 
 // loop runs one source's schedule.
 func (p *Poller) loop(ctx context.Context, r *runner) {
-	next := time.Now().Add(jitter(min(r.cfg.Interval/10, 5*time.Second)))
+	// Sources start within a second of each other rather than all at once.
+	next := time.Now().Add(jitter(min(r.cfg.Interval/10, time.Second)))
 	if st, err := LoadStatus(ctx, p.opts.Status, r.cfg.Name); err == nil && st.NextPoll.After(next) {
 		next = st.NextPoll
 	}
