@@ -92,12 +92,13 @@ func feedItem(fi *gofeed.Item, feedURL string, f *Fetcher, charset string, fetch
 		when = *t
 	}
 	sum := sha256.Sum256([]byte(strings.Join([]string{fi.Title, fi.Link, fi.Description, fi.Content, fi.Published, fi.Updated}, "\x00")))
-	it := item{key: key, hash: hex.EncodeToString(sum[:8]), title: strings.TrimSpace(fi.Title), link: fi.Link, when: when}
+	link := resolve(feedURL, fi.Link) // "" for links that lead nowhere fetchable
+	it := item{key: key, hash: hex.EncodeToString(sum[:8]), title: strings.TrimSpace(fi.Title), link: link, when: when}
 	it.load = func(ctx context.Context) ([]content.Input, error) {
 		var inputs []content.Input
 		var pageErr error
-		if fetchPages && fi.Link != "" {
-			resp, err := f.Fetch(ctx, fi.Link, Validators{})
+		if fetchPages && link != "" {
+			resp, err := f.Fetch(ctx, link, Validators{})
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -106,7 +107,7 @@ func feedItem(fi *gofeed.Item, feedURL string, f *Fetcher, charset string, fetch
 			}
 			pageErr = err
 		}
-		if in, ok := itemInput(fi, feedURL, when); ok {
+		if in, ok := itemInput(fi, link, feedURL, when); ok {
 			inputs = append(inputs, in)
 		}
 		if len(inputs) == 0 {
@@ -122,7 +123,7 @@ func feedItem(fi *gofeed.Item, feedURL string, f *Fetcher, charset string, fetch
 
 // itemInput makes a feed item's own content (or description) a small HTML
 // page with its title, for when its link cannot be fetched or parsed.
-func itemInput(fi *gofeed.Item, feedURL string, when time.Time) (content.Input, bool) {
+func itemInput(fi *gofeed.Item, link, feedURL string, when time.Time) (content.Input, bool) {
 	body := fi.Content
 	if len(fi.Description) > len(body) {
 		body = fi.Description
@@ -142,7 +143,6 @@ func itemInput(fi *gofeed.Item, feedURL string, when time.Time) (content.Input, 
 	title := html.EscapeString(strings.TrimSpace(fi.Title))
 	page := "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + title + "</title></head>\n<body><h1>" + title +
 		"</h1>\n<div class=\"content\">\n" + body + "</div></body></html>\n"
-	link := fi.Link
 	if link == "" {
 		link = feedURL
 	}
