@@ -199,13 +199,3 @@ func fsError(what string, err error) error {
 	}
 	return fmt.Errorf("%s: cannot read it: %w", what, err)
 }
-
-// plainError is an error whose message is written for an operator while
-// the underlying error stays reachable by errors.Is and As.
-type plainError struct {
-	msg string
-	err error
-}
-
-func (e *plainError) Error() string { return e.msg }
-func (e *plainError) Unwrap() error { return e.err }

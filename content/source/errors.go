@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
@@ -35,6 +36,7 @@ type FetchError struct {
 	Err    error
 }
 
+// Error says what failed where: "URL: reason (detail)".
 func (e *FetchError) Error() string {
 	msg := e.Reason.Error()
 	if e.Code != 0 {
@@ -53,6 +55,16 @@ func (e *FetchError) Unwrap() []error {
 	}
 	return []error{e.Reason, e.Err}
 }
+
+// plainError is an error whose message is written for an operator while
+// the underlying error stays reachable by errors.Is and As.
+type plainError struct {
+	msg string
+	err error
+}
+
+func (e *plainError) Error() string { return e.msg }
+func (e *plainError) Unwrap() error { return e.err }
 
 // permanent reports whether trying the same item again cannot help: the
 // server says the page is gone or refused, the response is unusable, or the
@@ -89,10 +101,25 @@ func describe(err error) string {
 	case errors.Is(err, context.Canceled):
 		msg = "stopped before the poll finished"
 	default:
-		msg = err.Error()
+		msg = cause(err)
 	}
 	if r := []rune(msg); len(r) > maxReason {
 		msg = string(r[:maxReason]) + "…"
 	}
 	return strings.TrimSpace(msg)
+}
+
+// cause is an error's message, or for a network failure only its innermost
+// reason ("connection refused", "i/o timeout") rather than Go's account of
+// the dial — unless a plainError already put it in words.
+func cause(err error) string {
+	var nerr net.Error
+	var plain *plainError
+	if !errors.As(err, &nerr) || errors.As(err, &plain) {
+		return err.Error()
+	}
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
+		err = u
+	}
+	return err.Error()
 }

@@ -260,3 +260,47 @@ func TestFetchCancelled(t *testing.T) {
 		t.Errorf("cancellation reported as a fetch failure: %v", err)
 	}
 }
+
+// TestCharsets serves the GBK sample page under every kind of Content-Type
+// a government server sends, right and wrong.
+func TestCharsets(t *testing.T) {
+	s := newSite(t)
+	page := testdata(t, lanxiPage)
+	tests := map[string]struct {
+		contentType string
+		body        []byte
+		want        string // the title, or the refusal
+	}{
+		"no charset":          {"text/html", page, sampleTitles[0]},
+		"right charset":       {"text/html; charset=GBK", page, sampleTitles[0]},
+		"gb18030":             {"text/html; charset=gb18030", page, sampleTitles[0]},
+		"utf-8 claimed":       {"text/html; charset=utf-8", page, sampleTitles[0]},
+		"latin-1 by default":  {"text/html; charset=ISO-8859-1", page, sampleTitles[0]},
+		"no content type":     {"", page, sampleTitles[0]},
+		"utf-8 page as gbk":   {"text/html; charset=gbk", textPage(testdata(t, qingxiMeet)), sampleTitles[2]},
+		"binary behind .html": {"text/html", append([]byte("\x89PNG\r\n\x1a\n"), page...), "binary data"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			path := "/" + strings.ReplaceAll(name, " ", "-") + ".html"
+			s.set(path, func(w http.ResponseWriter, r *http.Request) {
+				w.Header()["Content-Type"] = []string{tc.contentType}
+				w.Write(tc.body)
+			})
+			inputs, err := FetchOne(context.Background(), testFetcher(), s.URL+path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := parser.Parse(inputs[0])
+			got := ""
+			if err != nil {
+				got = err.Error()
+			} else {
+				got = b.Title
+			}
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -373,8 +373,11 @@ func (p *Poller) handOver(ctx context.Context, it item) (Result, error) {
 	}
 	for _, in := range inputs {
 		res, ierr := p.opts.Ingest(ctx, in)
-		if ierr == nil || !refused(ierr) {
-			return res, ierr
+		switch {
+		case ierr == nil:
+			return res, nil
+		case !refused(ierr):
+			return res, &plainError{"could not store it: " + cause(ierr), ierr}
 		}
 		err = ierr
 	}

@@ -3,6 +3,8 @@ package source
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -230,5 +232,41 @@ func TestEndToEnd(t *testing.T) {
 	}
 	if total != 3 || again.Seen != 3 || len(results) != 3 {
 		t.Errorf("after a second poll: %d bulletins stored, %d seen, %d ingested; want 3, 3, 3", total, again.Seen, len(results))
+	}
+}
+
+// TestPipelineFailure makes the pipeline fail once with a real network
+// error: the item is not remembered, the status says why in plain words,
+// and the next poll hands it over.
+func TestPipelineFailure(t *testing.T) {
+	s := newSite(t)
+	serveSamples(t, s)
+	_, dialErr := net.Dial("tcp", "127.0.0.1:1")
+	if dialErr == nil {
+		t.Skip("something listens on port 1")
+	}
+	rec := newRecorder()
+	var fail atomic.Bool
+	fail.Store(true)
+	ingest := func(ctx context.Context, in content.Input) (Result, error) {
+		if fail.Load() {
+			return Result{}, fmt.Errorf("store: save bulletin: %w", dialErr)
+		}
+		return rec.ingest(ctx, in)
+	}
+	st := openStore(t)
+	p, err := New([]Config{feedConfig(s)}, Options{Ingest: ingest, Status: st, Lease: st, Owner: "a", Fetcher: testFetcher(), Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := poll(t, p, "qingxi")
+	if status.Failures != 1 || !strings.Contains(status.LastError, "could not store it: connection refused") {
+		t.Errorf("status %+v", status)
+	}
+	noGoDump(t, status.LastError)
+	fail.Store(false)
+	status = poll(t, p, "qingxi")
+	if status.Failures != 0 || status.New != 3 || rec.stored() != 3 {
+		t.Errorf("after the pipeline recovered: %+v, %d stored", status, rec.stored())
 	}
 }
