@@ -93,6 +93,9 @@ type DeliveryConfig struct {
 	// MaxAttempts is how many times a failing send is tried before it
 	// goes to the dead-letter list.
 	MaxAttempts int `yaml:"max_attempts"`
+	// SendTimeout bounds one send. A delivery a crashed replica was sending
+	// is taken over by another after about three times this.
+	SendTimeout time.Duration `yaml:"send_timeout"`
 	// RemindAfter is when bulletins marked important get their automatic
 	// reminder to the unread (0 turns it off).
 	RemindAfter time.Duration `yaml:"remind_after"`
@@ -117,9 +120,14 @@ func defaultConfig() *Config {
 	c.Telegram.PerGroupMinute = 20
 	c.WeChat.APIBase = wechat.DefaultAPIBase
 	c.WeChat.PerSecond = 50
+	// The template fallback's default field mapping (a typical "new
+	// notice" template: first, keyword1, keyword2, remark).
+	c.WeChat.Template.Fields = map[string]string{"first": "=新的通报", "keyword1": "title", "keyword2": "field:发布", "remark": "summary"}
+	c.WeChat.Template.MaxRunes = 20
 	c.WeCom.APIBase = wechat.DefaultWeComAPIBase
 	c.Delivery.Workers = 8
 	c.Delivery.MaxAttempts = 6
+	c.Delivery.SendTimeout = 20 * time.Second
 	return c
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -79,7 +80,9 @@ func (a *App) buildService(ctx context.Context, cfg *Config, log *slog.Logger, e
 	}
 	svc := &service{cfg: cfg, log: log, st: st}
 	host, _ := os.Hostname()
-	svc.owner = fmt.Sprintf("%s-%d", host, os.Getpid())
+	var nonce [3]byte
+	_, _ = rand.Read(nonce[:])
+	svc.owner = fmt.Sprintf("%s-%d-%x", host, os.Getpid(), nonce)
 	if err := svc.build(ctx, a, extra); err != nil {
 		st.Close()
 		return nil, err
@@ -157,7 +160,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 // newDispatcher builds the dispatcher with the configured limits.
 func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, links *bot.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
 	return dispatch.New(st, senders, st, links, m, dispatch.Config{
-		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts,
+		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, SendTimeout: cfg.Delivery.SendTimeout,
 		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags, Logger: log,
 		Limits: map[bot.Platform]dispatch.Limits{
 			bot.Telegram: {PerSecond: telegramRate(cfg), PerChatSecond: cfg.Telegram.PerChatSecond, PerGroupMinute: cfg.Telegram.PerGroupMinute},
@@ -302,9 +305,17 @@ func (h countingHandler) Handle(ctx context.Context, in bot.Incoming) []bot.Repl
 // subscriberEvents records WeChat follows and unfollows in the store.
 type subscriberEvents struct{ st *store.Store }
 
+// Subscribed reactivates a returning follower; a new one is created by the
+// conversation's answer to the follow ("/start"), which welcomes them.
 func (e subscriberEvents) Subscribed(ctx context.Context, id string) error {
-	_, _, err := e.st.Touch(ctx, id, "", "", true)
-	return err
+	_, err := e.st.Subscriber(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return e.st.SetStatus(ctx, id, "active")
 }
 
 func (e subscriberEvents) Unsubscribed(ctx context.Context, id string) error {

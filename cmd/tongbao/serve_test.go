@@ -1,0 +1,466 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"tongbao/bot/telegram/telegramtest"
+	"tongbao/bot/wechat/wechattest"
+	"tongbao/store"
+	"tongbao/store/redistest"
+)
+
+// The end-to-end tests run the shipped wiring — App.Run("serve") — against
+// a real redis-server and the fake Telegram and WeChat servers.
+
+var (
+	redisServer *redistest.Server
+	prefixSeq   atomic.Int64
+)
+
+func TestMain(m *testing.M) {
+	srv, stop, err := redistest.StartMain()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	redisServer = srv
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+// syncBuffer collects a command's output from several goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// testEnv is the environment of one test's Tongbao: its own key prefix on
+// the shared redis-server.
+type testEnv map[string]string
+
+func newEnv() testEnv {
+	return testEnv{
+		"TONGBAO_REDIS_URL":    redisServer.URL(),
+		"TONGBAO_REDIS_PREFIX": fmt.Sprintf("e2e%d:", prefixSeq.Add(1)),
+		"TONGBAO_SECRET":       "e2e-secret",
+		"TONGBAO_PUBLIC_URL":   "https://tb.example.gov.cn",
+	}
+}
+
+func (e testEnv) get(k string) string { return e[k] }
+
+// run runs one tongbao command to completion.
+func (e testEnv) run(t testing.TB, args ...string) (int, string) {
+	t.Helper()
+	var out syncBuffer
+	code := NewApp(strings.NewReader(""), &out, &out, e.get).Run(context.Background(), args)
+	return code, out.String()
+}
+
+// store opens the test's store, to set up subscribers and check state.
+func (e testEnv) store(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{URL: e["TONGBAO_REDIS_URL"], Prefix: e["TONGBAO_REDIS_PREFIX"], Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// serving is a `tongbao serve` running in the test process.
+type serving struct {
+	addr string
+	out  *syncBuffer
+	stop func() int
+}
+
+// serve starts `tongbao serve` and waits until it is ready.
+func (e testEnv) serve(t testing.TB, extra ...string) *serving {
+	t.Helper()
+	addr := e["TONGBAO_LISTEN"]
+	if addr == "" {
+		addr = freeAddr(t)
+	}
+	out := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	args := append([]string{"serve", "--listen", addr}, extra...)
+	go func() { done <- NewApp(strings.NewReader(""), out, out, e.get).Run(ctx, args) }()
+	var once sync.Once
+	code := 0
+	s := &serving{addr: "http://" + addr, out: out, stop: func() int {
+		once.Do(func() { cancel(); code = <-done })
+		return code
+	}}
+	t.Cleanup(func() { s.stop() })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(s.addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s
+			}
+		}
+		select {
+		case c := <-done:
+			done <- c // for stop
+			t.Fatalf("serve exited with %d:\n%s", c, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not get ready:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func waitUntil(t testing.TB, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+const (
+	lanxiID  = "20220527-62a4a24c"
+	qingxiID = "20220608-0ce36211"
+	noticeID = "20220601-28428f91"
+)
+
+var sampleFiles = []string{samples + "lanxi-2022-05-27-standing-committee.txt", samples + "lanxi-2022-05-27-standing-committee.gbk.html",
+	samples + "qingxi-2022-06-01-flood-notice.txt", samples + "qingxi-2022-06-08-county-executive.txt"}
+
+func TestIngestStatsAndAsk(t *testing.T) {
+	e := newEnv()
+	code, out := e.run(t, append([]string{"ingest"}, sampleFiles...)...)
+	if code != 0 || !strings.Contains(out, "3 new, 1 duplicate, 0 failed") || !strings.Contains(out, "gbk.html: "+lanxiID+" duplicate of "+lanxiID) {
+		t.Fatalf("ingest: %d\n%s", code, out)
+	}
+	code, out = e.run(t, append([]string{"ingest"}, sampleFiles...)...)
+	if code != 0 || !strings.Contains(out, "0 new, 4 duplicate") {
+		t.Errorf("second ingest: %d\n%s", code, out)
+	}
+	if code, out = e.run(t, "stats"); code != 0 || !strings.Contains(out, "bulletins: 3 (会议 2, 通知公告 1, 新闻 0)") {
+		t.Errorf("stats: %d\n%s", code, out)
+	}
+	if code, out = e.run(t, "stats", qingxiID); code != 0 || !strings.Contains(out, "青溪县召开县政府第十二次常务会议") {
+		t.Errorf("stats of one: %d\n%s", code, out)
+	}
+	if code, _ = e.run(t, "stats", "nope"); code != 1 {
+		t.Errorf("stats of an unknown id: exit %d", code)
+	}
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"ask", "最新会议"}, []string{"县政府第十二次常务会议", "王立新", "2022-06-08"}},
+		{[]string{"ask", "最近的常委会"}, []string{"市委常委会(扩大)会议", "朱俊华", "2022-05-27"}},
+		{[]string{"ask", "latest meeting", "--lang", "en"}, []string{"Chaired by", "王立新", "Published: 2022-06-08"}},
+		{[]string{"ask", "搜索", "防汛"}, []string{"共找到3条", "…防汛", "1. ", "2. ", "3. "}},
+	}
+	for _, tc := range tests {
+		code, out := e.run(t, tc.args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d", tc.args, code)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v lacks %q:\n%s", tc.args, w, out)
+			}
+		}
+	}
+	if code, out := e.run(t, "subscribers", "--count"); code != 0 || !strings.Contains(out, "total") {
+		t.Errorf("subscribers: %d\n%s", code, out)
+	}
+}
+
+// telegramEnv points Tongbao at a fake Bot API.
+func telegramEnv(t testing.TB, e testEnv, opts ...telegramtest.Option) *telegramtest.Server {
+	fake := telegramtest.New(opts...)
+	t.Cleanup(fake.Close)
+	e["TONGBAO_TELEGRAM_TOKEN"] = fake.Token()
+	e["TONGBAO_TELEGRAM_API"] = fake.URL()
+	return fake
+}
+
+// say sends a text as a Telegram user and returns the bot's replies to it.
+func say(t *testing.T, fake *telegramtest.Server, user telegramtest.User, text string) []telegramtest.SentMessage {
+	t.Helper()
+	before := len(fake.SentTo(user.ID))
+	fake.SendText(user, text)
+	waitUntil(t, "a reply to "+text, 15*time.Second, func() bool { return len(fake.SentTo(user.ID)) > before })
+	time.Sleep(100 * time.Millisecond) // a reply in several parts
+	return fake.SentTo(user.ID)[before:]
+}
+
+func joined(ms []telegramtest.SentMessage) string {
+	var parts []string
+	for _, m := range ms {
+		parts = append(parts, m.Text)
+	}
+	return strings.Join(parts, "\n")
+}
+
+func conversation(t *testing.T, fake *telegramtest.Server) {
+	user := telegramtest.User{ID: 4242, FirstName: "李", LanguageCode: "zh-hans"}
+	steps := []struct {
+		text string
+		want []string
+	}{
+		{"/start", []string{"您好", "最新会议"}},
+		{"最新会议", []string{"<b>青溪县召开县政府第十二次常务会议</b>", "县委副书记、县长王立新", "2022-06-08", "https://tb.example.gov.cn/r/" + qingxiID + "."}},
+		{"最近的常委会", []string{"兰溪召开市委常委会(扩大)会议", "朱俊华", "2022-05-27"}},
+		{"搜索 防汛", []string{"共找到3条", "1. ", "3. "}},
+		{"订阅 防汛", []string{"已订阅「防汛」"}},
+		{"/latest@TongbaoBot", []string{"青溪县召开县政府第十二次常务会议"}},
+	}
+	for _, s := range steps {
+		got := joined(say(t, fake, user, s.text))
+		for _, w := range s.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%q: reply lacks %q:\n%s", s.text, w, got)
+			}
+		}
+	}
+	// The card's 全文 button sends the full text.
+	card := fake.SentTo(user.ID)[1]
+	if len(card.Buttons()) == 0 {
+		t.Fatalf("the card has no buttons: %+v", card)
+	}
+	before := len(fake.SentTo(user.ID))
+	if _, err := fake.PressButton(user, user.ID, card.MessageID, "full:"+qingxiID); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the full text", 10*time.Second, func() bool { return len(fake.SentTo(user.ID)) > before })
+	if got := joined(fake.SentTo(user.ID)[before:]); !strings.Contains(got, "会议还研究了其他事项。") {
+		t.Errorf("full text:\n%s", got)
+	}
+	waitUntil(t, "the callback answer", 10*time.Second, func() bool { return len(fake.CallbackAnswers()) == 1 })
+}
+
+func TestServeTelegramPolling(t *testing.T) {
+	e := newEnv()
+	fake := telegramEnv(t, e)
+	e.run(t, append([]string{"ingest"}, sampleFiles...)...)
+	s := e.serve(t)
+	conversation(t, fake)
+
+	// A new bulletin ingested while serve runs reaches the subscriber of
+	// 防汛 once, with a personal link that records the read.
+	code, out := e.run(t, "ingest", samples+"extra/dongyang-2023-07-20-executive.txt")
+	if code != 0 || !strings.Contains(out, "pushed to 1") {
+		t.Fatalf("ingest: %d %s", code, out)
+	}
+	var push telegramtest.SentMessage
+	waitUntil(t, "the push", 15*time.Second, func() bool {
+		for _, m := range fake.SentTo(4242) {
+			if strings.Contains(m.Text, "东阳市召开市政府第35次常务会议") {
+				push = m
+				return true
+			}
+		}
+		return false
+	})
+	link := regexp.MustCompile(`https://tb\.example\.gov\.cn(/r/[^"\s<]+)`).FindStringSubmatch(push.Text)
+	if link == nil {
+		t.Fatalf("no personal link in the push:\n%s", push.Text)
+	}
+	resp, err := http.Get(s.addr + link[1])
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("opening the link: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	code, out = e.run(t, "stats", "20230720-"+strings.Split(strings.Split(link[1], "20230720-")[1], ".")[0])
+	if code != 0 || !strings.Contains(out, "delivered 1 · read 1") {
+		t.Errorf("stats after the read: %d\n%s", code, out)
+	}
+	if code := s.stop(); code != 0 {
+		t.Errorf("serve exited %d after SIGTERM-like stop:\n%s", code, s.out.String())
+	}
+}
+
+func TestServeTelegramWebhook(t *testing.T) {
+	e := newEnv()
+	fake := telegramEnv(t, e)
+	addr := freeAddr(t)
+	e["TONGBAO_LISTEN"] = addr
+	e["TONGBAO_TELEGRAM_WEBHOOK"] = "http://" + addr + "/telegram"
+	e["TONGBAO_TELEGRAM_SECRET"] = "hook-secret"
+	e.run(t, append([]string{"ingest"}, sampleFiles...)...)
+	s := e.serve(t)
+	waitUntil(t, "setWebhook", 10*time.Second, func() bool { w, ok := fake.Webhook(); return ok && w.URL != "" })
+	conversation(t, fake)
+	// A request without the secret is refused and not processed.
+	body := `{"update_id":999999,"message":{"message_id":1,"date":1,"chat":{"id":7,"type":"private"},"from":{"id":7,"is_bot":false,"first_name":"x"},"text":"最新会议"}}`
+	for _, secret := range []string{"", "wrong"} {
+		req, _ := http.NewRequest("POST", s.addr+"/telegram", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 401 {
+			t.Errorf("secret %q: %v %v", secret, resp, err)
+		}
+		resp.Body.Close()
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(fake.SentTo(7)); n != 0 {
+		t.Errorf("a request without the secret was answered (%d messages)", n)
+	}
+}
+
+const testAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+
+// wechatEnv points Tongbao at a fake WeChat API.
+func wechatEnv(t testing.TB, e testEnv, aesKey string) *wechattest.Server {
+	fake := wechattest.NewServer(wechattest.Options{})
+	t.Cleanup(fake.Close)
+	e["TONGBAO_WECHAT_APPID"] = wechattest.DefaultAppID
+	e["TONGBAO_WECHAT_SECRET"] = wechattest.DefaultAppSecret
+	e["TONGBAO_WECHAT_TOKEN"] = "wxtoken"
+	e["TONGBAO_WECHAT_AESKEY"] = aesKey
+	e["TONGBAO_WECHAT_API"] = fake.URL()
+	e["TONGBAO_WECHAT_TEMPLATE_ID"] = "tmpl-bulletin"
+	return fake
+}
+
+func TestServeWeChatSafeMode(t *testing.T) {
+	e := newEnv()
+	fake := wechatEnv(t, e, testAESKey)
+	e.run(t, append([]string{"ingest"}, sampleFiles...)...)
+	s := e.serve(t)
+	st := e.store(t)
+	ctx := context.Background()
+	client := wechattest.NewOAClient(s.addr+"/wechat", "wxtoken", testAESKey, wechattest.DefaultAppID)
+	client.Mode = wechattest.Safe
+	if err := client.Verify(); err != nil {
+		t.Fatalf("URL verification: %v", err)
+	}
+	// A follow creates the subscriber and welcomes them.
+	reply, err := client.SendEvent("oFollower", "subscribe", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reply.Encrypted || !strings.Contains(reply.Content, "您好") {
+		t.Errorf("welcome: %+v", reply)
+	}
+	if sub, err := st.Subscriber(ctx, "wx:oFollower"); err != nil || sub.Status != "active" {
+		t.Errorf("subscriber after follow: %+v, %v", sub, err)
+	}
+	// An encrypted 最新会议 gets the meeting as a passive news card.
+	reply, err = client.SendText("oFollower", "最新会议", 1001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := reply.Content
+	for _, a := range reply.Articles {
+		text += a.Title + a.Description + a.URL
+	}
+	if !reply.Encrypted || !strings.Contains(text, "县政府第十二次常务会议") || !strings.Contains(text, "/r/"+qingxiID+".") {
+		t.Errorf("passive reply: %+v", reply)
+	}
+	// The platform retries the same MsgId: answered once.
+	again, err := client.SendText("oFollower", "最新会议", 1001)
+	if err != nil || !again.Empty {
+		t.Errorf("retry of MsgId 1001: %+v, %v", again, err)
+	}
+	// Forged requests change nothing.
+	keys := func() int64 { return redisServer.Client(t).DBSize(ctx).Val() }
+	before := keys()
+	for _, f := range []wechattest.Forgery{wechattest.ForgeSignature, wechattest.ForgeMsgSignature, wechattest.ForgeCiphertext, wechattest.ForgeGarbage, wechattest.ForgeOversized} {
+		if _, err := client.Forged(f).SendText("oIntruder", "最新会议", 2000+int64(f)); err == nil {
+			t.Errorf("forgery %d was accepted", f)
+		}
+	}
+	if after := keys(); after != before {
+		t.Errorf("forged requests changed Redis: %d keys before, %d after", before, after)
+	}
+	if _, err := st.Subscriber(ctx, "wx:oIntruder"); err == nil {
+		t.Error("a forged request created a subscriber")
+	}
+	// A push outside the 48-hour window falls back to the template.
+	fake.InjectFault(wechattest.Fault{Path: "/cgi-bin/message/custom/send", OpenID: "oFollower", ErrCode: wechattest.CodeOutOfWindow})
+	if code, out := e.run(t, "ingest", samples+"extra/dongyang-2023-07-20-executive.txt"); code != 0 {
+		t.Fatalf("ingest: %s", out)
+	}
+	tmpls, err := wechattest.WaitFor(ctx, fake, fake.TemplateMessages, 1)
+	if err != nil {
+		t.Fatalf("no template message: %v\n%s", err, s.out.String())
+	}
+	if tm := tmpls[0]; tm.ToUser != "oFollower" || tm.TemplateID != "tmpl-bulletin" || !strings.Contains(tm.URL, "/r/") {
+		t.Errorf("template message: %+v", tm)
+	}
+	// Unfollowing marks the subscriber left.
+	if _, err := client.SendEvent("oFollower", "unsubscribe", ""); err != nil {
+		t.Fatal(err)
+	}
+	if sub, _ := st.Subscriber(ctx, "wx:oFollower"); sub.Status != "left" {
+		t.Errorf("status after unfollow: %s", sub.Status)
+	}
+}
+
+func TestServeWeChatPlainMode(t *testing.T) {
+	e := newEnv()
+	wechatEnv(t, e, "")
+	e.run(t, append([]string{"ingest"}, sampleFiles...)...)
+	s := e.serve(t)
+	client := wechattest.NewOAClient(s.addr+"/wechat", "wxtoken", "", wechattest.DefaultAppID)
+	reply, err := client.SendText("oPlain", "最近的常委会", 77)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := reply.Content
+	for _, a := range reply.Articles {
+		text += a.Title + a.Description
+	}
+	if reply.Encrypted || !strings.Contains(text, "市委常委会(扩大)会议") {
+		t.Errorf("plain reply: %+v", reply)
+	}
+	reply, err = client.SendText("oPlain", "搜索 防汛", 78)
+	if err != nil || !strings.Contains(reply.Content, "共找到3条") {
+		t.Errorf("search reply: %+v, %v", reply, err)
+	}
+}
