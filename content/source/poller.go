@@ -226,7 +226,7 @@ func (p *Poller) attempt(ctx context.Context, r *runner, force bool) time.Time {
 		}
 		return retry
 	default:
-		p.log.Warn("source: poll not started", "source", r.cfg.Name, "err", err)
+		p.log.Warn("source: lease or status store failed", "source", r.cfg.Name, "err", err)
 		return retry
 	}
 }
