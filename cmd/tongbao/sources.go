@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -240,38 +238,29 @@ func (a *App) sourceConfigs(cfg *Config, flagPath string) ([]source.Config, erro
 }
 
 // sourceIngest is the pipeline sources hand their items to: parse, drop
-// duplicates, store; onNew (the fan-out; nil for none) gets each new
-// bulletin. An error from onNew leaves the item to be handed over again at
-// the next poll, when it is a duplicate and onNew is not called again — so
-// onNew should only fail when nothing of it happened.
-func sourceIngest(parser *content.Parser, st bulletinSaver, onNew func(context.Context, *content.Bulletin) error) source.IngestFunc {
+// duplicates, store, and give each new bulletin to pub (nil for none). A
+// bulletin stored but not pushed is not the item's failure — serve resumes
+// its fan-out as it does for `tongbao ingest` — so it is only logged.
+func sourceIngest(parser *content.Parser, st bulletinSaver, pub publisher, log *slog.Logger) source.IngestFunc {
 	return func(ctx context.Context, in content.Input) (source.Result, error) {
 		b, err := parser.Parse(in)
 		if err != nil {
 			return source.Result{}, err
 		}
 		res, err := st.SaveBulletin(ctx, b)
-		if err != nil || !res.New || onNew == nil {
+		if err != nil || !res.New || pub == nil {
 			return res, err
 		}
-		return res, onNew(ctx, b)
+		if _, err := pub.Publish(ctx, b); err != nil {
+			log.Warn("source: bulletin stored but not pushed yet", "bulletin_id", b.ID, "err", err)
+		}
+		return res, nil
 	}
 }
 
-// newSourcePoller builds the poller of `tongbao serve`: this replica,
-// named uniquely, polls the sources whose leases it holds in st.
-func newSourcePoller(srcs []source.Config, st *store.Store, ingest source.IngestFunc, log *slog.Logger) (*source.Poller, error) {
-	return source.New(srcs, source.Options{Ingest: ingest, Status: st, Lease: st, Owner: replicaName(), Logger: log})
-}
-
-// replicaName names this process among the replicas sharing a Redis:
-// host, process id and a random suffix (process ids repeat in containers).
-func replicaName() string {
-	host, err := os.Hostname()
-	if err != nil {
-		host = "tongbao"
-	}
-	var b [3]byte
-	rand.Read(b[:])
-	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+// newSourcePoller builds the poller of `tongbao serve`: replica owner polls
+// the sources whose leases it holds in st, storing new bulletins and
+// handing them to pub (nil for none).
+func newSourcePoller(srcs []source.Config, parser *content.Parser, st *store.Store, pub publisher, owner string, log *slog.Logger) (*source.Poller, error) {
+	return source.New(srcs, source.Options{Ingest: sourceIngest(parser, st, pub, log), Status: st, Lease: st, Owner: owner, Logger: log})
 }
