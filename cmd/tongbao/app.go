@@ -53,6 +53,7 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		"broadcast":   {"send an announcement to a segment of subscribers", runBroadcast},
 		"remind":      {"remind the subscribers who have not read a bulletin", runRemind},
 		"wechat":      {"WeChat Official Account tasks (menu)", runWeChat},
+		"sources":     {"list sources with their status; sources check NAME fetches one", runSources},
 	}
 	return a
 }

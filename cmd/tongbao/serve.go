@@ -34,6 +34,7 @@ share one Redis. SIGTERM shuts down gracefully: deliveries in progress finish
 or go back to the queue.`)
 	common := addCommonFlags(fs)
 	listen := fs.String("listen", "", "HTTP address (default :8080, or listen in the config)")
+	sources := fs.String("sources", "", "sources file to poll (default: $TONGBAO_SOURCES, else sources in tongbao.yaml; none when unset)")
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -43,6 +44,9 @@ or go back to the queue.`)
 	}
 	if *listen != "" {
 		cfg.Listen = *listen
+	}
+	if *sources != "" {
+		cfg.Sources = *sources
 	}
 	log := app.logger(slog.LevelInfo)
 	svc, err := app.buildService(ctx, cfg, log)
@@ -154,6 +158,22 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		s.disp.RunScheduler(ctx, 30*time.Second)
 		return nil
 	})
+	if cfg.Sources != "" {
+		srcs, err := a.sourceConfigs(cfg, "")
+		if err != nil {
+			return err
+		}
+		parser, err := a.parser(cfg)
+		if err != nil {
+			return err
+		}
+		poller, err := newSourcePoller(srcs, parser, st, s.disp, s.owner, log)
+		if err != nil {
+			return err
+		}
+		s.runners = append(s.runners, poller.Run)
+		log.Info("polling sources", "count", len(srcs), "file", cfg.Sources)
+	}
 	return nil
 }
 

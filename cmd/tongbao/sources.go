@@ -237,24 +237,17 @@ func (a *App) sourceConfigs(cfg *Config, flagPath string) ([]source.Config, erro
 	return srcs, nil
 }
 
-// sourceIngest is the pipeline sources hand their items to: parse, drop
-// duplicates, store, and give each new bulletin to pub (nil for none). A
-// bulletin stored but not pushed is not the item's failure — serve resumes
-// its fan-out as it does for `tongbao ingest` — so it is only logged.
+// sourceIngest is the pipeline sources hand their items to (see ingest).
+// A bulletin stored but not pushed is not the item's failure — serve's
+// scheduler resumes its fan-out — so it is only logged.
 func sourceIngest(parser *content.Parser, st bulletinSaver, pub publisher, log *slog.Logger) source.IngestFunc {
 	return func(ctx context.Context, in content.Input) (source.Result, error) {
-		b, err := parser.Parse(in)
-		if err != nil {
-			return source.Result{}, err
-		}
-		res, err := st.SaveBulletin(ctx, b)
-		if err != nil || !res.New || pub == nil {
-			return res, err
-		}
-		if _, err := pub.Publish(ctx, b); err != nil {
+		b, res, _, err := ingest(ctx, parser, st, pub, in)
+		if errors.Is(err, errNotPushed) {
 			log.Warn("source: bulletin stored but not pushed yet", "bulletin_id", b.ID, "err", err)
+			return res, nil
 		}
-		return res, nil
+		return res, err
 	}
 }
 
