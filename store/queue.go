@@ -327,3 +327,62 @@ func (s *Store) FannedOut(ctx context.Context, bulletinID string) (bool, error) 
 	}
 	return n, nil
 }
+
+// BeginDelivery is Claim and Subscriber in one round trip: the send lease
+// for (claimID, d.Dense) and the record of the subscriber to send to.
+func (s *Store) BeginDelivery(ctx context.Context, d content.Delivery, claimID string, lease time.Duration) (content.Claim, *content.Subscriber, error) {
+	keys := []string{s.k.perBulletin(claimID, "dlv"), s.leaseKey(claimID, d.Dense)}
+	run := func(useSHA bool) (*redis.Cmd, *redis.MapStringStringCmd, error) {
+		var claim *redis.Cmd
+		var sub *redis.MapStringStringCmd
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			if useSHA {
+				claim = claimScript.EvalSha(ctx, p, keys, d.Dense, lease.Milliseconds())
+			} else {
+				claim = claimScript.Eval(ctx, p, keys, d.Dense, lease.Milliseconds())
+			}
+			sub = p.HGetAll(ctx, s.k.subscriber(d.Subscriber))
+			return nil
+		})
+		return claim, sub, err
+	}
+	claim, sub, err := run(true)
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		claim, sub, err = run(false)
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: begin delivery b=%s s=%s: %w", claimID, d.Subscriber, err)
+	}
+	n, _ := claim.Int()
+	rec, err := decodeSubscriber(d.Subscriber, sub.Val())
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return 0, nil, err
+	}
+	return content.Claim(n), rec, nil
+}
+
+// FinishDelivery is Complete and Ack in one round trip.
+func (s *Store) FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID string) error {
+	keys := []string{s.k.perBulletin(claimID, "dlv"), s.leaseKey(claimID, d.Dense)}
+	args := []any{d.Dense, int64(s.opts.DeliveryRetention / time.Second)}
+	run := func(useSHA bool) error {
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			if useSHA {
+				completeScript.EvalSha(ctx, p, keys, args...)
+			} else {
+				completeScript.Eval(ctx, p, keys, args...)
+			}
+			p.XAck(ctx, s.stream(platform), queueGroup, d.StreamID)
+			return nil
+		})
+		return err
+	}
+	err := run(true)
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		err = run(false)
+	}
+	if err != nil {
+		return fmt.Errorf("store: finish delivery b=%s s=%s: %w", claimID, d.Subscriber, err)
+	}
+	return nil
+}

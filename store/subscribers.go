@@ -107,6 +107,11 @@ func (s *Store) Subscriber(ctx context.Context, id string) (*content.Subscriber,
 	if err != nil {
 		return nil, fmt.Errorf("store: get subscriber %s: %w", id, err)
 	}
+	return decodeSubscriber(id, m)
+}
+
+// decodeSubscriber reads a subscriber record's hash.
+func decodeSubscriber(id string, m map[string]string) (*content.Subscriber, error) {
 	if len(m) == 0 || m["platform"] == "" {
 		return nil, ErrNotFound
 	}

@@ -38,8 +38,8 @@ type Store interface {
 	Retry(ctx context.Context, platform string, d content.Delivery, due time.Time, reason string, failed bool) error
 	PromoteDue(ctx context.Context, platform string, now time.Time) (int, error)
 	DeadLetter(ctx context.Context, platform string, d content.Delivery, reason string) error
-	Claim(ctx context.Context, bulletinID string, dense int64, lease time.Duration) (content.Claim, error)
-	Complete(ctx context.Context, bulletinID string, dense int64) error
+	BeginDelivery(ctx context.Context, d content.Delivery, claimID string, lease time.Duration) (content.Claim, *content.Subscriber, error)
+	FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID string) error
 	Release(ctx context.Context, bulletinID string, dense int64) error
 
 	AddJob(ctx context.Context, kind, id string) error

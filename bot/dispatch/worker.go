@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -131,11 +130,8 @@ func sleep(ctx context.Context, d time.Duration) {
 // never sent again.
 func (d *Dispatcher) deliver(ctx context.Context, p bot.Platform, dl content.Delivery) {
 	platform := string(p)
-	claimID := dl.BulletinID
-	if dl.Purpose == content.PurposeReminder {
-		claimID = "remind:" + dl.BulletinID
-	}
-	claim, err := d.store.Claim(ctx, claimID, dl.Dense, d.cfg.ClaimLease)
+	claimID := claimIDOf(dl)
+	claim, sub, err := d.store.BeginDelivery(ctx, dl, claimID, d.cfg.ClaimLease)
 	if err != nil {
 		d.log.Warn("dispatch: claim", "platform", platform, "bulletin_id", dl.BulletinID, "err", err)
 		return // stays pending; reclaimed later
@@ -147,30 +143,30 @@ func (d *Dispatcher) deliver(ctx context.Context, p bot.Platform, dl content.Del
 	case content.ClaimBusy:
 		return // another sender holds it; the entry stays pending
 	}
-	outcome, err := d.attempt(ctx, p, dl)
+	outcome, err := d.attempt(ctx, p, dl, claimID, sub)
 	if err != nil {
 		d.log.Warn("dispatch: delivery", "platform", platform, "bulletin_id", dl.BulletinID, "subscriber", dl.Subscriber, "outcome", outcome, "err", err)
 	}
 	d.count(platform, outcome)
 }
 
-// attempt renders and sends a claimed delivery and settles it; it returns
-// the outcome for metrics.
-func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, dl content.Delivery) (string, error) {
-	platform := string(p)
-	claimID := dl.BulletinID
+// claimIDOf is what a delivery's once-only claim is on: the bulletin, or
+// for a reminder, the bulletin's reminder.
+func claimIDOf(dl content.Delivery) string {
 	if dl.Purpose == content.PurposeReminder {
-		claimID = "remind:" + dl.BulletinID
+		return "remind:" + dl.BulletinID
 	}
+	return dl.BulletinID
+}
+
+// attempt renders and sends a claimed delivery to its subscriber (nil
+// when unknown) and settles it; it returns the outcome for metrics.
+func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, dl content.Delivery, claimID string, sub *content.Subscriber) (string, error) {
+	platform := string(p)
 	release := func() { _ = d.store.Release(ctx, claimID, dl.Dense) }
-	sub, err := d.store.Subscriber(ctx, dl.Subscriber)
-	if errors.Is(err, content.ErrNotFound) || (err == nil && sub.Status != content.StatusActive) {
+	if sub == nil || sub.Status != content.StatusActive {
 		release()
 		return "skipped", d.store.Ack(ctx, platform, dl)
-	}
-	if err != nil {
-		release()
-		return "error", err // stays pending; reclaimed later
 	}
 	now := d.cfg.Now()
 	if !dl.Urgent {
@@ -185,7 +181,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, dl content.Del
 		if err != nil {
 			return d.fail(ctx, platform, dl, "render: "+err.Error())
 		}
-		return "skipped", d.store.Complete(ctx, claimID, dl.Dense)
+		return "skipped", d.store.FinishDelivery(ctx, platform, dl, claimID)
 	}
 	if wait, err := d.reserve(ctx, p, sub); err != nil {
 		release()
@@ -202,10 +198,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, dl content.Del
 		d.metrics.SendSeconds.WithLabelValues(platform).Observe(time.Since(start).Seconds())
 	}
 	if err == nil {
-		if err := d.store.Complete(ctx, claimID, dl.Dense); err != nil {
-			return "sent", err
-		}
-		return "sent", d.store.Ack(ctx, platform, dl)
+		return "sent", d.store.FinishDelivery(ctx, platform, dl, claimID)
 	}
 	release()
 	failure, retryAfter := bot.ClassifySend(err)
