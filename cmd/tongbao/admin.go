@@ -30,12 +30,7 @@ and asks for confirmation unless --yes. Recorded in the audit log.`)
 		fmt.Fprintln(app.Stderr, "tongbao broadcast: --text is required")
 		return errUsage
 	}
-	cfg, err := app.config(common)
-	if err != nil {
-		return err
-	}
-	log := app.logger(slog.LevelWarn)
-	st, err := app.openStore(ctx, cfg, log)
+	cfg, log, st, err := app.openCommand(ctx, common)
 	if err != nil {
 		return err
 	}
@@ -86,12 +81,7 @@ read it. Nobody is reminded twice of the same bulletin.`)
 		fmt.Fprintln(app.Stderr, "tongbao remind: name one BULLETIN_ID")
 		return errUsage
 	}
-	cfg, err := app.config(common)
-	if err != nil {
-		return err
-	}
-	log := app.logger(slog.LevelWarn)
-	st, err := app.openStore(ctx, cfg, log)
+	cfg, log, st, err := app.openCommand(ctx, common)
 	if err != nil {
 		return err
 	}

@@ -79,12 +79,7 @@ Asks Tongbao one question and prints the answer as the console shows it:
 		fmt.Fprintln(app.Stderr, "tongbao ask: --lang must be zh or en")
 		return errUsage
 	}
-	cfg, err := app.config(common)
-	if err != nil {
-		return err
-	}
-	log := app.logger(slog.LevelWarn)
-	st, err := app.openStore(ctx, cfg, log)
+	cfg, log, st, err := app.openCommand(ctx, common)
 	if err != nil {
 		return err
 	}
@@ -114,12 +109,7 @@ and history. Type 帮助 (or help) for what to ask; Ctrl-D or 退出 to leave.`)
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := app.config(common)
-	if err != nil {
-		return err
-	}
-	log := app.logger(slog.LevelWarn)
-	st, err := app.openStore(ctx, cfg, log)
+	cfg, log, st, err := app.openCommand(ctx, common)
 	if err != nil {
 		return err
 	}

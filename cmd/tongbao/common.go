@@ -56,6 +56,21 @@ func (a *App) openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*st
 	})
 }
 
+// openCommand gives a one-shot command its settings, a quiet logger
+// (warnings and errors only) and the store; the caller closes the store.
+func (a *App) openCommand(ctx context.Context, common *commonFlags) (*Config, *slog.Logger, *store.Store, error) {
+	cfg, err := a.config(common)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	log := a.logger(slog.LevelWarn)
+	st, err := a.openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return cfg, log, st, nil
+}
+
 // logger is the operator log: text on stderr, warnings and errors only for
 // one-shot commands so their output stays clean.
 func (a *App) logger(level slog.Level) *slog.Logger {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -34,12 +33,7 @@ ID", or "error: reason" — and a summary. Exit status 1 when any file failed.`)
 		fmt.Fprintln(app.Stderr, "tongbao ingest: name at least one FILE or DIR (see --help)")
 		return errUsage
 	}
-	cfg, err := app.config(common)
-	if err != nil {
-		return err
-	}
-	log := app.logger(slog.LevelWarn)
-	st, err := app.openStore(ctx, cfg, log)
+	cfg, log, st, err := app.openCommand(ctx, common)
 	if err != nil {
 		return err
 	}

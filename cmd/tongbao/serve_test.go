@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -30,17 +29,7 @@ var (
 	prefixSeq   atomic.Int64
 )
 
-func TestMain(m *testing.M) {
-	srv, stop, err := redistest.StartMain()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	redisServer = srv
-	code := m.Run()
-	stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { redistest.Main(m, &redisServer) }
 
 // syncBuffer collects a command's output from several goroutines.
 type syncBuffer struct {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"maps"
 	"slices"
 	"sort"
@@ -36,11 +35,7 @@ unread list.`)
 		fmt.Fprintln(app.Stderr, "tongbao stats: at most one BULLETIN_ID (see --help)")
 		return errUsage
 	}
-	cfg, err := app.config(common)
-	if err != nil {
-		return err
-	}
-	st, err := app.openStore(ctx, cfg, app.logger(slog.LevelWarn))
+	_, _, st, err := app.openCommand(ctx, common)
 	if err != nil {
 		return err
 	}
@@ -173,11 +168,7 @@ with --count only the counts by status, platform and unit.`)
 		fmt.Fprintf(app.Stderr, "tongbao subscribers: --status must be active, blocked or left, not %q\n", *status)
 		return errUsage
 	}
-	cfg, err := app.config(common)
-	if err != nil {
-		return err
-	}
-	st, err := app.openStore(ctx, cfg, app.logger(slog.LevelWarn))
+	_, _, st, err := app.openCommand(ctx, common)
 	if err != nil {
 		return err
 	}

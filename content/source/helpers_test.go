@@ -28,17 +28,7 @@ import (
 // opens a store with its own key prefix.
 var redisSrv *redistest.Server
 
-func TestMain(m *testing.M) {
-	srv, stop, err := redistest.StartMain()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	redisSrv = srv
-	code := m.Run()
-	stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { redistest.Main(m, &redisSrv) }
 
 var prefixSeq atomic.Int64
 

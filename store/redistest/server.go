@@ -136,3 +136,21 @@ func inTempDir[T stopper](start func(dir string) (T, error)) (T, func(), error) 
 	}
 	return v, func() { v.stop(); _ = os.RemoveAll(dir) }, nil
 }
+
+// Main is a whole TestMain for a package whose tests share one
+// redis-server: it starts the server, stores it in *srv, runs the tests,
+// stops the server and exits with the tests' status.
+//
+//	var redisServer *redistest.Server
+//	func TestMain(m *testing.M) { redistest.Main(m, &redisServer) }
+func Main(m *testing.M, srv **Server, opts ...Option) {
+	s, stop, err := StartMain(opts...)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	*srv = s
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
