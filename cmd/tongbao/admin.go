@@ -129,7 +129,7 @@ configuration (the default menu — 最新会议, 最新通报, 我的订阅, �
 		return err
 	}
 	defer st.Close()
-	oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, nil, wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Log: log})
+	oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, noConversation{}, wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Log: log})
 	if err != nil {
 		return err
 	}
@@ -143,3 +143,8 @@ configuration (the default menu — 最新会议, 最新通报, 我的订阅, �
 	fmt.Fprintf(app.Stdout, "menu created (%d buttons)\n", len(menu))
 	return nil
 }
+
+// noConversation answers nothing: `tongbao wechat menu` only calls the API.
+type noConversation struct{}
+
+func (noConversation) Handle(context.Context, bot.Incoming) []bot.Reply { return nil }

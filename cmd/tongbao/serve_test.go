@@ -453,3 +453,53 @@ func TestServeWeChatPlainMode(t *testing.T) {
 		t.Errorf("search reply: %+v, %v", reply, err)
 	}
 }
+
+func TestWeChatMenuCommand(t *testing.T) {
+	e := newEnv()
+	fake := wechatEnv(t, e, testAESKey)
+	code, out := e.run(t, "wechat", "menu")
+	if code != 0 || !strings.Contains(out, "menu created") {
+		t.Fatalf("wechat menu: %d %s", code, out)
+	}
+	if menus := fake.Menus(); len(menus) != 1 {
+		t.Errorf("menus created: %d", len(menus))
+	}
+	if code, _ := e.run(t, "wechat"); code != exitUsage {
+		t.Errorf("wechat without a task: exit %d", code)
+	}
+}
+
+func TestBroadcastAndRemindCommands(t *testing.T) {
+	e := newEnv()
+	tg := telegramEnv(t, e)
+	st := e.store(t)
+	addSubscribers(t, st, "tg", "", 7000, 3)
+	e.run(t, "ingest", samples+"qingxi-2022-06-08-county-executive.txt")
+	e.serve(t)
+	waitUntil(t, "the bulletin's pushes", 15*time.Second, func() bool { return len(tg.Sent()) == 3 })
+	if code, out := e.run(t, "broadcast", "--text", "明天上午9点全县视频会议", "--to", "platform:tg"); code != exitUsage || !strings.Contains(out, "--yes") {
+		t.Errorf("broadcast without --yes off a terminal: %d %s", code, out)
+	}
+	code, out := e.run(t, "broadcast", "--text", "明天上午9点全县视频会议", "--to", "platform:tg", "--yes")
+	if code != 0 || !strings.Contains(out, "queued for 3") {
+		t.Fatalf("broadcast: %d %s", code, out)
+	}
+	waitUntil(t, "the announcement", 15*time.Second, func() bool { return len(tg.Sent()) == 6 })
+	if !strings.Contains(tg.SentTo(7000)[1].Text, "明天上午9点全县视频会议") {
+		t.Errorf("announcement: %s", tg.SentTo(7000)[1].Text)
+	}
+	log, _ := st.AuditLog(context.Background(), 5)
+	if len(log) == 0 || log[0].Action != "broadcast" {
+		t.Errorf("audit = %+v", log)
+	}
+	if code, out := e.run(t, "remind", qingxiID); code != 0 || !strings.Contains(out, "reminded 3") {
+		t.Fatalf("remind: %d %s", code, out)
+	}
+	waitUntil(t, "the reminders", 15*time.Second, func() bool { return len(tg.Sent()) == 9 })
+	if code, out := e.run(t, "remind", qingxiID); code != 0 || !strings.Contains(out, "reminded 0") {
+		t.Errorf("second remind: %d %s", code, out)
+	}
+	if code, _ := e.run(t, "broadcast", "--text", "x", "--to", "planet:mars", "--yes"); code != exitUsage {
+		t.Errorf("unknown segment: exit %d", code)
+	}
+}
