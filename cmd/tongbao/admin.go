@@ -3,13 +3,15 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"strings"
 
 	"tongbao/bot"
 	"tongbao/bot/wechat"
 	"tongbao/content"
+	"tongbao/store"
 )
 
 func runBroadcast(ctx context.Context, app *App, args []string) error {
@@ -102,12 +104,17 @@ read it. Nobody is reminded twice of the same bulletin.`)
 }
 
 func runWeChat(ctx context.Context, app *App, args []string) error {
-	if len(args) == 0 || args[0] != "menu" {
-		fmt.Fprintln(app.Stderr, "usage: tongbao wechat menu [--config FILE]   (creates the Official Account's custom menu)")
+	usage := "usage: tongbao wechat menu | tongbao wechat mass --text TEXT [--tag ID] (--preview OPENID | --yes)"
+	if len(args) == 0 || (args[0] != "menu" && args[0] != "mass") {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+			fmt.Fprintln(app.Stdout, usage)
 			return nil
 		}
+		fmt.Fprintln(app.Stderr, usage)
 		return errUsage
+	}
+	if args[0] == "mass" {
+		return runWeChatMass(ctx, app, args[1:])
 	}
 	fs := app.newFlags("wechat menu", "[--config FILE]", `
 Creates the Official Account's custom menu from wechat.menu in the
@@ -116,23 +123,11 @@ configuration (the default menu — 最新会议, 最新通报, 我的订阅, �
 	if _, err := app.parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	cfg, err := app.config(common)
-	if err != nil {
-		return err
-	}
-	if cfg.WeChat.AppID == "" {
-		return fmt.Errorf("no Official Account configured (TONGBAO_WECHAT_APPID, TONGBAO_WECHAT_SECRET, TONGBAO_WECHAT_TOKEN)")
-	}
-	log := app.logger(slog.LevelWarn)
-	st, err := app.openStore(ctx, cfg, log)
+	cfg, oa, st, err := app.officialAccount(ctx, common)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, noConversation{}, wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Log: log})
-	if err != nil {
-		return err
-	}
 	menu := cfg.WeChat.Menu
 	if len(menu) == 0 {
 		menu = wechat.DefaultMenu()
@@ -142,6 +137,72 @@ configuration (the default menu — 最新会议, 最新通报, 我的订阅, �
 	}
 	fmt.Fprintf(app.Stdout, "menu created (%d buttons)\n", len(menu))
 	return nil
+}
+
+// runWeChatMass is the Official Account's mass send (群发): a preview to an
+// admin first, then the send to a tag (or every follower) once confirmed.
+func runWeChatMass(ctx context.Context, app *App, args []string) error {
+	fs := app.newFlags("wechat mass", "--text TEXT [--tag ID] (--preview OPENID | --yes)", `
+Mass-sends (群发) a text to every follower with a tag (0: all followers).
+Mass sends are scarce (4 per follower a month on a service account): first
+send a --preview to an admin's openid, then send with --yes. The send is
+idempotent (clientmsgid from the text and tag) and audited.`)
+	common := addCommonFlags(fs)
+	text := fs.String("text", "", "what to send")
+	tag := fs.Int64("tag", 0, "follower tag id (0: all followers)")
+	preview := fs.String("preview", "", "send a preview to this openid instead")
+	yes := fs.Bool("yes", false, "send to the tag")
+	actor := fs.String("as", "console:operator", "who is sending (for the audit log)")
+	if _, err := app.parseFlags(fs, args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*text) == "" || (*preview == "") == !*yes {
+		fmt.Fprintln(app.Stderr, "tongbao wechat mass: give --text and either --preview OPENID or --yes")
+		return errUsage
+	}
+	_, oa, st, err := app.officialAccount(ctx, common)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *preview != "" {
+		if err := oa.Preview(ctx, *preview, *text); err != nil {
+			return err
+		}
+		fmt.Fprintf(app.Stdout, "preview sent to %s; send with --yes\n", *preview)
+		return nil
+	}
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%d\x00%s", *tag, *text)))
+	clientMsgID := "tb-" + hex.EncodeToString(sum[:12])
+	msgID, err := oa.MassSendText(ctx, *tag, *text, clientMsgID)
+	if err != nil {
+		return err
+	}
+	if err := st.Audit(ctx, content.AuditEntry{Actor: *actor, Action: "wechat_mass", Detail: map[string]string{
+		"tag": fmt.Sprint(*tag), "text": *text, "msg_id": fmt.Sprint(msgID), "clientmsgid": clientMsgID}}); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "mass send accepted (msg_id %d)\n", msgID)
+	return nil
+}
+
+// officialAccount opens the store and the configured Official Account for
+// an operator command; the caller closes the store.
+func (a *App) officialAccount(ctx context.Context, common *commonFlags) (*Config, *wechat.OfficialAccount, *store.Store, error) {
+	cfg, log, st, err := a.openCommand(ctx, common)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if cfg.WeChat.AppID == "" {
+		st.Close()
+		return nil, nil, nil, fmt.Errorf("no Official Account configured (TONGBAO_WECHAT_APPID, TONGBAO_WECHAT_SECRET, TONGBAO_WECHAT_TOKEN)")
+	}
+	oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, noConversation{}, wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Log: log})
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	return cfg, oa, st, nil
 }
 
 // noConversation answers nothing: `tongbao wechat menu` only calls the API.

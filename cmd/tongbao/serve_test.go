@@ -503,3 +503,22 @@ func TestBroadcastAndRemindCommands(t *testing.T) {
 		t.Errorf("unknown segment: exit %d", code)
 	}
 }
+
+func TestWeChatMassCommand(t *testing.T) {
+	e := newEnv()
+	fake := wechatEnv(t, e, testAESKey)
+	if code, _ := e.run(t, "wechat", "mass", "--text", "全县防汛动员"); code != exitUsage {
+		t.Errorf("mass without --preview or --yes: exit %d", code)
+	}
+	if code, out := e.run(t, "wechat", "mass", "--text", "全县防汛动员", "--preview", "oAdmin"); code != 0 || len(fake.Previews()) != 1 {
+		t.Fatalf("preview: %d %s", code, out)
+	}
+	for i := 0; i < 2; i++ { // the second run is the same clientmsgid: not sent again
+		if code, out := e.run(t, "wechat", "mass", "--text", "全县防汛动员", "--tag", "2", "--yes"); code != 0 || !strings.Contains(out, "msg_id") {
+			t.Fatalf("mass: %d %s", code, out)
+		}
+	}
+	if n := len(fake.MassMessages()); n != 1 {
+		t.Errorf("%d mass sends recorded, want 1", n)
+	}
+}
