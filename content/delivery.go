@@ -49,34 +49,34 @@ type HistoryEntry struct {
 
 // DeliveryStats is what is known of one bulletin's reach.
 type DeliveryStats struct {
-	BulletinID string
-	Delivered  int64
-	Read       int64
+	BulletinID string `json:"bulletin_id"`
+	Delivered  int64  `json:"delivered"`
+	Read       int64  `json:"read"`
 	// ReadRate is Read/Delivered (0 when nothing was delivered).
-	ReadRate   float64
-	ByPlatform map[string]Reach
-	ByUnit     map[string]Reach
+	ReadRate   float64          `json:"read_rate"`
+	ByPlatform map[string]Reach `json:"by_platform"`
+	ByUnit     map[string]Reach `json:"by_unit"`
 	// Via counts first reads by channel (link, button, text).
-	Via map[string]int64
+	Via map[string]int64 `json:"via"`
 	// ByHour counts first reads by whole hours after publication.
-	ByHour map[int]int64
+	ByHour map[int]int64 `json:"by_hour"`
 	// Reminded is how many reminders were sent.
-	Reminded int64
+	Reminded int64 `json:"reminded"`
 }
 
 // Reach is delivered and read counts for one slice of the audience.
 type Reach struct {
-	Delivered int64
+	Delivered int64 `json:"delivered"`
 	Read      int64
 }
 
 // QueueStats describes one platform's queue.
 type QueueStats struct {
-	Length  int64 // entries in the stream (handled ones until trimmed)
-	Pending int64 // received, not yet acknowledged
-	Lag     int64 // not yet received by any consumer
-	Delayed int64 // waiting for a retry
-	Dead    int64 // given up
+	Length  int64 `json:"length"`  // entries in the stream (handled ones until trimmed)
+	Pending int64 `json:"pending"` // received, not yet acknowledged
+	Lag     int64 `json:"lag"`     // not yet received by any consumer
+	Delayed int64 `json:"delayed"` // waiting for a retry
+	Dead    int64 `json:"dead"`    // given up
 }
 
 // AuditEntry is one admin action.

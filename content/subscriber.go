@@ -103,8 +103,8 @@ type Segment string
 
 // SubscriberCounts tallies subscribers by status, platform and unit.
 type SubscriberCounts struct {
-	Total      int64
-	ByStatus   map[string]int64
-	ByPlatform map[string]int64
+	Total      int64            `json:"total"`
+	ByStatus   map[string]int64 `json:"by_status"`
+	ByPlatform map[string]int64 `json:"by_platform"`
 	ByUnit     map[string]int64
 }

@@ -1,7 +1,8 @@
 // Package web is Tongbao's HTTP side: the reader pages behind personal
 // links (/r/<token>, which record the first read), health and readiness
-// checks, Prometheus metrics, and the mount points of the platform
-// callbacks (/telegram, /wechat, /wecom).
+// checks, Prometheus metrics, the token-protected admin API (upload a
+// bulletin, read its stats), and the mount points of the platform callbacks
+// (/telegram, /wechat, /wecom).
 package web
 
 import (
@@ -36,6 +37,8 @@ type Options struct {
 	Metrics *metrics.Metrics
 	// Gatherer serves /metrics (nil: no metrics route).
 	Gatherer prometheus.Gatherer
+	// Admin is the admin API (nil or without a token: off).
+	Admin *Admin
 	// Ready reports whether the process is ready for traffic (adapters
 	// started); nil means ready once the store answers.
 	Ready  func() bool
@@ -65,6 +68,7 @@ func New(opts Options) *Server {
 	if opts.Gatherer != nil {
 		s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{}))
 	}
+	s.mountAdmin(opts.Admin)
 	return s
 }
 

@@ -40,6 +40,9 @@ type Config struct {
 	PublicURL string `yaml:"public_url"`
 	// Secret keys the HMAC of read links; from TONGBAO_SECRET.
 	Secret string `yaml:"secret"`
+	// AdminToken is the bearer token of the HTTP admin API
+	// (TONGBAO_ADMIN_TOKEN); empty turns the API off.
+	AdminToken string `yaml:"admin_token"`
 	// Admins are subscriber ids with the admin role (tg:123, wx:oAbC…).
 	Admins []string `yaml:"admins"`
 	// Topics and Sources are file paths; the built-in lists when empty.
@@ -140,6 +143,7 @@ func (c *Config) envSettings() map[string]*string {
 		"TONGBAO_LISTEN":             &c.Listen,
 		"TONGBAO_PUBLIC_URL":         &c.PublicURL,
 		"TONGBAO_SECRET":             &c.Secret,
+		"TONGBAO_ADMIN_TOKEN":        &c.AdminToken,
 		"TONGBAO_TOPICS":             &c.Topics,
 		"TONGBAO_SOURCES":            &c.Sources,
 		"TONGBAO_TELEGRAM_TOKEN":     &c.Telegram.Token,

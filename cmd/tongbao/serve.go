@@ -22,6 +22,7 @@ import (
 	"tongbao/bot/telegram"
 	"tongbao/bot/web"
 	"tongbao/bot/wechat"
+	"tongbao/content"
 	"tongbao/store"
 )
 
@@ -104,7 +105,18 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		return err
 	}
 	s.bot = core
-	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: reg, Ready: s.ready.Load, Logger: log})
+	parser, err := a.parser(cfg)
+	if err != nil {
+		return err
+	}
+	admin := &web.Admin{Token: cfg.AdminToken, Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
+		b, res, pushed, err := ingest(ctx, parser, st, s.disp, in)
+		if err != nil && !errors.Is(err, errNotPushed) {
+			return web.IngestResult{}, err
+		}
+		return web.IngestResult{ID: b.ID, Title: b.Title, New: res.New, DuplicateOf: res.DuplicateOf, Pushed: pushed}, nil
+	}}
+	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: reg, Ready: s.ready.Load, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
 	senders := append([]bot.Sender{}, extra...)
@@ -160,10 +172,6 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	})
 	if cfg.Sources != "" {
 		srcs, err := a.sourceConfigs(cfg, "")
-		if err != nil {
-			return err
-		}
-		parser, err := a.parser(cfg)
 		if err != nil {
 			return err
 		}

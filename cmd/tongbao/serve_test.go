@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -520,5 +521,62 @@ func TestWeChatMassCommand(t *testing.T) {
 	}
 	if n := len(fake.MassMessages()); n != 1 {
 		t.Errorf("%d mass sends recorded, want 1", n)
+	}
+}
+
+func TestAdminAPI(t *testing.T) {
+	e := newEnv()
+	tg := telegramEnv(t, e)
+	e["TONGBAO_ADMIN_TOKEN"] = "admin-token"
+	st := e.store(t)
+	addSubscribers(t, st, "tg", "", 8000, 2)
+	s := e.serve(t)
+	post := func(token, contentType string, body []byte) (int, string) {
+		req, _ := http.NewRequest("POST", s.addr+"/admin/bulletins", bytes.NewReader(body))
+		req.Header.Set("Content-Type", contentType)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(out)
+	}
+	page, _ := os.ReadFile(samples + "lanxi-2022-05-27-standing-committee.gbk.html")
+	if code, _ := post("", "text/html", page); code != 401 {
+		t.Errorf("no token: %d", code)
+	}
+	if code, _ := post("wrong", "text/html", page); code != 401 {
+		t.Errorf("wrong token: %d", code)
+	}
+	code, out := post("admin-token", "text/html; charset=gbk", page)
+	if code != 201 || !strings.Contains(out, `"id":"`+lanxiID+`"`) || !strings.Contains(out, `"pushed":2`) {
+		t.Fatalf("upload: %d %s", code, out)
+	}
+	waitUntil(t, "the pushes", 15*time.Second, func() bool { return len(tg.Sent()) == 2 })
+	text, _ := os.ReadFile(samples + "lanxi-2022-05-27-standing-committee.txt")
+	if code, out := post("admin-token", "text/plain; charset=utf-8", text); code != 200 || !strings.Contains(out, `"duplicate_of":"`+lanxiID+`"`) {
+		t.Errorf("duplicate upload: %d %s", code, out)
+	}
+	if code, out := post("admin-token", "application/octet-stream", []byte("\x00\x01\x02")); code != 422 || !strings.Contains(out, "binary") {
+		t.Errorf("binary upload: %d %s", code, out)
+	}
+	req, _ := http.NewRequest("GET", s.addr+"/admin/stats/"+lanxiID, nil)
+	req.Header.Set("Authorization", "Bearer admin-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"delivered":2`) {
+		t.Errorf("stats: %d %s", resp.StatusCode, body)
+	}
+	log, _ := st.AuditLog(context.Background(), 5)
+	if len(log) == 0 || log[0].Action != "upload" {
+		t.Errorf("audit: %+v", log)
 	}
 }
