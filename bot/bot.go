@@ -455,7 +455,11 @@ func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, gue
 	if guess {
 		key = "search.guess"
 	}
-	return []Reply{listReply(say(t.lang, key, query, total), items, offset+1, t.lang, more)}, nil
+	count := fmt.Sprint(total)
+	if total >= content.SearchCountCap {
+		count += "+"
+	}
+	return []Reply{listReply(say(t.lang, key, query, count), items, offset+1, t.lang, more)}, nil
 }
 
 // expandQuery turns an English topic name ("talent") into the topic's

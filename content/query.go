@@ -31,3 +31,7 @@ type SearchHit struct {
 	// Snippet is the text around the first match, with "…" where cut.
 	Snippet string
 }
+
+// SearchCountCap is where a search stops counting its matches: a total of
+// SearchCountCap means "at least that many".
+const SearchCountCap = 1000

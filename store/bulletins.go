@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/redis/go-redis/v9"
@@ -73,6 +75,26 @@ func (s *Store) SaveBulletins(ctx context.Context, bs []*content.Bulletin) ([]co
 	}
 
 	// 3. Write the new ones with their indexes; record copies as aliases.
+	// Cutting words is most of the client's work: it runs on every core.
+	weights := make([]map[string]float64, len(bs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				weights[i] = termWeights(seg, bs[i])
+			}
+		}()
+	}
+	for i := range bs {
+		if results[i].New {
+			next <- i
+		}
+	}
+	close(next)
+	wg.Wait()
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, b := range bs {
 			r := results[i]
@@ -86,7 +108,7 @@ func (s *Store) SaveBulletins(ctx context.Context, bs []*content.Bulletin) ([]co
 				}
 				continue
 			}
-			if err := s.writeBulletin(ctx, p, seg, b); err != nil {
+			if err := s.writeBulletin(ctx, p, b, weights[i]); err != nil {
 				return err
 			}
 		}
@@ -159,8 +181,9 @@ func (s *Store) findNearDuplicates(ctx context.Context, bs []*content.Bulletin, 
 	return nil
 }
 
-// writeBulletin queues the bulletin and every index entry it needs.
-func (s *Store) writeBulletin(ctx context.Context, p redis.Pipeliner, seg *content.Segmenter, b *content.Bulletin) error {
+// writeBulletin queues the bulletin and every index entry it needs, with
+// its words' BM25 weights.
+func (s *Store) writeBulletin(ctx context.Context, p redis.Pipeliner, b *content.Bulletin, weights map[string]float64) error {
 	data, err := json.Marshal(b)
 	if err != nil {
 		return fmt.Errorf("encode bulletin %s: %w", b.ID, err)
@@ -179,7 +202,7 @@ func (s *Store) writeBulletin(ctx context.Context, p redis.Pipeliner, seg *conte
 	if b.Meeting != nil {
 		p.HSet(ctx, s.k.cat("meetings"), b.ID, meetingKey(b))
 	}
-	for term, weight := range termWeights(seg, b) {
+	for term, weight := range weights {
 		p.ZAdd(ctx, s.k.cat("ix", term), redis.Z{Score: weight, Member: b.ID})
 	}
 	return nil

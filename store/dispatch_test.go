@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -97,4 +98,34 @@ func TestAnnouncementsJobsSchedules(t *testing.T) {
 			t.Errorf("missing: %v", err)
 		}
 	})
+}
+
+func TestAudienceSizesBitmaps(t *testing.T) {
+	s := backends["single"](t)
+	ctx := context.Background()
+	for i := 0; i < 100; i++ {
+		s.Touch(ctx, fmt.Sprintf("tg:%d", i), "", "", true)
+	}
+	b := samples[qingxiMeet]
+	if err := s.Audience(ctx, b, false, func([]content.Recipient) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range []string{"dlv", "read"} {
+		n, err := s.rdb.StrLen(ctx, s.k.perBulletin(b.ID, part)).Result()
+		if err != nil || n != 100/8+1 {
+			t.Errorf("%s bitmap is %d bytes, %v; want %d (sized for 100 subscribers)", part, n, err, 100/8+1)
+		}
+	}
+	// A small audience (a keyword few want) keeps sparse bitmaps.
+	s.Unsubscribe(ctx, "tg:1", content.Subscription{Kind: content.SubAll})
+	for i := 0; i < 100; i++ {
+		s.Unsubscribe(ctx, fmt.Sprintf("tg:%d", i), content.Subscription{Kind: content.SubAll})
+	}
+	s.Subscribe(ctx, "tg:5", content.Subscription{Kind: content.SubKeyword, Value: "王立新"})
+	other := *b
+	other.ID = "20220609-small"
+	s.Audience(ctx, &other, false, func([]content.Recipient) error { return nil })
+	if n, _ := s.rdb.Exists(ctx, s.k.perBulletin(other.ID, "dlv")).Result(); n != 0 {
+		t.Error("a one-subscriber audience got a full-size bitmap")
+	}
 }

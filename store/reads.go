@@ -21,8 +21,37 @@ import (
 // (tg:…, wx:…); how a read happened (link, button, full text) is counted per
 // bulletin. A subscriber's own recent reads are a short capped log.
 
-// historyLen is how many recent reads a subscriber's history keeps.
-const historyLen = 20
+// historyLen is how many recent reads a subscriber's history keeps, and
+// historyTTL how long the log of someone who stops reading stays.
+const (
+	historyLen = 10
+	historyTTL = 90 * 24 * time.Hour
+)
+
+// presizeScript creates a bulletin's delivered and read bitmaps at their
+// full size before the first bit is set: Redis allocates a new bitmap
+// exactly, but grows an existing one greedily (up to twice its length), and
+// a fan-out sets bits in no particular order. KEYS: the two bitmaps. ARGV:
+// the highest dense id.
+var presizeScript = redis.NewScript(`
+for _, k in ipairs(KEYS) do
+  if redis.call('EXISTS', k) == 0 then redis.call('SETBIT', k, ARGV[1], 0) end
+end
+return 1`)
+
+// presizeBitmaps sizes a bulletin's bitmaps for every subscriber when its
+// audience is a large share of them (at least an eighth); a small audience
+// (a keyword, a unit) keeps small, sparse bitmaps instead.
+func (s *Store) presizeBitmaps(ctx context.Context, bulletinID string, audience, maxDense int64) error {
+	if bulletinID == "" || audience == 0 || audience*8 < maxDense {
+		return nil
+	}
+	keys := []string{s.k.perBulletin(bulletinID, "dlv"), s.k.perBulletin(bulletinID, "read")}
+	if err := presizeScript.Run(ctx, s.rdb, keys, maxDense).Err(); err != nil {
+		return fmt.Errorf("store: size bitmaps of %s: %w", bulletinID, err)
+	}
+	return nil
+}
 
 // markReadScript sets the read bit and, the first time only, counts the
 // read by channel and by hour after publication. KEYS: read bitmap, stats
@@ -42,8 +71,8 @@ return 1`)
 
 // historyScript appends a fixed-size record to a subscriber's read log
 // unless the log already has the bulletin (only first reads are history),
-// keeping only the last ARGV[3] bytes. KEYS: log. ARGV: record, record
-// length, cap bytes.
+// keeping only the last ARGV[3] bytes, and restarts its expiry. KEYS: log.
+// ARGV: record, record length, cap bytes, TTL seconds.
 var historyScript = redis.NewScript(`
 local log = redis.call('GET', KEYS[1]) or ''
 local size = tonumber(ARGV[2])
@@ -54,8 +83,9 @@ end
 local n = redis.call('APPEND', KEYS[1], ARGV[1])
 local cap = tonumber(ARGV[3])
 if n > cap then
-  redis.call('SET', KEYS[1], string.sub(log .. ARGV[1], n - cap + 1), 'KEEPTTL')
+  redis.call('SET', KEYS[1], string.sub(log .. ARGV[1], n - cap + 1))
 end
+redis.call('EXPIRE', KEYS[1], ARGV[4])
 return n`)
 
 // MarkRead records that a subscriber (by dense id) read a bulletin through
@@ -70,7 +100,7 @@ func (s *Store) MarkRead(ctx context.Context, bulletinID string, dense int64, vi
 	keys := []string{s.k.perBulletin(bulletinID, "read"), s.k.perBulletin(bulletinID, "stats")}
 	args := []any{dense, via, hours, int64(s.opts.DeliveryRetention / time.Second)}
 	histKeys := []string{s.k.history(dense)}
-	histArgs := []any{historyRecord(bulletinID, at), historyRecordLen, historyLen * historyRecordLen}
+	histArgs := []any{historyRecord(bulletinID, at), historyRecordLen, historyLen * historyRecordLen, int64(historyTTL / time.Second)}
 	run := func(useSHA bool) (*redis.Cmd, error) {
 		var res *redis.Cmd
 		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {

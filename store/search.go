@@ -25,11 +25,6 @@ const (
 	typicalDocLen = 400.0
 	// titleWeight counts a word in the title as this many body mentions.
 	titleWeight = 3
-	// recencyWeight turns a publication time (Unix seconds) into a score
-	// far below one relevance point, so it only breaks ties.
-	recencyWeight = 1e-12
-	// rerankDepth is how many top hits get the phrase bonus and snippets.
-	rerankDepth = 50
 )
 
 // termWeights returns each indexed word of a bulletin with its BM25 term
@@ -58,7 +53,15 @@ func termWeights(seg *content.Segmenter, b *content.Bulletin) map[string]float64
 // Search finds the bulletins that contain every word of the query (AND),
 // ranked by BM25 with a bonus when the query appears as written, newest
 // first among equals. It returns up to limit hits from offset and the
-// number of matches.
+// number of matches, which is a lower bound when it reaches
+// content.SearchCountCap.
+//
+// It never intersects whole posting lists (their cost grows with the
+// corpus): the candidates are every posting of a word found in at most
+// candidateDepth bulletins — so a query with one such word is exact — and
+// otherwise each word's candidateDepth strongest postings (on equal
+// weight, the newest, as ids start with the date); each candidate's
+// weights for the other words and its date come in one ZMSCORE per key.
 func (s *Store) Search(ctx context.Context, query string, offset, limit int) ([]content.SearchHit, int64, error) {
 	seg, err := s.segmenter()
 	if err != nil {
@@ -71,48 +74,57 @@ func (s *Store) Search(ctx context.Context, query string, offset, limit int) ([]
 	if len(terms) == 0 {
 		return nil, 0, nil
 	}
-	// Document frequencies for idf.
+	keys := make([]string, len(terms))
+	for i, t := range terms {
+		keys[i] = s.k.cat("ix", t)
+	}
+	// Document frequencies (for idf) and each word's strongest postings.
 	dfs := make([]*redis.IntCmd, len(terms))
+	tops := make([]*redis.ZSliceCmd, len(terms))
 	var docs *redis.IntCmd
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		docs = p.ZCard(ctx, s.k.cat("tl"))
-		for i, t := range terms {
-			dfs[i] = p.ZCard(ctx, s.k.cat("ix", t))
+		for i, k := range keys {
+			dfs[i] = p.ZCard(ctx, k)
+			tops[i] = p.ZRevRangeWithScores(ctx, k, 0, candidateDepth-1)
 		}
 		return nil
 	}); err != nil {
 		return nil, 0, fmt.Errorf("store: search: %w", err)
 	}
 	n := float64(docs.Val())
-	keys := make([]string, 0, len(terms)+1)
-	weights := make([]float64, 0, len(terms)+1)
-	for i, t := range terms {
+	idf := make([]float64, len(terms))
+	exact := false
+	for i := range terms {
 		df := float64(dfs[i].Val())
 		if df == 0 {
 			return nil, 0, nil // AND: a word nothing contains matches nothing
 		}
-		keys = append(keys, s.k.cat("ix", t))
-		weights = append(weights, math.Log(1+(n-df+0.5)/(df+0.5)))
+		idf[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
+		exact = exact || df <= candidateDepth
 	}
-	keys = append(keys, s.k.cat("tl"))
-	weights = append(weights, recencyWeight)
-
-	depth := max(offset+limit, rerankDepth)
-	tmp := s.k.cat("tmp", randomToken())
-	var top *redis.ZSliceCmd
-	var total *redis.IntCmd
-	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.ZInterStore(ctx, tmp, &redis.ZStore{Keys: keys, Weights: weights, Aggregate: "SUM"})
-		top = p.ZRevRangeWithScores(ctx, tmp, 0, int64(depth-1))
-		total = p.ZCard(ctx, tmp)
-		p.Del(ctx, tmp)
-		return nil
-	}); err != nil {
-		return nil, 0, fmt.Errorf("store: search: %w", err)
+	seen := map[string]bool{}
+	var candidates []string
+	for _, top := range tops {
+		for _, z := range top.Val() {
+			if id := z.Member.(string); !seen[id] {
+				seen[id] = true
+				candidates = append(candidates, id)
+			}
+		}
 	}
-	ids := make([]string, len(top.Val()))
-	for i, z := range top.Val() {
-		ids[i] = z.Member.(string)
+	matches, err := s.scoreCandidates(ctx, keys, idf, candidates)
+	if err != nil {
+		return nil, 0, err
+	}
+	total := int64(len(matches))
+	if !exact {
+		total = s.countMatches(ctx, keys, total)
+	}
+	depth := min(len(matches), offset+limit+rerankExtra)
+	ids := make([]string, depth)
+	for i := range ids {
+		ids[i] = matches[i].id
 	}
 	bs, err := s.Bulletins(ctx, ids)
 	if err != nil {
@@ -124,7 +136,7 @@ func (s *Store) Search(ctx context.Context, query string, offset, limit int) ([]
 		if b == nil {
 			continue
 		}
-		h := content.SearchHit{Bulletin: b, Score: top.Val()[i].Score}
+		h := content.SearchHit{Bulletin: b, Score: matches[i].score}
 		// Phrase-ish ranking: the query as written, in the title or text.
 		if len([]rune(phrase)) > 1 {
 			switch {
@@ -134,14 +146,88 @@ func (s *Store) Search(ctx context.Context, query string, offset, limit int) ([]
 				h.Score += 1
 			}
 		}
-		h.Snippet = snippet(b, terms, query)
 		hits = append(hits, h)
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	if offset >= len(hits) {
-		return nil, total.Val(), nil
+		return nil, total, nil
 	}
-	return hits[offset:min(offset+limit, len(hits))], total.Val(), nil
+	hits = hits[offset:min(offset+limit, len(hits))]
+	for i := range hits {
+		hits[i].Snippet = snippet(hits[i].Bulletin, terms, query)
+	}
+	return hits, total, nil
+}
+
+// Search tuning.
+const (
+	// candidateDepth is how many of a word's strongest postings are
+	// candidates; a word in fewer bulletins makes the search exact.
+	candidateDepth = 1000
+	// rerankExtra is how many hits beyond the page get the phrase bonus,
+	// which can move them up into it.
+	rerankExtra = 10
+)
+
+// match is a candidate that holds every word, with its BM25 score.
+type match struct {
+	id        string
+	score     float64
+	published float64
+}
+
+// scoreCandidates keeps the candidates that hold every word and ranks
+// them by score, then date.
+func (s *Store) scoreCandidates(ctx context.Context, keys []string, idf []float64, candidates []string) ([]match, error) {
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+	weights := make([]*redis.FloatSliceCmd, len(keys))
+	var dates *redis.FloatSliceCmd
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			weights[i] = p.ZMScore(ctx, k, candidates...)
+		}
+		dates = p.ZMScore(ctx, s.k.cat("tl"), candidates...)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: search: %w", err)
+	}
+	var out []match
+	for c, id := range candidates {
+		m := match{id: id, published: dates.Val()[c]}
+		all := true
+		for i := range keys {
+			w := weights[i].Val()[c]
+			if w == 0 { // ZMSCORE gives no score: the word is not there
+				all = false
+				break
+			}
+			m.score += idf[i] * w
+		}
+		if all {
+			out = append(out, m)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].published > out[j].published
+	})
+	return out, nil
+}
+
+// countMatches counts the bulletins holding every word, up to
+// content.SearchCountCap, with ZINTERCARD's early stop; where the server
+// lacks it (the embedded store), found — the matches among the candidates
+// — stands as the lower bound.
+func (s *Store) countMatches(ctx context.Context, keys []string, found int64) int64 {
+	n, err := s.rdb.ZInterCard(ctx, content.SearchCountCap, keys...).Result()
+	if err != nil {
+		return max(found, 0)
+	}
+	return max(n, found)
 }
 
 func uniqueWords(ws []string) []string {

@@ -64,6 +64,9 @@ type Store struct {
 	seg  *content.Segmenter
 	emb  *embedded.Server
 	log  *slog.Logger
+
+	segOnce sync.Once
+	segErr  error
 }
 
 // Open connects to Redis (or starts the embedded store) and checks the
@@ -166,17 +169,15 @@ func (s *Store) Prefix() string { return s.k.p }
 // Ping checks that Redis answers.
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 
-// segmenter returns the word cutter for the search index.
+// segmenter returns the word cutter for the search index, loading the
+// shared one on first use when none was given.
 func (s *Store) segmenter() (*content.Segmenter, error) {
-	if s.seg != nil {
-		return s.seg, nil
-	}
-	seg, err := content.DefaultSegmenter()
-	if err != nil {
-		return nil, err
-	}
-	s.seg = seg
-	return seg, nil
+	s.segOnce.Do(func() {
+		if s.seg == nil {
+			s.seg, s.segErr = content.DefaultSegmenter()
+		}
+	})
+	return s.seg, s.segErr
 }
 
 // keys builds every key name. Keys that one command (a MULTI, a Lua

@@ -347,17 +347,17 @@ func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest
 			keys = append(keys, s.k.subs("kw", kw))
 		}
 	}
-	return s.scanAudience(ctx, keys, includeDigest, fn)
+	return s.scanAudience(ctx, b.ID, keys, includeDigest, fn)
 }
 
 // AudienceOf calls fn with batches of the active subscribers in a
-// segment.
-func (s *Store) AudienceOf(ctx context.Context, seg content.Segment, fn func([]content.Recipient) error) error {
+// segment, for the delivery of bulletinID (an announcement).
+func (s *Store) AudienceOf(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error {
 	key, err := s.segmentKey(seg)
 	if err != nil {
 		return err
 	}
-	return s.scanAudience(ctx, []string{key}, true, fn)
+	return s.scanAudience(ctx, bulletinID, []string{key}, true, fn)
 }
 
 // CountAudience is how many active subscribers a segment has.
@@ -382,8 +382,9 @@ func (s *Store) segmentKey(seg content.Segment) (string, error) {
 	return "", fmt.Errorf("store: unknown segment %q (want all, platform:tg, topic:防汛, unit:…, kind:meeting)", seg)
 }
 
-func (s *Store) scanAudience(ctx context.Context, keys []string, includeDigest bool, fn func([]content.Recipient) error) error {
+func (s *Store) scanAudience(ctx context.Context, bulletinID string, keys []string, includeDigest bool, fn func([]content.Recipient) error) error {
 	tmp := s.k.subs("tmp", randomToken())
+	var size, seq *redis.IntCmd
 	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.SUnionStore(ctx, tmp, keys...)
 		p.SInterStore(ctx, tmp, tmp, s.k.subs("status", content.StatusActive))
@@ -391,11 +392,16 @@ func (s *Store) scanAudience(ctx context.Context, keys []string, includeDigest b
 			p.SDiffStore(ctx, tmp, tmp, s.k.subs("digest"))
 		}
 		p.Expire(ctx, tmp, time.Hour)
+		size = p.SCard(ctx, tmp)
+		seq = p.IncrBy(ctx, s.k.subs("seq"), 0)
 		return nil
 	}); err != nil {
 		return fmt.Errorf("store: audience: %w", err)
 	}
 	defer s.rdb.Del(context.WithoutCancel(ctx), tmp)
+	if err := s.presizeBitmaps(ctx, bulletinID, size.Val(), seq.Val()); err != nil {
+		return err
+	}
 	var cursor uint64
 	for {
 		ids, next, err := s.rdb.SScan(ctx, tmp, cursor, "", audienceBatch).Result()

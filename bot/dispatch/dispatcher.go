@@ -21,7 +21,7 @@ type Store interface {
 	Subscriber(ctx context.Context, id string) (*content.Subscriber, error)
 	SetStatus(ctx context.Context, id, status string) error
 	Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func([]content.Recipient) error) error
-	AudienceOf(ctx context.Context, seg content.Segment, fn func([]content.Recipient) error) error
+	AudienceOf(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error
 	DigestSubscribers(ctx context.Context) ([]string, error)
 	DenseOf(ctx context.Context, id string) (int64, error)
 	SubscriberIDs(ctx context.Context, dense []int64) ([]string, error)
@@ -299,7 +299,7 @@ func (d *Dispatcher) Announce(ctx context.Context, a bot.Announcement) (int64, e
 		return 0, err
 	}
 	n, err := d.fanout(ctx, b.ID, content.PurposeAnnouncement, a.Urgent, func(fn func([]content.Recipient) error) error {
-		return d.store.AudienceOf(ctx, a.Segment, fn)
+		return d.store.AudienceOf(ctx, b.ID, a.Segment, fn)
 	})
 	if err != nil {
 		return int64(n), err
