@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -33,6 +34,8 @@ func (b *Bot) admin(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 		return b.stats(ctx, t, strings.TrimSpace(in.Query))
 	case ActRemind:
 		return b.remind(ctx, t, strings.TrimSpace(in.Query))
+	case ActChannel:
+		return b.channel(ctx, t, strings.Fields(in.Query))
 	}
 	if strings.TrimSpace(in.Query) == "" {
 		if err := b.store.SaveSession(ctx, t.sub.ID, "broadcast", broadcastDraft{Awaiting: true}, broadcastTTL); err != nil {
@@ -105,6 +108,36 @@ func (b *Bot) remind(ctx context.Context, t *turn, id string) ([]Reply, error) {
 	}
 	return []Reply{Text(say(t.lang, "remind.done", n))}, nil
 }
+
+// channel adds (or removes) a push target on the admin's platform: a
+// Telegram channel or group the bot may post in ("@name" or "-100…"). It
+// becomes a subscriber that receives every bulletin.
+func (b *Bot) channel(ctx context.Context, t *turn, args []string) ([]Reply, error) {
+	remove := len(args) == 2 && oneOf(args[0], "remove", "del", "删除", "移除")
+	if remove {
+		args = args[1:]
+	}
+	if len(args) != 1 || !channelRef.MatchString(args[0]) {
+		return []Reply{Text(say(t.lang, "channel.which"))}, nil
+	}
+	id := SubscriberID(t.in.Platform, args[0])
+	if remove {
+		if err := b.store.SetStatus(ctx, id, content.StatusLeft); err != nil {
+			return nil, err
+		}
+		return []Reply{Text(say(t.lang, "channel.removed", args[0]))}, nil
+	}
+	if _, _, err := b.store.Touch(ctx, id, args[0], t.lang, false); err != nil {
+		return nil, err
+	}
+	if err := b.store.SetStatus(ctx, id, content.StatusActive); err != nil {
+		return nil, err
+	}
+	return []Reply{Text(say(t.lang, "channel.added", args[0]))}, nil
+}
+
+// channelRef is a chat a bot can post to: @username or a numeric id.
+var channelRef = regexp.MustCompile(`^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d{5,})$`)
 
 // pendingBroadcast reports whether this message is the text of a
 // broadcast the admin started with a bare /broadcast.

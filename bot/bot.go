@@ -17,6 +17,7 @@ import (
 type Store interface {
 	Touch(ctx context.Context, id, name, lang string, inbound bool) (*content.Subscriber, bool, error)
 	SetLang(ctx context.Context, id, lang string) error
+	SetStatus(ctx context.Context, id, status string) error
 	SetUnit(ctx context.Context, id, unit string) error
 	SetDelivery(ctx context.Context, id, mode, digestAt, quiet string) error
 	Subscribe(ctx context.Context, id string, sub content.Subscription) (bool, error)
@@ -249,7 +250,7 @@ func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 		return b.setUnit(ctx, t, in.Query)
 	case ActHistory:
 		return b.history(ctx, t)
-	case ActStats, ActBroadcast, ActRemind:
+	case ActStats, ActBroadcast, ActRemind, ActChannel:
 		return b.admin(ctx, t, in)
 	}
 	return b.unknown(ctx, t, in.Query)

@@ -160,6 +160,10 @@ func TestConversation(t *testing.T) {
 		{"stats of one bulletin", "1", "/stats " + qingxi, []string{"青溪县召开县政府第十二次常务会议", "已读"}, nil},
 		{"broadcast as a user", "2", "/broadcast 明天停电", []string{"只对管理员开放"}, nil},
 		{"lang", "3", "/lang zh", []string{"我会用中文回复您"}, nil},
+		{"channel as a user", "2", "/channel @county_news", []string{"只对管理员开放"}, nil},
+		{"channel", "1", "/channel @county_news", []string{"已添加推送目标 @county_news"}, nil},
+		{"channel, bad name", "1", "/channel county news", []string{"/channel @"}, nil},
+		{"channel removed", "1", "/channel 移除 @county_news", []string{"已移除推送目标 @county_news"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -39,6 +39,7 @@ const (
 	ActBroadcast          // /broadcast [text], 广播 (admin)
 	ActRemind             // /remind id, 催读 (admin)
 	ActHistory            // 我的阅读, /history
+	ActChannel            // /channel @name | /channel remove @name (admin): a push target
 )
 
 // Intent is an understood message: the action and its arguments.
@@ -228,6 +229,8 @@ func command(s string, now time.Time, in Intent) Intent {
 		in.Action = ActRemind
 	case "/history":
 		in.Action = ActHistory
+	case "/channel", "/target":
+		in.Action = ActChannel
 	case "/date", "/day":
 		if d, ok := dateOf(arg, now); ok {
 			d.Lang = in.Lang
