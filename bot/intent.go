@@ -126,13 +126,13 @@ func normalize(text string) string {
 }
 
 // langOf is "en" for text with Latin letters and no Chinese, "zh" for text
-// with Chinese, "" for neither. Words with digits (ids, dates) say nothing
-// about the language.
+// with Chinese, "" for neither. Words with digits (ids, dates) and names
+// (@channel, snake_case) say nothing about the language.
 func langOf(s string) string {
 	han, latin := false, false
 	var words []string
 	for _, w := range strings.Fields(s) {
-		if strings.ContainsAny(w, "0123456789") {
+		if strings.ContainsAny(w, "0123456789_@") {
 			w = strings.Map(func(r rune) rune {
 				if r < 0x80 {
 					return -1
