@@ -34,4 +34,4 @@ type SearchHit struct {
 
 // SearchCountCap is where a search stops counting its matches: a total of
 // SearchCountCap means "at least that many".
-const SearchCountCap = 1000
+const SearchCountCap = 200

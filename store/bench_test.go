@@ -665,15 +665,20 @@ func measureReadState(b *testing.B) map[string]float64 {
 }
 
 // deliverAll records every subscriber as delivered for every bulletin,
-// each bulletin in its own random order as a fan-out's senders would. It
-// sets the bit Complete sets, on the same key, but pipelined, since 10^7
-// single round trips would take minutes; Complete's other work does
-// nothing here (no lease to drop, no retention set).
+// each bulletin in its own random order as a fan-out's senders would. Each
+// bulletin's bitmaps are first sized as its fan-out sizes them (the
+// audience is everyone); then it sets the bit Complete sets, on the same
+// key, but pipelined, since 10^7 single round trips would take minutes;
+// Complete's other work does nothing here (no lease to drop, no retention
+// set).
 func deliverAll(s *Store, ids []string) error {
 	ctx := context.Background()
 	var next atomic.Int64
 	return inParallel(4, func(int) error {
 		for j := int(next.Add(1) - 1); j < len(ids); j = int(next.Add(1) - 1) {
+			if err := s.presizeBitmaps(ctx, ids[j], memSubscribers, memSubscribers); err != nil {
+				return err
+			}
 			key := s.k.perBulletin(ids[j], "dlv")
 			order := rand.New(rand.NewPCG(3, uint64(j))).Perm(memSubscribers)
 			for c := 0; c < len(order); c += 10_000 {

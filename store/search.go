@@ -163,7 +163,7 @@ func (s *Store) Search(ctx context.Context, query string, offset, limit int) ([]
 const (
 	// candidateDepth is how many of a word's strongest postings are
 	// candidates; a word in fewer bulletins makes the search exact.
-	candidateDepth = 1000
+	candidateDepth = 300
 	// rerankExtra is how many hits beyond the page get the phrase bonus,
 	// which can move them up into it.
 	rerankExtra = 10
