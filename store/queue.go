@@ -241,18 +241,6 @@ if redis.call('GETBIT', KEYS[1], ARGV[1]) == 1 then return 1 end
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return 0 end
 return 2`)
 
-// Claim is the idempotency check before a send: it reports whether the
-// (bulletin, subscriber) pair was delivered already, is being sent by
-// someone else right now (a lease not yet expired), or may be sent by the
-// caller, who then holds the lease until Complete or Release.
-func (s *Store) Claim(ctx context.Context, bulletinID string, dense int64, lease time.Duration) (content.Claim, error) {
-	n, err := claimScript.Run(ctx, s.rdb, []string{s.k.perBulletin(bulletinID, "dlv"), s.leaseKey(bulletinID, dense)}, dense, lease.Milliseconds()).Int()
-	if err != nil {
-		return 0, fmt.Errorf("store: claim b=%s s=%d: %w", bulletinID, dense, err)
-	}
-	return content.Claim(n), nil
-}
-
 func (s *Store) leaseKey(bulletinID string, dense int64) string {
 	return s.k.perBulletin(bulletinID, "lease:"+strconv.FormatInt(dense, 10))
 }
@@ -328,37 +316,45 @@ func (s *Store) FannedOut(ctx context.Context, bulletinID string) (bool, error) 
 	return n, nil
 }
 
-// BeginDelivery is Claim and Subscriber in one round trip: the send lease
-// for (claimID, d.Dense) and the record of the subscriber to send to.
-func (s *Store) BeginDelivery(ctx context.Context, d content.Delivery, claimID string, lease time.Duration) (content.Claim, *content.Subscriber, error) {
-	keys := []string{s.k.perBulletin(claimID, "dlv"), s.leaseKey(claimID, d.Dense)}
-	run := func(useSHA bool) (*redis.Cmd, *redis.MapStringStringCmd, error) {
-		var claim *redis.Cmd
-		var sub *redis.MapStringStringCmd
+// BeginDeliveries takes, in one round trip for a whole batch, the send
+// lease of each delivery (on claimIDs[i], unless already delivered) and the
+// record of its subscriber (nil when the subscriber no longer exists).
+func (s *Store) BeginDeliveries(ctx context.Context, ds []content.Delivery, claimIDs []string, lease time.Duration) ([]content.Claim, []*content.Subscriber, error) {
+	run := func(useSHA bool) ([]*redis.Cmd, []*redis.MapStringStringCmd, error) {
+		claims := make([]*redis.Cmd, len(ds))
+		subs := make([]*redis.MapStringStringCmd, len(ds))
 		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			if useSHA {
-				claim = claimScript.EvalSha(ctx, p, keys, d.Dense, lease.Milliseconds())
-			} else {
-				claim = claimScript.Eval(ctx, p, keys, d.Dense, lease.Milliseconds())
+			for i, d := range ds {
+				keys := []string{s.k.perBulletin(claimIDs[i], "dlv"), s.leaseKey(claimIDs[i], d.Dense)}
+				if useSHA {
+					claims[i] = claimScript.EvalSha(ctx, p, keys, d.Dense, lease.Milliseconds())
+				} else {
+					claims[i] = claimScript.Eval(ctx, p, keys, d.Dense, lease.Milliseconds())
+				}
+				subs[i] = p.HGetAll(ctx, s.k.subscriber(d.Subscriber))
 			}
-			sub = p.HGetAll(ctx, s.k.subscriber(d.Subscriber))
 			return nil
 		})
-		return claim, sub, err
+		return claims, subs, err
 	}
-	claim, sub, err := run(true)
+	claims, subs, err := run(true)
 	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
-		claim, sub, err = run(false)
+		claims, subs, err = run(false)
 	}
 	if err != nil {
-		return 0, nil, fmt.Errorf("store: begin delivery b=%s s=%s: %w", claimID, d.Subscriber, err)
+		return nil, nil, fmt.Errorf("store: begin %d deliveries: %w", len(ds), err)
 	}
-	n, _ := claim.Int()
-	rec, err := decodeSubscriber(d.Subscriber, sub.Val())
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return 0, nil, err
+	outClaims := make([]content.Claim, len(ds))
+	outSubs := make([]*content.Subscriber, len(ds))
+	for i, d := range ds {
+		n, _ := claims[i].Int()
+		rec, err := decodeSubscriber(d.Subscriber, subs[i].Val())
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, nil, err
+		}
+		outClaims[i], outSubs[i] = content.Claim(n), rec
 	}
-	return content.Claim(n), rec, nil
+	return outClaims, outSubs, nil
 }
 
 // FinishDelivery is Complete and Ack in one round trip.

@@ -558,22 +558,29 @@ func TestQueue(t *testing.T) {
 func TestClaimIsIdempotent(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != content.ClaimOK {
+		claim := func() content.Claim {
+			cs, subs, err := s.BeginDeliveries(ctx, []content.Delivery{{BulletinID: "b1", Subscriber: "tg:9", Dense: 9}}, []string{"b1"}, time.Minute)
+			if err != nil || subs[0] != nil {
+				t.Fatalf("BeginDeliveries = %v, %v, %v", cs, subs, err)
+			}
+			return cs[0]
+		}
+		if c := claim(); c != content.ClaimOK {
 			t.Fatalf("first claim = %d", c)
 		}
-		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != content.ClaimBusy {
+		if c := claim(); c != content.ClaimBusy {
 			t.Errorf("claim while leased = %d, want busy", c)
 		}
 		if err := s.Release(ctx, "b1", 9); err != nil {
 			t.Fatal(err)
 		}
-		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != content.ClaimOK {
+		if c := claim(); c != content.ClaimOK {
 			t.Errorf("claim after release = %d", c)
 		}
 		if err := s.Complete(ctx, "b1", 9); err != nil {
 			t.Fatal(err)
 		}
-		if c, _ := s.Claim(ctx, "b1", 9, time.Minute); c != content.ClaimDelivered {
+		if c := claim(); c != content.ClaimDelivered {
 			t.Errorf("claim after delivery = %d, want delivered", c)
 		}
 		if ok, _ := s.IsDelivered(ctx, "b1", 9); !ok {

@@ -38,7 +38,7 @@ type Store interface {
 	Retry(ctx context.Context, platform string, d content.Delivery, due time.Time, reason string, failed bool) error
 	PromoteDue(ctx context.Context, platform string, now time.Time) (int, error)
 	DeadLetter(ctx context.Context, platform string, d content.Delivery, reason string) error
-	BeginDelivery(ctx context.Context, d content.Delivery, claimID string, lease time.Duration) (content.Claim, *content.Subscriber, error)
+	BeginDeliveries(ctx context.Context, ds []content.Delivery, claimIDs []string, lease time.Duration) ([]content.Claim, []*content.Subscriber, error)
 	FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID string) error
 	Release(ctx context.Context, bulletinID string, dense int64) error
 

@@ -47,7 +47,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
 	platform := string(p)
 	consumer := d.cfg.Owner
-	work := make(chan content.Delivery, receiveBatch)
+	work := make(chan claimed, receiveBatch)
 	var wg sync.WaitGroup
 	// Sends use their own context: a shutdown lets started sends finish.
 	sendCtx, stopSends := context.WithCancel(context.WithoutCancel(ctx))
@@ -56,12 +56,17 @@ func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for dl := range work {
+			for c := range work {
 				if ctx.Err() != nil {
-					d.handBack(sendCtx, platform, dl)
+					d.store.Release(sendCtx, c.claimID, c.dl.Dense)
+					d.handBack(sendCtx, platform, c.dl)
 					continue
 				}
-				d.deliver(sendCtx, p, dl)
+				outcome, err := d.attempt(sendCtx, p, c.dl, c.claimID, c.sub)
+				if err != nil {
+					d.log.Warn("dispatch: delivery", "platform", platform, "bulletin_id", c.dl.BulletinID, "subscriber", c.dl.Subscriber, "outcome", outcome, "err", err)
+				}
+				d.count(platform, outcome)
 			}
 		}()
 	}
@@ -90,11 +95,12 @@ func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
 			}
 			continue
 		}
-		for _, dl := range batch {
+		for _, c := range d.claim(ctx, platform, batch) {
 			select {
-			case work <- dl:
+			case work <- c:
 			case <-ctx.Done():
-				d.handBack(sendCtx, platform, dl)
+				d.store.Release(sendCtx, c.claimID, c.dl.Dense)
+				d.handBack(sendCtx, platform, c.dl)
 			}
 		}
 	}
@@ -125,29 +131,42 @@ func sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-// deliver sends one delivery once: the claim makes sure no two workers (or
-// replicas) send the same (bulletin, subscriber), and a completed one is
-// never sent again.
-func (d *Dispatcher) deliver(ctx context.Context, p bot.Platform, dl content.Delivery) {
-	platform := string(p)
-	claimID := claimIDOf(dl)
-	claim, sub, err := d.store.BeginDelivery(ctx, dl, claimID, d.cfg.ClaimLease)
+// claimed is a delivery whose send lease this worker holds.
+type claimed struct {
+	dl      content.Delivery
+	claimID string
+	sub     *content.Subscriber
+}
+
+// claim takes the send leases of a batch in one round trip: the claim makes
+// sure no two workers (or replicas) send the same (bulletin, subscriber),
+// and a completed one is never sent again. Already delivered ones are
+// acknowledged; ones another sender holds stay pending.
+func (d *Dispatcher) claim(ctx context.Context, platform string, batch []content.Delivery) []claimed {
+	if len(batch) == 0 {
+		return nil
+	}
+	ids := make([]string, len(batch))
+	for i, dl := range batch {
+		ids[i] = claimIDOf(dl)
+	}
+	claims, subs, err := d.store.BeginDeliveries(ctx, batch, ids, d.cfg.ClaimLease)
 	if err != nil {
-		d.log.Warn("dispatch: claim", "platform", platform, "bulletin_id", dl.BulletinID, "err", err)
-		return // stays pending; reclaimed later
+		if ctx.Err() == nil {
+			d.log.Warn("dispatch: claim", "platform", platform, "err", err)
+		}
+		return nil // they stay pending and are reclaimed later
 	}
-	switch claim {
-	case content.ClaimDelivered:
-		d.ack(ctx, platform, dl, "skipped")
-		return
-	case content.ClaimBusy:
-		return // another sender holds it; the entry stays pending
+	var out []claimed
+	for i, dl := range batch {
+		switch claims[i] {
+		case content.ClaimDelivered:
+			d.ack(ctx, platform, dl, "skipped")
+		case content.ClaimOK:
+			out = append(out, claimed{dl: dl, claimID: ids[i], sub: subs[i]})
+		}
 	}
-	outcome, err := d.attempt(ctx, p, dl, claimID, sub)
-	if err != nil {
-		d.log.Warn("dispatch: delivery", "platform", platform, "bulletin_id", dl.BulletinID, "subscriber", dl.Subscriber, "outcome", outcome, "err", err)
-	}
-	d.count(platform, outcome)
+	return out
 }
 
 // claimIDOf is what a delivery's once-only claim is on: the bulletin, or
