@@ -37,8 +37,13 @@ func init() {
 
 // Segmenter cuts Chinese (and mixed ASCII) text into words. It is safe for
 // concurrent use once loaded.
+//
+// It keeps gse's segmenter inside a closure rather than as a field: a
+// field would make gse.Segmenter reachable through reflection (templates
+// use it), and the linker would then keep every exported method — and the
+// 20 MB of dictionaries gse embeds for the ones we never call.
 type Segmenter struct {
-	seg gse.Segmenter
+	segment func([]byte) []gse.Segment
 }
 
 var (
@@ -64,12 +69,12 @@ func LoadSegmenter() (*Segmenter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("content: read embedded dictionary: %w", err)
 	}
-	s := &Segmenter{}
-	s.seg.SkipLog = true
-	if err := s.seg.LoadDictStr(string(dict) + "\n" + userDict); err != nil {
+	var seg gse.Segmenter
+	seg.SkipLog = true
+	if err := seg.LoadDictStr(string(dict) + "\n" + userDict); err != nil {
 		return nil, fmt.Errorf("content: load dictionary: %w", err)
 	}
-	return s, nil
+	return &Segmenter{segment: seg.Segment}, nil
 }
 
 // Words cuts text into meaningful words in order: lower-cased, without
@@ -78,14 +83,14 @@ func LoadSegmenter() (*Segmenter, error) {
 // consecutive single characters — usually a name or a word the dictionary
 // lacks, such as 朱俊华 — are joined into one word.
 func (s *Segmenter) Words(text string) []string {
-	return keepWords(gse.ToSlice(s.seg.Segment([]byte(text)), false))
+	return keepWords(gse.ToSlice(s.segment([]byte(text)), false))
 }
 
 // SearchWords cuts text for a search index: the words and also the shorter
 // words inside long ones (城市更新 → 城市, 更新, 城市更新), so a query for a
 // part finds the whole.
 func (s *Segmenter) SearchWords(text string) []string {
-	return keepWords(gse.ToSlice(s.seg.Segment([]byte(text)), true))
+	return keepWords(gse.ToSlice(s.segment([]byte(text)), true))
 }
 
 func keepWords(words []string) []string {

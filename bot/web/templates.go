@@ -1,6 +1,16 @@
 package web
 
-import "html/template"
+import (
+	"html"
+	"strings"
+
+	"tongbao/content"
+)
+
+// The pages are written out with every value escaped rather than through
+// html/template: its reflection makes the linker keep every exported method
+// of every type in an interface — over ten megabytes of binary for two
+// small pages.
 
 // pageStyle is the reader's whole stylesheet: readable on a phone, no
 // JavaScript, no web fonts, fine printed.
@@ -8,6 +18,7 @@ const pageStyle = `
 body{margin:0;background:#f6f6f4;color:#1f1f1f;font:17px/1.75 -apple-system,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",sans-serif}
 main{max-width:42rem;margin:0 auto;padding:1.2rem 1rem 3rem;background:#fff;min-height:100vh;box-sizing:border-box}
 h1{font-size:1.35rem;line-height:1.45;margin:.4rem 0 .6rem;color:#8b0000}
+h2{font-size:1.05rem}
 .meta{color:#666;font-size:.9rem;margin-bottom:1rem}
 .meta span+span:before{content:" · "}
 dl{background:#faf7f0;border-left:3px solid #c8a45a;padding:.6rem .9rem;margin:1rem 0;font-size:.95rem}
@@ -21,44 +32,97 @@ footer{color:#999;font-size:.8rem;margin-top:2rem;border-top:1px solid #eee;padd
 @media print{body{background:#fff}main{padding:0}}
 `
 
-var readerPage = template.Must(template.New("reader").Parse(`<!DOCTYPE html>
+// page writes an HTML page: the escaped title, and a body already in HTML.
+func page(title, body string) []byte {
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>` + pageStyle + `</style>
-</head>
-<body>
-<main>
-<h1>{{.Title}}</h1>
-<div class="meta"><span>{{.Date}}</span><span>{{.Kind}}</span>{{if .Source}}<span>{{.Source}}</span>{{end}}{{if .DocNumber}}<span>{{.DocNumber}}</span>{{end}}</div>
-{{with .Meeting}}<dl>
-<dt>会议</dt><dd>{{if .Organ}}{{.Organ}} {{end}}{{.Name}}</dd>
-{{if .Chair.Name}}<dt>主持</dt><dd>{{.Chair.Title}}{{.Chair.Name}}</dd>{{end}}
-{{if .Held}}<dt>召开</dt><dd>{{.Held}}</dd>{{end}}
-{{if .Attendees}}<dt>出席</dt><dd>{{range $i, $p := .Attendees}}{{if $i}}、{{end}}{{$p.Title}}{{$p.Name}}{{end}}</dd>{{end}}
-{{if .Relayed}}<dt>传达学习</dt><dd>{{range $i, $x := .Relayed}}{{if $i}}；{{end}}{{$x}}{{end}}</dd>{{end}}
-{{if .Heard}}<dt>听取</dt><dd>{{range $i, $x := .Heard}}{{if $i}}；{{end}}{{$x}}{{end}}</dd>{{end}}
-{{if .Approved}}<dt>审议通过</dt><dd>{{range .Approved}}{{.}}{{end}}</dd>{{end}}
-</dl>{{end}}
-{{if .Summary}}<div class="summary"><strong>摘要</strong> {{.Summary}}</div>{{end}}
-{{with .Meeting}}{{if .Points}}<h2 style="font-size:1.05rem">会议要点</h2><ol>{{range .Points}}<li>{{.}}</li>{{end}}</ol>{{end}}{{end}}
-<article>
-{{range .Paragraphs}}<p>{{.}}</p>
-{{end}}
-{{range .Images}}<img src="{{.}}" alt="" loading="lazy">
-{{end}}
-</article>
-<footer>通报 · 本页已记录您的阅读</footer>
-</main>
-</body>
-</html>
-`))
+<title>`)
+	b.WriteString(html.EscapeString(title))
+	b.WriteString("</title>\n<style>" + pageStyle + "</style>\n</head>\n<body>\n<main>\n")
+	b.WriteString(body)
+	b.WriteString("</main>\n</body>\n</html>\n")
+	return []byte(b.String())
+}
 
-var messagePage = template.Must(template.New("message").Parse(`<!DOCTYPE html>
-<html lang="zh-CN">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Title}}</title><style>` + pageStyle + `</style></head>
-<body><main><h1>{{.Title}}</h1><p>{{.Text}}</p></main></body>
-</html>
-`))
+// tag writes <name>escaped text</name>.
+func tag(b *strings.Builder, name, text string) {
+	b.WriteString("<" + name + ">" + html.EscapeString(text) + "</" + name + ">")
+}
+
+// readerPage renders a bulletin's reader page.
+func readerPage(v view) []byte {
+	bl := v.Bulletin
+	var b strings.Builder
+	tag(&b, "h1", bl.Title)
+	b.WriteString("\n<div class=\"meta\">")
+	for _, s := range []string{v.Date, v.Kind, bl.Source, bl.DocNumber} {
+		if s != "" {
+			tag(&b, "span", s)
+		}
+	}
+	b.WriteString("</div>\n")
+	if m := bl.Meeting; m != nil {
+		b.WriteString("<dl>\n")
+		field := func(label, value string) {
+			if value != "" {
+				tag(&b, "dt", label)
+				tag(&b, "dd", value)
+				b.WriteByte('\n')
+			}
+		}
+		field("会议", strings.TrimSpace(m.Organ+" "+m.Name))
+		if m.Chair.Name != "" {
+			field("主持", m.Chair.Title+m.Chair.Name)
+		}
+		field("召开", m.Held)
+		var att []string
+		for _, p := range m.Attendees {
+			att = append(att, p.Title+p.Name)
+		}
+		field("出席", strings.Join(att, "、"))
+		field("传达学习", strings.Join(m.Relayed, "；"))
+		field("听取", strings.Join(m.Heard, "；"))
+		field("审议通过", strings.Join(m.Approved, ""))
+		b.WriteString("</dl>\n")
+	}
+	if bl.Summary != "" {
+		b.WriteString(`<div class="summary"><strong>摘要</strong> ` + html.EscapeString(bl.Summary) + "</div>\n")
+	}
+	if m := bl.Meeting; m != nil && len(m.Points) > 0 {
+		b.WriteString("<h2>会议要点</h2><ol>")
+		for _, p := range m.Points {
+			tag(&b, "li", p)
+		}
+		b.WriteString("</ol>\n")
+	}
+	b.WriteString("<article>\n")
+	for _, p := range bl.Paragraphs {
+		tag(&b, "p", p)
+		b.WriteByte('\n')
+	}
+	for _, img := range v.Images {
+		b.WriteString(`<img src="` + html.EscapeString(img) + `" alt="" loading="lazy">` + "\n")
+	}
+	b.WriteString("</article>\n<footer>通报 · 本页已记录您的阅读</footer>\n")
+	return page(bl.Title, b.String())
+}
+
+// messagePage renders a short notice (a bad link, an outage).
+func messagePage(title, text string) []byte {
+	var b strings.Builder
+	tag(&b, "h1", title)
+	tag(&b, "p", text)
+	return page(title, b.String())
+}
+
+// view is what the reader page shows.
+type view struct {
+	Bulletin *content.Bulletin
+	Date     string
+	Kind     string
+	Images   []string
+}

@@ -6,7 +6,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -152,33 +151,22 @@ func (s *Server) page(b *content.Bulletin) ([]byte, error) {
 	if p, ok := s.pages.Load(b.ID); ok {
 		return p.([]byte), nil
 	}
-	var buf bytes.Buffer
-	if err := readerPage.Execute(&buf, pageData(b)); err != nil {
-		return nil, err
-	}
-	s.pages.Store(b.ID, buf.Bytes())
-	return buf.Bytes(), nil
+	p := readerPage(pageData(b))
+	s.pages.Store(b.ID, p)
+	return p, nil
 }
 
 func (s *Server) notFound(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusNotFound)
-	messagePage.Execute(w, map[string]string{"Title": "链接无效", "Text": "这个链接无效或已损坏。请从推送消息中重新打开，或在对话中发送「最新通报」。"})
+	w.Write(messagePage("链接无效", "这个链接无效或已损坏。请从推送消息中重新打开，或在对话中发送「最新通报」。"))
 }
 
 func (s *Server) unavailable(w http.ResponseWriter, err error) {
 	s.log.Error("web: reader page", "err", err)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusServiceUnavailable)
-	messagePage.Execute(w, map[string]string{"Title": "暂时无法打开", "Text": "服务暂时不可用，请稍后再试。"})
-}
-
-// view is what the reader template shows.
-type view struct {
-	*content.Bulletin
-	Date   string
-	Kind   string
-	Images []string
+	w.Write(messagePage("暂时无法打开", "服务暂时不可用，请稍后再试。"))
 }
 
 func pageData(b *content.Bulletin) view {
