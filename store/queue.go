@@ -234,41 +234,69 @@ func (s *Store) QueueStats(ctx context.Context, platform string) (*content.Queue
 	return st, nil
 }
 
+// A send lease is a key per (bulletin, subscriber) holding the claim's
+// token, so only the claim that took it can renew or drop it: a lease that
+// ran out and was taken by another sender is never dropped by the first.
+
 // claimScript takes the per-pair send lease unless the pair is already
-// delivered. KEYS: delivered bitmap, lease key. ARGV: dense, lease ms.
+// delivered. KEYS: delivered bitmap, lease key. ARGV: dense, lease ms,
+// token.
 var claimScript = redis.NewScript(`
 if redis.call('GETBIT', KEYS[1], ARGV[1]) == 1 then return 1 end
-if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[2]) then return 0 end
 return 2`)
 
 func (s *Store) leaseKey(bulletinID string, dense int64) string {
 	return s.k.perBulletin(bulletinID, "lease:"+strconv.FormatInt(dense, 10))
 }
 
-// completeScript sets the delivered bit, drops the lease and starts the
-// retention clock of the bitmap. KEYS: delivered bitmap, lease key. ARGV:
-// dense, retention seconds (0 = keep).
+// completeScript sets the delivered bit, drops the lease if the token
+// holds it (any lease for an empty token) and starts the retention clock
+// of the bitmap. KEYS: delivered bitmap, lease key. ARGV: dense, retention
+// seconds (0 = keep), token.
 var completeScript = redis.NewScript(`
 redis.call('SETBIT', KEYS[1], ARGV[1], 1)
-redis.call('DEL', KEYS[2])
+if ARGV[3] == '' or redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
 if tonumber(ARGV[2]) > 0 and redis.call('TTL', KEYS[1]) == -1 then
   redis.call('EXPIRE', KEYS[1], ARGV[2])
 end
 return 1`)
 
-// Complete records a delivery as done and drops its lease.
+// Complete records a delivery as done, whoever holds its lease.
 func (s *Store) Complete(ctx context.Context, bulletinID string, dense int64) error {
 	keys := []string{s.k.perBulletin(bulletinID, "dlv"), s.leaseKey(bulletinID, dense)}
-	if err := completeScript.Run(ctx, s.rdb, keys, dense, int64(s.opts.DeliveryRetention/time.Second)).Err(); err != nil {
+	if err := completeScript.Run(ctx, s.rdb, keys, dense, int64(s.opts.DeliveryRetention/time.Second), "").Err(); err != nil {
 		return fmt.Errorf("store: complete b=%s s=%d: %w", bulletinID, dense, err)
 	}
 	return nil
 }
 
-// Release drops a send lease without recording a delivery (the send
-// failed and will be retried).
-func (s *Store) Release(ctx context.Context, bulletinID string, dense int64) error {
-	return s.rdb.Del(ctx, s.leaseKey(bulletinID, dense)).Err()
+// leaseTokenScript renews (ARGV[2] > 0) or drops (0) a send lease the token
+// holds; it returns 1 when the token held it. KEYS: lease key. ARGV:
+// token, lease ms.
+var leaseTokenScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) else redis.call('DEL', KEYS[1]) end
+return 1`)
+
+// Release drops a send lease the token holds, without recording a
+// delivery (the send failed or was put off).
+func (s *Store) Release(ctx context.Context, claimID string, dense int64, token string) error {
+	if err := leaseTokenScript.Run(ctx, s.rdb, []string{s.leaseKey(claimID, dense)}, token, 0).Err(); err != nil {
+		return fmt.Errorf("store: release b=%s s=%d: %w", claimID, dense, err)
+	}
+	return nil
+}
+
+// Renew extends a send lease the token still holds and reports whether it
+// did; false means the lease ran out and the delivery is not the caller's
+// to send any more.
+func (s *Store) Renew(ctx context.Context, claimID string, dense int64, token string, lease time.Duration) (bool, error) {
+	n, err := leaseTokenScript.Run(ctx, s.rdb, []string{s.leaseKey(claimID, dense)}, token, lease.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("store: renew b=%s s=%d: %w", claimID, dense, err)
+	}
+	return n == 1, nil
 }
 
 // MarkEnqueued records that deliveries of a bulletin were enqueued for
@@ -317,9 +345,10 @@ func (s *Store) FannedOut(ctx context.Context, bulletinID string) (bool, error) 
 }
 
 // BeginDeliveries takes, in one round trip for a whole batch, the send
-// lease of each delivery (on claimIDs[i], unless already delivered) and the
-// record of its subscriber (nil when the subscriber no longer exists).
-func (s *Store) BeginDeliveries(ctx context.Context, ds []content.Delivery, claimIDs []string, lease time.Duration) ([]content.Claim, []*content.Subscriber, error) {
+// lease of each delivery (on claimIDs[i], with tokens[i], unless already
+// delivered) and the record of its subscriber (nil when the subscriber no
+// longer exists).
+func (s *Store) BeginDeliveries(ctx context.Context, ds []content.Delivery, claimIDs, tokens []string, lease time.Duration) ([]content.Claim, []*content.Subscriber, error) {
 	run := func(useSHA bool) ([]*redis.Cmd, []*redis.MapStringStringCmd, error) {
 		claims := make([]*redis.Cmd, len(ds))
 		subs := make([]*redis.MapStringStringCmd, len(ds))
@@ -327,9 +356,9 @@ func (s *Store) BeginDeliveries(ctx context.Context, ds []content.Delivery, clai
 			for i, d := range ds {
 				keys := []string{s.k.perBulletin(claimIDs[i], "dlv"), s.leaseKey(claimIDs[i], d.Dense)}
 				if useSHA {
-					claims[i] = claimScript.EvalSha(ctx, p, keys, d.Dense, lease.Milliseconds())
+					claims[i] = claimScript.EvalSha(ctx, p, keys, d.Dense, lease.Milliseconds(), tokens[i])
 				} else {
-					claims[i] = claimScript.Eval(ctx, p, keys, d.Dense, lease.Milliseconds())
+					claims[i] = claimScript.Eval(ctx, p, keys, d.Dense, lease.Milliseconds(), tokens[i])
 				}
 				subs[i] = p.HGetAll(ctx, s.k.subscriber(d.Subscriber))
 			}
@@ -357,10 +386,11 @@ func (s *Store) BeginDeliveries(ctx context.Context, ds []content.Delivery, clai
 	return outClaims, outSubs, nil
 }
 
-// FinishDelivery is Complete and Ack in one round trip.
-func (s *Store) FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID string) error {
+// FinishDelivery records a delivery as done, drops the lease token holds
+// and acknowledges the queue entry, in one round trip.
+func (s *Store) FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID, token string) error {
 	keys := []string{s.k.perBulletin(claimID, "dlv"), s.leaseKey(claimID, d.Dense)}
-	args := []any{d.Dense, int64(s.opts.DeliveryRetention / time.Second)}
+	args := []any{d.Dense, int64(s.opts.DeliveryRetention / time.Second), token}
 	run := func(useSHA bool) error {
 		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			if useSHA {

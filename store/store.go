@@ -118,7 +118,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	// Scripts used inside pipelines are loaded up front (on every node of
 	// a cluster) so the pipelines can call them by hash.
-	for _, sc := range []*redis.Script{markReadScript, historyScript, claimScript, completeScript} {
+	for _, sc := range []*redis.Script{markReadScript, historyScript, claimScript, completeScript, leaseTokenScript} {
 		if err := sc.Load(pctx, rdb).Err(); err != nil {
 			rdb.Close()
 			s.closeEmbedded()

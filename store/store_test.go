@@ -558,29 +558,50 @@ func TestQueue(t *testing.T) {
 func TestClaimIsIdempotent(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		claim := func() content.Claim {
-			cs, subs, err := s.BeginDeliveries(ctx, []content.Delivery{{BulletinID: "b1", Subscriber: "tg:9", Dense: 9}}, []string{"b1"}, time.Minute)
+		claim := func(token string, lease time.Duration) content.Claim {
+			cs, subs, err := s.BeginDeliveries(ctx, []content.Delivery{{BulletinID: "b1", Subscriber: "tg:9", Dense: 9}}, []string{"b1"}, []string{token}, lease)
 			if err != nil || subs[0] != nil {
 				t.Fatalf("BeginDeliveries = %v, %v, %v", cs, subs, err)
 			}
 			return cs[0]
 		}
-		if c := claim(); c != content.ClaimOK {
+		if c := claim("a", time.Minute); c != content.ClaimOK {
 			t.Fatalf("first claim = %d", c)
 		}
-		if c := claim(); c != content.ClaimBusy {
+		if c := claim("b", time.Minute); c != content.ClaimBusy {
 			t.Errorf("claim while leased = %d, want busy", c)
 		}
-		if err := s.Release(ctx, "b1", 9); err != nil {
+		// Only the holder renews or drops its lease.
+		if ok, _ := s.Renew(ctx, "b1", 9, "b", time.Minute); ok {
+			t.Error("a stranger renewed the lease")
+		}
+		if err := s.Release(ctx, "b1", 9, "b"); err != nil {
 			t.Fatal(err)
 		}
-		if c := claim(); c != content.ClaimOK {
+		if c := claim("c", time.Minute); c != content.ClaimBusy {
+			t.Errorf("a stranger's release dropped the lease (claim = %d)", c)
+		}
+		if ok, _ := s.Renew(ctx, "b1", 9, "a", time.Minute); !ok {
+			t.Error("the holder could not renew")
+		}
+		if err := s.Release(ctx, "b1", 9, "a"); err != nil {
+			t.Fatal(err)
+		}
+		if c := claim("d", 50*time.Millisecond); c != content.ClaimOK {
 			t.Errorf("claim after release = %d", c)
+		}
+		// An expired lease is lost to its holder.
+		time.Sleep(100 * time.Millisecond)
+		if ok, _ := s.Renew(ctx, "b1", 9, "d", time.Minute); ok && !s.Embedded() {
+			t.Error("an expired lease was renewed")
+		}
+		if c := claim("e", time.Minute); c != content.ClaimOK && !s.Embedded() {
+			t.Errorf("claim after the lease ran out = %d", c)
 		}
 		if err := s.Complete(ctx, "b1", 9); err != nil {
 			t.Fatal(err)
 		}
-		if c := claim(); c != content.ClaimDelivered {
+		if c := claim("f", time.Minute); c != content.ClaimDelivered {
 			t.Errorf("claim after delivery = %d, want delivered", c)
 		}
 		if ok, _ := s.IsDelivered(ctx, "b1", 9); !ok {

@@ -268,7 +268,7 @@ func TestCrashedWorkerIsReclaimed(t *testing.T) {
 		t.Fatalf("the dead replica took %d: %v", len(taken), err)
 	}
 	// It had even claimed one (it was sending when it died).
-	st.BeginDeliveries(ctx, taken[:1], []string{b.ID}, 3*time.Second)
+	st.BeginDeliveries(ctx, taken[:1], []string{b.ID}, []string{"dead-replica/1"}, 3*time.Second)
 	run(t, d)
 	waitFor(t, "all 20 chats", 30*time.Second, func() bool { return len(perChat(fake)) == 20 })
 	time.Sleep(300 * time.Millisecond)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"tongbao/bot"
@@ -38,9 +39,10 @@ type Store interface {
 	Retry(ctx context.Context, platform string, d content.Delivery, due time.Time, reason string, failed bool) error
 	PromoteDue(ctx context.Context, platform string, now time.Time) (int, error)
 	DeadLetter(ctx context.Context, platform string, d content.Delivery, reason string) error
-	BeginDeliveries(ctx context.Context, ds []content.Delivery, claimIDs []string, lease time.Duration) ([]content.Claim, []*content.Subscriber, error)
-	FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID string) error
-	Release(ctx context.Context, bulletinID string, dense int64) error
+	BeginDeliveries(ctx context.Context, ds []content.Delivery, claimIDs, tokens []string, lease time.Duration) ([]content.Claim, []*content.Subscriber, error)
+	FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID, token string) error
+	Release(ctx context.Context, claimID string, dense int64, token string) error
+	Renew(ctx context.Context, claimID string, dense int64, token string, lease time.Duration) (bool, error)
 
 	AddJob(ctx context.Context, kind, id string) error
 	RemoveJob(ctx context.Context, kind, id string) error
@@ -119,6 +121,7 @@ type Dispatcher struct {
 	cfg     Config
 	log     *slog.Logger
 	cache   *bot.BulletinCache
+	claims  atomic.Int64 // numbers the claim tokens
 }
 
 // New returns a dispatcher. senders may be empty for a process that only
@@ -136,8 +139,9 @@ func New(st Store, senders []bot.Sender, limiter RateLimiter, links *bot.Links, 
 	if cfg.SendTimeout <= 0 {
 		cfg.SendTimeout = 20 * time.Second
 	}
-	if cfg.ClaimLease <= cfg.SendTimeout {
-		cfg.ClaimLease = 2 * cfg.SendTimeout
+	// A lease covers an inline rate-limit wait and the send, twice over.
+	if min := 2 * (cfg.SendTimeout + maxInlineWait); cfg.ClaimLease < min {
+		cfg.ClaimLease = min
 	}
 	if cfg.ReclaimIdle <= cfg.ClaimLease {
 		cfg.ReclaimIdle = cfg.ClaimLease + cfg.SendTimeout

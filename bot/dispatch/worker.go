@@ -14,7 +14,6 @@ import (
 
 // Worker timing.
 const (
-	receiveBatch   = 64
 	receiveBlock   = time.Second
 	reclaimEvery   = 5 * time.Second
 	promoteEvery   = time.Second
@@ -47,7 +46,11 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
 	platform := string(p)
 	consumer := d.cfg.Owner
-	work := make(chan claimed, receiveBatch)
+	// The next batch is claimed while the workers send the last one. A
+	// claimed delivery usually waits one send; one that waited past half
+	// its lease is renewed before it is sent (see attempt).
+	batchSize := d.cfg.Workers
+	work := make(chan claimed, batchSize)
 	var wg sync.WaitGroup
 	// Sends use their own context: a shutdown lets started sends finish.
 	sendCtx, stopSends := context.WithCancel(context.WithoutCancel(ctx))
@@ -58,11 +61,11 @@ func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
 			defer wg.Done()
 			for c := range work {
 				if ctx.Err() != nil {
-					d.store.Release(sendCtx, c.claimID, c.dl.Dense)
+					d.store.Release(sendCtx, c.claimID, c.dl.Dense, c.token)
 					d.handBack(sendCtx, platform, c.dl)
 					continue
 				}
-				outcome, err := d.attempt(sendCtx, p, c.dl, c.claimID, c.sub)
+				outcome, err := d.attempt(sendCtx, p, c)
 				if err != nil {
 					d.log.Warn("dispatch: delivery", "platform", platform, "bulletin_id", c.dl.BulletinID, "subscriber", c.dl.Subscriber, "outcome", outcome, "err", err)
 				}
@@ -83,10 +86,10 @@ func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
 		var err error
 		if now.Sub(lastReclaim) >= reclaimEvery {
 			lastReclaim = now
-			batch, err = d.store.Reclaim(ctx, platform, consumer, d.cfg.ReclaimIdle, receiveBatch)
+			batch, err = d.store.Reclaim(ctx, platform, consumer, d.cfg.ReclaimIdle, batchSize)
 		}
 		if err == nil && len(batch) == 0 {
-			batch, err = d.store.Receive(ctx, platform, consumer, receiveBatch, receiveBlock)
+			batch, err = d.store.Receive(ctx, platform, consumer, batchSize, receiveBlock)
 		}
 		if err != nil {
 			if ctx.Err() == nil {
@@ -99,7 +102,7 @@ func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
 			select {
 			case work <- c:
 			case <-ctx.Done():
-				d.store.Release(sendCtx, c.claimID, c.dl.Dense)
+				d.store.Release(sendCtx, c.claimID, c.dl.Dense, c.token)
 				d.handBack(sendCtx, platform, c.dl)
 			}
 		}
@@ -131,10 +134,13 @@ func sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-// claimed is a delivery whose send lease this worker holds.
+// claimed is a delivery whose send lease this worker holds, with the
+// lease's token and when it was taken.
 type claimed struct {
 	dl      content.Delivery
 	claimID string
+	token   string
+	at      time.Time
 	sub     *content.Subscriber
 }
 
@@ -147,10 +153,13 @@ func (d *Dispatcher) claim(ctx context.Context, platform string, batch []content
 		return nil
 	}
 	ids := make([]string, len(batch))
+	tokens := make([]string, len(batch))
 	for i, dl := range batch {
 		ids[i] = claimIDOf(dl)
+		tokens[i] = fmt.Sprintf("%s/%d", d.cfg.Owner, d.claims.Add(1))
 	}
-	claims, subs, err := d.store.BeginDeliveries(ctx, batch, ids, d.cfg.ClaimLease)
+	at := time.Now()
+	claims, subs, err := d.store.BeginDeliveries(ctx, batch, ids, tokens, d.cfg.ClaimLease)
 	if err != nil {
 		if ctx.Err() == nil {
 			d.log.Warn("dispatch: claim", "platform", platform, "err", err)
@@ -163,7 +172,7 @@ func (d *Dispatcher) claim(ctx context.Context, platform string, batch []content
 		case content.ClaimDelivered:
 			d.ack(ctx, platform, dl, "skipped")
 		case content.ClaimOK:
-			out = append(out, claimed{dl: dl, claimID: ids[i], sub: subs[i]})
+			out = append(out, claimed{dl: dl, claimID: ids[i], token: tokens[i], at: at, sub: subs[i]})
 		}
 	}
 	return out
@@ -180,9 +189,10 @@ func claimIDOf(dl content.Delivery) string {
 
 // attempt renders and sends a claimed delivery to its subscriber (nil
 // when unknown) and settles it; it returns the outcome for metrics.
-func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, dl content.Delivery, claimID string, sub *content.Subscriber) (string, error) {
+func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, c claimed) (string, error) {
 	platform := string(p)
-	release := func() { _ = d.store.Release(ctx, claimID, dl.Dense) }
+	dl, claimID, sub := c.dl, c.claimID, c.sub
+	release := func() { _ = d.store.Release(ctx, claimID, dl.Dense, c.token) }
 	if sub == nil || sub.Status != content.StatusActive {
 		release()
 		return "skipped", d.store.Ack(ctx, platform, dl)
@@ -200,7 +210,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, dl content.Del
 		if err != nil {
 			return d.fail(ctx, platform, dl, "render: "+err.Error())
 		}
-		return "skipped", d.store.FinishDelivery(ctx, platform, dl, claimID)
+		return "skipped", d.store.FinishDelivery(ctx, platform, dl, claimID, c.token)
 	}
 	if wait, err := d.reserve(ctx, p, sub); err != nil {
 		release()
@@ -208,6 +218,13 @@ func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, dl content.Del
 	} else if wait > 0 {
 		release()
 		return "held", d.store.Retry(ctx, platform, dl, now.Add(wait), "rate limit", false)
+	}
+	// A lease past half its time (a long rate-limit wait) is renewed; one
+	// that ran out may already be another sender's: leave the entry to it.
+	if time.Since(c.at) > d.cfg.ClaimLease/2 {
+		if ok, err := d.store.Renew(ctx, claimID, dl.Dense, c.token, d.cfg.ClaimLease); err != nil || !ok {
+			return "stale", err
+		}
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, d.cfg.SendTimeout)
 	start := time.Now()
@@ -217,7 +234,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, dl content.Del
 		d.metrics.SendSeconds.WithLabelValues(platform).Observe(time.Since(start).Seconds())
 	}
 	if err == nil {
-		return "sent", d.store.FinishDelivery(ctx, platform, dl, claimID)
+		return "sent", d.store.FinishDelivery(ctx, platform, dl, claimID, c.token)
 	}
 	release()
 	failure, retryAfter := bot.ClassifySend(err)
