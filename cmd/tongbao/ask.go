@@ -34,6 +34,21 @@ func (a *App) newBot(ctx context.Context, cfg *Config, st *store.Store, log *slo
 	}), nil
 }
 
+// openBot gives a command the store and the conversation over it; the
+// caller closes the store.
+func (a *App) openBot(ctx context.Context, common *commonFlags) (*store.Store, *bot.Bot, error) {
+	cfg, log, st, err := a.openCommand(ctx, common)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := a.newBot(ctx, cfg, st, log)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, b, nil
+}
+
 // links makes the read-link signer from TONGBAO_SECRET, or from a secret
 // generated once and kept in the store (shared by every replica) when it is
 // not set.
@@ -79,15 +94,11 @@ Asks Tongbao one question and prints the answer as the console shows it:
 		fmt.Fprintln(app.Stderr, "tongbao ask: --lang must be zh or en")
 		return errUsage
 	}
-	cfg, log, st, err := app.openCommand(ctx, common)
+	st, b, err := app.openBot(ctx, common)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	b, err := app.newBot(ctx, cfg, st, log)
-	if err != nil {
-		return err
-	}
 	platform, user := consoleUser(*as)
 	in := bot.Incoming{Platform: platform, UserID: user, ChatID: user, Text: strings.Join(words, " "), Lang: *lang, ForceLang: *lang, Time: time.Now()}
 	color := isTerminal(app.Stdout)
@@ -109,15 +120,11 @@ and history. Type 帮助 (or help) for what to ask; Ctrl-D or 退出 to leave.`)
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, log, st, err := app.openCommand(ctx, common)
+	st, b, err := app.openBot(ctx, common)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	b, err := app.newBot(ctx, cfg, st, log)
-	if err != nil {
-		return err
-	}
 	return app.chatLoop(ctx, b, *as)
 }
 
