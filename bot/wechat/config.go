@@ -31,10 +31,12 @@ type OAConfig struct {
 	AppSecret string `yaml:"app_secret"` // TONGBAO_WECHAT_SECRET
 	Token     string `yaml:"token"`      // TONGBAO_WECHAT_TOKEN: the callback token (3–32 letters and digits)
 	// EncodingAESKey (TONGBAO_WECHAT_AESKEY, 43 characters) is for
-	// compatible and safe mode; with it set, unencrypted messages are
-	// refused: plain mode signs only the query string, so a URL from a log
-	// could be replayed with any body. Leave it empty for plain mode.
+	// compatible and safe mode. Leave it empty for plain mode only.
 	EncodingAESKey string `yaml:"encoding_aes_key"`
+	// RequireEncryption refuses unencrypted callbacks: plain mode signs only
+	// the query string, so a callback URL that leaked (a log) could be
+	// replayed with any body. Set it once the account is in safe mode.
+	RequireEncryption bool `yaml:"require_encryption"`
 	// APIBase replaces https://api.weixin.qq.com (TONGBAO_WECHAT_API).
 	APIBase string `yaml:"api_base"`
 	// UseStableToken fetches the access token from /cgi-bin/stable_token,

@@ -76,11 +76,13 @@ func oaTokenExpired(code int) bool { return code == 40001 || code == 40014 || co
 func (a *OfficialAccount) Platform() bot.Platform { return bot.WeChat }
 
 // ServeHTTP serves the callback URL: URL verification (GET with echostr)
-// and messages and events (POST) in plain mode (no EncodingAESKey
-// configured) or compatible and safe mode (configured). A request whose
-// signature or msg_signature is wrong, or that is unencrypted although a
-// key is configured, gets 403; a body that does not decrypt or parse 400;
-// one over 1 MiB 413: nothing of it is processed.
+// and messages and events (POST) in plain mode, and in compatible and safe
+// mode when an EncodingAESKey is configured. An unencrypted message is
+// accepted like the platform's plain mode (an account can be switched
+// between modes in the WeChat console) unless RequireEncryption is set.
+// A request whose signature or msg_signature is wrong, or that is
+// unencrypted under RequireEncryption, gets 403; a body that does not
+// decrypt or parse 400; one over 1 MiB 413: nothing of it is processed.
 //
 // Text messages (and recognized voice) go to the Handler; subscribe calls
 // Events.Subscribed and answers the Handler's "/start"; unsubscribe calls
@@ -115,8 +117,8 @@ func (a *OfficialAccount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var b *box
 	switch q.Get("encrypt_type") {
 	case "", "raw":
-		if a.resp.box.key != nil {
-			a.resp.fail(w, r, refuse(http.StatusForbidden, errors.New("wechat: unencrypted message to an account with an EncodingAESKey (set the account to safe mode, or remove encoding_aes_key)")))
+		if a.resp.box.key != nil && a.cfg.RequireEncryption {
+			a.resp.fail(w, r, refuse(http.StatusForbidden, errors.New("wechat: unencrypted message while require_encryption is set (set the account to safe mode)")))
 			return
 		}
 	case "aes":

@@ -174,7 +174,7 @@ func TestOARefusesForgedRequests(t *testing.T) {
 		forgery wechattest.Forgery
 		status  int
 	}{
-		{wechattest.Plain, 0, http.StatusForbidden}, // unencrypted although a key is configured
+		{wechattest.Plain, 0, http.StatusForbidden}, // unencrypted under require_encryption
 		{wechattest.Plain, wechattest.ForgeSignature, http.StatusForbidden},
 		{wechattest.Safe, wechattest.ForgeSignature, http.StatusForbidden},
 		{wechattest.Safe, wechattest.ForgeMsgSignature, http.StatusForbidden},
@@ -189,7 +189,7 @@ func TestOARefusesForgedRequests(t *testing.T) {
 	for _, tc := range cases {
 		name := tc.mode.String() + " " + tc.forgery.String()
 		if tc.forgery == 0 {
-			name = "plain to a safe-mode account"
+			name = "plain under require_encryption"
 		}
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t, wechattest.Options{}, nil)
@@ -197,6 +197,7 @@ func TestOARefusesForgedRequests(t *testing.T) {
 			if tc.mode == wechattest.Plain && tc.forgery != 0 {
 				cfg.EncodingAESKey = ""
 			}
+			cfg.RequireEncryption = tc.forgery == 0
 			c := f.startOA(t, cfg)
 			c.Mode = tc.mode
 			forged := c

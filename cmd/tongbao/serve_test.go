@@ -392,6 +392,20 @@ func TestServeWeChatSafeMode(t *testing.T) {
 	if !reply.Encrypted || !strings.Contains(text, "县政府第十二次常务会议") || !strings.Contains(text, "/r/"+qingxiID+".") {
 		t.Errorf("passive reply: %+v", reply)
 	}
+	// The same account answers a plain (unencrypted, signed) message too.
+	plain := wechattest.NewOAClient(s.addr+"/wechat", "wxtoken", testAESKey, wechattest.DefaultAppID)
+	plain.Mode = wechattest.Plain
+	preply, err := plain.SendText("oFollower", "最近的常委会", 1002)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptext := preply.Content
+	for _, a := range preply.Articles {
+		ptext += a.Title + a.Description
+	}
+	if preply.Encrypted || !strings.Contains(ptext, "市委常委会(扩大)会议") {
+		t.Errorf("plain reply: %+v", preply)
+	}
 	// The platform retries the same MsgId: answered once.
 	again, err := client.SendText("oFollower", "最新会议", 1001)
 	if err != nil || !again.Empty {
