@@ -106,8 +106,10 @@ func New(ctx context.Context, cfg Config, h Handler, d Deduper, opts ...Option) 
 	if cfg.BotName != "" && !strings.EqualFold(cfg.BotName, a.me.Username) {
 		return nil, fmt.Errorf("telegram: the token belongs to @%s, not telegram.bot_name @%s", a.me.Username, cfg.BotName)
 	}
+	// The command menu is a convenience: a Bot API (or a stand-in for one)
+	// that refuses it does not keep the bot from working.
 	if err := a.setCommands(ctx); err != nil {
-		return nil, err
+		a.log.Warn("telegram: command menu not set", "err", err)
 	}
 	a.log.Info("telegram: connected", "bot", "@"+a.me.Username, "config", cfg)
 	return a, nil

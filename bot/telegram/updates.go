@@ -39,7 +39,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 		return nil
 	}
 	if err := a.persist(ctx, callTimeout, "deleteWebhook", nil, nil); err != nil {
-		return ended(ctx, fmt.Errorf("telegram: delete webhook before polling: %w", err))
+		if ctx.Err() != nil {
+			return ended(ctx, fmt.Errorf("telegram: delete webhook before polling: %w", err))
+		}
+		// Polling itself reports a webhook still set (409): go on.
+		a.log.Warn("telegram: could not delete the webhook before polling", "err", err)
 	}
 	offset := 0
 	for {
