@@ -179,10 +179,11 @@ func gbk(tb testing.TB, s string) []byte {
 	return []byte(out)
 }
 
-// testdata reads a file of testdata/.
+// testdata reads one of the sample inputs in ../testdata.
 func testdata(tb testing.TB, name string) []byte {
 	tb.Helper()
-	data, err := os.ReadFile("testdata/" + name)
+	// The samples are the content package's test inputs.
+	data, err := os.ReadFile("../testdata/" + name)
 	if err != nil {
 		tb.Fatal(err)
 	}
