@@ -52,7 +52,7 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		"demo":        {"run Tongbao locally: embedded store, samples, chat in this terminal", runDemo},
 		"broadcast":   {"send an announcement to a segment of subscribers", runBroadcast},
 		"remind":      {"remind the subscribers who have not read a bulletin", runRemind},
-		"wechat":      {"WeChat Official Account tasks (menu)", runWeChat},
+		"wechat":      {"WeChat Official Account tasks: menu, mass send", runWeChat},
 		"sources":     {"list sources with their status; sources check NAME fetches one", runSources},
 	}
 	return a
