@@ -383,8 +383,18 @@ func (s *Store) LatestMeeting(ctx context.Context, match string) (*content.Bulle
 // no spaces or punctuation, lower case.
 func normalizeMatch(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) || r == '|' {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + ('a' - 'A'))
+		case r < 0x80:
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '|' {
+				b.WriteRune(r)
+			}
+		case unicode.Is(unicode.Han, r):
+			b.WriteRune(r) // the common case, and caseless
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
 			b.WriteRune(unicode.ToLower(r))
 		}
 	}
