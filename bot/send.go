@@ -41,6 +41,7 @@ const (
 	FailQuota
 )
 
+// String names the failure class for logs and metrics.
 func (f SendFailure) String() string {
 	switch f {
 	case FailRetry:
@@ -66,6 +67,7 @@ type SendError struct {
 	Err        error
 }
 
+// Error describes the refusal with its class.
 func (e *SendError) Error() string {
 	if e.RetryAfter > 0 {
 		return fmt.Sprintf("send %s (retry after %s): %v", e.Failure, e.RetryAfter, e.Err)
@@ -73,6 +75,7 @@ func (e *SendError) Error() string {
 	return fmt.Sprintf("send %s: %v", e.Failure, e.Err)
 }
 
+// Unwrap returns the platform's own error.
 func (e *SendError) Unwrap() error { return e.Err }
 
 // ClassifySend returns how a send error should be handled: a *SendError's
