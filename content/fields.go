@@ -130,7 +130,7 @@ func isInfoLine(line string) bool {
 	if runeLen(line) > 150 || strings.HasSuffix(line, "。") {
 		return false
 	}
-	if sourceLabel.MatchString(line) && strings.IndexAny(line, "，。；") < 0 {
+	if sourceLabel.MatchString(line) && !strings.ContainsAny(line, "，。；") {
 		return true
 	}
 	for _, loc := range labeledDate.FindAllStringIndex(line, -1) {

@@ -49,9 +49,8 @@ type fakeHandler struct {
 	answer func(bot.Incoming) []bot.Reply
 	delay  time.Duration
 
-	mu   sync.Mutex
-	got  []bot.Incoming
-	done chan struct{} // closed when delay > 0 and a Handle returns
+	mu  sync.Mutex
+	got []bot.Incoming
 }
 
 func (h *fakeHandler) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
