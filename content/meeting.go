@@ -13,8 +13,13 @@ var (
 	// chairedBy is "会议由XXX主持" or "XXX主持会议".
 	chairedBy    = regexp.MustCompile(`(?:会议由|由)([^，,。；;]{2,40}?)主持`)
 	chairMeeting = regexp.MustCompile(`([^，,。；;]{2,40}?)主持(?:会议|了会议)`)
-	// titleMeeting finds the meeting a title announces: 兰溪召开市委常委会(扩大)会议.
-	titleMeeting = regexp.MustCompile(`^(.{0,12}?)(?:召开|举行)了?(.{2,40}?会议?)(?:[:：\s]|$)`)
+	// convened finds who convened what meeting, in a title or a lead:
+	// 兰溪召开市委常委会(扩大)会议, 县委常委会召开会议.
+	convened = regexp.MustCompile(`^(.{0,12}?)(?:召开|举行)了?([^\s:：，,。；;]{0,40}?会议?)(?:[:：\s，,。；;]|$)`)
+	// bracketTag is a column tag in front of a title: 【要闻】.
+	bracketTag = regexp.MustCompile(`^(?:【[^】]{1,8}】|\[[^\]]{1,8}\])\s*`)
+	// organEnd ends the name of a body rather than of a place.
+	organEnd = regexp.MustCompile(`(?:委|政府|人大|政协|常委会|党组|办公室)$`)
 	// heldExpr is when a meeting was held, as the text says it.
 	heldExpr = regexp.MustCompile(`(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:上午|下午|晚上|晚间|早上|中午|晚)?`)
 	// personTitle ends a job title in front of a name.
@@ -44,6 +49,9 @@ var (
 	studyVerbs   = []string{"研究部署", "研究讨论", "研究", "部署", "讨论"}
 )
 
+// ownPlace is "our county" in front of an agenda item: 我县贯彻落实意见.
+var ownPlace = regexp.MustCompile(`^(?:我|本|全)(?:省|市|县|区|州|镇|乡)`)
+
 // genericItems say nothing about a meeting's agenda.
 var genericItems = map[string]bool{
 	"其他事项": true, "其他": true, "有关事项": true, "相关事项": true, "贯彻落实意见": true, "贯彻意见": true,
@@ -56,12 +64,24 @@ func extractMeeting(title string, paras []string, published time.Time, issuer st
 	leadIdx, lead := findLead(paras)
 	m := &Meeting{}
 	place := ""
-	titlePlace, titleName := "", ""
-	if mm := titleMeeting.FindStringSubmatch(title); mm != nil {
-		titlePlace, titleName = trimSpace(mm[1]), trimEndPunct(mm[2])
-	}
+	titlePlace, titleName := convenedBy(bracketTag.ReplaceAllString(title, ""))
 	if lead != "" {
 		place = readChair(lead, m)
+	}
+	if m.Name == "" && lead != "" {
+		// "会议由…主持": the lead names the meeting in its first sentence.
+		if sentences := splitSentences(lead); len(sentences) > 0 {
+			clauses := splitClauses(sentences[0])
+			for _, c := range clauses {
+				if who, name := convenedBy(strings.TrimPrefix(c, timeLead.FindString(c))); name != "" {
+					m.Name = name
+					if titlePlace == "" {
+						titlePlace = who
+					}
+					break
+				}
+			}
+		}
 	}
 	if m.Name == "" {
 		m.Name = titleName
@@ -100,6 +120,26 @@ func orEmpty[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// convenedBy reads "XX召开YY会议" into who convened it and the meeting's
+// name; "县委常委会召开会议" names the meeting after its body: 县委常委会会议.
+func convenedBy(s string) (who, name string) {
+	mm := convened.FindStringSubmatch(s)
+	if mm == nil {
+		return "", ""
+	}
+	who, name = trimSpace(mm[1]), trimEndPunct(mm[2])
+	if name == "会议" || name == "会" {
+		if who == "" || !allHan(who) {
+			return "", ""
+		}
+		return "", who + "会议"
+	}
+	if runeLen(name) < 3 {
+		return "", ""
+	}
+	return who, name
 }
 
 // findLead returns the paragraph that opens the report by saying who
@@ -191,7 +231,9 @@ func parsePerson(s string) (p Person, place string) {
 }
 
 // organOf names the body that held the meeting: the organ a meeting name
-// starts with (市委, 县政府), completed with the place name.
+// starts with (市委, 县政府), completed with the place name. A "place" that
+// is itself a body (梅溪县委, 市政府) is the organ when it ends with the
+// name's.
 func organOf(name, place string) string {
 	mm := organPrefix.FindStringSubmatch(name)
 	if mm == nil {
@@ -199,6 +241,12 @@ func organOf(name, place string) string {
 	}
 	if mm[1] != "" {
 		return mm[1] + mm[2]
+	}
+	if organEnd.MatchString(place) {
+		if strings.HasSuffix(place, mm[2]) {
+			return place
+		}
+		return mm[2]
 	}
 	if place == "" {
 		return mm[2]
@@ -342,7 +390,7 @@ func agendaItems(s string, suffix *regexp.Regexp) []string {
 	var out []string
 	for _, p := range parts {
 		p = trimEndPunct(suffix.ReplaceAllString(trimEndPunct(p), ""))
-		if runeLen(p) >= 2 && !genericItems[p] {
+		if runeLen(p) >= 2 && !genericItems[ownPlace.ReplaceAllString(p, "")] {
 			out = append(out, p)
 		}
 	}

@@ -110,6 +110,18 @@ func TestParseSamples(t *testing.T) {
 				Chair: Person{Name: "陈国平", Title: "市委副书记、市长"}, Heard: []string{"上半年全市经济运行情况", "重大项目推进情况"}},
 			relayed: 1, points: []string{"各地各部门要坚定信心", "要狠抓项目攻坚", "要全力稳定工业经济", "要时刻绷紧防汛这根弦"},
 		},
+		"extra/jiangling-2024-03-12-executive.html": {
+			title: "市政府召开第28次常务会议", published: "2024-03-12T16:20:11+08:00", kind: "meeting", source: "市政府办公室",
+			meeting: &Meeting{Name: "市政府第28次常务会议", Organ: "市政府", Held: "3月11日", Chair: Person{Name: "李强", Title: "市委副书记、市长"},
+				Attendees: []Person{{"王芳", "副市长"}, {"刘伟", "副市长"}, {"陈刚", "副市长"}},
+				Approved:  []string{"《江岭市招商引资奖励办法（试行）》"}, Heard: []string{"市应急管理局关于全市安全生产形势"}},
+			points: []string{"要坚持人民至上", "要加强重点时段", "各地各部门要树牢"},
+		},
+		"extra/county-2023-12-05-standing-committee.txt": {
+			title: "【要闻】县委常委会召开会议 传达学习省委全会精神", published: "2023-12-05T00:00:00+08:00", kind: "meeting", source: "融媒体中心",
+			meeting: &Meeting{Name: "县委常委会会议", Organ: "县委", Held: "12月4日下午", Chair: Person{Name: "张三", Title: "县委书记"}},
+			relayed: 1, points: []string{"要聚焦高质量发展", "要聚焦民生保障", "要聚焦安全稳定"},
+		},
 		"extra/hexi-2023-11-02-land-announcement.txt": {
 			title:     "河西县自然资源局关于国有建设用地使用权挂牌出让的公告",
 			published: "2023-11-02T00:00:00+08:00", kind: "notice", source: "河西县自然资源局", doc: "河自然资告〔2023〕8号",
