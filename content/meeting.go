@@ -371,6 +371,9 @@ var (
 	relaySuffix = regexp.MustCompile(`等$`)
 	studySuffix = regexp.MustCompile(`(?:等)?(?:工作|事项|问题)$`)
 	bookTitle   = regexp.MustCompile(`《[^》]+》`)
+	// needsHead ends a phrase that cannot stand without the noun a suffix
+	// would strip: 近期重点工作 stays whole rather than becoming 近期重点.
+	needsHead = regexp.MustCompile(`(?:重点|近期|当前|今年|下步|下一步|下阶段|各项|有关|相关|主要|重要|日常)$`)
 )
 
 // agendaItems splits an enumeration into items when its parts are
@@ -389,8 +392,15 @@ func agendaItems(s string, suffix *regexp.Regexp) []string {
 	}
 	var out []string
 	for _, p := range parts {
-		p = trimEndPunct(suffix.ReplaceAllString(trimEndPunct(p), ""))
-		if runeLen(p) >= 2 && !genericItems[ownPlace.ReplaceAllString(p, "")] {
+		p = trimEndPunct(p)
+		stripped := trimEndPunct(suffix.ReplaceAllString(p, ""))
+		if genericItems[ownPlace.ReplaceAllString(stripped, "")] {
+			continue
+		}
+		if !needsHead.MatchString(stripped) {
+			p = stripped
+		}
+		if runeLen(p) >= 2 {
 			out = append(out, p)
 		}
 	}

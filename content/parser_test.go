@@ -110,6 +110,14 @@ func TestParseSamples(t *testing.T) {
 				Chair: Person{Name: "陈国平", Title: "市委副书记、市长"}, Heard: []string{"上半年全市经济运行情况", "重大项目推进情况"}},
 			relayed: 1, points: []string{"各地各部门要坚定信心", "要狠抓项目攻坚", "要全力稳定工业经济", "要时刻绷紧防汛这根弦"},
 		},
+		"extra/district-2023-03-14-executive.txt": {
+			title: "区政府召开第45次常务会议", published: "2023-03-14T16:20:00+08:00", kind: "meeting", source: "区政府办公室",
+			meeting: &Meeting{Name: "区政府第45次常务会议", Organ: "区政府", Held: "3月13日上午", Chair: Person{Name: "王海涛", Title: "区长"},
+				Heard:    []string{"关于2023年春季森林防火工作情况"},
+				Approved: []string{"《关于加快推进城市更新行动的实施意见》", "《区优化营商环境三年行动方案》"},
+				Studied:  []string{"近期重点工作"}},
+			relayed: 1, points: []string{"要压紧压实森林防火责任", "各部门要持续优化营商环境"},
+		},
 		"extra/jiangling-2024-03-12-executive.html": {
 			title: "市政府召开第28次常务会议", published: "2024-03-12T16:20:11+08:00", kind: "meeting", source: "市政府办公室",
 			meeting: &Meeting{Name: "市政府第28次常务会议", Organ: "市政府", Held: "3月11日", Chair: Person{Name: "李强", Title: "市委副书记、市长"},
@@ -161,6 +169,7 @@ func TestParseSamples(t *testing.T) {
 				}
 				for field, pair := range map[string][2][]string{
 					"heard": {m.Heard, w.meeting.Heard}, "approved": {m.Approved, w.meeting.Approved},
+					"studied": {m.Studied, w.meeting.Studied},
 				} {
 					if pair[1] != nil && strings.Join(pair[0], "|") != strings.Join(pair[1], "|") {
 						t.Errorf("meeting.%s = %q, want %q", field, pair[0], pair[1])

@@ -64,7 +64,11 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 		parts = append(parts, "审议通过"+enumerate(m.Approved, 3, "项"))
 	}
 	if len(m.Studied) > 0 {
-		parts = append(parts, "研究部署"+enumerate(m.Studied, 3, "项")+"工作")
+		studied := enumerate(m.Studied, 3, "项")
+		if !studySuffix.MatchString(studied) {
+			studied += "工作"
+		}
+		parts = append(parts, "研究部署"+studied)
 	}
 
 	// One character stays reserved for the closing 。 of each sentence.
