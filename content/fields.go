@@ -141,6 +141,17 @@ func isInfoLine(line string) bool {
 	return false
 }
 
+// isDateLine reports whether a line is a short unlabeled date line, such
+// as "2023年10月9日 来源：…" under a title: it starts with a date and is not
+// a sentence.
+func isDateLine(line string) bool {
+	if runeLen(line) > 60 || strings.ContainsAny(line, "，。；,") {
+		return false
+	}
+	_, ok := dateAtStart(line)
+	return ok
+}
+
 // docNumberLine returns the document number when a line is only that.
 func docNumberLine(line string) (string, bool) {
 	if runeLen(line) > 40 {

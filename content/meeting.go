@@ -28,7 +28,9 @@ var (
 	// government: 兰溪 + 市委.
 	placeOrgan = regexp.MustCompile(`^(\p{Han}{2,4}?)((?:省|市|县|区|州|旗|镇|乡)(?:委|人民政府|政府|人大|政协))`)
 	// organPrefix is the body named at the start of a meeting name.
-	organPrefix = regexp.MustCompile(`^(\p{Han}{0,6}?)((?:省|市|县|区|州|旗|镇|乡)(?:委|人民政府|政府|人大常委会|人大|政协))`)
+	organPrefix = regexp.MustCompile(`^(\p{Han}{0,6}?)((?:省|市|县|区|州|旗|镇|乡|街道)(?:党委|党工委|委|人民政府|政府|办事处|人大常委会|人大|政协))`)
+	// issuerPlace is the place an issuer's name starts with: 桃源镇人民政府.
+	issuerPlace = regexp.MustCompile(`^\p{Han}{2,6}?(?:省|市|县|区|州|旗|镇|乡|街道)`)
 	// placeSuffix ends a place name.
 	placeSuffix = regexp.MustCompile(`(?:省|市|县|区|州|旗|镇|乡)$`)
 	// attendVerb ends the list of people who attended.
@@ -93,7 +95,7 @@ func extractMeeting(title string, paras []string, published time.Time, issuer st
 		place = titlePlace
 	}
 	if place == "" && issuer != "" {
-		if loc := regexp.MustCompile(`^\p{Han}{2,6}?(?:省|市|县|区|州|旗)`).FindString(issuer); loc != "" {
+		if loc := issuerPlace.FindString(issuer); loc != "" && !strings.HasSuffix(loc, "城乡") {
 			place = loc
 		}
 	}
@@ -460,7 +462,7 @@ const notModalBefore = "主重需只想首紧摘纲必概扼"
 // directive may follow a short subject ("各乡镇、各部门要…") or a clause of
 // context ("当前已进入主汛期，要时刻绷紧防汛这根弦…").
 func directive(s string) string {
-	s = trimEndPunct(s)
+	s = trimEndPunct(stripEnumerator(trimSpace(s)))
 	if isDirective(s) {
 		return s
 	}
@@ -471,6 +473,21 @@ func directive(s string) string {
 		}
 	}
 	return ""
+}
+
+// enumerator opens one of a series of directives: 一是, 第二，, （三）, 4、,
+// 首先, 其次; numeralModal is 一要 / 二要, where only the numeral goes.
+var (
+	enumerator   = regexp.MustCompile(`^(?:[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[，,、]?|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[、.．]|首先[，,]?|其次[，,]?|再次[，,]?|最后[，,]?)`)
+	numeralModal = regexp.MustCompile(`^[一二三四五六七八九十]{1,2}要`)
+)
+
+// stripEnumerator removes the series marker a directive starts with.
+func stripEnumerator(s string) string {
+	if loc := numeralModal.FindStringIndex(s); loc != nil {
+		return s[loc[1]-len("要"):]
+	}
+	return s[len(enumerator.FindString(s)):]
 }
 
 // isDirective reports whether a sentence starts as a "要…" directive,

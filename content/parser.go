@@ -72,6 +72,9 @@ type draft struct {
 	images     []string
 	metaDate   string
 	metaSource string
+	// lineDate is the date of an unlabeled date line above the text
+	// ("2023年10月9日 来源：…").
+	lineDate time.Time
 }
 
 var htmlSniff = regexp.MustCompile(`(?i)^\s*(?:<!doctype\s+html|<html|<head|<body|<meta|<div|<p[\s>]|<table|<!--)`)
@@ -142,8 +145,11 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 		switch {
 		case isChromeLine(l):
 		case l == d.title:
-		case isInfoLine(l):
+		case isInfoLine(l) || (len(b.Paragraphs) == 0 && isDateLine(l)):
 			header = append(header, l)
+			if d.lineDate.IsZero() && len(b.Paragraphs) == 0 && isDateLine(l) {
+				d.lineDate, _ = dateAtStart(l)
+			}
 		default:
 			if img, ok := imageLine(l); ok {
 				if len(d.images) == 0 {
@@ -224,6 +230,9 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
 		if t, ok := parseDate(d.metaDate); ok {
 			b.PublishedAt = t
 		}
+	}
+	if b.PublishedAt.IsZero() && !d.lineDate.IsZero() {
+		b.PublishedAt = d.lineDate
 	}
 	if b.PublishedAt.IsZero() && !signed.IsZero() {
 		b.PublishedAt = signed

@@ -118,6 +118,13 @@ func TestParseSamples(t *testing.T) {
 				Studied:  []string{"近期重点工作"}},
 			relayed: 1, points: []string{"要压紧压实森林防火责任", "各部门要持续优化营商环境"},
 		},
+		"extra/taoyuan-2023-10-09-town-committee.txt": {
+			title: "桃源镇召开党委会议部署秋冬季安全生产工作", published: "2023-10-09T00:00:00+08:00", kind: "meeting", source: "桃源镇人民政府",
+			meeting: &Meeting{Name: "镇党委会议", Organ: "桃源镇党委", Held: "10月8日", HeldDate: "2023-10-08",
+				Chair: Person{Name: "刘建华", Title: "镇党委书记"}, Studied: []string{"秋冬季安全生产和森林防火"}},
+			relayed: 1, points: []string{"要提高思想认识", "要开展隐患排查", "要强化值班值守"},
+			tags: []string{"安全生产"},
+		},
 		"extra/jiangling-2024-03-12-executive.html": {
 			title: "市政府召开第28次常务会议", published: "2024-03-12T16:20:11+08:00", kind: "meeting", source: "市政府办公室",
 			meeting: &Meeting{Name: "市政府第28次常务会议", Organ: "市政府", Held: "3月11日", Chair: Person{Name: "李强", Title: "市委副书记、市长"},
