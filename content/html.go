@@ -24,9 +24,12 @@ type page struct {
 	title      string
 	metaDate   string
 	metaSource string
-	header     []string
-	body       string
-	images     []string
+	// siteName is the site's own name (SiteName meta, or the last part of
+	// the document title: "…_清河市人民政府").
+	siteName string
+	header   []string
+	body     string
+	images   []string
 }
 
 // minArticleHan is how many Chinese characters a page's best text block
@@ -41,6 +44,7 @@ var chromeAttr = regexp.MustCompile(`(?i)^(?:nav|navbar|menu|submenu|foot|footer
 
 var (
 	infoLabel   = regexp.MustCompile(`(?:发布时间|发布日期|发文日期|成文日期|信息来源|来源|发布机构|浏览次数|访问次数|时间|日期)\s*[:：]`)
+	titleParts  = regexp.MustCompile(`\s*(?:[-_|—–]+)\s*`)
 	titleSuffix = regexp.MustCompile(`\s*(?:[-_|—–]+|——)\s*[^-_|—–]*(?:政府|网|门户|首页|网站|办公室|委员会|部门)[^-_|—–]*$`)
 )
 
@@ -100,12 +104,25 @@ func readMeta(doc *goquery.Document, p *page) {
 			if p.metaDate == "" {
 				p.metaDate = value
 			}
-		case "contentsource", "source", "og:site_name":
+		case "contentsource", "source":
 			if p.metaSource == "" {
 				p.metaSource = value
 			}
+		case "sitename", "og:site_name":
+			if p.siteName == "" {
+				p.siteName = value
+			}
 		}
 	})
+	if p.siteName == "" {
+		parts := titleParts.Split(collapseSpace(doc.Find("title").First().Text()), -1)
+		if last := trimSpace(parts[len(parts)-1]); len(parts) > 1 && runeLen(last) <= 20 {
+			p.siteName = last
+		}
+	}
+	if p.metaSource == "" {
+		p.metaSource = p.siteName
+	}
 }
 
 // removeChrome drops elements whose class or id names page furniture, unless

@@ -29,6 +29,8 @@ var (
 	placeOrgan = regexp.MustCompile(`^(\p{Han}{2,4}?)((?:省|市|县|区|州|旗|镇|乡)(?:委|人民政府|政府|人大|政协))`)
 	// organPrefix is the body named at the start of a meeting name.
 	organPrefix = regexp.MustCompile(`^(\p{Han}{0,6}?)((?:省|市|县|区|州|旗|镇|乡|街道)(?:党委|党工委|委|人民政府|政府|办事处|人大常委会|人大|政协))`)
+	// bodySuffix ends the name of a body, never a person's: 县政府办, 发改局.
+	bodySuffix = regexp.MustCompile(`(?:办|局|委|厅|处|室|院|所|站|中心|政府|部门|单位)$`)
 	// issuerPlace is the place an issuer's name starts with: 桃源镇人民政府.
 	issuerPlace = regexp.MustCompile(`^\p{Han}{2,6}?(?:省|市|县|区|州|旗|镇|乡|街道)`)
 	// placeSuffix ends a place name.
@@ -62,7 +64,7 @@ var genericItems = map[string]bool{
 
 // extractMeeting reads the structure of a meeting report. It returns nil
 // when the text does not report a meeting.
-func extractMeeting(title string, paras []string, published time.Time, issuer string) *Meeting {
+func extractMeeting(title string, paras []string, published time.Time, issuers ...string) *Meeting {
 	leadIdx, lead := findLead(paras)
 	m := &Meeting{}
 	place := ""
@@ -91,13 +93,16 @@ func extractMeeting(title string, paras []string, published time.Time, issuer st
 	if m.Name == "" || (m.Chair.Name == "" && lead == "") {
 		return nil
 	}
-	if place == "" && allHan(titlePlace) && runeLen(titlePlace) <= 8 {
+	if place == "" && allHan(titlePlace) && runeLen(titlePlace) <= 8 && !bareBody(titlePlace) {
 		place = titlePlace
 	}
-	if place == "" && issuer != "" {
-		if loc := issuerPlace.FindString(issuer); loc != "" && !strings.HasSuffix(loc, "城乡") {
+	for _, issuer := range issuers {
+		if loc := issuerPlace.FindString(issuer); place == "" && loc != "" && !strings.HasSuffix(loc, "城乡") {
 			place = loc
 		}
+	}
+	if place == "" && allHan(titlePlace) && runeLen(titlePlace) <= 8 {
+		place = titlePlace
 	}
 	m.Organ = organOf(m.Name, place)
 	if lead != "" {
@@ -108,6 +113,11 @@ func extractMeeting(title string, paras []string, published time.Time, issuer st
 	for i, p := range paras {
 		if i != leadIdx {
 			readAgenda(p, m, false)
+		}
+	}
+	for i, p := range paras {
+		if len(m.Attendees) == 0 && i != leadIdx && runeLen(p) <= shortParagraphRunes {
+			m.Attendees = attendeesOf(p)
 		}
 	}
 	m.Points = pointsOf(paras)
@@ -220,7 +230,7 @@ func parsePerson(s string) (p Person, place string) {
 		}
 	}
 	if p.Name == "" {
-		if n := runeLen(s); n >= 2 && n <= 4 && allHan(s) {
+		if n := runeLen(s); n >= 2 && n <= 4 && allHan(s) && !bodySuffix.MatchString(s) {
 			return Person{Name: s}, ""
 		}
 		return Person{}, ""
@@ -230,6 +240,12 @@ func parsePerson(s string) (p Person, place string) {
 		p.Title = strings.TrimPrefix(p.Title, place)
 	}
 	return p, place
+}
+
+// bareBody reports whether s names a body without its place: 市人民政府, 县委.
+func bareBody(s string) bool {
+	mm := organPrefix.FindStringSubmatch(s)
+	return mm != nil && mm[1] == "" && mm[0] == s
 }
 
 // organOf names the body that held the meeting: the organ a meeting name
@@ -292,30 +308,53 @@ func heldOf(lead string, published time.Time) (held, date string) {
 }
 
 // attendeesOf reads "副县长李明、张华、陈静出席会议": each name with the title
-// that precedes it in the list.
-func attendeesOf(lead string) []Person {
+// that precedes it in the list. The list may run over several clauses when
+// each starts with a title: "副市长王伟、李娜，市政府秘书长陈海出席会议".
+func attendeesOf(text string) []Person {
 	var out []Person
-	for _, sentence := range splitSentences(lead) {
+	for _, sentence := range splitSentences(text) {
 		loc := attendVerb.FindStringIndex(sentence)
 		if loc == nil {
 			continue
 		}
-		clause := lastClause(sentence[:loc[0]])
-		title := ""
-		for _, item := range splitEnum(clause) {
-			p, _ := parsePerson(strings.TrimSuffix(strings.TrimSuffix(item, "同志"), "等"))
-			if p.Name == "" {
-				continue
+		clauses := splitClauses(sentence[:loc[0]])
+		var lists [][]Person
+		for i := len(clauses) - 1; i >= 0; i-- {
+			people := peopleOf(clauses[i])
+			if len(people) == 0 || (i < len(clauses)-1 && people[0].Title == "") {
+				break
 			}
-			if p.Title == "" {
-				p.Title = title
-			}
-			title = p.Title
-			out = append(out, p)
+			lists = append([][]Person{people}, lists...)
+		}
+		for _, people := range lists {
+			out = append(out, people...)
 		}
 	}
 	return out
 }
+
+// peopleOf reads the people in one clause of an attendee list, skipping
+// items that are not a person.
+func peopleOf(clause string) []Person {
+	var out []Person
+	title := ""
+	for _, item := range splitEnum(clause) {
+		p, _ := parsePerson(strings.TrimSuffix(strings.TrimSuffix(item, "同志"), "等"))
+		if p.Name == "" {
+			continue
+		}
+		if p.Title == "" {
+			p.Title = title
+		}
+		title = p.Title
+		out = append(out, p)
+	}
+	return out
+}
+
+// shortParagraphRunes is how long a later paragraph can be and still be
+// read for the attendee list ("副市长王伟、李娜出席会议。").
+const shortParagraphRunes = 120
 
 // readAgenda adds what a paragraph says the meeting relayed, heard,
 // studied and approved. The lead paragraph is the meeting's own agenda;
@@ -329,20 +368,33 @@ func readAgenda(p string, m *Meeting, lead bool) {
 		if !lead && !strings.HasPrefix(sentence, "会议") {
 			continue
 		}
+		// previous is the list the clause before added to: "听取了A的汇报，
+		// B的汇报" goes on with the same verb.
+		var previous *[]string
 		for _, clause := range splitClauses(sentence) {
 			c := strings.TrimPrefix(clause, "会议")
 			for _, pre := range []string{"还", "并", "同时", "首先", "先后", "集中"} {
 				c = strings.TrimPrefix(c, pre)
 			}
+			list := previous
+			previous = nil
 			switch {
 			case cutVerb(&c, approveVerbs):
-				found[&m.Approved] = append(found[&m.Approved], approvedItems(c)...)
+				previous = &m.Approved
+				found[previous] = append(found[previous], approvedItems(c)...)
 			case cutVerb(&c, hearVerbs):
-				found[&m.Heard] = append(found[&m.Heard], agendaItems(c, heardSuffix)...)
+				previous = &m.Heard
+				found[previous] = append(found[previous], agendaItems(c, heardSuffix)...)
 			case cutVerb(&c, relayVerbs):
 				found[&m.Relayed] = append(found[&m.Relayed], agendaItems(c, relaySuffix)...)
 			case cutVerb(&c, studyVerbs):
 				found[&m.Studied] = append(found[&m.Studied], agendaItems(c, studySuffix)...)
+			case list == &m.Heard && heardSuffix.MatchString(trimEndPunct(c)):
+				previous = list
+				found[list] = append(found[list], agendaItems(c, heardSuffix)...)
+			case list == &m.Approved && bookTitle.MatchString(c):
+				previous = list
+				found[list] = append(found[list], bookTitle.FindAllString(c, -1)...)
 			}
 		}
 	}

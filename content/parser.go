@@ -72,6 +72,7 @@ type draft struct {
 	images     []string
 	metaDate   string
 	metaSource string
+	siteName   string
 	// lineDate is the date of an unlabeled date line above the text
 	// ("2023年10月9日 来源：…").
 	lineDate time.Time
@@ -100,7 +101,7 @@ func (p *Parser) Parse(in Input) (*Bulletin, error) {
 		if err != nil {
 			return nil, err
 		}
-		d = &draft{title: pg.title, header: pg.header, images: pg.images, metaDate: pg.metaDate, metaSource: pg.metaSource}
+		d = &draft{title: pg.title, header: pg.header, images: pg.images, metaDate: pg.metaDate, metaSource: pg.metaSource, siteName: pg.siteName}
 		d.lines = strings.Split(pg.body, "\n")
 	} else {
 		d = textDraft(text)
@@ -256,7 +257,7 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
 			b.Source = issuer
 		}
 	default:
-		if m := extractMeeting(b.Title, b.Paragraphs, b.PublishedAt, b.Source); m != nil {
+		if m := extractMeeting(b.Title, b.Paragraphs, b.PublishedAt, b.Source, d.siteName); m != nil {
 			b.Kind, b.Meeting = KindMeeting, m
 		} else {
 			b.Kind = KindNews
