@@ -69,7 +69,7 @@ type Meeting struct {
 	Heard     []string `json:"heard"`    // 听取 … 汇报
 	Studied   []string `json:"studied"`  // 研究部署 …
 	Approved  []string `json:"approved"` // 审议(并原则)通过 《…》
-	Points    []string `json:"points"`   // the 要… directives under 会议强调 / 指出 / 要求
+	Points    []string `json:"points"`   // the 要… directives under 会议强调 / 指出 / 要求 (or the speaker's 强调)
 }
 
 // Tag is a topic from the topic list that a bulletin matched, with the words

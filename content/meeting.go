@@ -16,6 +16,8 @@ var (
 	// convened finds who convened what meeting, in a title or a lead:
 	// 兰溪召开市委常委会(扩大)会议, 县委常委会召开会议.
 	convened = regexp.MustCompile(`^(.{0,12}?)(?:召开|举行)了?([^\s:：，,。；;]{0,40}?会议?)(?:[:：\s，,。；;]|$)`)
+	// meetingHeld is "YY会议(在…)召开": a meeting named before its verb.
+	meetingHeld = regexp.MustCompile(`^([^\s:：，,。；;]{2,40}?(?:会议|大会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会))(?:在[^，,。；;]{1,20})?(?:隆重)?(?:召开|举行|开幕)$`)
 	// bracketTag is a column tag in front of a title: 【要闻】.
 	bracketTag = regexp.MustCompile(`^(?:【[^】]{1,8}】|\[[^\]]{1,8}\])\s*`)
 	// organEnd ends the name of a body rather than of a place.
@@ -29,6 +31,8 @@ var (
 	placeOrgan = regexp.MustCompile(`^(\p{Han}{2,4}?)((?:省|市|县|区|州|旗|镇|乡)(?:委|人民政府|政府|人大|政协))`)
 	// organPrefix is the body named at the start of a meeting name.
 	organPrefix = regexp.MustCompile(`^(\p{Han}{0,6}?)((?:省|市|县|区|州|旗|镇|乡|街道)(?:党委|党工委|委|人民政府|政府|办事处|人大常委会|人大|政协))`)
+	// titleOnly is a job title without a name: 县委副书记.
+	titleOnly = regexp.MustCompile(`^\p{Han}{0,10}(?:书记|长|主任|主席|常委|委员)$`)
 	// bodySuffix ends the name of a body, never a person's: 县政府办, 发改局.
 	bodySuffix = regexp.MustCompile(`(?:办|局|委|厅|处|室|院|所|站|中心|政府|部门|单位)$`)
 	// issuerPlace is the place an issuer's name starts with: 桃源镇人民政府.
@@ -37,8 +41,6 @@ var (
 	placeSuffix = regexp.MustCompile(`(?:省|市|县|区|州|旗|镇|乡)$`)
 	// attendVerb ends the list of people who attended.
 	attendVerb = regexp.MustCompile(`(?:出席|参加|列席)(?:了)?(?:会议|本次会议)`)
-	// pointMarker opens the meeting's directives.
-	pointMarker = regexp.MustCompile(`会议(?:还|同时|并)?(强调|要求|提出|指出|号召|明确|部署)[,，:：]?`)
 	// timeLead is a time phrase that can open a clause before the chair.
 	timeLead = regexp.MustCompile(`^(?:\d{4}年)?(?:\d{1,2}月\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|中午|晚)?(?:近日|日前|今天|昨天|当天|近期)?`)
 	// atPlace is "在…" before the verb: 在县行政中心.
@@ -120,7 +122,7 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 			m.Attendees = attendeesOf(p)
 		}
 	}
-	m.Points = pointsOf(paras)
+	m.Points = pointsOf(paras, pointMarkerFor(m))
 	m.Attendees, m.Relayed, m.Heard = orEmpty(m.Attendees), orEmpty(m.Relayed), orEmpty(m.Heard)
 	m.Studied, m.Approved, m.Points = orEmpty(m.Studied), orEmpty(m.Approved), orEmpty(m.Points)
 	return m
@@ -135,10 +137,14 @@ func orEmpty[T any](s []T) []T {
 }
 
 // convenedBy reads "XX召开YY会议" into who convened it and the meeting's
-// name; "县委常委会召开会议" names the meeting after its body: 县委常委会会议.
+// name; "县委常委会召开会议" names the meeting after its body: 县委常委会会议;
+// "全县安全生产工作会议召开" names the meeting and not who convened it.
 func convenedBy(s string) (who, name string) {
 	mm := convened.FindStringSubmatch(s)
 	if mm == nil {
+		if held := meetingHeld.FindStringSubmatch(trimEndPunct(s)); held != nil {
+			return "", held[1]
+		}
 		return "", ""
 	}
 	who, name = trimSpace(mm[1]), trimEndPunct(mm[2])
@@ -338,9 +344,18 @@ func attendeesOf(text string) []Person {
 func peopleOf(clause string) []Person {
 	var out []Person
 	title := ""
+	pending := "" // a title alone, as in 县委副书记、县长孙立军
 	for _, item := range splitEnum(clause) {
-		p, _ := parsePerson(strings.TrimSuffix(strings.TrimSuffix(item, "同志"), "等"))
+		item = strings.TrimSuffix(strings.TrimSuffix(item, "同志"), "等")
+		if pending != "" {
+			item = pending + "、" + item
+			pending = ""
+		}
+		p, _ := parsePerson(item)
 		if p.Name == "" {
+			if titleOnly.MatchString(item) {
+				pending = item
+			}
 			continue
 		}
 		if p.Title == "" {
@@ -350,6 +365,29 @@ func peopleOf(clause string) []Person {
 		out = append(out, p)
 	}
 	return out
+}
+
+// spokeAt is "出席会议并讲话" after the name of who gave the meeting's speech.
+var spokeAt = regexp.MustCompile(`出席(?:了)?(?:会议|大会)?并(?:作)?(?:重要)?讲话`)
+
+// speakerOf finds the attendee who gave the meeting's speech when the lead
+// says so and the chair did not convene the meeting ("县长孙立军出席会议并
+// 讲话，副县长何平主持会议").
+func speakerOf(m *Meeting, lead string) (Person, bool) {
+	if chairConvened.MatchString(lead) {
+		return Person{}, false
+	}
+	loc := spokeAt.FindStringIndex(lead)
+	if loc == nil {
+		return Person{}, false
+	}
+	before := lastClause(lead[:loc[0]])
+	for _, p := range m.Attendees {
+		if strings.HasSuffix(before, p.Name) {
+			return p, true
+		}
+	}
+	return Person{}, false
 }
 
 // shortParagraphRunes is how long a later paragraph can be and still be
@@ -479,14 +517,37 @@ func appendNew(list []string, item string) []string {
 	return append(list, item)
 }
 
+// pointVerbs follow who speaks for the meeting when its directives begin.
+const pointVerbs = `(?:还|同时|并|在讲话中)?(强调|要求|提出|指出|号召|明确|部署)[,，:：]?`
+
+// pointMarker opens the meeting's directives: 会议强调, or the chair or an
+// attendee by name (孙立军强调 — at a 工作会议 the leader's speech is the
+// point of the meeting).
+var pointMarker = regexp.MustCompile(`会议` + pointVerbs)
+
+// pointMarkerFor is pointMarker with the meeting's own people as speakers.
+func pointMarkerFor(m *Meeting) *regexp.Regexp {
+	var names []string
+	for _, p := range append([]Person{m.Chair}, m.Attendees...) {
+		if p.Name != "" {
+			names = append(names, regexp.QuoteMeta(p.Name))
+		}
+	}
+	if len(names) == 0 {
+		return pointMarker
+	}
+	return regexp.MustCompile(`(?:会议|` + strings.Join(names, "|") + `)` + pointVerbs)
+}
+
 // pointsOf collects the meeting's directives: every sentence that starts
-// with 要 (or "各部门要…") after 会议强调 / 要求 / 提出 / 号召 / 明确 / 部署 until
-// the end of that paragraph, and after 会议指出 when 指出 itself introduces
-// a 要 sentence (otherwise 指出 introduces an assessment, not a directive).
-func pointsOf(paras []string) []string {
+// with 要 (or "各部门要…") after marker (会议强调 / 要求 / 提出 / 号召 / 明确 /
+// 部署) until the end of that paragraph, and after 指出 when 指出 itself
+// introduces a 要 sentence (otherwise 指出 introduces an assessment, not a
+// directive).
+func pointsOf(paras []string, marker *regexp.Regexp) []string {
 	var points []string
 	for _, p := range paras {
-		locs := pointMarker.FindAllStringSubmatchIndex(p, -1)
+		locs := marker.FindAllStringSubmatchIndex(p, -1)
 		for i, loc := range locs {
 			end := len(p)
 			if i+1 < len(locs) {

@@ -47,9 +47,17 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 	if when != "" {
 		head = when + "，"
 	}
-	if m.Chair.Name != "" {
+	speaker, spoke := speakerOf(m, lead)
+	switch {
+	case spoke:
+		// A 工作会议 held with a leader's speech and someone else chairing.
+		head += displayName(m) + "召开，" + speaker.Title + speaker.Name + "出席并讲话"
+		if m.Chair.Name != "" && m.Chair.Name != speaker.Name {
+			head += "，" + m.Chair.Title + m.Chair.Name + "主持"
+		}
+	case m.Chair.Name != "":
 		head += m.Chair.Title + m.Chair.Name + "主持召开" + displayName(m)
-	} else {
+	default:
 		head += m.Organ + "召开" + m.Name
 	}
 	// Optional parts, most telling first; each is kept only if it fits.
@@ -85,7 +93,9 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 	points := 0
 	for _, p := range m.Points {
 		text := pointHeadline(p)
-		if points == 0 {
+		if points == 0 && spoke {
+			text = speaker.Name + "强调：" + text
+		} else if points == 0 {
 			text = "会议强调：" + text
 		} else {
 			text = "；" + text
