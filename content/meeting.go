@@ -546,8 +546,13 @@ func pointMarkerFor(m *Meeting) *regexp.Regexp {
 // directive).
 func pointsOf(paras []string, marker *regexp.Regexp) []string {
 	var points []string
-	for _, p := range paras {
+	for pi, p := range paras {
 		locs := marker.FindAllStringSubmatchIndex(p, -1)
+		if n := len(locs); n > 0 && trimEndPunct(p[locs[n-1][1]:]) == "" {
+			// "会议强调：" closes its paragraph; the points follow as a
+			// numbered list, one paragraph each.
+			points = appendListed(points, paras[pi+1:])
+		}
 		for i, loc := range locs {
 			end := len(p)
 			if i+1 < len(locs) {
@@ -562,6 +567,36 @@ func pointsOf(paras []string, marker *regexp.Regexp) []string {
 					points = appendNew(points, d)
 				}
 			}
+		}
+	}
+	return points
+}
+
+// shortHeadingRunes is how short a list item's heading is before the
+// sentence after it is kept with it.
+const shortHeadingRunes = 10
+
+// appendListed adds the heading of each numbered paragraph ("二、要压实
+// 责任。严格落实…") that opens paras, stopping at the first one not numbered.
+func appendListed(points, paras []string) []string {
+	for _, q := range paras {
+		if enumerator.FindString(q) == "" && numeralModal.FindString(q) == "" {
+			break
+		}
+		sentences := splitSentences(q)
+		if len(sentences) == 0 {
+			break
+		}
+		heading := directive(sentences[0])
+		if heading == "" {
+			heading = trimEndPunct(stripEnumerator(sentences[0]))
+		}
+		if runeLen(heading) < shortHeadingRunes && len(sentences) > 1 {
+			// "要高度重视。" says little alone; the sentence after it says what.
+			heading += "，" + trimEndPunct(sentences[1])
+		}
+		if heading != "" {
+			points = appendNew(points, heading)
 		}
 	}
 	return points
@@ -591,7 +626,7 @@ func directive(s string) string {
 // enumerator opens one of a series of directives: 一是, 第二，, （三）, 4、,
 // 首先, 其次; numeralModal is 一要 / 二要, where only the numeral goes.
 var (
-	enumerator   = regexp.MustCompile(`^(?:[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[，,、]?|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[、.．]|首先[，,]?|其次[，,]?|再次[，,]?|最后[，,]?)`)
+	enumerator   = regexp.MustCompile(`^(?:[一二三四五六七八九十]{1,2}(?:是|、)|第[一二三四五六七八九十]{1,2}[，,、]?|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[、.．]|首先[，,]?|其次[，,]?|再次[，,]?|最后[，,]?)`)
 	numeralModal = regexp.MustCompile(`^[一二三四五六七八九十]{1,2}要`)
 )
 

@@ -144,6 +144,13 @@ func TestParseSamples(t *testing.T) {
 			tags:    []string{"安全生产"},
 			summary: "1月18日上午，全县安全生产暨森林防火工作会议召开，县委副书记、县长孙立军出席并讲话，副县长何平主持。孙立军强调：",
 		},
+		"extra/county-2024-06-12-flood-meeting.txt": {
+			title: "县政府召开防汛工作专题会议", published: "2024-06-12T09:10:00+08:00", kind: "meeting",
+			meeting: &Meeting{Name: "县政府防汛工作专题会议", Organ: "县政府", Held: "6月11日下午", Chair: Person{Name: "周明", Title: "县委副书记、县长"},
+				Attendees: []Person{{"李强", "副县长"}, {"王丽", "副县长"}}},
+			points: []string{"要高度重视，各乡镇、各部门要充分认识", "要压实责任，严格落实", "要加强值守，汛期实行"},
+			tags:   []string{"防汛"},
+		},
 		"extra/jiangling-2024-03-12-executive.html": {
 			title: "市政府召开第28次常务会议", published: "2024-03-12T16:20:11+08:00", kind: "meeting", source: "市政府办公室",
 			meeting: &Meeting{Name: "市政府第28次常务会议", Organ: "江岭市政府", Held: "3月11日", Chair: Person{Name: "李强", Title: "市委副书记、市长"},
