@@ -129,6 +129,7 @@ func TestConversation(t *testing.T) {
 		{"latest notice in english", "2", "/latest notice", []string{"青政办明电〔2022〕12号", "Document: "}, nil},
 		{"search", "2", "搜索 防汛", []string{"「防汛」共找到3条", "1. ", "2. ", "3. ", "青溪县人民政府办公室关于切实做好2022年汛期安全防范工作的通知"}, nil},
 		{"search in english (topic name)", "3", "/search talent", []string{"results for \"talent\"", "兰溪召开市委常委会"}, nil},
+		{"search in english (word of a topic name)", "3", "search flood", []string{"results for \"flood\"", "青溪县人民政府办公室关于切实做好2022年汛期安全防范工作的通知"}, nil},
 		{"plain keyword", "2", "招大引强", []string{"为您找到与「招大引强」相关的通报（1条）", "兰溪"}, nil},
 		{"date without year", "2", "5月27日的会议", []string{"朱俊华"}, nil},
 		{"month", "2", "6月的会议", []string{"王立新"}, []string{"朱俊华"}},

@@ -229,9 +229,13 @@ func englishDate(s string, now time.Time) (Intent, bool) {
 	return in, true
 }
 
+// englishPolite is the framing around an English request: "what's the
+// latest meeting", "can you show me the newest notice please".
+var englishPolite = regexp.MustCompile(`^(?:(?:please|pls|can you|could you|would you|what's|whats|what is|what was|what are|show me|show|give me|tell me about|tell me|send me|send|get me|get|i want|i'd like|i would like|let me see|the|a|an|my)\s+)+|\s+(?:please|pls|thanks|thank you)$`)
+
 // english reads a message written in English.
 func english(s string, now time.Time, in Intent) Intent {
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "please "), "show me "))
+	s = strings.TrimSpace(englishPolite.ReplaceAllString(s, ""))
 	word, arg, _ := strings.Cut(s, " ")
 	arg = strings.TrimSpace(arg)
 	switch {
@@ -250,11 +254,13 @@ func english(s string, now time.Time, in Intent) Intent {
 		in.Action, in.Query = ActSubscribe, strings.TrimPrefix(arg, "to ")
 	case oneOf(word, "unsubscribe", "unsub", "unfollow"):
 		in.Action, in.Query = ActUnsubscribe, strings.TrimPrefix(arg, "from ")
-	case oneOf(s, "topics", "list topics", "what topics"):
+	case oneOf(s, "topics", "list topics", "what topics", "topic list") || strings.HasPrefix(s, "topics ") || strings.HasPrefix(s, "what topics "):
 		in.Action = ActTopics
 	case oneOf(s, "more", "next", "next page"):
 		in.Action = ActMore
-	case oneOf(s, "recent", "list", "recent bulletins") || strings.HasPrefix(s, "recent "):
+	case oneOf(s, "recent", "list", "recent bulletins", "new", "news", "anything new", "updates"):
+		in.Action = ActRecent
+	case strings.HasPrefix(s, "recent "):
 		in.Action, in.N = ActRecent, parseCount(strings.TrimPrefix(s, "recent "))
 	case oneOf(s, "chinese", "中文"):
 		in.Action, in.Query = ActLang, "zh"

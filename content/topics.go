@@ -53,8 +53,13 @@ func ParseTopics(data []byte) (*Topics, error) {
 	return &t, nil
 }
 
+// minTopicWordLen is the shortest English word that finds a topic by being
+// part of its English name ("work" is too common to mean work safety).
+const minTopicWordLen = 5
+
 // Find returns the topic a user's word names (its name or English name,
-// case-insensitively), or false.
+// case-insensitively), or false. An English word that is part of exactly
+// one topic's English name finds that topic too: "flood" is flood control.
 func (t *Topics) Find(word string) (Topic, bool) {
 	if t == nil {
 		return Topic{}, false
@@ -64,6 +69,18 @@ func (t *Topics) Find(word string) (Topic, bool) {
 		if tp.Name == word || (tp.English != "" && strings.EqualFold(tp.English, word)) {
 			return tp, true
 		}
+	}
+	var found []Topic
+	for _, tp := range t.List {
+		for _, w := range strings.Fields(tp.English) {
+			if strings.EqualFold(w, word) || strings.EqualFold(strings.TrimSuffix(w, "s"), word) {
+				found = append(found, tp)
+				break
+			}
+		}
+	}
+	if len(found) == 1 && len(word) >= minTopicWordLen {
+		return found[0], true
 	}
 	return Topic{}, false
 }
