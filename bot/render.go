@@ -180,10 +180,25 @@ func listReply(title string, items []listItem, first int, lang string, more bool
 	return r.Add(Block{Kind: BlockNote, Text: say(lang, hint)})
 }
 
-// firstSentence returns the first sentence of a summary, for list lines.
+// listSnippetRunes is the longest summary line under a list item.
+const listSnippetRunes = 90
+
+// firstSentence returns the first sentence of a summary, for list lines,
+// cut at a clause when it is longer than listSnippetRunes.
 func firstSentence(s string) string {
 	if i := strings.Index(s, "。"); i > 0 {
-		return s[:i+len("。")]
+		s = s[:i+len("。")]
 	}
-	return s
+	rs := []rune(s)
+	if len(rs) <= listSnippetRunes {
+		return s
+	}
+	cut := listSnippetRunes
+	for i := listSnippetRunes - 1; i > listSnippetRunes/2; i-- {
+		if rs[i] == '，' || rs[i] == '；' {
+			cut = i
+			break
+		}
+	}
+	return string(rs[:cut]) + "…"
 }
