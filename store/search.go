@@ -61,7 +61,8 @@ func termWeights(seg *content.Segmenter, b *content.Bulletin) map[string]float64
 // candidateDepth bulletins — so a query with one such word is exact — and
 // otherwise each word's candidateDepth strongest postings (on equal
 // weight, the newest, as ids start with the date); each candidate's
-// weights for the other words and its date come in one ZMSCORE per key.
+// weights for the other words come in one ZMSCORE per word. The count is
+// ZINTERCARD … LIMIT, sent with the first round trip.
 func (s *Store) Search(ctx context.Context, query string, offset, limit int) ([]content.SearchHit, int64, error) {
 	seg, err := s.segmenter()
 	if err != nil {
@@ -78,19 +79,30 @@ func (s *Store) Search(ctx context.Context, query string, offset, limit int) ([]
 	for i, t := range terms {
 		keys[i] = s.k.cat("ix", t)
 	}
-	// Document frequencies (for idf) and each word's strongest postings.
+	// Document frequencies (for idf), each word's strongest postings, and
+	// the count of bulletins holding every word (early-stopped at the cap).
 	dfs := make([]*redis.IntCmd, len(terms))
 	tops := make([]*redis.ZSliceCmd, len(terms))
-	var docs *redis.IntCmd
+	var docs, count *redis.IntCmd
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		docs = p.ZCard(ctx, s.k.cat("tl"))
 		for i, k := range keys {
 			dfs[i] = p.ZCard(ctx, k)
 			tops[i] = p.ZRevRangeWithScores(ctx, k, 0, candidateDepth-1)
 		}
+		if len(keys) > 1 {
+			count = p.ZInterCard(ctx, content.SearchCountCap, keys...)
+		}
 		return nil
 	}); err != nil {
-		return nil, 0, fmt.Errorf("store: search: %w", err)
+		// Each command's own error is checked below: a server without
+		// ZINTERCARD (the embedded store) fails only that one, and the
+		// count then falls back to the matches found.
+		for _, c := range append([]redis.Cmder{docs}, append(cmders(dfs), cmders(tops)...)...) {
+			if c.Err() != nil {
+				return nil, 0, fmt.Errorf("store: search: %w", c.Err())
+			}
+		}
 	}
 	n := float64(docs.Val())
 	idf := make([]float64, len(terms))
@@ -103,25 +115,26 @@ func (s *Store) Search(ctx context.Context, query string, offset, limit int) ([]
 		idf[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
 		exact = exact || df <= candidateDepth
 	}
-	seen := map[string]bool{}
-	var candidates []string
-	for _, top := range tops {
-		for _, z := range top.Val() {
-			if id := z.Member.(string); !seen[id] {
-				seen[id] = true
-				candidates = append(candidates, id)
-			}
-		}
-	}
-	matches, err := s.scoreCandidates(ctx, keys, idf, candidates)
+	matches, err := s.scoreCandidates(ctx, keys, idf, tops)
 	if err != nil {
 		return nil, 0, err
 	}
 	total := int64(len(matches))
-	if !exact {
-		total = s.countMatches(ctx, keys, total)
+	switch {
+	case exact:
+	case len(keys) == 1:
+		total = min(dfs[0].Val(), content.SearchCountCap)
+	case count.Err() == nil:
+		total = max(total, count.Val())
 	}
-	depth := min(len(matches), offset+limit+rerankExtra)
+	// Phrase-ish ranking rewards the query as written, in the title or
+	// text; words the user typed apart ("防汛 安全生产") are not a phrase, and
+	// then no extra hits need fetching for it.
+	phrase, extra := "", 0
+	if len(strings.Fields(query)) == 1 {
+		phrase, extra = normalizeMatch(query), rerankExtra
+	}
+	depth := min(len(matches), offset+limit+extra)
 	ids := make([]string, depth)
 	for i := range ids {
 		ids[i] = matches[i].id
@@ -130,14 +143,12 @@ func (s *Store) Search(ctx context.Context, query string, offset, limit int) ([]
 	if err != nil {
 		return nil, 0, err
 	}
-	phrase := normalizeMatch(query)
 	hits := make([]content.SearchHit, 0, len(bs))
 	for i, b := range bs {
 		if b == nil {
 			continue
 		}
 		h := content.SearchHit{Bulletin: b, Score: matches[i].score}
-		// Phrase-ish ranking: the query as written, in the title or text.
 		if len([]rune(phrase)) > 1 {
 			switch {
 			case strings.Contains(normalizeMatch(b.Title), phrase):
@@ -171,35 +182,63 @@ const (
 
 // match is a candidate that holds every word, with its BM25 score.
 type match struct {
-	id        string
-	score     float64
-	published float64
+	id    string
+	score float64
 }
 
-// scoreCandidates keeps the candidates that hold every word and ranks
-// them by score, then date.
-func (s *Store) scoreCandidates(ctx context.Context, keys []string, idf []float64, candidates []string) ([]match, error) {
+// scoreCandidates keeps the candidates (every word's strongest postings,
+// tops) that hold every word and ranks them by score, then date. A
+// candidate's weight for the word whose postings named it is already known;
+// one ZMSCORE per word asks for the others'.
+func (s *Store) scoreCandidates(ctx context.Context, keys []string, idf []float64, tops []*redis.ZSliceCmd) ([]match, error) {
+	known := map[string][]float64{}
+	var candidates []string
+	for i, top := range tops {
+		for _, z := range top.Val() {
+			id := z.Member.(string)
+			w, ok := known[id]
+			if !ok {
+				w = make([]float64, len(keys))
+				known[id] = w
+				candidates = append(candidates, id)
+			}
+			w[i] = z.Score
+		}
+	}
 	if len(candidates) == 0 {
 		return nil, nil
 	}
+	asked := make([][]string, len(keys))
+	for _, id := range candidates {
+		for i, w := range known[id] {
+			if w == 0 {
+				asked[i] = append(asked[i], id)
+			}
+		}
+	}
 	weights := make([]*redis.FloatSliceCmd, len(keys))
-	var dates *redis.FloatSliceCmd
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, k := range keys {
-			weights[i] = p.ZMScore(ctx, k, candidates...)
+			if len(asked[i]) > 0 {
+				weights[i] = p.ZMScore(ctx, k, asked[i]...)
+			}
 		}
-		dates = p.ZMScore(ctx, s.k.cat("tl"), candidates...)
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("store: search: %w", err)
 	}
+	for i, ids := range asked {
+		for c, id := range ids {
+			// No score (0) means the word is not in that bulletin.
+			known[id][i] = weights[i].Val()[c]
+		}
+	}
 	var out []match
-	for c, id := range candidates {
-		m := match{id: id, published: dates.Val()[c]}
+	for _, id := range candidates {
+		m := match{id: id}
 		all := true
-		for i := range keys {
-			w := weights[i].Val()[c]
-			if w == 0 { // ZMSCORE gives no score: the word is not there
+		for i, w := range known[id] {
+			if w == 0 {
 				all = false
 				break
 			}
@@ -209,25 +248,23 @@ func (s *Store) scoreCandidates(ctx context.Context, keys []string, idf []float6
 			out = append(out, m)
 		}
 	}
+	// On equal scores the newer first: ids start with the publication date.
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].score != out[j].score {
 			return out[i].score > out[j].score
 		}
-		return out[i].published > out[j].published
+		return out[i].id > out[j].id
 	})
 	return out, nil
 }
 
-// countMatches counts the bulletins holding every word, up to
-// content.SearchCountCap, with ZINTERCARD's early stop; where the server
-// lacks it (the embedded store), found — the matches among the candidates
-// — stands as the lower bound.
-func (s *Store) countMatches(ctx context.Context, keys []string, found int64) int64 {
-	n, err := s.rdb.ZInterCard(ctx, content.SearchCountCap, keys...).Result()
-	if err != nil {
-		return max(found, 0)
+// cmders lists commands of one type as redis.Cmder.
+func cmders[C redis.Cmder](cmds []C) []redis.Cmder {
+	out := make([]redis.Cmder, len(cmds))
+	for i, c := range cmds {
+		out[i] = c
 	}
-	return max(n, found)
+	return out
 }
 
 func uniqueWords(ws []string) []string {
