@@ -31,18 +31,12 @@ func TestFetch(t *testing.T) {
 		http.Redirect(w, r, "ftp://example.gov.cn/a", http.StatusFound)
 	})
 	s.set("/error", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", http.StatusInternalServerError) })
-	s.set("/slow", func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
-	})
+	s.set("/slow", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 	s.set("/announced-huge", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", fmt.Sprint(100<<20))
 		w.Write([]byte("x"))
 	})
 
-	f := NewFetcher(FetcherOptions{MinDelay: -1, Timeout: 300 * time.Millisecond})
 	tests := map[string]struct {
 		path    string
 		reason  error
@@ -75,6 +69,7 @@ func TestFetch(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
+			f := NewFetcher(FetcherOptions{MinDelay: -1, Timeout: timeoutFor(tc.path)})
 			resp, err := f.Fetch(context.Background(), s.URL+tc.path, Validators{})
 			if tc.reason == nil {
 				if err != nil {
