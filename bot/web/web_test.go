@@ -144,3 +144,36 @@ func TestHealth(t *testing.T) {
 		t.Errorf("readyz with the store closed: %d", code)
 	}
 }
+
+// Only the issued token records a read: every other last character, and a
+// line break inside the signature, gets the 404 page and records nothing.
+func TestOnlyTheIssuedTokenRecordsARead(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	good := f.links.Token(f.b.ID, f.dense)
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	var variants []string
+	for _, c := range alphabet {
+		if v := good[:len(good)-1] + string(c); v != good {
+			variants = append(variants, v)
+		}
+	}
+	variants = append(variants, good[:len(good)-4]+"%0A"+good[len(good)-4:], good+"%0D")
+	for _, v := range variants {
+		if code, body := get(t, f.srv.URL+"/r/"+v); code != 404 || !strings.Contains(body, "链接无效") {
+			t.Errorf("%s: status %d", v, code)
+		}
+	}
+	if ok, _ := f.st.IsRead(ctx, f.b.ID, f.dense); ok {
+		t.Fatalf("a variant of the token recorded a read")
+	}
+	if s, _ := f.st.Stats(ctx, f.b.ID); s.Via[content.ViaLink] != 0 {
+		t.Fatalf("reads via link = %d after only variants", s.Via[content.ViaLink])
+	}
+	if code, _ := get(t, f.srv.URL+"/r/"+good); code != 200 {
+		t.Fatalf("the issued token: status %d", code)
+	}
+	if ok, _ := f.st.IsRead(ctx, f.b.ID, f.dense); !ok {
+		t.Error("the issued token recorded no read")
+	}
+}
