@@ -123,9 +123,8 @@ func defaultConfig() *Config {
 	c.Telegram.PerGroupMinute = 20
 	c.WeChat.APIBase = wechat.DefaultAPIBase
 	c.WeChat.PerSecond = 50
-	// The template fallback's default field mapping (a typical "new
-	// notice" template: first, keyword1, keyword2, remark).
-	c.WeChat.Template.Fields = map[string]string{"first": "=新的通报", "keyword1": "title", "keyword2": "field:发布", "remark": "summary"}
+	// The template fallback is off until a template id is set; its fields
+	// then default to wechat.DefaultTemplateFields.
 	c.WeChat.Template.MaxRunes = 20
 	c.WeCom.APIBase = wechat.DefaultWeComAPIBase
 	c.Delivery.Workers = 8
