@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"tongbao/bot"
 	"tongbao/bot/metrics"
@@ -34,8 +33,11 @@ type Options struct {
 	Store   Store
 	Links   *bot.Links
 	Metrics *metrics.Metrics
-	// Gatherer serves /metrics (nil: no metrics route).
+	// Gatherer serves /metrics (nil: no metrics route, as when metrics
+	// have an address of their own: see MetricsHandler).
 	Gatherer prometheus.Gatherer
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 	// Admin is the admin API (nil or without a token: off).
 	Admin *Admin
 	// Ready reports whether the process is ready for traffic (adapters
@@ -65,7 +67,7 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.HandleFunc("GET /{$}", s.home)
 	if opts.Gatherer != nil {
-		s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{}))
+		s.mux.Handle("GET /metrics", MetricsHandler(opts.Gatherer, opts.MetricsToken))
 	}
 	s.mountAdmin(opts.Admin)
 	return s

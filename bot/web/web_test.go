@@ -37,7 +37,10 @@ type fixture struct {
 	reg   *prometheus.Registry
 }
 
-func setup(t testing.TB) *fixture {
+func setup(t testing.TB) *fixture { return setupWith(t, nil) }
+
+// setupWith is setup with the server's options adjusted by edit.
+func setupWith(t testing.TB, edit func(*web.Options)) *fixture {
 	t.Helper()
 	seq++
 	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("wt%d:", seq), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -57,7 +60,11 @@ func setup(t testing.TB) *fixture {
 	sub, _, _ := st.Touch(context.Background(), "tg:42", "", "", true)
 	links := bot.NewLinks("http://unused", "secret-key")
 	reg := prometheus.NewRegistry()
-	s := web.New(web.Options{Store: st, Links: links, Metrics: metrics.New(reg), Gatherer: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	opts := web.Options{Store: st, Links: links, Metrics: metrics.New(reg), Gatherer: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if edit != nil {
+		edit(&opts)
+	}
+	s := web.New(opts)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return &fixture{st: st, links: links, srv: ts, b: b, dense: sub.Dense, reg: reg}

@@ -74,6 +74,9 @@ type service struct {
 	runners []func(ctx context.Context) error
 	// stoppers shut parts down after the HTTP server stops.
 	stoppers []func(ctx context.Context) error
+
+	// registry gathers the metrics, for a metrics.listen of their own.
+	registry *prometheus.Registry
 }
 
 // buildService wires everything the configuration asks for; extra senders
@@ -116,7 +119,13 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		}
 		return web.IngestResult{ID: b.ID, Title: b.Title, New: res.New, DuplicateOf: res.DuplicateOf, Pushed: pushed}, nil
 	}}
-	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: reg, Ready: s.ready.Load, Admin: admin, Logger: log})
+	s.registry = reg
+	var mainGatherer prometheus.Gatherer = reg // /metrics on the main address unless it has its own
+	if cfg.Metrics.Listen != "" {
+		mainGatherer = nil
+	}
+	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
+		Ready: s.ready.Load, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
 	senders := append([]bot.Sender{}, extra...)
@@ -258,6 +267,12 @@ func (s *service) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s (set --listen or TONGBAO_LISTEN): %w", s.cfg.Listen, err)
 	}
+	stopMetrics, err := s.serveMetrics()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	return s.serveOn(ctx, ln)
 }
 
