@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -153,5 +154,33 @@ func TestServeAdminStatsUnknownIs404(t *testing.T) {
 	}
 	if code, body := httpGet(t, s.addr+"/admin/stats/20000101-deadbeef", "Bearer admin-token"); code != 404 || !strings.Contains(body, "no bulletin") {
 		t.Errorf("stats of an unknown id: %d %s", code, body)
+	}
+}
+
+// The web reader's index at / lists what was ingested, and each entry
+// opens without recording a read.
+func TestServeReaderIndex(t *testing.T) {
+	e := newEnv()
+	e.run(t, append([]string{"ingest"}, sampleFiles...)...)
+	s := e.serve(t)
+	resp, err := http.Get(s.addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("index: %d %v", resp.StatusCode, resp.Header)
+	}
+	for _, want := range []string{`href="b/` + qingxiID + `"`, `href="b/` + lanxiID + `"`, `href="b/` + noticeID + `"`, "2022年6月8日 · 会议"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("index lacks %s:\n%s", want, body)
+		}
+	}
+	if code, page := httpGet(t, s.addr+"/b/"+noticeID, ""); code != 200 || !strings.Contains(page, `class="sign first"`) {
+		t.Errorf("notice page: %d\n%s", code, page)
+	}
+	if st, err := e.store(t).Stats(context.Background(), noticeID); err != nil || len(st.Via) != 0 {
+		t.Errorf("browsing recorded reads: %+v %v", st, err)
 	}
 }
