@@ -49,20 +49,15 @@ func setupAdmin(t *testing.T) *adminFixture {
 	return a
 }
 
+// do makes an admin request with the token.
 func (a *adminFixture) do(t *testing.T, method, path, contentType string, body io.Reader) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, a.srv.URL+path, body)
-	req.Header.Set("Authorization", "Bearer "+adminToken)
+	header := http.Header{"Authorization": {"Bearer " + adminToken}}
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		header.Set("Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(out)
+	code, out, _ := fetch(t, method, a.srv.URL+path, header, body)
+	return code, out
 }
 
 func TestAdminStatsOfAnUnknownBulletinIs404(t *testing.T) {

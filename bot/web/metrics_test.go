@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,19 +8,15 @@ import (
 	"tongbao/bot/web"
 )
 
+// getWith fetches url with an Authorization header (none when "").
 func getWith(t *testing.T, url, authorization string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
+	header := http.Header{}
 	if authorization != "" {
-		req.Header.Set("Authorization", authorization)
+		header.Set("Authorization", authorization)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	code, body, _ := fetch(t, "GET", url, header, nil)
+	return code, body
 }
 
 // With a token, /metrics answers only a scrape that sends it.

@@ -25,13 +25,7 @@ import (
 // page fetches a page and returns its status, body and headers.
 func page(t *testing.T, url string) (int, string, http.Header) {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body), resp.Header
+	return fetch(t, "GET", url, nil, nil)
 }
 
 // randomHan is n random common Chinese characters: bodies that no

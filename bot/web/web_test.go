@@ -70,15 +70,31 @@ func setupWith(t testing.TB, edit func(*web.Options)) *fixture {
 	return &fixture{st: st, links: links, srv: ts, b: b, dense: sub.Dense, reg: reg}
 }
 
-func get(t testing.TB, url string) (int, string) {
+// fetch makes one request with the given headers and returns the status,
+// body and headers of the answer.
+func fetch(t testing.TB, method, url string, header http.Header, body io.Reader) (int, string, http.Header) {
 	t.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out), resp.Header
+}
+
+// get fetches a page and returns its status and body.
+func get(t testing.TB, url string) (int, string) {
+	t.Helper()
+	code, body, _ := fetch(t, "GET", url, nil, nil)
+	return code, body
 }
 
 func TestReaderPageRecordsTheRead(t *testing.T) {
