@@ -28,8 +28,9 @@ import (
 
 func runServe(ctx context.Context, app *App, args []string) error {
 	fs := app.newFlags("serve", "[--config FILE] [--redis URL] [--listen ADDR]", `
-Runs Tongbao: the HTTP server (/telegram, /wechat, /wecom, /r/ reader links,
-/metrics, /healthz, /readyz), the configured platform adapters, the sender
+Runs Tongbao: the HTTP server (/telegram, /wechat, /wecom, the web reader at /
+with personal /r/ links, /metrics unless metrics.listen gives it an address
+of its own, /healthz, /readyz), the configured platform adapters, the sender
 workers and the scheduler (digests, reminders). Any number of replicas can
 share one Redis. SIGTERM shuts down gracefully: deliveries in progress finish
 or go back to the queue.`)
