@@ -40,7 +40,7 @@ func randomHan(r *rand.Rand, n int) string {
 
 // saveNews stores n news bulletins published a day apart, newest last,
 // and returns their ids newest first.
-func saveNews(t *testing.T, st *store.Store, n int) []string {
+func saveNews(t testing.TB, st *store.Store, n int) []string {
 	t.Helper()
 	r := rand.New(rand.NewPCG(1, 2))
 	ids := make([]string, n)

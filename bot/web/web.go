@@ -132,7 +132,7 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request) {
 	if first && s.opts.Metrics != nil {
 		s.opts.Metrics.Reads.WithLabelValues(content.ViaLink).Inc()
 	}
-	page := s.pages.get(b.ID+" personal", func() []byte { return readerPage(pageData(b), true) })
+	page, _ := s.pages.get(b.ID+" personal", 0, func() ([]byte, error) { return readerPage(pageData(b), true), nil })
 	writePage(w, http.StatusOK, "private, no-store", page)
 }
 
@@ -153,7 +153,7 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, err, "../")
 		return
 	}
-	page := s.pages.get(b.ID+" public", func() []byte { return readerPage(pageData(b), false) })
+	page, _ := s.pages.get(b.ID+" public", 0, func() ([]byte, error) { return readerPage(pageData(b), false), nil })
 	writePage(w, http.StatusOK, "public, max-age=300", page)
 }
 
