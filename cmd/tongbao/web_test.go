@@ -18,18 +18,20 @@ import (
 // (no template id: no template fallback, and a warning) and answers a
 // signed, encrypted callback.
 func TestServeWeChatWithOnlyTheFourSettings(t *testing.T) {
-	e := newEnv()
-	fake := wechattest.NewServer(wechattest.Options{})
-	t.Cleanup(fake.Close)
-	e["TONGBAO_WECHAT_APPID"] = wechattest.DefaultAppID
-	e["TONGBAO_WECHAT_SECRET"] = wechattest.DefaultAppSecret
-	e["TONGBAO_WECHAT_TOKEN"] = "wxtoken"
-	e["TONGBAO_WECHAT_AESKEY"] = testAESKey
-	// Only keeps the test off the network, should an answer miss the
-	// passive-reply budget and go out as a customer-service message.
-	e["TONGBAO_WECHAT_API"] = fake.URL()
-	e.run(t, "ingest", samples+"qingxi-2022-06-08-county-executive.txt")
-	s := e.serve(t)
+	// The whole environment: no store, secret, public URL or API base
+	// (a passive reply calls no WeChat API); the embedded store keeps its
+	// data in the test's folder.
+	e := testEnv{
+		"TONGBAO_WECHAT_APPID":  wechattest.DefaultAppID,
+		"TONGBAO_WECHAT_SECRET": wechattest.DefaultAppSecret,
+		"TONGBAO_WECHAT_TOKEN":  "wxtoken",
+		"TONGBAO_WECHAT_AESKEY": testAESKey,
+	}
+	data := t.TempDir()
+	if code, out := e.run(t, "ingest", "--data", data, samples+"qingxi-2022-06-08-county-executive.txt"); code != 0 {
+		t.Fatalf("ingest: %d\n%s", code, out)
+	}
+	s := e.serve(t, "--data", data)
 	if !strings.Contains(s.out.String(), "no template id") {
 		t.Errorf("no start-up warning about the missing template id:\n%s", s.out.String())
 	}
