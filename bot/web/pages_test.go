@@ -163,14 +163,15 @@ func parseFile(t *testing.T, name, url string) *content.Bulletin {
 	return b
 }
 
-// A notice's signature — issuer and date — is set right, not indented; a
-// day given without a time shows no 00:00.
+// A notice's signature — issuer and date — is set right, not indented, and
+// whom it is addressed to starts flush left; a day given without a time
+// shows no 00:00.
 func TestReaderPageSignatureAndDate(t *testing.T) {
 	f := setup(t)
 	notice := parseFile(t, "qingxi-2022-06-01-flood-notice.txt", "")
 	f.st.SaveBulletin(context.Background(), notice)
 	_, body, _ := page(t, f.srv.URL+"/b/"+notice.ID)
-	for _, want := range []string{`<p class="sign first">青溪县人民政府办公室</p>`, `<p class="sign">2022年6月1日</p>`, "<span>2022年6月1日 16:20</span>"} {
+	for _, want := range []string{`<p class="to">各乡镇人民政府、街道办事处，县政府各部门：</p>`, `<p class="sign first">青溪县人民政府办公室</p>`, `<p class="sign">2022年6月1日</p>`, "<span>2022年6月1日 16:20</span>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("notice page lacks %s:\n%s", want, body)
 		}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"tongbao/content"
 )
@@ -34,6 +35,7 @@ dd{margin:0 0 .4rem}
 .summary{background:#f2f5fa;padding:.7rem .9rem;border-radius:4px;margin:1rem 0}
 ol{padding-left:1.4rem}
 article p{text-indent:2em;margin:.8em 0}
+article p.to{text-indent:0}
 article p.sign{text-indent:0;text-align:right;margin:0}
 article p.sign.first{margin-top:2em}
 img{max-width:100%;height:auto;display:block;margin:1rem auto}
@@ -138,6 +140,8 @@ func readerPage(v view, personal bool) []byte {
 	signFrom, signTo := content.SignatureLines(bl.Paragraphs)
 	for i, p := range bl.Paragraphs {
 		switch {
+		case i == 0 && addressLine(bl, p):
+			b.WriteString(`<p class="to">` + html.EscapeString(p) + "</p>")
 		case i == signFrom && i < signTo:
 			b.WriteString(`<p class="sign first">` + html.EscapeString(p) + "</p>")
 		case i > signFrom && i < signTo:
@@ -157,6 +161,13 @@ func readerPage(v view, personal bool) []byte {
 		b.WriteString("<footer>通报</footer>\n")
 	}
 	return page(bl.Title, b.String())
+}
+
+// addressLine reports whether a notice's first line names whom it is
+// addressed to (各乡镇人民政府、县政府各部门：), which starts flush left.
+func addressLine(b *content.Bulletin, line string) bool {
+	return b.Kind == content.KindNotice && (strings.HasSuffix(line, "：") || strings.HasSuffix(line, ":")) &&
+		utf8.RuneCountInString(line) <= 80 && !strings.ContainsAny(line, "。；")
 }
 
 // indexPage renders one page of the index: the bulletins newest first,
