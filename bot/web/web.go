@@ -132,8 +132,7 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request) {
 	if first && s.opts.Metrics != nil {
 		s.opts.Metrics.Reads.WithLabelValues(content.ViaLink).Inc()
 	}
-	page, _ := s.pages.get(b.ID+" personal", 0, func() ([]byte, error) { return readerPage(pageData(b), true), nil })
-	writePage(w, http.StatusOK, "private, no-store", page)
+	writePage(w, http.StatusOK, "private, no-store", s.bulletinPage(b, true))
 }
 
 // badLink answers a personal link that names nothing: 404, nothing recorded.
@@ -153,8 +152,18 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, err, "../")
 		return
 	}
-	page, _ := s.pages.get(b.ID+" public", 0, func() ([]byte, error) { return readerPage(pageData(b), false), nil })
-	writePage(w, http.StatusOK, "public, max-age=300", page)
+	writePage(w, http.StatusOK, "public, max-age=300", s.bulletinPage(b, false))
+}
+
+// bulletinPage is a bulletin's page, personal (behind a read link) or
+// public, rendered once and kept.
+func (s *Server) bulletinPage(b *content.Bulletin, personal bool) []byte {
+	key := b.ID + " public"
+	if personal {
+		key = b.ID + " personal"
+	}
+	page, _ := s.pages.get(key, 0, func() ([]byte, error) { return readerPage(pageData(b), personal), nil }) // rendering cannot fail
+	return page
 }
 
 // message answers with a short page; index leads back to the index from
@@ -163,6 +172,7 @@ func (s *Server) message(w http.ResponseWriter, status int, title, text, index s
 	writePage(w, status, "no-store", messagePage(title, text, index))
 }
 
+// unavailable logs a store failure and answers 503 with a polite page.
 func (s *Server) unavailable(w http.ResponseWriter, err error, index string) {
 	s.log.Error("web: reader page", "err", err)
 	s.message(w, http.StatusServiceUnavailable, "暂时无法打开", "服务暂时不可用，请稍后再试。", index)
@@ -184,15 +194,26 @@ func writePage(w http.ResponseWriter, status int, cacheControl string, page []by
 // dateLayout is how the pages write a day.
 const dateLayout = "2006年1月2日"
 
+// pageData is what a bulletin's page shows beside the bulletin itself.
 func pageData(b *content.Bulletin) view {
 	v := view{Bulletin: b, Date: b.PublishedText(dateLayout), Kind: b.Kind.Label()}
 	for _, img := range b.Images {
-		if u, err := url.Parse(img); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
-			v.Images = append(v.Images, u.String())
+		if u, ok := webAddress(img); ok {
+			v.Images = append(v.Images, u)
 		}
 	}
-	if u, err := url.Parse(b.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
-		v.Source = u.String()
-	}
+	v.Source, _ = webAddress(b.URL)
 	return v
+}
+
+// webAddress returns s as an absolute http(s) address a browser can load
+// (the HTML reader makes a page's pictures absolute when it knows the
+// page's address); false for anything else, such as a bare file name from
+// a text copy.
+func webAddress(s string) (string, bool) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", false
+	}
+	return u.String(), true
 }
