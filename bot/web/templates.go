@@ -14,7 +14,7 @@ import (
 
 // The pages are written out with every value escaped rather than through
 // html/template: its reflection makes the linker keep every exported method
-// of every type in an interface — over ten megabytes of binary for two
+// of every type in an interface — over ten megabytes of binary for a few
 // small pages.
 
 // pageStyle is the reader's whole stylesheet: readable on a phone, no
