@@ -34,7 +34,7 @@ func NewLinks(publicURL, secret string) *Links {
 // Token returns the token of (bulletin, subscriber).
 func (l *Links) Token(bulletinID string, dense int64) string {
 	payload := bulletinID + "." + strconv.FormatInt(dense, 36)
-	return payload + "." + base64.RawURLEncoding.EncodeToString(l.mac(payload))
+	return payload + "." + l.signature(payload)
 }
 
 // URL is the personal read link of (bulletin, subscriber).
@@ -52,8 +52,11 @@ func (l *Links) Verify(token string) (bulletinID string, dense int64, err error)
 		return "", 0, ErrBadToken
 	}
 	payload, sig := token[:i], token[i+1:]
-	got, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil || !hmac.Equal(got, l.mac(payload)) {
+	// The signature is compared in its one canonical encoding: decoding
+	// would also accept other spellings of the same bytes (different unused
+	// low bits in the last character, embedded line breaks), so one issued
+	// link would have many working variants.
+	if !hmac.Equal([]byte(sig), []byte(l.signature(payload))) {
 		return "", 0, ErrBadToken
 	}
 	j := strings.LastIndexByte(payload, '.')
@@ -67,8 +70,10 @@ func (l *Links) Verify(token string) (bulletinID string, dense int64, err error)
 	return payload[:j], dense, nil
 }
 
-func (l *Links) mac(payload string) []byte {
+// signature is the token's last part: the truncated HMAC of the payload
+// in unpadded URL-safe base64.
+func (l *Links) signature(payload string) string {
 	m := hmac.New(sha256.New, l.secret)
 	m.Write([]byte(payload))
-	return m.Sum(nil)[:tokenMACLen]
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:tokenMACLen])
 }

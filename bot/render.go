@@ -20,16 +20,6 @@ const (
 	btnBroadcast = "bc:"
 )
 
-// dateLabel formats a time for a card: 2022-06-08 (with the time when it
-// is not midnight).
-func dateLabel(t time.Time) string {
-	t = t.In(content.Shanghai)
-	if t.Hour() == 0 && t.Minute() == 0 {
-		return t.Format("2006-01-02")
-	}
-	return t.Format("2006-01-02 15:04")
-}
-
 // shortDate is "6月8日" or "8 Jun" for list lines.
 func shortDate(t time.Time, lang string) string {
 	t = t.In(content.Shanghai)
@@ -57,9 +47,9 @@ func kindName(k content.Kind, lang string) string {
 func BulletinCard(b *content.Bulletin, lang, link, followTopic string) Reply {
 	r := Reply{}
 	r = r.Add(Block{Kind: BlockTitle, Text: b.Title})
-	meta := dateLabel(b.PublishedAt) + " · " + b.Kind.Label()
+	meta := b.PublishedText("2006-01-02") + " · " + b.Kind.Label()
 	if lang == "en" {
-		meta = dateLabel(b.PublishedAt) + " · " + string(b.Kind)
+		meta = b.PublishedText("2006-01-02") + " · " + string(b.Kind)
 	}
 	r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.published"), Text: meta})
 	if b.DocNumber != "" {
@@ -122,7 +112,7 @@ func meetingName(m *content.Meeting) string {
 func FullText(b *content.Bulletin, lang, link string) Reply {
 	r := Reply{}
 	r = r.Add(Block{Kind: BlockTitle, Text: b.Title})
-	meta := dateLabel(b.PublishedAt)
+	meta := b.PublishedText("2006-01-02")
 	for _, s := range []string{b.Source, b.DocNumber} {
 		if s != "" {
 			meta += " · " + s

@@ -88,10 +88,13 @@ type Fingerprint struct {
 }
 
 // Bulletin is one parsed, cleaned and summarized government bulletin.
+// DateOnly says the source gave its day of publication without a time of
+// day (PublishedAt is then that day's midnight; see PublishedText).
 type Bulletin struct {
 	ID          string      `json:"id"`
 	Title       string      `json:"title"`
 	PublishedAt time.Time   `json:"published_at"`
+	DateOnly    bool        `json:"date_only,omitempty"`
 	Source      string      `json:"source"`        // the issuer or site: 青溪县人民政府办公室
 	URL         string      `json:"url,omitempty"` // where it came from (page URL or file path)
 	Kind        Kind        `json:"kind"`
@@ -103,6 +106,19 @@ type Bulletin struct {
 	Images      []string    `json:"images"`
 	Paragraphs  []string    `json:"paragraphs"`
 	Fingerprint Fingerprint `json:"fingerprint"`
+}
+
+// PublishedText is when the bulletin was published, in China Standard
+// Time: the date in dateLayout ("2006-01-02", "2006年1月2日"), then the time
+// of day ("15:04") unless the source gave only a date. A time of exactly
+// midnight counts as a date alone too: bulletins stored before DateOnly
+// existed carry their day as 00:00.
+func (b *Bulletin) PublishedText(dateLayout string) string {
+	t := b.PublishedAt.In(Shanghai)
+	if b.DateOnly || t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format(dateLayout)
+	}
+	return t.Format(dateLayout + " 15:04")
 }
 
 // Text is the bulletin's cleaned body, one paragraph a line.

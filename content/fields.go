@@ -172,6 +172,26 @@ func docNumberLine(line string) (string, bool) {
 // it is signed with: an organization name on one line and a date on the
 // next, before any parenthesized remark such as （此件公开发布）.
 func signature(paras []string) (issuer string, date time.Time) {
+	from, to := SignatureLines(paras)
+	if from == to {
+		return "", time.Time{}
+	}
+	date, _ = parseDate(paras[to-1])
+	if to-from > 1 {
+		issuer = trimEndPunct(paras[to-2])
+	}
+	return issuer, date
+}
+
+// maxIssuerLines is how many organizations a joint signature may list.
+const maxIssuerLines = 4
+
+// SignatureLines finds the lines a document is signed with, so a reader
+// can set them apart: paras[from:to] are the issuing organizations (one a
+// line, none or several) and, last, a line holding only the date — among
+// the last three lines before any parenthesized remark such as
+// （此件公开发布）. from == to when the document ends without one.
+func SignatureLines(paras []string) (from, to int) {
 	end := len(paras)
 	for end > 0 && isRemark(paras[end-1]) {
 		end--
@@ -180,16 +200,19 @@ func signature(paras []string) (issuer string, date time.Time) {
 		if !dateOnlyLine.MatchString(paras[i]) {
 			continue
 		}
-		date, _ = parseDate(paras[i])
-		if i > 0 {
-			prev := trimEndPunct(paras[i-1])
-			if runeLen(prev) <= 30 && allHan(prev) && issuerSuffix.MatchString(prev) {
-				issuer = prev
-			}
+		from = i
+		for from > 0 && i-from < maxIssuerLines && isIssuerLine(paras[from-1]) {
+			from--
 		}
-		return issuer, date
+		return from, i + 1
 	}
-	return "", time.Time{}
+	return 0, 0
+}
+
+// isIssuerLine reports whether a line is only an organization's name.
+func isIssuerLine(line string) bool {
+	l := trimEndPunct(line)
+	return runeLen(l) <= 30 && allHan(l) && issuerSuffix.MatchString(l)
 }
 
 // isRemark reports whether a closing line is a parenthesized remark.

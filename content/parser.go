@@ -244,6 +244,10 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
 			b.PublishedAt = time.Now()
 		}
 		b.PublishedAt = b.PublishedAt.In(Shanghai).Truncate(time.Minute)
+	} else {
+		// A date from the text without a time of day parses as midnight.
+		h, m, s := b.PublishedAt.In(Shanghai).Clock()
+		b.DateOnly = h == 0 && m == 0 && s == 0
 	}
 	b.Source = labeledSource(header)
 	if b.Source == "" {

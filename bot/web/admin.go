@@ -2,11 +2,12 @@ package web
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -14,8 +15,15 @@ import (
 	"tongbao/content"
 )
 
-// maxUpload bounds an uploaded bulletin, as the parser does.
-const maxUpload = content.DefaultMaxInput
+// maxUpload bounds an uploaded bulletin, as the parser does; a request may
+// be a little larger for a form's headers.
+const (
+	maxUpload        = content.DefaultMaxInput
+	maxUploadRequest = maxUpload + 64<<10
+)
+
+// errTooLarge is the answer to an upload over the limit.
+var errTooLarge = fmt.Errorf("upload too large: a bulletin may be at most %d MiB", maxUpload>>20)
 
 // Admin is the admin API: upload a bulletin (which is stored and pushed
 // like any other) and read a bulletin's delivery stats. Every request needs
@@ -51,9 +59,8 @@ func (s *Server) mountAdmin(a *Admin) {
 
 // adminOnly checks the bearer token in constant time.
 func (s *Server) adminOnly(a *Admin, next http.Handler) http.Handler {
-	want := []byte("Bearer " + a.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+		if !hasBearer(r, a.Token) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="tongbao admin"`)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong admin token"})
 			return
@@ -66,18 +73,25 @@ func (s *Server) adminOnly(a *Admin, next http.Handler) http.Handler {
 // Content-Type's charset is honoured) or as the "file" field of a form.
 func (s *Server) upload(a *Admin) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxUpload+64<<10)
+		if r.ContentLength > maxUploadRequest {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": errTooLarge.Error()})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxUploadRequest)
 		in, err := uploadedInput(r)
-		var tooBig *http.MaxBytesError
 		switch {
-		case errors.As(err, &tooBig):
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "the bulletin is larger than 8 MiB"})
+		case errors.Is(err, errTooLarge):
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": errTooLarge.Error()})
 			return
 		case err != nil:
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}
 		res, err := a.Ingest(r.Context(), in)
+		if errors.Is(err, content.ErrTooLarge) {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": errTooLarge.Error()})
+			return
+		}
 		if err != nil {
 			status := http.StatusUnprocessableEntity
 			if !isContentError(err) {
@@ -99,25 +113,32 @@ func (s *Server) upload(a *Admin) http.HandlerFunc {
 	}
 }
 
-// uploadedInput reads the bulletin out of a request.
+// uploadedInput reads the bulletin out of a request; errTooLarge when the
+// request is over the limit.
 func uploadedInput(r *http.Request) (content.Input, error) {
 	in := content.Input{Fetched: time.Now(), Name: r.URL.Query().Get("name"), URL: r.URL.Query().Get("url")}
 	mediaType, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if strings.HasPrefix(mediaType, "multipart/") {
 		file, header, err := r.FormFile("file")
 		if err != nil {
+			if tooLarge(err) {
+				return in, errTooLarge
+			}
 			return in, errors.New(`send the bulletin as the body, or as the form field "file"`)
 		}
 		defer file.Close()
 		in.Name = header.Filename
 		mediaType, params, _ = mime.ParseMediaType(header.Header.Get("Content-Type"))
 		if in.Data, err = io.ReadAll(file); err != nil {
-			return in, err
+			return in, fmt.Errorf("read the uploaded file: %w", err)
 		}
 	} else {
 		var err error
 		if in.Data, err = io.ReadAll(r.Body); err != nil {
-			return in, err
+			if tooLarge(err) {
+				return in, errTooLarge
+			}
+			return in, fmt.Errorf("read the upload: %w", err)
 		}
 	}
 	in.Charset = params["charset"]
@@ -125,6 +146,12 @@ func uploadedInput(r *http.Request) (content.Input, error) {
 		in.Name = "upload.html"
 	}
 	return in, nil
+}
+
+// tooLarge reports whether reading a request stopped at its size limit.
+func tooLarge(err error) bool {
+	var tooBig *http.MaxBytesError
+	return errors.As(err, &tooBig) || errors.Is(err, multipart.ErrMessageTooLarge)
 }
 
 // isContentError reports whether the upload itself was refused (empty,
@@ -138,9 +165,20 @@ func isContentError(err error) bool {
 	return false
 }
 
+// stats answers a bulletin's (or an announcement's) delivery stats; 404
+// for an id that names nothing stored.
 func (s *Server) stats(a *Admin) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		st, err := a.Stats(r.Context(), r.PathValue("id"))
+		id := r.PathValue("id")
+		_, err := s.cache.Get(r.Context(), s.opts.Store, id)
+		if errors.Is(err, content.ErrNotFound) {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no bulletin %q", id)})
+			return
+		}
+		var st *content.DeliveryStats
+		if err == nil {
+			st, err = a.Stats(r.Context(), id)
+		}
 		if err != nil {
 			s.log.Error("web: admin stats", "err", err)
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "stats unavailable"})

@@ -10,12 +10,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
-	"sync"
+	"net/url"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"tongbao/bot"
 	"tongbao/bot/metrics"
@@ -25,6 +23,7 @@ import (
 // Store is what the web side needs of the store.
 type Store interface {
 	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
+	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
 	MarkRead(ctx context.Context, bulletinID string, dense int64, via string, published, at time.Time) (bool, error)
 	Ping(ctx context.Context) error
 }
@@ -34,8 +33,11 @@ type Options struct {
 	Store   Store
 	Links   *bot.Links
 	Metrics *metrics.Metrics
-	// Gatherer serves /metrics (nil: no metrics route).
+	// Gatherer serves /metrics (nil: no metrics route, as when metrics
+	// have an address of their own: see MetricsHandler).
 	Gatherer prometheus.Gatherer
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 	// Admin is the admin API (nil or without a token: off).
 	Admin *Admin
 	// Ready reports whether the process is ready for traffic (adapters
@@ -49,7 +51,7 @@ type Server struct {
 	mux   *http.ServeMux
 	opts  Options
 	cache *bot.BulletinCache
-	pages sync.Map // bulletin id → rendered page ([]byte)
+	pages *pageCache
 	log   *slog.Logger
 }
 
@@ -59,13 +61,14 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Server{mux: http.NewServeMux(), opts: opts, cache: bot.NewBulletinCache(1024), log: opts.Logger}
+	s := &Server{mux: http.NewServeMux(), opts: opts, cache: bot.NewBulletinCache(1024), pages: newPageCache(1024), log: opts.Logger}
 	s.mux.HandleFunc("GET /r/{token}", s.read)
+	s.mux.HandleFunc("GET /b/{id}", s.public)
+	s.mux.HandleFunc("GET /{$}", s.index)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.HandleFunc("GET /{$}", s.home)
 	if opts.Gatherer != nil {
-		s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{}))
+		s.mux.Handle("GET /metrics", MetricsHandler(opts.Gatherer, opts.MetricsToken))
 	}
 	s.mountAdmin(opts.Admin)
 	return s
@@ -102,11 +105,6 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ready\n"))
 }
 
-func (s *Server) home(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("通报 Tongbao\n"))
-}
-
 // read serves a personal link: a forged or damaged token gets a 404 page
 // and records nothing; a good one records the first read and shows the
 // bulletin.
@@ -114,67 +112,108 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	id, dense, err := s.opts.Links.Verify(token)
 	if err != nil {
-		s.notFound(w)
+		s.badLink(w)
 		return
 	}
 	b, err := s.cache.Get(r.Context(), s.opts.Store, id)
 	if errors.Is(err, content.ErrNotFound) {
-		s.notFound(w)
+		s.badLink(w)
 		return
 	}
 	if err != nil {
-		s.unavailable(w, err)
+		s.unavailable(w, err, "../")
 		return
 	}
 	first, err := s.opts.Store.MarkRead(r.Context(), b.ID, dense, content.ViaLink, b.PublishedAt, time.Now())
 	if err != nil {
-		s.unavailable(w, err)
+		s.unavailable(w, err, "../")
 		return
 	}
 	if first && s.opts.Metrics != nil {
 		s.opts.Metrics.Reads.WithLabelValues(content.ViaLink).Inc()
 	}
-	page, err := s.page(b)
-	if err != nil {
-		s.unavailable(w, err)
+	writePage(w, http.StatusOK, "private, no-store", s.bulletinPage(b, true))
+}
+
+// badLink answers a personal link that names nothing: 404, nothing recorded.
+func (s *Server) badLink(w http.ResponseWriter) {
+	s.message(w, http.StatusNotFound, "链接无效", "这个链接无效或已损坏。请从推送消息中重新打开，或在对话中发送「最新通报」。", "../")
+}
+
+// public serves a bulletin's page to anyone, from the index: it records
+// no read. Announcements are for their recipients only.
+func (s *Server) public(w http.ResponseWriter, r *http.Request) {
+	b, err := s.cache.Get(r.Context(), s.opts.Store, r.PathValue("id"))
+	if errors.Is(err, content.ErrNotFound) || (err == nil && b.Kind == content.KindAnnouncement) {
+		s.message(w, http.StatusNotFound, "没有这条通报", "没有找到这条通报，它可能已被删除。", "../")
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
+	if err != nil {
+		s.unavailable(w, err, "../")
+		return
+	}
+	writePage(w, http.StatusOK, "public, max-age=300", s.bulletinPage(b, false))
+}
+
+// bulletinPage is a bulletin's page, personal (behind a read link) or
+// public, rendered once and kept.
+func (s *Server) bulletinPage(b *content.Bulletin, personal bool) []byte {
+	key := b.ID + " public"
+	if personal {
+		key = b.ID + " personal"
+	}
+	page, _ := s.pages.get(key, 0, func() ([]byte, error) { return readerPage(pageData(b), personal), nil }) // rendering cannot fail
+	return page
+}
+
+// message answers with a short page; index leads back to the index from
+// the page's address.
+func (s *Server) message(w http.ResponseWriter, status int, title, text, index string) {
+	writePage(w, status, "no-store", messagePage(title, text, index))
+}
+
+// unavailable logs a store failure and answers 503 with a polite page.
+func (s *Server) unavailable(w http.ResponseWriter, err error, index string) {
+	s.log.Error("web: reader page", "err", err)
+	s.message(w, http.StatusServiceUnavailable, "暂时无法打开", "服务暂时不可用，请稍后再试。", index)
+}
+
+// writePage sends an HTML page with the headers every page gets: no
+// script may run, no referrer leaves (a personal link's token is in the
+// address), and the caching the caller chose.
+func writePage(w http.ResponseWriter, status int, cacheControl string, page []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", cacheControl)
+	w.WriteHeader(status)
 	w.Write(page)
 }
 
-// page renders a bulletin's reader page once and keeps it: a page holds
-// nothing personal, so every reader of a bulletin gets the same bytes.
-func (s *Server) page(b *content.Bulletin) ([]byte, error) {
-	if p, ok := s.pages.Load(b.ID); ok {
-		return p.([]byte), nil
-	}
-	p := readerPage(pageData(b))
-	s.pages.Store(b.ID, p)
-	return p, nil
-}
+// dateLayout is how the pages write a day.
+const dateLayout = "2006年1月2日"
 
-func (s *Server) notFound(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusNotFound)
-	w.Write(messagePage("链接无效", "这个链接无效或已损坏。请从推送消息中重新打开，或在对话中发送「最新通报」。"))
-}
-
-func (s *Server) unavailable(w http.ResponseWriter, err error) {
-	s.log.Error("web: reader page", "err", err)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusServiceUnavailable)
-	w.Write(messagePage("暂时无法打开", "服务暂时不可用，请稍后再试。"))
-}
-
+// pageData is what a bulletin's page shows beside the bulletin itself.
 func pageData(b *content.Bulletin) view {
-	v := view{Bulletin: b, Date: b.PublishedAt.In(content.Shanghai).Format("2006年1月2日 15:04"), Kind: b.Kind.Label()}
+	v := view{Bulletin: b, Date: b.PublishedText(dateLayout), Kind: b.Kind.Label()}
 	for _, img := range b.Images {
-		if strings.HasPrefix(img, "https://") || strings.HasPrefix(img, "http://") {
-			v.Images = append(v.Images, img)
+		if u, ok := webAddress(img); ok {
+			v.Images = append(v.Images, u)
 		}
 	}
+	v.Source, _ = webAddress(b.URL)
 	return v
+}
+
+// webAddress returns s as an absolute http(s) address a browser can load
+// (the HTML reader makes a page's pictures absolute when it knows the
+// page's address); false for anything else, such as a bare file name from
+// a text copy.
+func webAddress(s string) (string, bool) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", false
+	}
+	return u.String(), true
 }

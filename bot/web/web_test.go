@@ -37,7 +37,10 @@ type fixture struct {
 	reg   *prometheus.Registry
 }
 
-func setup(t testing.TB) *fixture {
+func setup(t testing.TB) *fixture { return setupWith(t, nil) }
+
+// setupWith is setup with the server's options adjusted by edit.
+func setupWith(t testing.TB, edit func(*web.Options)) *fixture {
 	t.Helper()
 	seq++
 	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("wt%d:", seq), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -57,21 +60,41 @@ func setup(t testing.TB) *fixture {
 	sub, _, _ := st.Touch(context.Background(), "tg:42", "", "", true)
 	links := bot.NewLinks("http://unused", "secret-key")
 	reg := prometheus.NewRegistry()
-	s := web.New(web.Options{Store: st, Links: links, Metrics: metrics.New(reg), Gatherer: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	opts := web.Options{Store: st, Links: links, Metrics: metrics.New(reg), Gatherer: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if edit != nil {
+		edit(&opts)
+	}
+	s := web.New(opts)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return &fixture{st: st, links: links, srv: ts, b: b, dense: sub.Dense, reg: reg}
 }
 
-func get(t testing.TB, url string) (int, string) {
+// fetch makes one request with the given headers and returns the status,
+// body and headers of the answer.
+func fetch(t testing.TB, method, url string, header http.Header, body io.Reader) (int, string, http.Header) {
 	t.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out), resp.Header
+}
+
+// get fetches a page and returns its status and body.
+func get(t testing.TB, url string) (int, string) {
+	t.Helper()
+	code, body, _ := fetch(t, "GET", url, nil, nil)
+	return code, body
 }
 
 func TestReaderPageRecordsTheRead(t *testing.T) {
@@ -142,5 +165,38 @@ func TestHealth(t *testing.T) {
 	f.st.Close()
 	if code, _ := get(t, f.srv.URL+"/readyz"); code != 503 {
 		t.Errorf("readyz with the store closed: %d", code)
+	}
+}
+
+// Only the issued token records a read: every other last character, and a
+// line break inside the signature, gets the 404 page and records nothing.
+func TestOnlyTheIssuedTokenRecordsARead(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	good := f.links.Token(f.b.ID, f.dense)
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	var variants []string
+	for _, c := range alphabet {
+		if v := good[:len(good)-1] + string(c); v != good {
+			variants = append(variants, v)
+		}
+	}
+	variants = append(variants, good[:len(good)-4]+"%0A"+good[len(good)-4:], good+"%0D")
+	for _, v := range variants {
+		if code, body := get(t, f.srv.URL+"/r/"+v); code != 404 || !strings.Contains(body, "链接无效") {
+			t.Errorf("%s: status %d", v, code)
+		}
+	}
+	if ok, _ := f.st.IsRead(ctx, f.b.ID, f.dense); ok {
+		t.Fatalf("a variant of the token recorded a read")
+	}
+	if s, _ := f.st.Stats(ctx, f.b.ID); s.Via[content.ViaLink] != 0 {
+		t.Fatalf("reads via link = %d after only variants", s.Via[content.ViaLink])
+	}
+	if code, _ := get(t, f.srv.URL+"/r/"+good); code != 200 {
+		t.Fatalf("the issued token: status %d", code)
+	}
+	if ok, _ := f.st.IsRead(ctx, f.b.ID, f.dense); !ok {
+		t.Error("the issued token recorded no read")
 	}
 }

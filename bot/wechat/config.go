@@ -63,9 +63,13 @@ type OAConfig struct {
 //	=文字        the literal text 文字
 //
 // The message's own link is the card's link (else the first link).
+//
+// The fallback is optional: without an ID there is none (pushes outside the
+// window fail as the platform says), and fields without an ID are refused
+// as a mistake. With an ID and no fields, DefaultTemplateFields apply.
 type TemplateConfig struct {
 	ID     string            `yaml:"id"`     // template id; empty disables the fallback
-	Fields map[string]string `yaml:"fields"` // template key -> source
+	Fields map[string]string `yaml:"fields"` // template key -> source; DefaultTemplateFields when empty
 	// MaxRunes cuts every value to this many characters (ending in "…");
 	// 0 leaves them whole. New-style templates allow 20 per keyword.
 	MaxRunes int `yaml:"max_runes"`
@@ -122,15 +126,28 @@ func (c WeComConfig) Validate() error {
 	)
 }
 
+// DefaultTemplateFields is the field mapping of a template given by id
+// alone: a typical "new notice" template (first, keyword1, keyword2,
+// remark) filled with a fixed greeting, the title, the card's 发布 field
+// and the summary.
+func DefaultTemplateFields() map[string]string {
+	return map[string]string{"first": "=新的通报", "keyword1": "title", "keyword2": "field:发布", "remark": "summary"}
+}
+
+// fields is the mapping in use: the configured one, else the default.
+func (t TemplateConfig) fields() map[string]string {
+	if len(t.Fields) == 0 {
+		return DefaultTemplateFields()
+	}
+	return t.Fields
+}
+
 func (t TemplateConfig) validate() error {
 	if t.ID == "" {
 		if len(t.Fields) > 0 {
-			return fmt.Errorf("wechat: template.fields is set but template.id is empty: set the template id or remove the fields")
+			return fmt.Errorf("wechat: template.fields is set but template.id is empty: set the template id (TONGBAO_WECHAT_TEMPLATE_ID) or remove the fields")
 		}
 		return nil
-	}
-	if len(t.Fields) == 0 {
-		return fmt.Errorf("wechat: template.fields is empty: map the template's keys (first, keyword1, …) to title, summary, text, url, now, field:LABEL or =text")
 	}
 	if t.MaxRunes < 0 {
 		return fmt.Errorf("wechat: template.max_runes must not be negative, got %d", t.MaxRunes)

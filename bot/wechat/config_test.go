@@ -23,7 +23,8 @@ func TestOAConfigValidate(t *testing.T) {
 		"bad aes key":        {func(c *OAConfig) { c.EncodingAESKey = strings.Repeat("!", 43) }, "not the base64"},
 		"bad api base":       {func(c *OAConfig) { c.APIBase = "api.weixin.qq.com" }, "api_base"},
 		"budget too long":    {func(c *OAConfig) { c.ReplyBudget = 5 * time.Second }, "reply_budget"},
-		"template no fields": {func(c *OAConfig) { c.Template.ID = "t" }, "template.fields is empty"},
+		"template id alone":  {func(c *OAConfig) { c.Template.ID = "t" }, ""},
+		"no template at all": {func(c *OAConfig) { c.Template = TemplateConfig{MaxRunes: 20} }, ""},
 		"template no id":     {func(c *OAConfig) { c.Template.Fields = map[string]string{"first": "title"} }, "template.id is empty"},
 		"template bad src": {func(c *OAConfig) {
 			c.Template = TemplateConfig{ID: "t", Fields: map[string]string{"keyword1": "date"}}

@@ -182,8 +182,9 @@ func templateValue(src string, r bot.Reply, now time.Time) string {
 
 // templateData fills a template's fields from r.
 func templateData(t TemplateConfig, r bot.Reply, now time.Time) map[string]*message.TemplateDataItem {
-	data := make(map[string]*message.TemplateDataItem, len(t.Fields))
-	for key, src := range t.Fields {
+	fields := t.fields()
+	data := make(map[string]*message.TemplateDataItem, len(fields))
+	for key, src := range fields {
 		data[key] = &message.TemplateDataItem{Value: cutRunes(templateValue(src, r, now), t.MaxRunes)}
 	}
 	return data

@@ -112,6 +112,11 @@ func TestTemplateData(t *testing.T) {
 	if got := data["first"].Value; got != "兰溪市委…" {
 		t.Errorf("cut to 5 runes: %q", got)
 	}
+	// A template given by id alone is filled with the default mapping.
+	data = templateData(TemplateConfig{ID: "t"}, bulletinCard, now)
+	if len(data) != len(DefaultTemplateFields()) || data["first"].Value != "新的通报" || data["keyword1"].Value != "兰溪市委常委会(扩大)会议" {
+		t.Errorf("default fields: %v", data)
+	}
 }
 
 func TestUntilChinaMidnight(t *testing.T) {

@@ -54,6 +54,8 @@ type Config struct {
 	// before getting one "too fast" reply and then silence.
 	MessagesPerMinute int `yaml:"messages_per_minute"`
 
+	Metrics MetricsConfig `yaml:"metrics"`
+
 	Telegram TelegramConfig     `yaml:"telegram"`
 	WeChat   WeChatConfig       `yaml:"wechat"`
 	WeCom    wechat.WeComConfig `yaml:"wecom"`
@@ -61,6 +63,16 @@ type Config struct {
 
 	// source names where each setting came from, for error messages.
 	source map[string]string
+}
+
+// MetricsConfig keeps /metrics from whoever can reach the main address:
+// an address of its own, a bearer token, or both.
+type MetricsConfig struct {
+	// Listen serves /metrics on this address only (127.0.0.1:9090), not
+	// on the main one (TONGBAO_METRICS_LISTEN).
+	Listen string `yaml:"listen"`
+	// Token is the bearer token a scrape must send (TONGBAO_METRICS_TOKEN).
+	Token string `yaml:"token"`
 }
 
 // TelegramConfig configures the Telegram bot: the adapter's settings and
@@ -123,9 +135,8 @@ func defaultConfig() *Config {
 	c.Telegram.PerGroupMinute = 20
 	c.WeChat.APIBase = wechat.DefaultAPIBase
 	c.WeChat.PerSecond = 50
-	// The template fallback's default field mapping (a typical "new
-	// notice" template: first, keyword1, keyword2, remark).
-	c.WeChat.Template.Fields = map[string]string{"first": "=新的通报", "keyword1": "title", "keyword2": "field:发布", "remark": "summary"}
+	// The template fallback is off until a template id is set; its fields
+	// then default to wechat.DefaultTemplateFields.
 	c.WeChat.Template.MaxRunes = 20
 	c.WeCom.APIBase = wechat.DefaultWeComAPIBase
 	c.Delivery.Workers = 8
@@ -144,6 +155,8 @@ func (c *Config) envSettings() map[string]*string {
 		"TONGBAO_PUBLIC_URL":         &c.PublicURL,
 		"TONGBAO_SECRET":             &c.Secret,
 		"TONGBAO_ADMIN_TOKEN":        &c.AdminToken,
+		"TONGBAO_METRICS_LISTEN":     &c.Metrics.Listen,
+		"TONGBAO_METRICS_TOKEN":      &c.Metrics.Token,
 		"TONGBAO_TOPICS":             &c.Topics,
 		"TONGBAO_SOURCES":            &c.Sources,
 		"TONGBAO_TELEGRAM_TOKEN":     &c.Telegram.Token,
@@ -250,6 +263,13 @@ func (c *Config) Validate() error {
 	for _, id := range c.Admins {
 		if !strings.Contains(id, ":") {
 			problems = append(problems, fmt.Sprintf("admin %q is not platform:id (tg:123, wx:oAbC…)", id))
+		}
+	}
+	if c.Metrics.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			problems = append(problems, fmt.Sprintf("metrics.listen %q is not host:port such as 127.0.0.1:9090 (TONGBAO_METRICS_LISTEN)", c.Metrics.Listen))
+		} else if c.Metrics.Listen == c.Listen {
+			problems = append(problems, fmt.Sprintf("metrics.listen %q is the main listen address: give metrics another port, or leave it empty", c.Metrics.Listen))
 		}
 	}
 	if c.Telegram.WebhookURL != "" && c.Telegram.WebhookSecret == "" {

@@ -92,7 +92,7 @@ func printCard(w io.Writer, b *content.Bulletin) {
 		}
 	}
 	fmt.Fprintf(w, "%s\n", b.Title)
-	meta := []string{b.PublishedAt.Format("2006-01-02 15:04"), b.Kind.Label()}
+	meta := []string{b.PublishedText("2006-01-02"), b.Kind.Label()}
 	for _, s := range []string{b.Source, b.DocNumber} {
 		if s != "" {
 			meta = append(meta, s)

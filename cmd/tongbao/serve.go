@@ -28,8 +28,9 @@ import (
 
 func runServe(ctx context.Context, app *App, args []string) error {
 	fs := app.newFlags("serve", "[--config FILE] [--redis URL] [--listen ADDR]", `
-Runs Tongbao: the HTTP server (/telegram, /wechat, /wecom, /r/ reader links,
-/metrics, /healthz, /readyz), the configured platform adapters, the sender
+Runs Tongbao: the HTTP server (/telegram, /wechat, /wecom, the web reader at /
+with personal /r/ links, /metrics unless metrics.listen gives it an address
+of its own, /healthz, /readyz), the configured platform adapters, the sender
 workers and the scheduler (digests, reminders). Any number of replicas can
 share one Redis. SIGTERM shuts down gracefully: deliveries in progress finish
 or go back to the queue.`)
@@ -74,6 +75,9 @@ type service struct {
 	runners []func(ctx context.Context) error
 	// stoppers shut parts down after the HTTP server stops.
 	stoppers []func(ctx context.Context) error
+
+	// registry gathers the metrics, for a metrics.listen of their own.
+	registry *prometheus.Registry
 }
 
 // buildService wires everything the configuration asks for; extra senders
@@ -116,7 +120,13 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		}
 		return web.IngestResult{ID: b.ID, Title: b.Title, New: res.New, DuplicateOf: res.DuplicateOf, Pushed: pushed}, nil
 	}}
-	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: reg, Ready: s.ready.Load, Admin: admin, Logger: log})
+	s.registry = reg
+	var mainGatherer prometheus.Gatherer = reg // /metrics on the main address unless it has its own
+	if cfg.Metrics.Listen != "" {
+		mainGatherer = nil
+	}
+	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
+		Ready: s.ready.Load, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
 	senders := append([]bot.Sender{}, extra...)
@@ -147,6 +157,9 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		senders = append(senders, oa)
 		s.stoppers = append(s.stoppers, oa.Shutdown)
 		log.Info("wechat official account ready")
+		if cfg.WeChat.Template.ID == "" {
+			log.Warn("wechat: no template id (wechat.template.id or TONGBAO_WECHAT_TEMPLATE_ID): pushes to followers who have not written in 48 hours cannot fall back to a template message and will fail")
+		}
 	}
 	if cfg.WeCom.CorpID != "" {
 		wc, err := wechat.NewWeCom(cfg.WeCom, handler, deps)
@@ -255,6 +268,12 @@ func (s *service) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s (set --listen or TONGBAO_LISTEN): %w", s.cfg.Listen, err)
 	}
+	stopMetrics, err := s.serveMetrics()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	return s.serveOn(ctx, ln)
 }
 

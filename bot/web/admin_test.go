@@ -1,0 +1,175 @@
+package web_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"tongbao/bot/web"
+	"tongbao/content"
+)
+
+const adminToken = "admin-token"
+
+// adminFixture is a server with the admin API on; ingests counts the
+// uploads that reached the ingest step.
+type adminFixture struct {
+	*fixture
+	ingests atomic.Int64
+}
+
+func setupAdmin(t *testing.T) *adminFixture {
+	t.Helper()
+	a := &adminFixture{}
+	a.fixture = setupWith(t, func(o *web.Options) {
+		st := o.Store.(interface {
+			Stats(ctx context.Context, id string) (*content.DeliveryStats, error)
+			Audit(ctx context.Context, e content.AuditEntry) error
+		})
+		o.Admin = &web.Admin{Token: adminToken, Stats: st.Stats, Audit: st.Audit,
+			Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
+				a.ingests.Add(1)
+				b, err := content.NewParser(content.Options{}).Parse(in)
+				if err != nil {
+					return web.IngestResult{}, err
+				}
+				return web.IngestResult{ID: b.ID, Title: b.Title, New: true}, nil
+			}}
+	})
+	return a
+}
+
+// do makes an admin request with the token.
+func (a *adminFixture) do(t *testing.T, method, path, contentType string, body io.Reader) (int, string) {
+	t.Helper()
+	header := http.Header{"Authorization": {"Bearer " + adminToken}}
+	if contentType != "" {
+		header.Set("Content-Type", contentType)
+	}
+	code, out, _ := fetch(t, method, a.srv.URL+path, header, body)
+	return code, out
+}
+
+func TestAdminStatsOfAnUnknownBulletinIs404(t *testing.T) {
+	a := setupAdmin(t)
+	code, body := a.do(t, "GET", "/admin/stats/"+a.b.ID, "", nil)
+	if code != 200 || !strings.Contains(body, `"bulletin_id":"`+a.b.ID+`"`) {
+		t.Errorf("stats of a stored bulletin: %d %s", code, body)
+	}
+	for _, id := range []string{"20000101-deadbeef", "nope", url.PathEscape("通报")} {
+		code, body := a.do(t, "GET", "/admin/stats/"+id, "", nil)
+		if code != 404 || !strings.Contains(body, "no bulletin") {
+			t.Errorf("stats of %s: %d %s", id, code, body)
+		}
+	}
+}
+
+// multipartFrame returns what comes before and after the content of a
+// form's file part named "file", and the form's Content-Type.
+func multipartFrame(filename string) (head, tail []byte, contentType string) {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	w.CreateFormFile("file", filename)
+	head = append([]byte{}, b.Bytes()...)
+	b.Reset()
+	w.Close()
+	return head, b.Bytes(), w.FormDataContentType()
+}
+
+// rawPost sends a request over a bare connection, writing the body from a
+// goroutine while the answer is read, as a client that keeps sending after
+// the server has answered; write errors after the answer are expected.
+func rawPost(t *testing.T, serverURL, path string, header http.Header, body func(io.Writer) error) (int, string) {
+	t.Helper()
+	u, _ := url.Parse(serverURL)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var head strings.Builder
+	fmt.Fprintf(&head, "POST %s HTTP/1.1\r\nHost: %s\r\n", path, u.Host)
+	header.Write(&head)
+	head.WriteString("\r\n")
+	if _, err := io.WriteString(conn, head.String()); err != nil {
+		t.Fatal(err)
+	}
+	go body(conn)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out)
+}
+
+// A 50 MB multipart upload is refused with 413 and a message that says the
+// limit, whether its length is declared or it streams in chunks; nothing
+// reaches the ingest step.
+func TestAdminUploadTooLargeIs413(t *testing.T) {
+	a := setupAdmin(t)
+	const size = 50 << 20
+	head, tail, contentType := multipartFrame("big.txt")
+	chunk := bytes.Repeat([]byte("会议强调，要全力做好防汛工作。\n"), 1<<12)
+	writeBody := func(w io.Writer) error {
+		if _, err := w.Write(head); err != nil {
+			return err
+		}
+		for n := 0; n < size; n += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return err
+			}
+		}
+		_, err := w.Write(tail)
+		return err
+	}
+	length := len(head) + (size+len(chunk)-1)/len(chunk)*len(chunk) + len(tail)
+	declared := http.Header{"Authorization": {"Bearer " + adminToken}, "Content-Type": {contentType}, "Content-Length": {fmt.Sprint(length)}}
+	chunked := http.Header{"Authorization": {"Bearer " + adminToken}, "Content-Type": {contentType}, "Transfer-Encoding": {"chunked"}}
+	for name, tc := range map[string]struct {
+		header http.Header
+		body   func(io.Writer) error
+	}{
+		"declared length": {declared, writeBody},
+		"chunked":         {chunked, func(w io.Writer) error { return writeBody(httputil.NewChunkedWriter(w)) }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, body := rawPost(t, a.srv.URL, "/admin/bulletins", tc.header, tc.body)
+			if code != http.StatusRequestEntityTooLarge || !strings.Contains(body, "at most 8 MiB") {
+				t.Errorf("status %d, body %s", code, body)
+			}
+		})
+	}
+	// A file just over the parser's limit inside a request under the
+	// request's limit is refused the same way.
+	var form bytes.Buffer
+	w := multipart.NewWriter(&form)
+	fw, _ := w.CreateFormFile("file", "over.txt")
+	fw.Write(bytes.Repeat([]byte("x"), content.DefaultMaxInput+1000))
+	w.Close()
+	if code, body := a.do(t, "POST", "/admin/bulletins", w.FormDataContentType(), &form); code != http.StatusRequestEntityTooLarge || !strings.Contains(body, "at most 8 MiB") {
+		t.Errorf("file over the limit: %d %s", code, body)
+	}
+	if n := a.ingests.Load(); n != 1 {
+		t.Errorf("%d uploads reached the ingest step, want only the last (refused by the parser)", n)
+	}
+	// A form without the file field is still a 400 that says what to send.
+	var empty bytes.Buffer
+	ew := multipart.NewWriter(&empty)
+	ew.WriteField("name", "x")
+	ew.Close()
+	if code, body := a.do(t, "POST", "/admin/bulletins", ew.FormDataContentType(), &empty); code != 400 || !strings.Contains(body, `form field \"file\"`) {
+		t.Errorf("form without a file: %d %s", code, body)
+	}
+}
