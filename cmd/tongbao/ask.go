@@ -15,6 +15,7 @@ import (
 
 	"tongbao/bot"
 	"tongbao/bot/console"
+	"tongbao/content"
 	"tongbao/store"
 )
 
@@ -101,14 +102,48 @@ Asks Tongbao one question and prints the answer as the console shows it:
 	defer st.Close()
 	platform, user := consoleUser(*as)
 	in := bot.Incoming{Platform: platform, UserID: user, ChatID: user, Text: strings.Join(words, " "), Lang: *lang, ForceLang: *lang, Time: time.Now()}
+	replies, err := askWithoutSubscribing(ctx, st, b, in)
+	if err != nil {
+		return err
+	}
 	color := isTerminal(app.Stdout)
-	for i, r := range b.Handle(ctx, in) {
+	for i, r := range replies {
 		if i > 0 {
 			fmt.Fprintln(app.Stdout)
 		}
 		fmt.Fprintln(app.Stdout, console.Render(r, color))
 	}
 	return nil
+}
+
+// askWithoutSubscribing answers one question without changing who gets
+// pushes: the conversation records the asker as a subscriber (it keeps
+// their last list for 全文 2), so one that did not exist before — the
+// operator's console:operator — is marked left afterwards, and an existing
+// one gets back the status it had.
+func askWithoutSubscribing(ctx context.Context, st *store.Store, b *bot.Bot, in bot.Incoming) ([]bot.Reply, error) {
+	status := content.StatusLeft
+	before, err := st.Subscriber(ctx, in.Subscriber())
+	switch {
+	case err == nil:
+		status = before.Status
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	replies := b.Handle(ctx, in)
+	after, err := st.Subscriber(ctx, in.Subscriber())
+	if errors.Is(err, store.ErrNotFound) {
+		return replies, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if after.Status != status {
+		if err := st.SetStatus(ctx, in.Subscriber(), status); err != nil {
+			return nil, err
+		}
+	}
+	return replies, nil
 }
 
 func runChat(ctx context.Context, app *App, args []string) error {
