@@ -174,7 +174,8 @@ func (a *App) chatLoop(ctx context.Context, b *bot.Bot, as string) error {
 		return err
 	}
 	defer closeFn()
-	fmt.Fprintln(a.Stdout, "通报助手 — 输入「帮助」查看用法，Ctrl-D 退出。 (type help for English)")
+	fmt.Fprintln(a.Stdout, "通报助手：输入「帮助」查看用法，输入「退出」或按 Ctrl-D 离开。")
+	fmt.Fprintln(a.Stdout, "Type help for English.")
 	for {
 		if ctx.Err() != nil {
 			return nil

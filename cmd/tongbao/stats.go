@@ -19,11 +19,11 @@ import (
 const unreadShown = 50
 
 func runStats(ctx context.Context, app *App, args []string) error {
-	fs := app.newFlags("stats", "[--redis URL] [--json] [BULLETIN_ID]", `
+	fs := app.newFlags("stats", "[--redis URL] [--json] [--unit NAME] [BULLETIN_ID]", `
 Without an id: how many bulletins and subscribers are stored, and the
 delivery queues. With a bulletin id: delivered / read / unread and the
 read rate, by platform and unit, how and when reads happened, and the
-unread list.`)
+unread list (--unit NAME: only that unit's unread).`)
 	common := addCommonFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	unit := fs.String("unit", "", "only this unit in the unread list")
@@ -70,8 +70,8 @@ func overview(ctx context.Context, w io.Writer, st *store.Store, asJSON bool) er
 			"subscribers": subs, "queues": queues,
 		})
 	}
-	fmt.Fprintf(w, "通报 bulletins: %d (会议 %d, 通知公告 %d, 新闻 %d)\n", total, byKind[content.KindMeeting], byKind[content.KindNotice], byKind[content.KindNews])
-	fmt.Fprintf(w, "订阅者 subscribers: %d (active %d, blocked %d, left %d)\n", subs.Total, subs.ByStatus[content.StatusActive], subs.ByStatus[content.StatusBlocked], subs.ByStatus[content.StatusLeft])
+	fmt.Fprintf(w, "bulletins: %d (meetings %d, notices %d, news %d)\n", total, byKind[content.KindMeeting], byKind[content.KindNotice], byKind[content.KindNews])
+	fmt.Fprintf(w, "subscribers: %d (active %d, blocked %d, left %d)\n", subs.Total, subs.ByStatus[content.StatusActive], subs.ByStatus[content.StatusBlocked], subs.ByStatus[content.StatusLeft])
 	for _, p := range slices.Sorted(maps.Keys(subs.ByPlatform)) {
 		fmt.Fprintf(w, "  %-8s %d\n", p, subs.ByPlatform[p])
 	}
