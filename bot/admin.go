@@ -131,6 +131,10 @@ func (b *Bot) remind(ctx context.Context, t *turn, id string) ([]Reply, error) {
 // Telegram channel or group the bot may post in ("@name" or "-100…"). It
 // becomes a subscriber that receives every bulletin.
 func (b *Bot) channel(ctx context.Context, t *turn, args []string) ([]Reply, error) {
+	if t.in.Platform != Telegram {
+		// Only Telegram has channels and groups a bot can post in.
+		return []Reply{Text(say(t.lang, "channel.telegram"))}, nil
+	}
 	remove := len(args) == 2 && oneOf(args[0], "remove", "del", "删除", "移除")
 	if remove {
 		args = args[1:]

@@ -87,3 +87,25 @@ func TestBroadcastTypedElsewhere(t *testing.T) {
 		t.Errorf("announcements = %+v", ann.got)
 	}
 }
+
+// TestChannelOnlyOnTelegram: /channel outside Telegram is refused
+// politely and adds nothing; on Telegram it adds the channel.
+func TestChannelOnlyOnTelegram(t *testing.T) {
+	st := newTestStore(t)
+	b := New(st, Config{Topics: testTopics, Admins: []string{"console:op", "wx:oAdmin", "tg:1"}, MessagesPerMinute: 100,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ctx := context.Background()
+	for _, p := range []Platform{Console, WeChat} {
+		user := map[Platform]string{Console: "op", WeChat: "oAdmin"}[p]
+		got := typeIn(b, p, user, "/channel @qingxi_notices")
+		if !strings.Contains(got, "只能在 Telegram 里添加") || strings.Contains(got, "已添加") {
+			t.Errorf("%s: /channel: %s", p, got)
+		}
+		if _, err := st.Subscriber(ctx, SubscriberID(p, "@qingxi_notices")); err == nil {
+			t.Errorf("%s: /channel created a subscriber", p)
+		}
+	}
+	if got := typeIn(b, Telegram, "1", "/channel @qingxi_notices"); !strings.Contains(got, "已添加推送目标 @qingxi_notices") {
+		t.Errorf("telegram: /channel: %s", got)
+	}
+}
