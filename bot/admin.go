@@ -102,6 +102,18 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]Reply, error) {
 	if len(lines) > 0 {
 		r = r.Add(Block{Kind: BlockList, Items: lines})
 	}
+	if buckets, byDay := ReadsOverTime(bl.PublishedAt, s.ByHour); len(buckets) > 0 {
+		key, items := "stats.by_hour", make([]string, len(buckets))
+		for i, bk := range buckets {
+			if byDay {
+				key = "stats.by_day"
+				items[i] = say(t.lang, "stats.day", dateLabel(bk.Day), bk.Reads)
+			} else {
+				items[i] = say(t.lang, "stats.hour", bk.Hour, bk.Hour+1, bk.Reads)
+			}
+		}
+		r = r.Add(Block{Kind: BlockNote, Text: say(t.lang, key)}, Block{Kind: BlockList, Items: items})
+	}
 	return []Reply{r}, nil
 }
 

@@ -8,9 +8,9 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
+	"tongbao/bot"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -123,15 +123,18 @@ func bulletinStats(ctx context.Context, w io.Writer, st *store.Store, id, unit s
 		}
 		fmt.Fprintf(w, "reads via: %s\n", strings.Join(parts, ", "))
 	}
-	if len(s.ByHour) > 0 {
-		hours := make([]int, 0, len(s.ByHour))
-		for h := range s.ByHour {
-			hours = append(hours, h)
+	if buckets, byDay := bot.ReadsOverTime(b.PublishedAt, s.ByHour); len(buckets) > 0 {
+		if byDay {
+			fmt.Fprintln(w, "reads by day (Beijing time):")
+		} else {
+			fmt.Fprintln(w, "reads by hour after publication:")
 		}
-		sort.Ints(hours)
-		fmt.Fprintln(w, "reads by hour after publication:")
-		for _, h := range hours {
-			fmt.Fprintf(w, "  %3dh %s %d\n", h, strings.Repeat("█", int(min(s.ByHour[h], 40))), s.ByHour[h])
+		for _, bk := range buckets {
+			label := fmt.Sprintf("%3dh", bk.Hour)
+			if byDay {
+				label = bk.Day.Format("2006-01-02")
+			}
+			fmt.Fprintf(w, "  %s %s %d\n", label, strings.Repeat("█", int(min(bk.Reads, 40))), bk.Reads)
 		}
 	}
 	if s.Reminded > 0 {
