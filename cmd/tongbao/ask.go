@@ -205,12 +205,14 @@ func (a *App) chatLoop(ctx context.Context, b *bot.Bot, as string) error {
 // lineReader returns a function reading one line: a readline editor on a
 // terminal, a plain scanner otherwise.
 func (a *App) lineReader() (func() (string, error), func(), error) {
-	if f, ok := a.Stdin.(*os.File); ok && isTerminal(f) && isTerminal(a.Stdout) {
-		rl, err := readline.NewEx(&readline.Config{Prompt: "› ", HistoryLimit: 200, Stdin: f, Stdout: a.Stdout, Stderr: a.Stderr})
+	in, inFile := a.Stdin.(*os.File)
+	out, outFile := a.Stdout.(*os.File)
+	if inFile && outFile && isTerminal(in) && isTerminal(out) {
+		ed, err := newLineEditor(in, out, a.Stderr)
 		if err != nil {
-			return nil, nil, fmt.Errorf("open the line editor: %w", err)
+			return nil, nil, err
 		}
-		return rl.Readline, func() { rl.Close() }, nil
+		return ed.readLine, ed.close, nil
 	}
 	sc := bufio.NewScanner(a.Stdin)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
