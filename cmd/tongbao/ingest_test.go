@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,5 +137,90 @@ func TestIngestLargePushNeedsYes(t *testing.T) {
 	// Everything is pushed now: a third run has nothing to push or ask.
 	if code, out := e.run(t, "ingest", dir); code != 0 || strings.Contains(out, "queued") {
 		t.Errorf("a third run: %d\n%s", code, out)
+	}
+}
+
+// TestIngestLargePushAsksOnATerminal: on a terminal a large push is asked
+// about; "n" leaves the bulletins stored and unpushed, "y" pushes them.
+func TestIngestLargePushAsksOnATerminal(t *testing.T) {
+	e := newEnv()
+	delete(e, "TONGBAO_PUSH_WITHIN")
+	addSubscribers(t, e.store(t), "tg", "", 9300, 1)
+	dir := t.TempDir()
+	writeRecentBulletins(t, dir, 0, confirmPushOver+2)
+	master, in, _ := openPTY(t)
+	for _, answer := range []string{"n", "y"} {
+		if _, err := master.Write([]byte(answer + "\n")); err != nil {
+			t.Fatal(err)
+		}
+		var out syncBuffer
+		code := NewApp(in, &out, &out, e.get).Run(context.Background(), []string{"ingest", dir})
+		if code != 0 || !strings.Contains(out.String(), "Push 22 new bulletins to their subscribers? [y/N]") {
+			t.Fatalf("answer %s: %d\n%s", answer, code, out.String())
+		}
+		want := map[string]int64{"n": 0, "y": 22}[answer]
+		if n := queued(t, e, "tg"); n != want {
+			t.Errorf("after %q: %d deliveries queued, want %d\n%s", answer, n, want, out.String())
+		}
+	}
+}
+
+// TestServePushCutoff: in `tongbao serve` the admin upload and the
+// sources apply the cut-off too: old bulletins are stored, not pushed.
+func TestServePushCutoff(t *testing.T) {
+	e := newEnv()
+	delete(e, "TONGBAO_PUSH_WITHIN")
+	e["TONGBAO_ADMIN_TOKEN"] = "admin-token"
+	tg := telegramEnv(t, e)
+	st := e.store(t)
+	addSubscribers(t, st, "tg", "", 9400, 2)
+	inbox := t.TempDir()
+	sources := filepath.Join(t.TempDir(), "sources.yaml")
+	if err := os.WriteFile(sources, []byte("sources:\n  - {name: inbox, type: dir, path: "+inbox+", interval: 1s}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e["TONGBAO_SOURCES"] = sources
+	s := e.serve(t)
+
+	upload := func(path string) string {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("POST", s.addr+"/admin/bulletins", bytes.NewReader(data))
+		req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+		req.Header.Set("Authorization", "Bearer admin-token")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	if got := upload(samples + "qingxi-2022-06-08-county-executive.txt"); !strings.Contains(got, `"new":true`) || !strings.Contains(got, `"pushed":0`) {
+		t.Errorf("uploading an old bulletin: %s", got)
+	}
+	recent := writeRecentBulletins(t, t.TempDir(), 40, 1)
+	if got := upload(recent[0]); !strings.Contains(got, `"pushed":2`) {
+		t.Errorf("uploading a recent bulletin: %s", got)
+	}
+	// The source: an old and a recent bulletin dropped into the folder.
+	old, _ := os.ReadFile(samples + "qingxi-2022-06-01-flood-notice.txt")
+	os.WriteFile(filepath.Join(inbox, "old.txt"), old, 0o644)
+	writeRecentBulletins(t, inbox, 41, 1)
+	ctx := context.Background()
+	waitUntil(t, "the folder's bulletins", 60*time.Second, func() bool {
+		n, _, _ := st.CountBulletins(ctx)
+		return n == 4
+	})
+	waitUntil(t, "the recent bulletins' pushes", 30*time.Second, func() bool { return len(tg.Sent()) == 4 })
+	for _, m := range tg.Sent() {
+		if strings.Contains(m.Text, "2022") {
+			t.Errorf("an old bulletin was pushed: %s", m.Text)
+		}
+	}
+	if stats, err := st.Stats(ctx, noticeID); err != nil || stats.Delivered != 0 {
+		t.Errorf("the old notice from the folder: %+v, %v", stats, err)
 	}
 }
