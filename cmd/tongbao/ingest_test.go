@@ -111,14 +111,21 @@ func TestIngestPushCutoff(t *testing.T) {
 	}
 }
 
+// largeBatch is an environment with the default push cut-off and
+// subscribers Telegram subscribers, and a folder of n recent bulletins.
+func largeBatch(t *testing.T, subscribers, n int) (testEnv, string) {
+	e := newEnv()
+	delete(e, "TONGBAO_PUSH_WITHIN")
+	addSubscribers(t, e.store(t), "tg", "", 9200, subscribers)
+	dir := t.TempDir()
+	writeRecentBulletins(t, dir, 0, n)
+	return e, dir
+}
+
 // TestIngestLargePushNeedsYes: more than 20 new bulletins to push at once
 // are refused off a terminal (exit 1, stored, nothing queued) until --yes.
 func TestIngestLargePushNeedsYes(t *testing.T) {
-	e := newEnv()
-	delete(e, "TONGBAO_PUSH_WITHIN")
-	addSubscribers(t, e.store(t), "tg", "", 9200, 2)
-	dir := t.TempDir()
-	writeRecentBulletins(t, dir, 0, confirmPushOver+1)
+	e, dir := largeBatch(t, 2, confirmPushOver+1)
 
 	code, out := e.run(t, "ingest", dir)
 	if code != exitFailure || !strings.Contains(out, "21 new bulletins are stored but not pushed") || !strings.Contains(out, "--yes") || !strings.Contains(out, "--no-push") || !strings.Contains(out, "21 new, 0 duplicate") {
@@ -143,11 +150,7 @@ func TestIngestLargePushNeedsYes(t *testing.T) {
 // TestIngestLargePushAsksOnATerminal: on a terminal a large push is asked
 // about; "n" leaves the bulletins stored and unpushed, "y" pushes them.
 func TestIngestLargePushAsksOnATerminal(t *testing.T) {
-	e := newEnv()
-	delete(e, "TONGBAO_PUSH_WITHIN")
-	addSubscribers(t, e.store(t), "tg", "", 9300, 1)
-	dir := t.TempDir()
-	writeRecentBulletins(t, dir, 0, confirmPushOver+2)
+	e, dir := largeBatch(t, 1, confirmPushOver+2)
 	master, in, _ := openPTY(t)
 	for _, answer := range []string{"n", "y"} {
 		if _, err := master.Write([]byte(answer + "\n")); err != nil {
