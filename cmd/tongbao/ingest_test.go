@@ -147,27 +147,6 @@ func TestIngestLargePushNeedsYes(t *testing.T) {
 	}
 }
 
-// TestIngestLargePushAsksOnATerminal: on a terminal a large push is asked
-// about; "n" leaves the bulletins stored and unpushed, "y" pushes them.
-func TestIngestLargePushAsksOnATerminal(t *testing.T) {
-	e, dir := largeBatch(t, 1, confirmPushOver+2)
-	master, in, _ := openPTY(t)
-	for _, answer := range []string{"n", "y"} {
-		if _, err := master.Write([]byte(answer + "\n")); err != nil {
-			t.Fatal(err)
-		}
-		var out syncBuffer
-		code := NewApp(in, &out, &out, e.get).Run(context.Background(), []string{"ingest", dir})
-		if code != 0 || !strings.Contains(out.String(), "Push 22 new bulletins to their subscribers? [y/N]") {
-			t.Fatalf("answer %s: %d\n%s", answer, code, out.String())
-		}
-		want := map[string]int64{"n": 0, "y": 22}[answer]
-		if n := queued(t, e, "tg"); n != want {
-			t.Errorf("after %q: %d deliveries queued, want %d\n%s", answer, n, want, out.String())
-		}
-	}
-}
-
 // TestServePushCutoff: in `tongbao serve` the admin upload and the
 // sources apply the cut-off too: old bulletins are stored, not pushed.
 func TestServePushCutoff(t *testing.T) {
