@@ -220,7 +220,7 @@ func (r *ingestRun) pushDue(ctx context.Context, app *App, yes bool) error {
 // summary prints the last lines of a run.
 func (r *ingestRun) summary(app *App, inputs int) {
 	if r.old > 0 {
-		fmt.Fprintf(app.Stdout, "%s published before %s stored but not pushed (delivery.push_within)\n",
+		fmt.Fprintf(app.Stdout, "%s published before %s (Beijing time) stored but not pushed (delivery.push_within)\n",
 			count(r.old, "new bulletin", "new bulletins"), r.g.cutoff().In(content.Shanghai).Format("2006-01-02 15:04"))
 	}
 	if r.notPushed > 0 {
