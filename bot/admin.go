@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"tongbao/content"
 )
@@ -43,7 +46,22 @@ func (b *Bot) admin(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 		}
 		return []Reply{Text(say(t.lang, "bc.ask"))}, nil
 	}
-	return b.preview(ctx, t, in.Query)
+	return b.preview(ctx, t, typedBroadcast(t.in.Text, in.Query))
+}
+
+// broadcastCommand is what starts a typed broadcast: /broadcast (or any
+// slash command) or a broadcast word with what precedes it (请广播).
+var broadcastCommand = regexp.MustCompile(`^\s*(?:/\S+|\S*?(?:广播|群发|发布公告|(?i:broadcast)))[\s:：]*`)
+
+// typedBroadcast is the broadcast text exactly as the admin typed it (the
+// understood query has its widths folded: "：" would become ":"); query
+// when the command cannot be found in the text.
+func typedBroadcast(text, query string) string {
+	loc := broadcastCommand.FindStringIndex(text)
+	if loc == nil {
+		return query
+	}
+	return strings.TrimSpace(text[loc[1]:])
 }
 
 func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]Reply, error) {
@@ -84,6 +102,18 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]Reply, error) {
 	if len(lines) > 0 {
 		r = r.Add(Block{Kind: BlockList, Items: lines})
 	}
+	if buckets, byDay := ReadsOverTime(bl.PublishedAt, s.ByHour); len(buckets) > 0 {
+		key, items := "stats.by_hour", make([]string, len(buckets))
+		for i, bk := range buckets {
+			if byDay {
+				key = "stats.by_day"
+				items[i] = say(t.lang, "stats.day", bk.Day.In(content.Shanghai).Format("2006-01-02"), bk.Reads)
+			} else {
+				items[i] = say(t.lang, "stats.hour", bk.Hour, bk.Hour+1, bk.Reads)
+			}
+		}
+		r = r.Add(Block{Kind: BlockNote, Text: say(t.lang, key)}, Block{Kind: BlockList, Items: items})
+	}
 	return []Reply{r}, nil
 }
 
@@ -113,6 +143,10 @@ func (b *Bot) remind(ctx context.Context, t *turn, id string) ([]Reply, error) {
 // Telegram channel or group the bot may post in ("@name" or "-100…"). It
 // becomes a subscriber that receives every bulletin.
 func (b *Bot) channel(ctx context.Context, t *turn, args []string) ([]Reply, error) {
+	if t.in.Platform != Telegram {
+		// Only Telegram has channels and groups a bot can post in.
+		return []Reply{Text(say(t.lang, "channel.telegram"))}, nil
+	}
 	remove := len(args) == 2 && oneOf(args[0], "remove", "del", "删除", "移除")
 	if remove {
 		args = args[1:]
@@ -139,27 +173,64 @@ func (b *Bot) channel(ctx context.Context, t *turn, args []string) ([]Reply, err
 // channelRef is a chat a bot can post to: @username or a numeric id.
 var channelRef = regexp.MustCompile(`^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d{5,})$`)
 
-// pendingBroadcast reports whether this message is the text of a
-// broadcast the admin started with a bare /broadcast.
-func (b *Bot) pendingBroadcast(ctx context.Context, t *turn, in Intent) (bool, error) {
+// pendingBroadcast reports whether this message belongs to a broadcast
+// the admin has under way: the text after a bare /broadcast, or a typed
+// 确认 / 取消 (confirm / cancel) under a preview — what the buttons do,
+// for the console and wherever buttons are not shown.
+func (b *Bot) pendingBroadcast(ctx context.Context, t *turn, _ Intent) (bool, error) {
 	if strings.HasPrefix(strings.TrimSpace(t.in.Text), "/") {
 		return false, nil
 	}
+	d, err := b.broadcastDraft(ctx, t)
+	if err != nil || d == nil {
+		return false, err
+	}
+	return d.Awaiting || (d.Text != "" && typedChoice(t.in.Text) != ""), nil
+}
+
+// broadcastDraft loads the admin's draft, or nil when there is none.
+func (b *Bot) broadcastDraft(ctx context.Context, t *turn) (*broadcastDraft, error) {
 	var d broadcastDraft
 	err := b.store.LoadSession(ctx, t.sub.ID, "broadcast", &d)
 	if errors.Is(err, content.ErrNotFound) {
-		return false, nil
+		return nil, nil
 	}
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return d.Awaiting, nil
+	return &d, nil
 }
 
-// broadcastText takes the text after a bare /broadcast.
+// Typed answers to a broadcast preview.
+var (
+	confirmWords = []string{"确认", "确认发送", "确定", "发送", "confirm", "send", "yes", "y", "ok"}
+	cancelWords  = []string{"取消", "取消发送", "算了", "不发了", "cancel", "no", "n"}
+)
+
+// typedChoice reads a typed answer to a preview: "ok", "no", or "".
+func typedChoice(text string) string {
+	s := strings.ToLower(strings.Trim(norm.NFKC.String(text), " \t\r\n。.!！"))
+	switch {
+	case oneOf(s, confirmWords...):
+		return "ok"
+	case oneOf(s, cancelWords...):
+		return "no"
+	}
+	return ""
+}
+
+// broadcastText continues a broadcast under way: it takes the text after a
+// bare /broadcast, or a typed 确认 / 取消 under a preview.
 func (b *Bot) broadcastText(ctx context.Context, t *turn, _ Intent) ([]Reply, error) {
+	d, err := b.broadcastDraft(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if d != nil && !d.Awaiting {
+		return b.broadcastButton(ctx, t, typedChoice(t.in.Text))
+	}
 	text := strings.TrimSpace(t.in.Text)
-	if oneOf(strings.ToLower(text), "取消", "cancel", "算了") {
+	if typedChoice(text) == "no" {
 		if err := b.store.DeleteSession(ctx, t.sub.ID, "broadcast"); err != nil {
 			return nil, err
 		}
@@ -174,12 +245,13 @@ func (b *Bot) broadcastText(ctx context.Context, t *turn, _ Intent) ([]Reply, er
 func (b *Bot) preview(ctx context.Context, t *turn, text string) ([]Reply, error) {
 	d := broadcastDraft{Segment: "all"}
 	for {
-		word, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
+		word, rest := cutWord(text)
+		folded := strings.ToLower(norm.NFKC.String(word))
 		switch {
-		case oneOf(strings.ToLower(word), "紧急", "urgent", "【紧急】"):
+		case oneOf(folded, "紧急", "urgent", "【紧急】"):
 			d.Urgent = true
-		case strings.HasPrefix(word, "@") && len(word) > 1:
-			d.Segment = segmentOf(strings.TrimPrefix(word, "@"))
+		case strings.HasPrefix(folded, "@") && len(folded) > 1:
+			d.Segment = segmentOf(strings.TrimPrefix(folded, "@"))
 		default:
 			d.Text = strings.TrimSpace(text)
 			goto done
@@ -208,10 +280,43 @@ done:
 	r := Reply{Blocks: []Block{
 		{Kind: BlockTitle, Text: say(t.lang, "bc.preview")},
 		{Kind: BlockText, Text: d.Text},
-		{Kind: BlockNote, Text: say(t.lang, "bc.audience", n, urgent) + " " + string(d.Segment)},
+		{Kind: BlockField, Label: say(t.lang, "bc.to"), Text: b.audienceName(d.Segment, t.lang)},
+		{Kind: BlockNote, Text: say(t.lang, "bc.audience", n, urgent)},
+		{Kind: BlockNote, Text: say(t.lang, "bc.hint")},
 	}}
 	r.Buttons = [][]Button{{{Text: say(t.lang, "bc.confirm"), Data: btnBroadcast + "ok"}, {Text: say(t.lang, "bc.cancel"), Data: btnBroadcast + "no"}}}
 	return []Reply{r}, nil
+}
+
+// cutWord splits off the first word (spaces of any width separate words).
+func cutWord(s string) (word, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i:]
+}
+
+// audienceName says who a broadcast goes to, in the reader's language.
+func (b *Bot) audienceName(seg content.Segment, lang string) string {
+	kind, value, _ := strings.Cut(string(seg), ":")
+	switch kind {
+	case "all":
+		return say(lang, "bc.to.all")
+	case "platform":
+		return say(lang, "bc.to.platform", say(lang, "platform."+value))
+	case content.SubTopic:
+		if tp, ok := b.cfg.Topics.Find(value); ok && lang == "en" && tp.English != "" {
+			value = tp.English
+		}
+		return say(lang, "bc.to.topic", value)
+	case "unit":
+		return say(lang, "bc.to.unit", value)
+	case content.SubKind:
+		return say(lang, "bc.to.kind", kindName(content.Kind(value), lang))
+	}
+	return string(seg)
 }
 
 // segmentOf reads a broadcast audience: tg → platform:tg, 防汛 → topic:防汛.

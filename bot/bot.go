@@ -163,16 +163,13 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) (replies []Reply) {
 	if err != nil {
 		return b.fail(in, t.lang, err)
 	}
-	allowed, firstOver, err := b.store.Allow(ctx, "msg:"+sub.ID, b.cfg.MessagesPerMinute, time.Minute)
+	t.sub, t.lang, t.new = sub, sub.Lang, created
+	limited, replies, err := b.rateLimit(ctx, t)
 	if err != nil {
 		return b.fail(in, t.lang, err)
 	}
-	t.sub, t.lang, t.new = sub, sub.Lang, created
-	if !allowed {
-		if firstOver {
-			return []Reply{Text(say(t.lang, "too.fast"))}
-		}
-		return nil
+	if limited {
+		return replies
 	}
 	if in.Button != "" {
 		replies, err = b.button(ctx, t, in.Button)

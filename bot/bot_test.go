@@ -241,7 +241,7 @@ func TestBroadcastFlow(t *testing.T) {
 		t.Errorf("confirming twice: %s", got)
 	}
 	got = ask(t, b, "1", "广播 紧急 @防汛 河道水位上涨")
-	if !strings.Contains(got, "紧急") || !strings.Contains(got, "topic:防汛") {
+	if !strings.Contains(got, "紧急") || !strings.Contains(got, "订阅「防汛」的人") {
 		t.Errorf("urgent segment preview: %s", got)
 	}
 	if got := press(t, b, "1", "bc:no"); !strings.Contains(got, "已取消") {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -238,6 +239,16 @@ func (s *Store) SetAdmin(ctx context.Context, id string, admin bool) error {
 // IsAdmin reports whether a subscriber holds the admin role.
 func (s *Store) IsAdmin(ctx context.Context, id string) (bool, error) {
 	return s.rdb.SIsMember(ctx, s.k.subs("admins"), id).Result()
+}
+
+// Admins lists the subscribers with the admin role in the store, sorted.
+func (s *Store) Admins(ctx context.Context) ([]string, error) {
+	ids, err := s.rdb.SMembers(ctx, s.k.subs("admins")).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: admins: %w", err)
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // Subscribe adds a subscription. Subscribing to a topic, kind or keyword

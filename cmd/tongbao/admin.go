@@ -37,22 +37,30 @@ and asks for confirmation unless --yes. Recorded in the audit log.`)
 		return err
 	}
 	defer st.Close()
-	seg := content.Segment(*to)
+	seg, err := app.resolveTopic(cfg, content.Segment(*to))
+	if err != nil {
+		fmt.Fprintf(app.Stderr, "tongbao broadcast: %v\n", err)
+		return errReported
+	}
 	n, err := st.CountAudience(ctx, seg)
 	if err != nil {
 		fmt.Fprintf(app.Stderr, "tongbao broadcast: %v\n", err)
 		return errUsage
 	}
-	fmt.Fprintf(app.Stdout, "广播 announcement to %s: %d active subscribers%s\n%s\n", seg, n, map[bool]string{true: " (urgent)"}[*urgent], *text)
+	urgentNote := ""
+	if *urgent {
+		urgentNote = " (urgent: ignores quiet hours and digests)"
+	}
+	fmt.Fprintf(app.Stdout, "Announcement to %s: %s%s\n%s\n", seg, count(int(n), "active subscriber", "active subscribers"), urgentNote, *text)
 	if !*yes {
 		if !isTerminal(app.Stdin) {
 			fmt.Fprintln(app.Stderr, "tongbao broadcast: not a terminal; add --yes to send")
 			return errUsage
 		}
-		fmt.Fprint(app.Stdout, "确认发送 send? [y/N] ")
+		fmt.Fprint(app.Stdout, "Send it? [y/N] ")
 		answer, _ := bufio.NewReader(app.Stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" && a != "是" {
-			fmt.Fprintln(app.Stdout, "已取消 cancelled")
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			fmt.Fprintln(app.Stdout, "Cancelled.")
 			return nil
 		}
 	}
@@ -65,8 +73,30 @@ and asks for confirmation unless --yes. Recorded in the audit log.`)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Stdout, "queued for %d subscribers\n", sent)
+	fmt.Fprintf(app.Stdout, "queued for %s (a running tongbao serve sends it)\n", count(int(sent), "subscriber", "subscribers"))
 	return nil
+}
+
+// resolveTopic turns an audience topic:NAME (Chinese or English) into the
+// topic's own name, and refuses one that names no topic (it would reach
+// nobody), listing the topics there are.
+func (a *App) resolveTopic(cfg *Config, seg content.Segment) (content.Segment, error) {
+	kind, name, _ := strings.Cut(string(seg), ":")
+	if kind != content.SubTopic {
+		return seg, nil
+	}
+	topics, err := loadTopics(cfg.Topics)
+	if err != nil {
+		return seg, err
+	}
+	if tp, ok := topics.Find(name); ok {
+		return content.Segment(content.SubTopic + ":" + tp.Name), nil
+	}
+	names := make([]string, len(topics.List))
+	for i, tp := range topics.List {
+		names[i] = tp.Name
+	}
+	return seg, fmt.Errorf("unknown topic %q (topics: %s)", name, strings.Join(names, ", "))
 }
 
 func runRemind(ctx context.Context, app *App, args []string) error {
@@ -103,14 +133,29 @@ read it. Nobody is reminded twice of the same bulletin.`)
 	return nil
 }
 
+// wechatUsage is the help of `tongbao wechat`.
+const wechatUsage = `Usage: tongbao wechat TASK [flags]
+
+Official Account tasks. They need the account's settings:
+TONGBAO_WECHAT_APPID, TONGBAO_WECHAT_SECRET and TONGBAO_WECHAT_TOKEN.
+
+Tasks:
+  menu   create the account's custom menu from wechat.menu in the configuration
+  mass   mass-send a text to followers: first --preview OPENID, then --yes
+
+Run ` + "`tongbao wechat TASK --help`" + ` for a task's flags.
+`
+
 func runWeChat(ctx context.Context, app *App, args []string) error {
-	usage := "usage: tongbao wechat menu | tongbao wechat mass --text TEXT [--tag ID] (--preview OPENID | --yes)"
 	if len(args) == 0 || (args[0] != "menu" && args[0] != "mass") {
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(app.Stdout, usage)
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+			fmt.Fprint(app.Stdout, wechatUsage)
 			return nil
 		}
-		fmt.Fprintln(app.Stderr, usage)
+		if len(args) > 0 {
+			fmt.Fprintf(app.Stderr, "tongbao wechat: unknown task %q\n\n", args[0])
+		}
+		fmt.Fprint(app.Stderr, wechatUsage)
 		return errUsage
 	}
 	if args[0] == "mass" {

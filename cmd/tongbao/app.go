@@ -54,6 +54,7 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		"remind":      {"remind the subscribers who have not read a bulletin", runRemind},
 		"wechat":      {"WeChat Official Account tasks: menu, mass send", runWeChat},
 		"sources":     {"list sources with their status; sources check NAME fetches one", runSources},
+		"admins":      {"list admins, or grant and withdraw the role", runAdmins},
 	}
 	return a
 }

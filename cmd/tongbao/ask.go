@@ -15,6 +15,7 @@ import (
 
 	"tongbao/bot"
 	"tongbao/bot/console"
+	"tongbao/content"
 	"tongbao/store"
 )
 
@@ -101,14 +102,48 @@ Asks Tongbao one question and prints the answer as the console shows it:
 	defer st.Close()
 	platform, user := consoleUser(*as)
 	in := bot.Incoming{Platform: platform, UserID: user, ChatID: user, Text: strings.Join(words, " "), Lang: *lang, ForceLang: *lang, Time: time.Now()}
+	replies, err := askWithoutSubscribing(ctx, st, b, in)
+	if err != nil {
+		return err
+	}
 	color := isTerminal(app.Stdout)
-	for i, r := range b.Handle(ctx, in) {
+	for i, r := range replies {
 		if i > 0 {
 			fmt.Fprintln(app.Stdout)
 		}
 		fmt.Fprintln(app.Stdout, console.Render(r, color))
 	}
 	return nil
+}
+
+// askWithoutSubscribing answers one question without changing who gets
+// pushes: the conversation records the asker as a subscriber (it keeps
+// their last list for 全文 2), so one that did not exist before — the
+// operator's console:operator — is marked left afterwards, and an existing
+// one gets back the status it had.
+func askWithoutSubscribing(ctx context.Context, st *store.Store, b *bot.Bot, in bot.Incoming) ([]bot.Reply, error) {
+	status := content.StatusLeft
+	before, err := st.Subscriber(ctx, in.Subscriber())
+	switch {
+	case err == nil:
+		status = before.Status
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	replies := b.Handle(ctx, in)
+	after, err := st.Subscriber(ctx, in.Subscriber())
+	if errors.Is(err, store.ErrNotFound) {
+		return replies, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if after.Status != status {
+		if err := st.SetStatus(ctx, in.Subscriber(), status); err != nil {
+			return nil, err
+		}
+	}
+	return replies, nil
 }
 
 func runChat(ctx context.Context, app *App, args []string) error {
@@ -139,7 +174,8 @@ func (a *App) chatLoop(ctx context.Context, b *bot.Bot, as string) error {
 		return err
 	}
 	defer closeFn()
-	fmt.Fprintln(a.Stdout, "通报助手 — 输入「帮助」查看用法，Ctrl-D 退出。 (type help for English)")
+	fmt.Fprintln(a.Stdout, "通报助手：输入「帮助」查看用法，输入「退出」或按 Ctrl-D 离开。")
+	fmt.Fprintln(a.Stdout, "Type help for English.")
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -169,12 +205,14 @@ func (a *App) chatLoop(ctx context.Context, b *bot.Bot, as string) error {
 // lineReader returns a function reading one line: a readline editor on a
 // terminal, a plain scanner otherwise.
 func (a *App) lineReader() (func() (string, error), func(), error) {
-	if f, ok := a.Stdin.(*os.File); ok && isTerminal(f) && isTerminal(a.Stdout) {
-		rl, err := readline.NewEx(&readline.Config{Prompt: "› ", HistoryLimit: 200, Stdin: f, Stdout: a.Stdout, Stderr: a.Stderr})
+	in, inFile := a.Stdin.(*os.File)
+	out, outFile := a.Stdout.(*os.File)
+	if inFile && outFile && isTerminal(in) && isTerminal(out) {
+		ed, err := newLineEditor(in, out, a.Stderr)
 		if err != nil {
-			return nil, nil, fmt.Errorf("open the line editor: %w", err)
+			return nil, nil, err
 		}
-		return rl.Readline, func() { rl.Close() }, nil
+		return ed.readLine, ed.close, nil
 	}
 	sc := bufio.NewScanner(a.Stdin)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)

@@ -116,6 +116,10 @@ type DeliveryConfig struct {
 	RemindAfter time.Duration `yaml:"remind_after"`
 	// ImportantTags mark a bulletin important (e.g. 防汛).
 	ImportantTags []string `yaml:"important_tags"`
+	// PushWithin is how recent a bulletin must be to be pushed: one
+	// published longer ago (an archive being imported) is stored and
+	// searchable but not pushed. 0 pushes every new bulletin.
+	PushWithin time.Duration `yaml:"push_within"`
 }
 
 func defaultConfig() *Config {
@@ -142,6 +146,7 @@ func defaultConfig() *Config {
 	c.Delivery.Workers = 8
 	c.Delivery.MaxAttempts = 6
 	c.Delivery.SendTimeout = 20 * time.Second
+	c.Delivery.PushWithin = 72 * time.Hour
 	return c
 }
 
@@ -213,6 +218,13 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 	}
 	if v := getenv("TONGBAO_TELEGRAM_PAID_BROADCAST"); v != "" {
 		c.Telegram.PaidBroadcast, _ = strconv.ParseBool(v)
+	}
+	if v := getenv("TONGBAO_PUSH_WITHIN"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("config: TONGBAO_PUSH_WITHIN=%q is not a duration like 72h (0 pushes every new bulletin)", v)
+		}
+		c.Delivery.PushWithin = d
 	}
 	if v := getenv("TONGBAO_WECOM_AGENTID"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -287,6 +299,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Delivery.Workers < 1 || c.Delivery.MaxAttempts < 1 {
 		problems = append(problems, "delivery.workers and delivery.max_attempts must be at least 1")
+	}
+	if c.Delivery.PushWithin < 0 {
+		problems = append(problems, "delivery.push_within must be 0 (push every new bulletin) or a positive duration like 72h")
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("config: %s", strings.Join(problems, "; "))

@@ -43,7 +43,7 @@ func TestFanoutToTelegramAndWeChat(t *testing.T) {
 	addSubscribers(t, st, "tg", "", 100000, 1000)
 	openids := addSubscribers(t, st, "wx", "oUser", 1, 200)
 	e.serve(t)
-	if code, out := e.run(t, "ingest", samples+"qingxi-2022-06-08-county-executive.txt"); code != 0 || !strings.Contains(out, "pushed to 1200") {
+	if code, out := e.run(t, "ingest", samples+"qingxi-2022-06-08-county-executive.txt"); code != 0 || !strings.Contains(out, "queued 1200 deliveries of 1 bulletin") {
 		t.Fatalf("ingest: %d %s", code, out)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -124,7 +124,7 @@ func TestKillDuringFanout(t *testing.T) {
 	os.WriteFile(cfgFile, []byte(fmt.Sprintf("delivery:\n  workers: %d\n  send_timeout: 1s\n", workers)), 0o644)
 	st := e.store(t)
 	addSubscribers(t, st, "tg", "", 300000, 5000)
-	if code, out := e.run(t, "ingest", samples+"qingxi-2022-06-08-county-executive.txt"); code != 0 || !strings.Contains(out, "pushed to 5000") {
+	if code, out := e.run(t, "ingest", samples+"qingxi-2022-06-08-county-executive.txt"); code != 0 || !strings.Contains(out, "queued 5000 deliveries of 1 bulletin") {
 		t.Fatalf("ingest: %s", out)
 	}
 	start := func() *exec.Cmd {

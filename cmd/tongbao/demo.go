@@ -35,18 +35,28 @@ Type 帮助 for what to ask, Ctrl-D to leave.`)
 	if *listen != "" {
 		cfg.Listen = *listen
 	}
+	// The web reader listens before anything is built, so the links in
+	// pushes name the port it really has.
+	ln, webNote := app.demoListener(cfg)
+	// The local user runs this demo: they are its admin (/stats,
+	// /broadcast, /remind).
+	platform, user := consoleUser(*as)
+	local := bot.SubscriberID(platform, user)
+	cfg.Admins = append(cfg.Admins, local)
 	log := app.logger(slog.LevelWarn)
 	color := isTerminal(app.Stdout)
 	svc, err := app.buildService(ctx, cfg, log, console.NewSender(app.Stdout, color))
 	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
 		return err
 	}
 	defer svc.close()
 
 	// The local subscriber exists before the samples arrive, so their
 	// pushes reach this terminal.
-	platform, user := consoleUser(*as)
-	if _, _, err := svc.st.Touch(ctx, bot.SubscriberID(platform, user), "", "", true); err != nil {
+	if _, _, err := svc.st.Touch(ctx, local, "", "", true); err != nil {
 		return err
 	}
 	added, err := app.ingestSamples(ctx, svc, cfg)
@@ -56,20 +66,15 @@ Type 帮助 for what to ask, Ctrl-D to leave.`)
 
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	ln, err := net.Listen("tcp", cfg.Listen)
-	webLine := ""
-	if err != nil {
-		fmt.Fprintf(app.Stderr, "tongbao demo: the web reader is off (%v); try --listen :8081\n", err)
-		ln = nil
-	} else {
-		webLine = fmt.Sprintf("网页阅读 web reader: %s (links in pushes open there)\n", cfg.publicURL())
-	}
 	done := make(chan error, 1)
 	go func() { done <- svc.serveOn(runCtx, ln) }()
 
 	total, _, _ := svc.st.CountBulletins(ctx)
-	fmt.Fprintf(app.Stdout, "Tongbao 演示 demo — %d 条通报 bulletins (%d new), 数据 data: %s\n%s试试 try: 最新会议 · 最近的常委会 · 搜索 防汛 · 5月27日的会议 · 订阅 防汛 · latest meeting\n\n",
-		total, added, cfg.Redis.DataDir, webLine)
+	fmt.Fprintf(app.Stdout, "通报 Tongbao 演示：共 %d 条通报（本次新增 %d 条），数据保存在 %s。\n%s", total, added, cfg.Redis.DataDir, webNote)
+	fmt.Fprintln(app.Stdout, "您是本演示的管理员，可以使用 /stats、/broadcast、/remind。")
+	fmt.Fprintln(app.Stdout, "试试：最新会议 · 最近的常委会 · 搜索 防汛 · 5月27日的会议 · 订阅 防汛")
+	fmt.Fprintln(app.Stdout, "In English: latest meeting · search flood · help")
+	fmt.Fprintln(app.Stdout)
 	err = app.chatLoop(ctx, svc.bot, *as)
 	svc.drain(ctx, string(platform), 5*time.Second)
 	stop()
@@ -77,6 +82,28 @@ Type 帮助 for what to ask, Ctrl-D to leave.`)
 		err = serveErr
 	}
 	return err
+}
+
+// demoListener opens the web reader's port: the configured one, else
+// (taken) any free port on the same host, and points the read links at
+// the port it got. It returns nil when no port can be had, and the line
+// that tells the user where the reader is.
+func (a *App) demoListener(cfg *Config) (net.Listener, string) {
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		host, _, splitErr := net.SplitHostPort(cfg.Listen)
+		if splitErr != nil {
+			host = ""
+		}
+		var anyErr error
+		if ln, anyErr = net.Listen("tcp", net.JoinHostPort(host, "0")); anyErr != nil {
+			fmt.Fprintf(a.Stderr, "tongbao demo: the web reader is off: %v\n", err)
+			return nil, ""
+		}
+		fmt.Fprintf(a.Stderr, "tongbao demo: %s is taken (%v); the web reader uses %s instead\n", cfg.Listen, err, ln.Addr())
+	}
+	cfg.Listen = ln.Addr().String()
+	return ln, fmt.Sprintf("网页阅读：%s（推送里的链接在这里打开）\n", cfg.publicURL())
 }
 
 // ingestSamples stores the built-in sample bulletins (the ones already

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -18,13 +18,21 @@ import (
 const progressThreshold = 20
 
 func runIngest(ctx context.Context, app *App, args []string) error {
-	fs := app.newFlags("ingest", "[--redis URL] FILE|DIR|URL...", `
+	fs := app.newFlags("ingest", "[--redis URL] [--no-push] [--yes] FILE|DIR|URL...", `
 Parses bulletin files (or fetches a page or feed URL), drops exact and near
-duplicates of what is stored,
-and saves the new ones (pushing them to subscribers when a dispatcher is
-configured). Prints one line per file — the id and "new", "duplicate of
-ID", or "error: reason" — and a summary. Exit status 1 when any file failed.`)
+duplicates of what is stored, saves the new ones, and queues the recent ones
+for their subscribers (a running tongbao serve sends them). Bulletins
+published before the push cut-off (delivery.push_within, default 72h) are
+stored and searchable but not pushed; --no-push stores without pushing (an
+archive import). Pushing more than 20 new bulletins at once asks first on a
+terminal, and elsewhere needs --yes.
+
+Prints one line per file — the id and "new", "duplicate of ID", or
+"error: reason" — then what was queued and a summary. Exit status 1 when any
+file failed or a large push was refused.`)
 	common := addCommonFlags(fs)
+	noPush := fs.Bool("no-push", false, "store the bulletins without pushing any (an archive import)")
+	yes := fs.Bool("yes", false, "push a large batch without asking")
 	paths, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -49,6 +57,7 @@ ID", or "error: reason" — and a summary. Exit status 1 when any file failed.`)
 		return err
 	}
 	disp := app.newDispatcher(cfg, st, nil, links, nil, "ingest", log)
+	run := &ingestRun{g: newIngester(cfg, parser, st, disp), noPush: *noPush}
 
 	var urls, local []string
 	for _, p := range paths {
@@ -66,12 +75,11 @@ ID", or "error: reason" — and a summary. Exit status 1 when any file failed.`)
 			progressbar.OptionSetDescription("ingest"), progressbar.OptionShowCount(),
 			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 	}
-	var counts ingestCounts
 	for _, f := range files {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		line := ingestOne(ctx, parser, st, disp, f, bad, &counts)
+		line := run.file(ctx, f, bad)
 		if bar != nil {
 			bar.Clear()
 		}
@@ -89,100 +97,142 @@ ID", or "error: reason" — and a summary. Exit status 1 when any file failed.`)
 		for _, u := range urls {
 			inputs, err := source.FetchOne(ctx, fetcher, u)
 			if err != nil {
-				counts.failed++
+				run.failed++
 				fmt.Fprintf(out, "%s: error: %v\n", u, err)
 			}
 			for _, in := range inputs {
 				fetched++
-				fmt.Fprintln(out, ingestInput(ctx, parser, st, disp, in, &counts))
+				fmt.Fprintln(out, run.input(ctx, in))
 			}
 		}
 	}
-	fmt.Fprintf(out, "%d files: %d new, %d duplicate, %d failed\n", len(files)+fetched, counts.added, counts.dup, counts.failed)
-	if counts.failed > 0 {
+	pushErr := run.pushDue(ctx, app, *yes)
+	run.summary(app, len(files)+fetched)
+	if pushErr != nil {
+		return pushErr
+	}
+	if run.failed > 0 {
 		return errReported
 	}
 	return nil
 }
 
-// bulletinSaver is what ingest needs of the store.
-type bulletinSaver interface {
-	SaveBulletin(ctx context.Context, b *content.Bulletin) (content.SaveResult, error)
+// ingestRun is one `tongbao ingest`: the report lines, the tallies, and
+// the stored bulletins that are due to be pushed once the run is over.
+type ingestRun struct {
+	g                 *ingester
+	noPush            bool
+	added, dup, old   int
+	failed, notPushed int
+	due               []*content.Bulletin
 }
 
-// publisher fans a new bulletin out (the dispatcher).
-type publisher interface {
-	Publish(ctx context.Context, b *content.Bulletin) (int, error)
-}
-
-// ingestCounts tallies an ingest run.
-type ingestCounts struct{ added, dup, failed int }
-
-// ingestOne reads one file and ingests it.
-func ingestOne(ctx context.Context, parser *content.Parser, st bulletinSaver, pub publisher, f inputFile, bad map[string]error, counts *ingestCounts) string {
+// file reads one file and stores it; it returns the file's report line.
+func (r *ingestRun) file(ctx context.Context, f inputFile, bad map[string]error) string {
 	if err := bad[f.path]; err != nil {
-		counts.failed++
+		r.failed++
 		return fmt.Sprintf("%s: error: %v", f.path, err)
 	}
-	in, err := readInput(f, parser.MaxInput())
+	in, err := readInput(f, r.g.parser.MaxInput())
 	if err != nil {
-		counts.failed++
+		r.failed++
 		return fmt.Sprintf("%s: error: %v", f.path, err)
 	}
-	return ingestInput(ctx, parser, st, pub, in, counts)
+	return r.input(ctx, in)
 }
 
-// errNotPushed marks a bulletin that was stored but whose fan-out failed;
-// the scheduler of `tongbao serve` resumes it.
-var errNotPushed = errors.New("stored, but not pushed yet")
-
-// ingest parses, saves and publishes one input: the pipeline every way in
-// (files, URLs, sources) shares. pushed is how many deliveries were queued.
-func ingest(ctx context.Context, parser *content.Parser, st bulletinSaver, pub publisher, in content.Input) (b *content.Bulletin, res content.SaveResult, pushed int, err error) {
-	if b, err = parser.Parse(in); err != nil {
-		return nil, res, 0, err
-	}
-	if res, err = st.SaveBulletin(ctx, b); err != nil {
-		return b, res, 0, err
-	}
-	// A copy of itself may be one whose fan-out an earlier run did not
-	// finish: Publish does nothing for a bulletin already fanned out.
-	if pub == nil || (!res.New && res.DuplicateOf != b.ID) {
-		return b, res, 0, nil
-	}
-	if pushed, err = pub.Publish(ctx, b); err != nil {
-		return b, res, 0, fmt.Errorf("%w: %v", errNotPushed, err)
-	}
-	return b, res, pushed, nil
-}
-
-// ingestInput ingests one input and returns its report line (named by the
+// input stores one input and returns its report line (named by the
 // input's file or address).
-func ingestInput(ctx context.Context, parser *content.Parser, st bulletinSaver, pub publisher, in content.Input, counts *ingestCounts) string {
+func (r *ingestRun) input(ctx context.Context, in content.Input) string {
 	name := in.Name
 	if in.URL != "" {
 		name = in.URL
 	}
-	b, res, pushed, err := ingest(ctx, parser, st, pub, in)
+	s, err := r.g.store(ctx, in)
 	switch {
-	case b == nil:
-		counts.failed++
+	case s.b == nil:
+		r.failed++
 		return fmt.Sprintf("%s: error: %v", name, err)
-	case errors.Is(err, errNotPushed):
-		counts.added++
-		counts.failed++
-		return fmt.Sprintf("%s: %s new, %v (tongbao serve resumes it)", name, b.ID, err)
 	case err != nil:
-		counts.failed++
-		return fmt.Sprintf("%s: %s error: %v", name, b.ID, err)
-	case !res.New:
-		counts.dup++
-		return fmt.Sprintf("%s: %s duplicate of %s", name, b.ID, res.DuplicateOf)
+		r.failed++
+		return fmt.Sprintf("%s: %s error: %v", name, s.b.ID, err)
+	case s.push && !r.noPush:
+		r.due = append(r.due, s.b)
+	case s.old && s.res.New:
+		r.old++
+	case s.push && s.res.New:
+		r.notPushed++
 	}
-	counts.added++
-	push := ""
-	if pushed > 0 {
-		push = fmt.Sprintf(", pushed to %d", pushed)
+	if !s.res.New {
+		r.dup++
+		return fmt.Sprintf("%s: %s duplicate of %s", name, s.b.ID, s.res.DuplicateOf)
 	}
-	return fmt.Sprintf("%s: %s new (%s, %s%s)", name, b.ID, b.Kind.Label(), b.Title, push)
+	r.added++
+	note := ""
+	switch {
+	case s.old:
+		note = ", not pushed: published before the push cut-off"
+	case s.push && r.noPush:
+		note = ", not pushed (--no-push)"
+	}
+	return fmt.Sprintf("%s: %s new (%s, %s%s)", name, s.b.ID, s.b.Kind, s.b.Title, note)
+}
+
+// confirmPushOver is the largest batch `tongbao ingest` pushes without
+// asking: more new bulletins at once is usually an import by mistake.
+const confirmPushOver = 20
+
+// pushDue asks before a large push (unless yes), then fans the due
+// bulletins out and reports what was queued.
+func (r *ingestRun) pushDue(ctx context.Context, app *App, yes bool) error {
+	n := len(r.due)
+	if n == 0 {
+		return nil
+	}
+	if n > confirmPushOver && !yes {
+		if !isTerminal(app.Stdin) {
+			fmt.Fprintf(app.Stderr, "tongbao ingest: %d new bulletins are stored but not pushed: pushing more than %d at once needs --yes (or --no-push to store only)\n", n, confirmPushOver)
+			return errReported
+		}
+		fmt.Fprintf(app.Stdout, "Push %d new bulletins to their subscribers? [y/N] ", n)
+		answer, _ := bufio.NewReader(app.Stdin).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			fmt.Fprintf(app.Stdout, "Not pushed: the %d bulletins stay stored; run the same ingest with --yes to push them.\n", n)
+			return nil
+		}
+	}
+	queued, pushed := 0, 0
+	for _, b := range r.due {
+		q, err := r.g.push(ctx, b)
+		queued += q
+		if err != nil {
+			r.failed++
+			fmt.Fprintf(app.Stdout, "%s: %v (tongbao serve resumes it)\n", b.ID, err)
+			continue
+		}
+		pushed++
+	}
+	fmt.Fprintf(app.Stdout, "queued %s of %s (a running tongbao serve sends them)\n",
+		count(queued, "delivery", "deliveries"), count(pushed, "bulletin", "bulletins"))
+	return nil
+}
+
+// summary prints the last lines of a run.
+func (r *ingestRun) summary(app *App, inputs int) {
+	if r.old > 0 {
+		fmt.Fprintf(app.Stdout, "%s published before %s (Beijing time) stored but not pushed (delivery.push_within)\n",
+			count(r.old, "new bulletin", "new bulletins"), r.g.cutoff().In(content.Shanghai).Format("2006-01-02 15:04"))
+	}
+	if r.notPushed > 0 {
+		fmt.Fprintf(app.Stdout, "%s stored without pushing (--no-push)\n", count(r.notPushed, "new bulletin", "new bulletins"))
+	}
+	fmt.Fprintf(app.Stdout, "%d files: %d new, %d duplicate, %d failed\n", inputs, r.added, r.dup, r.failed)
+}
+
+// count says how many of something: "1 delivery", "3 deliveries".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

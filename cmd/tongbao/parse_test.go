@@ -143,6 +143,10 @@ func TestUsageAndHelp(t *testing.T) {
 		"help parse":      {[]string{"help", "parse"}, exitOK, "Usage: tongbao parse"},
 		"parse no args":   {[]string{"parse"}, exitUsage, ""},
 		"parse bad flag":  {[]string{"parse", "--nope", "x"}, exitUsage, ""},
+		"stats --help":    {[]string{"stats", "--help"}, exitOK, "Usage: tongbao stats [--redis URL] [--json] [--unit NAME] [BULLETIN_ID]"},
+		"wechat --help":   {[]string{"wechat", "--help"}, exitOK, "  mass   mass-send a text to followers"},
+		"help wechat":     {[]string{"help", "wechat"}, exitOK, "  menu   create the account's custom menu"},
+		"ingest --help":   {[]string{"ingest", "--help"}, exitOK, "  -no-push"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

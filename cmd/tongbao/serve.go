@@ -113,12 +113,15 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	if err != nil {
 		return err
 	}
+	// The admin upload and the sources share the ingest pipeline; its
+	// publisher is the dispatcher, made below.
+	pipeline := newIngester(cfg, parser, st, nil)
 	admin := &web.Admin{Token: cfg.AdminToken, Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
-		b, res, pushed, err := ingest(ctx, parser, st, s.disp, in)
+		s, queued, err := pipeline.ingest(ctx, in)
 		if err != nil && !errors.Is(err, errNotPushed) {
 			return web.IngestResult{}, err
 		}
-		return web.IngestResult{ID: b.ID, Title: b.Title, New: res.New, DuplicateOf: res.DuplicateOf, Pushed: pushed}, nil
+		return web.IngestResult{ID: s.b.ID, Title: s.b.Title, New: s.res.New, DuplicateOf: s.res.DuplicateOf, Pushed: queued}, nil
 	}}
 	s.registry = reg
 	var mainGatherer prometheus.Gatherer = reg // /metrics on the main address unless it has its own
@@ -177,6 +180,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	}
 	reg.MustRegister(metrics.NewQueueCollector(st, platforms))
 	s.disp = a.newDispatcher(cfg, st, senders, core.Links(), s.metrics, s.owner, log)
+	pipeline.pub = s.disp
 	core.SetAnnouncer(s.disp)
 	core.SetReminder(s.disp)
 	s.runners = append(s.runners, s.disp.Run, func(ctx context.Context) error {
@@ -188,7 +192,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		if err != nil {
 			return err
 		}
-		poller, err := newSourcePoller(srcs, parser, st, s.disp, s.owner, log)
+		poller, err := newSourcePoller(srcs, pipeline, st, s.owner, log)
 		if err != nil {
 			return err
 		}

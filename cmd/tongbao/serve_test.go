@@ -60,6 +60,9 @@ func newEnv() testEnv {
 		"TONGBAO_REDIS_PREFIX": fmt.Sprintf("e2e%d:", prefixSeq.Add(1)),
 		"TONGBAO_SECRET":       "e2e-secret",
 		"TONGBAO_PUBLIC_URL":   "https://tb.example.gov.cn",
+		// The sample bulletins are from 2022: these tests push them, so
+		// the push cut-off (ingest_test.go tests it) is off.
+		"TONGBAO_PUSH_WITHIN": "0",
 	}
 }
 
@@ -172,7 +175,7 @@ func TestIngestStatsAndAsk(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "0 new, 4 duplicate") {
 		t.Errorf("second ingest: %d\n%s", code, out)
 	}
-	if code, out = e.run(t, "stats"); code != 0 || !strings.Contains(out, "bulletins: 3 (会议 2, 通知公告 1, 新闻 0)") {
+	if code, out = e.run(t, "stats"); code != 0 || !strings.Contains(out, "bulletins: 3 (meetings 2, notices 1, news 0)") {
 		t.Errorf("stats: %d\n%s", code, out)
 	}
 	if code, out = e.run(t, "stats", qingxiID); code != 0 || !strings.Contains(out, "青溪县召开县政府第十二次常务会议") {
@@ -280,7 +283,7 @@ func TestServeTelegramPolling(t *testing.T) {
 	// A new bulletin ingested while serve runs reaches the subscriber of
 	// 防汛 once, with a personal link that records the read.
 	code, out := e.run(t, "ingest", samples+"extra/dongyang-2023-07-20-executive.txt")
-	if code != 0 || !strings.Contains(out, "pushed to 1") {
+	if code != 0 || !strings.Contains(out, "queued 1 delivery of 1 bulletin (a running tongbao serve sends them)") {
 		t.Fatalf("ingest: %d %s", code, out)
 	}
 	var push telegramtest.SentMessage
@@ -496,7 +499,7 @@ func TestBroadcastAndRemindCommands(t *testing.T) {
 		t.Errorf("broadcast without --yes off a terminal: %d %s", code, out)
 	}
 	code, out := e.run(t, "broadcast", "--text", "明天上午9点全县视频会议", "--to", "platform:tg", "--yes")
-	if code != 0 || !strings.Contains(out, "queued for 3") {
+	if code != 0 || !strings.Contains(out, "Announcement to platform:tg: 3 active subscribers\n明天上午9点全县视频会议\n") || !strings.Contains(out, "queued for 3 subscribers") {
 		t.Fatalf("broadcast: %d %s", code, out)
 	}
 	waitUntil(t, "the announcement", 15*time.Second, func() bool { return len(tg.Sent()) == 6 })
@@ -516,6 +519,15 @@ func TestBroadcastAndRemindCommands(t *testing.T) {
 	}
 	if code, _ := e.run(t, "broadcast", "--text", "x", "--to", "planet:mars", "--yes"); code != exitUsage {
 		t.Errorf("unknown segment: exit %d", code)
+	}
+	// An unknown topic reaches nobody: said, exit 1, nothing queued.
+	code, out = e.run(t, "broadcast", "--text", "x", "--to", "topic:火星探测", "--yes")
+	if code != exitFailure || !strings.Contains(out, `unknown topic "火星探测" (topics: `) || strings.Contains(out, "queued") {
+		t.Errorf("unknown topic: %d %s", code, out)
+	}
+	// A topic named in English is its Chinese topic.
+	if code, out := e.run(t, "broadcast", "--text", "汛期值班安排", "--to", "topic:flood control", "--yes"); code != 0 || !strings.Contains(out, "Announcement to topic:防汛: ") {
+		t.Errorf("English topic name: %d %s", code, out)
 	}
 }
 

@@ -237,23 +237,22 @@ func (a *App) sourceConfigs(cfg *Config, flagPath string) ([]source.Config, erro
 	return srcs, nil
 }
 
-// sourceIngest is the pipeline sources hand their items to (see ingest).
-// A bulletin stored but not pushed is not the item's failure — serve's
-// scheduler resumes its fan-out — so it is only logged.
-func sourceIngest(parser *content.Parser, st bulletinSaver, pub publisher, log *slog.Logger) source.IngestFunc {
+// sourceIngest is the pipeline sources hand their items to (see
+// ingester). A bulletin stored but not pushed is not the item's failure —
+// serve's scheduler resumes its fan-out — so it is only logged.
+func sourceIngest(g *ingester, log *slog.Logger) source.IngestFunc {
 	return func(ctx context.Context, in content.Input) (source.Result, error) {
-		b, res, _, err := ingest(ctx, parser, st, pub, in)
+		s, _, err := g.ingest(ctx, in)
 		if errors.Is(err, errNotPushed) {
-			log.Warn("source: bulletin stored but not pushed yet", "bulletin_id", b.ID, "err", err)
-			return res, nil
+			log.Warn("source: bulletin stored but not pushed yet", "bulletin_id", s.b.ID, "err", err)
+			return s.res, nil
 		}
-		return res, err
+		return s.res, err
 	}
 }
 
 // newSourcePoller builds the poller of `tongbao serve`: replica owner polls
-// the sources whose leases it holds in st, storing new bulletins and
-// handing them to pub (nil for none).
-func newSourcePoller(srcs []source.Config, parser *content.Parser, st *store.Store, pub publisher, owner string, log *slog.Logger) (*source.Poller, error) {
-	return source.New(srcs, source.Options{Ingest: sourceIngest(parser, st, pub, log), Status: st, Lease: st, Owner: owner, Logger: log})
+// the sources whose leases it holds in st, handing their items to g.
+func newSourcePoller(srcs []source.Config, g *ingester, st *store.Store, owner string, log *slog.Logger) (*source.Poller, error) {
+	return source.New(srcs, source.Options{Ingest: sourceIngest(g, log), Status: st, Lease: st, Owner: owner, Logger: log})
 }

@@ -8,9 +8,9 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
+	"tongbao/bot"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -19,11 +19,11 @@ import (
 const unreadShown = 50
 
 func runStats(ctx context.Context, app *App, args []string) error {
-	fs := app.newFlags("stats", "[--redis URL] [--json] [BULLETIN_ID]", `
+	fs := app.newFlags("stats", "[--redis URL] [--json] [--unit NAME] [BULLETIN_ID]", `
 Without an id: how many bulletins and subscribers are stored, and the
 delivery queues. With a bulletin id: delivered / read / unread and the
 read rate, by platform and unit, how and when reads happened, and the
-unread list.`)
+unread list (--unit NAME: only that unit's unread).`)
 	common := addCommonFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	unit := fs.String("unit", "", "only this unit in the unread list")
@@ -70,8 +70,8 @@ func overview(ctx context.Context, w io.Writer, st *store.Store, asJSON bool) er
 			"subscribers": subs, "queues": queues,
 		})
 	}
-	fmt.Fprintf(w, "通报 bulletins: %d (会议 %d, 通知公告 %d, 新闻 %d)\n", total, byKind[content.KindMeeting], byKind[content.KindNotice], byKind[content.KindNews])
-	fmt.Fprintf(w, "订阅者 subscribers: %d (active %d, blocked %d, left %d)\n", subs.Total, subs.ByStatus[content.StatusActive], subs.ByStatus[content.StatusBlocked], subs.ByStatus[content.StatusLeft])
+	fmt.Fprintf(w, "bulletins: %d (meetings %d, notices %d, news %d)\n", total, byKind[content.KindMeeting], byKind[content.KindNotice], byKind[content.KindNews])
+	fmt.Fprintf(w, "subscribers: %d (active %d, blocked %d, left %d)\n", subs.Total, subs.ByStatus[content.StatusActive], subs.ByStatus[content.StatusBlocked], subs.ByStatus[content.StatusLeft])
 	for _, p := range slices.Sorted(maps.Keys(subs.ByPlatform)) {
 		fmt.Fprintf(w, "  %-8s %d\n", p, subs.ByPlatform[p])
 	}
@@ -123,15 +123,18 @@ func bulletinStats(ctx context.Context, w io.Writer, st *store.Store, id, unit s
 		}
 		fmt.Fprintf(w, "reads via: %s\n", strings.Join(parts, ", "))
 	}
-	if len(s.ByHour) > 0 {
-		hours := make([]int, 0, len(s.ByHour))
-		for h := range s.ByHour {
-			hours = append(hours, h)
+	if buckets, byDay := bot.ReadsOverTime(b.PublishedAt, s.ByHour); len(buckets) > 0 {
+		if byDay {
+			fmt.Fprintln(w, "reads by day (Beijing time):")
+		} else {
+			fmt.Fprintln(w, "reads by hour after publication:")
 		}
-		sort.Ints(hours)
-		fmt.Fprintln(w, "reads by hour after publication:")
-		for _, h := range hours {
-			fmt.Fprintf(w, "  %3dh %s %d\n", h, strings.Repeat("█", int(min(s.ByHour[h], 40))), s.ByHour[h])
+		for _, bk := range buckets {
+			label := fmt.Sprintf("%3dh", bk.Hour)
+			if byDay {
+				label = bk.Day.Format("2006-01-02")
+			}
+			fmt.Fprintf(w, "  %s %s %d\n", label, strings.Repeat("█", int(min(bk.Reads, 40))), bk.Reads)
 		}
 	}
 	if s.Reminded > 0 {

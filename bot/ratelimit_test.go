@@ -1,0 +1,56 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestConsoleIsNotRateLimited: the person at the local console may type as
+// fast as they like; everyone else is told once when they may write again.
+func TestConsoleIsNotRateLimited(t *testing.T) {
+	b := newTestBot(t, newTestStore(t), 3)
+	for i := 1; i <= 26; i++ {
+		got := render(b.Handle(context.Background(), Incoming{Platform: Console, UserID: "me", ChatID: "me", Text: "最新会议"}))
+		if !strings.Contains(got, "青溪") {
+			t.Fatalf("console message %d: %q", i, got)
+		}
+	}
+	for i := 1; i <= 3; i++ {
+		ask(t, b, "77", "最新会议")
+	}
+	got := ask(t, b, "77", "最新会议")
+	m := regexp.MustCompile(`请 (\d+) 秒后再发`).FindStringSubmatch(got)
+	if m == nil {
+		t.Fatalf("the first message over the limit does not say when to write again: %q", got)
+	}
+	if n, _ := strconv.Atoi(m[1]); n < 1 || n > 60 {
+		t.Errorf("write again in %d seconds", n)
+	}
+	if got := b.Handle(context.Background(), Incoming{Platform: Telegram, UserID: "77", ChatID: "77", Text: "最新会议"}); got != nil {
+		t.Errorf("a second message over the limit got a reply: %s", render(got))
+	}
+}
+
+func TestSecondsUntilNextWindow(t *testing.T) {
+	base := time.Unix(1_800_000_000, 0) // a whole minute
+	tests := map[string]struct {
+		at   time.Time
+		want int
+	}{
+		"at the start":      {base, 60},
+		"mid-window":        {base.Add(25 * time.Second), 35},
+		"a fraction before": {base.Add(59*time.Second + 100*time.Millisecond), 1},
+		"part of a second":  {base.Add(10*time.Second + 500*time.Millisecond), 50},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := secondsUntilNextWindow(tc.at, time.Minute); got != tc.want {
+				t.Errorf("got %d, want %d", got, tc.want)
+			}
+		})
+	}
+}

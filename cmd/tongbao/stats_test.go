@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"tongbao/content"
+)
+
+// TestStatsOfAnOldBulletin: `tongbao stats ID` shows the reads of a
+// bulletin published years ago by date, not by thousands of hours.
+func TestStatsOfAnOldBulletin(t *testing.T) {
+	e := newEnv()
+	if code, out := e.run(t, "ingest", samples+"qingxi-2022-06-08-county-executive.txt"); code != 0 {
+		t.Fatal(out)
+	}
+	st := e.store(t)
+	ctx := context.Background()
+	sub, _, err := st.Touch(ctx, "tg:31", "", "zh", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.Bulletin(ctx, qingxiID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if _, err := st.MarkRead(ctx, b.ID, sub.Dense, content.ViaLink, b.PublishedAt, now); err != nil {
+		t.Fatal(err)
+	}
+	code, out := e.run(t, "stats", qingxiID)
+	want := "reads by day (Beijing time):\n  " + now.In(content.Shanghai).Format("2006-01-02") + " █ 1\n"
+	if code != 0 || !strings.Contains(out, want) || strings.Contains(out, "h █") {
+		t.Errorf("stats: %d\n%s", code, out)
+	}
+}
