@@ -2,7 +2,6 @@ package content
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -12,18 +11,16 @@ var (
 	chairConvened = regexp.MustCompile(`主持召开了?`)
 	// chairedBy is "会议由XXX主持" or "XXX主持会议".
 	chairedBy    = regexp.MustCompile(`(?:会议由|由)([^，,。；;]{2,40}?)主持`)
-	chairMeeting = regexp.MustCompile(`([^，,。；;]{2,40}?)主持(?:会议|了会议)`)
+	chairMeeting = regexp.MustCompile(`([^，,。；;]{2,40}?)主持(?:会议|了会议|并(?:作|发表)?(?:重要)?讲话|[。，,；;]|$)`)
 	// convened finds who convened what meeting, in a title or a lead:
 	// 兰溪召开市委常委会(扩大)会议, 县委常委会召开会议.
 	convened = regexp.MustCompile(`^(.{0,12}?)(?:召开|举行)了?([^\s:：，,。；;]{0,40}?会议?)(?:[:：\s，,。；;]|$)`)
 	// meetingHeld is "YY会议(在…)召开": a meeting named before its verb.
-	meetingHeld = regexp.MustCompile(`^([^\s:：，,。；;]{2,40}?(?:会议|大会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会))(?:在[^，,。；;]{1,20})?(?:隆重)?(?:召开|举行|开幕)$`)
+	meetingHeld = regexp.MustCompile(`^([^\s:：，,。；;]{2,60}?` + meetingSuffixes + `)` + heldBetween + `(?:在[^，,。；;]{1,20})?(?:隆重)?(?:召开|举行|开幕)$`)
 	// bracketTag is a column tag in front of a title: 【要闻】.
 	bracketTag = regexp.MustCompile(`^(?:【[^】]{1,8}】|\[[^\]]{1,8}\])\s*`)
 	// organEnd ends the name of a body rather than of a place.
 	organEnd = regexp.MustCompile(`(?:委|政府|人大|政协|常委会|党组|办公室)$`)
-	// heldExpr is when a meeting was held, as the text says it.
-	heldExpr = regexp.MustCompile(`(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:上午|下午|晚上|晚间|早上|中午|晚)?`)
 	// personTitle ends a job title in front of a name.
 	personTitle = regexp.MustCompile(`(?:书记|长|主任|主席|常委|委员|组长|负责人|总理|政委|成员|代表|调研员|巡视员|专员|秘书|领导|同志)`)
 	// placeOrgan is a place name in front of its Party committee or
@@ -52,6 +49,7 @@ var (
 	relayVerbs   = []string{"传达学习", "学习传达", "学习贯彻", "传达贯彻", "传达", "学习"}
 	hearVerbs    = []string{"听取"}
 	approveVerbs = []string{"审议并原则通过", "审议并通过", "原则通过", "审议通过", "审定", "审议"}
+	decideVerbs  = []string{"研究决定", "研究确定", "决定", "确定", "原则同意", "同意"}
 	studyVerbs   = []string{"研究部署", "研究讨论", "研究", "部署", "讨论"}
 )
 
@@ -70,29 +68,25 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	leadIdx, lead := findLead(paras)
 	m := &Meeting{}
 	place := ""
-	titlePlace, titleName := convenedBy(bracketTag.ReplaceAllString(title, ""))
+	titleChair, titlePlace, titleName := readTitle(bracketTag.ReplaceAllString(title, ""))
 	if lead != "" {
 		place = readChair(lead, m)
 	}
 	if m.Name == "" && lead != "" {
-		// "会议由…主持": the lead names the meeting in its first sentence.
-		if sentences := splitSentences(lead); len(sentences) > 0 {
-			clauses := splitClauses(sentences[0])
-			for _, c := range clauses {
-				if who, name := convenedBy(strings.TrimPrefix(c, timeLead.FindString(c))); name != "" {
-					m.Name = name
-					if titlePlace == "" {
-						titlePlace = who
-					}
-					break
-				}
+		// "会议由…主持", "…会议18日在北京召开": the lead names the meeting in
+		// its first sentence.
+		if who, name := leadMeeting(lead); name != "" {
+			m.Name = name
+			if titlePlace == "" {
+				titlePlace = who
 			}
 		}
 	}
-	if m.Name == "" {
-		m.Name = titleName
+	m.Name = mergeNames(m.Name, titleName)
+	if m.Chair.Name == "" {
+		m.Chair = titleChair
 	}
-	if m.Name == "" || (m.Chair.Name == "" && lead == "") {
+	if m.Name == "" || (m.Chair.Name == "" && lead == "") || notMeeting.MatchString(m.Name) {
 		return nil
 	}
 	if place == "" && allHan(titlePlace) && runeLen(titlePlace) <= 8 && !bareBody(titlePlace) {
@@ -107,8 +101,14 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 		place = titlePlace
 	}
 	m.Organ = organOf(m.Name, place)
+	if m.Organ == "" {
+		m.Organ = organFromName(m.Name)
+	}
+	m.Type, m.Ordinal = meetingType(m.Name), ordinalOf(m.Name)
 	if lead != "" {
-		m.Held, m.HeldDate = heldOf(lead, published)
+		if h := heldOf(lead, published); !h.vague {
+			m.Held, m.HeldDate = h.text, h.date
+		}
 		m.Attendees = attendeesOf(lead)
 		readAgenda(lead, m, true)
 	}
@@ -123,8 +123,12 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 		}
 	}
 	m.Points = pointsOf(paras, pointMarkerFor(m))
+	if len(m.Points) > 0 && m.Chair.Name != "" && len(pointsOf(paras, pointMarker)) == 0 {
+		m.pointsBy = m.Chair.Name
+	}
 	m.Attendees, m.Relayed, m.Heard = orEmpty(m.Attendees), orEmpty(m.Relayed), orEmpty(m.Heard)
 	m.Studied, m.Approved, m.Points = orEmpty(m.Studied), orEmpty(m.Approved), orEmpty(m.Points)
+	m.Decisions = orEmpty(m.Decisions)
 	return m
 }
 
@@ -135,6 +139,90 @@ func orEmpty[T any](s []T) []T {
 	}
 	return s
 }
+
+// readTitle reads a title's chair and meeting: "县委书记张三主持召开县委常委会
+// 会议 研究…" names both; "兰溪召开市委常委会会议" names who convened it.
+func readTitle(title string) (chair Person, who, name string) {
+	loc := chairConvened.FindStringIndex(title)
+	if loc == nil {
+		who, name = convenedBy(title)
+		return Person{}, who, name
+	}
+	chair, _ = parsePerson(cleanChairClause(title[:loc[0]]))
+	after := strings.FieldsFunc(title[loc[1]:], func(r rune) bool { return r == ' ' || strings.ContainsRune("：:，,。；;", r) })
+	if len(after) > 0 {
+		name = trimMeetingName(after[0])
+		for _, cut := range []string{"时强调", "并讲话", "强调", "指出"} {
+			name = strings.TrimSuffix(name, cut)
+		}
+	}
+	if !meetingWord.MatchString(name) {
+		name = ""
+	}
+	return chair, "", name
+}
+
+// meetingWord ends the name of a meeting of any size.
+var meetingWord = regexp.MustCompile(meetingSuffixes + `$`)
+
+// meetingSuffixes are the words a meeting's name ends with.
+const meetingSuffixes = `(?:会议|大会|全会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会|对接会|联席会|学习会|年会|议政会|协商会|务虚会|例会|讨论会|汇报会|分析会|观摩会|交流会|培训会|点评会|研讨会|恳谈会|集体学习|办公会)`
+
+// leadMeeting finds the meeting a lead's first sentence names, and who
+// convened it.
+func leadMeeting(lead string) (who, name string) {
+	for _, c := range splitClauses(firstSentence(lead)) {
+		if who, name := convenedBy(strings.TrimPrefix(c, timeLead.FindString(c))); name != "" {
+			return cleanChairClause(who), name
+		}
+	}
+	return "", ""
+}
+
+// firstSentence is a paragraph's first sentence.
+func firstSentence(p string) string {
+	if s := splitSentences(p); len(s) > 0 {
+		return s[0]
+	}
+	return ""
+}
+
+// mergeNames joins the lead's name for a meeting with the title's: a lead
+// that leaves out the body ("第八十五次主席会议") takes it from the title
+// ("全国政协主席会议" → "全国政协第八十五次主席会议"); a lead that names
+// nothing takes the title's name. When both name the same type of
+// meeting in different words ("政协第十四届全国委员会第六次主席会议" and
+// "全国政协主席会议"), the title's usual name is kept with the lead's
+// ordinal: 全国政协第六次主席会议.
+func mergeNames(lead, title string) string {
+	if lead == "" {
+		return title
+	}
+	bare := ordinalExpr.ReplaceAllString(lead, "")
+	if title == "" || bare == title || strings.Contains(lead, title) {
+		return lead
+	}
+	if strings.HasSuffix(title, bare) {
+		return strings.TrimSuffix(title, bare) + lead
+	}
+	kind := meetingType(lead)
+	switch {
+	case kind == "会议" || kind != meetingType(title) || strings.Contains(lead, strings.TrimSuffix(title, kind)):
+		// Different meetings, or the lead names the same body more fully
+		// (十三届县委第32次常委会会议 for 县委常委会会议).
+		return lead
+	case ordinalExpr.MatchString(title):
+		if ordinalOf(title) == ordinalOf(lead) {
+			return title
+		}
+		return lead
+	}
+	ordinal := ordinalExpr.FindString(lead)
+	return strings.TrimSuffix(title, kind) + ordinal + kind
+}
+
+// ordinalExpr is a meeting's ordinal: 第一百二十六次, 第29次.
+var ordinalExpr = regexp.MustCompile(`第([一二三四五六七八九十百零〇两\d]+)次`)
 
 // convenedBy reads "XX召开YY会议" into who convened it and the meeting's
 // name; "县委常委会召开会议" names the meeting after its body: 县委常委会会议;
@@ -171,8 +259,21 @@ func findLead(paras []string) (int, string) {
 			return i, p
 		}
 	}
+	// A report that names no chair: the first paragraph opens by saying
+	// that a meeting was held ("全县秋粮收购工作推进会昨日召开").
+	// An opening (…代表大会在京开幕) is reported as an event, not as a
+	// meeting that did business.
+	if len(paras) > 0 && !strings.Contains(firstSentence(paras[0]), "开幕") {
+		if _, name := leadMeeting(paras[0]); name != "" {
+			return 0, paras[0]
+		}
+	}
 	return -1, ""
 }
+
+// notMeeting is in the name of an event that is not a meeting, however it
+// is convened or chaired: a ceremony, a launch, a fair, a show.
+var notMeeting = regexp.MustCompile(`仪式|典礼|发布会|博览会|展览会|展销会|运动会|晚会|音乐会|演唱会|交易会|庙会|招聘会|推介会|开幕式|闭幕式|见面会|签约|揭牌|揭幕|开工|奠基|竣工|颁奖`)
 
 // readChair fills the chair and the meeting's name from the lead paragraph
 // and returns the place name found in front of the chair's title.
@@ -208,9 +309,25 @@ func lastClause(s string) string {
 func cleanChairClause(s string) string {
 	s = trimSpace(s)
 	s = strings.TrimPrefix(s, timeLead.FindString(s))
-	s = atPlace.ReplaceAllString(s, "")
+	for i := 0; i < 2; i++ {
+		// "李强5月30日下午在北京": the place and the day glued after the name.
+		s = atPlace.ReplaceAllString(s, "")
+		s = trailingWhen.ReplaceAllString(s, "")
+	}
 	return trimSpace(strings.TrimSuffix(s, "同志"))
 }
+
+// heldBetween is the time a meeting-first lead puts between the meeting's
+// name and its verb: "…主席会议18日上午在北京召开".
+const heldBetween = `(?:(?:(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日|今天|今日|昨天|昨日|近日|日前)?(?:上午|下午|晚上|晚间|早上|中午|晚)?(?:\d{1,2}(?:时|点)(?:\d{1,2}分|半)?)?)`
+
+// trailingWhen is a time phrase glued after the chair's name: 国务院总理李克强
+// 26日 (主持召开), 市长李四昨天下午.
+var trailingWhen = regexp.MustCompile(`(?:(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日|今天|今日|昨天|昨日|前天|近日|日前|当天|近期)(?:上午|下午|晚上|晚间|早上|中午|凌晨|晚)?(?:\d{1,2}(?:时|点)(?:\d{1,2}分|半)?)?$|(?:上午|下午|晚上|晚间|早上|中午|晚)$`)
+
+// titleAfterName is a name followed by its post, as in "赵乐际委员长主持":
+// the post comes last.
+var titleAfterName = regexp.MustCompile(`^(\p{Han}{2,3}?)((?:副)?(?:委员长|总理|主席|书记|县长|市长|区长|省长|镇长|乡长|主任|部长|组长))$`)
 
 // trimMeetingName cuts what follows the meeting's name in its clause.
 func trimMeetingName(s string) string {
@@ -236,6 +353,9 @@ func parsePerson(s string) (p Person, place string) {
 		}
 	}
 	if p.Name == "" {
+		if mm := titleAfterName.FindStringSubmatch(s); mm != nil && !organEnd.MatchString(mm[1]) && !bodySuffix.MatchString(mm[1]) {
+			return Person{Name: mm[1], Title: mm[2]}, ""
+		}
 		if n := runeLen(s); n >= 2 && n <= 4 && allHan(s) && !bodySuffix.MatchString(s) {
 			return Person{Name: s}, ""
 		}
@@ -259,7 +379,7 @@ func bareBody(s string) bool {
 // is itself a body (梅溪县委, 市政府) is the organ when it ends with the
 // name's.
 func organOf(name, place string) string {
-	mm := organPrefix.FindStringSubmatch(name)
+	mm := organPrefix.FindStringSubmatch(termPrefix.ReplaceAllString(name, ""))
 	if mm == nil {
 		return place
 	}
@@ -280,37 +400,6 @@ func organOf(name, place string) string {
 		base = placeSuffix.ReplaceAllString(base, "")
 	}
 	return base + mm[2]
-}
-
-// heldOf finds when the meeting was held in the lead paragraph's text
-// before the chair, and resolves it to a date against the publication
-// time (a meeting is never held after its report is published).
-func heldOf(lead string, published time.Time) (held, date string) {
-	head := lead
-	if loc := chairConvened.FindStringIndex(lead); loc != nil {
-		head = lead[:loc[0]]
-	} else if i := strings.Index(lead, "主持"); i > 0 {
-		head = lead[:i]
-	}
-	mm := heldExpr.FindStringSubmatch(head)
-	if mm == nil {
-		return "", ""
-	}
-	held = mm[0]
-	mo, _ := strconv.Atoi(mm[2])
-	d, _ := strconv.Atoi(mm[3])
-	y := published.Year()
-	if mm[1] != "" {
-		y, _ = strconv.Atoi(mm[1])
-	} else if !published.IsZero() && time.Month(mo) > published.Month() {
-		y--
-	}
-	if y > 0 {
-		if t, ok := makeDate(y, mo, d, 0, 0, 0); ok {
-			date = t.Format("2006-01-02")
-		}
-	}
-	return held, date
 }
 
 // attendeesOf reads "副县长李明、张华、陈静出席会议": each name with the title
@@ -409,14 +498,27 @@ func readAgenda(p string, m *Meeting, lead bool) {
 		// previous is the list the clause before added to: "听取了A的汇报，
 		// B的汇报" goes on with the same verb.
 		var previous *[]string
-		for _, clause := range splitClauses(sentence) {
-			c := strings.TrimPrefix(clause, "会议")
+		clauses := splitClauses(sentence)
+		for ci := 0; ci < len(clauses); ci++ {
+			c := strings.TrimPrefix(clauses[ci], "会议")
 			for _, pre := range []string{"还", "并", "同时", "首先", "先后", "集中"} {
 				c = strings.TrimPrefix(c, pre)
 			}
 			list := previous
 			previous = nil
 			switch {
+			case cutVerb(&c, decideVerbs):
+				if trimEndPunct(c) == "" {
+					// "会议决定，…": the decision is the rest of the sentence.
+					c = strings.Join(clauses[ci+1:], "，")
+					ci = len(clauses)
+				}
+				if d := trimEndPunct(c); runeLen(d) >= 4 {
+					found[&m.Decisions] = append(found[&m.Decisions], d)
+				}
+			case passed(&c):
+				previous = &m.Approved
+				found[previous] = append(found[previous], approvedItems(c)...)
 			case cutVerb(&c, approveVerbs):
 				previous = &m.Approved
 				found[previous] = append(found[previous], approvedItems(c)...)
@@ -444,6 +546,18 @@ func readAgenda(p string, m *Meeting, lead bool) {
 			*list = appendNew(*list, it)
 		}
 	}
+}
+
+// passed removes a bare 通过 that approves something (通过了…, 通过《…》),
+// reporting whether there was one; 通过 before anything else means "by
+// means of".
+func passed(s *string) bool {
+	rest, ok := strings.CutPrefix(*s, "通过")
+	if !ok || !(strings.HasPrefix(rest, "了") || strings.HasPrefix(rest, "《")) {
+		return false
+	}
+	*s = strings.TrimPrefix(rest, "了")
+	return true
 }
 
 // cutVerb removes the first of verbs that s starts with (and a following

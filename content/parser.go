@@ -116,7 +116,7 @@ func textDraft(text string) *draft {
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	for i, l := range lines {
 		l = stripChromeSuffix(collapseSpace(l))
-		if isChromeLine(l) || isInfoLine(l) {
+		if isChromeLine(l) || isInfoLine(Simplify(l)) {
 			continue
 		}
 		if _, ok := imageLine(l); ok {
@@ -146,7 +146,7 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 		switch {
 		case isChromeLine(l):
 		case l == d.title:
-		case isInfoLine(l) || (len(b.Paragraphs) == 0 && isDateLine(l)):
+		case isInfoLine(Simplify(l)) || (len(b.Paragraphs) == 0 && isDateLine(l)):
 			header = append(header, l)
 			if d.lineDate.IsZero() && len(b.Paragraphs) == 0 && isDateLine(l) {
 				d.lineDate, _ = dateAtStart(l)
@@ -168,6 +168,7 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 	if len(d.images) > 0 {
 		b.Images = d.images
 	}
+	b.Paragraphs = dropDateline(b.Paragraphs)
 	if hanCount(strings.Join(b.Paragraphs, "")) < 10 {
 		return nil, ErrNoArticle
 	}
@@ -177,8 +178,8 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 	b.Fingerprint = MakeFingerprint(body)
 	b.ID = b.PublishedAt.Format("20060102") + "-" + b.Fingerprint.Exact[:8]
 	if b.Kind == KindMeeting {
-		_, lead := findLead(b.Paragraphs)
-		b.Summary = meetingSummary(b.Meeting, b.PublishedAt, lead, p.opts.SummaryLimit)
+		_, lead := findLead(simplifyAll(b.Paragraphs))
+		b.Summary = meetingSummary(b.Meeting, lead, p.opts.SummaryLimit)
 	}
 	if b.Summary == "" {
 		seg := p.opts.Segmenter
@@ -201,16 +202,22 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 // in it, and not a sentence of the body.
 func plausibleTitle(t string) bool {
 	n := runeLen(t)
-	if n < 4 || n > 120 || strings.HasSuffix(t, "。") {
+	// A title may end with 。 when it opens with a programme's or a
+	// document's name: 《…》评论员文章。
+	if n < 4 || n > 120 || (strings.HasSuffix(t, "。") && !(strings.HasPrefix(t, "《") && n <= 40)) {
 		return false
 	}
-	letters := 0
+	letters, words := 0, 0
 	for _, r := range t {
 		if isHan(r) || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') {
+			words++
+		}
+		if isHan(r) || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {
 			letters++
 		}
 	}
-	return letters >= 4 && letters*2 >= n
+	// Digits count as text (《新闻联播》 20240506), but a title needs words.
+	return words >= 4 && letters*2 >= n
 }
 
 // fillFields derives time, source, document number, kind and meeting.
@@ -224,7 +231,7 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
 		}
 	}
 	issuer, signed := signature(b.Paragraphs)
-	switch t, ok := labeledTime(header); {
+	switch t, ok := labeledTime(simplifyAll(header)); {
 	case ok:
 		b.PublishedAt = t
 	case d.metaDate != "":
@@ -245,19 +252,22 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
 		}
 		b.PublishedAt = b.PublishedAt.In(Shanghai).Truncate(time.Minute)
 	}
-	b.Source = labeledSource(header)
+	b.Source = newOriginalText(strings.Join(header, "\n")).restore(labeledSource(simplifyAll(header)))
 	if b.Source == "" {
 		b.Source = d.metaSource
 	}
 
 	switch {
-	case noticeTitle.MatchString(b.Title) || b.DocNumber != "":
+	case noticeTitle.MatchString(Simplify(b.Title)) || b.DocNumber != "":
 		b.Kind = KindNotice
 		if issuer != "" {
 			b.Source = issuer
 		}
 	default:
-		if m := extractMeeting(b.Title, b.Paragraphs, b.PublishedAt, b.Source, d.siteName); m != nil {
+		// Meetings are read from simplified text (縣委常委會 as 县委常委会)
+		// and shown in the bulletin's own characters.
+		if m := extractMeeting(Simplify(b.Title), simplifyAll(b.Paragraphs), b.PublishedAt, b.Source, d.siteName); m != nil {
+			newOriginalText(b.Title + "\n" + b.Text()).restoreMeeting(m)
 			b.Kind, b.Meeting = KindMeeting, m
 		} else {
 			b.Kind = KindNews

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 )
 
 // DefaultSummaryLimit is the longest summary, in characters, unless the
@@ -33,16 +32,8 @@ func (sb *summaryBuilder) add(s string) bool {
 
 // meetingSummary leads with when, who chaired and what the meeting did, then
 // lists the main points while they fit.
-func meetingSummary(m *Meeting, published time.Time, lead string, limit int) string {
-	when := m.Held
-	if when == "" {
-		switch {
-		case strings.Contains(lead, "近日"), strings.Contains(lead, "日前"):
-			when = "近日"
-		case !published.IsZero():
-			when = fmt.Sprintf("%d月%d日", published.Month(), published.Day())
-		}
-	}
+func meetingSummary(m *Meeting, lead string, limit int) string {
+	when := heldPhrase(m, lead)
 	head := ""
 	if when != "" {
 		head = when + "，"
@@ -57,6 +48,8 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 		}
 	case m.Chair.Name != "":
 		head += m.Chair.Title + m.Chair.Name + "主持召开" + displayName(m)
+	case m.Organ == "":
+		head += m.Name + "召开"
 	default:
 		head += m.Organ + "召开" + m.Name
 	}
@@ -70,6 +63,9 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 	}
 	if len(m.Approved) > 0 {
 		parts = append(parts, "审议通过"+enumerate(m.Approved, 3, "项"))
+	}
+	if len(m.Decisions) > 0 {
+		parts = append(parts, decisionsPart(m.Decisions))
 	}
 	if len(m.Studied) > 0 {
 		studied := enumerate(m.Studied, 3, "项")
@@ -95,6 +91,8 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 		text := pointHeadline(p)
 		if points == 0 && spoke {
 			text = speaker.Name + "强调：" + text
+		} else if points == 0 && m.pointsBy != "" {
+			text = m.pointsBy + "强调：" + text
 		} else if points == 0 {
 			text = "会议强调：" + text
 		} else {
@@ -111,6 +109,19 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 	return sb.b.String()
 }
 
+// decisionsPart says what the meeting decided: each decision's first
+// clause, up to three ("决定…；决定…"), or the first and how many more.
+func decisionsPart(decisions []string) string {
+	var heads []string
+	for _, d := range decisions {
+		heads = append(heads, "决定"+pointHeadline(d))
+	}
+	if len(heads) > 3 {
+		return fmt.Sprintf("%s等%d项事项", heads[0], len(heads))
+	}
+	return strings.Join(heads, "；")
+}
+
 // displayName is the meeting's name with the body that held it in front
 // when the name leaves the place out: 市委常委会 → 兰溪市委常委会.
 func displayName(m *Meeting) string {
@@ -118,7 +129,7 @@ func displayName(m *Meeting) string {
 	if mm != nil && mm[1] == "" && m.Organ != mm[2] && strings.HasSuffix(m.Organ, mm[2]) {
 		return m.Organ + strings.TrimPrefix(m.Name, mm[2])
 	}
-	if mm == nil && m.Organ != "" && !strings.HasPrefix(m.Name, m.Organ) && !wholeArea.MatchString(m.Name) {
+	if mm == nil && m.Organ != "" && !strings.Contains(m.Name, m.Organ) && !wholeArea.MatchString(m.Name) {
 		return m.Organ + m.Name
 	}
 	return m.Name

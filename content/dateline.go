@@ -1,0 +1,59 @@
+package content
+
+import "regexp"
+
+// datelineExpr is the news agency's or newsroom's mark in front of a
+// report's first sentence: 央视网消息（新闻联播）：, 新华社北京3月5日电（记者
+// 张三）, 本报讯（记者 李四 通讯员 王五）, 青溪县融媒体中心讯, 据新华社报道，.
+// A mark ends with 消息/讯/电/报道 and then a bracketed byline or a
+// separator; 讯 may run on into the text after a newsroom's name, and 电
+// after the day it was filed (3月5日电).
+var datelineExpr = regexp.MustCompile(`^(?:` +
+	`[\p{Han}A-Za-z0-9·]{1,24}?(?:消息|讯|电)\s*[（(][^（()）]{0,60}[）)]\s*[：:，,]?` +
+	`|[\p{Han}A-Za-z0-9·]{1,24}?(?:消息|讯|电)\s*[：:]` +
+	`|[\p{Han}A-Za-z0-9·]{1,24}?(?:消息|讯|日电)[ \x{3000}]+` +
+	`|[\p{Han}]{0,20}?(?:报|网|台|社|中心|电视台)讯` +
+	`|据[\p{Han}A-Za-z0-9·]{1,20}?(?:报道|消息)[，,：:]` +
+	`|[（(]\s*(?:记者|通讯员|本报记者|融媒体记者)[^（()）]{0,60}[）)]` +
+	`)\s*`)
+
+// stripDateline removes the dateline and byline a paragraph opens with,
+// repeatedly (本报讯（记者 …）), and returns what is left. A paragraph that
+// would be left empty is returned as it is.
+func stripDateline(p string) string {
+	rest := stripAllDatelines(p)
+	if hanCount(rest) < 4 {
+		return p
+	}
+	return rest
+}
+
+// dropDateline removes the dateline from the first paragraph, or the first
+// paragraph itself when it is nothing but a dateline and a byline.
+func dropDateline(paras []string) []string {
+	if len(paras) == 0 {
+		return paras
+	}
+	first := paras[0]
+	if rest := stripDateline(first); rest != first {
+		paras[0] = rest
+		return paras
+	}
+	if len(paras) > 1 && runeLen(first) <= 60 && datelineExpr.MatchString(first) && hanCount(stripAllDatelines(first)) < 4 {
+		return paras[1:]
+	}
+	return paras
+}
+
+// stripAllDatelines removes every leading dateline, even when nothing is
+// left.
+func stripAllDatelines(p string) string {
+	for i := 0; i < 3; i++ {
+		loc := datelineExpr.FindStringIndex(p)
+		if loc == nil || loc[1] == 0 {
+			break
+		}
+		p = p[loc[1]:]
+	}
+	return p
+}

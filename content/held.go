@@ -1,0 +1,105 @@
+package content
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// heldWhen is a time phrase that says when a meeting was held, as a lead
+// writes it: 2023年7月6日, 7月6日, a bare 26日 (the publication's month),
+// 今天 / 今日, 昨天 / 昨日, 前天; or a vague 近日 / 日前 / 近期 / 当天 that
+// names no day. A part of the day (上午) and a clock time (9点) may follow.
+var heldWhen = regexp.MustCompile(`(?:(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日|(\d{1,2})日|(今天|今日|昨天|昨日|前天)|(近日|日前|近期|当天|当日|本周|上周))(上午|下午|晚上|晚间|早上|中午|凌晨|晚)?(?:\d{1,2}(?:时|点|:|：)(?:\d{1,2}分?|半)?)?`)
+
+// heldVerb ends the part of a lead that says when the meeting was held.
+var heldVerb = regexp.MustCompile(`主持|召开|举行|开幕|召集`)
+
+// heldTime is when a meeting was held: the phrase as the text says it, the
+// date it resolves to (2006-01-02, empty when the text names no day), and
+// the part of the day.
+type heldTime struct {
+	text, date, part string
+	vague            bool // 近日 / 日前: recent, day unknown
+}
+
+// heldOf finds when the meeting was held in the lead's text before its
+// first convening verb (主持召开, 召开, 举行), and resolves it against the
+// publication time: a bare 26日 is in the publication's month (or the month
+// before when later than the publication day), 今天 is the publication day,
+// 昨天 the day before; 近日 names no day. A meeting is never held after its
+// report is published.
+func heldOf(lead string, published time.Time) heldTime {
+	head := lead
+	if loc := heldVerb.FindStringIndex(lead); loc != nil {
+		head = lead[:loc[0]]
+	}
+	for _, mm := range heldWhen.FindAllStringSubmatchIndex(head, -1) {
+		if mm[8] > 0 && head[mm[8]-1] >= '0' && head[mm[8]-1] <= '9' {
+			continue // the day of a date already read, or part of a number
+		}
+		if mm[8] >= 0 && mm[9] < len(head) && strings.HasPrefix(head[mm[9]:], "前") {
+			continue // 5日前 is not a day
+		}
+		sub := func(i int) string {
+			if mm[2*i] < 0 {
+				return ""
+			}
+			return head[mm[2*i]:mm[2*i+1]]
+		}
+		h := heldTime{text: head[mm[0]:mm[1]], part: sub(7)}
+		switch {
+		case sub(6) != "":
+			h.vague = sub(6) != "当天" && sub(6) != "当日"
+			return h
+		case published.IsZero():
+			return h
+		case sub(5) != "":
+			back := map[string]int{"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}[sub(5)]
+			h.date = published.AddDate(0, 0, -back).Format("2006-01-02")
+		case sub(4) != "":
+			d, _ := strconv.Atoi(sub(4))
+			y, mo := published.Year(), published.Month()
+			if d > published.Day() {
+				y, mo, _ = time.Date(y, mo, 1, 0, 0, 0, 0, Shanghai).AddDate(0, -1, 0).Date()
+			}
+			if t, ok := makeDate(y, int(mo), d, 0, 0, 0); ok {
+				h.date = t.Format("2006-01-02")
+			}
+		default:
+			mo, _ := strconv.Atoi(sub(2))
+			d, _ := strconv.Atoi(sub(3))
+			y := published.Year()
+			if sub(1) != "" {
+				y, _ = strconv.Atoi(sub(1))
+			} else if time.Month(mo) > published.Month() {
+				y--
+			}
+			if t, ok := makeDate(y, mo, d, 0, 0, 0); ok {
+				h.date = t.Format("2006-01-02")
+			}
+		}
+		return h
+	}
+	return heldTime{}
+}
+
+// heldPhrase is how a summary says when a meeting was held: its date with
+// the part of the day (9月26日上午), 近日 when the lead says only that, or
+// "" when the text does not say — never the publication day in its place.
+func heldPhrase(m *Meeting, lead string) string {
+	if t, err := time.Parse("2006-01-02", m.HeldDate); err == nil {
+		part := heldWhen.FindStringSubmatch(m.Held)
+		s := fmt.Sprintf("%d月%d日", t.Month(), t.Day())
+		if part != nil {
+			s += part[7]
+		}
+		return s
+	}
+	if heldOf(lead, time.Time{}).vague {
+		return "近日"
+	}
+	return ""
+}

@@ -1,0 +1,153 @@
+package content
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// kindWant is what a test bulletin in testdata/kinds must yield; empty
+// fields are not checked.
+type kindWant struct {
+	kind                        Kind
+	name, typ, organ            string
+	ordinal                     int
+	chair, chairTitle           string
+	heldDate                    string
+	summaryPrefix               string   // the summary starts with this
+	summaryHas                  []string // and contains each of these
+	summaryLacks                []string // and none of these
+	approved, decisions, points []string // each is among the meeting's (points: as a prefix)
+}
+
+// summaryDate is a date a summary opens with.
+var summaryDate = regexp.MustCompile(`^(?:\d{4}年)?\d{1,2}月\d{1,2}日`)
+
+// TestKinds checks each kind of phrasing of issue 14 on bulletins written
+// for it (testdata/kinds): local and national styles alike.
+func TestKinds(t *testing.T) {
+	tests := map[string]kindWant{
+		// post, name and day glued before 主持召开; a 本报讯 byline
+		"glued-chair-day.txt": {kind: KindMeeting, name: "县委常委会会议", typ: "常委会会议", chair: "张明", chairTitle: "县委书记",
+			heldDate: "2024-03-26", summaryPrefix: "3月26日，县委书记张明主持召开县委常委会会议", summaryLacks: []string{"本报讯", "记者", "通讯员"}},
+		// 昨天下午 against the publication day; a 融媒体中心讯 dateline
+		"yesterday-mayor.txt": {kind: KindMeeting, name: "市政府第21次常务会议", typ: "常务会议", ordinal: 21, chair: "李红", chairTitle: "市长",
+			heldDate: "2023-09-11", summaryPrefix: "9月11日下午，市长李红主持召开", summaryLacks: []string{"融媒体中心讯"},
+			approved: []string{"《河川市老旧小区改造实施方案》"}},
+		// 今天下午
+		"today-afternoon.txt": {kind: KindMeeting, chair: "丁伟", heldDate: "2024-05-15", summaryPrefix: "5月15日下午，"},
+		// a bare 30日 later than the publication day is in the month before
+		"bare-day-previous-month.txt": {kind: KindMeeting, chair: "马骏", heldDate: "2023-07-30", summaryPrefix: "7月30日，"},
+		// "7月6日上午9点，…召开" was held on the 6th; a street committee's 推进会
+		"clock-time-lead.txt": {kind: KindMeeting, name: "安全生产工作推进会", typ: "推进会", chair: "吴涛",
+			heldDate: "2024-07-06", summaryPrefix: "7月6日上午，"},
+		// 近日 names no day: the summary says 近日, never the publication day
+		"recent-unknown-day.txt": {kind: KindMeeting, typ: "调度会", chair: "何亮", summaryPrefix: "近日，", summaryLacks: []string{"6月20日"}},
+		// no day in the text: the summary states none
+		"no-day-given.txt": {kind: KindMeeting, name: "县政府第8次常务会议", ordinal: 8, chair: "孙亮", summaryPrefix: "县委副书记、县长孙亮主持召开"},
+		// meeting-first lead with a 新华社…电 dateline, "…主持并讲话"
+		"meeting-first-session.txt": {kind: KindMeeting, name: "省政协第十二届委员会第九次主席会议", typ: "主席会议", ordinal: 9,
+			chair: "高建华", chairTitle: "省政协主席", heldDate: "2023-11-18", summaryPrefix: "11月18日，省政协主席高建华主持召开",
+			summaryLacks: []string{"新华社", "电"}},
+		// meeting-first lead, the name before the post ("周立新主任主持"), 据…报道, 会议决定，…
+		"meeting-first-title-after.txt": {kind: KindMeeting, typ: "主任会议", ordinal: 23, chair: "周立新", chairTitle: "主任",
+			heldDate: "2023-05-08", summaryLacks: []string{"据市广播电视台报道"},
+			decisions: []string{"市十六届人大常委会第十二次会议于5月下旬举行"}, summaryHas: []string{"决定市十六届人大常委会第十二次会议于5月下旬举行"}},
+		// a 央视网消息 dateline on a 党组会议 convened by a body
+		"national-style-standing.txt": {kind: KindMeeting, name: "省人大常委会党组会议", typ: "党组会议", chair: "王立本",
+			heldDate: "2023-06-29", summaryLacks: []string{"央视网消息", "新闻联播"}},
+		// 原则通过《…》；研究决定…；确定…；同意…
+		"decisions-local.txt": {kind: KindMeeting, ordinal: 15, approved: []string{"《县城燃气管网改造三年行动方案》"},
+			decisions:  []string{"对城区三条主干道实施提升改造", "今年县级民生实事项目为10件", "设立县中小企业纾困基金"},
+			summaryHas: []string{"审议通过《县城燃气管网改造三年行动方案》", "决定对城区三条主干道实施提升改造"}},
+		// a ceremony someone 主持 is news
+		"ceremony-not-meeting.txt": {kind: KindNews},
+		// a meeting whose report names no chair
+		"no-chair-meeting.txt": {kind: KindMeeting, name: "全县秋粮收购工作推进会", typ: "推进会", heldDate: "2024-10-08",
+			summaryPrefix: "10月8日，全县秋粮收购工作推进会召开"},
+		// a street 党工委's 理论学习中心组集体学习
+		"street-party-committee-study.txt": {kind: KindMeeting, typ: "中心组集体学习", chair: "吴涛", chairTitle: "东湖街道党工委书记"},
+		// traditional characters: recognized, shown as written
+		"traditional-county.txt": {kind: KindMeeting, name: "十三屆縣委第32次常委會會議", typ: "常委会会议", ordinal: 32, organ: "縣委",
+			chair: "張明", chairTitle: "縣委書記", heldDate: "2024-03-26", approved: []string{"《縣鄉村振興考核辦法》"},
+			points: []string{"要紮實推進鄉村振興"}},
+		// a title that opens with 《…》
+		"booktitle-title.txt": {kind: KindNews},
+		// the chair's own 指出 / 强调 / 要求 are the points
+		"speaker-led.txt": {kind: KindMeeting, typ: "调度会", chair: "丁伟",
+			points:        []string{"要逐个项目梳理堵点", "各牵头单位要落实专人盯办"},
+			summaryHas:    []string{"丁伟强调：要逐个项目梳理堵点"},
+			summaryLacks:  []string{"会议强调"},
+			summaryPrefix: "8月21日，县长丁伟主持召开重点项目调度会"},
+	}
+	for name, w := range tests {
+		t.Run(name, func(t *testing.T) {
+			b := parseFile(t, "kinds/"+name)
+			checkKind(t, b, w)
+		})
+	}
+}
+
+// checkKind compares a parsed bulletin with what its kind must yield.
+func checkKind(t *testing.T, b *Bulletin, w kindWant) {
+	t.Helper()
+	if b.Kind != w.kind {
+		t.Fatalf("kind = %s, want %s (summary %q)", b.Kind, w.kind, b.Summary)
+	}
+	if !strings.HasPrefix(b.Summary, w.summaryPrefix) {
+		t.Errorf("summary = %q, want it to start %q", b.Summary, w.summaryPrefix)
+	}
+	for _, s := range w.summaryHas {
+		if !strings.Contains(b.Summary, s) {
+			t.Errorf("summary = %q, want it to contain %q", b.Summary, s)
+		}
+	}
+	for _, s := range w.summaryLacks {
+		if strings.Contains(b.Summary, s) {
+			t.Errorf("summary = %q, want no %q", b.Summary, s)
+		}
+	}
+	m := b.Meeting
+	if m == nil {
+		return
+	}
+	if said := summaryDate.FindString(b.Summary); said != "" && (m.HeldDate == "" || !strings.HasSuffix(said, dayOf(m.HeldDate))) {
+		t.Errorf("summary opens with %q, but the meeting was held on %q", said, m.HeldDate)
+	}
+	for field, pair := range map[string][2]string{
+		"name": {m.Name, w.name}, "type": {m.Type, w.typ}, "organ": {m.Organ, w.organ}, "chair": {m.Chair.Name, w.chair},
+		"chair title": {m.Chair.Title, w.chairTitle}, "held date": {m.HeldDate, w.heldDate},
+	} {
+		if pair[1] != "" && pair[0] != pair[1] {
+			t.Errorf("%s = %q, want %q", field, pair[0], pair[1])
+		}
+	}
+	if w.ordinal != 0 && m.Ordinal != w.ordinal {
+		t.Errorf("ordinal = %d, want %d", m.Ordinal, w.ordinal)
+	}
+	for _, list := range []struct {
+		field     string
+		got, want []string
+	}{{"approved", m.Approved, w.approved}, {"decisions", m.Decisions, w.decisions}, {"points", m.Points, w.points}} {
+		for _, want := range list.want {
+			if !hasPrefixIn(list.got, want) {
+				t.Errorf("%s = %q, want one starting %q", list.field, list.got, want)
+			}
+		}
+	}
+}
+
+// dayOf is "26日" for 2024-03-26.
+func dayOf(date string) string {
+	return strings.TrimPrefix(date[len(date)-2:], "0") + "日"
+}
+
+// hasPrefixIn reports whether some item of list starts with prefix.
+func hasPrefixIn(list []string, prefix string) bool {
+	for _, s := range list {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
