@@ -36,7 +36,14 @@ func heldOf(lead string, published time.Time) heldTime {
 	if loc := heldVerb.FindStringIndex(lead); loc != nil {
 		head = lead[:loc[0]]
 	}
-	for _, mm := range heldWhen.FindAllStringSubmatchIndex(head, -1) {
+	if i := strings.LastIndexAny(head, "。！？；"); i >= 0 {
+		head = head[i:] // the sentence that holds the verb
+	}
+	// The time phrase nearest the verb says when; an earlier one may be the
+	// date of something the lead mentions ("为贯彻3月5日…精神，县委6日召开").
+	all := heldWhen.FindAllStringSubmatchIndex(head, -1)
+	for k := len(all) - 1; k >= 0; k-- {
+		mm := all[k]
 		if mm[8] > 0 && head[mm[8]-1] >= '0' && head[mm[8]-1] <= '9' {
 			continue // the day of a date already read, or part of a number
 		}
@@ -97,6 +104,10 @@ func heldPhrase(m *Meeting, lead string) string {
 			s += part[7]
 		}
 		return s
+	}
+	if part := heldWhen.FindStringSubmatch(m.Held); part != nil && part[2] != "" {
+		// The publication year is unknown, but the text names month and day.
+		return part[2] + "月" + part[3] + "日" + part[7]
 	}
 	if heldOf(lead, time.Time{}).vague {
 		return "近日"

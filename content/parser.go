@@ -245,6 +245,9 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
 	if b.PublishedAt.IsZero() && !signed.IsZero() {
 		b.PublishedAt = signed
 	}
+	// dated is the publication time the text gives: the day a bare 26日 or
+	// a 今天 is read against. A fetch time is no such day.
+	dated := b.PublishedAt
 	if b.PublishedAt.IsZero() {
 		b.PublishedAt = in.Fetched
 		if b.PublishedAt.IsZero() {
@@ -266,7 +269,7 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
 	default:
 		// Meetings are read from simplified text (縣委常委會 as 县委常委会)
 		// and shown in the bulletin's own characters.
-		if m := extractMeeting(Simplify(b.Title), simplifyAll(b.Paragraphs), b.PublishedAt, b.Source, d.siteName); m != nil {
+		if m := extractMeeting(Simplify(b.Title), simplifyAll(b.Paragraphs), dated, b.Source, d.siteName); m != nil {
 			newOriginalText(b.Title + "\n" + b.Text()).restoreMeeting(m)
 			b.Kind, b.Meeting = KindMeeting, m
 		} else {
