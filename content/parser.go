@@ -104,6 +104,9 @@ func (p *Parser) Parse(in Input) (*Bulletin, error) {
 		d = &draft{title: pg.title, header: pg.header, images: pg.images, metaDate: pg.metaDate, metaSource: pg.metaSource, siteName: pg.siteName}
 		d.lines = strings.Split(pg.body, "\n")
 	} else {
+		if isMarkupDocument(text) {
+			return nil, ErrNotBulletin
+		}
 		d = textDraft(text)
 	}
 	return p.build(d, in)
@@ -122,7 +125,7 @@ func textDraft(text string) *draft {
 		if _, ok := imageLine(l); ok {
 			continue
 		}
-		d.title = l
+		d.title = strings.TrimSpace(strings.TrimLeft(l, "#")) // a Markdown heading's marks
 		d.lines = lines[i+1:]
 		d.header = lines[:i]
 		break
