@@ -9,6 +9,9 @@ import (
 // fence (```), a table row (| … |).
 var markupLine = regexp.MustCompile("^(?:#{1,6}\\s|```|~~~|\\|.*\\|$)")
 
+// markdownHeading is the marks of a Markdown heading: "## ".
+var markdownHeading = regexp.MustCompile(`^#{1,6}\s+`)
+
 // runningChineseHan is how many Chinese characters a line of running
 // Chinese text has at least.
 const runningChineseHan = 15

@@ -125,7 +125,10 @@ func textDraft(text string) *draft {
 		if _, ok := imageLine(l); ok {
 			continue
 		}
-		d.title = strings.TrimSpace(strings.TrimLeft(l, "#")) // a Markdown heading's marks
+		d.title = l
+		if markdownHeading.MatchString(l) {
+			d.title = markdownHeading.ReplaceAllString(l, "")
+		}
 		d.lines = lines[i+1:]
 		d.header = lines[:i]
 		break
