@@ -80,6 +80,12 @@ func TestKinds(t *testing.T) {
 			points: []string{"要紮實推進鄉村振興"}},
 		// a title that opens with 《…》
 		"booktitle-title.txt": {kind: KindNews},
+		// 主持 a study session without 召开; "在主持…时强调"
+		"chair-holds-study.txt": {kind: KindMeeting, name: "县委理论学习中心组第9次集体学习", typ: "中心组集体学习", ordinal: 9,
+			chair: "张明", heldDate: "2024-09-12", summaryPrefix: "9月12日下午，县委书记张明主持县委理论学习中心组第9次集体学习",
+			points: []string{"要把学习成果转化为推动高质量发展的实际成效"}},
+		"chair-while-speaking.txt": {kind: KindMeeting, ordinal: 12, chair: "林峰", heldDate: "2024-11-05",
+			points: []string{"要深入学习贯彻全会精神"}, summaryHas: []string{"林峰强调：要深入学习贯彻全会精神"}},
 		// the chair's own 指出 / 强调 / 要求 are the points
 		"speaker-led.txt": {kind: KindMeeting, typ: "调度会", chair: "丁伟",
 			points:        []string{"要逐个项目梳理堵点", "各牵头单位要落实专人盯办"},

@@ -166,7 +166,7 @@ func readTitle(title string) (chair Person, who, name string) {
 var meetingWord = regexp.MustCompile(meetingSuffixes + `$`)
 
 // meetingSuffixes are the words a meeting's name ends with.
-const meetingSuffixes = `(?:会议|大会|全会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会|对接会|联席会|学习会|年会|议政会|协商会|务虚会|例会|讨论会|汇报会|分析会|观摩会|交流会|培训会|点评会|研讨会|恳谈会|集体学习|办公会)`
+const meetingSuffixes = `(?:会议|大会|全会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会|对接会|联席会|学习会|年会|议政会|协商会|务虚会|例会|讨论会|汇报会|分析会|观摩会|交流会|培训会|点评会|研讨会|恳谈会|集体学习|专题学习|办公会)`
 
 // leadMeeting finds the meeting a lead's first sentence names, and who
 // convened it.
@@ -258,6 +258,9 @@ func findLead(paras []string) (int, string) {
 		if chairConvened.MatchString(p) || chairedBy.MatchString(p) || chairMeeting.MatchString(p) {
 			return i, p
 		}
+		if _, _, ok := chairHolds(p); ok {
+			return i, p
+		}
 	}
 	// A report that names no chair: the first paragraph opens by saying
 	// that a meeting was held ("全县秋粮收购工作推进会昨日召开").
@@ -292,8 +295,40 @@ func readChair(lead string, m *Meeting) (place string) {
 			return place
 		}
 	}
-	return ""
+	if before, name, ok := chairHolds(lead); ok {
+		m.Chair, place = parsePerson(cleanChairClause(before))
+		m.Name = name
+	}
+	return place
 }
+
+// chairHolds reads "张三主持县委理论学习中心组集体学习" and "在主持…第十次集体
+// 学习时强调": 主持 with the meeting's name after it rather than 召开. It
+// returns the clause before 主持 and the name; ok is false when what is
+// chaired is not a meeting.
+func chairHolds(p string) (before, name string, ok bool) {
+	for _, loc := range chairOnly.FindAllStringIndex(p, -1) {
+		after := splitClauses(p[loc[1]:])
+		if len(after) == 0 {
+			continue
+		}
+		name = trimMeetingName(after[0])
+		if i := strings.Index(name, "时"); i > 0 && whileSpeaking.MatchString(name[i:]) {
+			name = name[:i]
+		}
+		if meetingWord.MatchString(name) && !notMeeting.MatchString(name) {
+			return strings.TrimSuffix(lastClause(p[:loc[0]]), "在"), name, true
+		}
+	}
+	return "", "", false
+}
+
+var (
+	// chairOnly is 主持 (or 主持举行) before what is chaired.
+	chairOnly = regexp.MustCompile(`主持(?:举行)?了?`)
+	// whileSpeaking follows a meeting's name in "在主持…时强调".
+	whileSpeaking = regexp.MustCompile(`^时(?:强调|指出|表示|发表|的讲话|说)`)
+)
 
 // lastClause is the text after the last clause mark.
 func lastClause(s string) string {
@@ -632,7 +667,8 @@ func appendNew(list []string, item string) []string {
 }
 
 // pointVerbs follow who speaks for the meeting when its directives begin.
-const pointVerbs = `(?:还|同时|并|在讲话中)?(强调|要求|提出|指出|号召|明确|部署)[,，:：]?`
+// "张三在主持学习时强调" puts the occasion between the speaker and the verb.
+const pointVerbs = `(?:在[^，,。；;]{0,40}?时)?(?:还|同时|并|在讲话中)?(强调|要求|提出|指出|号召|明确|部署)[,，:：]?`
 
 // pointMarker opens the meeting's directives: 会议强调, or the chair or an
 // attendee by name (孙立军强调 — at a 工作会议 the leader's speech is the

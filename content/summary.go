@@ -47,7 +47,11 @@ func meetingSummary(m *Meeting, lead string, limit int) string {
 			head += "，" + m.Chair.Title + m.Chair.Name + "主持"
 		}
 	case m.Chair.Name != "":
-		head += m.Chair.Title + m.Chair.Name + "主持召开" + displayName(m)
+		verb := "主持召开"
+		if strings.HasSuffix(m.Type, "学习") {
+			verb = "主持" // a study session is chaired, not convened
+		}
+		head += m.Chair.Title + m.Chair.Name + verb + displayName(m)
 	case m.Organ == "":
 		head += m.Name + "召开"
 	default:
