@@ -367,13 +367,15 @@ var titleAfterName = regexp.MustCompile(`^(\p{Han}{2,3}?)((?:副)?(?:委员长|�
 // trimMeetingName cuts what follows the meeting's name in its clause.
 func trimMeetingName(s string) string {
 	s = trimEndPunct(s)
-	for _, cut := range []string{"并讲话", "并作讲话", "并发表讲话"} {
-		if i := strings.Index(s, cut); i > 0 {
-			s = s[:i]
-		}
+	if loc := speechAfterName.FindStringIndex(s); loc != nil && loc[0] > 0 {
+		s = s[:loc[0]]
 	}
 	return s
 }
+
+// speechAfterName follows a meeting's name when the chair also spoke:
+// 并讲话, 并发表重要讲话, 并致辞.
+var speechAfterName = regexp.MustCompile(`并(?:作|发表)?了?(?:重要)?(?:讲话|致辞|总结讲话)`)
 
 // parsePerson splits "兰溪市委副书记、市长朱俊华" into a title and a name,
 // and returns the place name the title started with ("兰溪").

@@ -45,7 +45,7 @@ func meetingType(name string) string {
 }
 
 // termPrefix is a body's term in front of a meeting's name: 十三届, 第十四届.
-var termPrefix = regexp.MustCompile(`^第?[一二三四五六七八九十]+届`)
+var termPrefix = regexp.MustCompile(`^(?:新一届|本届|第?[一二三四五六七八九十]+届)`)
 
 // bodyEnd ends the name of a body that holds meetings.
 var bodyEnd = regexp.MustCompile(`(?:院|委|委员会|常委会|人大|政协|政府|党组|政治局|党委|党工委|办事处|街道)$`)
@@ -57,8 +57,10 @@ func organFromName(name string) string {
 	rest := termPrefix.ReplaceAllString(name, "")
 	if loc := ordinalExpr.FindStringIndex(rest); loc != nil {
 		rest = rest[:loc[0]]
+	} else if kind := meetingType(name); strings.HasSuffix(rest, kind) {
+		rest = strings.TrimSuffix(rest, kind)
 	} else {
-		rest = strings.TrimSuffix(rest, meetingType(name))
+		rest = strings.TrimSuffix(rest, "会议")
 	}
 	if runeLen(rest) >= 2 && bodyEnd.MatchString(rest) {
 		return rest
