@@ -15,6 +15,7 @@ var datelineExpr = regexp.MustCompile(`^(?:` +
 	`|[\p{Han}]{0,20}?(?:报|网|台|社|中心|电视台)讯` +
 	`|据[\p{Han}A-Za-z0-9·]{1,20}?(?:报道|消息)[，,：:]` +
 	`|[（(]\s*(?:记者|通讯员|本报记者|融媒体记者)[^（()）]{0,60}[）)]` +
+	`|(?:本台|本报|本网|本刊)(?:消息|讯)[：:，,]?` +
 	`)\s*`)
 
 // stripDateline removes the dateline and byline a paragraph opens with,
@@ -28,9 +29,22 @@ func stripDateline(p string) string {
 	return rest
 }
 
+// bylineOnly is a paragraph that only credits who wrote, shot or edited
+// the report: （记者 张三 通讯员 李四）, 记者：王五, 文/图：赵六.
+var bylineOnly = regexp.MustCompile(`^[（(]?\s*(?:(?:本报|本台|融媒体|见习)?记者|通讯员|文字|文|图|摄影|摄像|撰稿|供稿|作者|编辑|责编|来源)\s*[：:/／]?[^。，,；;！？]{0,40}[）)]?$`)
+
 // dropDateline removes the dateline from the first paragraph, or the first
-// paragraph itself when it is nothing but a dateline and a byline.
+// paragraph itself when it is nothing but a dateline and a byline, and any
+// paragraph that is only a byline.
 func dropDateline(paras []string) []string {
+	kept := paras[:0]
+	for _, p := range paras {
+		if len(paras) > 1 && runeLen(p) <= 60 && bylineOnly.MatchString(p) {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	paras = kept
 	if len(paras) == 0 {
 		return paras
 	}

@@ -13,6 +13,7 @@ func TestStripDateline(t *testing.T) {
 		"据市广播电视台报道，市政府召开专题会议。":            "市政府召开专题会议。",
 		"人民网北京1月2日电 （记者李华）新年首个工作日各地开工忙。":  "新年首个工作日各地开工忙。",
 		"（记者 王强 通讯员 李丽）街道召开推进会。":          "街道召开推进会。",
+		"本台消息，全县今天迎来强降雨。":                 "全县今天迎来强降雨。",
 		// no dateline: left alone
 		"国家电网公司今年投资再创新高。":     "国家电网公司今年投资再创新高。",
 		"好消息传来，全县粮食再获丰收。":     "好消息传来，全县粮食再获丰收。",
@@ -23,6 +24,19 @@ func TestStripDateline(t *testing.T) {
 		if got := stripDateline(in); got != want {
 			t.Errorf("stripDateline(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestDropBylineParagraphs(t *testing.T) {
+	paras := []string{"县委召开常委会会议，研究近期工作。", "会议强调，要抓好安全生产。", "（记者 周小燕 通讯员 陈立）", "文/图：赵六"}
+	got := dropDateline(append([]string{}, paras...))
+	if len(got) != 2 || got[1] != "会议强调，要抓好安全生产。" {
+		t.Errorf("dropDateline = %q, want the byline paragraphs dropped", got)
+	}
+	// A sentence that mentions a reporter is text, not a byline.
+	text := []string{"县委召开常委会会议。", "记者从县应急管理局获悉，全县已转移群众1200人。"}
+	if got := dropDateline(append([]string{}, text...)); len(got) != 2 {
+		t.Errorf("dropDateline = %q, want the sentence kept", got)
 	}
 }
 

@@ -86,6 +86,10 @@ func TestKinds(t *testing.T) {
 			points: []string{"要把学习成果转化为推动高质量发展的实际成效"}},
 		"chair-while-speaking.txt": {kind: KindMeeting, ordinal: 12, chair: "林峰", heldDate: "2024-11-05",
 			points: []string{"要深入学习贯彻全会精神"}, summaryHas: []string{"林峰强调：要深入学习贯彻全会精神"}},
+		// a body convenes its numbered meeting; 会议由…主持; 研究决定
+		"body-convenes-numbered.txt": {kind: KindMeeting, name: "县委常委会第32次会议", typ: "常委会会议", ordinal: 32, organ: "县委",
+			chair: "张明", heldDate: "2024-04-02", decisions: []string{"成立县城市更新工作专班"},
+			summaryHas: []string{"决定成立县城市更新工作专班"}},
 		// the chair's own 指出 / 强调 / 要求 are the points
 		"speaker-led.txt": {kind: KindMeeting, typ: "调度会", chair: "丁伟",
 			points:        []string{"要逐个项目梳理堵点", "各牵头单位要落实专人盯办"},

@@ -236,17 +236,26 @@ func convenedBy(s string) (who, name string) {
 		return "", ""
 	}
 	who, name = trimSpace(mm[1]), trimEndPunct(mm[2])
-	if name == "会议" || name == "会" {
+	if name == "会" || bareMeeting.MatchString(name) {
+		// "县委常委会召开第32次会议" is named after the body that met.
+		who = cleanChairClause(who)
 		if who == "" || !allHan(who) {
 			return "", ""
 		}
-		return "", who + "会议"
+		if name == "会" {
+			name = "会议"
+		}
+		return "", who + name
 	}
 	if runeLen(name) < 3 {
 		return "", ""
 	}
 	return who, name
 }
+
+// bareMeeting is a meeting named only by its number or as enlarged:
+// 会议, 第32次会议, (扩大)会议.
+var bareMeeting = regexp.MustCompile(`^(?:第[一二三四五六七八九十百零〇两\d]+次)?(?:[(（]?扩大[)）]?)?会议$`)
 
 // findLead returns the paragraph that opens the report by saying who
 // convened or chaired the meeting.
