@@ -65,8 +65,8 @@ func TestKinds(t *testing.T) {
 			heldDate: "2023-06-29", summaryLacks: []string{"央视网消息", "新闻联播"}},
 		// 原则通过《…》；研究决定…；确定…；同意…
 		"decisions-local.txt": {kind: KindMeeting, ordinal: 15, approved: []string{"《县城燃气管网改造三年行动方案》"},
-			decisions:  []string{"对城区三条主干道实施提升改造", "今年县级民生实事项目为10件", "设立县中小企业纾困基金"},
-			summaryHas: []string{"审议通过《县城燃气管网改造三年行动方案》", "决定对城区三条主干道实施提升改造"}},
+			decisions:  []string{"对城区三条主干道实施提升改造", "确定今年县级民生实事项目为10件", "同意设立县中小企业纾困基金"},
+			summaryHas: []string{"审议通过《县城燃气管网改造三年行动方案》", "决定对城区三条主干道实施提升改造", "；同意设立县中小企业纾困基金"}},
 		// a ceremony someone 主持 is news
 		"ceremony-not-meeting.txt": {kind: KindNews},
 		// a meeting whose report names no chair
@@ -90,6 +90,31 @@ func TestKinds(t *testing.T) {
 		"body-convenes-numbered.txt": {kind: KindMeeting, name: "县委常委会第32次会议", typ: "常委会会议", ordinal: 32, organ: "县委",
 			chair: "张明", heldDate: "2024-04-02", decisions: []string{"成立县城市更新工作专班"},
 			summaryHas: []string{"决定成立县城市更新工作专班"}},
+		// a speaker's 他要求，一是…二是…: each item a point, in the speaker's name
+		"speaker-he-requires.txt": {kind: KindMeeting, typ: "部署会", chair: "李梅", heldDate: "2024-05-09",
+			points:     []string{"要压实责任", "要强化监测预警", "要做好物资储备"},
+			summaryHas: []string{"王刚出席并讲话", "王刚强调：要压实责任；要强化监测预警"}},
+		// a street committee's meeting numbered within the year
+		"street-year-numbered.txt": {kind: KindMeeting, name: "东城街道党工委2024年第5次会议", typ: "会议", ordinal: 5,
+			organ: "东城街道党工委", chair: "孙悦", approved: []string{"《东城街道网格化管理实施办法》"}},
+		// a visit that ends with a 座谈会 is news about the visit
+		"visit-with-forum.txt": {kind: KindNews},
+		// a signing ceremony someone 主持 is news
+		"signing-ceremony.txt": {kind: KindNews},
+		// traditional characters in a name the parser composes from its body
+		"traditional-body-convenes.txt": {kind: KindMeeting, name: "區委常委會會議", typ: "常委会会议", organ: "區委", chair: "黃志強",
+			heldDate: "2024-01-15", summaryPrefix: "1月15日，區委書記黃志強主持召开區委常委會會議"},
+		// a 主任会议 named after its body; 会议决定，…
+		"people-congress-chairmen.txt": {kind: KindMeeting, name: "县人大常委会第十八次主任会议", typ: "主任会议", ordinal: 18,
+			chair: "钱芳", decisions: []string{"县十八届人大常委会第二十次会议于10月下旬召开"}},
+		// 审议并原则通过《…》, 原则同意…的请示
+		"agree-to-request.txt": {kind: KindMeeting, approved: []string{"《县高标准农田建设实施方案》"},
+			decisions:  []string{"原则同意县教育局关于新建城东小学的请示"},
+			summaryHas: []string{"审议通过《县高标准农田建设实施方案》，原则同意县教育局关于新建城东小学的请示"}},
+		// 昨日 with a 本报讯 byline; a conference where one speaks and another chairs
+		"yesterday-byline-conference.txt": {kind: KindMeeting, name: "全县重点项目建设推进会", typ: "推进会", chair: "王刚",
+			heldDate: "2024-09-04", summaryPrefix: "9月4日，全县重点项目建设推进会召开，县委书记张明出席并讲话，县长王刚主持",
+			summaryLacks: []string{"本报讯", "记者"}},
 		// the chair's own 指出 / 强调 / 要求 are the points
 		"speaker-led.txt": {kind: KindMeeting, typ: "调度会", chair: "丁伟",
 			points:        []string{"要逐个项目梳理堵点", "各牵头单位要落实专人盯办"},

@@ -89,6 +89,10 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	if m.Name == "" || (m.Chair.Name == "" && lead == "") || notMeeting.MatchString(m.Name) {
 		return nil
 	}
+	if titleName == "" && visitTitle.MatchString(title) {
+		// "副市长调研…": a visit that ends with a 座谈会 is reported as a visit.
+		return nil
+	}
 	if place == "" && allHan(titlePlace) && runeLen(titlePlace) <= 8 && !bareBody(titlePlace) {
 		place = titlePlace
 	}
@@ -250,12 +254,20 @@ func convenedBy(s string) (who, name string) {
 	if runeLen(name) < 3 {
 		return "", ""
 	}
+	if body := cleanChairClause(who); numberedName.MatchString(name) && allHan(body) && bodyEnd.MatchString(body) {
+		// "县人大常委会召开第十八次主任会议": the body begins the name.
+		return "", body + name
+	}
 	return who, name
 }
 
 // bareMeeting is a meeting named only by its number or as enlarged:
 // 会议, 第32次会议, (扩大)会议.
-var bareMeeting = regexp.MustCompile(`^(?:第[一二三四五六七八九十百零〇两\d]+次)?(?:[(（]?扩大[)）]?)?会议$`)
+var bareMeeting = regexp.MustCompile(`^(?:\d{4}年度?)?(?:第[一二三四五六七八九十百零〇两\d]+次)?(?:[(（]?扩大[)）]?)?会议$`)
+
+// numberedName starts a meeting's name that leaves out its body: 第十八次主任
+// 会议, 2024年第5次会议.
+var numberedName = regexp.MustCompile(`^(?:\d{4}年度?)?第[一二三四五六七八九十百零〇两\d]+次`)
 
 // findLead returns the paragraph that opens the report by saying who
 // convened or chaired the meeting.
@@ -282,6 +294,10 @@ func findLead(paras []string) (int, string) {
 	}
 	return -1, ""
 }
+
+// visitTitle names a visit or an inspection in a title: the story is the
+// visit even when the lead says a meeting was held during it.
+var visitTitle = regexp.MustCompile(`调研|考察|视察|督导|督查|暗访|走访|慰问|检查`)
 
 // notMeeting is in the name of an event that is not a meeting, however it
 // is convened or chaired: a ceremony, a launch, a fair, a show.
@@ -552,6 +568,7 @@ func readAgenda(p string, m *Meeting, lead bool) {
 			}
 			list := previous
 			previous = nil
+			before := c
 			switch {
 			case cutVerb(&c, decideVerbs):
 				if trimEndPunct(c) == "" {
@@ -560,7 +577,7 @@ func readAgenda(p string, m *Meeting, lead bool) {
 					ci = len(clauses)
 				}
 				if d := trimEndPunct(c); runeLen(d) >= 4 {
-					found[&m.Decisions] = append(found[&m.Decisions], d)
+					found[&m.Decisions] = append(found[&m.Decisions], settledVerb(before)+d)
 				}
 			case passed(&c):
 				previous = &m.Approved
@@ -592,6 +609,18 @@ func readAgenda(p string, m *Meeting, lead bool) {
 			*list = appendNew(*list, it)
 		}
 	}
+}
+
+// settledVerb is the verb a decision keeps: 同意 and 确定 say something
+// 决定 does not (同意…的请示), so they stay with the item; 决定 and 研究决定
+// are implied.
+func settledVerb(clause string) string {
+	for _, v := range []string{"原则同意", "同意", "研究确定", "确定"} {
+		if strings.HasPrefix(clause, v) {
+			return strings.TrimPrefix(v, "研究")
+		}
+	}
+	return ""
 }
 
 // passed removes a bare 通过 that approves something (通过了…, 通过《…》),
@@ -697,7 +726,8 @@ func pointMarkerFor(m *Meeting) *regexp.Regexp {
 	if len(names) == 0 {
 		return pointMarker
 	}
-	return regexp.MustCompile(`(?:会议|` + strings.Join(names, "|") + `)` + pointVerbs)
+	// 他强调 / 她要求: the speaker just named, not 其他要求.
+	return regexp.MustCompile(`(?:会议|` + strings.Join(names, "|") + `|(?:^|[，。；：\s])[他她])` + pointVerbs)
 }
 
 // pointsOf collects the meeting's directives: every sentence that starts
@@ -725,12 +755,34 @@ func pointsOf(paras []string, marker *regexp.Regexp) []string {
 			}
 			for _, s := range sentences {
 				if d := directive(s); d != "" {
-					points = appendNew(points, d)
+					for _, part := range splitSeries(d) {
+						points = appendNew(points, part)
+					}
 				}
 			}
 		}
 	}
 	return points
+}
+
+// seriesMark opens the next item of a series inside one sentence: "要压实
+// 责任，二是要强化预警，三是…".
+var seriesMark = regexp.MustCompile(`[，,；;](?:[二三四五六七八九十]是|第[二三四五六七八九十][，,、]?|其次[，,]?|最后[，,]?)`)
+
+// splitSeries splits a directive that runs a numbered series in one
+// sentence into its items.
+func splitSeries(d string) []string {
+	var out []string
+	start := 0
+	for _, loc := range seriesMark.FindAllStringIndex(d, -1) {
+		out = append(out, d[start:loc[0]])
+		start = loc[0] + len(string([]rune(d[loc[0]:])[0]))
+	}
+	out = append(out, d[start:])
+	for i := range out {
+		out[i] = trimEndPunct(stripEnumerator(out[i]))
+	}
+	return out
 }
 
 // shortHeadingRunes is how short a list item's heading is before the

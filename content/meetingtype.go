@@ -36,7 +36,7 @@ func meetingType(name string) string {
 	if short := strings.TrimSuffix(plain, "议"); short != plain {
 		// 推进会议 is a 推进会.
 		for _, t := range meetingTypes {
-			if strings.HasSuffix(t, "会") && strings.HasSuffix(short, t) && t != "大会" {
+			if strings.HasSuffix(t, "会") && strings.HasSuffix(short, t) && t != "大会" && t != "年会" {
 				return t
 			}
 		}

@@ -118,7 +118,10 @@ func meetingSummary(m *Meeting, lead string, limit int) string {
 func decisionsPart(decisions []string) string {
 	var heads []string
 	for _, d := range decisions {
-		heads = append(heads, "决定"+pointHeadline(d))
+		if settledVerb(d) == "" {
+			d = "决定" + d
+		}
+		heads = append(heads, pointHeadline(d))
 	}
 	if len(heads) > 3 {
 		return fmt.Sprintf("%s等%d项事项", heads[0], len(heads))

@@ -12,6 +12,9 @@ import (
 type originalText struct {
 	simplified string
 	original   []rune
+	// chars maps each simplified character of the text back to the
+	// traditional one it was written as, for names the parser composed.
+	chars map[rune]rune
 }
 
 // newOriginalText pairs a text with its simplified form; nil when the text
@@ -21,19 +24,33 @@ func newOriginalText(text string) *originalText {
 	if s == text {
 		return nil
 	}
-	return &originalText{simplified: s, original: []rune(text)}
+	o := &originalText{simplified: s, original: []rune(text), chars: map[rune]rune{}}
+	for i, r := range []rune(s) {
+		if orig := o.original[i]; orig != r {
+			if _, seen := o.chars[r]; !seen {
+				o.chars[r] = orig
+			}
+		}
+	}
+	return o
 }
 
 // restore returns the original characters of s, a piece of the simplified
-// text; s itself when it is not a piece of it (a name the parser composed).
-// Simplify keeps every character in place, so positions carry over.
+// text (Simplify keeps every character in place, so positions carry
+// over); a name the parser composed (县委常委会 + 会议) is restored character
+// by character, as the text writes each one.
 func (o *originalText) restore(s string) string {
 	if o == nil || s == "" {
 		return s
 	}
 	i := strings.Index(o.simplified, s)
 	if i < 0 {
-		return s
+		return strings.Map(func(r rune) rune {
+			if orig, ok := o.chars[r]; ok {
+				return orig
+			}
+			return r
+		}, s)
 	}
 	start := utf8.RuneCountInString(o.simplified[:i])
 	return string(o.original[start : start+utf8.RuneCountInString(s)])
