@@ -115,6 +115,14 @@ func TestKinds(t *testing.T) {
 		"yesterday-byline-conference.txt": {kind: KindMeeting, name: "全县重点项目建设推进会", typ: "推进会", chair: "王刚",
 			heldDate: "2024-09-04", summaryPrefix: "9月4日，全县重点项目建设推进会召开，县委书记张明出席并讲话，县长王刚主持",
 			summaryLacks: []string{"本报讯", "记者"}},
+		// a body convenes "…13日在京召开双周协商座谈会"; the chair's 表示 followed by 要…
+		"national-forum-says.txt": {kind: KindMeeting, name: "全国政协双周协商座谈会", typ: "座谈会", organ: "全国政协", chair: "赵明远",
+			heldDate: "2024-06-13", points: []string{"要深入调研"}, summaryLacks: []string{"央视网消息"}},
+		// a chair named only by post: no chair, and the name not doubled in the summary
+		"national-politburo-unnamed-chair.txt": {kind: KindMeeting, name: "中共中央政治局会议", organ: "中共中央政治局",
+			heldDate: "2024-07-30", summaryPrefix: "7月30日，中共中央政治局会议召开，研究部署下半年经济工作"},
+		// a session's closing is reported as an event
+		"session-closing-news.txt": {kind: KindNews, summaryLacks: []string{"央视网消息"}},
 		// the chair's own 指出 / 强调 / 要求 are the points
 		"speaker-led.txt": {kind: KindMeeting, typ: "调度会", chair: "丁伟",
 			points:        []string{"要逐个项目梳理堵点", "各牵头单位要落实专人盯办"},

@@ -708,7 +708,7 @@ func appendNew(list []string, item string) []string {
 
 // pointVerbs follow who speaks for the meeting when its directives begin.
 // "张三在主持学习时强调" puts the occasion between the speaker and the verb.
-const pointVerbs = `(?:在[^，,。；;]{0,40}?时)?(?:还|同时|并|在讲话中)?(强调|要求|提出|指出|号召|明确|部署)[,，:：]?`
+const pointVerbs = `(?:在[^，,。；;]{0,40}?时)?(?:还|同时|并|在讲话中)?(强调|要求|提出|指出|表示|号召|明确|部署)[,，:：]?`
 
 // pointMarker opens the meeting's directives: 会议强调, or the chair or an
 // attendee by name (孙立军强调 — at a 工作会议 the leader's speech is the
@@ -750,7 +750,7 @@ func pointsOf(paras []string, marker *regexp.Regexp) []string {
 				end = locs[i+1][0]
 			}
 			sentences := splitSentences(p[loc[1]:end])
-			if p[loc[2]:loc[3]] == "指出" && (len(sentences) == 0 || directive(sentences[0]) == "") {
+			if verb := p[loc[2]:loc[3]]; (verb == "指出" || verb == "表示") && (len(sentences) == 0 || directive(sentences[0]) == "") {
 				continue
 			}
 			for _, s := range sentences {

@@ -52,8 +52,8 @@ func meetingSummary(m *Meeting, lead string, limit int) string {
 			verb = "主持" // a study session is chaired, not convened
 		}
 		head += m.Chair.Title + m.Chair.Name + verb + displayName(m)
-	case m.Organ == "":
-		head += m.Name + "召开"
+	case strings.HasPrefix(m.Name, m.Organ):
+		head += m.Name + "召开" // 中共中央政治局会议召开, not 中共中央政治局召开中共中央政治局会议
 	default:
 		head += m.Organ + "召开" + m.Name
 	}
