@@ -74,9 +74,6 @@ type Meeting struct {
 	Decisions []string `json:"decisions"` // what it decided ("决定…" without the verb), settled or agreed to (kept with 确定 / 同意)
 	Points    []string `json:"points"`    // the 要… directives under 会议强调 / 指出 / 要求 (or the speaker's 强调)
 
-	// pointsBy is the person whose own words the points are (张三强调 …)
-	// when the report gives none as the meeting's (会议强调).
-	pointsBy string
 }
 
 // Tag is a topic from the topic list that a bulletin matched, with the words

@@ -127,9 +127,6 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 		}
 	}
 	m.Points = pointsOf(paras, pointMarkerFor(m))
-	if len(m.Points) > 0 && m.Chair.Name != "" && len(pointsOf(paras, pointMarker)) == 0 {
-		m.pointsBy = m.Chair.Name
-	}
 	m.Attendees, m.Relayed, m.Heard = orEmpty(m.Attendees), orEmpty(m.Relayed), orEmpty(m.Heard)
 	m.Studied, m.Approved, m.Points = orEmpty(m.Studied), orEmpty(m.Approved), orEmpty(m.Points)
 	m.Decisions = orEmpty(m.Decisions)
@@ -714,6 +711,16 @@ const pointVerbs = `(?:在[^，,。；;]{0,40}?时)?(?:还|同时|并|在讲话�
 // attendee by name (孙立军强调 — at a 工作会议 the leader's speech is the
 // point of the meeting).
 var pointMarker = regexp.MustCompile(`会议` + pointVerbs)
+
+// pointsSpeaker is whose own words a meeting's points are: the chair's
+// when the report gives no directive as the meeting's (会议强调 …) but the
+// chair's (张三强调 …); "" otherwise.
+func pointsSpeaker(m *Meeting, paras []string) string {
+	if len(m.Points) == 0 || m.Chair.Name == "" || len(pointsOf(paras, pointMarker)) > 0 {
+		return ""
+	}
+	return m.Chair.Name
+}
 
 // pointMarkerFor is pointMarker with the meeting's own people as speakers.
 func pointMarkerFor(m *Meeting) *regexp.Regexp {

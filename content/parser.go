@@ -184,8 +184,9 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 	b.Fingerprint = MakeFingerprint(body)
 	b.ID = b.PublishedAt.Format("20060102") + "-" + b.Fingerprint.Exact[:8]
 	if b.Kind == KindMeeting {
-		_, lead := findLead(simplifyAll(b.Paragraphs))
-		b.Summary = meetingSummary(b.Meeting, lead, p.opts.SummaryLimit)
+		paras := simplifyAll(b.Paragraphs)
+		_, lead := findLead(paras)
+		b.Summary = meetingSummary(b.Meeting, lead, pointsSpeaker(b.Meeting, paras), p.opts.SummaryLimit)
 	}
 	if b.Summary == "" {
 		seg := p.opts.Segmenter

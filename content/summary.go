@@ -32,7 +32,8 @@ func (sb *summaryBuilder) add(s string) bool {
 
 // meetingSummary leads with when, who chaired and what the meeting did, then
 // lists the main points while they fit.
-func meetingSummary(m *Meeting, lead string, limit int) string {
+// pointsBy names the chair when the points are the chair's own words.
+func meetingSummary(m *Meeting, lead, pointsBy string, limit int) string {
 	when := heldPhrase(m, lead)
 	head := ""
 	if when != "" {
@@ -95,8 +96,8 @@ func meetingSummary(m *Meeting, lead string, limit int) string {
 		text := pointHeadline(p)
 		if points == 0 && spoke {
 			text = speaker.Name + "强调：" + text
-		} else if points == 0 && m.pointsBy != "" {
-			text = m.pointsBy + "强调：" + text
+		} else if points == 0 && pointsBy != "" {
+			text = pointsBy + "强调：" + text
 		} else if points == 0 {
 			text = "会议强调：" + text
 		} else {
