@@ -705,7 +705,7 @@ func appendNew(list []string, item string) []string {
 
 // pointVerbs follow who speaks for the meeting when its directives begin.
 // "张三在主持学习时强调" puts the occasion between the speaker and the verb.
-const pointVerbs = `(?:在[^，,。；;]{0,40}?时)?(?:还|同时|并|在讲话中)?(强调|要求|提出|指出|表示|号召|明确|部署)[,，:：]?`
+const pointVerbs = `(?:在[^，,。；;]*?时)?(?:还|同时|并|在讲话中)?(强调|要求|提出|指出|表示|号召|明确|部署)[,，:：]?`
 
 // pointMarker opens the meeting's directives: 会议强调, or the chair or an
 // attendee by name (孙立军强调 — at a 工作会议 the leader's speech is the
@@ -713,11 +713,16 @@ const pointVerbs = `(?:在[^，,。；;]{0,40}?时)?(?:还|同时|并|在讲话�
 var pointMarker = regexp.MustCompile(`会议` + pointVerbs)
 
 // pointsSpeaker is whose own words a meeting's points are: the chair's
-// when the report gives no directive as the meeting's (会议强调 …) but the
-// chair's (张三强调 …); "" otherwise.
+// when the report never speaks for the meeting (会议强调 …) but has points,
+// which are then the chair's (张三强调 …); "" otherwise.
 func pointsSpeaker(m *Meeting, paras []string) string {
-	if len(m.Points) == 0 || m.Chair.Name == "" || len(pointsOf(paras, pointMarker)) > 0 {
+	if len(m.Points) == 0 || m.Chair.Name == "" {
 		return ""
+	}
+	for _, p := range paras {
+		if pointMarker.MatchString(p) {
+			return ""
+		}
 	}
 	return m.Chair.Name
 }

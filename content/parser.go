@@ -178,15 +178,16 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 	if hanCount(strings.Join(b.Paragraphs, "")) < 10 {
 		return nil, ErrNoArticle
 	}
-	p.fillFields(b, d, header, in)
+	// Rules match simplified text (縣委 as 县委); the bulletin keeps its own.
+	simple := simplifyAll(b.Paragraphs)
+	p.fillFields(b, d, header, simple, in)
 
 	body := b.Text()
 	b.Fingerprint = MakeFingerprint(body)
 	b.ID = b.PublishedAt.Format("20060102") + "-" + b.Fingerprint.Exact[:8]
 	if b.Kind == KindMeeting {
-		paras := simplifyAll(b.Paragraphs)
-		_, lead := findLead(paras)
-		b.Summary = meetingSummary(b.Meeting, lead, pointsSpeaker(b.Meeting, paras), p.opts.SummaryLimit)
+		_, lead := findLead(simple)
+		b.Summary = meetingSummary(b.Meeting, lead, pointsSpeaker(b.Meeting, simple), p.opts.SummaryLimit)
 	}
 	if b.Summary == "" {
 		seg := p.opts.Segmenter
@@ -228,7 +229,8 @@ func plausibleTitle(t string) bool {
 }
 
 // fillFields derives time, source, document number, kind and meeting.
-func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
+// simple is the paragraphs in simplified characters.
+func (p *Parser) fillFields(b *Bulletin, d *draft, header, simple []string, in Input) {
 	if b.DocNumber == "" {
 		for _, l := range header {
 			if m := docNumberExpr.FindString(l); m != "" {
@@ -276,8 +278,10 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
 	default:
 		// Meetings are read from simplified text (縣委常委會 as 县委常委会)
 		// and shown in the bulletin's own characters.
-		if m := extractMeeting(Simplify(b.Title), simplifyAll(b.Paragraphs), dated, b.Source, d.siteName); m != nil {
-			newOriginalText(b.Title + "\n" + b.Text()).restoreMeeting(m)
+		if m := extractMeeting(Simplify(b.Title), simple, dated, b.Source, d.siteName); m != nil {
+			if hasTraditional(b.Title, b.Paragraphs, simple) {
+				newOriginalText(b.Title + "\n" + b.Text()).restoreMeeting(m)
+			}
 			b.Kind, b.Meeting = KindMeeting, m
 		} else {
 			b.Kind = KindNews

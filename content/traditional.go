@@ -79,6 +79,20 @@ func (o *originalText) restoreMeeting(m *Meeting) {
 	}
 }
 
+// hasTraditional reports whether a title or any paragraph differs from
+// its simplified form (simple, paragraph by paragraph).
+func hasTraditional(title string, paras, simple []string) bool {
+	if Simplify(title) != title {
+		return true
+	}
+	for i := range paras {
+		if paras[i] != simple[i] {
+			return true
+		}
+	}
+	return false
+}
+
 // simplifyAll is Simplify over each of a list's strings.
 func simplifyAll(list []string) []string {
 	out := make([]string, len(list))
