@@ -14,6 +14,9 @@ import (
 // names no day. A part of the day (上午) and a clock time (9点) may follow.
 var heldWhen = regexp.MustCompile(`(?:(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日|(\d{1,2})日|(今天|今日|昨天|昨日|前天)|(近日|日前|近期|当天|当日|本周|上周))(上午|下午|晚上|晚间|早上|中午|凌晨|晚)?(?:\d{1,2}(?:时|点|:|：)(?:\d{1,2}分?|半)?)?`)
 
+// rangeJoin joins the first and last day of a meeting held over several.
+var rangeJoin = regexp.MustCompile(`^(?:至|到|—|－|-|~|～)$`)
+
 // heldVerb ends the part of a lead that says when the meeting was held.
 var heldVerb = regexp.MustCompile(`主持|召开|举行|开幕|召集`)
 
@@ -43,12 +46,15 @@ func heldOf(lead string, published time.Time) heldTime {
 	// date of something the lead mentions ("为贯彻3月5日…精神，县委6日召开").
 	all := heldWhen.FindAllStringSubmatchIndex(head, -1)
 	for k := len(all) - 1; k >= 0; k-- {
+		if k > 0 && rangeJoin.MatchString(head[all[k-1][1]:all[k][0]]) {
+			continue // "3月31日至4月1日": the meeting opened on the first day
+		}
 		mm := all[k]
 		if mm[8] > 0 && head[mm[8]-1] >= '0' && head[mm[8]-1] <= '9' {
 			continue // the day of a date already read, or part of a number
 		}
-		if mm[8] >= 0 && mm[9] < len(head) && strings.HasPrefix(head[mm[9]:], "前") {
-			continue // 5日前 is not a day
+		if rest := head[mm[1]:]; mm[12] < 0 && (strings.HasPrefix(rest, "前") || strings.HasPrefix(rest, "以前") || strings.HasPrefix(rest, "之前") || strings.HasPrefix(rest, "起")) {
+			continue // 5日前, 3月1日起: a deadline or a start, not the day held
 		}
 		sub := func(i int) string {
 			if mm[2*i] < 0 {
