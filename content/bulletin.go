@@ -71,6 +71,7 @@ type Meeting struct {
 	Heard     []string `json:"heard"`     // 听取 … 汇报
 	Studied   []string `json:"studied"`   // 研究部署 …
 	Approved  []string `json:"approved"`  // 审议(并原则)通过 《…》
+	Reviewed  []string `json:"reviewed"`  // 审议 《…》 without saying it was approved
 	Decisions []string `json:"decisions"` // what it decided ("决定…" without the verb), settled or agreed to (kept with 确定 / 同意)
 	Points    []string `json:"points"`    // the 要… directives under 会议强调 / 指出 / 要求 (or the speaker's 强调)
 

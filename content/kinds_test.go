@@ -18,6 +18,7 @@ type kindWant struct {
 	summaryHas                  []string // and contains each of these
 	summaryLacks                []string // and none of these
 	approved, decisions, points []string // each is among the meeting's (points: as a prefix)
+	reviewed                    []string
 }
 
 // summaryDate is a date a summary opens with.
@@ -123,6 +124,14 @@ func TestKinds(t *testing.T) {
 			heldDate: "2024-07-30", summaryPrefix: "7月30日，中共中央政治局会议召开，研究部署下半年经济工作"},
 		// a session's closing is reported as an event
 		"session-closing-news.txt": {kind: KindNews, summaryLacks: []string{"央视网消息"}},
+		// a name set off by spaces, a transcribed name with a middle dot
+		"spaced-chair-name.txt": {kind: KindMeeting, chair: "李四", chairTitle: "镇党委书记", typ: "学习会"},
+		"dotted-chair-name.txt": {kind: KindMeeting, name: "县委常委会会议", chair: "艾力·买买提", chairTitle: "县委书记"},
+		// 审议 alone is reviewed, never summarized as approved
+		"reviewed-not-approved.txt": {kind: KindMeeting, ordinal: 8, chair: "王东", reviewed: []string{"《区深化营商环境改革实施方案》"},
+			summaryHas: []string{"审议《区深化营商环境改革实施方案》"}, summaryLacks: []string{"审议通过"}},
+		// a village assembly; 晚 as the part of the day
+		"village-assembly.txt": {kind: KindMeeting, typ: "代表大会", chair: "刘强", heldDate: "2024-06-01", summaryPrefix: "6月1日晚，"},
 		// the chair's own 指出 / 强调 / 要求 are the points
 		"speaker-led.txt": {kind: KindMeeting, typ: "调度会", chair: "丁伟",
 			points:        []string{"要逐个项目梳理堵点", "各牵头单位要落实专人盯办"},
@@ -182,7 +191,7 @@ func checkKind(t *testing.T, b *Bulletin, w kindWant) {
 	for _, list := range []struct {
 		field     string
 		got, want []string
-	}{{"approved", m.Approved, w.approved}, {"decisions", m.Decisions, w.decisions}, {"points", m.Points, w.points}} {
+	}{{"approved", m.Approved, w.approved}, {"reviewed", m.Reviewed, w.reviewed}, {"decisions", m.Decisions, w.decisions}, {"points", m.Points, w.points}} {
 		for _, want := range list.want {
 			if !hasPrefixIn(list.got, want) {
 				t.Errorf("%s = %q, want one starting %q", list.field, list.got, want)

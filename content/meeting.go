@@ -48,7 +48,8 @@ var (
 var (
 	relayVerbs   = []string{"传达学习", "学习传达", "学习贯彻", "传达贯彻", "传达", "学习"}
 	hearVerbs    = []string{"听取"}
-	approveVerbs = []string{"审议并原则通过", "审议并通过", "原则通过", "审议通过", "审定", "审议"}
+	approveVerbs = []string{"审议并原则通过", "审议并通过", "原则通过", "审议通过", "审定"}
+	reviewVerbs  = []string{"审议"}
 	decideVerbs  = []string{"研究决定", "研究确定", "决定", "确定", "原则同意", "同意"}
 	studyVerbs   = []string{"研究部署", "研究讨论", "研究", "部署", "讨论"}
 )
@@ -129,7 +130,7 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	m.Points = pointsOf(paras, pointMarkerFor(m))
 	m.Attendees, m.Relayed, m.Heard = orEmpty(m.Attendees), orEmpty(m.Relayed), orEmpty(m.Heard)
 	m.Studied, m.Approved, m.Points = orEmpty(m.Studied), orEmpty(m.Approved), orEmpty(m.Points)
-	m.Decisions = orEmpty(m.Decisions)
+	m.Decisions, m.Reviewed = orEmpty(m.Decisions), orEmpty(m.Reviewed)
 	return m
 }
 
@@ -364,7 +365,7 @@ func lastClause(s string) string {
 // cleanChairClause drops the time phrase and the place of the meeting from
 // the clause that names the chair.
 func cleanChairClause(s string) string {
-	s = trimSpace(s)
+	s = strings.ReplaceAll(trimSpace(s), " ", "") // "镇党委书记 李四"
 	s = strings.TrimPrefix(s, timeLead.FindString(s))
 	for i := 0; i < 2; i++ {
 		// "李强5月30日下午在北京": the place and the day glued after the name.
@@ -406,7 +407,7 @@ func parsePerson(s string) (p Person, place string) {
 	locs := personTitle.FindAllStringIndex(s, -1)
 	for i := len(locs) - 1; i >= 0; i-- {
 		name := s[locs[i][1]:]
-		if n := runeLen(name); n >= 2 && n <= 4 && allHan(name) {
+		if personName(name) {
 			p = Person{Title: trimEndPunct(s[:locs[i][1]]), Name: name}
 			break
 		}
@@ -415,7 +416,7 @@ func parsePerson(s string) (p Person, place string) {
 		if mm := titleAfterName.FindStringSubmatch(s); mm != nil && !organEnd.MatchString(mm[1]) && !bodySuffix.MatchString(mm[1]) {
 			return Person{Name: mm[1], Title: mm[2]}, ""
 		}
-		if n := runeLen(s); n >= 2 && n <= 4 && allHan(s) && !bodySuffix.MatchString(s) {
+		if personName(s) && !bodySuffix.MatchString(s) {
 			return Person{Name: s}, ""
 		}
 		return Person{}, ""
@@ -425,6 +426,25 @@ func parsePerson(s string) (p Person, place string) {
 		p.Title = strings.TrimPrefix(p.Title, place)
 	}
 	return p, place
+}
+
+// personName reports whether s can be a person's name: two to four
+// Chinese characters, or a transcribed name whose parts a middle dot joins
+// (艾力·买买提).
+func personName(s string) bool {
+	if n := runeLen(s); n >= 2 && n <= 4 && allHan(s) {
+		return true
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '·' || r == '•' || r == '・' })
+	if len(parts) < 2 || runeLen(s) > 12 || strings.Count(s, "·")+strings.Count(s, "•")+strings.Count(s, "・") != len(parts)-1 {
+		return false
+	}
+	for _, p := range parts {
+		if !allHan(p) {
+			return false
+		}
+	}
+	return true
 }
 
 // bareBody reports whether s names a body without its place: 市人民政府, 县委.
@@ -582,6 +602,10 @@ func readAgenda(p string, m *Meeting, lead bool) {
 			case cutVerb(&c, approveVerbs):
 				previous = &m.Approved
 				found[previous] = append(found[previous], approvedItems(c)...)
+			case cutVerb(&c, reviewVerbs):
+				// 审议 alone: reviewed, not said to be approved.
+				previous = &m.Reviewed
+				found[previous] = append(found[previous], approvedItems(c)...)
 			case cutVerb(&c, hearVerbs):
 				previous = &m.Heard
 				found[previous] = append(found[previous], agendaItems(c, heardSuffix)...)
@@ -592,7 +616,7 @@ func readAgenda(p string, m *Meeting, lead bool) {
 			case list == &m.Heard && heardSuffix.MatchString(trimEndPunct(c)):
 				previous = list
 				found[list] = append(found[list], agendaItems(c, heardSuffix)...)
-			case list == &m.Approved && bookTitle.MatchString(c):
+			case (list == &m.Approved || list == &m.Reviewed) && bookTitle.MatchString(c):
 				previous = list
 				found[list] = append(found[list], bookTitle.FindAllString(c, -1)...)
 			}

@@ -69,6 +69,9 @@ func meetingSummary(m *Meeting, lead, pointsBy string, limit int) string {
 	if len(m.Approved) > 0 {
 		parts = append(parts, "审议通过"+enumerate(m.Approved, 3, "项"))
 	}
+	if len(m.Reviewed) > 0 {
+		parts = append(parts, "审议"+enumerate(m.Reviewed, 3, "项"))
+	}
 	if len(m.Decisions) > 0 {
 		parts = append(parts, decisionsPart(m.Decisions))
 	}
