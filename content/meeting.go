@@ -299,7 +299,7 @@ var visitTitle = regexp.MustCompile(`调研|考察|视察|督导|督查|暗访|�
 
 // notMeeting is in the name of an event that is not a meeting, however it
 // is convened or chaired: a ceremony, a launch, a fair, a show.
-var notMeeting = regexp.MustCompile(`仪式|典礼|发布会|博览会|展览会|展销会|运动会|晚会|音乐会|演唱会|交易会|庙会|招聘会|推介会|开幕式|闭幕式|见面会|签约|揭牌|揭幕|开工|奠基|竣工|颁奖`)
+var notMeeting = regexp.MustCompile(`仪式|典礼|发布会|博览会|展览会|展销会|运动会|晚会|音乐会|演唱会|交易会|庙会|招聘会|推介会|开幕式|闭幕式|见面会|签约|揭牌|揭幕|开工|奠基|竣工|颁奖|茶话会|团拜会|招待会|联欢会|报告会|宣讲会|追悼会|纪念大会|读书会|演出`)
 
 // readChair fills the chair and the meeting's name from the lead paragraph
 // and returns the place name found in front of the chair's title.
