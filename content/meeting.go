@@ -168,7 +168,7 @@ func readTitle(title string) (chair Person, who, name string) {
 var meetingWord = regexp.MustCompile(meetingSuffixes + `$`)
 
 // meetingSuffixes are the words a meeting's name ends with.
-const meetingSuffixes = `(?:会议|大会|全会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会|对接会|联席会|学习会|年会|议政会|协商会|务虚会|例会|讨论会|汇报会|分析会|观摩会|交流会|培训会|点评会|研讨会|恳谈会|集体学习|专题学习|办公会)`
+const meetingSuffixes = `(?:会议|大会|全会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会|对接会|联席会|学习会|年会|议政会|协商会|务虚会|例会|讨论会|汇报会|分析会|观摩会|交流会|点评会|研讨会|恳谈会|集体学习|专题学习|办公会)`
 
 // leadMeeting finds the meeting a lead's first sentence names, and who
 // convened it.
@@ -299,7 +299,7 @@ var visitTitle = regexp.MustCompile(`调研|考察|视察|督导|督查|暗访|�
 
 // notMeeting is in the name of an event that is not a meeting, however it
 // is convened or chaired: a ceremony, a launch, a fair, a show.
-var notMeeting = regexp.MustCompile(`仪式|典礼|发布会|博览会|展览会|展销会|运动会|晚会|音乐会|演唱会|交易会|庙会|招聘会|推介会|开幕式|闭幕式|见面会|签约|揭牌|揭幕|开工|奠基|竣工|颁奖|茶话会|团拜会|招待会|联欢会|报告会|宣讲会|追悼会|纪念大会|读书会|演出`)
+var notMeeting = regexp.MustCompile(`仪式|典礼|发布会|博览会|展览会|展销会|运动会|晚会|音乐会|演唱会|交易会|庙会|招聘会|推介会|开幕式|闭幕式|见面会|签约|揭牌|揭幕|开工|奠基|竣工|颁奖|茶话会|团拜会|招待会|联欢会|报告会|宣讲会|追悼会|纪念大会|读书会|演出|培训班|开班|培训会|比赛|竞赛|大赛`)
 
 // readChair fills the chair and the meeting's name from the lead paragraph
 // and returns the place name found in front of the chair's title.
