@@ -134,6 +134,8 @@ func TestKinds(t *testing.T) {
 			summaryHas: []string{"审议《区深化营商环境改革实施方案》"}, summaryLacks: []string{"审议通过"}},
 		// a village assembly; 晚 as the part of the day
 		"village-assembly.txt": {kind: KindMeeting, typ: "代表大会", chair: "刘强", heldDate: "2024-06-01", summaryPrefix: "6月1日晚，"},
+		// the day in the paragraph above the one naming the chair
+		"date-above-chair.txt": {kind: KindMeeting, name: "县委常委会会议", chair: "张明", heldDate: "2024-03-05", summaryPrefix: "3月5日下午，县委书记张明主持召开"},
 		// the chair's own 指出 / 强调 / 要求 are the points
 		"speaker-led.txt": {kind: KindMeeting, typ: "调度会", chair: "丁伟",
 			points:        []string{"要逐个项目梳理堵点", "各牵头单位要落实专人盯办"},

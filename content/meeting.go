@@ -111,7 +111,12 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	}
 	m.Type, m.Ordinal = meetingType(m.Name), ordinalOf(m.Name)
 	if lead != "" {
-		if h := heldOf(lead, published); !h.vague {
+		h := heldOf(lead, published)
+		if h.text == "" && leadIdx > 0 && heldVerb.MatchString(paras[0]) {
+			// "3月5日，县委常委会召开会议。" then "会议由…主持。" below it.
+			h = heldOf(paras[0], published)
+		}
+		if !h.vague {
 			m.Held, m.HeldDate = h.text, h.date
 		}
 		m.Attendees = attendeesOf(lead)
