@@ -50,6 +50,13 @@ func heldOf(lead string, published time.Time) heldTime {
 			continue // "3月31日至4月1日": the meeting opened on the first day
 		}
 		mm := all[k]
+		end := k
+		for end+1 < len(all) && rangeJoin.MatchString(head[all[end][1]:all[end+1][0]]) {
+			end++
+		}
+		if !heldPosition(head, mm[0], all[end][1]) {
+			continue // "在4月15日…之际": a date in passing, not when the meeting was
+		}
 		if mm[8] > 0 && head[mm[8]-1] >= '0' && head[mm[8]-1] <= '9' {
 			continue // the day of a date already read, or part of a number
 		}
@@ -97,6 +104,21 @@ func heldOf(lead string, published time.Time) heldTime {
 		return h
 	}
 	return heldTime{}
+}
+
+// clauseOpen ends the text before a phrase that opens a clause.
+var clauseOpen = regexp.MustCompile(`(?:^|[，,。；;：:！？\s]|于)$`)
+
+// beforeVerb is what may stand between the day held and the convening verb
+// or the chair: a part of the day, the place (在北京), nothing.
+var beforeVerb = regexp.MustCompile(`^[）)]?(?:上午|下午|晚上|晚间|早上|中午|凌晨|晚)?(?:在[^，,。；;]{1,20})?$`)
+
+// heldPosition reports whether the time phrase at head[start:end] says when
+// the meeting was held: it opens its clause ("3月5日下午，县委…", "近日，…")
+// or comes right before the verb ("李强26日主持召开", "…会议13日上午在京举行").
+// A date in passing ("在4月15日…到来之际，…") does neither.
+func heldPosition(head string, start, end int) bool {
+	return clauseOpen.MatchString(head[:start]) || beforeVerb.MatchString(head[end:])
 }
 
 // heldPhrase is how a summary says when a meeting was held: its date with
