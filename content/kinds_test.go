@@ -100,6 +100,11 @@ func TestKinds(t *testing.T) {
 			organ: "东城街道党工委", chair: "孙悦", approved: []string{"《东城街道网格化管理实施办法》"}},
 		// a visit that ends with a 座谈会 is news about the visit
 		"visit-with-forum.txt": {kind: KindNews},
+		// a press conference, an inspection that ends with a meeting, a meeting
+		// mentioned in passing: news
+		"press-conference-news.txt":        {kind: KindNews},
+		"inspection-with-meeting-news.txt": {kind: KindNews},
+		"meeting-mentioned-news.txt":       {kind: KindNews, summaryLacks: []string{"央视网消息"}},
 		// a tea party someone 主持 is news
 		"tea-party-news.txt": {kind: KindNews},
 		// a signing ceremony someone 主持 is news
