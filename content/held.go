@@ -18,7 +18,7 @@ var heldWhen = regexp.MustCompile(`(?:(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日|(\
 var rangeJoin = regexp.MustCompile(`^(?:至|到|—|－|-|~|～)$`)
 
 // heldVerb ends the part of a lead that says when the meeting was held.
-var heldVerb = regexp.MustCompile(`主持|召开|举行|开幕|召集`)
+var heldVerb = regexp.MustCompile(`主持|召开|举行|开幕|召集|(?:进行|开展)了?(?:第[一二三四五六七八九十百零〇两\d]+次)?(?:集体|专题)学习`)
 
 // heldTime is when a meeting was held: the phrase as the text says it, the
 // date it resolves to (2006-01-02, empty when the text names no day), and
@@ -111,11 +111,12 @@ var clauseOpen = regexp.MustCompile(`(?:^|[，,。；;：:！？\s]|于)$`)
 
 // beforeVerb is what may stand between the day held and the convening verb
 // or the chair: a part of the day, the place (在北京), nothing.
-var beforeVerb = regexp.MustCompile(`^[）)]?(?:上午|下午|晚上|晚间|早上|中午|凌晨|晚)?(?:在[^，,。；;]{1,20})?$`)
+var beforeVerb = regexp.MustCompile(`^[）)]?(?:上午|下午|晚上|晚间|早上|中午|凌晨|晚)?(?:在[^，,。；;]{1,20})?(?:就[^，,。；;]{1,80})?$`)
 
 // heldPosition reports whether the time phrase at head[start:end] says when
 // the meeting was held: it opens its clause ("3月5日下午，县委…", "近日，…")
-// or comes right before the verb ("李强26日主持召开", "…会议13日上午在京举行").
+// or comes right before the verb ("李强26日主持召开", "…会议13日上午在京举行",
+// "…中心组25日下午就…进行集体学习").
 // A date in passing ("在4月15日…到来之际，…") does neither.
 func heldPosition(head string, start, end int) bool {
 	return clauseOpen.MatchString(head[:start]) || beforeVerb.MatchString(head[end:])

@@ -141,6 +141,10 @@ func TestKinds(t *testing.T) {
 		"village-assembly.txt": {kind: KindMeeting, typ: "代表大会", chair: "刘强", heldDate: "2024-06-01", summaryPrefix: "6月1日晚，"},
 		// the day in the paragraph above the one naming the chair
 		"date-above-chair.txt": {kind: KindMeeting, name: "县委常委会会议", chair: "张明", heldDate: "2024-03-05", summaryPrefix: "3月5日下午，县委书记张明主持召开"},
+		// a body's study session "就…进行第六次集体学习"; the title names who presided
+		"study-session-national.txt": {kind: KindMeeting, name: "省委理论学习中心组第六次集体学习", typ: "中心组集体学习", ordinal: 6,
+			chair: "赵立平", chairTitle: "省委书记", heldDate: "2024-04-25", summaryPrefix: "4月25日下午，省委书记赵立平主持省委理论学习中心组第六次集体学习",
+			points: []string{"要把科技创新摆在更加突出的位置"}},
 		// the chair's own 指出 / 强调 / 要求 are the points
 		"speaker-led.txt": {kind: KindMeeting, typ: "调度会", chair: "丁伟",
 			points:        []string{"要逐个项目梳理堵点", "各牵头单位要落实专人盯办"},

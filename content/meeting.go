@@ -150,6 +150,9 @@ func orEmpty[T any](s []T) []T {
 // readTitle reads a title's chair and meeting: "县委书记张三主持召开县委常委会
 // 会议 研究…" names both; "兰溪召开市委常委会会议" names who convened it.
 func readTitle(title string) (chair Person, who, name string) {
+	if mm := titleStudyChair.FindStringSubmatch(title); mm != nil {
+		return Person{Name: mm[1]}, "", mm[2]
+	}
 	loc := chairConvened.FindStringIndex(title)
 	if loc == nil {
 		who, name = convenedBy(title)
@@ -182,9 +185,20 @@ func leadMeeting(lead string) (who, name string) {
 		if who, name := convenedBy(strings.TrimPrefix(c, timeLead.FindString(c))); name != "" {
 			return cleanChairClause(who), name
 		}
+		if mm := studyHeld.FindStringSubmatch(c); mm != nil {
+			return "", mm[1] + mm[2] + mm[3]
+		}
 	}
 	return "", ""
 }
+
+// studyHeld is a body's study session: "中共中央政治局5日下午就…进行第十四次
+// 集体学习", "县委理论学习中心组开展专题学习" — named after the body.
+var studyHeld = regexp.MustCompile(`^(\p{Han}{2,20}?)` + heldBetween + `(?:就[^，,。]{1,80}?)?(?:进行|举行|开展)了?(第[一二三四五六七八九十百零〇两\d]+次)?(集体学习|专题学习)$`)
+
+// titleStudyChair is a title naming who presided over a study session by
+// what they said at it: "张三在县委理论学习中心组第5次集体学习时强调".
+var titleStudyChair = regexp.MustCompile(`^(\p{Han}{2,4})在(\p{Han}{2,30}?(?:集体学习|专题学习))时(?:强调|指出|表示|的讲话)`)
 
 // firstSentence is a paragraph's first sentence.
 func firstSentence(p string) string {

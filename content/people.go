@@ -43,12 +43,18 @@ func chairHolds(p string) (before, name string, ok bool) {
 		if i := strings.Index(name, "时"); i > 0 && whileSpeaking.MatchString(name[i:]) {
 			name = name[:i]
 		}
-		if meetingWord.MatchString(name) && !notMeeting.MatchString(name) {
+		if (meetingWord.MatchString(name) || (genericMeeting[name] && whileSpeaking.MatchString(after[0][len(name):]))) && !notMeeting.MatchString(name) {
+			if genericMeeting[name] {
+				name = "" // "在主持学习时强调": the lead names the meeting elsewhere
+			}
 			return strings.TrimSuffix(lastClause(p[:loc[0]]), "在"), name, true
 		}
 	}
 	return "", "", false
 }
+
+// genericMeeting refers back to a meeting the lead has named: 主持学习, 主持会议.
+var genericMeeting = map[string]bool{"学习": true, "会议": true, "会": true}
 
 var (
 	// chairOnly is 主持 (or 主持举行) before what is chaired.
