@@ -125,12 +125,36 @@ func decisionsPart(decisions []string) string {
 		if settledVerb(d) == "" {
 			d = "决定" + d
 		}
-		heads = append(heads, pointHeadline(d))
+		heads = append(heads, decisionHeadline(d))
 	}
 	if len(heads) > 3 {
 		return fmt.Sprintf("%s等%d项事项", heads[0], len(heads))
 	}
 	return strings.Join(heads, "；")
+}
+
+// decisionHeadlineRunes is how long a decision's headline grows, clause
+// by clause, before it stops: "决定从今年4月开始" alone says when, not what.
+const decisionHeadlineRunes = 20
+
+// decisionHeadline shortens a long decision to its first clauses, enough
+// of them to say what was decided.
+func decisionHeadline(d string) string {
+	if runeLen(d) <= 30 {
+		return d
+	}
+	clauses := splitClauses(d)
+	head := ""
+	for _, c := range clauses {
+		if head != "" {
+			head += "，"
+		}
+		head += c
+		if runeLen(head) >= decisionHeadlineRunes {
+			break
+		}
+	}
+	return head
 }
 
 // displayName is the meeting's name with the body that held it in front
