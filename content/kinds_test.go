@@ -1,6 +1,8 @@
 package content
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -226,4 +228,39 @@ func hasPrefixIn(list []string, prefix string) bool {
 		}
 	}
 	return false
+}
+
+// TestKindsCutShort parses every kinds bulletin cut short at many points
+// (as a truncated page or feed item arrives) and checks what must hold of
+// any input: no panic, and a summary that opens with a date names the day
+// the meeting's own fields say it was held — never another.
+func TestKindsCutShort(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "kinds", "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no kinds bulletins: %v", err)
+	}
+	p := newTestParser()
+	const step = 17 // characters between cuts
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runes := []rune(string(data))
+		for n := step; n < len(runes)+step; n += step {
+			cut := string(runes[:min(n, len(runes))])
+			b, err := p.Parse(Input{Data: []byte(cut), Name: filepath.Base(f)})
+			if err != nil || b.Meeting == nil {
+				continue
+			}
+			m := b.Meeting
+			said := summaryDate.FindString(b.Summary)
+			if said == "" {
+				continue
+			}
+			if (m.HeldDate == "" && !strings.HasPrefix(m.Held, said)) || (m.HeldDate != "" && !strings.HasSuffix(said, dayOf(m.HeldDate))) {
+				t.Errorf("%s cut at %d: summary opens with %q, held %q (%q)", f, n, said, m.HeldDate, m.Held)
+			}
+		}
+	}
 }
