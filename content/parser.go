@@ -212,7 +212,7 @@ func plausibleTitle(t string) bool {
 	n := runeLen(t)
 	// A title may end with 。 when it opens with a programme's or a
 	// document's name: 《…》评论员文章。
-	if n < 4 || n > 120 || (strings.HasSuffix(t, "。") && !(strings.HasPrefix(t, "《") && n <= 40)) {
+	if n < 4 || n > 120 || (strings.HasSuffix(t, "。") && !strings.HasPrefix(t, "《")) {
 		return false
 	}
 	letters, words := 0, 0
