@@ -147,6 +147,9 @@ func TestKinds(t *testing.T) {
 		"study-session-national.txt": {kind: KindMeeting, name: "省委理论学习中心组第六次集体学习", typ: "中心组集体学习", ordinal: 6,
 			chair: "赵立平", chairTitle: "省委书记", heldDate: "2024-04-25", summaryPrefix: "4月25日下午，省委书记赵立平主持省委理论学习中心组第六次集体学习",
 			points: []string{"要把科技创新摆在更加突出的位置"}},
+		// the title reports the meeting; the lead opens with why, and names no chair
+		"title-reports-meeting.txt": {kind: KindMeeting, name: "全县森林防火工作会议", typ: "工作会议", heldDate: "2024-01-24",
+			points: []string{"各乡镇要严格野外火源管控"}},
 		// the chair's own 指出 / 强调 / 要求 are the points
 		"speaker-led.txt": {kind: KindMeeting, typ: "调度会", chair: "丁伟",
 			points:        []string{"要逐个项目梳理堵点", "各牵头单位要落实专人盯办"},

@@ -70,6 +70,11 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	m := &Meeting{}
 	place := ""
 	titleChair, titlePlace, titleName := readTitle(bracketTag.ReplaceAllString(title, ""))
+	if lead == "" && titleName != "" && len(paras) > 0 && !openingOrClosing.MatchString(title) {
+		// "全县安全生产工作会议召开" over a lead that opens with the why:
+		// the title reports the meeting; its first paragraph is the lead.
+		leadIdx, lead = 0, paras[0]
+	}
 	if lead != "" {
 		place = readChair(lead, m)
 	}
@@ -304,7 +309,7 @@ func findLead(paras []string) (int, string) {
 	// that a meeting was held ("全县秋粮收购工作推进会昨日召开").
 	// An opening (…代表大会在京开幕) is reported as an event, not as a
 	// meeting that did business.
-	if len(paras) > 0 && !strings.Contains(firstSentence(paras[0]), "开幕") {
+	if len(paras) > 0 && !openingOrClosing.MatchString(firstSentence(paras[0])) {
 		if _, name := leadMeeting(paras[0]); name != "" {
 			return 0, paras[0]
 		}
@@ -315,6 +320,10 @@ func findLead(paras []string) (int, string) {
 // visitTitle names a visit or an inspection in a title: the story is the
 // visit even when the lead says a meeting was held during it.
 var visitTitle = regexp.MustCompile(`调研|考察|视察|督导|督查|暗访|走访|慰问|检查`)
+
+// openingOrClosing marks the report of a session's opening or closing, an
+// event rather than a meeting that did business.
+var openingOrClosing = regexp.MustCompile(`开幕|闭幕`)
 
 // notMeeting is in the name of an event that is not a meeting, however it
 // is convened or chaired: a ceremony, a launch, a fair, a show.
