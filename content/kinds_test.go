@@ -171,6 +171,9 @@ func checkKind(t *testing.T, b *Bulletin, w kindWant) {
 	if b.Kind != w.kind {
 		t.Fatalf("kind = %s, want %s (summary %q)", b.Kind, w.kind, b.Summary)
 	}
+	if n := runeLen(b.Summary); n < 20 || n > DefaultSummaryLimit {
+		t.Errorf("summary = %q (%d characters), want 20 to %d", b.Summary, n, DefaultSummaryLimit)
+	}
 	if !strings.HasPrefix(b.Summary, w.summaryPrefix) {
 		t.Errorf("summary = %q, want it to start %q", b.Summary, w.summaryPrefix)
 	}

@@ -199,6 +199,10 @@ func pointHeadline(p string) string {
 	return p
 }
 
+// shortSummaryRunes is how short a summary is before TextRank adds a
+// sentence beyond a third of them.
+const shortSummaryRunes = 40
+
 // textRankSummary picks the most central sentences by sentence-level
 // TextRank over segmented words and returns them in document order,
 // whole, within the limit.
@@ -262,7 +266,9 @@ func textRankSummary(seg *Segmenter, paras []string, limit int) string {
 	used := 0
 	for _, i := range order {
 		l := runeLen(ss[i].text)
-		if used+l > limit || len(chosen) == most {
+		// Past a third of the sentences only while the summary is too short
+		// to say anything ("连日来，多地遭遇强降雨。").
+		if used+l > limit || (len(chosen) >= most && (used >= shortSummaryRunes || !strings.ContainsAny(ss[i].text, "。！？"))) {
 			continue
 		}
 		chosen[i] = true
