@@ -1,6 +1,10 @@
 package content
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
 
 // datelineExpr is the news agency's or newsroom's mark in front of a
 // report's first sentence: 央视网消息（新闻联播）：, 新华社北京3月5日电（记者
@@ -33,13 +37,23 @@ func stripDateline(p string) string {
 // the report: （记者 张三 通讯员 李四）, 记者：王五, 文/图：赵六.
 var bylineOnly = regexp.MustCompile(`^[（(]?\s*(?:(?:本报|本台|融媒体|见习)?记者|通讯员|文字|文|图|摄影|摄像|撰稿|供稿|作者|编辑|责编|来源)\s*[：:/／]?[^。，,；;！？]{0,40}[）)]?$`)
 
+// bylineStarts are the characters a byline paragraph starts with.
+const bylineStarts = "（(本融见记通文图摄撰供作编责来"
+
+// mayBeByline is a cheap test before bylineOnly: the paragraph starts as a
+// byline can.
+func mayBeByline(p string) bool {
+	r, _ := utf8.DecodeRuneInString(p)
+	return strings.ContainsRune(bylineStarts, r)
+}
+
 // dropDateline removes the dateline from the first paragraph, or the first
 // paragraph itself when it is nothing but a dateline and a byline, and any
 // paragraph that is only a byline.
 func dropDateline(paras []string) []string {
 	kept := paras[:0]
 	for _, p := range paras {
-		if len(paras) > 1 && runeLen(p) <= 60 && bylineOnly.MatchString(p) {
+		if len(paras) > 1 && len(p) <= 180 && mayBeByline(p) && bylineOnly.MatchString(p) {
 			continue
 		}
 		kept = append(kept, p)
