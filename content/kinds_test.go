@@ -107,6 +107,8 @@ func TestKinds(t *testing.T) {
 		"press-conference-news.txt":        {kind: KindNews},
 		"inspection-with-meeting-news.txt": {kind: KindNews},
 		"meeting-mentioned-news.txt":       {kind: KindNews, summaryLacks: []string{"央视网消息"}},
+		// a feature that recalls a meeting only in its fourth paragraph
+		"feature-recalls-meeting.txt": {kind: KindNews},
 		// a tea party someone 主持 is news
 		"tea-party-news.txt": {kind: KindNews},
 		// a signing ceremony someone 主持 is news

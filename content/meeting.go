@@ -95,6 +95,11 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	if m.Name == "" || (m.Chair.Name == "" && lead == "") || notMeeting.MatchString(m.Name) {
 		return nil
 	}
+	if leadIdx >= 2 && titleName == "" && titleChair.Name == "" && !meetingMention.MatchString(title) {
+		// A story that comes to a meeting only in its third paragraph, under a title
+		// that names none, is about something else.
+		return nil
+	}
 	if titleName == "" && visitTitle.MatchString(title) {
 		// "副市长调研…": a visit that ends with a 座谈会 is reported as a visit.
 		return nil
@@ -316,6 +321,9 @@ func findLead(paras []string) (int, string) {
 	}
 	return -1, ""
 }
+
+// meetingMention is a title's word for a meeting of any kind.
+var meetingMention = regexp.MustCompile(`会议|会$|会[ 　:：，]|学习`)
 
 // visitTitle names a visit or an inspection in a title: the story is the
 // visit even when the lead says a meeting was held during it.
