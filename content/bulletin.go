@@ -60,16 +60,21 @@ func (p Person) String() string { return p.Title + p.Name }
 // what the meeting relayed, heard, approved and emphasized.
 type Meeting struct {
 	Name      string   `json:"name"`      // 市委常委会(扩大)会议
+	Type      string   `json:"type"`      // the type of meeting: 常委会会议, 常务会议, 全体会议, 委员长会议, 推进会 … (会议 when the name says no more)
+	Ordinal   int      `json:"ordinal"`   // the meeting's number in its series (第十二次 → 12); 0 when not given
 	Organ     string   `json:"organ"`     // the body that held it: 兰溪市委
 	Held      string   `json:"held"`      // when, as the text says it: 6月7日下午
 	HeldDate  string   `json:"held_date"` // Held resolved to a date (2006-01-02) when possible
 	Chair     Person   `json:"chair"`
 	Attendees []Person `json:"attendees"`
-	Relayed   []string `json:"relayed"`  // 传达学习 …
-	Heard     []string `json:"heard"`    // 听取 … 汇报
-	Studied   []string `json:"studied"`  // 研究部署 …
-	Approved  []string `json:"approved"` // 审议(并原则)通过 《…》
-	Points    []string `json:"points"`   // the 要… directives under 会议强调 / 指出 / 要求 (or the speaker's 强调)
+	Relayed   []string `json:"relayed"`   // 传达学习 …
+	Heard     []string `json:"heard"`     // 听取 … 汇报
+	Studied   []string `json:"studied"`   // 研究部署 …
+	Approved  []string `json:"approved"`  // 审议(并原则)通过 《…》
+	Reviewed  []string `json:"reviewed"`  // 审议 《…》 without saying it was approved
+	Decisions []string `json:"decisions"` // what it decided ("决定…" without the verb), settled or agreed to (kept with 确定 / 同意)
+	Points    []string `json:"points"`    // the 要… directives under 会议强调 / 指出 / 要求 (or the speaker's 强调)
+
 }
 
 // Tag is a topic from the topic list that a bulletin matched, with the words

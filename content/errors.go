@@ -12,6 +12,9 @@ var (
 	ErrEncoding  = errors.New("text is neither valid UTF-8 nor GBK/GB18030")
 	ErrNoArticle = errors.New("no article text found")
 	ErrNoTitle   = errors.New("no recognizable title")
+	// ErrNotBulletin is text that is a document of another kind: Markdown
+	// (headings, code fences) with no Chinese running text, such as a README.
+	ErrNotBulletin = errors.New("not a bulletin: a Markdown or markup document with no Chinese running text")
 )
 
 // ErrNotFound is returned by stores when a bulletin, subscriber or record

@@ -2,7 +2,6 @@ package content
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -12,18 +11,16 @@ var (
 	chairConvened = regexp.MustCompile(`主持召开了?`)
 	// chairedBy is "会议由XXX主持" or "XXX主持会议".
 	chairedBy    = regexp.MustCompile(`(?:会议由|由)([^，,。；;]{2,40}?)主持`)
-	chairMeeting = regexp.MustCompile(`([^，,。；;]{2,40}?)主持(?:会议|了会议)`)
+	chairMeeting = regexp.MustCompile(`([^，,。；;]{2,40}?)主持(?:会议|了会议|并(?:作|发表)?(?:重要)?讲话|[。，,；;]|$)`)
 	// convened finds who convened what meeting, in a title or a lead:
 	// 兰溪召开市委常委会(扩大)会议, 县委常委会召开会议.
 	convened = regexp.MustCompile(`^(.{0,12}?)(?:召开|举行)了?([^\s:：，,。；;]{0,40}?会议?)(?:[:：\s，,。；;]|$)`)
 	// meetingHeld is "YY会议(在…)召开": a meeting named before its verb.
-	meetingHeld = regexp.MustCompile(`^([^\s:：，,。；;]{2,40}?(?:会议|大会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会))(?:在[^，,。；;]{1,20})?(?:隆重)?(?:召开|举行|开幕)$`)
+	meetingHeld = regexp.MustCompile(`^([^\s:：，,。；;]{2,60}?` + meetingSuffixes + `)` + heldBetween + `(?:在[^，,。；;]{1,20})?(?:隆重)?(?:召开|举行|开幕)$`)
 	// bracketTag is a column tag in front of a title: 【要闻】.
 	bracketTag = regexp.MustCompile(`^(?:【[^】]{1,8}】|\[[^\]]{1,8}\])\s*`)
 	// organEnd ends the name of a body rather than of a place.
 	organEnd = regexp.MustCompile(`(?:委|政府|人大|政协|常委会|党组|办公室)$`)
-	// heldExpr is when a meeting was held, as the text says it.
-	heldExpr = regexp.MustCompile(`(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:上午|下午|晚上|晚间|早上|中午|晚)?`)
 	// personTitle ends a job title in front of a name.
 	personTitle = regexp.MustCompile(`(?:书记|长|主任|主席|常委|委员|组长|负责人|总理|政委|成员|代表|调研员|巡视员|专员|秘书|领导|同志)`)
 	// placeOrgan is a place name in front of its Party committee or
@@ -51,7 +48,9 @@ var (
 var (
 	relayVerbs   = []string{"传达学习", "学习传达", "学习贯彻", "传达贯彻", "传达", "学习"}
 	hearVerbs    = []string{"听取"}
-	approveVerbs = []string{"审议并原则通过", "审议并通过", "原则通过", "审议通过", "审定", "审议"}
+	approveVerbs = []string{"审议并原则通过", "审议并通过", "原则通过", "审议通过", "审定"}
+	reviewVerbs  = []string{"审议"}
+	decideVerbs  = []string{"研究决定", "研究确定", "决定", "确定", "原则同意", "同意"}
 	studyVerbs   = []string{"研究部署", "研究讨论", "研究", "部署", "讨论"}
 )
 
@@ -70,29 +69,39 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	leadIdx, lead := findLead(paras)
 	m := &Meeting{}
 	place := ""
-	titlePlace, titleName := convenedBy(bracketTag.ReplaceAllString(title, ""))
+	titleChair, titlePlace, titleName := readTitle(bracketTag.ReplaceAllString(title, ""))
+	if lead == "" && titleName != "" && len(paras) > 0 && !openingOrClosing.MatchString(title) {
+		// "全县安全生产工作会议召开" over a lead that opens with the why:
+		// the title reports the meeting; its first paragraph is the lead.
+		leadIdx, lead = 0, paras[0]
+	}
 	if lead != "" {
 		place = readChair(lead, m)
 	}
 	if m.Name == "" && lead != "" {
-		// "会议由…主持": the lead names the meeting in its first sentence.
-		if sentences := splitSentences(lead); len(sentences) > 0 {
-			clauses := splitClauses(sentences[0])
-			for _, c := range clauses {
-				if who, name := convenedBy(strings.TrimPrefix(c, timeLead.FindString(c))); name != "" {
-					m.Name = name
-					if titlePlace == "" {
-						titlePlace = who
-					}
-					break
-				}
+		// "会议由…主持", "…会议18日在北京召开": the lead names the meeting in
+		// its first sentence.
+		if who, name := leadMeeting(lead); name != "" {
+			m.Name = name
+			if titlePlace == "" {
+				titlePlace = who
 			}
 		}
 	}
-	if m.Name == "" {
-		m.Name = titleName
+	m.Name = mergeNames(m.Name, titleName)
+	if m.Chair.Name == "" {
+		m.Chair = titleChair
 	}
-	if m.Name == "" || (m.Chair.Name == "" && lead == "") {
+	if m.Name == "" || (m.Chair.Name == "" && lead == "") || notMeeting.MatchString(m.Name) {
+		return nil
+	}
+	if leadIdx >= 2 && titleName == "" && titleChair.Name == "" && !meetingMention.MatchString(title) {
+		// A story that comes to a meeting only in its third paragraph, under a title
+		// that names none, is about something else.
+		return nil
+	}
+	if titleName == "" && visitTitle.MatchString(title) {
+		// "副市长调研…": a visit that ends with a 座谈会 is reported as a visit.
 		return nil
 	}
 	if place == "" && allHan(titlePlace) && runeLen(titlePlace) <= 8 && !bareBody(titlePlace) {
@@ -107,8 +116,19 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 		place = titlePlace
 	}
 	m.Organ = organOf(m.Name, place)
+	if m.Organ == "" {
+		m.Organ = organFromName(m.Name)
+	}
+	m.Type, m.Ordinal = meetingType(m.Name), ordinalOf(m.Name)
 	if lead != "" {
-		m.Held, m.HeldDate = heldOf(lead, published)
+		h := heldOf(lead, published)
+		if h.text == "" && leadIdx > 0 && heldVerb.MatchString(paras[0]) {
+			// "3月5日，县委常委会召开会议。" then "会议由…主持。" below it.
+			h = heldOf(paras[0], published)
+		}
+		if !h.vague {
+			m.Held, m.HeldDate = h.text, h.date
+		}
 		m.Attendees = attendeesOf(lead)
 		readAgenda(lead, m, true)
 	}
@@ -125,6 +145,7 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	m.Points = pointsOf(paras, pointMarkerFor(m))
 	m.Attendees, m.Relayed, m.Heard = orEmpty(m.Attendees), orEmpty(m.Relayed), orEmpty(m.Heard)
 	m.Studied, m.Approved, m.Points = orEmpty(m.Studied), orEmpty(m.Approved), orEmpty(m.Points)
+	m.Decisions, m.Reviewed = orEmpty(m.Decisions), orEmpty(m.Reviewed)
 	return m
 }
 
@@ -135,6 +156,104 @@ func orEmpty[T any](s []T) []T {
 	}
 	return s
 }
+
+// readTitle reads a title's chair and meeting: "县委书记张三主持召开县委常委会
+// 会议 研究…" names both; "兰溪召开市委常委会会议" names who convened it.
+func readTitle(title string) (chair Person, who, name string) {
+	if mm := titleStudyChair.FindStringSubmatch(title); mm != nil {
+		return Person{Name: mm[1]}, "", mm[2]
+	}
+	loc := chairConvened.FindStringIndex(title)
+	if loc == nil {
+		who, name = convenedBy(title)
+		return Person{}, who, name
+	}
+	chair, _ = parsePerson(cleanChairClause(title[:loc[0]]))
+	after := strings.FieldsFunc(title[loc[1]:], func(r rune) bool { return r == ' ' || strings.ContainsRune("：:，,。；;", r) })
+	if len(after) > 0 {
+		name = trimMeetingName(after[0])
+		for _, cut := range []string{"时强调", "并讲话", "强调", "指出"} {
+			name = strings.TrimSuffix(name, cut)
+		}
+	}
+	if !meetingWord.MatchString(name) {
+		name = ""
+	}
+	return chair, "", name
+}
+
+// meetingWord ends the name of a meeting of any size.
+var meetingWord = regexp.MustCompile(meetingSuffixes + `$`)
+
+// meetingSuffixes are the words a meeting's name ends with.
+const meetingSuffixes = `(?:会议|大会|全会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会|对接会|联席会|学习会|年会|议政会|协商会|务虚会|例会|讨论会|汇报会|分析会|观摩会|交流会|点评会|研讨会|恳谈会|集体学习|专题学习|办公会)`
+
+// leadMeeting finds the meeting a lead's first sentence names, and who
+// convened it.
+func leadMeeting(lead string) (who, name string) {
+	for _, c := range splitClauses(firstSentence(lead)) {
+		if who, name := convenedBy(strings.TrimPrefix(c, timeLead.FindString(c))); name != "" {
+			return cleanChairClause(who), name
+		}
+		if mm := studyHeld.FindStringSubmatch(c); mm != nil {
+			return "", mm[1] + mm[2] + mm[3]
+		}
+	}
+	return "", ""
+}
+
+// studyHeld is a body's study session: "中共中央政治局5日下午就…进行第十四次
+// 集体学习", "县委理论学习中心组开展专题学习" — named after the body.
+var studyHeld = regexp.MustCompile(`^(\p{Han}{2,20}?)` + heldBetween + `(?:就[^，,。]{1,80}?)?(?:进行|举行|开展)了?(第[一二三四五六七八九十百零〇两\d]+次)?(集体学习|专题学习)$`)
+
+// titleStudyChair is a title naming who presided over a study session by
+// what they said at it: "张三在县委理论学习中心组第5次集体学习时强调".
+var titleStudyChair = regexp.MustCompile(`^(\p{Han}{2,4})在(\p{Han}{2,30}?(?:集体学习|专题学习))时(?:强调|指出|表示|的讲话)`)
+
+// firstSentence is a paragraph's first sentence.
+func firstSentence(p string) string {
+	if s := splitSentences(p); len(s) > 0 {
+		return s[0]
+	}
+	return ""
+}
+
+// mergeNames joins the lead's name for a meeting with the title's: a lead
+// that leaves out the body ("第八十五次主席会议") takes it from the title
+// ("全国政协主席会议" → "全国政协第八十五次主席会议"); a lead that names
+// nothing takes the title's name. When both name the same type of
+// meeting in different words ("政协第十四届全国委员会第六次主席会议" and
+// "全国政协主席会议"), the title's usual name is kept with the lead's
+// ordinal: 全国政协第六次主席会议.
+func mergeNames(lead, title string) string {
+	if lead == "" {
+		return title
+	}
+	bare := ordinalExpr.ReplaceAllString(lead, "")
+	if title == "" || bare == title || strings.Contains(lead, title) {
+		return lead
+	}
+	if strings.HasSuffix(title, bare) {
+		return strings.TrimSuffix(title, bare) + lead
+	}
+	kind := meetingType(lead)
+	switch {
+	case kind == "会议" || kind != meetingType(title) || strings.Contains(lead, strings.TrimSuffix(title, kind)):
+		// Different meetings, or the lead names the same body more fully
+		// (十三届县委第32次常委会会议 for 县委常委会会议).
+		return lead
+	case ordinalExpr.MatchString(title):
+		if ordinalOf(title) == ordinalOf(lead) {
+			return title
+		}
+		return lead
+	}
+	ordinal := ordinalExpr.FindString(lead)
+	return strings.TrimSuffix(title, kind) + ordinal + kind
+}
+
+// ordinalExpr is a meeting's ordinal: 第一百二十六次, 第29次.
+var ordinalExpr = regexp.MustCompile(`第([一二三四五六七八九十百零〇两\d]+)次`)
 
 // convenedBy reads "XX召开YY会议" into who convened it and the meeting's
 // name; "县委常委会召开会议" names the meeting after its body: 县委常委会会议;
@@ -148,17 +267,34 @@ func convenedBy(s string) (who, name string) {
 		return "", ""
 	}
 	who, name = trimSpace(mm[1]), trimEndPunct(mm[2])
-	if name == "会议" || name == "会" {
+	if name == "会" || bareMeeting.MatchString(name) {
+		// "县委常委会召开第32次会议" is named after the body that met.
+		who = cleanChairClause(who)
 		if who == "" || !allHan(who) {
 			return "", ""
 		}
-		return "", who + "会议"
+		if name == "会" {
+			name = "会议"
+		}
+		return "", who + name
 	}
 	if runeLen(name) < 3 {
 		return "", ""
 	}
+	if body := cleanChairClause(who); numberedName.MatchString(name) && allHan(body) && bodyEnd.MatchString(body) {
+		// "县人大常委会召开第十八次主任会议": the body begins the name.
+		return "", body + name
+	}
 	return who, name
 }
+
+// bareMeeting is a meeting named only by its number or as enlarged:
+// 会议, 第32次会议, (扩大)会议.
+var bareMeeting = regexp.MustCompile(`^(?:\d{4}年度?)?(?:第[一二三四五六七八九十百零〇两\d]+次)?(?:[(（]?扩大[)）]?)?会议$`)
+
+// numberedName starts a meeting's name that leaves out its body: 第十八次主任
+// 会议, 2024年第5次会议.
+var numberedName = regexp.MustCompile(`^(?:\d{4}年度?)?第[一二三四五六七八九十百零〇两\d]+次`)
 
 // findLead returns the paragraph that opens the report by saying who
 // convened or chaired the meeting.
@@ -170,489 +306,33 @@ func findLead(paras []string) (int, string) {
 		if chairConvened.MatchString(p) || chairedBy.MatchString(p) || chairMeeting.MatchString(p) {
 			return i, p
 		}
+		if _, _, ok := chairHolds(p); ok {
+			return i, p
+		}
+	}
+	// A report that names no chair: the first paragraph opens by saying
+	// that a meeting was held ("全县秋粮收购工作推进会昨日召开").
+	// An opening (…代表大会在京开幕) is reported as an event, not as a
+	// meeting that did business.
+	if len(paras) > 0 && !openingOrClosing.MatchString(firstSentence(paras[0])) {
+		if _, name := leadMeeting(paras[0]); name != "" {
+			return 0, paras[0]
+		}
 	}
 	return -1, ""
 }
 
-// readChair fills the chair and the meeting's name from the lead paragraph
-// and returns the place name found in front of the chair's title.
-func readChair(lead string, m *Meeting) (place string) {
-	if loc := chairConvened.FindStringIndex(lead); loc != nil {
-		before := lastClause(lead[:loc[0]])
-		m.Chair, place = parsePerson(cleanChairClause(before))
-		if after := splitClauses(lead[loc[1]:]); len(after) > 0 {
-			m.Name = trimMeetingName(after[0])
-		}
-		return place
-	}
-	for _, re := range []*regexp.Regexp{chairedBy, chairMeeting} {
-		if mm := re.FindStringSubmatch(lead); mm != nil {
-			m.Chair, place = parsePerson(cleanChairClause(lastClause(mm[1])))
-			return place
-		}
-	}
-	return ""
-}
+// meetingMention is a title's word for a meeting of any kind.
+var meetingMention = regexp.MustCompile(`会议|会$|会[ 　:：，]|学习`)
 
-// lastClause is the text after the last clause mark.
-func lastClause(s string) string {
-	parts := splitClauses(s)
-	if len(parts) == 0 {
-		return ""
-	}
-	return parts[len(parts)-1]
-}
+// visitTitle names a visit or an inspection in a title: the story is the
+// visit even when the lead says a meeting was held during it.
+var visitTitle = regexp.MustCompile(`调研|考察|视察|督导|督查|暗访|走访|慰问|检查`)
 
-// cleanChairClause drops the time phrase and the place of the meeting from
-// the clause that names the chair.
-func cleanChairClause(s string) string {
-	s = trimSpace(s)
-	s = strings.TrimPrefix(s, timeLead.FindString(s))
-	s = atPlace.ReplaceAllString(s, "")
-	return trimSpace(strings.TrimSuffix(s, "同志"))
-}
+// openingOrClosing marks the report of a session's opening or closing, an
+// event rather than a meeting that did business.
+var openingOrClosing = regexp.MustCompile(`开幕|闭幕`)
 
-// trimMeetingName cuts what follows the meeting's name in its clause.
-func trimMeetingName(s string) string {
-	s = trimEndPunct(s)
-	for _, cut := range []string{"并讲话", "并作讲话", "并发表讲话"} {
-		if i := strings.Index(s, cut); i > 0 {
-			s = s[:i]
-		}
-	}
-	return s
-}
-
-// parsePerson splits "兰溪市委副书记、市长朱俊华" into a title and a name,
-// and returns the place name the title started with ("兰溪").
-func parsePerson(s string) (p Person, place string) {
-	s = trimEndPunct(s)
-	locs := personTitle.FindAllStringIndex(s, -1)
-	for i := len(locs) - 1; i >= 0; i-- {
-		name := s[locs[i][1]:]
-		if n := runeLen(name); n >= 2 && n <= 4 && allHan(name) {
-			p = Person{Title: trimEndPunct(s[:locs[i][1]]), Name: name}
-			break
-		}
-	}
-	if p.Name == "" {
-		if n := runeLen(s); n >= 2 && n <= 4 && allHan(s) && !bodySuffix.MatchString(s) {
-			return Person{Name: s}, ""
-		}
-		return Person{}, ""
-	}
-	if mm := placeOrgan.FindStringSubmatch(p.Title); mm != nil {
-		place = mm[1]
-		p.Title = strings.TrimPrefix(p.Title, place)
-	}
-	return p, place
-}
-
-// bareBody reports whether s names a body without its place: 市人民政府, 县委.
-func bareBody(s string) bool {
-	mm := organPrefix.FindStringSubmatch(s)
-	return mm != nil && mm[1] == "" && mm[0] == s
-}
-
-// organOf names the body that held the meeting: the organ a meeting name
-// starts with (市委, 县政府), completed with the place name. A "place" that
-// is itself a body (梅溪县委, 市政府) is the organ when it ends with the
-// name's.
-func organOf(name, place string) string {
-	mm := organPrefix.FindStringSubmatch(name)
-	if mm == nil {
-		return place
-	}
-	if mm[1] != "" {
-		return mm[1] + mm[2]
-	}
-	if organEnd.MatchString(place) {
-		if strings.HasSuffix(place, mm[2]) {
-			return place
-		}
-		return mm[2]
-	}
-	if place == "" {
-		return mm[2]
-	}
-	base := place
-	if runeLen(base) > 2 {
-		base = placeSuffix.ReplaceAllString(base, "")
-	}
-	return base + mm[2]
-}
-
-// heldOf finds when the meeting was held in the lead paragraph's text
-// before the chair, and resolves it to a date against the publication
-// time (a meeting is never held after its report is published).
-func heldOf(lead string, published time.Time) (held, date string) {
-	head := lead
-	if loc := chairConvened.FindStringIndex(lead); loc != nil {
-		head = lead[:loc[0]]
-	} else if i := strings.Index(lead, "主持"); i > 0 {
-		head = lead[:i]
-	}
-	mm := heldExpr.FindStringSubmatch(head)
-	if mm == nil {
-		return "", ""
-	}
-	held = mm[0]
-	mo, _ := strconv.Atoi(mm[2])
-	d, _ := strconv.Atoi(mm[3])
-	y := published.Year()
-	if mm[1] != "" {
-		y, _ = strconv.Atoi(mm[1])
-	} else if !published.IsZero() && time.Month(mo) > published.Month() {
-		y--
-	}
-	if y > 0 {
-		if t, ok := makeDate(y, mo, d, 0, 0, 0); ok {
-			date = t.Format("2006-01-02")
-		}
-	}
-	return held, date
-}
-
-// attendeesOf reads "副县长李明、张华、陈静出席会议": each name with the title
-// that precedes it in the list. The list may run over several clauses when
-// each starts with a title: "副市长王伟、李娜，市政府秘书长陈海出席会议".
-func attendeesOf(text string) []Person {
-	var out []Person
-	for _, sentence := range splitSentences(text) {
-		loc := attendVerb.FindStringIndex(sentence)
-		if loc == nil {
-			continue
-		}
-		clauses := splitClauses(sentence[:loc[0]])
-		var lists [][]Person
-		for i := len(clauses) - 1; i >= 0; i-- {
-			people := peopleOf(clauses[i])
-			if len(people) == 0 || (i < len(clauses)-1 && people[0].Title == "") {
-				break
-			}
-			lists = append([][]Person{people}, lists...)
-		}
-		for _, people := range lists {
-			out = append(out, people...)
-		}
-	}
-	return out
-}
-
-// peopleOf reads the people in one clause of an attendee list, skipping
-// items that are not a person.
-func peopleOf(clause string) []Person {
-	var out []Person
-	title := ""
-	pending := "" // a title alone, as in 县委副书记、县长孙立军
-	for _, item := range splitEnum(clause) {
-		item = strings.TrimSuffix(strings.TrimSuffix(item, "同志"), "等")
-		if pending != "" {
-			item = pending + "、" + item
-			pending = ""
-		}
-		p, _ := parsePerson(item)
-		if p.Name == "" {
-			if titleOnly.MatchString(item) {
-				pending = item
-			}
-			continue
-		}
-		if p.Title == "" {
-			p.Title = title
-		}
-		title = p.Title
-		out = append(out, p)
-	}
-	return out
-}
-
-// spokeAt is "出席会议并讲话" after the name of who gave the meeting's speech.
-var spokeAt = regexp.MustCompile(`出席(?:了)?(?:会议|大会)?并(?:作)?(?:重要)?讲话`)
-
-// speakerOf finds the attendee who gave the meeting's speech when the lead
-// says so and the chair did not convene the meeting ("县长孙立军出席会议并
-// 讲话，副县长何平主持会议").
-func speakerOf(m *Meeting, lead string) (Person, bool) {
-	if chairConvened.MatchString(lead) {
-		return Person{}, false
-	}
-	loc := spokeAt.FindStringIndex(lead)
-	if loc == nil {
-		return Person{}, false
-	}
-	before := lastClause(lead[:loc[0]])
-	for _, p := range m.Attendees {
-		if strings.HasSuffix(before, p.Name) {
-			return p, true
-		}
-	}
-	return Person{}, false
-}
-
-// shortParagraphRunes is how long a later paragraph can be and still be
-// read for the attendee list ("副市长王伟、李娜出席会议。").
-const shortParagraphRunes = 120
-
-// readAgenda adds what a paragraph says the meeting relayed, heard,
-// studied and approved. The lead paragraph is the meeting's own agenda;
-// later paragraphs only fill a list the lead left empty, because they
-// restate the lead's items in longer words.
-func readAgenda(p string, m *Meeting, lead bool) {
-	found := map[*[]string][]string{}
-	for _, sentence := range splitSentences(p) {
-		// Outside the lead, only sentences about the meeting ("会议听取了…，
-		// 审议通过了…") report agenda items.
-		if !lead && !strings.HasPrefix(sentence, "会议") {
-			continue
-		}
-		// previous is the list the clause before added to: "听取了A的汇报，
-		// B的汇报" goes on with the same verb.
-		var previous *[]string
-		for _, clause := range splitClauses(sentence) {
-			c := strings.TrimPrefix(clause, "会议")
-			for _, pre := range []string{"还", "并", "同时", "首先", "先后", "集中"} {
-				c = strings.TrimPrefix(c, pre)
-			}
-			list := previous
-			previous = nil
-			switch {
-			case cutVerb(&c, approveVerbs):
-				previous = &m.Approved
-				found[previous] = append(found[previous], approvedItems(c)...)
-			case cutVerb(&c, hearVerbs):
-				previous = &m.Heard
-				found[previous] = append(found[previous], agendaItems(c, heardSuffix)...)
-			case cutVerb(&c, relayVerbs):
-				found[&m.Relayed] = append(found[&m.Relayed], agendaItems(c, relaySuffix)...)
-			case cutVerb(&c, studyVerbs):
-				found[&m.Studied] = append(found[&m.Studied], agendaItems(c, studySuffix)...)
-			case list == &m.Heard && heardSuffix.MatchString(trimEndPunct(c)):
-				previous = list
-				found[list] = append(found[list], agendaItems(c, heardSuffix)...)
-			case list == &m.Approved && bookTitle.MatchString(c):
-				previous = list
-				found[list] = append(found[list], bookTitle.FindAllString(c, -1)...)
-			}
-		}
-	}
-	for list, items := range found {
-		if !lead && len(*list) > 0 {
-			continue
-		}
-		for _, it := range items {
-			*list = appendNew(*list, it)
-		}
-	}
-}
-
-// cutVerb removes the first of verbs that s starts with (and a following
-// 了), reporting whether one did.
-func cutVerb(s *string, verbs []string) bool {
-	for _, v := range verbs {
-		if strings.HasPrefix(*s, v) {
-			*s = strings.TrimPrefix(strings.TrimPrefix(*s, v), "了")
-			return true
-		}
-	}
-	return false
-}
-
-var (
-	heardSuffix = regexp.MustCompile(`(?:的|等)?(?:工作)?(?:汇报|报告)$`)
-	relaySuffix = regexp.MustCompile(`等$`)
-	studySuffix = regexp.MustCompile(`(?:等)?(?:工作|事项|问题)$`)
-	bookTitle   = regexp.MustCompile(`《[^》]+》`)
-	// needsHead ends a phrase that cannot stand without the noun a suffix
-	// would strip: 近期重点工作 stays whole rather than becoming 近期重点.
-	needsHead = regexp.MustCompile(`(?:重点|近期|当前|今年|下步|下一步|下阶段|各项|有关|相关|主要|重要|日常)$`)
-)
-
-// agendaItems splits an enumeration into items when its parts are
-// parallel (each long enough to stand alone); "市总工会、团市委、市妇联…汇报" stays
-// one item.
-func agendaItems(s string, suffix *regexp.Regexp) []string {
-	parts := splitEnum(s)
-	parallel := true
-	for _, p := range parts[:max(len(parts)-1, 0)] {
-		if runeLen(p) < 4 {
-			parallel = false
-		}
-	}
-	if !parallel {
-		parts = []string{s}
-	}
-	var out []string
-	for _, p := range parts {
-		p = trimEndPunct(p)
-		stripped := trimEndPunct(suffix.ReplaceAllString(p, ""))
-		if genericItems[ownPlace.ReplaceAllString(stripped, "")] {
-			continue
-		}
-		if !needsHead.MatchString(stripped) {
-			p = stripped
-		}
-		if runeLen(p) >= 2 {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// approvedItems lists the 《documents》 a meeting approved, or its items.
-func approvedItems(s string) []string {
-	if docs := bookTitle.FindAllString(s, -1); len(docs) > 0 {
-		return docs
-	}
-	return agendaItems(s, studySuffix)
-}
-
-// appendNew appends item unless the list already has it or says more.
-func appendNew(list []string, item string) []string {
-	for _, have := range list {
-		if strings.Contains(have, item) || strings.Contains(item, have) {
-			return list
-		}
-	}
-	return append(list, item)
-}
-
-// pointVerbs follow who speaks for the meeting when its directives begin.
-const pointVerbs = `(?:还|同时|并|在讲话中)?(强调|要求|提出|指出|号召|明确|部署)[,，:：]?`
-
-// pointMarker opens the meeting's directives: 会议强调, or the chair or an
-// attendee by name (孙立军强调 — at a 工作会议 the leader's speech is the
-// point of the meeting).
-var pointMarker = regexp.MustCompile(`会议` + pointVerbs)
-
-// pointMarkerFor is pointMarker with the meeting's own people as speakers.
-func pointMarkerFor(m *Meeting) *regexp.Regexp {
-	var names []string
-	for _, p := range append([]Person{m.Chair}, m.Attendees...) {
-		if p.Name != "" {
-			names = append(names, regexp.QuoteMeta(p.Name))
-		}
-	}
-	if len(names) == 0 {
-		return pointMarker
-	}
-	return regexp.MustCompile(`(?:会议|` + strings.Join(names, "|") + `)` + pointVerbs)
-}
-
-// pointsOf collects the meeting's directives: every sentence that starts
-// with 要 (or "各部门要…") after marker (会议强调 / 要求 / 提出 / 号召 / 明确 /
-// 部署) until the end of that paragraph, and after 指出 when 指出 itself
-// introduces a 要 sentence (otherwise 指出 introduces an assessment, not a
-// directive).
-func pointsOf(paras []string, marker *regexp.Regexp) []string {
-	var points []string
-	for pi, p := range paras {
-		locs := marker.FindAllStringSubmatchIndex(p, -1)
-		if n := len(locs); n > 0 && trimEndPunct(p[locs[n-1][1]:]) == "" {
-			// "会议强调：" closes its paragraph; the points follow as a
-			// numbered list, one paragraph each.
-			points = appendListed(points, paras[pi+1:])
-		}
-		for i, loc := range locs {
-			end := len(p)
-			if i+1 < len(locs) {
-				end = locs[i+1][0]
-			}
-			sentences := splitSentences(p[loc[1]:end])
-			if p[loc[2]:loc[3]] == "指出" && (len(sentences) == 0 || directive(sentences[0]) == "") {
-				continue
-			}
-			for _, s := range sentences {
-				if d := directive(s); d != "" {
-					points = appendNew(points, d)
-				}
-			}
-		}
-	}
-	return points
-}
-
-// shortHeadingRunes is how short a list item's heading is before the
-// sentence after it is kept with it.
-const shortHeadingRunes = 10
-
-// appendListed adds the heading of each numbered paragraph ("二、要压实
-// 责任。严格落实…") that opens paras, stopping at the first one not numbered.
-func appendListed(points, paras []string) []string {
-	for _, q := range paras {
-		if enumerator.FindString(q) == "" && numeralModal.FindString(q) == "" {
-			break
-		}
-		sentences := splitSentences(q)
-		if len(sentences) == 0 {
-			break
-		}
-		heading := directive(sentences[0])
-		if heading == "" {
-			heading = trimEndPunct(stripEnumerator(sentences[0]))
-		}
-		if runeLen(heading) < shortHeadingRunes && len(sentences) > 1 {
-			// "要高度重视。" says little alone; the sentence after it says what.
-			heading += "，" + trimEndPunct(sentences[1])
-		}
-		if heading != "" {
-			points = appendNew(points, heading)
-		}
-	}
-	return points
-}
-
-// notModalBefore are characters that make 要 part of another word (主要,
-// 重要, 需要, 只要 …) rather than "must".
-const notModalBefore = "主重需只想首紧摘纲必概扼"
-
-// directive returns the "要…" directive a sentence states, or "". The
-// directive may follow a short subject ("各乡镇、各部门要…") or a clause of
-// context ("当前已进入主汛期，要时刻绷紧防汛这根弦…").
-func directive(s string) string {
-	s = trimEndPunct(stripEnumerator(trimSpace(s)))
-	if isDirective(s) {
-		return s
-	}
-	clauses := splitOutside(s, func(r rune) bool { return r == '，' || r == ',' })
-	for i := 1; i < len(clauses) && i <= 2; i++ {
-		if strings.HasPrefix(clauses[i], "要") {
-			return strings.Join(clauses[i:], "，")
-		}
-	}
-	return ""
-}
-
-// enumerator opens one of a series of directives: 一是, 第二，, （三）, 4、,
-// 首先, 其次; numeralModal is 一要 / 二要, where only the numeral goes.
-var (
-	enumerator   = regexp.MustCompile(`^(?:[一二三四五六七八九十]{1,2}(?:是|、)|第[一二三四五六七八九十]{1,2}[，,、]?|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[、.．]|首先[，,]?|其次[，,]?|再次[，,]?|最后[，,]?)`)
-	numeralModal = regexp.MustCompile(`^[一二三四五六七八九十]{1,2}要`)
-)
-
-// stripEnumerator removes the series marker a directive starts with.
-func stripEnumerator(s string) string {
-	if loc := numeralModal.FindStringIndex(s); loc != nil {
-		return s[loc[1]-len("要"):]
-	}
-	return s[len(enumerator.FindString(s)):]
-}
-
-// isDirective reports whether a sentence starts as a "要…" directive,
-// possibly with a short subject first ("各乡镇、各部门要…").
-func isDirective(s string) bool {
-	s = trimSpace(s)
-	if strings.HasPrefix(s, "要") {
-		return true
-	}
-	i := strings.Index(s, "要")
-	if i <= 0 {
-		return false
-	}
-	subject := s[:i]
-	if runeLen(subject) > 16 || strings.ContainsAny(subject, "，,：:") {
-		return false
-	}
-	prev := []rune(subject)
-	return !strings.ContainsRune(notModalBefore, prev[len(prev)-1]) && !strings.Contains(subject, "是")
-}
+// notMeeting is in the name of an event that is not a meeting, however it
+// is convened or chaired: a ceremony, a launch, a fair, a show.
+var notMeeting = regexp.MustCompile(`仪式|典礼|发布会|博览会|展览会|展销会|运动会|晚会|音乐会|演唱会|交易会|庙会|招聘会|推介会|开幕式|闭幕式|见面会|签约|揭牌|揭幕|开工|奠基|竣工|颁奖|茶话会|团拜会|招待会|联欢会|报告会|宣讲会|追悼会|纪念大会|读书会|演出|培训班|开班|培训会|比赛|竞赛|大赛`)

@@ -104,6 +104,9 @@ func (p *Parser) Parse(in Input) (*Bulletin, error) {
 		d = &draft{title: pg.title, header: pg.header, images: pg.images, metaDate: pg.metaDate, metaSource: pg.metaSource, siteName: pg.siteName}
 		d.lines = strings.Split(pg.body, "\n")
 	} else {
+		if isMarkupDocument(text) {
+			return nil, ErrNotBulletin
+		}
 		d = textDraft(text)
 	}
 	return p.build(d, in)
@@ -116,13 +119,16 @@ func textDraft(text string) *draft {
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	for i, l := range lines {
 		l = stripChromeSuffix(collapseSpace(l))
-		if isChromeLine(l) || isInfoLine(l) {
+		if isChromeLine(l) || isInfoLine(Simplify(l)) {
 			continue
 		}
 		if _, ok := imageLine(l); ok {
 			continue
 		}
 		d.title = l
+		if markdownHeading.MatchString(l) {
+			d.title = markdownHeading.ReplaceAllString(l, "")
+		}
 		d.lines = lines[i+1:]
 		d.header = lines[:i]
 		break
@@ -146,7 +152,7 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 		switch {
 		case isChromeLine(l):
 		case l == d.title:
-		case isInfoLine(l) || (len(b.Paragraphs) == 0 && isDateLine(l)):
+		case isInfoLine(Simplify(l)) || (len(b.Paragraphs) == 0 && isDateLine(l)):
 			header = append(header, l)
 			if d.lineDate.IsZero() && len(b.Paragraphs) == 0 && isDateLine(l) {
 				d.lineDate, _ = dateAtStart(l)
@@ -168,17 +174,20 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 	if len(d.images) > 0 {
 		b.Images = d.images
 	}
+	b.Paragraphs = dropDateline(b.Paragraphs)
 	if hanCount(strings.Join(b.Paragraphs, "")) < 10 {
 		return nil, ErrNoArticle
 	}
-	p.fillFields(b, d, header, in)
+	// Rules match simplified text (縣委 as 县委); the bulletin keeps its own.
+	simple := simplifyAll(b.Paragraphs)
+	p.fillFields(b, d, header, simple, in)
 
 	body := b.Text()
 	b.Fingerprint = MakeFingerprint(body)
 	b.ID = b.PublishedAt.Format("20060102") + "-" + b.Fingerprint.Exact[:8]
 	if b.Kind == KindMeeting {
-		_, lead := findLead(b.Paragraphs)
-		b.Summary = meetingSummary(b.Meeting, b.PublishedAt, lead, p.opts.SummaryLimit)
+		_, lead := findLead(simple)
+		b.Summary = meetingSummary(b.Meeting, lead, pointsSpeaker(b.Meeting, simple), p.opts.SummaryLimit)
 	}
 	if b.Summary == "" {
 		seg := p.opts.Segmenter
@@ -201,20 +210,27 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 // in it, and not a sentence of the body.
 func plausibleTitle(t string) bool {
 	n := runeLen(t)
-	if n < 4 || n > 120 || strings.HasSuffix(t, "。") {
+	// A title may end with 。 when it opens with a programme's or a
+	// document's name: 《…》评论员文章。
+	if n < 4 || n > 120 || (strings.HasSuffix(t, "。") && !strings.HasPrefix(t, "《")) {
 		return false
 	}
-	letters := 0
+	letters, words := 0, 0
 	for _, r := range t {
 		if isHan(r) || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') {
+			words++
+		}
+		if isHan(r) || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {
 			letters++
 		}
 	}
-	return letters >= 4 && letters*2 >= n
+	// Digits count as text (《新闻联播》 20240506), but a title needs words.
+	return words >= 4 && letters*2 >= n
 }
 
 // fillFields derives time, source, document number, kind and meeting.
-func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
+// simple is the paragraphs in simplified characters.
+func (p *Parser) fillFields(b *Bulletin, d *draft, header, simple []string, in Input) {
 	if b.DocNumber == "" {
 		for _, l := range header {
 			if m := docNumberExpr.FindString(l); m != "" {
@@ -224,7 +240,7 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
 		}
 	}
 	issuer, signed := signature(b.Paragraphs)
-	switch t, ok := labeledTime(header); {
+	switch t, ok := labeledTime(simplifyAll(header)); {
 	case ok:
 		b.PublishedAt = t
 	case d.metaDate != "":
@@ -238,6 +254,9 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
 	if b.PublishedAt.IsZero() && !signed.IsZero() {
 		b.PublishedAt = signed
 	}
+	// dated is the publication time the text gives: the day a bare 26日 or
+	// a 今天 is read against. A fetch time is no such day.
+	dated := b.PublishedAt
 	if b.PublishedAt.IsZero() {
 		b.PublishedAt = in.Fetched
 		if b.PublishedAt.IsZero() {
@@ -249,19 +268,24 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header []string, in Input) {
 		h, m, s := b.PublishedAt.In(Shanghai).Clock()
 		b.DateOnly = h == 0 && m == 0 && s == 0
 	}
-	b.Source = labeledSource(header)
+	b.Source = newOriginalText(strings.Join(header, "\n")).restore(labeledSource(simplifyAll(header)))
 	if b.Source == "" {
 		b.Source = d.metaSource
 	}
 
 	switch {
-	case noticeTitle.MatchString(b.Title) || b.DocNumber != "":
+	case noticeTitle.MatchString(Simplify(b.Title)) || b.DocNumber != "":
 		b.Kind = KindNotice
 		if issuer != "" {
 			b.Source = issuer
 		}
 	default:
-		if m := extractMeeting(b.Title, b.Paragraphs, b.PublishedAt, b.Source, d.siteName); m != nil {
+		// Meetings are read from simplified text (縣委常委會 as 县委常委会)
+		// and shown in the bulletin's own characters.
+		if m := extractMeeting(Simplify(b.Title), simple, dated, b.Source, d.siteName); m != nil {
+			if hasTraditional(b.Title, b.Paragraphs, simple) {
+				newOriginalText(b.Title + "\n" + b.Text()).restoreMeeting(m)
+			}
 			b.Kind, b.Meeting = KindMeeting, m
 		} else {
 			b.Kind = KindNews

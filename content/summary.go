@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 )
 
 // DefaultSummaryLimit is the longest summary, in characters, unless the
@@ -33,16 +32,9 @@ func (sb *summaryBuilder) add(s string) bool {
 
 // meetingSummary leads with when, who chaired and what the meeting did, then
 // lists the main points while they fit.
-func meetingSummary(m *Meeting, published time.Time, lead string, limit int) string {
-	when := m.Held
-	if when == "" {
-		switch {
-		case strings.Contains(lead, "近日"), strings.Contains(lead, "日前"):
-			when = "近日"
-		case !published.IsZero():
-			when = fmt.Sprintf("%d月%d日", published.Month(), published.Day())
-		}
-	}
+// pointsBy names the chair when the points are the chair's own words.
+func meetingSummary(m *Meeting, lead, pointsBy string, limit int) string {
+	when := heldPhrase(m, lead)
 	head := ""
 	if when != "" {
 		head = when + "，"
@@ -56,7 +48,13 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 			head += "，" + m.Chair.Title + m.Chair.Name + "主持"
 		}
 	case m.Chair.Name != "":
-		head += m.Chair.Title + m.Chair.Name + "主持召开" + displayName(m)
+		verb := "主持召开"
+		if strings.HasSuffix(m.Type, "学习") {
+			verb = "主持" // a study session is chaired, not convened
+		}
+		head += m.Chair.Title + m.Chair.Name + verb + displayName(m)
+	case strings.HasPrefix(m.Name, m.Organ):
+		head += m.Name + "召开" // 中共中央政治局会议召开, not 中共中央政治局召开中共中央政治局会议
 	default:
 		head += m.Organ + "召开" + m.Name
 	}
@@ -70,6 +68,12 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 	}
 	if len(m.Approved) > 0 {
 		parts = append(parts, "审议通过"+enumerate(m.Approved, 3, "项"))
+	}
+	if len(m.Reviewed) > 0 {
+		parts = append(parts, "审议"+enumerate(m.Reviewed, 3, "项"))
+	}
+	if len(m.Decisions) > 0 {
+		parts = append(parts, decisionsPart(m.Decisions))
 	}
 	if len(m.Studied) > 0 {
 		studied := enumerate(m.Studied, 3, "项")
@@ -95,6 +99,8 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 		text := pointHeadline(p)
 		if points == 0 && spoke {
 			text = speaker.Name + "强调：" + text
+		} else if points == 0 && pointsBy != "" {
+			text = pointsBy + "强调：" + text
 		} else if points == 0 {
 			text = "会议强调：" + text
 		} else {
@@ -111,6 +117,46 @@ func meetingSummary(m *Meeting, published time.Time, lead string, limit int) str
 	return sb.b.String()
 }
 
+// decisionsPart says what the meeting decided: each decision's first
+// clause, up to three ("决定…；决定…"), or the first and how many more.
+func decisionsPart(decisions []string) string {
+	var heads []string
+	for _, d := range decisions {
+		if settledVerb(d) == "" {
+			d = "决定" + d
+		}
+		heads = append(heads, decisionHeadline(d))
+	}
+	if len(heads) > 3 {
+		return fmt.Sprintf("%s等%d项事项", heads[0], len(heads))
+	}
+	return strings.Join(heads, "；")
+}
+
+// decisionHeadlineRunes is how long a decision's headline grows, clause
+// by clause, before it stops: "决定从今年4月开始" alone says when, not what.
+const decisionHeadlineRunes = 20
+
+// decisionHeadline shortens a long decision to its first clauses, enough
+// of them to say what was decided.
+func decisionHeadline(d string) string {
+	if runeLen(d) <= 30 {
+		return d
+	}
+	clauses := splitClauses(d)
+	head := ""
+	for _, c := range clauses {
+		if head != "" {
+			head += "，"
+		}
+		head += c
+		if runeLen(head) >= decisionHeadlineRunes {
+			break
+		}
+	}
+	return head
+}
+
 // displayName is the meeting's name with the body that held it in front
 // when the name leaves the place out: 市委常委会 → 兰溪市委常委会.
 func displayName(m *Meeting) string {
@@ -118,7 +164,7 @@ func displayName(m *Meeting) string {
 	if mm != nil && mm[1] == "" && m.Organ != mm[2] && strings.HasSuffix(m.Organ, mm[2]) {
 		return m.Organ + strings.TrimPrefix(m.Name, mm[2])
 	}
-	if mm == nil && m.Organ != "" && !strings.HasPrefix(m.Name, m.Organ) && !wholeArea.MatchString(m.Name) {
+	if mm == nil && m.Organ != "" && !strings.Contains(m.Name, m.Organ) && !wholeArea.MatchString(m.Name) {
 		return m.Organ + m.Name
 	}
 	return m.Name
@@ -152,6 +198,10 @@ func pointHeadline(p string) string {
 	}
 	return p
 }
+
+// shortSummaryRunes is how short a summary is before TextRank adds a
+// sentence beyond a third of them.
+const shortSummaryRunes = 40
 
 // textRankSummary picks the most central sentences by sentence-level
 // TextRank over segmented words and returns them in document order,
@@ -216,7 +266,9 @@ func textRankSummary(seg *Segmenter, paras []string, limit int) string {
 	used := 0
 	for _, i := range order {
 		l := runeLen(ss[i].text)
-		if used+l > limit || len(chosen) == most {
+		// Past a third of the sentences only while the summary is too short
+		// to say anything ("连日来，多地遭遇强降雨。").
+		if used+l > limit || (len(chosen) >= most && (used >= shortSummaryRunes || !strings.ContainsAny(ss[i].text, "。！？"))) {
 			continue
 		}
 		chosen[i] = true
