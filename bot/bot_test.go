@@ -138,9 +138,10 @@ func TestConversation(t *testing.T) {
 		{"full text by number", "2", "全文 3", []string{"兰溪召开市委常委会", "会议还研究了其他事项。"}, nil},
 		{"no more pages", "2", "下一页", []string{"没有更多了"}, nil},
 		{"full text of a bad number", "2", "全文 9", []string{"没有找到第9条"}, nil},
-		{"subscribe", "2", "订阅 防汛", []string{"已订阅「防汛」"}, nil},
+		{"subscribe while receiving everything", "2", "订阅 防汛", []string{"您正在接收全部通报，「防汛」已包含在内", "只看防汛", "[只看「防汛」|only:防汛]"}, nil},
+		{"only one topic", "2", "只看防汛", []string{"只推送「防汛」"}, nil},
 		{"subscribe again", "2", "/sub 防汛", []string{"已经订阅了「防汛」"}, nil},
-		{"subscribe english topic", "3", "subscribe talent", []string{"Subscribed to \"talent\""}, nil},
+		{"subscribe english topic while receiving everything", "3", "subscribe talent", []string{"talent is already included", "only talent"}, nil},
 		{"subscribe keyword", "2", "订阅 王立新", []string{"已订阅关键词「王立新」"}, nil},
 		{"my subscriptions", "2", "我的订阅", []string{"您订阅了：防汛、王立新", "即时推送"}, nil},
 		{"topics", "2", "主题", []string{"防汛 ✓", "人才", "[订阅「人才」|sub:人才]"}, nil},
@@ -205,7 +206,7 @@ func TestButtonsRecordReads(t *testing.T) {
 	if err != nil || s.Via[content.ViaButton] != 1 || s.Via[content.ViaText] != 1 {
 		t.Errorf("reads via = %v, %v", s.Via, err)
 	}
-	if got := press(t, b, "9", "sub:人才"); !strings.Contains(got, "已订阅「人才」") {
+	if got := press(t, b, "9", "sub:人才"); !strings.Contains(got, "「人才」已包含在内") {
 		t.Errorf("follow button: %s", got)
 	}
 	if got := press(t, b, "9", "read:nope"); !strings.Contains(got, "没有找到") {

@@ -16,6 +16,7 @@ const (
 	btnFull      = "full:"
 	btnRead      = "read:"
 	btnSub       = "sub:"
+	btnOnly      = "only:"
 	btnMore      = "more"
 	btnBroadcast = "bc:"
 )

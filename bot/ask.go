@@ -1,0 +1,355 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"tongbao/content"
+)
+
+// maxQuestionRunes is how much of a message is read as a question: what
+// people ask fits in far less, and reading more only costs.
+const maxQuestionRunes = 200
+
+// candidateLimit is how many bulletins a question looks at when part of
+// its filter is applied in memory (the day held, search words, a chair).
+const candidateLimit = 60
+
+// yearsBack is how far a month/day question without a year looks back for
+// a year that has bulletins on that day.
+const yearsBack = 10
+
+// ask answers a question: slots are read from it, the bulletins they
+// select are found, and the field asked about is answered.
+func (b *Bot) ask(ctx context.Context, t *turn, text string) ([]Reply, error) {
+	if err := b.lex.refresh(ctx, b.store); err != nil {
+		return nil, err
+	}
+	text = capRunes(text, maxQuestionRunes)
+	q := parseQuestion(text, b.cfg.Now(), b.cfg.Topics, b.lex)
+	if !q.understood() {
+		return []Reply{Text(say(t.lang, "unknown", quote(text)))}, nil
+	}
+	return b.answerQuestion(ctx, t, q)
+}
+
+// quoteRunes is the most of what a person typed that a reply repeats.
+const quoteRunes = 20
+
+// quote is the start of what a person typed, for repeating it in a reply.
+func quote(s string) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > quoteRunes {
+		return string(r[:quoteRunes]) + "…"
+	}
+	return s
+}
+
+// selection is what a question selects: the filter the store applies, and
+// what is checked in memory.
+type selection struct {
+	filter content.Filter
+	// from and to are the days asked about, matched against the day held
+	// (then the day published).
+	from, to time.Time
+	// words must all occur in a bulletin.
+	words []string
+	// person must be the chair (role "chair") or an attendee ("attendees").
+	person, role string
+}
+
+// inMemory reports whether part of the selection is checked in memory,
+// so more candidates than the page are needed.
+func (s selection) inMemory() bool {
+	return !s.from.IsZero() || len(s.words) > 0 || s.role != ""
+}
+
+// selectionOf turns a question's slots into a selection.
+func (b *Bot) selectionOf(q *Question) selection {
+	s := selection{filter: content.Filter{Kind: q.Kind, Tag: q.Topic}, from: q.From, to: q.To, words: q.Words}
+	if s.filter.Kind == "" && meetingFields[q.Field] {
+		s.filter.Kind = content.KindMeeting
+	}
+	for _, f := range q.Facets {
+		s.filter.Facets = append(s.filter.Facets, f.Facet)
+		if strings.HasPrefix(f.Facet, "person:") && (q.Field == fieldChair || q.Field == fieldAttendees) {
+			s.person, s.role = strings.TrimPrefix(f.Facet, "person:"), q.Field
+		}
+	}
+	if !s.from.IsZero() {
+		// A meeting is published a day or two after it is held.
+		s.filter.From, s.filter.To = s.from, s.to.AddDate(0, 0, 3)
+	}
+	return s
+}
+
+// find returns the bulletins a selection selects, newest first (those held
+// in the period before those only published in it), up to limit, and how
+// many there are.
+func (b *Bot) find(ctx context.Context, s selection, limit int) ([]*content.Bulletin, int64, error) {
+	hasFilter := s.filter.Kind != "" || s.filter.Tag != "" || len(s.filter.Facets) > 0 || !s.from.IsZero()
+	if len(s.words) > 0 && !hasFilter {
+		hits, total, err := b.store.Search(ctx, strings.Join(s.words, " "), 0, max(limit, pageSize))
+		if err != nil {
+			return nil, 0, err
+		}
+		bs := make([]*content.Bulletin, len(hits))
+		for i, h := range hits {
+			bs[i] = h.Bulletin
+		}
+		return bs, total, nil
+	}
+	if !s.inMemory() {
+		return b.store.Timeline(ctx, s.filter, 0, limit)
+	}
+	bs, _, err := b.store.Timeline(ctx, s.filter, 0, candidateLimit)
+	if err != nil {
+		return nil, 0, err
+	}
+	var held, published []*content.Bulletin
+	for _, bl := range bs {
+		if !s.keeps(bl) {
+			continue
+		}
+		switch {
+		case s.from.IsZero() || within(heldDay(bl), s.from, s.to):
+			held = append(held, bl)
+		case within(bl.PublishedAt, s.from, s.to):
+			published = append(published, bl)
+		}
+	}
+	out := append(held, published...)
+	total := int64(len(out))
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, total, nil
+}
+
+// keeps checks the in-memory part of a selection other than the days.
+func (s selection) keeps(bl *content.Bulletin) bool {
+	if len(s.words) > 0 {
+		text := content.Simplify(strings.Join(append(structured(bl), bl.Text()), "\n"))
+		for _, w := range s.words {
+			if !strings.Contains(text, w) {
+				return false
+			}
+		}
+	}
+	if s.role != "" {
+		m := bl.Meeting
+		if m == nil {
+			return false
+		}
+		switch s.role {
+		case fieldChair:
+			return content.Simplify(m.Chair.Name) == s.person
+		case fieldAttendees:
+			for _, p := range m.Attendees {
+				if content.Simplify(p.Name) == s.person {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// structured is a bulletin's fields that words may be found in besides its
+// text.
+func structured(bl *content.Bulletin) []string {
+	out := append([]string{bl.Title, bl.Source, bl.DocNumber}, bl.Tags...)
+	if m := bl.Meeting; m != nil {
+		out = append(out, m.Name, m.Organ, m.Chair.String())
+	}
+	return out
+}
+
+func within(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
+
+// heldDay is the day a meeting was held when the text says it, else the
+// day the bulletin was published.
+func heldDay(bl *content.Bulletin) time.Time {
+	if m := bl.Meeting; m != nil && m.HeldDate != "" {
+		if d, err := time.ParseInLocation("2006-01-02", m.HeldDate, content.Shanghai); err == nil {
+			return d
+		}
+	}
+	p := bl.PublishedAt.In(content.Shanghai)
+	return time.Date(p.Year(), p.Month(), p.Day(), 0, 0, 0, 0, content.Shanghai)
+}
+
+// answerQuestion finds what a question selects and answers it.
+func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]Reply, error) {
+	if q.Field == fieldChair || q.Field == fieldAttendees {
+		for _, f := range q.Facets {
+			if strings.HasPrefix(f.Facet, "person:") || strings.HasPrefix(f.Facet, "post:") {
+				// 王立新主持过哪些会议: the person is the filter, not the question.
+				if strings.HasPrefix(f.Facet, "person:") {
+					q.List = !q.Latest
+					break
+				}
+			}
+		}
+	}
+	if !q.hasFilter() && q.Field == "" && !q.Latest {
+		return b.recent(ctx, t, content.Filter{}, q.N, 0)
+	}
+	if onlyWords(q) {
+		return b.search(ctx, t, strings.Join(q.Words, " "), 0, true)
+	}
+	limit := 1
+	if q.List || q.N > 1 {
+		limit = max(q.N, pageSize)
+		limit = min(limit, 20)
+	} else if q.Field == "" && !q.Latest {
+		limit = pageSize
+	}
+	s := b.selectionOf(q)
+	bs, total, err := b.find(ctx, s, limit)
+	if err != nil {
+		return nil, err
+	}
+	label := q.DateLabel
+	for back := 1; len(bs) == 0 && q.NoYear && back <= yearsBack; back++ {
+		// 5月27日 without a year: the most recent 5月27日 that has any.
+		s2 := s
+		s2.from, s2.to = q.From.AddDate(-back, 0, 0), q.To.AddDate(-back, 0, 0)
+		s2.filter.From, s2.filter.To = s2.from, s2.to.AddDate(0, 0, 3)
+		if bs, total, err = b.find(ctx, s2, limit); err != nil {
+			return nil, err
+		}
+		label = yearLabel(t.lang, s2.from.Year(), q.DateLabel)
+	}
+	if len(bs) == 0 {
+		return b.nothingFound(ctx, t, q, s)
+	}
+	ids := make([]string, len(bs))
+	for i, bl := range bs {
+		ids[i] = bl.ID
+	}
+	if err := b.remember(ctx, t, listSession{IDs: ids}); err != nil {
+		return nil, err
+	}
+	switch {
+	case q.Field != "":
+		return b.fieldAnswer(t, bs[0], q.Field), nil
+	case len(bs) == 1 || (q.Latest && !q.List):
+		return []Reply{b.card(t, bs[0])}, nil
+	}
+	items := make([]listItem, len(bs))
+	for i, bl := range bs {
+		items[i] = listItem{b: bl}
+	}
+	title := say(t.lang, "ask.found", describeQuestion(q, label, t.lang), total)
+	return []Reply{listReply(title, items, 1, t.lang, false)}, nil
+}
+
+// yearLabel puts a year in front of a date said without one.
+func yearLabel(lang string, year int, label string) string {
+	if lang == "en" {
+		return fmt.Sprintf("%s %d", label, year)
+	}
+	return fmt.Sprintf("%d年%s", year, label)
+}
+
+// describeQuestion names what a question selects: 6月7日 青溪 常务会议.
+func describeQuestion(q *Question, dateLabel, lang string) string {
+	var parts []string
+	if dateLabel != "" {
+		parts = append(parts, dateLabel)
+	}
+	for _, f := range q.Facets {
+		parts = append(parts, f.Said)
+	}
+	if q.TopicSaid != "" {
+		parts = append(parts, q.TopicSaid)
+	}
+	parts = append(parts, q.Words...)
+	what := kindName(q.Kind, lang)
+	if lang == "en" {
+		return strings.TrimSpace(what + " " + strings.Join(parts, " "))
+	}
+	return strings.Join(parts, " ") + what
+}
+
+// nothingFound says which part of a question found nothing and offers the
+// nearest results: those found without it.
+func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selection) ([]Reply, error) {
+	type relax struct {
+		said string
+		drop func(*selection)
+	}
+	var tries []relax
+	if len(s.words) > 0 {
+		tries = append(tries, relax{strings.Join(s.words, " "), func(s *selection) { s.words = nil }})
+	}
+	if !s.from.IsZero() {
+		tries = append(tries, relax{q.DateLabel, func(s *selection) {
+			s.from, s.to, s.filter.From, s.filter.To = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+		}})
+	}
+	for i := len(q.Facets) - 1; i >= 0; i-- {
+		facet := q.Facets[i]
+		tries = append(tries, relax{facet.Said, func(s *selection) {
+			var keep []string
+			for _, f := range s.filter.Facets {
+				if f != facet.Facet {
+					keep = append(keep, f)
+				}
+			}
+			s.filter.Facets = keep
+			if strings.TrimPrefix(facet.Facet, "person:") == s.person {
+				s.person, s.role = "", ""
+			}
+		}})
+	}
+	if s.filter.Tag != "" {
+		tries = append(tries, relax{q.TopicSaid, func(s *selection) { s.filter.Tag = "" }})
+	}
+	what := kindName(s.filter.Kind, t.lang)
+	for _, r := range tries {
+		s2 := s
+		s2.filter.Facets = append([]string(nil), s.filter.Facets...)
+		r.drop(&s2)
+		bs, _, err := b.find(ctx, s2, pageSize)
+		if err != nil {
+			return nil, err
+		}
+		if len(bs) == 0 {
+			continue
+		}
+		msg := say(t.lang, "ask.none", r.said, what)
+		if r.said == q.DateLabel && q.DateLabel != "" {
+			msg = say(t.lang, "no.date", q.DateLabel, what)
+		}
+		items := make([]listItem, len(bs))
+		ids := make([]string, len(bs))
+		for i, bl := range bs {
+			items[i], ids[i] = listItem{b: bl}, bl.ID
+		}
+		if err := b.remember(ctx, t, listSession{IDs: ids}); err != nil {
+			return nil, err
+		}
+		r := listReply(say(t.lang, "ask.nearest"), items, 1, t.lang, false)
+		r.Blocks = append([]Block{{Kind: BlockText, Text: msg}}, r.Blocks...)
+		return []Reply{r}, nil
+	}
+	switch {
+	case len(q.Words) > 0:
+		// Words that nothing holds, even with every other slot let go:
+		// the question was not understood.
+		return []Reply{Text(say(t.lang, "unknown", quote(strings.Join(q.Words, " "))))}, nil
+	case !q.From.IsZero():
+		return []Reply{Text(say(t.lang, "no.date", q.DateLabel, what))}, nil
+	}
+	return []Reply{Text(say(t.lang, "no.kind", what))}, nil
+}
+
+// onlyWords reports whether a question is nothing but search words.
+func onlyWords(q *Question) bool {
+	return len(q.Words) > 0 && q.Kind == "" && len(q.Facets) == 0 && q.Topic == "" && q.From.IsZero() && q.Field == "" && !q.Latest && !q.List && q.N == 0
+}
