@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -56,14 +57,19 @@ type selection struct {
 	from, to time.Time
 	// words must all occur in a bulletin.
 	words []string
-	// person must be the chair (role "chair") or an attendee ("attendees").
+	// person (a name or a post) must be the chair (role "chair") or an
+	// attendee ("attendees").
 	person, role string
+	// terms rank the candidates: in the title first.
+	terms []string
+	// preferKind ranks a kind first (措施 asks a notice's).
+	preferKind content.Kind
 }
 
 // inMemory reports whether part of the selection is checked in memory,
 // so more candidates than the page are needed.
 func (s selection) inMemory() bool {
-	return !s.from.IsZero() || len(s.words) > 0 || s.role != ""
+	return !s.from.IsZero() || len(s.words) > 0 || s.role != "" || s.preferKind != "" || len(s.terms) > 0
 }
 
 // selectionOf turns a question's slots into a selection.
@@ -74,9 +80,19 @@ func (b *Bot) selectionOf(q *Question) selection {
 	}
 	for _, f := range q.Facets {
 		s.filter.Facets = append(s.filter.Facets, f.Facet)
-		if strings.HasPrefix(f.Facet, "person:") && (q.Field == fieldChair || q.Field == fieldAttendees) {
-			s.person, s.role = strings.TrimPrefix(f.Facet, "person:"), q.Field
+		if q.role != "" && (strings.HasPrefix(f.Facet, "person:") || strings.HasPrefix(f.Facet, "post:")) {
+			_, s.person, _ = strings.Cut(f.Facet, ":")
+			s.role = q.role
 		}
+	}
+	if !q.Latest {
+		s.terms = append(s.terms, q.Words...)
+		if q.TopicSaid != "" {
+			s.terms = append(s.terms, q.TopicSaid)
+		}
+	}
+	if q.Field == fieldMeasures && q.Kind == "" {
+		s.preferKind = content.KindNotice
 	}
 	if !s.from.IsZero() {
 		// A meeting is published a day or two after it is held.
@@ -120,12 +136,36 @@ func (b *Bot) find(ctx context.Context, s selection, limit int) ([]*content.Bull
 			published = append(published, bl)
 		}
 	}
+	s.rank(held)
+	s.rank(published)
 	out := append(held, published...)
 	total := int64(len(out))
 	if len(out) > limit {
 		out = out[:limit]
 	}
 	return out, total, nil
+}
+
+// rank orders candidates by the question's terms in their titles and the
+// kind it prefers, newest first among equals.
+func (s selection) rank(bs []*content.Bulletin) {
+	if len(s.terms) == 0 && s.preferKind == "" {
+		return
+	}
+	score := func(bl *content.Bulletin) int {
+		n := 0
+		title := content.Simplify(bl.Title)
+		for _, w := range s.terms {
+			if w != "" && strings.Contains(title, w) {
+				n += 2
+			}
+		}
+		if s.preferKind != "" && bl.Kind == s.preferKind {
+			n += 3
+		}
+		return n
+	}
+	sort.SliceStable(bs, func(i, j int) bool { return score(bs[i]) > score(bs[j]) })
 }
 
 // keeps checks the in-memory part of a selection other than the days.
@@ -143,17 +183,16 @@ func (s selection) keeps(bl *content.Bulletin) bool {
 		if m == nil {
 			return false
 		}
-		switch s.role {
-		case fieldChair:
-			return content.Simplify(m.Chair.Name) == s.person
-		case fieldAttendees:
-			for _, p := range m.Attendees {
-				if content.Simplify(p.Name) == s.person {
-					return true
-				}
-			}
-			return false
+		people := []content.Person{m.Chair}
+		if s.role == fieldAttendees {
+			people = m.Attendees
 		}
+		for _, p := range people {
+			if content.Simplify(p.Name) == s.person || strings.Contains(content.Simplify(p.Title), s.person) {
+				return true
+			}
+		}
+		return false
 	}
 	return true
 }
@@ -188,10 +227,9 @@ func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]Reply
 		for _, f := range q.Facets {
 			if strings.HasPrefix(f.Facet, "person:") || strings.HasPrefix(f.Facet, "post:") {
 				// 王立新主持过哪些会议: the person is the filter, not the question.
-				if strings.HasPrefix(f.Facet, "person:") {
-					q.List = !q.Latest
-					break
-				}
+				q.role, q.Field = q.Field, ""
+				q.List = q.List || !q.Latest
+				break
 			}
 		}
 	}
@@ -291,6 +329,11 @@ func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selectio
 		tries = append(tries, relax{q.DateLabel, func(s *selection) {
 			s.from, s.to, s.filter.From, s.filter.To = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 		}})
+	}
+	if s.filter.Kind != "" && (len(s.filter.Facets) > 0 || s.filter.Tag != "") {
+		q2 := *q
+		q2.Kind, q2.Words, q2.DateLabel = "", nil, ""
+		tries = append(tries, relax{strings.TrimSuffix(describeQuestion(&q2, "", t.lang), kindName("", t.lang)), func(s *selection) { s.filter.Kind = "" }})
 	}
 	for i := len(q.Facets) - 1; i >= 0; i-- {
 		facet := q.Facets[i]

@@ -39,12 +39,7 @@ var prefixes atomic.Int64
 // prefix and fills it with the sample bulletins.
 func newTestStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("bt%d:", prefixes.Add(1)),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openEmptyStore(t)
 	p := content.NewParser(content.Options{Topics: testTopics})
 	for _, name := range []string{"lanxi-2022-05-27-standing-committee.txt", "qingxi-2022-06-08-county-executive.txt", "qingxi-2022-06-01-flood-notice.txt"} {
 		data, err := os.ReadFile(filepath.Join("..", "content", "testdata", name))
@@ -59,6 +54,19 @@ func newTestStore(t testing.TB) *store.Store {
 			t.Fatal(err)
 		}
 	}
+	return st
+}
+
+// openEmptyStore opens a store on the shared redis-server under a fresh
+// prefix.
+func openEmptyStore(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("bt%d:", prefixes.Add(1)),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	return st
 }
 

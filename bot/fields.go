@@ -99,7 +99,7 @@ func (b *Bot) fieldAnswer(t *turn, bl *content.Bulletin, field string) []Reply {
 	m := bl.Meeting
 	card := b.card(t, bl)
 	answer := func(sentence string, items []string) []Reply {
-		r := Text(sentence)
+		r := Text(capitalize(sentence))
 		if len(items) > 0 {
 			r = r.Add(Block{Kind: BlockList, Items: fitItems(items, maxAnswerRunes)})
 		}
@@ -179,4 +179,12 @@ func (b *Bot) cardWithoutPoints(t *turn, bl *content.Bulletin) Reply {
 		c.Meeting = &m
 	}
 	return b.card(t, &c)
+}
+
+// capitalize starts an English sentence with a capital letter.
+func capitalize(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
 }

@@ -104,6 +104,7 @@ var catalog = map[string][2]string{
 	"card.meeting":       {"会议", "Meeting"},
 	"card.chair":         {"主持", "Chaired by"},
 	"card.held":          {"召开", "Held"},
+	"card.approved":      {"审议通过", "Approved"},
 	"card.doc":           {"文号", "Document"},
 	"card.source":        {"来源", "Source"},
 	"card.summary":       {"摘要", "Summary"},

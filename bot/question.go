@@ -35,6 +35,9 @@ type Question struct {
 	N            int
 	// Words are what is left, to search for.
 	Words []string
+	// role is set when a person or post asked about with 主持 / 出席 is a
+	// filter (王立新主持过哪些会议) rather than the question.
+	role string
 	// Corrected are near misses resolved to lexicon words ("常委汇→常委会").
 	Corrected []string
 }
@@ -93,23 +96,25 @@ var maxVocabRunes int
 
 func init() {
 	for role, words := range map[wordRole][]string{
-		{kind: content.KindMeeting}: {"会议", "会", "开会", "开的会", "会议通报", "会议精神", "会议纪要", "meeting", "meetings", "meet", "met"},
-		{kind: content.KindNotice}:  {"通知", "公告", "通告", "notice", "notices", "announcement", "announcements", "circular"},
-		{kind: content.KindNews}:    {"新闻", "要闻", "动态", "news", "story", "stories"},
-		{field: fieldChair}:         {"主持", "主持人", "主持的", "谁主持", "谁开的", "召集", "chaired", "chair", "chairs", "led", "lead", "presided", "hosted", "who ran", "ran"},
-		{field: fieldAttendees}:     {"出席", "参加", "参会", "列席", "与会", "到会", "参加会议", "出席会议", "attended", "attendees", "attend", "present", "participants", "participated"},
-		{field: fieldRelayed}:       {"传达学习", "学习传达", "传达", "学习了", "学了", "学习", "学习贯彻", "精神", "relayed", "studied", "learned", "spirit"},
-		{field: fieldHeard}:         {"听取", "听了", "听取了", "汇报", "报告", "heard", "reports", "briefings", "briefed"},
-		{field: fieldApproved}:      {"审议通过", "通过", "审议", "审定", "批准", "原则通过", "文件", "政策", "方案", "approved", "passed", "adopted", "documents", "approve", "adopt"},
-		{field: fieldDecided}:       {"决定", "研究决定", "部署", "研究部署", "研究了", "定了", "decided", "decisions", "decision", "resolved"},
-		{field: fieldPoints}:        {"强调", "要点", "重点", "指出", "讲了", "讲了什么", "讲了啥", "说了", "说了什么", "说了啥", "讲话", "内容", "主要内容", "points", "key points", "emphasized", "stressed", "said", "highlights"},
-		{field: fieldMeasures}:      {"要求", "措施", "举措", "通知事项", "事项", "怎么做", "规定", "工作要求", "任务", "requirements", "measures", "require", "required", "steps", "what to do"},
-		{field: fieldSummary}:       {"总结", "摘要", "概要", "简介", "大概", "概况", "summary", "summarize", "overview"},
-		{field: fieldFull}:          {"全文", "原文", "正文", "full text", "whole text"},
-		{field: fieldWhen}:          {"什么时候", "哪天", "何时", "哪一天", "几号", "when", "what day", "what date"},
-		{field: fieldDoc}:           {"文号", "document number", "reference number"},
-		{latest: true}:              {"最新", "最近一次", "最新一次", "上一次", "上次", "最近的一次", "最新的", "最后一次", "最近召开", "刚开", "刚刚", "latest", "last", "newest", "most recent", "previous"},
-		{list: true}:                {"哪些", "什么会", "几次", "几个", "多少", "列表", "都有", "有啥", "有什么", "那些", "一些", "近期", "最近", "近来", "最近都", "which", "what meetings", "list", "all", "any", "anything", "recent", "recently", "how many", "which"},
+		{kind: content.KindMeeting, list: true}: {"什么会", "哪些会", "啥会", "什么会议", "哪些会议", "几次会", "哪几次会"},
+		{kind: content.KindNotice, list: true}:  {"什么通知", "哪些通知", "啥通知"},
+		{kind: content.KindMeeting}:             {"会议", "会", "开会", "开的会", "会议通报", "会议精神", "会议纪要", "meeting", "meetings", "meet", "met"},
+		{kind: content.KindNotice}:              {"通知", "公告", "通告", "notice", "notices", "announcement", "announcements", "circular"},
+		{kind: content.KindNews}:                {"新闻", "要闻", "动态", "news", "story", "stories"},
+		{field: fieldChair}:                     {"主持", "主持人", "主持的", "谁主持", "谁开的", "召集", "chaired", "chair", "chairs", "led", "lead", "presided", "hosted", "who ran", "ran"},
+		{field: fieldAttendees}:                 {"出席", "参加", "参会", "列席", "与会", "到会", "参加会议", "出席会议", "attended", "attendees", "attend", "present", "participants", "participated"},
+		{field: fieldRelayed}:                   {"传达学习", "学习传达", "传达", "学习了", "学了", "学习", "学习贯彻", "精神", "relayed", "studied", "learned", "spirit", "study", "learn", "relay"},
+		{field: fieldHeard}:                     {"听取", "听了", "听取了", "汇报", "报告", "heard", "reports", "briefings", "briefed", "hear", "report"},
+		{field: fieldApproved}:                  {"审议通过", "通过", "审议", "审定", "批准", "原则通过", "文件", "政策", "方案", "approved", "passed", "adopted", "documents", "approve", "adopt"},
+		{field: fieldDecided}:                   {"决定", "研究决定", "部署", "研究部署", "研究了", "定了", "decided", "decisions", "decision", "resolved", "decide"},
+		{field: fieldPoints}:                    {"强调", "要点", "重点", "指出", "讲了", "讲了什么", "讲了啥", "说了", "说了什么", "说了啥", "讲话", "内容", "主要内容", "points", "key points", "emphasized", "stressed", "said", "highlights"},
+		{field: fieldMeasures}:                  {"要求", "措施", "举措", "通知事项", "事项", "怎么做", "规定", "工作要求", "任务", "requirements", "measures", "require", "required", "steps", "what to do"},
+		{field: fieldSummary}:                   {"总结", "摘要", "概要", "简介", "大概", "概况", "summary", "summarize", "overview"},
+		{field: fieldFull}:                      {"全文", "原文", "正文", "full text", "whole text"},
+		{field: fieldWhen}:                      {"什么时候", "哪天", "何时", "哪一天", "几号", "when", "what day", "what date"},
+		{field: fieldDoc}:                       {"文号", "document number", "reference number"},
+		{latest: true}:                          {"最新", "最近一次", "最新一次", "上一次", "上次", "最近的一次", "最新的", "最后一次", "最近召开", "刚开", "刚刚", "latest", "last", "newest", "most recent", "previous"},
+		{list: true}:                            {"哪些", "几次", "几个", "多少", "列表", "都有", "有啥", "有什么", "那些", "一些", "近期", "最近", "近来", "最近都", "which", "what meetings", "list", "all", "any", "anything", "recent", "recently", "how many", "which"},
 		{stop: true}: {"请问", "请", "麻烦", "帮我", "帮忙", "给我", "我想", "我要", "想看", "看看", "看一下", "查看", "显示", "发我", "告诉我", "能否", "能不能", "可以", "一下", "搜一下", "查一下", "找一下", "搜", "查", "找", "关于", "有关", "相关", "有没有", "是否",
 			"吗", "呢", "的", "了", "啊", "吧", "呀", "是", "有", "谁", "什么", "啥", "哪个", "哪", "都", "还", "过", "个", "在", "和", "与", "及", "开", "发", "讲", "说", "次", "那", "这", "我", "你", "们", "上", "里", "中", "下", "些", "一", "条", "篇", "被", "由", "把", "对", "给", "又", "就", "也", "么", "之", "期间", "时候", "情况", "方面", "哪里", "召开", "举行", "发布", "发了", "印发", "出台", "一次", "次会",
 			"the", "a", "an", "of", "on", "in", "at", "for", "to", "by", "was", "were", "is", "are", "did", "do", "does", "what", "who", "whom", "whose", "tell", "me", "show", "give", "please", "about", "there", "have", "has", "had", "been", "be", "it", "its", "this", "that", "these", "those", "and", "or", "from", "with", "held", "issued", "new", "i", "you", "can", "could", "would", "want", "see", "get", "find", "search", "look", "up", "s", "there's", "whats", "what's", "one", "ones", "bulletin", "bulletins", "happened", "happen", "go", "went", "we", "our", "us", "know", "need"},
@@ -137,17 +142,18 @@ var (
 func parseQuestion(text string, now time.Time, topics *content.Topics, lex *lexicon) *Question {
 	q := &Question{}
 	s := foldQuestion(text)
-	// Dates first: they are made of digits and 月 that other slots would
-	// take apart.
-	if d, ok := findDate(s, now); ok {
-		q.From, q.To, q.NoYear, q.DateLabel = d.from, d.to, d.noYear, d.label
-		s = s[:d.start] + " " + s[d.end:]
-	}
+	// Dates and numbers first: they are made of digits and 月 that other
+	// slots would take apart.
+	// A document number first: its year is no date.
 	if m := docAsk.FindStringSubmatchIndex(s); m != nil {
 		if facet, said := docFacet(s, m, lex); facet != "" {
 			q.Facets = append(q.Facets, FacetSlot{facet, said})
 			s = s[:m[0]] + " " + s[m[1]:]
 		}
+	}
+	if d, ok := findDate(s, now); ok {
+		q.From, q.To, q.NoYear, q.DateLabel = d.from, d.to, d.noYear, d.label
+		s = s[:d.start] + " " + s[d.end:]
 	}
 	if m := countExpr.FindStringSubmatchIndex(s); m != nil {
 		n := 0
@@ -301,21 +307,15 @@ func topicWord(topics *content.Topics, w string) (string, bool) {
 }
 
 func applyRole(q *Question, r wordRole) {
-	switch {
-	case r.kind != "":
-		if q.Kind == "" {
-			q.Kind = r.kind
-		}
-	case r.field != "":
-		// The first field asked wins: 通过了哪些文件 asks what was approved.
-		if q.Field == "" {
-			q.Field = r.field
-		}
-	case r.latest:
-		q.Latest = true
-	case r.list:
-		q.List = true
+	if r.kind != "" && q.Kind == "" {
+		q.Kind = r.kind
 	}
+	// The first field asked wins: 通过了哪些文件 asks what was approved.
+	if r.field != "" && q.Field == "" {
+		q.Field = r.field
+	}
+	q.Latest = q.Latest || r.latest
+	q.List = q.List || r.list
 }
 
 // leftover resolves characters no word matched: a near miss of a lexicon

@@ -169,8 +169,15 @@ func bulletinFacets(b *content.Bulletin) (facets []string, words []lexEntry) {
 		src := strings.ReplaceAll(fold(b.Source), "人民政府", "政府")
 		if m := issuerSplit.FindStringSubmatch(src); m != nil {
 			place(m[1], string([]rune(m[2])[:1]))
-			add(FacetBody+":"+m[2], m[2])
+			body := m[2]
+			add(FacetBody+":"+body, body)
 			add(FacetOrgan+":"+src, src)
+			// An office speaks for its government: 县政府办公室 (县政府办) is
+			// also 县政府.
+			if parent := strings.TrimSuffix(body, "办公室"); parent != body {
+				add(FacetBody+":"+body, parent+"办")
+				add(FacetBody+":"+parent, parent)
+			}
 		}
 	}
 	if m := titlePlace.FindStringSubmatch(content.Simplify(b.Title)); m != nil {
