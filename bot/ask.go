@@ -227,8 +227,8 @@ func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]Reply
 		for _, f := range q.Facets {
 			if strings.HasPrefix(f.Facet, "person:") || strings.HasPrefix(f.Facet, "post:") {
 				// 王立新主持过哪些会议: the person is the filter, not the question.
-				q.role, q.Field = q.Field, ""
-				q.List = q.List || !q.Latest
+				q.role, q.Field = q.Field, q.nextField
+				q.List = q.List || (!q.Latest && q.Field == "")
 				break
 			}
 		}

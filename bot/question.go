@@ -36,8 +36,9 @@ type Question struct {
 	// Words are what is left, to search for.
 	Words []string
 	// role is set when a person or post asked about with 主持 / 出席 is a
-	// filter (王立新主持过哪些会议) rather than the question.
-	role string
+	// filter (王立新主持过哪些会议) rather than the question; nextField is
+	// the field asked after it.
+	role, nextField string
 	// Corrected are near misses resolved to lexicon words ("常委汇→常委会").
 	Corrected []string
 }
@@ -311,8 +312,13 @@ func applyRole(q *Question, r wordRole) {
 		q.Kind = r.kind
 	}
 	// The first field asked wins: 通过了哪些文件 asks what was approved.
-	if r.field != "" && q.Field == "" {
+	// The next is kept for when the first turns out to be a filter
+	// (王立新主持的会议通过了什么).
+	switch {
+	case r.field != "" && q.Field == "":
 		q.Field = r.field
+	case r.field != "" && r.field != q.Field && q.nextField == "":
+		q.nextField = r.field
 	}
 	q.Latest = q.Latest || r.latest
 	q.List = q.List || r.list

@@ -72,6 +72,9 @@ var questionCases = []questionCase{
 	{q: "县长主持的会", want: "Q", not: []string{"兰溪召开"}},
 	{q: "市长主持的会议", want: "L", not: []string{"青溪县召开"}},
 	{q: "李明参加了哪些会", want: "Q"},
+	{q: "王立新主持的会议通过了什么", want: "Q", has: []string{"审议通过了2项"}},
+	{q: "朱俊华主持的会强调了什么", want: "L", has: []string{"要点（15条）"}},
+	{q: "6月王立新主持的县政府常务会议审议通过了哪些文件", want: "Q", has: []string{"《青溪县2022年防汛防台应急预案（修订）》"}},
 	{q: "陈静出席的会议", want: "Q"},
 	{q: "副县长参加的会", want: "Q"},
 	// dates: absolute, relative, ranges, held before published

@@ -43,7 +43,7 @@ func (s *Store) writeFacets(ctx context.Context, p redis.Pipeliner, member redis
 func (s *Store) LexiconSince(ctx context.Context, since int64) (map[string][]string, int64, error) {
 	// Replicas' clocks differ a little: look back a few seconds; a word seen
 	// twice is harmless.
-	const overlap = 5000
+	const overlap = 1000
 	minScore := "-inf"
 	if since > 0 {
 		minScore = strconv.FormatInt(since-overlap, 10)
