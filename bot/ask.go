@@ -383,9 +383,7 @@ func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selectio
 	}
 	switch {
 	case len(q.Words) > 0:
-		// Words that nothing holds, even with every other slot let go:
-		// the question was not understood.
-		return []Reply{Text(say(t.lang, "unknown", quote(strings.Join(q.Words, " "))))}, nil
+		return []Reply{Text(say(t.lang, "search.none", quote(strings.Join(q.Words, " "))))}, nil
 	case !q.From.IsZero():
 		return []Reply{Text(say(t.lang, "no.date", q.DateLabel, what))}, nil
 	}

@@ -338,7 +338,7 @@ func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, gue
 		case offset > 0:
 			return []Reply{Text(say(t.lang, "more.none"))}, nil
 		case guess:
-			return []Reply{Text(say(t.lang, "unknown", quote(query)))}, nil
+			return []Reply{Text(say(t.lang, "search.none", quote(query)))}, nil
 		}
 		return b.ask(ctx, t, query)
 	}

@@ -212,8 +212,10 @@ var questionCases = []questionCase{
 	{q: "/date 2022-06-08", want: "Q"},
 	{q: "/search talent", want: "L", list: true},
 	// nothing to understand
-	{q: "今天天气怎么样", want: "", has: []string{"抱歉，我没有理解"}},
-	{q: "asdfgh qwerty", want: "", has: []string{"Sorry, I did not understand"}},
+	{q: "今天天气怎么样", want: "", has: []string{"没有找到包含「天气」的通报"}},
+	{q: "asdfgh qwerty", want: "", has: []string{"Nothing found for \"asdfgh qwerty\""}},
+	{q: "嗯嗯", want: "", has: []string{"抱歉，我没有理解"}},
+	{q: "？？", want: "", has: []string{"可以这样问我"}},
 	{q: "人大常委会会议", want: "", has: []string{"没有找到"}},
 }
 
