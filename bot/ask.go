@@ -240,6 +240,9 @@ func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]Reply
 		return b.search(ctx, t, strings.Join(q.Words, " "), 0, true)
 	}
 	limit := 1
+	if q.Field != "" {
+		limit = pageSize // the newest that has the field asked about
+	}
 	if q.List || q.N > 1 {
 		limit = max(q.N, pageSize)
 		limit = min(limit, 20)
@@ -274,7 +277,7 @@ func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]Reply
 	}
 	switch {
 	case q.Field != "":
-		return b.fieldAnswer(t, bs[0], q.Field), nil
+		return b.fieldAnswer(t, withField(bs, q.Field), q.Field), nil
 	case len(bs) == 1 || (q.Latest && !q.List):
 		return []Reply{b.card(t, bs[0])}, nil
 	}
@@ -300,18 +303,25 @@ func describeQuestion(q *Question, dateLabel, lang string) string {
 	if dateLabel != "" {
 		parts = append(parts, dateLabel)
 	}
+	parts = append(parts, saidParts(q)...)
+	what := kindName(q.Kind, lang)
+	if lang == "en" {
+		return strings.TrimSpace(what + " " + strings.Join(parts, " "))
+	}
+	return strings.Join(parts, " ") + what
+}
+
+// saidParts are the words of a question that named its facets, topic and
+// search words.
+func saidParts(q *Question) []string {
+	var parts []string
 	for _, f := range q.Facets {
 		parts = append(parts, f.Said)
 	}
 	if q.TopicSaid != "" {
 		parts = append(parts, q.TopicSaid)
 	}
-	parts = append(parts, q.Words...)
-	what := kindName(q.Kind, lang)
-	if lang == "en" {
-		return strings.TrimSpace(what + " " + strings.Join(parts, " "))
-	}
-	return strings.Join(parts, " ") + what
+	return append(parts, q.Words...)
 }
 
 // nothingFound says which part of a question found nothing and offers the
@@ -330,10 +340,8 @@ func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selectio
 			s.from, s.to, s.filter.From, s.filter.To = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 		}})
 	}
-	if s.filter.Kind != "" && (len(s.filter.Facets) > 0 || s.filter.Tag != "") {
-		q2 := *q
-		q2.Kind, q2.Words, q2.DateLabel = "", nil, ""
-		tries = append(tries, relax{strings.TrimSuffix(describeQuestion(&q2, "", t.lang), kindName("", t.lang)), func(s *selection) { s.filter.Kind = "" }})
+	if s.filter.Kind != "" {
+		tries = append(tries, relax{strings.Join(saidParts(q), " "), func(s *selection) { s.filter.Kind = "" }})
 	}
 	for i := len(q.Facets) - 1; i >= 0; i-- {
 		facet := q.Facets[i]
@@ -366,8 +374,11 @@ func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selectio
 			continue
 		}
 		msg := say(t.lang, "ask.none", r.said, what)
-		if r.said == q.DateLabel && q.DateLabel != "" {
+		switch {
+		case r.said == q.DateLabel && q.DateLabel != "":
 			msg = say(t.lang, "no.date", q.DateLabel, what)
+		case strings.TrimSpace(r.said) == "":
+			msg = say(t.lang, "no.kind", what)
 		}
 		items := make([]listItem, len(bs))
 		ids := make([]string, len(bs))

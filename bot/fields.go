@@ -41,6 +41,36 @@ func meetingItems(m *content.Meeting, keys []string) []string {
 	return nil
 }
 
+// withField is the first bulletin (the newest, or the best ranked) that
+// answers a field, else the first.
+func withField(bs []*content.Bulletin, field string) *content.Bulletin {
+	for _, bl := range bs {
+		if hasField(bl, field) {
+			return bl
+		}
+	}
+	return bs[0]
+}
+
+// hasField reports whether a bulletin says something about a field.
+func hasField(bl *content.Bulletin, field string) bool {
+	m := bl.Meeting
+	switch field {
+	case fieldChair:
+		return m != nil && m.Chair.Name != ""
+	case fieldAttendees:
+		return m != nil && len(m.Attendees) > 0
+	case fieldDoc:
+		return bl.DocNumber != ""
+	case fieldSummary, fieldFull, fieldWhen:
+		return true
+	}
+	if m != nil && len(meetingItems(m, meetingFieldKeys[field])) > 0 {
+		return true
+	}
+	return (field == fieldMeasures || field == fieldPoints) && len(noticeItems(bl)) > 0
+}
+
 // numberedItem starts a numbered paragraph of a notice: 一、 （一） 1. 第一条.
 var numberedItem = regexp.MustCompile(`^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．]\s*|第[一二三四五六七八九十]+条)`)
 

@@ -108,7 +108,7 @@ func init() {
 		{field: fieldHeard}:                     {"听取", "听了", "听取了", "汇报", "报告", "heard", "reports", "briefings", "briefed", "hear", "report"},
 		{field: fieldApproved}:                  {"审议通过", "通过", "审议", "审定", "批准", "原则通过", "文件", "政策", "方案", "approved", "passed", "adopted", "documents", "approve", "adopt"},
 		{field: fieldDecided}:                   {"决定", "研究决定", "部署", "研究部署", "研究了", "定了", "decided", "decisions", "decision", "resolved", "decide"},
-		{field: fieldPoints}:                    {"强调", "要点", "重点", "指出", "讲了", "讲了什么", "讲了啥", "说了", "说了什么", "说了啥", "讲话", "内容", "主要内容", "points", "key points", "emphasized", "stressed", "said", "highlights"},
+		{field: fieldPoints}:                    {"强调", "要点", "重点", "指出", "讲了", "讲了什么", "讲了啥", "说了", "说了什么", "说了啥", "讲话", "内容", "主要内容", "points", "key points", "emphasized", "stressed", "said", "highlights", "emphasize", "stress", "say"},
 		{field: fieldMeasures}:                  {"要求", "措施", "举措", "通知事项", "事项", "怎么做", "规定", "工作要求", "任务", "requirements", "measures", "require", "required", "steps", "what to do"},
 		{field: fieldSummary}:                   {"总结", "摘要", "概要", "简介", "大概", "概况", "summary", "summarize", "overview"},
 		{field: fieldFull}:                      {"全文", "原文", "正文", "full text", "whole text"},
@@ -117,7 +117,7 @@ func init() {
 		{latest: true}:                          {"最新", "最近一次", "最新一次", "上一次", "上次", "最近的一次", "最新的", "最后一次", "最近召开", "刚开", "刚刚", "latest", "last", "newest", "most recent", "previous"},
 		{list: true}:                            {"哪些", "几次", "几个", "多少", "列表", "都有", "有啥", "有什么", "那些", "一些", "近期", "最近", "近来", "最近都", "which", "what meetings", "list", "all", "any", "anything", "recent", "recently", "how many", "which"},
 		{stop: true}: {"请问", "请", "麻烦", "帮我", "帮忙", "给我", "我想", "我要", "想看", "看看", "看一下", "查看", "显示", "发我", "告诉我", "能否", "能不能", "可以", "一下", "搜一下", "查一下", "找一下", "搜", "查", "找", "关于", "有关", "相关", "有没有", "是否",
-			"吗", "呢", "的", "了", "啊", "吧", "呀", "是", "有", "谁", "什么", "啥", "哪个", "哪", "都", "还", "过", "个", "在", "和", "与", "及", "开", "发", "讲", "说", "次", "那", "这", "我", "你", "们", "上", "里", "中", "下", "些", "一", "条", "篇", "被", "由", "把", "对", "给", "又", "就", "也", "之", "怎么", "怎么样", "怎样", "如何", "嗯", "哦", "哈", "喂", "呃", "期间", "时候", "情况", "方面", "哪里", "召开", "举行", "发布", "发了", "印发", "出台", "一次", "次会",
+			"吗", "呢", "的", "了", "啊", "吧", "呀", "是", "有", "谁", "什么", "啥", "哪个", "哪", "都", "还", "过", "个", "在", "和", "与", "及", "开", "发", "讲", "说", "次", "那", "这", "我", "你", "们", "上", "里", "中", "下", "些", "一", "条", "篇", "被", "由", "把", "对", "给", "又", "就", "也", "之", "怎么", "怎么样", "怎样", "如何", "嗯", "哦", "哈", "喂", "呃", "具体", "详细", "重要", "主要", "职务", "职位", "工作", "哪几点", "几点", "哪几条", "几条", "哪几项", "几项", "一下子", "情形", "期间", "时候", "情况", "方面", "哪里", "召开", "举行", "发布", "发了", "印发", "出台", "一次", "次会",
 			"the", "a", "an", "of", "on", "in", "at", "for", "to", "by", "was", "were", "is", "are", "did", "do", "does", "what", "who", "whom", "whose", "tell", "me", "show", "give", "please", "about", "there", "have", "has", "had", "been", "be", "it", "its", "this", "that", "these", "those", "and", "or", "from", "with", "held", "issued", "new", "i", "you", "can", "could", "would", "want", "see", "get", "find", "search", "look", "up", "s", "there's", "whats", "what's", "one", "ones", "bulletin", "bulletins", "happened", "happen", "go", "went", "we", "our", "us", "know", "need"},
 	} {
 		for _, w := range words {
@@ -178,7 +178,8 @@ func parseQuestion(text string, now time.Time, topics *content.Topics, lex *lexi
 		default:
 			num = s[m[6]:m[7]]
 		}
-		if n := numberOf(num); n > 0 {
+		// 一次常委会 is "a", not "the first": without 第, one is no ordinal.
+		if n := numberOf(num); n > 1 || (n == 1 && m[2] >= 0) {
 			q.Facets = append(q.Facets, FacetSlot{"ord:" + strconv.Itoa(n), s[m[0]:end]})
 			s = s[:m[0]] + " " + s[end:]
 		}
