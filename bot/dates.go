@@ -31,8 +31,9 @@ var (
 	monthDay    = regexp.MustCompile(`(` + hanDigits + `)\s*月\s*(` + hanDigits + `)\s*[日号]?`)
 	slashDate   = regexp.MustCompile(`(?:^|[^\d/])(\d{1,2})/(\d{1,2})(?:[^\d/]|$)`)
 	monthOnly   = regexp.MustCompile(`(` + hanDigits + `)\s*月份?`)
+	dayOnly     = regexp.MustCompile(`(?:^|[^0-9月/])([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]`)
 	yearOnly    = regexp.MustCompile(`(\d{4})\s*年(?:度)?`)
-	relativeZh  = regexp.MustCompile(`今天|今日|昨天|昨日|前天|本周|这周|这个星期|本星期|这星期|上周|上个星期|上星期|本月|这个月|上个月|上月|今年|去年|这几天|近几天|这两天|近两天|近一周|最近一周|近一个月|最近一个月|近([0-9]{1,2}|[一二三四五六七八九十两]{1,3})天`)
+	relativeZh  = regexp.MustCompile(`今天|今日|昨天|昨日|前天|本周|这周|这个星期|本星期|这星期|上周|上个星期|上星期|本月|这个月|上个月|上月|今年|去年|这几天|近几天|前几天|这两天|近两天|近一周|最近一周|近一个月|最近一个月|近([0-9]{1,2}|[一二三四五六七八九十两]{1,3})天`)
 	enMonthDay  = regexp.MustCompile(`\b(` + enMonthRe + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(` + enMonthRe + `)\b`)
 	enMonthIn   = regexp.MustCompile(`\b(?:in\s+)?(january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|\bin\s+(may)\b`)
 	enRelative  = regexp.MustCompile(`\b(yesterday|today|this week|last week|this month|last month|this year|last year|past week|past few days|these days|lately)\b`)
@@ -92,6 +93,9 @@ func oneDate(s string, today time.Time) (dateSpan, bool) {
 	if !found {
 		try(matchMonthOnly(s, today))
 		try(matchYearOnly(s))
+	}
+	if !found {
+		try(matchDayOnly(s, today))
 	}
 	return best, found
 }
@@ -179,6 +183,25 @@ func matchMonthOnly(s string, today time.Time) (dateSpan, bool) {
 	return dateSpan{from: from, to: from.AddDate(0, 1, 0), noYear: true, label: fmt.Sprintf("%d月", mo), start: m[0], end: m[1]}, true
 }
 
+// matchDayOnly reads a day of the month alone (7号的会): the most recent
+// such day, this month or the one before.
+func matchDayOnly(s string, today time.Time) (dateSpan, bool) {
+	m := dayOnly.FindStringSubmatchIndex(s)
+	if m == nil {
+		return dateSpan{}, false
+	}
+	d := numberOf(s[m[2]:m[3]])
+	from := time.Date(today.Year(), today.Month(), d, 0, 0, 0, 0, content.Shanghai)
+	if from.After(today) || from.Day() != d {
+		prev := today.AddDate(0, 0, -today.Day()) // the last day of the month before
+		from = time.Date(prev.Year(), prev.Month(), d, 0, 0, 0, 0, content.Shanghai)
+	}
+	if d < 1 || d > 31 || from.Day() != d {
+		return dateSpan{}, false
+	}
+	return oneDay(from, fmt.Sprintf("%d日", d), true, m[2], m[1]), true
+}
+
 func matchYearOnly(s string) (dateSpan, bool) {
 	m := yearOnly.FindStringSubmatchIndex(s)
 	if m == nil {
@@ -255,7 +278,7 @@ func relativePeriod(word string, today time.Time) (time.Time, time.Time) {
 		return weekStart, weekStart.AddDate(0, 0, 7)
 	case "上周", "上个星期", "上星期", "last week":
 		return weekStart.AddDate(0, 0, -7), weekStart
-	case "这几天", "近几天", "这两天", "近两天", "past few days", "these days", "lately":
+	case "这几天", "近几天", "前几天", "这两天", "近两天", "past few days", "these days", "lately":
 		return today.AddDate(0, 0, -4), today.AddDate(0, 0, 1)
 	case "近一周", "最近一周", "past week":
 		return today.AddDate(0, 0, -6), today.AddDate(0, 0, 1)

@@ -115,7 +115,7 @@ func init() {
 		{field: fieldWhen}:                      {"什么时候", "哪天", "何时", "哪一天", "几号", "when", "what day", "what date"},
 		{field: fieldDoc}:                       {"文号", "document number", "reference number"},
 		{latest: true}:                          {"最新", "最近一次", "最新一次", "上一次", "上次", "最近的一次", "最新的", "最后一次", "最近召开", "刚开", "刚刚", "latest", "last", "newest", "most recent", "previous"},
-		{list: true}:                            {"哪些", "几次", "几个", "多少", "列表", "都有", "有啥", "有什么", "那些", "一些", "近期", "最近", "近来", "最近都", "which", "what meetings", "list", "all", "any", "anything", "recent", "recently", "how many", "which"},
+		{list: true}:                            {"哪些", "几次", "几个", "多少", "列表", "都有", "有啥", "有什么", "那些", "一些", "近期", "最近", "近来", "最近都", "近日", "日前", "which", "what meetings", "list", "all", "any", "anything", "recent", "recently", "how many", "which"},
 		{stop: true}: {"请问", "请", "麻烦", "帮我", "帮忙", "给我", "我想", "我要", "想看", "看看", "看一下", "查看", "显示", "发我", "告诉我", "能否", "能不能", "可以", "一下", "搜一下", "查一下", "找一下", "搜", "查", "找", "关于", "有关", "相关", "有没有", "是否",
 			"吗", "呢", "的", "了", "啊", "吧", "呀", "是", "有", "谁", "什么", "啥", "哪个", "哪", "都", "还", "过", "个", "在", "和", "与", "及", "开", "发", "讲", "说", "次", "那", "这", "我", "你", "们", "上", "里", "中", "下", "些", "一", "条", "篇", "被", "由", "把", "对", "给", "又", "就", "也", "之", "怎么", "怎么样", "怎样", "如何", "嗯", "哦", "哈", "喂", "呃", "具体", "详细", "重要", "主要", "职务", "职位", "工作", "哪几点", "几点", "哪几条", "几条", "哪几项", "几项", "一下子", "情形", "期间", "时候", "情况", "方面", "哪里", "召开", "举行", "发布", "发了", "印发", "出台", "一次", "次会",
 			"the", "a", "an", "of", "on", "in", "at", "for", "to", "by", "was", "were", "is", "are", "did", "do", "does", "what", "who", "whom", "whose", "tell", "me", "show", "give", "please", "about", "there", "have", "has", "had", "been", "be", "it", "its", "this", "that", "these", "those", "and", "or", "from", "with", "held", "issued", "new", "i", "you", "can", "could", "would", "want", "see", "get", "find", "search", "look", "up", "s", "there's", "whats", "what's", "one", "ones", "bulletin", "bulletins", "happened", "happen", "go", "went", "we", "our", "us", "know", "need"},
@@ -132,7 +132,7 @@ func init() {
 
 var (
 	// countExpr is 最近3条 / 最新五条 / 近10条 / 3条 / last 3.
-	countExpr = regexp.MustCompile(`(?:最近|最新|近)?([0-9]{1,2}|[一二三四五六七八九十两]{1,3})(?:条|篇|个|则|期|次会议|场)|\b(?:last|latest|recent|newest)\s+([0-9]{1,2})\b`)
+	countExpr = regexp.MustCompile(`(?:最近|最新|近|前|上)([0-9]{1,2}|[一二三四五六七八九十两]{1,3})(?:条|篇|个|则|期|场|次)|([0-9]{1,2}|[一二三四五六七八九十两]{1,3})(?:条|篇|则|期)|\b(?:last|latest|recent|newest)\s+([0-9]{1,2})\b`)
 	// ordinalAsk is 第十二次 / 12次 before a meeting word.
 	ordinalAsk = regexp.MustCompile(`第([0-9]{1,3}|[一二三四五六七八九十百零两]{1,5})次|([0-9]{1,3}|[一二三四五六七八九十百零两]{1,5})次(?:常|专|党|全|主|会|办)|\b(\d{1,3})(?:st|nd|rd|th)\b`)
 	// docAsk is a document number: 青政办明电〔2022〕12号, 青政办明电12号.
@@ -158,13 +158,16 @@ func parseQuestion(text string, now time.Time, topics *content.Topics, lex *lexi
 	}
 	if m := countExpr.FindStringSubmatchIndex(s); m != nil {
 		n := 0
-		if m[2] >= 0 {
+		switch {
+		case m[2] >= 0:
 			n = parseCount(s[m[2]:m[3]])
-		} else {
-			n, _ = strconv.Atoi(s[m[4]:m[5]])
+		case m[4] >= 0:
+			n = parseCount(s[m[4]:m[5]])
+		default:
+			n, _ = strconv.Atoi(s[m[6]:m[7]])
 		}
 		if n > 0 {
-			q.N, q.List = n, n > 1
+			q.N, q.List, q.Latest = n, n > 1, n == 1
 			s = s[:m[0]] + " " + s[m[1]:]
 		}
 	}
