@@ -155,6 +155,9 @@ func (b *Bot) fieldAnswer(t *turn, bl *content.Bulletin, field string) []Reply {
 		}
 		return answer(say(lang, "ans.attendees", subject, strings.Join(names, "、")), nil)
 	case fieldWhen:
+		if m == nil {
+			return answer(say(lang, "ans.published", subject, dateLabel(bl.PublishedAt)), nil)
+		}
 		return answer(say(lang, "ans.when", subject, dateLabel(bl.PublishedAt)), nil)
 	case fieldDoc:
 		if bl.DocNumber == "" {

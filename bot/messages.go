@@ -127,6 +127,7 @@ var catalog = map[string][2]string{
 	"ans.attendees":      {"出席%s的有：%s。", "Attending %s: %s."},
 	"ans.attendees.none": {"%s的通报没有列出出席人员。", "The report on %s lists no attendees."},
 	"ans.when":           {"%s，通报发布于%s。", "It was %s; the report was published on %s."},
+	"ans.published":      {"%s发布于%s。", "%s was published on %s."},
 	"ans.doc":            {"%s的文号是%s。", "The document number of %s is %s."},
 	"ans.doc.none":       {"%s没有文号。", "%s has no document number."},
 	"ans.relayed":        {"%s传达学习了%d项：", "%s relayed %d items:"},
