@@ -15,8 +15,12 @@ import (
 const maxQuestionRunes = 200
 
 // candidateLimit is how many bulletins a question looks at when part of
-// its filter is applied in memory (the day held, search words, a chair).
-const candidateLimit = 60
+// its filter is applied in memory (the day held, search words, a chair);
+// firstCandidates how many it reads first.
+const (
+	candidateLimit  = 60
+	firstCandidates = 12
+)
 
 // yearsBack is how far a month/day question without a year looks back for
 // a year that has bulletins on that day.
@@ -120,26 +124,42 @@ func (b *Bot) find(ctx context.Context, s selection, limit int) ([]*content.Bull
 	if !s.inMemory() {
 		return b.store.Timeline(ctx, s.filter, 0, limit)
 	}
-	bs, _, err := b.store.Timeline(ctx, s.filter, 0, candidateLimit)
-	if err != nil {
-		return nil, 0, err
-	}
+	// Candidates come newest first in two helpings: most questions are
+	// answered from the first, and each one read costs a decode.
 	var held, published []*content.Bulletin
-	for _, bl := range bs {
-		if !s.keeps(bl) {
+	var seen, total int64
+	for _, n := range []int{max(2*limit, firstCandidates), candidateLimit} {
+		if seen >= int64(n) {
 			continue
 		}
-		switch {
-		case s.from.IsZero() || within(heldDay(bl), s.from, s.to):
-			held = append(held, bl)
-		case within(bl.PublishedAt, s.from, s.to):
-			published = append(published, bl)
+		bs, all, err := b.store.Timeline(ctx, s.filter, int(seen), n-int(seen))
+		if err != nil {
+			return nil, 0, err
+		}
+		total = all
+		for _, bl := range bs {
+			if !s.keeps(bl) {
+				continue
+			}
+			switch {
+			case s.from.IsZero() || within(heldDay(bl), s.from, s.to):
+				held = append(held, bl)
+			case within(bl.PublishedAt, s.from, s.to):
+				published = append(published, bl)
+			}
+		}
+		seen += int64(len(bs))
+		if len(held)+len(published) >= limit || seen >= all {
+			break
 		}
 	}
 	s.rank(held)
 	s.rank(published)
 	out := append(held, published...)
-	total := int64(len(out))
+	if kept := int64(len(out)); kept < seen || seen >= total {
+		// Some candidates were left out: count what was kept.
+		total = kept
+	}
 	if len(out) > limit {
 		out = out[:limit]
 	}

@@ -8,12 +8,8 @@ import (
 )
 
 // selectScanPage is how many ids of the smallest set one round trip
-// reads; selectScanMax is how many it reads at most to count the matches
-// beyond the page asked for (past it the total is estimated).
-const (
-	selectScanPage = 200
-	selectScanMax  = 2000
-)
+// reads.
+const selectScanPage = 200
 
 // selectIDs pages, newest first, through the bulletins that are in every
 // one of sets with a score in rng's range: it walks the smallest set and
@@ -85,7 +81,7 @@ func (s *Store) selectIDs(ctx context.Context, sets []string, rng *redis.ZRangeB
 			found++
 		}
 		scanned += len(page)
-		if found >= offset+limit && scanned >= selectScanMax {
+		if found >= offset+limit && int64(scanned) < inRange {
 			// Enough for the page; estimate the rest.
 			return ids, max(int64(found), int64(float64(found)/float64(scanned)*float64(inRange))), nil
 		}
