@@ -177,7 +177,7 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) (replies []Reply) {
 	if in.Button != "" {
 		replies, err = b.button(ctx, t, in.Button)
 	} else {
-		intent := Understand(capRunes(in.Text, maxMessageRunes), b.cfg.Now())
+		intent := Understand(capRunes(in.Text, maxMessageRunes))
 		if intent.Lang != "" && intent.Action != ActLang && intent.Lang != t.lang {
 			chosen, err := b.chosenLang(ctx, t)
 			if err != nil {

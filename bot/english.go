@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // englishPolite is the framing around an English request: "can you show
@@ -13,7 +12,7 @@ var englishPolite = regexp.MustCompile(`^(?:(?:please|pls|can you|could you|woul
 
 // english reads the commands of a message written in English; anything
 // else is a question (ActAsk).
-func english(s string, _ time.Time, in Intent) Intent {
+func english(s string, in Intent) Intent {
 	core := strings.TrimSpace(englishPolite.ReplaceAllString(s, ""))
 	word, arg, _ := strings.Cut(core, " ")
 	arg = strings.TrimSpace(arg)

@@ -71,10 +71,11 @@ var (
 	quietWord  = regexp.MustCompile(`^(?:免打扰|勿扰|静音时段|夜间免打扰)(.*)$`)
 )
 
-// Understand reads a message (and the current time, for relative dates)
-// into an Intent. It never fails: what it cannot place is ActUnknown with
-// the text as Query, which the bot then tries as a search.
-func Understand(text string, now time.Time) Intent {
+// Understand reads a message into an Intent: a command (slash or
+// phrased: 订阅 防汛, 全文 2, 每日摘要 8点 …) or else a question (ActAsk),
+// whose slots are read when it is answered. It never fails: an unknown
+// slash command is ActUnknown.
+func Understand(text string) Intent {
 	s := normalize(text)
 	in := Intent{Lang: langOf(s)}
 	if s == "" {
@@ -83,9 +84,9 @@ func Understand(text string, now time.Time) Intent {
 	}
 	if strings.HasPrefix(s, "/") {
 		in.Lang = langOf(commandArg(s))
-		return command(s, now, in)
+		return command(s, in)
 	}
-	return phrase(s, now, in)
+	return phrase(s, in)
 }
 
 // normalize folds widths (ＡＢＣ１２３, full-width spaces and slashes), trims,
@@ -152,7 +153,7 @@ func commandArg(s string) string {
 }
 
 // command reads a slash command: /latest@TongbaoBot meeting.
-func command(s string, now time.Time, in Intent) Intent {
+func command(s string, in Intent) Intent {
 	s = botMention.ReplaceAllString(s, "$1")
 	name, arg, _ := strings.Cut(s, " ")
 	arg = strings.TrimSpace(arg)
@@ -223,10 +224,10 @@ func command(s string, now time.Time, in Intent) Intent {
 }
 
 // phrase reads a message without a slash, in Chinese or English.
-func phrase(s string, now time.Time, in Intent) Intent {
+func phrase(s string, in Intent) Intent {
 	core := strings.TrimRight(s, "?？!！。.~～ ")
 	if in.Lang == "en" {
-		in = english(core, now, in)
+		in = english(core, in)
 		if in.Action == ActAsk {
 			in.Query = s
 		}

@@ -95,14 +95,14 @@ func TestUnderstand(t *testing.T) {
 	}
 	// Questions are read into slots when they are answered (question_test.go).
 	for _, text := range []string{"最新会议", "最近一次会议", "最新的会议？", "  最新会议  ", "最新会议🙏", "请问最新会议是什么", "最近的常委会讲了什么", "最新通报", "最新", "最新通知", "最近的常委会", "最近的常务会议", "最新一次县政府常务会议", "最新防汛通报", "帮我看看最新会议吧", "/latest", "/latest meeting", "/latest@TongbaoBot", "/latest@TongbaoBot 会议", "/LATEST notice", "／ｌａｔｅｓｔ　ｍｅｅｔｉｎｇ", "latest meeting", "Latest meetings?", "the latest", "what's the latest meeting", "Can you show me the newest notice please?", "latest notice", "5月27日的会议", "5月27号会议", "五月二十七日的会议", "12月1日", "2022-05-27", "2022年5月27日", "昨天的会议", "今天", "本周的会议", "上周会议", "本月的通知", "6月的会议", "2022年6月的会议", "5月27日的常委会", "meetings in june", "meeting on May 27", "yesterday's meetings", "/date 2022-06-08", "防汛", "统计局通知", "今天天气怎么样", "最近10条", "最近十条会议"} {
-		got := Understand(text, testNow)
+		got := Understand(text)
 		if got.Action != ActAsk || (got.Query != normalize(text) && !strings.HasPrefix(normalize(text), "/")) {
 			t.Errorf("Understand(%q) = %+v, want a question", text, got)
 		}
 	}
 	for text, want := range tests {
 		t.Run(text, func(t *testing.T) {
-			got := Understand(text, testNow)
+			got := Understand(text)
 			if got != want {
 				t.Errorf("Understand(%q) =\n  %+v\nwant\n  %+v", text, got, want)
 			}
