@@ -46,15 +46,21 @@ func newTestStore(t testing.TB) *store.Store {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := p.Parse(content.Input{Data: data, Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.SaveBulletin(context.Background(), b); err != nil {
-			t.Fatal(err)
-		}
+		parseAndSave(t, st, p, name, data)
 	}
 	return st
+}
+
+// parseAndSave parses a bulletin and stores it.
+func parseAndSave(t testing.TB, st *store.Store, p *content.Parser, name string, data []byte) {
+	t.Helper()
+	b, err := p.Parse(content.Input{Data: data, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveBulletin(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // openEmptyStore opens a store on the shared redis-server under a fresh

@@ -323,9 +323,4 @@ func validDay(y, mo, d int) bool {
 	return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC).Day() == d
 }
 
-func numberOf(s string) int {
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
-	}
-	return hanNumber(s)
-}
+func numberOf(s string) int { return content.HanNumber(s) }

@@ -41,13 +41,7 @@ func newDemoStore(t testing.TB) *store.Store {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := p.Parse(content.Input{Data: data, Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.SaveBulletin(context.Background(), b); err != nil {
-			t.Fatal(err)
-		}
+		parseAndSave(t, st, p, name, data)
 	}
 	return st
 }

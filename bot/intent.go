@@ -251,7 +251,7 @@ func phrase(s string, in Intent) Intent {
 		in.Action, in.Query = act, arg
 		if act == ActDetail {
 			in.N, _ = strconv.Atoi(arg)
-			if n := hanNumber(arg); in.N == 0 && n > 0 {
+			if n := content.HanNumber(arg); in.N == 0 && n > 0 {
 				in.N = n
 			}
 		}
@@ -347,37 +347,7 @@ func oneOf(s string, options ...string) bool {
 }
 
 // parseCount reads 10 / 十 / 两; 0 when absent.
-func parseCount(s string) int {
-	s = strings.TrimSpace(s)
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
-	}
-	return hanNumber(s)
-}
-
-// hanNumber reads a number in Chinese numerals (一 … 九百九十九), 0 when s
-// is not one.
-func hanNumber(s string) int {
-	digits := map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
-	total, cur := 0, 0
-	for _, r := range s {
-		switch r {
-		case '百':
-			total += max(cur, 1) * 100
-			cur = 0
-		case '十':
-			total += max(cur, 1) * 10
-			cur = 0
-		default:
-			d, ok := digits[r]
-			if !ok {
-				return 0
-			}
-			cur = d
-		}
-	}
-	return total + cur
-}
+func parseCount(s string) int { return content.HanNumber(strings.TrimSpace(s)) }
 
 // clockOf reads a time of day as "HH:MM", or "".
 func clockOf(s string) string {

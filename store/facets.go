@@ -143,7 +143,7 @@ func bulletinFacets(b *content.Bulletin) (facets []string, words []lexEntry) {
 			add(FacetMeeting+":"+name, name, fold(m.Organ)+name)
 		}
 		if om := ordinalExpr.FindStringSubmatch(content.Simplify(m.Name)); om != nil {
-			if n := ordinalNumber(om[1]); n > 0 {
+			if n := content.HanNumber(om[1]); n > 0 {
 				add(FacetOrdinal + ":" + strconv.Itoa(n))
 			}
 		}
@@ -222,30 +222,4 @@ func docForms(s string) (key string, forms []string) {
 		forms = append(forms, m[1]+m[2]+m[3]+"号")
 	}
 	return key, forms
-}
-
-// ordinalNumber reads 12 or 十二 (up to 九百九十九).
-func ordinalNumber(s string) int {
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
-	}
-	digit := map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
-	total, cur := 0, 0
-	for _, r := range s {
-		switch r {
-		case '百':
-			total += max(cur, 1) * 100
-			cur = 0
-		case '十':
-			total += max(cur, 1) * 10
-			cur = 0
-		default:
-			d, ok := digit[r]
-			if !ok {
-				return 0
-			}
-			cur = d
-		}
-	}
-	return total + cur
 }
