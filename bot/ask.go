@@ -243,15 +243,24 @@ func heldDay(bl *content.Bulletin) time.Time {
 
 // answerQuestion finds what a question selects and answers it.
 func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]Reply, error) {
-	if q.Field == fieldChair || q.Field == fieldAttendees {
-		for _, f := range q.Facets {
-			if strings.HasPrefix(f.Facet, "person:") || strings.HasPrefix(f.Facet, "post:") {
-				// 王立新主持过哪些会议: the person is the filter, not the question.
-				q.role, q.Field = q.Field, q.nextField
-				q.List = q.List || (!q.Latest && q.Field == "")
-				break
+	personAsked := false
+	for _, f := range q.Facets {
+		personAsked = personAsked || strings.HasPrefix(f.Facet, "person:") || strings.HasPrefix(f.Facet, "post:")
+	}
+	if personAsked {
+		// 王立新主持过哪些会议: the person is the filter, not the question.
+		switch {
+		case q.Field == fieldChair || q.Field == fieldAttendees:
+			q.role, q.Field = q.Field, ""
+			if n := len(q.earlier); n > 0 {
+				q.Field = q.earlier[n-1]
 			}
+		case contains(q.earlier, fieldChair):
+			q.role = fieldChair
+		case contains(q.earlier, fieldAttendees):
+			q.role = fieldAttendees
 		}
+		q.List = q.List || (q.role != "" && !q.Latest && q.Field == "")
 	}
 	if !q.hasFilter() && q.Field == "" && !q.Latest {
 		return b.recent(ctx, t, content.Filter{}, q.N, 0)

@@ -85,18 +85,6 @@ func noticeItems(bl *content.Bulletin) []string {
 	return out
 }
 
-// fullMeetingName is the body and the meeting's name without saying the
-// body twice: 兰溪市委 + 市委常委会(扩大)会议 → 兰溪市委常委会(扩大)会议.
-func fullMeetingName(m *content.Meeting) string {
-	organ, name := []rune(m.Organ), m.Name
-	for i := range organ {
-		if strings.HasPrefix(name, string(organ[i:])) {
-			return string(organ[:i]) + name
-		}
-	}
-	return m.Organ + name
-}
-
 // dayOf is the day a bulletin's meeting was held (else published):
 // 5月27日, 27 May 2022.
 func dayOf(bl *content.Bulletin, lang string) string {
@@ -112,9 +100,9 @@ func dayOf(bl *content.Bulletin, lang string) string {
 func subjectOf(bl *content.Bulletin, lang string) string {
 	if bl.Meeting != nil && bl.Meeting.Name != "" {
 		if lang == "en" {
-			return fmt.Sprintf("the %s of %s", fullMeetingName(bl.Meeting), dayOf(bl, lang))
+			return fmt.Sprintf("the %s of %s", bl.Meeting.FullName(), dayOf(bl, lang))
 		}
-		return dayOf(bl, lang) + fullMeetingName(bl.Meeting)
+		return dayOf(bl, lang) + bl.Meeting.FullName()
 	}
 	if lang == "en" {
 		return "「" + bl.Title + "」"

@@ -76,9 +76,14 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// minNearRunes is the shortest word a near miss may resolve to: two
-// characters differ in too many ways.
-const minNearRunes = 3
+// minNearRunes is the shortest word a near miss may resolve to (two
+// characters differ in too many ways); maxNearRunes the longest, one more
+// than the longest stretch of a question tried as a near miss (a long
+// meeting name is found by its parts: its place, body and type).
+const (
+	minNearRunes = 3
+	maxNearRunes = maxNearWindow + 1
+)
 
 // nearIndex finds words by their one-character deletions (the symmetric
 // delete method): a typed word and an entry within one insertion,
@@ -87,7 +92,7 @@ type nearIndex map[string][]string
 
 func (n nearIndex) add(w string) {
 	rs := []rune(w)
-	if len(rs) < minNearRunes {
+	if len(rs) < minNearRunes || len(rs) > maxNearRunes {
 		return
 	}
 	n[w] = appendNew(n[w], w)

@@ -36,9 +36,10 @@ type Question struct {
 	// Words are what is left, to search for.
 	Words []string
 	// role is set when a person or post asked about with 主持 / 出席 is a
-	// filter (王立新主持过哪些会议) rather than the question; nextField is
-	// the field asked after it.
-	role, nextField string
+	// filter (王立新主持过哪些会议) rather than the question; earlier are
+	// the fields named before the last.
+	role    string
+	earlier []string
 	// Corrected are near misses resolved to lexicon words ("常委汇→常委会").
 	Corrected []string
 }
@@ -315,18 +316,22 @@ func applyRole(q *Question, r wordRole) {
 	if r.kind != "" && q.Kind == "" {
 		q.Kind = r.kind
 	}
-	// The first field asked wins: 通过了哪些文件 asks what was approved.
-	// The next is kept for when the first turns out to be a filter
-	// (王立新主持的会议通过了什么).
-	switch {
-	case r.field != "" && q.Field == "":
+	// The last field named is the one asked (学习会强调了什么 asks what was
+	// emphasized); the ones before are kept for when the last turns out
+	// to be a filter (王立新主持的会议: 主持 with a person names meetings).
+	if r.field != "" {
+		if q.Field != "" && q.Field != r.field {
+			q.earlier = append(q.earlier, q.Field)
+		}
 		q.Field = r.field
-	case r.field != "" && r.field != q.Field && q.nextField == "":
-		q.nextField = r.field
 	}
 	q.Latest = q.Latest || r.latest
 	q.List = q.List || r.list
 }
+
+// maxNearWindow is the longest stretch of unknown characters tried as a
+// near miss of a lexicon word.
+const maxNearWindow = 8
 
 // leftover resolves characters no word matched: a near miss of a lexicon
 // word (one character off), else search words.
@@ -341,7 +346,7 @@ func leftover(q *Question, rs []rune, lex *lexicon) {
 	for i := 0; i < len(rs); {
 		found := 0
 		if lex != nil {
-			for n := min(len(rs)-i, 8); n >= minNearRunes-1 && found == 0; n-- {
+			for n := min(len(rs)-i, maxNearWindow); n >= minNearRunes-1 && found == 0; n-- {
 				if w, ok := lex.closest(string(rs[i : i+n])); ok {
 					addFacets(q, lex.lookup(w), w)
 					q.Corrected = append(q.Corrected, string(rs[i:i+n])+"→"+w)

@@ -70,7 +70,7 @@ func BulletinCard(b *content.Bulletin, lang, link, followTopic string) Reply {
 		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.doc"), Text: b.DocNumber})
 	}
 	if m := b.Meeting; m != nil {
-		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.meeting"), Text: fullMeetingName(m)})
+		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.meeting"), Text: m.FullName()})
 		if m.Chair.Name != "" {
 			chair := m.Chair.Name
 			if m.Chair.Title != "" {

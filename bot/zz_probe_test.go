@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"tongbao/content"
 )
 
 func TestProbe(t *testing.T) {
@@ -11,7 +12,13 @@ func TestProbe(t *testing.T) {
 	if qs == "" {
 		t.Skip()
 	}
-	b := newDemoBot(t, newDemoStore(t))
+	st := newDemoStore(t)
+	p := content.NewParser(content.Options{Topics: demoTopics})
+	for _, f := range []string{"taoyuan", "dongcheng", "beiqu"} {
+		data, _ := os.ReadFile("/tmp/local/" + f + ".txt")
+		parseAndSave(t, st, p, f+".txt", data)
+	}
+	b := newDemoBot(t, st)
 	for i, q := range strings.Split(qs, "|") {
 		u := "p" + string(rune('a'+i%26)) + string(rune('a'+i/26))
 		got := ask(t, b, u, q)

@@ -9,3 +9,17 @@ func TestHanNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestMeetingFullName(t *testing.T) {
+	for _, tc := range []struct{ organ, name, want string }{
+		{"兰溪市委", "市委常委会(扩大)会议", "兰溪市委常委会(扩大)会议"},
+		{"青溪县政府", "县政府第十二次常务会议", "青溪县政府第十二次常务会议"},
+		{"桃源镇党委", "镇党委会议", "桃源镇党委会议"},
+		{"", "县委常委会会议", "县委常委会会议"},
+		{"北湖区政府", "常务会议", "北湖区政府常务会议"},
+	} {
+		if got := (&Meeting{Organ: tc.organ, Name: tc.name}).FullName(); got != tc.want {
+			t.Errorf("FullName(%s, %s) = %s, want %s", tc.organ, tc.name, got, tc.want)
+		}
+	}
+}

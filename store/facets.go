@@ -60,7 +60,7 @@ var meetingTypes = []struct {
 	{"委员长会议", []string{"委员长会议"}},
 	{"全体会议", []string{"全体会议", "全体(扩大)会议", "全会"}},
 	{"专题会议", []string{"专题会议", "专题会", "专题研究会"}},
-	{"中心组学习", []string{"理论学习中心组", "中心组学习", "中心组"}},
+	{"中心组学习", []string{"理论学习中心组", "中心组"}},
 	{"工作会议", []string{"工作会议", "工作会"}},
 	{"办公会议", []string{"办公会议", "办公会"}},
 	{"联席会议", []string{"联席会议", "联席会"}},
@@ -140,7 +140,7 @@ func bulletinFacets(b *content.Bulletin) (facets []string, words []lexEntry) {
 			add(FacetType+":"+t, aliases...)
 		}
 		if name := fold(m.Name); name != "" {
-			add(FacetMeeting+":"+name, name, fold(m.Organ)+name)
+			add(FacetMeeting+":"+name, name, m.FullName())
 		}
 		if om := ordinalExpr.FindStringSubmatch(content.Simplify(m.Name)); om != nil {
 			if n := content.HanNumber(om[1]); n > 0 {

@@ -24,7 +24,7 @@ func TestFacetsAndLexicon(t *testing.T) {
 			"常委会": "type:常委会", "常委扩大会议": "type:常委会", "常务会议": "type:常务会议", "常务会": "type:常务会议",
 			"朱俊华": "person:朱俊华", "李明": "person:李明", "县长": "post:县长", "副书记": "post:副书记",
 			"青政办明电12号": "doc:青政办明电12号", "青政办明电202212号": "doc:青政办明电12号",
-			"县政府第十二次常务会议": "meeting:县政府第十二次常务会议", "县政府办": "body:县政府办公室",
+			"县政府第十二次常务会议": "meeting:县政府第十二次常务会议", "青溪县政府第十二次常务会议": "meeting:县政府第十二次常务会议", "县政府办": "body:县政府办公室",
 		} {
 			if !slices.Contains(words[word], facet) {
 				t.Errorf("lexicon[%q] = %v, want %s among them", word, words[word], facet)
