@@ -51,8 +51,8 @@ func newTestStore(t testing.TB) *store.Store {
 	return st
 }
 
-// parseAndSave parses a bulletin and stores it.
-func parseAndSave(t testing.TB, st *store.Store, p *content.Parser, name string, data []byte) {
+// parseAndSave parses a bulletin, stores it and returns its id.
+func parseAndSave(t testing.TB, st *store.Store, p *content.Parser, name string, data []byte) string {
 	t.Helper()
 	b, err := p.Parse(content.Input{Data: data, Name: name})
 	if err != nil {
@@ -61,6 +61,7 @@ func parseAndSave(t testing.TB, st *store.Store, p *content.Parser, name string,
 	if _, err := st.SaveBulletin(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
+	return b.ID
 }
 
 // openEmptyStore opens a store on the shared redis-server under a fresh
