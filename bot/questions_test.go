@@ -28,6 +28,8 @@ var questionCases = []questionCase{
 	{q: "这几天有啥会议", want: "Q", has: []string{"这几天没有会议通报", "最相近的结果"}, list: true},
 	{q: "最近发了什么通知", want: "N", has: []string{"青政办明电〔2022〕12号"}},
 	{q: "最新通知", want: "N"},
+	{q: "最新通报", want: "Q"},
+	{q: "最近有什么消息", want: "Q", list: true},
 	{q: "有什么新通知吗", want: "N"},
 	{q: "最新的公告", want: "N"},
 	{q: "最近一次会议", want: "Q", not: []string{"兰溪召开"}},
