@@ -78,3 +78,23 @@ func TestEditWithinOne(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseQuestion: any text reads into slots without a panic, and what
+// it finds lies within the text's limits.
+func FuzzParseQuestion(f *testing.F) {
+	for _, s := range []string{"最新会议", "常委会是谁主持的", "5月20日到6月10日的通知", "青政办明电〔2022〕12号", "第一百零五次常务会", "who led the last meeting", "6/8", "20220527", "近99天", "31号"} {
+		f.Add(s)
+	}
+	lex := newLexicon()
+	lex.near.add("常委会")
+	lex.facets["常委会"] = []string{"type:常委会"}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := parseQuestion(s, testNow, demoTopics, lex)
+		if !q.From.IsZero() && !q.To.After(q.From) {
+			t.Errorf("parseQuestion(%q): an empty period %v – %v", s, q.From, q.To)
+		}
+		if q.N < 0 {
+			t.Errorf("parseQuestion(%q): count %d", s, q.N)
+		}
+	})
+}
