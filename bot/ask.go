@@ -314,7 +314,7 @@ func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]Reply
 	for i, bl := range bs {
 		items[i] = listItem{b: bl}
 	}
-	title := say(t.lang, "ask.found", describeQuestion(q, label, t.lang), total)
+	title := say(t.lang, "ask.found", quote(describeQuestion(q, label, t.lang)), total)
 	return []Reply{listReply(title, items, 1, t.lang, false)}, nil
 }
 
@@ -402,7 +402,7 @@ func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selectio
 		if len(bs) == 0 {
 			continue
 		}
-		msg := say(t.lang, "ask.none", r.said, what)
+		msg := say(t.lang, "ask.none", quote(r.said), what)
 		switch {
 		case r.said == q.DateLabel && q.DateLabel != "":
 			msg = say(t.lang, "no.date", q.DateLabel, what)

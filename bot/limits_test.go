@@ -70,3 +70,14 @@ func TestChosenLanguageWins(t *testing.T) {
 		t.Errorf("最新会议 without a choice:\n%s", got)
 	}
 }
+
+// TestLongQuestionsQuoteLittle: a question whose words find nothing is
+// answered without repeating them at length.
+func TestLongQuestionsQuoteLittle(t *testing.T) {
+	b := newTestBot(t, newTestStore(t), 1000)
+	long := "最新会议" + strings.Repeat("甲乙丙丁戊己庚辛壬癸", 15)
+	got := ask(t, b, "long2", long)
+	if strings.Contains(got, strings.Repeat("甲乙丙丁戊己庚辛壬癸", 3)) {
+		t.Errorf("the reply repeats the question at length:\n%s", got)
+	}
+}
