@@ -297,25 +297,35 @@ func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]Reply
 	if len(bs) == 0 {
 		return b.nothingFound(ctx, t, q, s)
 	}
-	ids := make([]string, len(bs))
-	for i, bl := range bs {
-		ids[i] = bl.ID
-	}
-	if err := b.remember(ctx, t, listSession{IDs: ids}); err != nil {
-		return nil, err
-	}
-	switch {
-	case q.Field != "":
-		return b.fieldAnswer(t, withField(bs, q.Field), q.Field), nil
-	case len(bs) == 1 || (q.Latest && !q.List):
-		return []Reply{b.card(t, bs[0])}, nil
+	if q.Field != "" || len(bs) == 1 || (q.Latest && !q.List) {
+		// One bulletin: the one that answers the field asked, else the first.
+		bl := bs[0]
+		if q.Field != "" {
+			bl = withField(bs, q.Field)
+		}
+		if err := b.remember(ctx, t, listSession{IDs: []string{bl.ID}}); err != nil {
+			return nil, err
+		}
+		if q.Field != "" {
+			return b.fieldAnswer(t, bl, q.Field), nil
+		}
+		return []Reply{b.card(t, bl)}, nil
 	}
 	items := make([]listItem, len(bs))
+	session := listSession{IDs: make([]string, len(bs))}
 	for i, bl := range bs {
-		items[i] = listItem{b: bl}
+		items[i], session.IDs[i] = listItem{b: bl}, bl.ID
+	}
+	// A list the store selects alone can be paged with 下一页.
+	more := !s.inMemory() && total > int64(len(bs))
+	if more {
+		session.What, session.Filter = "recent", s.filter
+	}
+	if err := b.remember(ctx, t, session); err != nil {
+		return nil, err
 	}
 	title := say(t.lang, "ask.found", quote(describeQuestion(q, label, t.lang)), total)
-	return []Reply{listReply(title, items, 1, t.lang, false)}, nil
+	return []Reply{listReply(title, items, 1, t.lang, more)}, nil
 }
 
 // yearLabel puts a year in front of a date said without one.

@@ -286,3 +286,26 @@ func TestQuestions(t *testing.T) {
 		})
 	}
 }
+
+// TestQuestionListsPage: a list of questions' answers pages with 下一页, and
+// 全文 opens the bulletin a field answer was about.
+func TestQuestionListsPage(t *testing.T) {
+	b := newDemoBot(t, newDemoStore(t))
+	if got := ask(t, b, "pager", "最近一条会议"); !strings.Contains(got, "青溪县召开县政府第十二次常务会议") {
+		t.Fatalf("最近一条会议: %s", got)
+	}
+	got := ask(t, b, "pager", "防汛的会议有哪些")
+	if !strings.Contains(got, "（2条）") {
+		t.Fatalf("防汛的会议有哪些: %s", got)
+	}
+	if got := ask(t, b, "pager", "最近两条通报"); !strings.Contains(got, "下一页") {
+		t.Errorf("a list with more has no 下一页: %s", got)
+	}
+	if got := ask(t, b, "pager", "下一页"); !strings.Contains(got, "兰溪召开市委常委会") {
+		t.Errorf("下一页: %s", got)
+	}
+	ask(t, b, "pager", "通过了哪些文件")
+	if got := ask(t, b, "pager", "全文"); !strings.Contains(got, "会议审议并原则通过了") {
+		t.Errorf("全文 after a field answer: %s", got)
+	}
+}
