@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,7 +24,7 @@ type Store interface {
 	IsAdmin(ctx context.Context, id string) (bool, error)
 	Allow(ctx context.Context, key string, limit int, window time.Duration) (allowed, firstOver bool, err error)
 
-	LatestMeeting(ctx context.Context, match string) (*content.Bulletin, error)
+	LexiconSince(ctx context.Context, since int64) (map[string][]string, int64, error)
 	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
 	Search(ctx context.Context, query string, offset, limit int) ([]content.SearchHit, int64, error)
 	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
@@ -100,6 +99,7 @@ type Bot struct {
 	announcer Announcer
 	reminder  Reminder
 	log       *slog.Logger
+	lex       *lexicon
 }
 
 // New returns the conversation core.
@@ -113,7 +113,7 @@ func New(st Store, cfg Config) *Bot {
 	if cfg.MessagesPerMinute <= 0 {
 		cfg.MessagesPerMinute = 20
 	}
-	b := &Bot{store: st, cfg: cfg, admins: map[string]bool{}, log: cfg.Logger}
+	b := &Bot{store: st, cfg: cfg, admins: map[string]bool{}, log: cfg.Logger, lex: newLexicon()}
 	for _, a := range cfg.Admins {
 		b.admins[a] = true
 	}
@@ -174,9 +174,15 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) (replies []Reply) {
 	if in.Button != "" {
 		replies, err = b.button(ctx, t, in.Button)
 	} else {
-		intent := Understand(in.Text, b.cfg.Now())
-		if intent.Lang != "" && intent.Action != ActLang {
-			t.lang = intent.Lang
+		intent := Understand(capRunes(in.Text, maxMessageRunes))
+		if intent.Lang != "" && intent.Action != ActLang && intent.Lang != t.lang {
+			chosen, err := b.chosenLang(ctx, t)
+			if err != nil {
+				return b.fail(in, t.lang, err)
+			}
+			if !chosen {
+				t.lang = intent.Lang
+			}
 		}
 		if in.ForceLang != "" {
 			t.lang = in.ForceLang
@@ -216,10 +222,8 @@ func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 		return b.start(t), nil
 	case ActHelp:
 		return b.help(ctx, t)
-	case ActLatest:
-		return b.latest(ctx, t, in)
-	case ActByDate:
-		return b.byDate(ctx, t, in)
+	case ActAsk:
+		return b.ask(ctx, t, in.Query)
 	case ActSearch:
 		if strings.TrimSpace(in.Query) == "" {
 			return []Reply{Text(say(t.lang, "search.empty"))}, nil
@@ -228,11 +232,13 @@ func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 	case ActDetail:
 		return b.detail(ctx, t, in)
 	case ActRecent:
-		return b.recent(ctx, t, in, 0)
+		return b.recent(ctx, t, content.Filter{Kind: in.Kind}, in.N, 0)
 	case ActMore:
 		return b.more(ctx, t)
 	case ActSubscribe:
 		return b.subscribe(ctx, t, in.Query)
+	case ActOnly:
+		return b.only(ctx, t, in.Query)
 	case ActUnsubscribe:
 		return b.unsubscribe(ctx, t, in.Query)
 	case ActMySubs:
@@ -250,7 +256,7 @@ func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 	case ActStats, ActBroadcast, ActRemind, ActChannel:
 		return b.admin(ctx, t, in)
 	}
-	return b.unknown(ctx, t, in.Query)
+	return []Reply{Text(say(t.lang, "unknown", quote(in.Query)))}, nil
 }
 
 func (b *Bot) start(t *turn) []Reply {
@@ -306,52 +312,6 @@ func hasSub(s *content.Subscriber, kind, value string) bool {
 	return false
 }
 
-func (b *Bot) latest(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
-	var bl *content.Bulletin
-	switch {
-	case in.Kind == content.KindMeeting || in.Match != "":
-		var err error
-		bl, err = b.store.LatestMeeting(ctx, in.Match)
-		if errors.Is(err, content.ErrNotFound) {
-			if in.Match != "" {
-				return []Reply{Text(say(t.lang, "no.match", in.Match))}, nil
-			}
-			return []Reply{Text(say(t.lang, "no.meeting"))}, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	default:
-		f := content.Filter{Kind: in.Kind}
-		if in.Topic != "" {
-			tag, ok := b.topicOf(in.Topic)
-			if !ok {
-				// Not a topic: the newest bulletin that mentions the word.
-				return b.search(ctx, t, in.Topic, 0, false)
-			}
-			f.Tag = tag
-		}
-		bs, _, err := b.store.Timeline(ctx, f, 0, 1)
-		if err != nil {
-			return nil, err
-		}
-		if len(bs) == 0 {
-			switch {
-			case f.Tag != "":
-				return []Reply{Text(say(t.lang, "no.topic", f.Tag))}, nil
-			case f.Kind != "":
-				return []Reply{Text(say(t.lang, "no.kind", kindName(f.Kind, t.lang)))}, nil
-			}
-			return []Reply{Text(say(t.lang, "no.bulletins"))}, nil
-		}
-		bl = bs[0]
-	}
-	if err := b.remember(ctx, t, listSession{IDs: []string{bl.ID}}); err != nil {
-		return nil, err
-	}
-	return []Reply{b.card(t, bl)}, nil
-}
-
 // topicOf maps a user's word (Chinese or English) to a topic name.
 func (b *Bot) topicOf(word string) (string, bool) {
 	if tp, ok := b.cfg.Topics.Find(word); ok {
@@ -360,84 +320,24 @@ func (b *Bot) topicOf(word string) (string, bool) {
 	return "", false
 }
 
-// yearsBack is how far a month/day question without a year looks back for
-// a year that has bulletins on that day.
-const yearsBack = 10
-
-func (b *Bot) byDate(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
-	f := content.Filter{Kind: in.Kind, From: in.From, To: in.To}
-	label := in.DateLabel
-	var bs []*content.Bulletin
-	var total int64
-	for back := 0; ; back++ {
-		var err error
-		bs, total, err = b.store.Timeline(ctx, f, 0, 50)
-		if err != nil {
-			return nil, err
-		}
-		if in.Match != "" {
-			bs = matching(bs, in.Match)
-			total = int64(len(bs))
-		}
-		if len(bs) > 0 || !in.NoYear || back == yearsBack {
-			break
-		}
-		// 5月27日 without a year: the most recent 5月27日 that has any.
-		f.From, f.To = f.From.AddDate(-1, 0, 0), f.To.AddDate(-1, 0, 0)
-		label = fmt.Sprintf("%d年%s", f.From.Year(), in.DateLabel)
-		if t.lang == "en" {
-			label = in.DateLabel + " " + strconv.Itoa(f.From.Year())
-		}
-	}
-	what := kindName(in.Kind, t.lang)
-	if len(bs) == 0 {
-		return []Reply{Text(say(t.lang, "no.date", in.DateLabel, what))}, nil
-	}
-	if len(bs) == 1 {
-		if err := b.remember(ctx, t, listSession{IDs: []string{bs[0].ID}}); err != nil {
-			return nil, err
-		}
-		return []Reply{b.card(t, bs[0])}, nil
-	}
-	items := make([]listItem, 0, len(bs))
-	ids := make([]string, 0, len(bs))
-	for _, bl := range bs {
-		items = append(items, listItem{b: bl})
-		ids = append(ids, bl.ID)
-	}
-	if err := b.remember(ctx, t, listSession{IDs: ids}); err != nil {
-		return nil, err
-	}
-	return []Reply{listReply(say(t.lang, "date.found", label, what, total), items, 1, t.lang, false)}, nil
-}
-
-// matching keeps the meetings whose name or body matches a phrase.
-func matching(bs []*content.Bulletin, match string) []*content.Bulletin {
-	var out []*content.Bulletin
-	for _, bl := range bs {
-		if bl.Meeting != nil && strings.Contains(bl.Meeting.Organ+bl.Meeting.Name+bl.Title, match) {
-			out = append(out, bl)
-		}
-	}
-	return out
-}
-
-// search answers a search; guess is true when the person typed plain words
-// that the bot tries as a search.
+// search answers a search. Words that find nothing as written are read
+// as a question (搜一下人才 is the topic 人才, 查 青政办明电12号 a document);
+// guess is set when the question was plain words, tried as a search.
 func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, guess bool) ([]Reply, error) {
+	query = capRunes(query, maxSearchRunes)
 	q := b.expandQuery(query)
 	hits, total, err := b.store.Search(ctx, q, offset, pageSize)
 	if err != nil {
 		return nil, err
 	}
 	if len(hits) == 0 {
-		if guess {
-			return nil, nil
-		}
-		if offset > 0 {
+		switch {
+		case offset > 0:
 			return []Reply{Text(say(t.lang, "more.none"))}, nil
+		case guess:
+			return []Reply{Text(say(t.lang, "search.none", quote(query)))}, nil
 		}
-		return []Reply{Text(say(t.lang, "search.none", query))}, nil
+		return b.ask(ctx, t, query)
 	}
 	items := make([]listItem, len(hits))
 	ids := make([]string, len(hits))
@@ -457,7 +357,7 @@ func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, gue
 	if total >= content.SearchCountCap {
 		count += "+"
 	}
-	return []Reply{listReply(say(t.lang, key, query, count), items, offset+1, t.lang, more)}, nil
+	return []Reply{listReply(say(t.lang, key, quote(query), count), items, offset+1, t.lang, more)}, nil
 }
 
 // expandQuery turns an English topic name ("talent") into the topic's
@@ -483,12 +383,11 @@ func (b *Bot) remember(ctx context.Context, t *turn, s listSession) error {
 	return b.store.SaveSession(ctx, t.sub.ID, "list", s, listTTL)
 }
 
-func (b *Bot) recent(ctx context.Context, t *turn, in Intent, offset int) ([]Reply, error) {
-	n := in.N
+// recent lists the newest bulletins a filter selects, n a page.
+func (b *Bot) recent(ctx context.Context, t *turn, f content.Filter, n, offset int) ([]Reply, error) {
 	if n <= 0 || n > 20 {
 		n = pageSize
 	}
-	f := content.Filter{Kind: in.Kind}
 	bs, total, err := b.store.Timeline(ctx, f, offset, n)
 	if err != nil {
 		return nil, err
@@ -525,7 +424,7 @@ func (b *Bot) more(ctx context.Context, t *turn) ([]Reply, error) {
 	if s.What == "search" {
 		return b.search(ctx, t, s.Query, next, false)
 	}
-	return b.recent(ctx, t, Intent{Kind: s.Filter.Kind, N: len(s.IDs)}, next)
+	return b.recent(ctx, t, s.Filter, len(s.IDs), next)
 }
 
 // detail answers 全文 N / 全文 <id> / 全文 (the last card shown).
@@ -602,6 +501,8 @@ func (b *Bot) button(ctx context.Context, t *turn, data string) ([]Reply, error)
 			key = "read.already"
 		}
 		return []Reply{{Blocks: []Block{{Kind: BlockNote, Text: say(t.lang, key)}}}}, nil
+	case strings.HasPrefix(data, btnOnly):
+		return b.only(ctx, t, strings.TrimPrefix(data, btnOnly))
 	case strings.HasPrefix(data, btnSub):
 		return b.subscribe(ctx, t, strings.TrimPrefix(data, btnSub))
 	case data == btnMore:
@@ -609,24 +510,7 @@ func (b *Bot) button(ctx context.Context, t *turn, data string) ([]Reply, error)
 	case strings.HasPrefix(data, btnBroadcast):
 		return b.broadcastButton(ctx, t, strings.TrimPrefix(data, btnBroadcast))
 	}
-	return b.unknown(ctx, t, data)
-}
-
-// unknown tries plain words as a search before saying it did not
-// understand.
-func (b *Bot) unknown(ctx context.Context, t *turn, text string) ([]Reply, error) {
-	text = strings.TrimSpace(text)
-	if text != "" && !strings.HasPrefix(text, "/") && len([]rune(text)) <= 30 {
-		replies, err := b.search(ctx, t, text, 0, true)
-		if err != nil || replies != nil {
-			return replies, err
-		}
-	}
-	shown := text
-	if r := []rune(shown); len(r) > 20 {
-		shown = string(r[:20]) + "…"
-	}
-	return []Reply{Text(say(t.lang, "unknown", shown))}, nil
+	return []Reply{Text(say(t.lang, "unknown", quote(data)))}, nil
 }
 
 func (b *Bot) history(ctx context.Context, t *turn) ([]Reply, error) {

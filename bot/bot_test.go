@@ -39,26 +39,41 @@ var prefixes atomic.Int64
 // prefix and fills it with the sample bulletins.
 func newTestStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("bt%d:", prefixes.Add(1)),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openEmptyStore(t)
 	p := content.NewParser(content.Options{Topics: testTopics})
 	for _, name := range []string{"lanxi-2022-05-27-standing-committee.txt", "qingxi-2022-06-08-county-executive.txt", "qingxi-2022-06-01-flood-notice.txt"} {
 		data, err := os.ReadFile(filepath.Join("..", "content", "testdata", name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := p.Parse(content.Input{Data: data, Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.SaveBulletin(context.Background(), b); err != nil {
-			t.Fatal(err)
-		}
+		parseAndSave(t, st, p, name, data)
 	}
+	return st
+}
+
+// parseAndSave parses a bulletin, stores it and returns its id.
+func parseAndSave(t testing.TB, st *store.Store, p *content.Parser, name string, data []byte) string {
+	t.Helper()
+	b, err := p.Parse(content.Input{Data: data, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveBulletin(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	return b.ID
+}
+
+// openEmptyStore opens a store on the shared redis-server under a fresh
+// prefix.
+func openEmptyStore(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("bt%d:", prefixes.Add(1)),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	return st
 }
 
@@ -138,9 +153,10 @@ func TestConversation(t *testing.T) {
 		{"full text by number", "2", "全文 3", []string{"兰溪召开市委常委会", "会议还研究了其他事项。"}, nil},
 		{"no more pages", "2", "下一页", []string{"没有更多了"}, nil},
 		{"full text of a bad number", "2", "全文 9", []string{"没有找到第9条"}, nil},
-		{"subscribe", "2", "订阅 防汛", []string{"已订阅「防汛」"}, nil},
+		{"subscribe while receiving everything", "2", "订阅 防汛", []string{"您正在接收全部通报，「防汛」已包含在内", "只看防汛", "[只看「防汛」|only:防汛]"}, nil},
+		{"only one topic", "2", "只看防汛", []string{"只推送「防汛」"}, nil},
 		{"subscribe again", "2", "/sub 防汛", []string{"已经订阅了「防汛」"}, nil},
-		{"subscribe english topic", "3", "subscribe talent", []string{"Subscribed to \"talent\""}, nil},
+		{"subscribe english topic while receiving everything", "3", "subscribe talent", []string{"talent is already included", "only talent"}, nil},
 		{"subscribe keyword", "2", "订阅 王立新", []string{"已订阅关键词「王立新」"}, nil},
 		{"my subscriptions", "2", "我的订阅", []string{"您订阅了：防汛、王立新", "即时推送"}, nil},
 		{"topics", "2", "主题", []string{"防汛 ✓", "人才", "[订阅「人才」|sub:人才]"}, nil},
@@ -153,7 +169,8 @@ func TestConversation(t *testing.T) {
 		{"unit", "2", "单位 县应急管理局", []string{"县应急管理局"}, nil},
 		{"help", "2", "帮助", []string{"最新会议", "搜索 防汛"}, []string{"/broadcast"}},
 		{"help for an admin", "1", "/help", []string{"/broadcast"}, nil},
-		{"unknown", "2", "今天天气怎么样", []string{"抱歉，我没有理解", "最新会议"}, nil},
+		{"words nothing holds", "2", "今天天气怎么样", []string{"没有找到包含「天气」的通报", "最近10条"}, nil},
+		{"nothing understood", "2", "嗯？", []string{"抱歉，我没有理解", "最新会议"}, nil},
 		{"unknown command", "2", "/frobnicate", []string{"抱歉，我没有理解"}, nil},
 		{"empty", "2", "   ", []string{"最新会议"}, nil},
 		{"stats as a user", "2", "/stats", []string{"只对管理员开放"}, []string{"订阅者"}},
@@ -205,7 +222,7 @@ func TestButtonsRecordReads(t *testing.T) {
 	if err != nil || s.Via[content.ViaButton] != 1 || s.Via[content.ViaText] != 1 {
 		t.Errorf("reads via = %v, %v", s.Via, err)
 	}
-	if got := press(t, b, "9", "sub:人才"); !strings.Contains(got, "已订阅「人才」") {
+	if got := press(t, b, "9", "sub:人才"); !strings.Contains(got, "「人才」已包含在内") {
 		t.Errorf("follow button: %s", got)
 	}
 	if got := press(t, b, "9", "read:nope"); !strings.Contains(got, "没有找到") {

@@ -20,14 +20,14 @@ const (
 	ActUnknown     Action = iota
 	ActStart              // /start, 你好: welcome
 	ActHelp               // /help, 帮助
-	ActLatest             // 最新会议, 最近的常委会, /latest notice
-	ActByDate             // 5月27日的会议, 昨天的会议, meetings in June
+	ActAsk                // a question: 最新会议, 常委会是谁主持的, 6月7号开的会, /latest notice
 	ActSearch             // 搜索 防汛, /search talent
 	ActDetail             // 全文 2, 详情 <id>
 	ActRecent             // 最近10条, /recent
 	ActMore               // 下一页, more
 	ActSubscribe          // 订阅 防汛, /sub 人才
 	ActUnsubscribe        // 退订 防汛, /unsub
+	ActOnly               // 只看 防汛, /only 防汛: receive that topic alone
 	ActMySubs             // 我的订阅, /mysubs
 	ActTopics             // 主题, /topics
 	ActDigest             // 每日摘要 8点, /digest 08:00
@@ -48,20 +48,10 @@ type Intent struct {
 	// Lang is the language the message was written in ("zh" or "en"), or ""
 	// when it cannot tell (a bare command).
 	Lang string
-	// Kind narrows latest / by-date / recent to a kind of bulletin.
+	// Kind narrows a list (/recent) to a kind of bulletin.
 	Kind content.Kind
-	// Match narrows "latest meeting" to meetings whose name matches
-	// (常委会, 常务会议).
-	Match string
-	// Topic narrows latest / recent to a topic.
-	Topic string
-	// From and To bound a by-date question (To exclusive); NoYear is set
-	// when the person gave a month and day without a year.
-	From, To time.Time
-	NoYear   bool
-	// DateLabel is how the date was said, for the reply ("5月27日").
-	DateLabel string
-	// Query is a search query, a subscription target, a bulletin
+	// Query is a question (ActAsk, read into slots by parseQuestion when it
+	// is answered), a search query, a subscription target, a bulletin
 	// reference, a unit, a time, or a broadcast text.
 	Query string
 	// N is a count (最近10条) or a list position (全文 2).
@@ -74,10 +64,6 @@ var (
 	// politeness is dropped before matching: 请, 帮我, 我想看, 一下, 吗.
 	politeStart = regexp.MustCompile(`^(?:请问|请|麻烦|帮我|给我|我想要|我想|我要|想看|看看|看一下|查看|显示|发我|发一下|告诉我|能否|能不能|可以)+`)
 	politeEnd   = regexp.MustCompile(`(?:是什么|是哪个|是哪次|是哪一次|有哪些|有什么|是啥|讲了什么|说了什么|讲了啥|的内容|内容|吧|吗|呢|呀|啊|哦|一下|好吗|谢谢|，?谢谢你?)+$`)
-	// recentN is 最近10条 / 最新五条 / 近20条.
-	recentN = regexp.MustCompile(`^(?:最近|最新|近)([0-9一二三四五六七八九十两]+)(?:条|篇|个|则|期)(.*)$`)
-	// latestWord is 最新 / 最近 / 最近一次 / 上一次 in front of what is wanted.
-	latestWord = regexp.MustCompile(`^(?:最新一次|最近一次|最新一期|最近一期|上一次|上次|最新的|最近的|最新|最近)(.*)$`)
 	// clockExpr is a time of day: 08:00, 8点, 8点半, 早上8点, 20时.
 	clockExpr = regexp.MustCompile(`(?:(上午|早上|早晨|中午|下午|晚上)\s*)?(\d{1,2})\s*(?:[:：](\d{2})|点半|点(\d{1,2})分?|点|时)`)
 	// digestWord asks for a daily digest.
@@ -85,10 +71,11 @@ var (
 	quietWord  = regexp.MustCompile(`^(?:免打扰|勿扰|静音时段|夜间免打扰)(.*)$`)
 )
 
-// Understand reads a message (and the current time, for relative dates)
-// into an Intent. It never fails: what it cannot place is ActUnknown with
-// the text as Query, which the bot then tries as a search.
-func Understand(text string, now time.Time) Intent {
+// Understand reads a message into an Intent: a command (slash or
+// phrased: 订阅 防汛, 全文 2, 每日摘要 8点 …) or else a question (ActAsk),
+// whose slots are read when it is answered. It never fails: an unknown
+// slash command is ActUnknown.
+func Understand(text string) Intent {
 	s := normalize(text)
 	in := Intent{Lang: langOf(s)}
 	if s == "" {
@@ -97,9 +84,9 @@ func Understand(text string, now time.Time) Intent {
 	}
 	if strings.HasPrefix(s, "/") {
 		in.Lang = langOf(commandArg(s))
-		return command(s, now, in)
+		return command(s, in)
 	}
-	return phrase(s, now, in)
+	return phrase(s, in)
 }
 
 // normalize folds widths (ＡＢＣ１２３, full-width spaces and slashes), trims,
@@ -166,7 +153,7 @@ func commandArg(s string) string {
 }
 
 // command reads a slash command: /latest@TongbaoBot meeting.
-func command(s string, now time.Time, in Intent) Intent {
+func command(s string, in Intent) Intent {
 	s = botMention.ReplaceAllString(s, "$1")
 	name, arg, _ := strings.Cut(s, " ")
 	arg = strings.TrimSpace(arg)
@@ -177,19 +164,13 @@ func command(s string, now time.Time, in Intent) Intent {
 	case "/help", "/h":
 		in.Action = ActHelp
 	case "/latest", "/last":
-		in.Action = ActLatest
-		if arg == "" {
-			return in
-		}
-		if k, ok := content.ParseKind(arg); ok {
-			in.Kind = k
-			in.Query = ""
-			return in
-		}
-		return latestOf(arg, in)
+		in.Action, in.Query = ActAsk, strings.TrimSpace("最新 "+arg)
 	case "/recent", "/list":
 		in.Action = ActRecent
 		in.N = parseCount(arg)
+		if k, ok := content.ParseKind(arg); ok {
+			in.Kind, in.N = k, 0
+		}
 		in.Query = ""
 	case "/more", "/next":
 		in.Action = ActMore
@@ -200,6 +181,8 @@ func command(s string, now time.Time, in Intent) Intent {
 		in.N, _ = strconv.Atoi(arg)
 	case "/sub", "/subscribe":
 		in.Action = ActSubscribe
+	case "/only":
+		in.Action = ActOnly
 	case "/unsub", "/unsubscribe":
 		in.Action = ActUnsubscribe
 	case "/mysubs", "/subs", "/subscriptions":
@@ -231,12 +214,8 @@ func command(s string, now time.Time, in Intent) Intent {
 		in.Action = ActHistory
 	case "/channel", "/target":
 		in.Action = ActChannel
-	case "/date", "/day":
-		if d, ok := dateOf(arg, now); ok {
-			d.Lang = in.Lang
-			return d
-		}
-		in.Action = ActUnknown
+	case "/date", "/day", "/ask", "/q":
+		in.Action = ActAsk
 	default:
 		in.Action = ActUnknown
 		in.Query = s
@@ -245,10 +224,14 @@ func command(s string, now time.Time, in Intent) Intent {
 }
 
 // phrase reads a message without a slash, in Chinese or English.
-func phrase(s string, now time.Time, in Intent) Intent {
+func phrase(s string, in Intent) Intent {
 	core := strings.TrimRight(s, "?？!！。.~～ ")
 	if in.Lang == "en" {
-		return english(core, now, in)
+		in = english(core, in)
+		if in.Action == ActAsk {
+			in.Query = s
+		}
+		return in
 	}
 	core = politeEnd.ReplaceAllString(politeStart.ReplaceAllString(core, ""), "")
 	core = strings.TrimSpace(core)
@@ -268,7 +251,7 @@ func phrase(s string, now time.Time, in Intent) Intent {
 		in.Action, in.Query = act, arg
 		if act == ActDetail {
 			in.N, _ = strconv.Atoi(arg)
-			if n := hanNumber(arg); in.N == 0 && n > 0 {
+			if n := content.HanNumber(arg); in.N == 0 && n > 0 {
 				in.N = n
 			}
 		}
@@ -282,57 +265,8 @@ func phrase(s string, now time.Time, in Intent) Intent {
 		in.Action, in.Query = ActQuiet, strings.TrimSpace(m[1])
 		return in
 	}
-	if m := recentN.FindStringSubmatch(core); m != nil {
-		in.Action, in.N = ActRecent, parseCount(m[1])
-		in.Kind = kindWord(m[2])
-		return in
-	}
-	if d, ok := dateOf(core, now); ok {
-		d.Lang = in.Lang
-		return d
-	}
-	if m := latestWord.FindStringSubmatch(core); m != nil {
-		in.Action = ActLatest
-		return latestOf(strings.TrimSpace(m[1]), in)
-	}
-	in.Action, in.Query = ActUnknown, core
+	in.Action, in.Query = ActAsk, s
 	return in
-}
-
-// latestOf reads what follows 最新 / latest: a kind, a topic, or a named
-// meeting (常委会 → meetings matching 常委会).
-func latestOf(rest string, in Intent) Intent {
-	rest = strings.TrimSpace(strings.TrimPrefix(rest, "的"))
-	rest = strings.TrimPrefix(rest, "一次")
-	switch {
-	case rest == "" || oneOf(rest, "通报", "消息", "动态", "信息", "发布", "一条", "内容"):
-		return in
-	case oneOf(rest, "会议", "会", "会议通报", "会议精神", "会议纪要", "meeting", "meetings"):
-		in.Kind = content.KindMeeting
-		return in
-	}
-	if k, ok := content.ParseKind(rest); ok {
-		in.Kind = k
-		return in
-	}
-	if strings.Contains(rest, "会") {
-		in.Kind, in.Match = content.KindMeeting, strings.TrimSuffix(rest, "通报")
-		return in
-	}
-	in.Topic = strings.TrimSuffix(strings.TrimSuffix(rest, "通报"), "消息")
-	return in
-}
-
-// kindWord maps a trailing word (会议, 通知) to a kind, or "".
-func kindWord(s string) content.Kind {
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "的"))
-	if k, ok := content.ParseKind(s); ok {
-		return k
-	}
-	if strings.Contains(s, "会议") || strings.Contains(s, "meeting") {
-		return content.KindMeeting
-	}
-	return ""
 }
 
 // exactPhrases are whole messages that name an action.
@@ -360,7 +294,8 @@ func init() {
 		}
 	}
 	for act, words := range map[Action][]string{
-		ActSearch:      {"搜索", "搜", "查", "查找", "查询", "找", "检索"},
+		ActSearch:      {"搜索", "搜", "查", "查找", "查询", "找", "检索", "搜一下", "查一下", "找一下", "搜搜"},
+		ActOnly:        {"只看", "只订阅", "只接收"},
 		ActDetail:      {"全文", "详情", "原文", "正文", "阅读全文", "查看全文"},
 		ActSubscribe:   {"订阅", "关注"},
 		ActUnsubscribe: {"退订", "取消订阅", "取消关注", "不再订阅"},
@@ -388,7 +323,8 @@ func idLike(s string) bool {
 
 func firstWord(s string) (word, rest string) {
 	// Commands are often written without a space: 搜索防汛, 订阅人才, 全文2.
-	for _, w := range []string{"取消订阅", "取消关注", "不再订阅", "阅读全文", "查看全文", "我的单位", "设置单位", "阅读统计", "阅读情况", "提醒未读", "发布公告",
+	for _, w := range []string{"取消订阅", "取消关注", "不再订阅", "阅读全文", "查看全文", "我的单位", "设置单位", "阅读统计", "阅读情况", "提醒未读", "发布公告", "搜一下", "查一下", "找一下", "只订阅", "只接收",
+		"只看", "搜搜",
 		"搜索", "查找", "查询", "检索", "全文", "详情", "原文", "正文", "订阅", "关注", "退订", "单位", "广播", "群发", "催读", "催阅", "统计", "搜", "查", "找"} {
 		if strings.HasPrefix(s, w) {
 			rest := strings.TrimSpace(strings.TrimLeft(strings.TrimPrefix(s, w), ":："))
@@ -411,34 +347,7 @@ func oneOf(s string, options ...string) bool {
 }
 
 // parseCount reads 10 / 十 / 两; 0 when absent.
-func parseCount(s string) int {
-	s = strings.TrimSpace(s)
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
-	}
-	return hanNumber(s)
-}
-
-// hanNumber reads a small number in Chinese numerals (一 … 九十九).
-func hanNumber(s string) int {
-	digits := map[rune]int{'一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
-	rs := []rune(s)
-	switch {
-	case len(rs) == 0:
-		return 0
-	case len(rs) == 1 && rs[0] == '十':
-		return 10
-	case len(rs) == 1:
-		return digits[rs[0]]
-	case len(rs) == 2 && rs[0] == '十':
-		return 10 + digits[rs[1]]
-	case len(rs) == 2 && rs[1] == '十':
-		return digits[rs[0]] * 10
-	case len(rs) == 3 && rs[1] == '十':
-		return digits[rs[0]]*10 + digits[rs[2]]
-	}
-	return 0
-}
+func parseCount(s string) int { return content.HanNumber(strings.TrimSpace(s)) }
 
 // clockOf reads a time of day as "HH:MM", or "".
 func clockOf(s string) string {

@@ -8,14 +8,18 @@ import (
 	"tongbao/content"
 )
 
-// cardPoints is how many meeting points a card shows.
-const cardPoints = 5
+// cardPointRunes is how much of a card its points may fill: as many
+// points as fit, the card staying well under the smallest platform limit
+// (a WeChat text message of 2,048 bytes is the tightest; Telegram allows
+// 4,096 characters).
+const cardPointRunes = 1200
 
 // Button data prefixes (callback data ≤ 64 bytes: a prefix and an id).
 const (
 	btnFull      = "full:"
 	btnRead      = "read:"
 	btnSub       = "sub:"
+	btnOnly      = "only:"
 	btnMore      = "more"
 	btnBroadcast = "bc:"
 )
@@ -56,7 +60,7 @@ func BulletinCard(b *content.Bulletin, lang, link, followTopic string) Reply {
 		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.doc"), Text: b.DocNumber})
 	}
 	if m := b.Meeting; m != nil {
-		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.meeting"), Text: meetingName(m)})
+		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.meeting"), Text: m.FullName()})
 		if m.Chair.Name != "" {
 			chair := m.Chair.Name
 			if m.Chair.Title != "" {
@@ -76,12 +80,12 @@ func BulletinCard(b *content.Bulletin, lang, link, followTopic string) Reply {
 		summary = firstSentence(summary)
 	}
 	r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.summary"), Text: summary})
+	if b.Meeting != nil && len(b.Meeting.Approved) > 0 {
+		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.approved"), Text: strings.Join(b.Meeting.Approved, "")})
+	}
 	if b.Meeting != nil && len(b.Meeting.Points) > 0 {
-		points := b.Meeting.Points
-		if len(points) > cardPoints {
-			points = points[:cardPoints]
-		}
-		r = r.Add(Block{Kind: BlockText, Text: say(lang, "card.points") + "："}, Block{Kind: BlockList, Items: points})
+		label := say(lang, "card.points")
+		r = r.Add(Block{Kind: BlockText, Text: label + LabelSep(label)}, Block{Kind: BlockList, Items: fitItems(b.Meeting.Points, cardPointRunes)})
 	}
 	if link != "" {
 		r = r.Add(Block{Kind: BlockLink, Text: say(lang, "card.read"), URL: link})
@@ -96,15 +100,6 @@ func BulletinCard(b *content.Bulletin, lang, link, followTopic string) Reply {
 		r.Card.ImageURL = b.Images[0]
 	}
 	return r
-}
-
-// meetingName is the meeting with the body that held it in front when the
-// name leaves it out.
-func meetingName(m *content.Meeting) string {
-	if m.Organ == "" || strings.HasPrefix(m.Name, m.Organ) {
-		return m.Name
-	}
-	return m.Organ + " " + m.Name
 }
 
 // FullText renders a bulletin's whole cleaned text. Adapters split it to

@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
+	"time"
 
 	"tongbao/content"
 )
@@ -72,6 +74,15 @@ func (b *Bot) subscribe(ctx context.Context, t *turn, word string) ([]Reply, err
 		return []Reply{Text(say(t.lang, "sub.which", b.topicNames(t.lang)))}, nil
 	}
 	sub := b.target(word)
+	if t.sub.WantsAll() && sub.Kind != content.SubAll {
+		// Subscribing to a part would silently narrow everything to it.
+		name := b.describe(sub, t.lang)
+		r := Text(say(t.lang, "sub.included", name, name, name))
+		if len(btnOnly+sub.Value) <= 64 {
+			r.Buttons = [][]Button{{{Text: say(t.lang, "btn.only", name), Data: btnOnly + sub.Value}}}
+		}
+		return []Reply{r}, nil
+	}
 	changed, err := b.store.Subscribe(ctx, t.sub.ID, sub)
 	if err != nil {
 		return nil, err
@@ -89,6 +100,25 @@ func (b *Bot) subscribe(ctx context.Context, t *turn, word string) ([]Reply, err
 		return []Reply{Text(say(t.lang, "sub.topic", name, name))}, nil
 	}
 	return []Reply{Text(say(t.lang, "sub.keyword", name, b.topicNames(t.lang)))}, nil
+}
+
+// only narrows what a person receives to one subscription (只看 防汛).
+func (b *Bot) only(ctx context.Context, t *turn, word string) ([]Reply, error) {
+	if strings.TrimSpace(word) == "" {
+		return []Reply{Text(say(t.lang, "sub.which", b.topicNames(t.lang)))}, nil
+	}
+	sub := b.target(word)
+	if sub.Kind == content.SubAll {
+		return b.subscribe(ctx, t, word)
+	}
+	if _, err := b.store.Unsubscribe(ctx, t.sub.ID, content.Subscription{Kind: content.SubAll}); err != nil {
+		return nil, err
+	}
+	if _, err := b.store.Subscribe(ctx, t.sub.ID, sub); err != nil {
+		return nil, err
+	}
+	name := b.describe(sub, t.lang)
+	return []Reply{Text(say(t.lang, "only.set", name))}, nil
 }
 
 func (b *Bot) unsubscribe(ctx context.Context, t *turn, word string) ([]Reply, error) {
@@ -222,7 +252,28 @@ func (b *Bot) setLang(ctx context.Context, t *turn, lang string) ([]Reply, error
 	if err := b.store.SetLang(ctx, t.sub.ID, lang); err != nil {
 		return nil, err
 	}
+	if err := b.store.SaveSession(ctx, t.sub.ID, "lang", lang, langChoiceTTL); err != nil {
+		return nil, err
+	}
 	return []Reply{Text(say(lang, "lang.set"))}, nil
+}
+
+// langChoiceTTL is how long a language chosen with /lang wins over the
+// language a message is written in.
+const langChoiceTTL = 10 * 365 * 24 * time.Hour
+
+// chosenLang reports whether the person chose their language with /lang:
+// then it wins over the language of each message.
+func (b *Bot) chosenLang(ctx context.Context, t *turn) (bool, error) {
+	var lang string
+	err := b.store.LoadSession(ctx, t.sub.ID, "lang", &lang)
+	if errors.Is(err, content.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return lang == t.sub.Lang, nil
 }
 
 func (b *Bot) setUnit(ctx context.Context, t *turn, unit string) ([]Reply, error) {

@@ -22,6 +22,10 @@ type Filter struct {
 	Tag  string
 	From time.Time
 	To   time.Time
+	// Facets are structured facts every result must have, each
+	// "field:value" as the store's lexicon names them (place:兰溪,
+	// person:王立新, type:常务会议, doc:青政办明电12号).
+	Facets []string `json:"facets,omitempty"`
 }
 
 // SearchHit is one search result.

@@ -202,6 +202,8 @@ func (s *Store) writeBulletin(ctx context.Context, p redis.Pipeliner, b *content
 	if b.Meeting != nil {
 		p.HSet(ctx, s.k.cat("meetings"), b.ID, meetingKey(b))
 	}
+	facets, words := bulletinFacets(b)
+	s.writeFacets(ctx, p, member, facets, words)
 	for term, weight := range weights {
 		p.ZAdd(ctx, s.k.cat("ix", term), redis.Z{Score: weight, Member: b.ID})
 	}
@@ -282,7 +284,8 @@ func (s *Store) Aliases(ctx context.Context, id string) ([]string, error) {
 }
 
 // Timeline returns bulletins newest first, offset and limit paging them,
-// and how many match in all.
+// and how many match in all (estimated past a few thousand when the filter
+// combines several sets; see selectIDs).
 func (s *Store) Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error) {
 	key := s.k.cat("tl")
 	var sets []string
@@ -291,6 +294,9 @@ func (s *Store) Timeline(ctx context.Context, f content.Filter, offset, limit in
 	}
 	if f.Tag != "" {
 		sets = append(sets, s.k.cat("tag", f.Tag))
+	}
+	for _, facet := range f.Facets {
+		sets = append(sets, s.k.cat("f", facet))
 	}
 	rng := &redis.ZRangeBy{Min: "-inf", Max: "+inf", Offset: int64(offset), Count: int64(limit)}
 	if !f.From.IsZero() {
@@ -317,19 +323,10 @@ func (s *Store) Timeline(ctx context.Context, f content.Filter, offset, limit in
 		}
 		ids, total = idsCmd.Val(), countCmd.Val()
 	default:
-		tmp := s.k.cat("tmp", randomToken())
-		var idsCmd *redis.StringSliceCmd
-		var countCmd *redis.IntCmd
-		if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.ZInterStore(ctx, tmp, &redis.ZStore{Keys: sets, Aggregate: "MAX"})
-			idsCmd = p.ZRevRangeByScore(ctx, tmp, rng)
-			countCmd = p.ZCount(ctx, tmp, rng.Min, rng.Max)
-			p.Del(ctx, tmp)
-			return nil
-		}); err != nil {
-			return nil, 0, fmt.Errorf("store: timeline: %w", err)
+		var err error
+		if ids, total, err = s.selectIDs(ctx, sets, rng, offset, limit); err != nil {
+			return nil, 0, err
 		}
-		ids, total = idsCmd.Val(), countCmd.Val()
 	}
 	bs, err := s.Bulletins(ctx, ids)
 	if err != nil {
@@ -354,7 +351,7 @@ func compact(bs []*content.Bulletin) []*content.Bulletin {
 // finds 市委常委会(扩大)会议 and 县政府常务会议 finds 县政府第十二次常务会议).
 // ErrNotFound when none does.
 func (s *Store) LatestMeeting(ctx context.Context, match string) (*content.Bulletin, error) {
-	match = normalizeMatch(match)
+	match = fold(match)
 	const page = 200
 	for offset := int64(0); ; offset += page {
 		ids, err := s.rdb.ZRevRange(ctx, s.k.cat("kind", string(content.KindMeeting)), offset, offset+page-1).Result()
@@ -372,7 +369,7 @@ func (s *Store) LatestMeeting(ctx context.Context, match string) (*content.Bulle
 			return nil, fmt.Errorf("store: latest meeting: %w", err)
 		}
 		for i, n := range names {
-			if name, ok := n.(string); ok && matchesInOrder(normalizeMatch(name), match) {
+			if name, ok := n.(string); ok && matchesInOrder(fold(name), match) {
 				return s.Bulletin(ctx, ids[i])
 			}
 		}

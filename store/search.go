@@ -32,12 +32,14 @@ const (
 // time).
 func termWeights(seg *content.Segmenter, b *content.Bulletin) map[string]float64 {
 	tf := map[string]float64{}
-	for _, w := range seg.SearchWords(b.Title) {
-		tf[w] += titleWeight
+	for _, field := range structuredText(b) {
+		for _, w := range seg.SearchWords(content.Simplify(field)) {
+			tf[w] += titleWeight
+		}
 	}
 	bodyLen := 0
 	for _, p := range b.Paragraphs {
-		for _, w := range seg.SearchWords(p) {
+		for _, w := range seg.SearchWords(content.Simplify(p)) {
 			tf[w]++
 			bodyLen++
 		}
@@ -46,6 +48,19 @@ func termWeights(seg *content.Segmenter, b *content.Bulletin) map[string]float64
 	out := make(map[string]float64, len(tf))
 	for w, f := range tf {
 		out[w] = f * (bm25K1 + 1) / (f + norm)
+	}
+	return out
+}
+
+// structuredText is what counts like the title for search: the title, the
+// topics, the meeting's name, body, chair and approved documents, and the
+// document number — so 查 招商引资 finds a meeting tagged with it, and
+// 朱俊华 the meetings he chaired, even when the text words it otherwise.
+func structuredText(b *content.Bulletin) []string {
+	out := append([]string{b.Title, b.DocNumber}, b.Tags...)
+	if m := b.Meeting; m != nil {
+		out = append(out, m.Name, m.Organ, m.Chair.Name)
+		out = append(out, m.Approved...)
 	}
 	return out
 }
@@ -68,6 +83,7 @@ func (s *Store) Search(ctx context.Context, query string, offset, limit int) ([]
 	if err != nil {
 		return nil, 0, err
 	}
+	query = content.Simplify(query)
 	terms := uniqueWords(seg.Words(query))
 	if len(terms) == 0 {
 		terms = uniqueWords(seg.SearchWords(query))
@@ -151,9 +167,9 @@ func (s *Store) Search(ctx context.Context, query string, offset, limit int) ([]
 		h := content.SearchHit{Bulletin: b, Score: matches[i].score}
 		if len([]rune(phrase)) > 1 {
 			switch {
-			case strings.Contains(normalizeMatch(b.Title), phrase):
+			case strings.Contains(fold(b.Title), phrase):
 				h.Score += 2
-			case strings.Contains(normalizeMatch(b.Text()), phrase):
+			case strings.Contains(fold(b.Text()), phrase):
 				h.Score += 1
 			}
 		}

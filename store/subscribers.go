@@ -364,33 +364,52 @@ func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest
 // AudienceOf calls fn with batches of the active subscribers in a
 // segment, for the delivery of bulletinID (an announcement).
 func (s *Store) AudienceOf(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error {
-	key, err := s.segmentKey(seg)
+	keys, err := s.segmentKeys(seg)
 	if err != nil {
 		return err
 	}
-	return s.scanAudience(ctx, bulletinID, []string{key}, true, fn)
+	return s.scanAudience(ctx, bulletinID, keys, true, fn)
 }
 
 // CountAudience is how many active subscribers a segment has.
 func (s *Store) CountAudience(ctx context.Context, seg content.Segment) (int64, error) {
-	key, err := s.segmentKey(seg)
+	keys, err := s.segmentKeys(seg)
 	if err != nil {
 		return 0, err
 	}
-	return s.rdb.SInterCard(ctx, 0, key, s.k.subs("status", content.StatusActive)).Result()
+	active := s.k.subs("status", content.StatusActive)
+	if len(keys) == 1 {
+		return s.rdb.SInterCard(ctx, 0, keys[0], active).Result()
+	}
+	tmp := s.k.subs("tmp", randomToken())
+	var n *redis.IntCmd
+	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.SUnionStore(ctx, tmp, keys...)
+		n = p.SInterCard(ctx, 0, tmp, active)
+		p.Del(ctx, tmp)
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("store: count audience: %w", err)
+	}
+	return n.Val(), nil
 }
 
-func (s *Store) segmentKey(seg content.Segment) (string, error) {
+// segmentKeys are the sets whose union is a segment. A topic (or kind)
+// segment is everyone whose subscriptions include it: those who follow it
+// and those who receive everything.
+func (s *Store) segmentKeys(seg content.Segment) ([]string, error) {
 	kind, value, _ := strings.Cut(string(seg), ":")
 	switch {
 	case kind == "all" || kind == "":
-		return s.k.subs("status", content.StatusActive), nil
+		return []string{s.k.subs("status", content.StatusActive)}, nil
 	case value == "":
-		return "", fmt.Errorf("store: segment %q names no value (want all, platform:tg, topic:防汛, unit:…, kind:meeting)", seg)
-	case kind == "platform" || kind == "unit" || kind == content.SubTopic || kind == content.SubKind:
-		return s.k.subs(kind, value), nil
+		return nil, fmt.Errorf("store: segment %q names no value (want all, platform:tg, topic:防汛, unit:…, kind:meeting)", seg)
+	case kind == content.SubTopic || kind == content.SubKind:
+		return []string{s.k.subs(kind, value), s.k.subs("all")}, nil
+	case kind == "platform" || kind == "unit":
+		return []string{s.k.subs(kind, value)}, nil
 	}
-	return "", fmt.Errorf("store: unknown segment %q (want all, platform:tg, topic:防汛, unit:…, kind:meeting)", seg)
+	return nil, fmt.Errorf("store: unknown segment %q (want all, platform:tg, topic:防汛, unit:…, kind:meeting)", seg)
 }
 
 func (s *Store) scanAudience(ctx context.Context, bulletinID string, keys []string, includeDigest bool, fn func([]content.Recipient) error) error {

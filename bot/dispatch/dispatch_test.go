@@ -163,7 +163,9 @@ func TestFanoutDeliversExactlyOnce(t *testing.T) {
 		}
 	}
 	msg := fake.Sent()[0]
-	for _, want := range []string{"青溪县召开县政府第十二次常务会议", "王立新", "https://tb.example/r/" + b.ID + "."} {
+	// The push carries the documents the meeting approved and every point.
+	for _, want := range []string{"青溪县召开县政府第十二次常务会议", "王立新", "https://tb.example/r/" + b.ID + ".",
+		"审议通过", "《青溪县促进经济稳进提质若干政策措施》《青溪县2022年防汛防台应急预案（修订）》", b.Meeting.Points[len(b.Meeting.Points)-1]} {
 		if !strings.Contains(msg.Text, want) {
 			t.Errorf("pushed message lacks %q:\n%s", want, msg.Text)
 		}

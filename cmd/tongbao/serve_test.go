@@ -246,7 +246,8 @@ func conversation(t *testing.T, fake *telegramtest.Server) {
 		{"最新会议", []string{"<b>青溪县召开县政府第十二次常务会议</b>", "县委副书记、县长王立新", "2022-06-08", "https://tb.example.gov.cn/r/" + qingxiID + "."}},
 		{"最近的常委会", []string{"兰溪召开市委常委会(扩大)会议", "朱俊华", "2022-05-27"}},
 		{"搜索 防汛", []string{"共找到3条", "1. ", "3. "}},
-		{"订阅 防汛", []string{"已订阅「防汛」"}},
+		{"订阅 防汛", []string{"「防汛」已包含在内", "只看防汛"}},
+		{"只看防汛", []string{"只推送「防汛」"}},
 		{"/latest@TongbaoBot", []string{"青溪县召开县政府第十二次常务会议"}},
 	}
 	for _, s := range steps {
