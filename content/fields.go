@@ -46,7 +46,7 @@ func parseDate(s string) (time.Time, bool) {
 		return makeDate(y, mo, d, h, mi, sec)
 	}
 	if m := hanDateExpr.FindStringSubmatch(s); m != nil {
-		return makeDate(hanYear(m[1]), hanNumber(m[2]), hanNumber(m[3]), 0, 0, 0)
+		return makeDate(hanYear(m[1]), HanNumber(m[2]), HanNumber(m[3]), 0, 0, 0)
 	}
 	return time.Time{}, false
 }
@@ -81,24 +81,6 @@ func hanYear(s string) int {
 		y = y*10 + hanDigits[r]
 	}
 	return y
-}
-
-// hanNumber reads a number from 1 to 99 in Chinese numerals: 十二 → 12.
-func hanNumber(s string) int {
-	rs := []rune(s)
-	switch {
-	case len(rs) == 1 && rs[0] == '十':
-		return 10
-	case len(rs) == 1:
-		return hanDigits[rs[0]]
-	case len(rs) == 2 && rs[0] == '十':
-		return 10 + hanDigits[rs[1]]
-	case len(rs) == 2 && rs[1] == '十':
-		return hanDigits[rs[0]] * 10
-	case len(rs) == 3 && rs[1] == '十':
-		return hanDigits[rs[0]]*10 + hanDigits[rs[2]]
-	}
-	return 0
 }
 
 // labeledTime finds a publication time written after a label in any of

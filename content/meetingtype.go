@@ -75,42 +75,5 @@ func ordinalOf(name string) int {
 	if mm == nil {
 		return 0
 	}
-	return numberOf(mm[1])
-}
-
-// numberOf reads a number written in digits or in Chinese numerals up to
-// the thousands (一百二十六, 三十, 两百零五); 0 when it is neither.
-func numberOf(s string) int {
-	n, digits := 0, true
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			digits = false
-			break
-		}
-		n = n*10 + int(r-'0')
-	}
-	if digits {
-		return n
-	}
-	total, cur := 0, 0
-	for _, r := range s {
-		switch r {
-		case '十', '百', '千':
-			unit := map[rune]int{'十': 10, '百': 100, '千': 1000}[r]
-			if cur == 0 {
-				cur = 1
-			}
-			total += cur * unit
-			cur = 0
-		case '两':
-			cur = 2
-		default:
-			d, ok := hanDigits[r]
-			if !ok {
-				return 0
-			}
-			cur = d
-		}
-	}
-	return total + cur
+	return HanNumber(mm[1])
 }

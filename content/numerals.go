@@ -1,40 +1,45 @@
 package content
 
-// HanNumber reads a whole number written in Chinese numerals, from 零 to
-// 九百九十九 (十二 → 12, 二十 → 20, 一百零五 → 105, 两 → 2), or in digits;
-// it returns 0 when s is neither.
+// hanUnits are the multipliers of Chinese numerals.
+var hanUnits = map[rune]int{'十': 10, '百': 100, '千': 1000}
+
+// HanNumber reads a whole number written in digits (29) or in Chinese
+// numerals up to the thousands (十二 → 12, 二十 → 20, 一百零五 → 105,
+// 第一百二十六 without its 第 → 126, 两 → 2); it returns 0 when s is neither
+// (or mixes the two).
 func HanNumber(s string) int {
 	if s == "" {
 		return 0
 	}
-	digits := map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
-	total, cur, arabic := 0, 0, 0
+	n, digits := 0, true
 	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			arabic = arabic*10 + int(r-'0')
-			if arabic > 1e6 {
-				return 0
-			}
-		case r == '百':
-			total += max(cur, 1) * 100
-			cur = 0
-		case r == '十':
-			total += max(cur, 1) * 10
-			cur = 0
-		default:
-			d, ok := digits[r]
-			if !ok {
-				return 0
-			}
-			cur = d
+		if r < '0' || r > '9' {
+			digits = false
+			break
+		}
+		if n = n*10 + int(r-'0'); n > 1e6 {
+			return 0
 		}
 	}
-	if arabic > 0 {
-		if total+cur > 0 {
-			return 0 // digits and numerals mixed
+	if digits {
+		return n
+	}
+	total, cur := 0, 0
+	for _, r := range s {
+		if unit, ok := hanUnits[r]; ok {
+			total += max(cur, 1) * unit
+			cur = 0
+			continue
 		}
-		return arabic
+		if r == '两' {
+			cur = 2
+			continue
+		}
+		d, ok := hanDigits[r]
+		if !ok {
+			return 0
+		}
+		cur = d
 	}
 	return total + cur
 }
