@@ -70,16 +70,6 @@ end
 return out
 `)
 
-// countScript counts the keys of every database.
-var countScript = redis.NewScript(`
-local n = 0
-for db = 0, tonumber(ARGV[1]) - 1 do
-  redis.call('SELECT', db)
-  n = n + redis.call('DBSIZE')
-end
-return n
-`)
-
 // dump reads the whole dataset through dumpScript and returns it as records
 // sorted by database and key, with the time it was read and the number of
 // HyperLogLog keys left out.

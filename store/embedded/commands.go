@@ -1,0 +1,94 @@
+package embedded
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// notData lists the commands that miniredis does not mark read-only but
+// that change no data, so they are not journaled. MULTI, EXEC, DISCARD
+// and SELECT are handled apart (see Server.handle).
+var notData = map[string]bool{
+	"AUTH": true, "CLIENT": true, "CLUSTER": true, "COMMAND": true, "ECHO": true,
+	"HELLO": true, "INFO": true, "MEMORY": true, "OBJECT": true, "PING": true,
+	"PUBLISH": true, "PUBSUB": true, "QUIT": true, "SCRIPT": true, "TIME": true,
+	"WAIT": true, "XINFO": true, "WATCH": true, "UNWATCH": true,
+	"SUBSCRIBE": true, "UNSUBSCRIBE": true, "PSUBSCRIBE": true, "PUNSUBSCRIBE": true,
+}
+
+// subscribes lists the commands that put a connection in subscribed state.
+var subscribes = map[string]bool{"SUBSCRIBE": true, "PSUBSCRIBE": true}
+
+// blockingWait reports whether the command name with args (its arguments,
+// without the name) is a write that waits for data, and how long it waits:
+// 0 for ever, < 0 when the timeout is not valid (one try, whose reply is
+// miniredis's error).
+func blockingWait(name string, args []string) (wait time.Duration, blocking bool) {
+	var timeout string
+	switch name {
+	case "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BZPOPMIN", "BZPOPMAX":
+		if len(args) > 0 {
+			timeout = args[len(args)-1]
+		}
+	case "BLMPOP", "BZMPOP":
+		if len(args) > 0 {
+			timeout = args[0]
+		}
+	case "XREADGROUP":
+		ms, ok := xreadgroupBlock(args)
+		if !ok {
+			return 0, false
+		}
+		n, err := strconv.ParseInt(ms, 10, 64)
+		if err != nil || n < 0 {
+			return -1, true
+		}
+		return time.Duration(n) * time.Millisecond, true
+	default:
+		return 0, false
+	}
+	secs, err := strconv.ParseFloat(timeout, 64)
+	if err != nil || secs < 0 || secs > 1e9 {
+		return -1, true
+	}
+	return time.Duration(secs * float64(time.Second)), true
+}
+
+// xreadgroupBlock returns the BLOCK option of XREADGROUP's arguments, if
+// there is one before STREAMS.
+func xreadgroupBlock(args []string) (string, bool) {
+	for i := 0; i < len(args); i++ {
+		switch strings.ToUpper(args[i]) {
+		case "STREAMS":
+			return "", false
+		case "BLOCK":
+			if i+1 < len(args) {
+				return args[i+1], true
+			}
+			return "", true
+		case "GROUP":
+			i += 2 // group name and consumer name, which may read "BLOCK"
+		case "COUNT":
+			i++
+		}
+	}
+	return "", false
+}
+
+// selectedDB returns the database a SELECT with args (without the name)
+// switches to, if it succeeds.
+func selectedDB(args []string) (int, bool) {
+	if len(args) != 1 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(args[0])
+	return n, err == nil && n >= 0 && n < databases
+}
+
+// isNullReply reports whether a reply is RESP's null (what a blocking
+// command answers when nothing came, and EXEC when a WATCHed key changed).
+func isNullReply(b []byte) bool {
+	s := string(b)
+	return s == "*-1\r\n" || s == "$-1\r\n" || s == "_\r\n"
+}
