@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -85,9 +86,9 @@ func tornTail(rest []byte) bool {
 	if len(rest) < frameHeader {
 		return true
 	}
-	n := uint64(rest[0]) | uint64(rest[1])<<8 | uint64(rest[2])<<16 | uint64(rest[3])<<24
-	if n+frameHeader >= uint64(len(rest)) {
-		return true
+	n := binary.LittleEndian.Uint32(rest)
+	if n > 0 && n <= maxPayload && uint64(n)+frameHeader >= uint64(len(rest)) {
+		return true // the last record, whole or cut short
 	}
 	for _, c := range rest {
 		if c != 0 {
