@@ -33,6 +33,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(childLockEnv); dir != "" {
 		os.Exit(lockChild(dir))
 	}
+	if dir := os.Getenv(childCrashEnv); dir != "" {
+		os.Exit(crashChild(dir))
+	}
 	os.Exit(m.Run())
 }
 
