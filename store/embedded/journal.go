@@ -17,9 +17,10 @@ import (
 type journal struct {
 	dir string
 
-	mu  sync.Mutex // guards buf and seq
-	buf []byte     // frames not yet written, for the segment seq
-	seq uint64
+	mu       sync.Mutex // guards buf, seq and commands
+	buf      []byte     // frames not yet written, for the segment seq
+	seq      uint64
+	commands uint64 // entries of commands appended since the journal opened
 
 	syncMu  sync.Mutex // one sync or rotate at a time; guards f and written
 	f       *os.File   // the segment seq
@@ -56,6 +57,9 @@ func createSegment(dir string, seq uint64) (*os.File, error) {
 func (j *journal) append(e *entry) {
 	j.mu.Lock()
 	j.buf = appendFrame(j.buf, e)
+	if e.Kind == kindCommands {
+		j.commands++
+	}
 	j.mu.Unlock()
 }
 
@@ -108,20 +112,22 @@ func (j *journal) setStatus(taken time.Time, err error) {
 }
 
 // rotate closes the current segment, whole and fsynced, and starts the next
-// one; it returns the new segment's number. Entries appended before rotate
+// one; it returns the new segment's number and how many entries of
+// commands came before it since the journal opened. Entries appended before rotate
 // returns are in the closed segments; later ones in the new one. Appends go
 // on meanwhile: only the buffer swap holds them up.
-func (j *journal) rotate() (uint64, error) {
+func (j *journal) rotate() (seq, commands uint64, err error) {
 	j.syncMu.Lock()
 	defer j.syncMu.Unlock()
 	next, err := createSegment(j.dir, j.seq+1)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	j.mu.Lock()
 	data := j.buf
 	j.buf = nil
 	j.seq++
+	seq, commands = j.seq, j.commands
 	taken := time.Now()
 	j.mu.Unlock()
 
@@ -136,11 +142,19 @@ func (j *journal) rotate() (uint64, error) {
 		j.mu.Unlock()
 		next.Close()
 		os.Remove(next.Name())
-		return 0, err
+		return 0, 0, err
 	}
 	j.f.Close()
 	j.f, j.written = next, 0
-	return j.seq, nil
+	return seq, commands, nil
+}
+
+// commandCount returns how many entries of commands were appended since
+// the journal opened.
+func (j *journal) commandCount() uint64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.commands
 }
 
 // status returns the time before which every appended entry is on disk,

@@ -100,10 +100,11 @@ func tornTail(rest []byte) bool {
 
 // applier replays journal entries into a miniredis through its command
 // table, on a connection of its own, with the clock set to each entry's
-// time.
+// time. Consecutive expiry ticks are applied as one (each walks every key).
 type applier struct {
 	mr   *miniredis.Miniredis
 	peer *server.Peer
+	tick *entry // ticks not applied yet, summed
 }
 
 func newApplier(mr *miniredis.Miniredis) *applier {
@@ -115,9 +116,13 @@ func newApplier(mr *miniredis.Miniredis) *applier {
 func (a *applier) apply(e *entry) {
 	switch e.Kind {
 	case kindTick:
-		a.mr.SetTime(e.At)
-		a.mr.FastForward(e.Tick)
+		if a.tick == nil {
+			a.tick = &entry{Kind: kindTick}
+		}
+		a.tick.At = e.At
+		a.tick.Tick += e.Tick
 	case kindCommands:
+		a.flush()
 		a.mr.SetTime(e.At)
 		a.do("SELECT", strconv.Itoa(e.DB))
 		if e.Multi {
@@ -130,6 +135,16 @@ func (a *applier) apply(e *entry) {
 			a.do("EXEC")
 		}
 	}
+}
+
+// flush applies the pending ticks.
+func (a *applier) flush() {
+	if a.tick == nil {
+		return
+	}
+	a.mr.SetTime(a.tick.At)
+	a.mr.FastForward(a.tick.Tick)
+	a.tick = nil
 }
 
 func (a *applier) do(args ...string) {
@@ -182,6 +197,7 @@ func replayJournal(dir string, from, upTo uint64, mr *miniredis.Miniredis, trunc
 		n += len(r.entries)
 		last = seq
 	}
+	a.flush()
 	return last, lastAt, n, nil
 }
 

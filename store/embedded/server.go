@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"strconv"
@@ -73,7 +74,8 @@ type Server struct {
 	closing bool
 	clients sync.WaitGroup // the accept loop and the connections
 
-	snapMu sync.Mutex // one snapshot at a time
+	snapMu       sync.Mutex // one snapshot at a time
+	snapCommands uint64     // journal.commandCount() when the last snapshot began
 
 	statMu  sync.Mutex
 	lastAt  time.Time // when the newest snapshot on disk was taken
@@ -171,6 +173,9 @@ func start(opts Options, lock *os.File) (*Server, error) {
 		scripts: map[string]string{},
 		conns:   map[net.Conn]struct{}{},
 	}
+	if state.entries > 0 {
+		s.snapCommands = math.MaxUint64 // the replayed journal is still to fold
+	}
 	if s.clockAt.IsZero() {
 		s.clockAt = time.Now()
 	}
@@ -209,9 +214,12 @@ func (s *Server) Snapshot(ctx context.Context) error {
 		size       int64
 		skippedHLL int
 	)
-	upTo, err := s.journal.rotate()
+	upTo, commands, err := s.journal.rotate()
 	if err == nil {
 		taken, keys, size, skippedHLL, err = compact(ctx, s.dir, upTo, s.log)
+	}
+	if err == nil {
+		s.snapCommands = commands
 	}
 	s.statMu.Lock()
 	s.lastErr = err
@@ -308,9 +316,7 @@ func (s *Server) run(snapshotEvery, fsyncEvery time.Duration) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	wg.Go(func() { s.every(fsyncEvery, "journal fsync", s.journal.sync) })
-	wg.Go(func() {
-		s.every(snapshotEvery, "periodic snapshot", func() error { return s.Snapshot(context.Background()) })
-	})
+	wg.Go(func() { s.every(snapshotEvery, "periodic snapshot", s.periodicSnapshot) })
 	expiry := time.NewTimer(minExpiryTick)
 	defer expiry.Stop()
 	for {
@@ -321,6 +327,20 @@ func (s *Server) run(snapshotEvery, fsyncEvery time.Duration) {
 			expiry.Reset(s.tick())
 		}
 	}
+}
+
+// periodicSnapshot takes a snapshot unless no command changed data since
+// the last one: expiry ticks alone cost a replay little (consecutive ones
+// are applied as one).
+func (s *Server) periodicSnapshot() error {
+	s.snapMu.Lock()
+	last, _ := s.LastSnapshot()
+	idle := s.snapCommands == s.journal.commandCount() && !last.IsZero()
+	s.snapMu.Unlock()
+	if idle {
+		return nil
+	}
+	return s.Snapshot(context.Background())
 }
 
 // every runs f every period until Close, logging its failures.
