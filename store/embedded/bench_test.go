@@ -121,3 +121,20 @@ func BenchmarkExpiryTick(b *testing.B) {
 	}
 	b.ReportMetric(float64(next.Milliseconds()), "ms-period")
 }
+
+// BenchmarkWrite is the cost of one SET from 8 connections at once, which
+// includes journaling it.
+func BenchmarkWrite(b *testing.B) {
+	_, rdb := benchServer(b, b.TempDir())
+	ctx := context.Background()
+	b.SetParallelism(4) // 8 goroutines on 2 cores
+	b.RunParallel(func(pb *testing.PB) {
+		for i := 0; pb.Next(); i++ {
+			if err := rdb.Set(ctx, "w:"+strconv.Itoa(i%1000), i, 0).Err(); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
+}

@@ -147,9 +147,6 @@ func start(opts Options, lock *os.File) (*Server, error) {
 		r.mr.Close()
 		return nil, err
 	}
-	if err := removeSegmentsBefore(opts.Dir, max(meta.JournalFrom, 1)); err != nil {
-		return fail(err)
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fail(fmt.Errorf("embedded: listen: %w", err))
