@@ -140,6 +140,9 @@ func (s *Server) handleQueued(c *client, name string, args []string) {
 		s.dispatch(c.peer, args...)
 		c.multi, c.queued = false, nil
 	default:
+		if name == "SCRIPT" {
+			s.noteScript(args) // a script loaded in a transaction may be called later
+		}
 		s.dispatch(c.peer, args...)
 		c.queued = append(c.queued, args)
 	}
