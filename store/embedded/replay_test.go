@@ -101,6 +101,9 @@ return redis.call('XADD', KEYS[2], '*', 'by', 'script')`)
 	if ok := rdb.SetNX(ctx, "lease", "second", time.Hour).Val(); !ok {
 		t.Fatal("SETNX after expiry failed")
 	}
+	// EVALSHA of a script loaded before the snapshot: the journal after it
+	// must carry the source.
+	must(t, rdb.EvalSha(ctx, stamp.Hash(), []string{"stamp", "q"}).Err())
 
 	_, err = rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Incr(ctx, "n")
