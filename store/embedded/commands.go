@@ -1,6 +1,9 @@
 package embedded
 
 import (
+	"bufio"
+	"bytes"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -91,4 +94,66 @@ func selectedDB(args []string) (int, bool) {
 func isNullReply(b []byte) bool {
 	s := string(b)
 	return s == "*-1\r\n" || s == "$-1\r\n" || s == "_\r\n"
+}
+
+// spopEffect is how the journal keeps SPOP, which picks members at random:
+// as SREM of the members its reply (in b) names, so that a replay removes
+// the same ones. It returns nil when SPOP removed nothing, and args when
+// the reply cannot be read.
+func spopEffect(args []string, b []byte) []string {
+	if len(args) < 2 {
+		return args
+	}
+	members, ok := replyStrings(b)
+	if !ok {
+		return args
+	}
+	if len(members) == 0 {
+		return nil
+	}
+	return append([]string{"SREM", args[1]}, members...)
+}
+
+// replyStrings reads a reply that is a bulk string, an array or set of bulk
+// strings, or null, and returns its strings.
+func replyStrings(b []byte) ([]string, bool) {
+	r := bufio.NewReader(bytes.NewReader(b))
+	line, err := r.ReadString('\n')
+	if err != nil || len(line) < 3 {
+		return nil, false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(line[1:]))
+	switch {
+	case line[0] == '_' || (err == nil && n < 0):
+		return nil, true
+	case err != nil:
+		return nil, false
+	case line[0] == '$':
+		s, ok := readBulkBody(r, n)
+		return []string{s}, ok
+	case line[0] != '*' && line[0] != '~':
+		return nil, false
+	}
+	out := make([]string, 0, min(n, 1024))
+	for range n {
+		size, err := readLength(r, '$', maxArgBytes)
+		if err != nil {
+			return nil, false
+		}
+		s, ok := readBulkBody(r, size)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
+
+// readBulkBody reads a bulk string's n bytes and CRLF.
+func readBulkBody(r *bufio.Reader, n int) (string, bool) {
+	b := make([]byte, n+2)
+	if _, err := io.ReadFull(r, b); err != nil || b[n] != '\r' || b[n+1] != '\n' {
+		return "", false
+	}
+	return string(b[:n]), true
 }

@@ -157,7 +157,14 @@ func (s *Server) runWrite(c *client, args []string) {
 	now := s.setClock()
 	s.dispatch(c.peer, args...)
 	s.mr.SetTime(time.Time{})
-	s.recordWrite(&entry{Kind: kindCommands, At: now, DB: c.db, Cmds: [][]string{s.journalForm(args)}})
+	cmd := s.journalForm(args)
+	if strings.EqualFold(args[0], "SPOP") {
+		c.peer.Flush()
+		cmd = spopEffect(args, c.out.heldReplies())
+	}
+	if cmd != nil {
+		s.recordWrite(&entry{Kind: kindCommands, At: now, DB: c.db, Cmds: [][]string{cmd}})
+	}
 	s.writeMu.Unlock()
 	c.peer.Flush()
 	c.out.release()

@@ -20,7 +20,8 @@
 //     ticks (below) are journaled in order with the writes, so a key that
 //     expired before a write expires before it in the replay too. MULTI …
 //     EXEC is journaled whole when EXEC runs it (not when a WATCHed key
-//     aborted it); EVALSHA is journaled as EVAL of the script's source.
+//     aborted it); EVALSHA is journaled as EVAL of the script's source,
+//     SPOP as SREM of the members it picked.
 //     Commands that wait for data (BLPOP, XREADGROUP … BLOCK and the like)
 //     never wait inside miniredis, which would hold every writer: each try
 //     runs the command once, as inside MULTI, and the client waits for the
@@ -87,8 +88,10 @@
 //   - Stream details miniredis does not expose: a consumer's idle and
 //     inactive times restart from the restore, and a group's entries-read
 //     counter (which miniredis does not keep) stays empty.
-//   - Random choices: SPOP (and a script calling math.random) may pick other
-//     members when replayed. Tongbao uses neither.
+//   - Random choices inside a transaction or a script: SPOP there (or a
+//     script calling math.random) may pick other members when replayed. A
+//     plain SPOP is journaled as SREM of what it popped. Tongbao uses
+//     neither.
 //   - Writes made after Close has stopped the clients: Close hangs up on
 //     every connection first.
 //

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -49,7 +50,7 @@ func crashImage(t *testing.T, srv *Server, dir string) string {
 // clients or on state a replay must rebuild exactly (automatic stream IDs,
 // a blocked XREADGROUP woken by an XADD, delivery times, a key re-created
 // after it expired, EVALSHA of a script reading TIME, a transaction
-// switching databases, a snapshot in the middle), then starts a second
+// switching databases, SPOP, a snapshot in the middle), then starts a second
 // server on a crash image of the folder: it must hold the same data.
 func TestReplayMatchesLive(t *testing.T) {
 	ctx := context.Background()
@@ -114,6 +115,12 @@ return redis.call('XADD', KEYS[2], '*', 'by', 'script')`)
 	must(t, err)
 	must(t, rdb.Do(ctx, "SELECT", 0).Err()) // the client's pool connection may be in db 2
 	must(t, rdb.IncrByFloat(ctx, "f", 0.1).Err())
+	must(t, rdb.SAdd(ctx, "pool", "a", "b", "c", "d", "e", "f", "g", "h").Err())
+	must(t, rdb.SPopN(ctx, "pool", 3).Err()) // at random: journaled as SREM
+	must(t, rdb.SPop(ctx, "pool").Err())
+	if err := rdb.SPop(ctx, "no such set").Err(); !errors.Is(err, redis.Nil) {
+		t.Fatalf("SPOP of a missing set = %v, want redis.Nil", err)
+	}
 	_, _, err = rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: "q", Group: "g", Consumer: "thief", Start: "0", Count: 10}).Result()
 	must(t, err)
 	must(t, rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "other", Streams: []string{"q", ">"}, Count: 2}).Err())

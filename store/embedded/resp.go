@@ -32,14 +32,11 @@ func readRequest(r *bufio.Reader) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		b := make([]byte, size+2)
-		if _, err := io.ReadFull(r, b); err != nil {
-			return nil, err
+		arg, ok := readBulkBody(r, size)
+		if !ok {
+			return nil, fmt.Errorf("%w: bulk string cut short or not followed by CRLF", errProtocol)
 		}
-		if b[size] != '\r' || b[size+1] != '\n' {
-			return nil, fmt.Errorf("%w: bulk string not followed by CRLF", errProtocol)
-		}
-		args = append(args, string(b[:size]))
+		args = append(args, arg)
 	}
 	return args, nil
 }
