@@ -28,7 +28,7 @@ func TestBlockingCommands(t *testing.T) {
 		}
 		popped <- res
 	}()
-	must(t, rdb.Set(ctx, "unrelated", "x", 0).Err()) // wakes the waiter, which finds nothing
+	must(t, rdb.Set(ctx, "unrelated", "x", 0).Err()) // another key: the waiter stays asleep
 	must(t, rdb.RPush(ctx, "jobs", "j1").Err())
 	select {
 	case res := <-popped:

@@ -157,3 +157,38 @@ func readBulkBody(r *bufio.Reader, n int) (string, bool) {
 	}
 	return string(b[:n]), true
 }
+
+// blockingKeys returns the keys a waiting command (see blockingWait) waits
+// on, nil when they cannot be told (then any write wakes it).
+func blockingKeys(name string, args []string) []string {
+	switch name {
+	case "BLPOP", "BRPOP", "BZPOPMIN", "BZPOPMAX":
+		if len(args) >= 2 {
+			return args[:len(args)-1]
+		}
+	case "BRPOPLPUSH", "BLMOVE":
+		if len(args) >= 1 {
+			return args[:1]
+		}
+	case "BLMPOP", "BZMPOP":
+		if len(args) >= 2 {
+			if n, err := strconv.Atoi(args[1]); err == nil && n > 0 && 2+n <= len(args) {
+				return args[2 : 2+n]
+			}
+		}
+	case "XREADGROUP":
+		for i := 0; i < len(args); i++ {
+			switch strings.ToUpper(args[i]) {
+			case "GROUP":
+				i += 2
+			case "STREAMS":
+				rest := args[i+1:]
+				if len(rest) >= 2 && len(rest)%2 == 0 {
+					return rest[:len(rest)/2]
+				}
+				return nil
+			}
+		}
+	}
+	return nil
+}

@@ -202,10 +202,10 @@ func (s *Server) runExec(c *client) {
 // runBlocking runs a write that waits for data (BLPOP, XREADGROUP … BLOCK
 // and the like) without letting it wait inside miniredis, which would hold
 // writeMu: each try runs the command once, as inside MULTI, and when
-// nothing came it waits for the next write, until its timeout. Tries that
-// take something are journaled (and the first, which may create an
-// XREADGROUP consumer), as one-command transactions so that a replay never
-// waits either.
+// nothing came it waits for a write naming one of its keys (or, at most,
+// blockingRetry), until its timeout. Tries that take something are
+// journaled (and the first, which may create an XREADGROUP consumer), as
+// one-command transactions so that a replay never waits either.
 func (s *Server) runBlocking(c *client, args []string, wait time.Duration) {
 	var deadline <-chan time.Time
 	if wait > 0 {
@@ -213,6 +213,20 @@ func (s *Server) runBlocking(c *client, args []string, wait time.Duration) {
 		defer t.Stop()
 		deadline = t.C
 	}
+	w := &waiter{wake: make(chan struct{}, 1)}
+	for _, k := range blockingKeys(strings.ToUpper(args[0]), args[1:]) {
+		if w.keys == nil {
+			w.keys = map[string]bool{}
+		}
+		w.keys[k] = true
+	}
+	defer func() {
+		s.writeMu.Lock()
+		delete(s.waiters, w)
+		s.writeMu.Unlock()
+	}()
+	retry := time.NewTicker(blockingRetry)
+	defer retry.Stop()
 	for try := 0; ; try++ {
 		s.writeMu.Lock()
 		now := s.setClock()
@@ -222,14 +236,15 @@ func (s *Server) runBlocking(c *client, args []string, wait time.Duration) {
 		if ok && (took || try == 0) {
 			s.recordWrite(&entry{Kind: kindCommands, At: now, DB: c.db, Multi: true, Cmds: [][]string{args}})
 		}
-		wrote := s.wrote
+		s.waiters[w] = struct{}{}
 		s.writeMu.Unlock()
 		if !ok || took || wait < 0 {
 			c.peer.WriteRaw(string(reply))
 			return
 		}
 		select {
-		case <-wrote:
+		case <-w.wake:
+		case <-retry.C:
 		case <-deadline:
 			c.peer.WriteRaw(string(reply))
 			return
@@ -240,6 +255,41 @@ func (s *Server) runBlocking(c *client, args []string, wait time.Duration) {
 			return
 		}
 	}
+}
+
+// blockingRetry is how often a waiting command tries again without being
+// woken: a script that writes to a key it was not given in KEYS does not
+// wake it.
+const blockingRetry = time.Second
+
+// waiter is a client in runBlocking.
+type waiter struct {
+	keys map[string]bool // the keys it waits on; nil: any
+	wake chan struct{}   // buffered: a write that may concern it
+}
+
+// wakeFor tells w about e if e names one of its keys (as an argument of
+// any of its commands, which covers EVAL's KEYS).
+func (w *waiter) wakeFor(e *entry) {
+	if w.keys != nil && !namesAny(e, w.keys) {
+		return
+	}
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// namesAny reports whether an argument of e's commands is in keys.
+func namesAny(e *entry, keys map[string]bool) bool {
+	for _, cmd := range e.Cmds {
+		for _, arg := range cmd[1:] {
+			if keys[arg] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // tryOnce runs args once, without waiting, on a connection of its own on
@@ -280,12 +330,13 @@ func (s *Server) setClock() time.Time {
 	return now
 }
 
-// recordWrite journals e and wakes the clients waiting for data. writeMu
-// is held.
+// recordWrite journals e and wakes the clients waiting for data it may
+// bring. writeMu is held.
 func (s *Server) recordWrite(e *entry) {
 	s.journal.append(e)
-	close(s.wrote)
-	s.wrote = make(chan struct{})
+	for w := range s.waiters {
+		w.wakeFor(e)
+	}
 }
 
 // dispatch runs one command on miniredis for peer p.

@@ -63,8 +63,8 @@ type Server struct {
 
 	// writeMu orders every change to the data with its journal entry.
 	writeMu sync.Mutex
-	wrote   chan struct{} // closed and replaced at every journaled write
-	clockAt time.Time     // when the last expiry tick moved the TTLs
+	waiters map[*waiter]struct{} // clients waiting for data (runBlocking)
+	clockAt time.Time            // when the last expiry tick moved the TTLs
 
 	scriptsMu sync.Mutex
 	scripts   map[string]string // script source by SHA-1
@@ -165,7 +165,7 @@ func start(opts Options, lock *os.File) (*Server, error) {
 		journal: j,
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
-		wrote:   make(chan struct{}),
+		waiters: map[*waiter]struct{}{},
 		clockAt: state.at,
 		scripts: map[string]string{},
 		conns:   map[net.Conn]struct{}{},
