@@ -52,7 +52,27 @@ func TestBlockingCommands(t *testing.T) {
 		t.Errorf("XREADGROUP BLOCK on an empty stream = %v, want redis.Nil", err)
 	}
 
-	// A client waiting for ever hangs up; the others go on.
+	// A script adding to the stream, as the store's due-delivery script
+	// does, serves a consumer waiting on it.
+	got := make(chan []redis.XStream, 1)
+	go func() {
+		res, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "c", Streams: []string{"q", ">"}, Block: 0}).Result()
+		if err != nil {
+			t.Error(err)
+		}
+		got <- res
+	}()
+	must(t, rdb.Eval(ctx, "return redis.call('XADD', KEYS[1], '*', 'd', ARGV[1])", []string{"q"}, "due").Err())
+	select {
+	case res := <-got:
+		if len(res) != 1 || len(res[0].Messages) != 1 || res[0].Messages[0].Values["d"] != "due" {
+			t.Errorf("XREADGROUP = %v, want the entry the script added", res)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("XREADGROUP not served after the script's XADD")
+	}
+
+		// A client waiting for ever hangs up; the others go on.
 	gone := redis.NewClient(&redis.Options{Addr: srv.Addr(), ReadTimeout: -1})
 	waiting := make(chan error, 1)
 	go func() { waiting <- gone.BRPop(ctx, 0, "never").Err() }()
