@@ -24,8 +24,9 @@
 //     SPOP as SREM of the members it picked.
 //     Commands that wait for data (BLPOP, XREADGROUP … BLOCK and the like)
 //     never wait inside miniredis, which would hold every writer: each try
-//     runs the command once, as inside MULTI, and the client waits for the
-//     next write between tries.
+//     runs the command once, as inside MULTI, and between tries the client
+//     waits for a write naming one of its keys (a script's KEYS count), or
+//     a second at most.
 //   - Snapshots that do not stop the server. Every SnapshotEvery (default
 //     one minute, skipped when nothing was written) and on Close the
 //     journal moves on to a new segment — the only moment writers wait, for
