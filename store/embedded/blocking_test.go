@@ -72,7 +72,7 @@ func TestBlockingCommands(t *testing.T) {
 		t.Fatal("XREADGROUP not served after the script's XADD")
 	}
 
-		// A client waiting for ever hangs up; the others go on.
+	// A client waiting for ever hangs up; the others go on.
 	gone := redis.NewClient(&redis.Options{Addr: srv.Addr(), ReadTimeout: -1})
 	waiting := make(chan error, 1)
 	go func() { waiting <- gone.BRPop(ctx, 0, "never").Err() }()
