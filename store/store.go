@@ -20,6 +20,7 @@ const (
 	DefaultDataDir        = "./data"
 	DefaultQueueRetention = 7 * 24 * time.Hour
 	DefaultSnapshotEvery  = time.Minute
+	DefaultFsyncEvery     = embedded.DefaultFsyncEvery
 	connectTimeout        = 5 * time.Second
 )
 
@@ -41,6 +42,9 @@ type Options struct {
 	DataDir string
 	// SnapshotEvery is how often the embedded store snapshots.
 	SnapshotEvery time.Duration
+	// FsyncEvery is how often the embedded store fsyncs its journal
+	// (DefaultFsyncEvery when 0).
+	FsyncEvery time.Duration
 	// DeliveryRetention expires a bulletin's delivery and read records
 	// this long after its fan-out; 0 keeps them.
 	DeliveryRetention time.Duration
@@ -96,7 +100,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s := &Store{k: keys{p: opts.Prefix}, opts: opts, log: opts.Logger, seg: opts.Segmenter}
 	url := strings.TrimSpace(opts.URL)
 	if url == EmbeddedURL {
-		emb, err := embedded.Start(embedded.Options{Dir: opts.DataDir, SnapshotEvery: opts.SnapshotEvery, Logger: opts.Logger})
+		emb, err := embedded.Start(embedded.Options{Dir: opts.DataDir, SnapshotEvery: opts.SnapshotEvery, FsyncEvery: opts.FsyncEvery, Logger: opts.Logger})
 		if err != nil {
 			return nil, fmt.Errorf("%s=embedded: %w", setting, err)
 		}

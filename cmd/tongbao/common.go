@@ -51,6 +51,7 @@ func (a *App) openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*st
 	}
 	return store.Open(ctx, store.Options{
 		URL: cfg.Redis.URL, Setting: cfg.redisSetting(), Prefix: cfg.Redis.Prefix, DataDir: cfg.Redis.DataDir,
+		FsyncEvery:        cfg.Redis.EmbeddedFsync,
 		DeliveryRetention: cfg.Redis.DeliveryRetention, QueueRetention: cfg.Redis.QueueRetention,
 		Segmenter: seg, Logger: log,
 	})

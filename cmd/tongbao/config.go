@@ -28,6 +28,9 @@ type Config struct {
 		Prefix string `yaml:"prefix"`
 		// DataDir is the embedded store's folder.
 		DataDir string `yaml:"data_dir"`
+		// EmbeddedFsync is how often the embedded store fsyncs its
+		// journal: a crash loses at most this much of the latest writes.
+		EmbeddedFsync time.Duration `yaml:"embedded_fsync"`
 		// DeliveryRetention expires per-bulletin delivery and read records.
 		DeliveryRetention time.Duration `yaml:"delivery_retention"`
 		// QueueRetention trims queue entries older than this.
@@ -127,6 +130,7 @@ func defaultConfig() *Config {
 	c.Redis.URL = store.EmbeddedURL
 	c.Redis.Prefix = store.DefaultPrefix
 	c.Redis.DataDir = store.DefaultDataDir
+	c.Redis.EmbeddedFsync = store.DefaultFsyncEvery
 	c.Redis.QueueRetention = store.DefaultQueueRetention
 	c.Listen = ":8080"
 	c.SummaryLimit = 300

@@ -1,10 +1,7 @@
 package embedded
 
 import (
-	"sync"
 	"time"
-
-	"github.com/alicebob/miniredis/v2"
 )
 
 const (
@@ -17,28 +14,20 @@ const (
 	expiryTickCostFactor = 50
 )
 
-// expiryClock counts miniredis's key TTLs down with the wall clock.
-// miniredis's own ClockTTL mode does the same on every command but walks
-// and sorts every key each time, which makes each command O(n log n); the
-// clock instead FastForwards all TTLs by the time elapsed since the previous
-// tick, from a timer (see Server.run) and right before every snapshot.
-type expiryClock struct {
-	mr   *miniredis.Miniredis
-	mu   sync.Mutex
-	last time.Time
-}
-
-func newExpiryClock(mr *miniredis.Miniredis) *expiryClock {
-	return &expiryClock{mr: mr, last: time.Now()}
-}
-
-// advance expires keys whose TTL ran out since the previous call and returns
-// the period to wait before the next call.
-func (c *expiryClock) advance() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// tick counts miniredis's key TTLs down with the wall clock and returns the
+// period to wait before the next tick. miniredis's own ClockTTL mode does
+// the same on every command but walks and sorts every key each time, which
+// makes each command O(n log n); a tick instead FastForwards all TTLs by
+// the time elapsed since the previous tick. Ticks are journaled like
+// writes, in order with them, so that a replay expires the same keys at the
+// same points.
+func (s *Server) tick() time.Duration {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	now := time.Now()
-	c.mr.FastForward(now.Sub(c.last))
-	c.last = now
+	elapsed := max(0, now.Sub(s.clockAt))
+	s.mr.FastForward(elapsed)
+	s.clockAt = now
+	s.journal.append(&entry{Kind: kindTick, At: now, Tick: elapsed})
 	return max(minExpiryTick, expiryTickCostFactor*time.Since(now))
 }

@@ -70,16 +70,6 @@ end
 return out
 `)
 
-// countScript counts the keys of every database.
-var countScript = redis.NewScript(`
-local n = 0
-for db = 0, tonumber(ARGV[1]) - 1 do
-  redis.call('SELECT', db)
-  n = n + redis.call('DBSIZE')
-end
-return n
-`)
-
 // dump reads the whole dataset through dumpScript and returns it as records
 // sorted by database and key, with the time it was read and the number of
 // HyperLogLog keys left out.
@@ -216,6 +206,8 @@ func parseStream(v any, taken time.Time) (*streamValue, error) {
 		}
 		s.Groups = append(s.Groups, group)
 	}
+	// miniredis lists groups in map order; a snapshot keeps them sorted.
+	slices.SortFunc(s.Groups, func(a, b streamGroup) int { return cmp.Compare(a.Name, b.Name) })
 	return s, nil
 }
 
@@ -234,6 +226,7 @@ func parseGroup(v any, taken time.Time) (streamGroup, error) {
 	if err := firstErr(err1, err2, err3, err4); err != nil {
 		return streamGroup{}, err
 	}
+	slices.Sort(consumers)
 	g := streamGroup{Name: name, LastDeliveredID: last, Consumers: consumers}
 	for _, p := range pending {
 		entry, err := array(p, 4)

@@ -33,6 +33,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(childLockEnv); dir != "" {
 		os.Exit(lockChild(dir))
 	}
+	if dir := os.Getenv(childCrashEnv); dir != "" {
+		os.Exit(crashChild(dir))
+	}
 	os.Exit(m.Run())
 }
 
@@ -386,7 +389,14 @@ func dumpAll(t *testing.T, rdb *redis.Client) string {
 		case "zset":
 			fmt.Fprintf(&b, "%v", rdb.ZRangeWithScores(ctx, k, 0, -1).Val())
 		case "stream":
-			fmt.Fprintf(&b, "%v %v", rdb.XRange(ctx, k, "-", "+").Val(), rdb.Do(ctx, "XINFO", "GROUPS", k).Val())
+			// miniredis lists groups in map order: sort them.
+			groups, _ := rdb.Do(ctx, "XINFO", "GROUPS", k).Slice()
+			sorted := make([]string, len(groups))
+			for i, g := range groups {
+				sorted[i] = fmt.Sprint(g)
+			}
+			slices.Sort(sorted)
+			fmt.Fprintf(&b, "%v %v", rdb.XRange(ctx, k, "-", "+").Val(), sorted)
 		}
 		b.WriteString("\n")
 	}
@@ -621,6 +631,11 @@ func TestCorruptSnapshot(t *testing.T) {
 				must(t, os.Rename(prev(dir), snap(dir)))
 			} else {
 				must(t, os.Remove(snap(dir)))
+				journal, err := filepath.Glob(filepath.Join(dir, embedded.JournalPrefix+"*"))
+				must(t, err)
+				for _, f := range journal {
+					must(t, os.Remove(f))
+				}
 			}
 			_, rdb := startServer(t, embedded.Options{Dir: dir})
 			if c.wantPrev && rdb.Get(context.Background(), "k199").Val() != strings.Repeat("v", 199) {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 // ErrCorruptSnapshot is returned by Start when the snapshot in the data
@@ -22,14 +21,14 @@ const prevSuffix = ".prev"
 // temporary file, fsynced, then renamed over the old snapshot, which is
 // first hard-linked as SnapshotFile+".prev". At every moment SnapshotFile is
 // a complete snapshot, old or new. It returns the file's size.
-func writeSnapshotFile(dir string, taken time.Time, records []record) (int64, error) {
+func writeSnapshotFile(dir string, meta snapshotMeta, records []record) (int64, error) {
 	tmp, err := os.CreateTemp(dir, SnapshotFile+".*.tmp")
 	if err != nil {
 		return 0, fmt.Errorf("embedded: create snapshot: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
 	w := bufio.NewWriterSize(tmp, 1<<16)
-	err = encodeSnapshot(w, taken, records)
+	err = encodeSnapshot(w, meta, records)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -83,25 +82,25 @@ func syncDir(dir string) error {
 // readSnapshotFile reads dir's snapshot. found is false when there is none
 // to restore. A snapshot that cannot be read is an ErrCorruptSnapshot naming
 // the file and, when there is one, the previous snapshot to fall back on.
-func readSnapshotFile(dir string) (taken time.Time, records []record, found bool, err error) {
+func readSnapshotFile(dir string) (meta snapshotMeta, records []record, found bool, err error) {
 	path := filepath.Join(dir, SnapshotFile)
 	prev := path + prevSuffix
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, statErr := os.Stat(prev); statErr == nil {
-			return time.Time{}, nil, false, fmt.Errorf("%w: %s is missing but the previous snapshot %s is there; rename it to %s to restore it, or move it away to start empty", ErrCorruptSnapshot, path, prev, SnapshotFile)
+			return snapshotMeta{}, nil, false, fmt.Errorf("%w: %s is missing but the previous snapshot %s is there; rename it to %s to restore it, or move it away to start empty", ErrCorruptSnapshot, path, prev, SnapshotFile)
 		}
-		return time.Time{}, nil, false, nil
+		return snapshotMeta{}, nil, false, nil
 	}
 	if err != nil {
-		return time.Time{}, nil, false, fmt.Errorf("embedded: open snapshot: %w", err)
+		return snapshotMeta{}, nil, false, fmt.Errorf("embedded: open snapshot: %w", err)
 	}
 	defer f.Close()
-	taken, records, err = decodeSnapshot(bufio.NewReaderSize(f, 1<<16))
+	meta, records, err = decodeSnapshot(bufio.NewReaderSize(f, 1<<16))
 	if err != nil {
-		return time.Time{}, nil, false, unrestorable(dir, err)
+		return snapshotMeta{}, nil, false, unrestorable(dir, err)
 	}
-	return taken, records, true, nil
+	return meta, records, true, nil
 }
 
 // unrestorable is the ErrCorruptSnapshot for dir's snapshot failing with
@@ -109,9 +108,9 @@ func readSnapshotFile(dir string) (taken time.Time, records []record, found bool
 func unrestorable(dir string, err error) error {
 	path := filepath.Join(dir, SnapshotFile)
 	prev := path + prevSuffix
-	hint := "move it away to start empty"
+	hint := "move it and the journal (" + JournalPrefix + "*) away to start empty"
 	if _, statErr := os.Stat(prev); statErr == nil {
-		hint = fmt.Sprintf("the previous snapshot %s may be intact: rename it to %s to restore it, or move both away to start empty", prev, SnapshotFile)
+		hint = fmt.Sprintf("the previous snapshot %s may be intact: rename it to %s to restore it (the journal brings it up to date), or move both and the journal (%s*) away to start empty", prev, SnapshotFile, JournalPrefix)
 	}
 	return fmt.Errorf("%w: %s: %w; %s", ErrCorruptSnapshot, path, err, hint)
 }

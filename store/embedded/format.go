@@ -13,8 +13,12 @@ const (
 	// formatMagic opens every snapshot, so that another gob file is not
 	// mistaken for one.
 	formatMagic = "tongbao-embedded-snapshot"
-	// formatVersion is the snapshot layout this package writes and reads.
-	formatVersion = 1
+	// formatVersion is the snapshot layout this package writes; it reads
+	// it and formatVersion1.
+	formatVersion = 2
+	// formatVersion1 is the layout of the snapshot-only store, before the
+	// journal: the same without JournalFrom.
+	formatVersion1 = 1
 )
 
 // header opens a snapshot.
@@ -27,6 +31,15 @@ type header struct {
 	TakenMilli int64
 	// Keys is the number of records that follow.
 	Keys int
+	// JournalFrom is the first journal segment to replay after the
+	// snapshot (0 in format 1: every segment there is).
+	JournalFrom uint64
+}
+
+// snapshotMeta is what a snapshot says besides its keys.
+type snapshotMeta struct {
+	Taken       time.Time
+	JournalFrom uint64
 }
 
 // record is one key. Which value fields are set depends on Type.
@@ -79,14 +92,14 @@ type pendingEntry struct {
 	LastDeliveryMilli int64 // Unix milliseconds
 }
 
-// encodeSnapshot writes a snapshot of records taken at taken to w.
-func encodeSnapshot(w io.Writer, taken time.Time, records []record) error {
+// encodeSnapshot writes a snapshot of records to w.
+func encodeSnapshot(w io.Writer, meta snapshotMeta, records []record) error {
 	zw, err := gzip.NewWriterLevel(w, gzip.BestSpeed)
 	if err != nil {
 		return fmt.Errorf("embedded: gzip: %w", err)
 	}
 	enc := gob.NewEncoder(zw)
-	h := header{Magic: formatMagic, Version: formatVersion, TakenMilli: taken.UnixMilli(), Keys: len(records)}
+	h := header{Magic: formatMagic, Version: formatVersion, TakenMilli: meta.Taken.UnixMilli(), Keys: len(records), JournalFrom: meta.JournalFrom}
 	if err := enc.Encode(h); err != nil {
 		return fmt.Errorf("embedded: encode snapshot header: %w", err)
 	}
@@ -104,31 +117,31 @@ func encodeSnapshot(w io.Writer, taken time.Time, records []record) error {
 // decodeSnapshot reads a whole snapshot from r. It fails unless r holds
 // exactly one complete, intact snapshot of a known version: gzip's checksum
 // catches flipped bits, the header's key count a truncated gob stream.
-func decodeSnapshot(r io.Reader) (taken time.Time, records []record, err error) {
+func decodeSnapshot(r io.Reader) (meta snapshotMeta, records []record, err error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		return time.Time{}, nil, fmt.Errorf("not a gzip stream: %w", err)
+		return snapshotMeta{}, nil, fmt.Errorf("not a gzip stream: %w", err)
 	}
 	dec := gob.NewDecoder(zr)
 	var h header
 	if err := dec.Decode(&h); err != nil {
-		return time.Time{}, nil, fmt.Errorf("header: %w", err)
+		return snapshotMeta{}, nil, fmt.Errorf("header: %w", err)
 	}
 	if h.Magic != formatMagic {
-		return time.Time{}, nil, fmt.Errorf("header: not a Tongbao snapshot (magic %q)", h.Magic)
+		return snapshotMeta{}, nil, fmt.Errorf("header: not a Tongbao snapshot (magic %q)", h.Magic)
 	}
-	if h.Version != formatVersion {
-		return time.Time{}, nil, fmt.Errorf("header: format version %d, this build reads version %d", h.Version, formatVersion)
+	if h.Version != formatVersion && h.Version != formatVersion1 {
+		return snapshotMeta{}, nil, fmt.Errorf("header: format version %d, this build reads versions %d and %d", h.Version, formatVersion1, formatVersion)
 	}
 	if h.Keys < 0 {
-		return time.Time{}, nil, fmt.Errorf("header: %d keys", h.Keys)
+		return snapshotMeta{}, nil, fmt.Errorf("header: %d keys", h.Keys)
 	}
 	// The key count comes from the file: do not trust it with an allocation.
 	records = make([]record, 0, min(h.Keys, 1<<16))
 	for i := range h.Keys {
 		var rec record
 		if err := dec.Decode(&rec); err != nil {
-			return time.Time{}, nil, fmt.Errorf("key %d of %d: %w", i+1, h.Keys, err)
+			return snapshotMeta{}, nil, fmt.Errorf("key %d of %d: %w", i+1, h.Keys, err)
 		}
 		records = append(records, rec)
 	}
@@ -137,7 +150,7 @@ func decodeSnapshot(r io.Reader) (taken time.Time, records []record, err error) 
 		if err == nil {
 			err = errors.New("more keys than the header announces")
 		}
-		return time.Time{}, nil, fmt.Errorf("after key %d: %w", h.Keys, err)
+		return snapshotMeta{}, nil, fmt.Errorf("after key %d: %w", h.Keys, err)
 	}
-	return time.UnixMilli(h.TakenMilli), records, nil
+	return snapshotMeta{Taken: time.UnixMilli(h.TakenMilli), JournalFrom: h.JournalFrom}, records, nil
 }

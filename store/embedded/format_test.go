@@ -12,7 +12,7 @@ import (
 )
 
 func TestFormatRoundTrip(t *testing.T) {
-	taken := time.UnixMilli(1_700_000_000_123)
+	meta := snapshotMeta{Taken: time.UnixMilli(1_700_000_000_123), JournalFrom: 42}
 	records := []record{
 		{DB: 0, Key: "s\x00", Type: "string", Value: "\x00\xff\x80 bits", ExpireAtMilli: 1_700_000_060_000},
 		{DB: 2, Key: "z", Type: "zset", Items: []string{"a", "b", "c"}, Scores: []float64{math.Inf(-1), 1e-12, math.Inf(1)}},
@@ -24,15 +24,15 @@ func TestFormatRoundTrip(t *testing.T) {
 		}},
 	}
 	var buf bytes.Buffer
-	if err := encodeSnapshot(&buf, taken, records); err != nil {
+	if err := encodeSnapshot(&buf, meta, records); err != nil {
 		t.Fatal(err)
 	}
-	gotTaken, got, err := decodeSnapshot(&buf)
+	gotMeta, got, err := decodeSnapshot(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !gotTaken.Equal(taken) || !reflect.DeepEqual(got, records) {
-		t.Errorf("decode(encode) = %v %+v, want %v %+v", gotTaken, got, taken, records)
+	if !gotMeta.Taken.Equal(meta.Taken) || gotMeta.JournalFrom != meta.JournalFrom || !reflect.DeepEqual(got, records) {
+		t.Errorf("decode(encode) = %v %+v, want %v %+v", gotMeta, got, meta, records)
 	}
 }
 
@@ -58,7 +58,7 @@ func TestDecodeRejects(t *testing.T) {
 	}{
 		"plain text":       {data: []byte("hello"), want: "not a gzip stream"},
 		"other magic":      {data: encoded(header{Magic: "x", Version: formatVersion}), want: "not a Tongbao snapshot"},
-		"newer version":    {data: encoded(header{Magic: formatMagic, Version: formatVersion + 1}), want: "format version 2"},
+		"newer version":    {data: encoded(header{Magic: formatMagic, Version: formatVersion + 1}), want: "format version 3"},
 		"missing key":      {data: encoded(good), want: "key 1 of 1"},
 		"extra key":        {data: encoded(good, rec, rec), want: "more keys than the header announces"},
 		"negative count":   {data: encoded(header{Magic: formatMagic, Version: formatVersion, Keys: -1}), want: "-1 keys"},
@@ -79,18 +79,18 @@ func TestDecodeRejects(t *testing.T) {
 func FuzzDecodeSnapshot(f *testing.F) {
 	var buf bytes.Buffer
 	records := []record{{Key: "k", Type: "hash", Items: []string{"f", "v"}, ExpireAtMilli: 42}}
-	if err := encodeSnapshot(&buf, time.UnixMilli(1), records); err != nil {
+	if err := encodeSnapshot(&buf, snapshotMeta{Taken: time.UnixMilli(1), JournalFrom: 3}, records); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
 	f.Add([]byte{0x1f, 0x8b})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		taken, got, err := decodeSnapshot(bytes.NewReader(data))
+		meta, got, err := decodeSnapshot(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
 		var again bytes.Buffer
-		if err := encodeSnapshot(&again, taken, got); err != nil {
+		if err := encodeSnapshot(&again, meta, got); err != nil {
 			t.Fatal(err)
 		}
 		_, got2, err := decodeSnapshot(&again)

@@ -19,7 +19,7 @@ import (
 func writeSnapshot(t *testing.T, dir string, records []record) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := encodeSnapshot(&buf, time.Now(), records); err != nil {
+	if err := encodeSnapshot(&buf, snapshotMeta{Taken: time.Now()}, records); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, SnapshotFile), buf.Bytes(), 0o600); err != nil {

@@ -1,16 +1,21 @@
 package embedded
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
+	"net"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
+	"github.com/alicebob/miniredis/v2/server"
 )
 
 const (
@@ -22,17 +27,24 @@ const (
 	LockFile = "tongbao.lock"
 	// DefaultSnapshotEvery is the snapshot period when Options leaves it 0.
 	DefaultSnapshotEvery = time.Minute
+	// DefaultFsyncEvery is the journal's fsync period when Options leaves
+	// it 0.
+	DefaultFsyncEvery = time.Second
 )
 
 // Options configures Start.
 type Options struct {
-	// Dir is the data folder holding the snapshot and the lock file
-	// (--data); it is created if missing. Required.
+	// Dir is the data folder holding the snapshot, the journal and the lock
+	// file (--data); it is created if missing. Required.
 	Dir string
-	// SnapshotEvery is the period of background snapshots; 0 means
-	// DefaultSnapshotEvery.
+	// SnapshotEvery is the period of background snapshots, which fold the
+	// journal into the snapshot; 0 means DefaultSnapshotEvery.
 	SnapshotEvery time.Duration
-	// Logger gets the start notice and snapshot problems; nil means
+	// FsyncEvery is how often the journal is written and fsynced: a crash
+	// loses at most the writes of the last FsyncEvery. 0 means
+	// DefaultFsyncEvery.
+	FsyncEvery time.Duration
+	// Logger gets the start notice and persistence problems; nil means
 	// slog.Default().
 	Logger *slog.Logger
 }
@@ -40,16 +52,30 @@ type Options struct {
 // Server is a running embedded Redis. Its methods are safe for concurrent
 // use.
 type Server struct {
-	mr    *miniredis.Miniredis
-	rdb   *redis.Client // the server's own connection, for snapshots
-	dir   string
-	lock  *os.File
-	log   *slog.Logger
-	clock *expiryClock
-	stop  chan struct{}
-	done  chan struct{}
+	mr      *miniredis.Miniredis
+	ln      net.Listener
+	dir     string
+	lock    *os.File
+	log     *slog.Logger
+	journal *journal
+	stop    chan struct{}
+	done    chan struct{}
 
-	snapMu sync.Mutex // one snapshot at a time
+	// writeMu orders every change to the data with its journal entry.
+	writeMu sync.Mutex
+	waiters map[*waiter]struct{} // clients waiting for data (runBlocking)
+	clockAt time.Time            // when the last expiry tick moved the TTLs
+
+	scriptsMu sync.Mutex
+	scripts   map[string]string // script source by SHA-1
+
+	connMu  sync.Mutex
+	conns   map[net.Conn]struct{}
+	closing bool
+	clients sync.WaitGroup // the accept loop and the connections
+
+	snapMu       sync.Mutex // one snapshot at a time
+	snapCommands uint64     // journal.commandCount() when the last snapshot began
 
 	statMu  sync.Mutex
 	lastAt  time.Time // when the newest snapshot on disk was taken
@@ -59,16 +85,21 @@ type Server struct {
 	closeErr  error
 }
 
-// Start locks opts.Dir, starts an in-process Redis on a loopback port,
-// restores the snapshot found in the folder and starts the background
-// snapshots and key expiry. It fails when another Server holds the folder
-// (ErrLocked) or when the snapshot cannot be read (ErrCorruptSnapshot).
+// Start locks opts.Dir, loads the snapshot and replays the journal found in
+// the folder into an in-process Redis, listens on a loopback port and
+// starts the journal, the background snapshots and key expiry. It fails
+// when another Server holds the folder (ErrLocked), when the snapshot
+// cannot be read (ErrCorruptSnapshot) or the journal is damaged other than
+// at its very end (ErrCorruptJournal).
 func Start(opts Options) (*Server, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("embedded: no data folder (Options.Dir)")
 	}
 	if opts.SnapshotEvery <= 0 {
 		opts.SnapshotEvery = DefaultSnapshotEvery
+	}
+	if opts.FsyncEvery <= 0 {
+		opts.FsyncEvery = DefaultFsyncEvery
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -85,66 +116,107 @@ func Start(opts Options) (*Server, error) {
 		lock.Close()
 		return nil, err
 	}
-	go s.run(opts.SnapshotEvery)
+	go s.run(opts.SnapshotEvery, opts.FsyncEvery)
 	return s, nil
 }
 
-// start brings the server up in a locked folder and restores its snapshot;
-// on failure it leaves nothing running (but the lock).
+// start loads the locked folder and starts serving; on failure it leaves
+// nothing running (but the lock).
 func start(opts Options, lock *os.File) (*Server, error) {
 	if err := removeTempFiles(opts.Dir); err != nil {
 		return nil, err
 	}
-	taken, records, found, err := readSnapshotFile(opts.Dir)
+	meta, records, found, err := readSnapshotFile(opts.Dir)
 	if err != nil {
 		return nil, err
 	}
-	mr := miniredis.NewMiniRedis()
-	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
-		return nil, fmt.Errorf("embedded: listen: %w", err)
+	r, err := startReplica()
+	if err != nil {
+		return nil, err
 	}
-	mr.Server().SetPreHook(limitDatabases)
+	state, err := r.load(context.Background(), opts.Dir, meta, records, allSegments, true, opts.Logger)
+	if err != nil {
+		r.close()
+		return nil, err
+	}
+	// Clients come through the Server's own listener from now on; the
+	// replica's served the restore only.
+	r.rdb.Close()
+	r.mr.Server().Close()
+	fail := func(err error) (*Server, error) {
+		r.mr.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fail(fmt.Errorf("embedded: listen: %w", err))
+	}
+	j, err := openJournal(opts.Dir, state.lastSeq+1)
+	if err != nil {
+		ln.Close()
+		return fail(err)
+	}
 	s := &Server{
-		mr:    mr,
-		rdb:   redis.NewClient(&redis.Options{Addr: mr.Addr(), Protocol: 2, ReadTimeout: -1, ClientName: "tongbao-embedded"}),
-		dir:   opts.Dir,
-		lock:  lock,
-		log:   opts.Logger,
-		clock: newExpiryClock(mr),
-		stop:  make(chan struct{}),
-		done:  make(chan struct{}),
+		mr:      r.mr,
+		ln:      ln,
+		dir:     opts.Dir,
+		lock:    lock,
+		log:     opts.Logger,
+		journal: j,
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+		waiters: map[*waiter]struct{}{},
+		clockAt: state.at,
+		scripts: map[string]string{},
+		conns:   map[net.Conn]struct{}{},
 	}
+	if state.entries > 0 {
+		s.snapCommands = math.MaxUint64 // the replayed journal is still to fold
+	}
+	if s.clockAt.IsZero() {
+		s.clockAt = time.Now()
+	}
+	s.tick() // keys that expired while the server was down go now
+	s.mr.SetTime(time.Time{})
 	if found {
-		n, err := restore(context.Background(), s.rdb, records, time.Now())
-		if err != nil {
-			s.rdb.Close()
-			mr.Close()
-			return nil, unrestorable(opts.Dir, err)
-		}
-		s.lastAt = taken
-		s.log.Info("embedded store restored", "dir", opts.Dir, "keys", n, "expired", len(records)-n, "snapshot_taken", taken)
+		s.lastAt = meta.Taken
+		s.log.Info("embedded store restored", "dir", opts.Dir, "keys", state.restored, "expired", state.expired,
+			"snapshot_taken", meta.Taken, "journal_entries", state.entries)
+	} else if state.entries > 0 {
+		s.log.Info("embedded store restored from its journal", "dir", opts.Dir, "journal_entries", state.entries)
 	}
+	s.clients.Add(1)
+	go s.acceptClients()
 	s.log.Info("embedded store started: it is for one small server; beyond that run a real Redis and pass --redis redis://…",
-		"addr", mr.Addr(), "dir", opts.Dir, "snapshot_every", opts.SnapshotEvery)
+		"addr", s.Addr(), "dir", opts.Dir, "snapshot_every", opts.SnapshotEvery, "fsync_every", opts.FsyncEvery)
 	return s, nil
 }
 
 // Addr returns the loopback "host:port" the server listens on, for a
 // go-redis client's Options.Addr.
 func (s *Server) Addr() string {
-	return s.mr.Addr()
+	return s.ln.Addr().String()
 }
 
-// Snapshot writes the whole dataset to the data folder now.
+// Snapshot folds the journal into a new snapshot now. The live server is
+// held only while the journal moves on to a new segment; the snapshot is
+// read from a copy rebuilt from the previous snapshot and the journal.
 func (s *Server) Snapshot(ctx context.Context) error {
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
 	start := time.Now()
-	s.clock.advance() // expired keys stay out of the snapshot
-	taken, records, skippedHLL, err := dump(ctx, s.rdb)
-	var size int64
+	var (
+		taken      time.Time
+		keys       int
+		size       int64
+		skippedHLL int
+	)
+	upTo, commands, err := s.journal.rotate()
 	if err == nil {
-		size, err = writeSnapshotFile(s.dir, taken, records)
+		taken, keys, size, skippedHLL, err = compact(ctx, s.dir, upTo, s.log)
+	}
+	if err == nil {
+		s.snapCommands = commands
 	}
 	s.statMu.Lock()
 	s.lastErr = err
@@ -158,7 +230,7 @@ func (s *Server) Snapshot(ctx context.Context) error {
 	if skippedHLL > 0 {
 		s.log.Warn("embedded store: HyperLogLog keys cannot be saved and were left out of the snapshot", "hll_keys", skippedHLL)
 	}
-	s.log.Debug("embedded store snapshot", "keys", len(records), "bytes", size, "took", time.Since(start))
+	s.log.Debug("embedded store snapshot", "keys", keys, "bytes", size, "took", time.Since(start))
 	return nil
 }
 
@@ -170,36 +242,78 @@ func (s *Server) LastSnapshot() (time.Time, error) {
 	return s.lastAt, s.lastErr
 }
 
-// Keys returns the number of keys in all databases.
-func (s *Server) Keys(ctx context.Context) (int64, error) {
-	n, err := countScript.Run(ctx, s.rdb, nil, databases).Int64()
-	if err != nil {
-		return 0, fmt.Errorf("embedded: count keys: %w", err)
-	}
-	return n, nil
+// Durable returns a time before which every acknowledged write is on disk
+// (the start of the last journal fsync that succeeded), and the error of
+// the last journal write, nil if it succeeded.
+func (s *Server) Durable() (time.Time, error) {
+	return s.journal.status()
 }
 
-// Close takes a final snapshot, stops the server and releases the data
-// folder. It returns the final snapshot's error; the server stops either
-// way. Clients should be closed first: writes that race with Close may miss
-// the final snapshot. Calling Close again returns the same result.
+// Keys returns the number of keys in all databases.
+func (s *Server) Keys(ctx context.Context) (int64, error) {
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	p := server.NewPeer(w)
+	var n int64
+	for db := range databases {
+		s.dispatch(p, "SELECT", strconv.Itoa(db))
+		p.Flush()
+		buf.Reset()
+		s.dispatch(p, "DBSIZE")
+		p.Flush()
+		line := bytes.TrimSpace(buf.Bytes())
+		size, err := strconv.ParseInt(string(bytes.TrimPrefix(line, []byte(":"))), 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("embedded: count keys: DBSIZE answered %q", line)
+		}
+		n += size
+	}
+	return n, ctx.Err()
+}
+
+// Close stops the server, writes the journal out, takes a final snapshot
+// and releases the data folder. It returns the first error of these; the
+// server stops either way. Calling Close again returns the same result.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.stop)
 		<-s.done
-		s.closeErr = s.Snapshot(context.Background())
-		s.rdb.Close()
+		s.closeClients()
+		err := s.journal.sync()
+		if serr := s.Snapshot(context.Background()); err == nil {
+			err = serr
+		}
+		if jerr := s.journal.close(); err == nil {
+			err = jerr
+		}
 		s.mr.Close()
 		s.lock.Close()
+		s.closeErr = err
 	})
 	return s.closeErr
 }
 
-// run expires keys and takes the periodic snapshots until Close.
-func (s *Server) run(snapshotEvery time.Duration) {
+// closeClients stops accepting, hangs up on every client and waits for
+// their commands to finish.
+func (s *Server) closeClients() {
+	s.connMu.Lock()
+	s.closing = true
+	s.ln.Close()
+	for nc := range s.conns {
+		nc.Close()
+	}
+	s.connMu.Unlock()
+	s.clients.Wait()
+}
+
+// run expires keys, fsyncs the journal and takes the periodic snapshots
+// until Close.
+func (s *Server) run(snapshotEvery, fsyncEvery time.Duration) {
 	defer close(s.done)
-	snapshots := time.NewTicker(snapshotEvery)
-	defer snapshots.Stop()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { s.every(fsyncEvery, "journal fsync", s.journal.sync) })
+	wg.Go(func() { s.every(snapshotEvery, "periodic snapshot", s.periodicSnapshot) })
 	expiry := time.NewTimer(minExpiryTick)
 	defer expiry.Stop()
 	for {
@@ -207,10 +321,36 @@ func (s *Server) run(snapshotEvery time.Duration) {
 		case <-s.stop:
 			return
 		case <-expiry.C:
-			expiry.Reset(s.clock.advance())
-		case <-snapshots.C:
-			if err := s.Snapshot(context.Background()); err != nil {
-				s.log.Error("embedded store: periodic snapshot failed", "dir", s.dir, "err", err)
+			expiry.Reset(s.tick())
+		}
+	}
+}
+
+// periodicSnapshot takes a snapshot unless no command changed data since
+// the last one: expiry ticks alone cost a replay little (consecutive ones
+// are applied as one).
+func (s *Server) periodicSnapshot() error {
+	s.snapMu.Lock()
+	last, _ := s.LastSnapshot()
+	idle := s.snapCommands == s.journal.commandCount() && !last.IsZero()
+	s.snapMu.Unlock()
+	if idle {
+		return nil
+	}
+	return s.Snapshot(context.Background())
+}
+
+// every runs f every period until Close, logging its failures.
+func (s *Server) every(period time.Duration, what string, f func() error) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			if err := f(); err != nil {
+				s.log.Error("embedded store: "+what+" failed", "dir", s.dir, "err", err)
 			}
 		}
 	}
