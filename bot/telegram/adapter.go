@@ -44,7 +44,10 @@ type Adapter struct {
 	blocker Blocker
 	log     *slog.Logger
 	lanes   *lanes
+	pace    *pacer
 	retry   retryPolicy
+	// replyTTL is how long a reply is worth sending (replyTTL).
+	replyTTL time.Duration
 	// pollTimeout is getUpdates' long-poll timeout.
 	pollTimeout time.Duration
 }
@@ -56,6 +59,7 @@ type options struct {
 	log     *slog.Logger
 	blocker Blocker
 	client  *http.Client
+	pacer   Pacer
 }
 
 // WithLogger sets the logger (default slog.Default()).
@@ -116,6 +120,10 @@ func New(ctx context.Context, cfg Config, h Handler, d Deduper, opts ...Option) 
 }
 
 func newAdapter(cfg Config, api botAPI, h Handler, d Deduper, o options) *Adapter {
+	shared := o.pacer
+	if shared == nil {
+		shared = newLocalPacer()
+	}
 	return &Adapter{
 		cfg:         cfg,
 		api:         api,
@@ -125,7 +133,9 @@ func newAdapter(cfg Config, api botAPI, h Handler, d Deduper, o options) *Adapte
 		blocker:     o.blocker,
 		log:         o.log.With("platform", string(bot.Telegram)),
 		lanes:       newLanes(maxPending),
+		pace:        newPacer(cfg, shared, api.self().ID),
 		retry:       defaultRetry,
+		replyTTL:    replyTTL,
 		pollTimeout: 30 * time.Second,
 	}
 }

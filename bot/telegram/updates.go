@@ -169,7 +169,8 @@ func (a *Adapter) accept(ctx context.Context, u update) error {
 	if u.CallbackQuery != nil {
 		queryID = u.CallbackQuery.ID
 	}
-	a.lanes.run(chatID, func() { a.handle(in, chatID, queryID) })
+	arrived := time.Now()
+	a.lanes.run(chatID, func() { a.handle(in, chatID, queryID, arrived) })
 	return nil
 }
 
@@ -192,7 +193,7 @@ func (a *Adapter) firstTime(ctx context.Context, updateID int) bool {
 // handle runs the handler for one update and sends its replies. A button
 // press is always answered, with the handler's toast if it gave one, even
 // when the handler panics.
-func (a *Adapter) handle(in bot.Incoming, chatID int64, queryID string) {
+func (a *Adapter) handle(in bot.Incoming, chatID int64, queryID string, arrived time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), handleTimeout)
 	defer cancel()
 	answered := queryID == ""
@@ -211,7 +212,7 @@ func (a *Adapter) handle(in bot.Incoming, chatID int64, queryID string) {
 		a.answer(ctx, chatID, queryID, text)
 		answered = true
 	}
-	a.reply(ctx, chatID, replies)
+	a.reply(ctx, chatID, arrived, replies)
 }
 
 // answer answers a callback query, showing text as a toast if not empty.
