@@ -76,6 +76,8 @@ type TelegramConfig struct {
 	PerSecond      float64 `yaml:"per_second"`
 	PerChatSecond  float64 `yaml:"per_chat_second"`
 	PerGroupMinute float64 `yaml:"per_group_minute"`
+	// Margin is the fraction of each limit left unused (0.08 by default).
+	Margin float64 `yaml:"margin"`
 }
 
 // WeChatConfig configures the WeChat Official Account: the adapter's

@@ -124,7 +124,9 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		tg, err := telegram.New(ctx, telegram.Config{
 			Token: cfg.Telegram.Token, APIBase: cfg.Telegram.API, WebhookURL: cfg.Telegram.WebhookURL,
 			WebhookSecret: cfg.Telegram.WebhookSecret, PaidBroadcast: cfg.Telegram.PaidBroadcast,
-		}, handler, st, telegram.WithBlocker(st), telegram.WithLogger(log))
+			Limits: telegram.Limits{PerSecond: cfg.Telegram.PerSecond, PerChatSecond: cfg.Telegram.PerChatSecond,
+				PerGroupMinute: cfg.Telegram.PerGroupMinute, Margin: cfg.Telegram.Margin},
+		}, handler, st, telegram.WithBlocker(st), telegram.WithLogger(log), telegram.WithPacer(st))
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
@@ -185,24 +187,16 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	return nil
 }
 
-// newDispatcher builds the dispatcher with the configured limits.
+// newDispatcher builds the dispatcher with the configured limits; the
+// Telegram adapter paces its own messages, replies and pushes together.
 func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, links *bot.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
 	return dispatch.New(st, senders, st, links, m, dispatch.Config{
 		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, SendTimeout: cfg.Delivery.SendTimeout,
 		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags, Logger: log,
 		Limits: map[bot.Platform]dispatch.Limits{
-			bot.Telegram: {PerSecond: telegramRate(cfg), PerChatSecond: cfg.Telegram.PerChatSecond, PerGroupMinute: cfg.Telegram.PerGroupMinute},
 			bot.WeChat:   {PerSecond: cfg.WeChat.PerSecond},
 		},
 	})
-}
-
-// telegramRate is the bot's overall limit: 1,000/s with paid broadcasts.
-func telegramRate(cfg *Config) float64 {
-	if cfg.Telegram.PaidBroadcast && cfg.Telegram.PerSecond <= 30 {
-		return 1000
-	}
-	return cfg.Telegram.PerSecond
 }
 
 // whileLeased runs fn only while this replica holds a lease, so of several
