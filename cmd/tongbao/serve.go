@@ -194,7 +194,7 @@ func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, 
 		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, SendTimeout: cfg.Delivery.SendTimeout,
 		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags, Logger: log,
 		Limits: map[bot.Platform]dispatch.Limits{
-			bot.WeChat:   {PerSecond: cfg.WeChat.PerSecond},
+			bot.WeChat: {PerSecond: cfg.WeChat.PerSecond},
 		},
 	})
 }
