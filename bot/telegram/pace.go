@@ -42,6 +42,11 @@ const (
 	pushHorizon  = 100 * time.Millisecond
 )
 
+// maxLate is how late a sender may use its slot: one that woke later (a
+// loaded machine) would crowd the slots after it into Telegram's window,
+// so it takes a new slot instead.
+const maxLate = 20 * time.Millisecond
+
 // pacer keeps every message within Telegram's flood limits, less the
 // configured margin: one budget for the whole bot (replies first), one for
 // each chat, one for each group; a 429 pauses the bot (or, for an edit,
@@ -134,6 +139,7 @@ func (p *pacer) wait(ctx context.Context, k kind, chat int64) error {
 		if err != nil {
 			return err
 		}
+		at := time.Now().Add(slot.Wait)
 		if err := wait(ctx, slot.Wait); err != nil {
 			return err
 		}
@@ -145,7 +151,7 @@ func (p *pacer) wait(ctx context.Context, k kind, chat int64) error {
 		if err != nil {
 			return fmt.Errorf("telegram: flood control: %w", err)
 		}
-		if time.Until(until) <= 0 {
+		if time.Until(until) <= 0 && time.Since(at) <= maxLate {
 			return nil
 		}
 	}
