@@ -243,3 +243,18 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestHugeReplyCostsAtMostFiveMessages(t *testing.T) {
+	st := newSetup(t, fixture{serverOpt: strict(), pacer: sharedPacer(t)})
+	st.s.SendText(zhang, "搜索"+strings.Repeat("防汛 ", 50000))
+	sent := waitSent(t, st.s, zhang.ID, maxParts)
+	if !strings.HasSuffix(sent[len(sent)-1].PlainText, cutNoteZH) {
+		t.Errorf("the last message does not say the rest is left out: …%q", reverse(prefix(reverse(sent[len(sent)-1].PlainText))))
+	}
+	// Telegram refused none (each within 4,096, valid HTML), and the chat
+	// got them one a second.
+	if got := st.s.Stats().Errors; len(got) > 0 {
+		t.Errorf("errors answered: %v", got)
+	}
+	noFlooding(t, st.s)
+}
