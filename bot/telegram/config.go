@@ -126,6 +126,12 @@ func checkURL(raw string) error {
 	return nil
 }
 
+// botID is the bot's user id: the token's part before the colon.
+func (c Config) botID() string {
+	id, _, _ := strings.Cut(c.Token, ":")
+	return id
+}
+
 // apiBase is APIBase or its default.
 func (c Config) apiBase() string {
 	if c.APIBase == "" {

@@ -61,7 +61,7 @@ type pacer struct {
 	group     time.Duration // interval between messages to one group
 }
 
-func newPacer(cfg Config, shared Pacer, botID int64) *pacer {
+func newPacer(cfg Config, shared Pacer) *pacer {
 	l := cfg.limits()
 	keep := 1 - l.Margin
 	interval := func(perSecond float64) time.Duration {
@@ -69,7 +69,7 @@ func newPacer(cfg Config, shared Pacer, botID int64) *pacer {
 	}
 	return &pacer{
 		shared: shared,
-		scope:  "telegram:" + strconv.FormatInt(botID, 10),
+		scope:  "telegram:" + cfg.botID(),
 		all:    content.Rate{Key: "all", Interval: interval(l.PerSecond)},
 		paid:   content.Rate{Key: "paid", Interval: interval(l.PaidPerSecond)},
 		paidOn: cfg.PaidBroadcast,

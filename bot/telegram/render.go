@@ -47,14 +47,17 @@ type rendered struct {
 // text is escaped, blocks map to <b>, <i> and <a href>, and a reply too
 // long for one message is split between blocks, or inside a longer block
 // between lines, then sentences, never inside a tag or an entity. A reply
-// longer than maxParts messages ends with a note that the rest is left
-// out.
-func render(r bot.Reply, limit int) rendered {
+// longer than parts messages (parts > 0) ends with a note that the rest
+// is left out.
+func render(r bot.Reply, limit, parts int) rendered {
 	note := cutNoteEN
 	if hasHan(r) {
 		note = cutNoteZH
 	}
-	p := packer{limit: limit, reserve: utf16Len(note) + 1, maxParts: maxParts}
+	p := packer{limit: limit, maxParts: parts}
+	if parts > 0 {
+		p.reserve = utf16Len(note) + 1
+	}
 	for _, b := range r.Blocks {
 		if p.cut {
 			break
@@ -257,7 +260,7 @@ func (p *packer) add(l line) {
 // last message's limit leaves room for the note.
 func (p *packer) flush() {
 	if p.visible {
-		if len(p.parts) == p.maxParts {
+		if p.maxParts > 0 && len(p.parts) == p.maxParts {
 			p.cut = true
 		} else {
 			p.parts = append(p.parts, p.b.String())

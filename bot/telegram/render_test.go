@@ -52,7 +52,7 @@ func TestRenderBlocks(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			out := render(bot.Reply{Blocks: tc.blocks}, maxText)
+			out := render(bot.Reply{Blocks: tc.blocks}, maxText, maxParts)
 			if len(out.parts) != 1 || out.parts[0] != tc.want {
 				t.Errorf("render = %q, want [%q]", out.parts, tc.want)
 			}
@@ -63,7 +63,7 @@ func TestRenderBlocks(t *testing.T) {
 // TestSplitInvalidUTF8: a long line of broken bytes splits into valid
 // messages.
 func TestSplitInvalidUTF8(t *testing.T) {
-	out := render(bot.Text(strings.Repeat("\xe7\xa0", 5000)), maxText)
+	out := render(bot.Text(strings.Repeat("\xe7\xa0", 5000)), maxText, maxParts)
 	if len(out.parts) != 3 {
 		t.Fatalf("%d messages, want 3", len(out.parts))
 	}
@@ -81,7 +81,7 @@ func TestRenderEmpty(t *testing.T) {
 		"empty list": {Blocks: []bot.Block{{Kind: bot.BlockList}}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if out := render(r, maxText); len(out.parts) != 0 {
+			if out := render(r, maxText, maxParts); len(out.parts) != 0 {
 				t.Errorf("render = %q, want nothing", out.parts)
 			}
 		})
@@ -175,7 +175,7 @@ func TestSplit(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			tc.reply.Buttons = [][]bot.Button{{{Text: "下一页", Data: "more"}}}
-			out := render(tc.reply, maxText)
+			out := render(tc.reply, maxText, maxParts)
 			if len(out.parts) != tc.parts {
 				t.Fatalf("%d messages, want %d", len(out.parts), tc.parts)
 			}
@@ -288,7 +288,7 @@ func FuzzRender(f *testing.F) {
 			{Kind: bot.BlockNote, Text: note},
 		}}
 		var shown strings.Builder
-		for _, part := range render(r, n).parts {
+		for _, part := range render(r, n, 0).parts {
 			plain := tag.ReplaceAllString(part, "")
 			if strings.ContainsAny(plain, "<>") {
 				t.Fatalf("markup outside render's tags in %q", part)
@@ -329,7 +329,7 @@ func TestLongReplyIsCut(t *testing.T) {
 	t.Cleanup(s.Close)
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			out := render(tc.reply, maxText)
+			out := render(tc.reply, maxText, maxParts)
 			if len(out.parts) != maxParts {
 				t.Fatalf("%d messages, want %d", len(out.parts), maxParts)
 			}

@@ -32,6 +32,9 @@ func (a *Adapter) Send(ctx context.Context, chatID string, r bot.Reply) (string,
 	if err != nil {
 		return "", err
 	}
+	if err := a.online(); err != nil {
+		return "", err
+	}
 	msgID, err := a.send(ctx, id, r, kindPush, retryPolicy{attempts: 1})
 	if err != nil {
 		return "", err
@@ -52,6 +55,9 @@ func (a *Adapter) Edit(ctx context.Context, chatID, messageID string, r bot.Repl
 	if err != nil || msgID <= 0 {
 		return &bot.SendError{Failure: bot.FailPermanent, Err: fmt.Errorf("telegram: edit: bad message id %q", messageID)}
 	}
+	if err := a.online(); err != nil {
+		return err
+	}
 	out := a.render(id, r)
 	if len(out.parts) != 1 {
 		return &bot.SendError{Failure: bot.FailPermanent,
@@ -68,6 +74,19 @@ func (a *Adapter) Edit(ctx context.Context, chatID, messageID string, r bot.Repl
 		return sendError(fmt.Errorf("telegram: edit %d/%d: %w", id, msgID, err))
 	}
 	return nil
+}
+
+// offlineRetry is how soon a message held back because the adapter is not
+// connected yet is tried again.
+const offlineRetry = 5 * time.Second
+
+// online is nil once the adapter is connected; before, messages are held
+// back without counting a failed attempt.
+func (a *Adapter) online() error {
+	if a.Ready() {
+		return nil
+	}
+	return &bot.SendError{Failure: bot.FailRateLimited, RetryAfter: offlineRetry, Err: errOffline}
 }
 
 func parseChat(chatID string) (int64, error) {
@@ -116,7 +135,7 @@ func (a *Adapter) send(ctx context.Context, chatID int64, r bot.Reply, k kind, f
 
 // render renders r for a chat, logging the buttons left out.
 func (a *Adapter) render(chatID int64, r bot.Reply) rendered {
-	out := render(r, maxText)
+	out := render(r, maxText, maxParts)
 	if out.dropped > 0 {
 		a.log.Warn("telegram: buttons left out of a reply", "chat", chatID, "dropped", out.dropped)
 	}
@@ -200,7 +219,7 @@ func (p retryPolicy) wait(err error, attempt int) (time.Duration, bool) {
 func (a *Adapter) call(ctx context.Context, policy retryPolicy, method string, p params, out any) error {
 	for attempt := 1; ; attempt++ {
 		cctx, cancel := context.WithTimeout(ctx, callTimeout)
-		err := a.api.call(cctx, method, p, out)
+		err := a.api().call(cctx, method, p, out)
 		cancel()
 		if err == nil {
 			return nil
@@ -232,7 +251,7 @@ func (a *Adapter) message(ctx context.Context, k kind, chatID int64, method stri
 			return err
 		}
 		cctx, cancel := context.WithTimeout(ctx, callTimeout)
-		err := a.api.call(cctx, method, p, out)
+		err := a.api().call(cctx, method, p, out)
 		cancel()
 		if err == nil {
 			return nil

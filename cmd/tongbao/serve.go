@@ -70,6 +70,7 @@ type service struct {
 	metrics *metrics.Metrics
 	owner   string
 	ready   atomic.Bool
+	tg      *telegram.Adapter // nil without Telegram
 	// runners are the long-running parts (adapters, workers, scheduler).
 	runners []func(ctx context.Context) error
 	// stoppers shut parts down after the HTTP server stops.
@@ -116,12 +117,12 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		}
 		return web.IngestResult{ID: b.ID, Title: b.Title, New: res.New, DuplicateOf: res.DuplicateOf, Pushed: pushed}, nil
 	}}
-	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: reg, Ready: s.ready.Load, Admin: admin, Logger: log})
+	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: reg, Ready: s.ready.Load, Unavailable: s.unavailable, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
 	senders := append([]bot.Sender{}, extra...)
 	if cfg.Telegram.Token != "" {
-		tg, err := telegram.New(ctx, telegram.Config{
+		tg, err := telegram.Open(telegram.Config{
 			Token: cfg.Telegram.Token, APIBase: cfg.Telegram.API, WebhookURL: cfg.Telegram.WebhookURL,
 			WebhookSecret: cfg.Telegram.WebhookSecret, PaidBroadcast: cfg.Telegram.PaidBroadcast,
 			Limits: telegram.Limits{PerSecond: cfg.Telegram.PerSecond, PerChatSecond: cfg.Telegram.PerChatSecond,
@@ -130,14 +131,18 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
+		s.tg = tg
 		s.web.Handle("/telegram", tg)
 		senders = append(senders, tg)
+		// Telegram unreachable at start stops nothing else: Connect retries
+		// while the rest serves, and Run waits for it.
+		s.runners = append(s.runners, tg.Connect)
 		if cfg.Telegram.WebhookURL != "" {
 			s.runners = append(s.runners, tg.Run)
 		} else {
 			s.runners = append(s.runners, func(ctx context.Context) error { return s.whileLeased(ctx, "telegram:poll", tg.Run) })
 		}
-		log.Info("telegram adapter ready", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
+		log.Info("telegram adapter configured", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
 	}
 	deps := wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Events: subscriberEvents{st}, Log: log}
 	if cfg.WeChat.AppID != "" {
@@ -183,6 +188,14 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		}
 		s.runners = append(s.runners, poller.Run)
 		log.Info("polling sources", "count", len(srcs), "file", cfg.Sources)
+	}
+	return nil
+}
+
+// unavailable names the platforms not reachable yet, for /readyz.
+func (s *service) unavailable() []string {
+	if s.tg != nil && !s.tg.Ready() {
+		return []string{"telegram"}
 	}
 	return nil
 }
