@@ -22,11 +22,11 @@ const (
 	deadAfter        = 5 * time.Second
 	reclaimDeadEvery = time.Second
 	reclaimEvery     = 5 * time.Second
-	promoteEvery   = time.Second
-	retryCap       = 10 * time.Minute
-	quotaBackoff   = time.Hour
-	maxInlineWait  = 2 * time.Second
-	shutdownFinish = 10 * time.Second
+	promoteEvery     = time.Second
+	retryCap         = 10 * time.Minute
+	quotaBackoff     = time.Hour
+	maxInlineWait    = 2 * time.Second
+	shutdownFinish   = 10 * time.Second
 )
 
 // Run sends queued deliveries on every platform that has a sender, until
