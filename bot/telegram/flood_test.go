@@ -157,10 +157,7 @@ func TestRepliesGoBeforePushes(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// 30 pushes at 27.6/s take 1.1s, within a push's longest wait.
-			if _, err := st.a.Send(context.Background(), fmt.Sprint(9001+i), bot.Text("通报")); err != nil {
-				t.Errorf("push %d: %v", i, err)
-			}
+			push(t, st.a, fmt.Sprint(9001+i))
 		}()
 	}
 	if err := st.s.Await(timeout(t), func() bool { return len(st.s.Sent()) >= 1 }); err != nil {
@@ -203,20 +200,7 @@ func TestTwoReplicasShareTheLimits(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a := adapters[i%2]
-			// Each push is retried until it goes, as the dispatcher does.
-			for {
-				_, err := a.Send(context.Background(), fmt.Sprint(7001+i), bot.Text("通报"))
-				if err == nil {
-					return
-				}
-				f, after := bot.ClassifySend(err)
-				if f != bot.FailRateLimited {
-					t.Errorf("push %d: %v", i, err)
-					return
-				}
-				time.Sleep(after) // the dispatcher's delayed queue
-			}
+			push(t, adapters[i%2], fmt.Sprint(7001+i))
 		}()
 	}
 	wg.Wait()
@@ -224,6 +208,23 @@ func TestTwoReplicasShareTheLimits(t *testing.T) {
 		t.Errorf("%d messages, want %d", got, n)
 	}
 	noFlooding(t, fake)
+}
+
+// push sends a push as the dispatcher does: held back by flood control,
+// it is tried again after the wait the adapter gave.
+func push(t *testing.T, a *Adapter, chat string) {
+	for {
+		_, err := a.Send(context.Background(), chat, bot.Text("通报"))
+		if err == nil {
+			return
+		}
+		f, after := bot.ClassifySend(err)
+		if f != bot.FailRateLimited {
+			t.Errorf("push to %s: %v", chat, err)
+			return
+		}
+		time.Sleep(after) // the dispatcher's delayed queue
+	}
 }
 
 // lockedBuffer is a log destination safe for concurrent writes.
