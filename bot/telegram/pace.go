@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"tongbao/bot"
@@ -59,6 +60,19 @@ type pacer struct {
 	paidOn    bool
 	chat      time.Duration // interval between messages to one chat
 	group     time.Duration // interval between messages to one group
+	paused    pauseCache
+}
+
+// pauseFresh is how long the bot-wide pause read from the shared counters
+// is used before it is read again: one read serves the messages of that
+// time, and this process's own 429s update it at once.
+const pauseFresh = 10 * time.Millisecond
+
+// pauseCache is the bot-wide pause as last read.
+type pauseCache struct {
+	mu      sync.Mutex
+	until   time.Time
+	checked time.Time
 }
 
 func newPacer(cfg Config, shared Pacer) *pacer {
@@ -147,7 +161,7 @@ func (p *pacer) wait(ctx context.Context, k kind, chat int64) error {
 			continue // the chat was busy; the bot's slots went to others meanwhile
 		}
 		// A pause that began after the slot was reserved holds it back.
-		until, err := p.shared.SlotsPausedUntil(ctx, p.scope, id)
+		until, err := p.pausedUntil(ctx, k, id)
 		if err != nil {
 			return fmt.Errorf("telegram: flood control: %w", err)
 		}
@@ -185,6 +199,26 @@ func (p *pacer) reserve(ctx context.Context, k kind, chat string, botRates, chat
 	}
 }
 
+// pausedUntil is when the pauses that hold back a message of kind k to
+// chat end: the bot's (as read within pauseFresh) or, for an edit, the
+// bot's and the chat's.
+func (p *pacer) pausedUntil(ctx context.Context, k kind, chat string) (time.Time, error) {
+	if k == kindEdit {
+		return p.shared.SlotsPausedUntil(ctx, p.scope, chat)
+	}
+	p.paused.mu.Lock()
+	defer p.paused.mu.Unlock()
+	if time.Since(p.paused.checked) < pauseFresh {
+		return p.paused.until, nil
+	}
+	until, err := p.shared.SlotsPausedUntil(ctx, p.scope, "")
+	if err != nil {
+		return time.Time{}, err
+	}
+	p.paused.until, p.paused.checked = later(p.paused.until, until), time.Now()
+	return p.paused.until, nil
+}
+
 // pause holds back the bot's messages (or, for an edit, which counts for
 // its chat only, the chat's) for a 429's retry_after, on every replica:
 // Telegram does not say which limit a 429 is for.
@@ -193,7 +227,13 @@ func (p *pacer) pause(ctx context.Context, k kind, chat int64, after time.Durati
 	if k == kindEdit {
 		scope = strconv.FormatInt(chat, 10)
 	}
-	if err := p.shared.PauseSlots(ctx, p.scope, scope, time.Now().Add(after)); err != nil {
+	until := time.Now().Add(after)
+	if scope == "" {
+		p.paused.mu.Lock()
+		p.paused.until = later(p.paused.until, until)
+		p.paused.mu.Unlock()
+	}
+	if err := p.shared.PauseSlots(ctx, p.scope, scope, until); err != nil {
 		return fmt.Errorf("telegram: flood control: %w", err)
 	}
 	return nil

@@ -130,7 +130,7 @@ func defaultConfig() *Config {
 	c.WeChat.Template.Fields = map[string]string{"first": "=新的通报", "keyword1": "title", "keyword2": "field:发布", "remark": "summary"}
 	c.WeChat.Template.MaxRunes = 20
 	c.WeCom.APIBase = wechat.DefaultWeComAPIBase
-	c.Delivery.Workers = 8
+	c.Delivery.Workers = 32
 	c.Delivery.MaxAttempts = 6
 	c.Delivery.SendTimeout = 20 * time.Second
 	return c
