@@ -46,7 +46,7 @@ const (
 // maxLate is how late a sender may use its slot: one that woke later (a
 // loaded machine) would crowd the slots after it into Telegram's window,
 // so it takes a new slot instead.
-const maxLate = 20 * time.Millisecond
+const maxLate = 40 * time.Millisecond
 
 // pacer keeps every message within Telegram's flood limits, less the
 // configured margin: one budget for the whole bot (replies first), one for

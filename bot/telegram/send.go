@@ -244,7 +244,12 @@ func (a *Adapter) call(ctx context.Context, policy retryPolicy, method string, p
 func (a *Adapter) message(ctx context.Context, k kind, chatID int64, method string, p params, out any, policy retryPolicy) error {
 	giveUp := time.Duration(0)
 	if policy.attempts == 1 && k != kindReply {
+		// Half the caller's time at least is left for the call itself: a
+		// call cut short after Telegram took the message would repeat it.
 		giveUp = maxPushWait
+		if deadline, ok := ctx.Deadline(); ok {
+			giveUp = max(min(giveUp, time.Until(deadline)/2), time.Millisecond)
+		}
 	}
 	for attempt := 1; ; attempt++ {
 		if err := a.pace.await(ctx, k, chatID, giveUp); err != nil {
