@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"tongbao/bot"
 	"tongbao/content"
 )
 
@@ -245,13 +244,4 @@ func wait(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 	return sleep(ctx, d)
-}
-
-// rateLimited is a busy push as the dispatcher's *bot.SendError.
-func rateLimited(err error) error {
-	var be *busyError
-	if errors.As(err, &be) {
-		return &bot.SendError{Failure: bot.FailRateLimited, RetryAfter: be.after, Err: err}
-	}
-	return err
 }
