@@ -51,7 +51,8 @@ type Limits struct {
 	PerGroupMinute float64
 	// Margin is the fraction of every limit left unused, so that timing
 	// jitter between the bot and Telegram never crosses it (0.08: the bot
-	// sends 27.6 messages a second of the 30 allowed).
+	// sends 27.6 messages a second of the 30 allowed). 0 takes the
+	// default; a tiny margin (0.001) sends at the limits themselves.
 	Margin float64
 }
 
