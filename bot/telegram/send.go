@@ -218,21 +218,29 @@ func (p retryPolicy) wait(err error, attempt int) (time.Duration, bool) {
 // retrying as policy allows.
 func (a *Adapter) call(ctx context.Context, policy retryPolicy, method string, p params, out any) error {
 	for attempt := 1; ; attempt++ {
-		cctx, cancel := context.WithTimeout(ctx, callTimeout)
-		err := a.api().call(cctx, method, p, out)
-		cancel()
-		if err == nil {
-			return nil
-		}
-		wait, ok := policy.wait(err, attempt)
-		if !ok || ctx.Err() != nil {
-			return err
-		}
-		a.log.Debug("telegram: retrying", "method", method, "attempt", attempt, "wait", wait, "err", err)
-		if sleep(ctx, wait) != nil {
+		err := a.callOnce(ctx, method, p, out)
+		if err == nil || !a.retryAfter(ctx, policy, method, err, attempt) {
 			return err
 		}
 	}
+}
+
+// callOnce invokes a Bot API method once, bounded by callTimeout.
+func (a *Adapter) callOnce(ctx context.Context, method string, p params, out any) error {
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	return a.api().call(cctx, method, p, out)
+}
+
+// retryAfter waits before the next attempt after the attempt-th failed
+// with err, and reports whether to make it, as policy allows.
+func (a *Adapter) retryAfter(ctx context.Context, policy retryPolicy, method string, err error, attempt int) bool {
+	wait, ok := policy.wait(err, attempt)
+	if !ok || ctx.Err() != nil {
+		return false
+	}
+	a.log.Debug("telegram: retrying", "method", method, "attempt", attempt, "wait", wait, "err", err)
+	return sleep(ctx, wait) == nil
 }
 
 // message sends or edits one message when the pacer gives it a slot,
@@ -255,14 +263,11 @@ func (a *Adapter) message(ctx context.Context, k kind, chatID int64, method stri
 		if err := a.pace.await(ctx, k, chatID, giveUp); err != nil {
 			return err
 		}
-		cctx, cancel := context.WithTimeout(ctx, callTimeout)
-		err := a.api().call(cctx, method, p, out)
-		cancel()
+		err := a.callOnce(ctx, method, p, out)
 		if err == nil {
 			return nil
 		}
-		f, after := failure(err)
-		if f == bot.FailRateLimited {
+		if f, after := failure(err); f == bot.FailRateLimited {
 			if perr := a.pace.pause(ctx, k, chatID, after); perr != nil {
 				a.log.Warn("telegram: flood control pause not recorded", "err", perr)
 			}
@@ -273,12 +278,7 @@ func (a *Adapter) message(ctx context.Context, k kind, chatID int64, method stri
 			}
 			return err
 		}
-		wait, ok := policy.wait(err, attempt)
-		if !ok || ctx.Err() != nil {
-			return err
-		}
-		a.log.Debug("telegram: retrying", "method", method, "attempt", attempt, "wait", wait, "err", err)
-		if sleep(ctx, wait) != nil {
+		if !a.retryAfter(ctx, policy, method, err, attempt) {
 			return err
 		}
 	}
