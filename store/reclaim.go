@@ -45,7 +45,7 @@ func (s *Store) ReclaimDead(ctx context.Context, platform, consumer string, idle
 			break
 		}
 		// The embedded store reports -1 when it did not record the time.
-		if c.Name == consumer || c.Pending == 0 || c.Idle >= 0 && c.Idle < idle {
+		if c.Name == consumer || c.Idle >= 0 && c.Idle < idle {
 			continue
 		}
 		alive, err := s.rdb.Exists(ctx, s.aliveKey(c.Name)).Result()
@@ -53,6 +53,15 @@ func (s *Store) ReclaimDead(ctx context.Context, platform, consumer string, idle
 			return out, from, fmt.Errorf("store: heartbeat of %s: %w", c.Name, err)
 		}
 		if alive > 0 {
+			continue
+		}
+		if c.Pending == 0 {
+			// A replica that stopped with nothing pending: forget it, so
+			// the list does not grow with every restart. (A consumer that
+			// reads again is created again.)
+			if err := s.rdb.XGroupDelConsumer(ctx, s.stream(platform), queueGroup, c.Name).Err(); err != nil {
+				return out, from, fmt.Errorf("store: forget consumer %s on %s: %w", c.Name, platform, err)
+			}
 			continue
 		}
 		pending, err := s.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{

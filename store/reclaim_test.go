@@ -55,9 +55,18 @@ func TestReclaimDead(t *testing.T) {
 				t.Errorf("claim of %d = %v, want %v", dense, c, want)
 			}
 		}
-		// Nothing left to take.
+		// Nothing left to take, and the dead consumer is forgotten.
 		if got, _, err := s.ReclaimDead(ctx, "tg", "survivor", 0, 10); err != nil || len(got) != 0 {
 			t.Errorf("second ReclaimDead = %d, %v", len(got), err)
+		}
+		consumers, err := s.rdb.XInfoConsumers(ctx, s.stream("tg"), queueGroup).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range consumers {
+			if c.Name == "dead" {
+				t.Errorf("the dead consumer is still listed: %+v", c)
+			}
 		}
 	})
 }
