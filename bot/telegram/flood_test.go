@@ -259,3 +259,30 @@ func TestHugeReplyCostsAtMostFiveMessages(t *testing.T) {
 	}
 	noFlooding(t, st.s)
 }
+
+func TestA429OnAnEditPausesItsChatOnly(t *testing.T) {
+	st := newSetup(t, fixture{noRun: true, serverOpt: strict(), pacer: sharedPacer(t)})
+	ctx := timeout(t)
+	id, err := st.a.Send(ctx, "7001", bot.Text("已发送 0/10"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Edits count for their chat only: Telegram's 429 on one is that chat's.
+	st.s.AddFault(telegramtest.TooManyRequests(3).For("editMessageText").InChat(7001).Times(1))
+	err = st.a.Edit(ctx, "7001", id, bot.Text("已发送 5/10"))
+	if f, after := bot.ClassifySend(err); f != bot.FailRateLimited || after != 3*time.Second {
+		t.Fatalf("Edit = %v, want held back 3s", err)
+	}
+	// Another chat is not held back; the paused one is, past the pause.
+	if _, err := st.a.Send(ctx, "7002", bot.Text("通报")); err != nil {
+		t.Errorf("another chat during the pause: %v", err)
+	}
+	_, err = st.a.Send(ctx, "7001", bot.Text("通报"))
+	if f, after := bot.ClassifySend(err); f != bot.FailRateLimited || after < 2*time.Second {
+		t.Errorf("the paused chat = %v, want held back until the pause ends", err)
+	}
+	noViolations := st.s.Violations()
+	if len(noViolations) > 0 {
+		t.Errorf("violations: %v", noViolations)
+	}
+}

@@ -152,6 +152,9 @@ func (p *pacer) wait(ctx context.Context, k kind, chat int64) error {
 		if err != nil {
 			return err
 		}
+		if deadline, ok := ctx.Deadline(); ok && !slot.Reserved && time.Until(deadline) < slot.Wait {
+			return &busyError{after: slot.Wait} // the chat is busy longer than the caller may wait
+		}
 		at := time.Now().Add(slot.Wait)
 		if err := wait(ctx, slot.Wait); err != nil {
 			return err
