@@ -97,6 +97,19 @@ const (
 	ClaimBusy                   // another sender holds the lease: leave it
 )
 
+// Slot answers a request for a send slot under rate limits (see
+// store.Store.ReserveSlot).
+type Slot struct {
+	// Reserved is true when the slot is taken (and counted): send after
+	// Wait. Otherwise nothing was counted and the caller asks again after
+	// Wait.
+	Reserved bool
+	// ChatBusy tells, when not Reserved, that the chat (not the whole
+	// account) is at its limit or paused.
+	ChatBusy bool
+	Wait     time.Duration
+}
+
 // Rate is one send limit: at most one message per Interval under Key (a
 // platform's whole account, one chat, one group), with Burst messages
 // allowed at once (Burst ≤ 1 means evenly spaced).

@@ -70,7 +70,10 @@ func newTelegram(t testing.TB, st *store.Store, opts ...telegramtest.Option) (*t
 	t.Helper()
 	fake := telegramtest.New(opts...)
 	t.Cleanup(fake.Close)
-	a, err := telegram.New(context.Background(), telegram.Config{Token: fake.Token(), APIBase: fake.URL()}, noHandler{}, st, telegram.WithLogger(quiet))
+	// The adapter's own pacing is lifted (but for one message a second to a
+	// chat): these tests are about the dispatcher, and its limits.
+	a, err := telegram.New(context.Background(), telegram.Config{Token: fake.Token(), APIBase: fake.URL(), Limits: telegram.Limits{PerSecond: 1e6, PaidPerSecond: 1e6}},
+		noHandler{}, st, telegram.WithLogger(quiet))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,9 @@ type Store interface {
 	Enqueue(ctx context.Context, platform string, ds []content.Delivery) error
 	Receive(ctx context.Context, platform, consumer string, count int, block time.Duration) ([]content.Delivery, error)
 	Reclaim(ctx context.Context, platform, consumer string, minIdle time.Duration, count int) ([]content.Delivery, error)
+	Heartbeat(ctx context.Context, consumer string, ttl time.Duration) error
+	ReclaimDead(ctx context.Context, platform, consumer string, idle time.Duration, count int) ([]content.Delivery, []string, error)
+	DropLeasesOf(ctx context.Context, ds []content.Delivery, claimIDs, owners []string) error
 	Ack(ctx context.Context, platform string, ds ...content.Delivery) error
 	Retry(ctx context.Context, platform string, d content.Delivery, due time.Time, reason string, failed bool) error
 	PromoteDue(ctx context.Context, platform string, now time.Time) (int, error)

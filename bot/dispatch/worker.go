@@ -14,13 +14,19 @@ import (
 
 // Worker timing.
 const (
-	receiveBlock   = time.Second
-	reclaimEvery   = 5 * time.Second
-	promoteEvery   = time.Second
-	retryCap       = 10 * time.Minute
-	quotaBackoff   = time.Hour
-	maxInlineWait  = 2 * time.Second
-	shutdownFinish = 10 * time.Second
+	receiveBlock = time.Second
+	// A replica renews its heartbeat every heartbeatEvery; one whose
+	// heartbeat is deadAfter old is dead and its deliveries are taken over,
+	// looked for every reclaimDeadEvery.
+	heartbeatEvery   = time.Second
+	deadAfter        = 5 * time.Second
+	reclaimDeadEvery = time.Second
+	reclaimEvery     = 5 * time.Second
+	promoteEvery     = time.Second
+	retryCap         = 10 * time.Minute
+	quotaBackoff     = time.Hour
+	maxInlineWait    = 2 * time.Second
+	shutdownFinish   = 10 * time.Second
 )
 
 // Run sends queued deliveries on every platform that has a sender, until
@@ -28,6 +34,11 @@ const (
 // deliveries it received but had not started back to the queue.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		d.heartbeat(ctx)
+	}()
 	for p := range d.senders {
 		if err := d.store.EnsureQueue(ctx, string(p)); err != nil {
 			return err
@@ -73,7 +84,7 @@ func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
 			}
 		}()
 	}
-	lastReclaim, lastPromote := time.Time{}, time.Time{}
+	lastReclaim, lastDead, lastPromote := time.Time{}, time.Time{}, time.Time{}
 	for ctx.Err() == nil {
 		now := time.Now()
 		if now.Sub(lastPromote) >= promoteEvery {
@@ -84,7 +95,11 @@ func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
 		}
 		var batch []content.Delivery
 		var err error
-		if now.Sub(lastReclaim) >= reclaimEvery {
+		if now.Sub(lastDead) >= reclaimDeadEvery {
+			lastDead = now
+			batch, err = d.reclaimDead(ctx, platform, consumer, batchSize)
+		}
+		if err == nil && len(batch) == 0 && now.Sub(lastReclaim) >= reclaimEvery {
 			lastReclaim = now
 			batch, err = d.store.Reclaim(ctx, platform, consumer, d.cfg.ReclaimIdle, batchSize)
 		}
@@ -115,6 +130,35 @@ func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
 	case <-time.After(shutdownFinish):
 		d.log.Warn("dispatch: sends still running at shutdown; the queue will retry them", "platform", platform)
 	}
+}
+
+// heartbeat tells the other replicas that this one is alive until ctx
+// ends (then it lapses within deadAfter).
+func (d *Dispatcher) heartbeat(ctx context.Context) {
+	for ctx.Err() == nil {
+		if err := d.store.Heartbeat(ctx, d.cfg.Owner, deadAfter); err != nil && ctx.Err() == nil {
+			d.log.Warn("dispatch: heartbeat", "err", err)
+		}
+		sleep(ctx, heartbeatEvery)
+	}
+}
+
+// reclaimDead takes over the deliveries of replicas that died, and their
+// send leases, as soon as their heartbeat lapsed.
+func (d *Dispatcher) reclaimDead(ctx context.Context, platform, consumer string, count int) ([]content.Delivery, error) {
+	batch, owners, err := d.store.ReclaimDead(ctx, platform, consumer, deadAfter, count)
+	if len(batch) == 0 {
+		return nil, err
+	}
+	claimIDs := make([]string, len(batch))
+	for i, dl := range batch {
+		claimIDs[i] = claimIDOf(dl)
+	}
+	if derr := d.store.DropLeasesOf(ctx, batch, claimIDs, owners); derr != nil {
+		return batch, derr // the leases lapse by themselves
+	}
+	d.log.Info("dispatch: took over the deliveries of a replica that stopped", "platform", platform, "count", len(batch), "from", owners[0])
+	return batch, err
 }
 
 // handBack returns a received delivery to the queue untouched (due now,

@@ -3,10 +3,14 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"tongbao/bot"
@@ -37,14 +41,21 @@ type Blocker interface {
 // renders and sends its replies, and is the bot.Sender for Telegram.
 type Adapter struct {
 	cfg     Config
-	api     botAPI
-	me      user
+	client  *http.Client
+	conn    atomic.Pointer[connection] // nil until connected
+	up      chan struct{}              // closed once connected
+	upOnce  sync.Once
 	h       Handler
 	dedupe  Deduper
 	blocker Blocker
 	log     *slog.Logger
 	lanes   *lanes
+	pace    *pacer
 	retry   retryPolicy
+	// replyTTL is how long a reply is worth sending (replyTTL).
+	replyTTL time.Duration
+	// connectBackoff is Connect's first wait after a failure.
+	connectBackoff time.Duration
 	// pollTimeout is getUpdates' long-poll timeout.
 	pollTimeout time.Duration
 }
@@ -56,6 +67,7 @@ type options struct {
 	log     *slog.Logger
 	blocker Blocker
 	client  *http.Client
+	pacer   Pacer
 }
 
 // WithLogger sets the logger (default slog.Default()).
@@ -87,8 +99,24 @@ const (
 )
 
 // New connects to the Bot API (getMe), checks the bot's name and sets its
-// command menu in Chinese and English. Call Run to start receiving.
+// command menu in Chinese and English; it fails when Telegram cannot be
+// reached. Call Run to start receiving.
 func New(ctx context.Context, cfg Config, h Handler, d Deduper, opts ...Option) (*Adapter, error) {
+	a, err := Open(cfg, h, d, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.connect(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Open checks the configuration and returns an adapter that is not
+// connected yet: Connect connects it, retrying while Telegram cannot be
+// reached. Until then Ready is false, Send and Edit hold messages back
+// (FailRateLimited), the webhook answers 503 and Run waits.
+func Open(cfg Config, h Handler, d Deduper, opts ...Option) (*Adapter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("telegram: %w", err)
 	}
@@ -96,37 +124,129 @@ func New(ctx context.Context, cfg Config, h Handler, d Deduper, opts ...Option) 
 	for _, opt := range opts {
 		opt(&o)
 	}
+	return newAdapter(cfg, h, d, o), nil
+}
+
+// connection is the Bot API client and the bot's account once getMe
+// answered.
+type connection struct {
+	api botAPI
+	me  user
+}
+
+// errWrongBot is a token that belongs to another bot than the configured
+// one.
+var errWrongBot = errors.New("telegram: the token belongs to another bot")
+
+// connect calls getMe once, checks the bot's name, marks the adapter
+// connected and sets the command menu.
+func (a *Adapter) connect(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
-	api, err := dialAPI(cctx, cfg.Token, cfg.apiBase(), o.client)
+	api, err := dialAPI(cctx, a.cfg.Token, a.cfg.apiBase(), a.client)
+	cancel()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	a := newAdapter(cfg, api, h, d, o)
-	if cfg.BotName != "" && !strings.EqualFold(cfg.BotName, a.me.Username) {
-		return nil, fmt.Errorf("telegram: the token belongs to @%s, not telegram.bot_name @%s", a.me.Username, cfg.BotName)
+	me := api.self()
+	if a.cfg.BotName != "" && !strings.EqualFold(a.cfg.BotName, me.Username) {
+		return fmt.Errorf("%w: @%s, not telegram.bot_name @%s", errWrongBot, me.Username, a.cfg.BotName)
 	}
+	a.conn.Store(&connection{api: api, me: me})
+	a.upOnce.Do(func() { close(a.up) })
 	// The command menu is a convenience: a Bot API (or a stand-in for one)
 	// that refuses it does not keep the bot from working.
 	if err := a.setCommands(ctx); err != nil {
 		a.log.Warn("telegram: command menu not set", "err", err)
 	}
-	a.log.Info("telegram: connected", "bot", "@"+a.me.Username, "config", cfg)
-	return a, nil
+	a.log.Info("telegram: connected", "bot", "@"+me.Username, "config", a.cfg)
+	return nil
 }
 
-func newAdapter(cfg Config, api botAPI, h Handler, d Deduper, o options) *Adapter {
+// Connect connects the adapter (see Open), retrying with backoff from one
+// second to a minute while Telegram cannot be reached or fails, and logging
+// each failure. It returns nil once connected or when ctx ends, and an
+// error when Telegram refuses the token (401, 404) or the token belongs to
+// another bot than Config.BotName: retrying cannot fix those.
+func (a *Adapter) Connect(ctx context.Context) error {
+	backoff := a.connectBackoff
+	for ctx.Err() == nil {
+		err := a.connect(ctx)
+		if err == nil {
+			return nil
+		}
+		var ae *apiError
+		if errors.Is(err, errWrongBot) || errors.As(err, &ae) && (ae.Code == http.StatusUnauthorized || ae.Code == http.StatusNotFound) {
+			return fmt.Errorf("telegram: the token is refused: %w", err)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		a.log.Warn("telegram: unavailable; the bot works without Telegram until it answers", "retry_in", backoff, "err", err)
+		if sleep(ctx, backoff+rand.N(backoff/4)) != nil {
+			break
+		}
+		backoff = min(2*backoff, time.Minute)
+	}
+	return nil
+}
+
+// Ready reports whether the adapter is connected to the Bot API.
+func (a *Adapter) Ready() bool { return a.conn.Load() != nil }
+
+// connected waits until the adapter is connected, or ctx ends.
+func (a *Adapter) connected(ctx context.Context) error {
+	select {
+	case <-a.up:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// api is the Bot API client, or offline before the adapter is connected.
+func (a *Adapter) api() botAPI {
+	if c := a.conn.Load(); c != nil {
+		return c.api
+	}
+	return offline{}
+}
+
+// self is the bot's account (zero before the adapter is connected).
+func (a *Adapter) self() user {
+	if c := a.conn.Load(); c != nil {
+		return c.me
+	}
+	return user{}
+}
+
+// errOffline is a call made before the adapter is connected.
+var errOffline = errors.New("telegram: not connected to the Bot API yet")
+
+// offline is the botAPI before getMe answered: every call fails.
+type offline struct{}
+
+func (offline) self() user                                      { return user{} }
+func (offline) call(context.Context, string, params, any) error { return errOffline }
+
+func newAdapter(cfg Config, h Handler, d Deduper, o options) *Adapter {
+	shared := o.pacer
+	if shared == nil {
+		shared = newLocalPacer()
+	}
 	return &Adapter{
-		cfg:         cfg,
-		api:         api,
-		me:          api.self(),
-		h:           h,
-		dedupe:      d,
-		blocker:     o.blocker,
-		log:         o.log.With("platform", string(bot.Telegram)),
-		lanes:       newLanes(maxPending),
-		retry:       defaultRetry,
-		pollTimeout: 30 * time.Second,
+		cfg:            cfg,
+		client:         o.client,
+		up:             make(chan struct{}),
+		h:              h,
+		dedupe:         d,
+		blocker:        o.blocker,
+		log:            o.log.With("platform", string(bot.Telegram)),
+		lanes:          newLanes(maxPending),
+		pace:           newPacer(cfg, shared),
+		retry:          defaultRetry,
+		replyTTL:       replyTTL,
+		connectBackoff: time.Second,
+		pollTimeout:    30 * time.Second,
 	}
 }
 

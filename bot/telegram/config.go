@@ -34,6 +34,45 @@ type Config struct {
 	// BotName is the bot's @username without the "@". Empty takes it from
 	// getMe; when set, New checks that the token belongs to this bot.
 	BotName string
+	// Limits are Telegram's flood limits the adapter paces every message
+	// under; zero fields take DefaultLimits'.
+	Limits Limits
+}
+
+// Limits are Telegram's flood limits, and the margin kept under them.
+type Limits struct {
+	// PerSecond is messages a second for the whole bot (30).
+	PerSecond float64
+	// PaidPerSecond is messages a second with paid broadcasts (1,000).
+	PaidPerSecond float64
+	// PerChatSecond is messages a second to one chat (1).
+	PerChatSecond float64
+	// PerGroupMinute is messages a minute to one group or channel (20).
+	PerGroupMinute float64
+	// Margin is the fraction of every limit left unused, so that timing
+	// jitter between the bot and Telegram never crosses it (0.08: the bot
+	// sends 27.6 messages a second of the 30 allowed). 0 takes the
+	// default; a tiny margin (0.001) sends at the limits themselves.
+	Margin float64
+}
+
+// DefaultLimits are Telegram's documented limits with an 8% margin.
+func DefaultLimits() Limits {
+	return Limits{PerSecond: 30, PaidPerSecond: 1000, PerChatSecond: 1, PerGroupMinute: 20, Margin: 0.08}
+}
+
+// limits are the configured limits with defaults for the zero fields.
+func (c Config) limits() Limits {
+	l, d := c.Limits, DefaultLimits()
+	for _, f := range []struct{ set, def *float64 }{
+		{&l.PerSecond, &d.PerSecond}, {&l.PaidPerSecond, &d.PaidPerSecond},
+		{&l.PerChatSecond, &d.PerChatSecond}, {&l.PerGroupMinute, &d.PerGroupMinute}, {&l.Margin, &d.Margin},
+	} {
+		if *f.set == 0 {
+			*f.set = *f.def
+		}
+	}
+	return l
 }
 
 // tokenShape is what BotFather issues: the bot's user id, a colon, a key.
@@ -67,6 +106,13 @@ func (c Config) Validate() error {
 			return errors.New("telegram.webhook_secret must be 1-256 characters of A-Z, a-z, 0-9, _ and - when telegram.webhook_url is set")
 		}
 	}
+	l := c.Limits
+	if l.PerSecond < 0 || l.PaidPerSecond < 0 || l.PerChatSecond < 0 || l.PerGroupMinute < 0 {
+		return errors.New("telegram limits (per_second, per_chat_second, per_group_minute) must not be negative")
+	}
+	if l.Margin < 0 || l.Margin >= 0.9 {
+		return fmt.Errorf("telegram.margin must be a fraction from 0 to 0.9 (e.g. 0.08), not %v", l.Margin)
+	}
 	if c.BotName != "" && strings.HasPrefix(c.BotName, "@") {
 		return fmt.Errorf("telegram.bot_name is written without '@': %s", strings.TrimPrefix(c.BotName, "@"))
 	}
@@ -79,6 +125,12 @@ func checkURL(raw string) error {
 		return fmt.Errorf("must be an http(s) URL, not %q", raw)
 	}
 	return nil
+}
+
+// botID is the bot's user id: the token's part before the colon.
+func (c Config) botID() string {
+	id, _, _ := strings.Cut(c.Token, ":")
+	return id
 }
 
 // apiBase is APIBase or its default.
@@ -96,5 +148,6 @@ func (c Config) LogValue() slog.Value {
 		slog.String("webhook_url", c.WebhookURL),
 		slog.Bool("paid_broadcast", c.PaidBroadcast),
 		slog.String("bot_name", c.BotName),
+		slog.Any("limits", c.limits()),
 	)
 }

@@ -112,7 +112,9 @@ type fixture struct {
 	blocker   Blocker
 	webhook   bool // serve a webhook instead of polling
 	paid      bool
-	noRun     bool // do not call Run
+	limits    Limits // the adapter's flood limits (zero: Telegram's)
+	pacer     Pacer  // shared flood control (nil: the process's own)
+	noRun     bool   // do not call Run
 	log       *slog.Logger
 	serverOpt []telegramtest.Option
 }
@@ -129,7 +131,7 @@ func newSetup(t *testing.T, f fixture) setup {
 	if f.dedupe == nil {
 		f.dedupe = &memDedupe{}
 	}
-	cfg := Config{Token: s.Token(), APIBase: s.URL(), PaidBroadcast: f.paid}
+	cfg := Config{Token: s.Token(), APIBase: s.URL(), PaidBroadcast: f.paid, Limits: f.limits}
 	mux := http.NewServeMux()
 	if f.webhook {
 		hook := httptest.NewServer(mux)
@@ -142,6 +144,9 @@ func newSetup(t *testing.T, f fixture) setup {
 	opts := []Option{WithLogger(f.log)}
 	if f.blocker != nil {
 		opts = append(opts, WithBlocker(f.blocker))
+	}
+	if f.pacer != nil {
+		opts = append(opts, WithPacer(f.pacer))
 	}
 	a, err := New(timeout(t), cfg, f.handler, f.dedupe, opts...)
 	if err != nil {

@@ -20,6 +20,15 @@ const (
 	maxCallbackData = 64
 	// maxToast is the longest answerCallbackQuery text, in characters.
 	maxToast = 200
+	// maxParts is the most messages one reply becomes; the rest is left
+	// out with a note, so that one long text cannot flood its chat.
+	maxParts = 5
+)
+
+// Notes ending a reply cut at maxParts messages.
+const (
+	cutNoteZH = "……（内容过长，其余从略）"
+	cutNoteEN = "… (too long: the rest is left out)"
 )
 
 // rendered is a reply as Telegram messages in HTML parse mode.
@@ -33,19 +42,47 @@ type rendered struct {
 	dropped int
 }
 
-// render turns a reply into HTML messages of at most limit characters:
-// every text is escaped, blocks map to <b>, <i> and <a href>, and a reply
-// too long for one message is split between blocks, or inside a longer
-// block between lines, then sentences, never inside a tag or an entity.
-func render(r bot.Reply, limit int) rendered {
-	var p packer
-	p.limit = limit
+// render turns a reply into HTML messages of at most limit characters
+// as Telegram counts them (UTF-16 code units of the text shown): every
+// text is escaped, blocks map to <b>, <i> and <a href>, and a reply too
+// long for one message is split between blocks, or inside a longer block
+// between lines, then sentences, never inside a tag or an entity. A reply
+// longer than parts messages (parts > 0) ends with a note that the rest
+// is left out.
+func render(r bot.Reply, limit, parts int) rendered {
+	note := cutNoteEN
+	if hasHan(r) {
+		note = cutNoteZH
+	}
+	p := packer{limit: limit, maxParts: parts}
+	if parts > 0 {
+		p.reserve = utf16Len(note) + 1
+	}
 	for _, b := range r.Blocks {
+		if p.cut {
+			break
+		}
 		p.addBlock(blockLines(b))
 	}
 	p.flush()
+	if p.cut {
+		last := len(p.parts) - 1
+		p.parts[last] += "\n<i>" + html.EscapeString(note) + "</i>"
+	}
 	kb, dropped := renderKeyboard(r.Buttons)
 	return rendered{parts: p.parts, keyboard: kb, dropped: dropped}
+}
+
+// hasHan reports whether a reply's text has Chinese characters.
+func hasHan(r bot.Reply) bool {
+	for _, b := range r.Blocks {
+		for _, t := range append([]string{b.Text, b.Label}, b.Items...) {
+			if strings.IndexFunc(t, func(c rune) bool { return unicode.Is(unicode.Han, c) }) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // span is plain text with the markup around it; only the text counts
@@ -144,14 +181,19 @@ func linkable(u string) bool {
 }
 
 // packer fills messages with blocks, starting a new message at a block
-// boundary when the next block does not fit.
+// boundary when the next block does not fit, up to maxParts messages: the
+// last keeps reserve characters free for the note that the rest is left
+// out.
 type packer struct {
-	limit   int
-	parts   []string
-	b       strings.Builder
-	lines   int  // lines in the current message
-	n       int  // length of the current message
-	visible bool // the current message has more than whitespace
+	limit    int
+	reserve  int
+	maxParts int
+	cut      bool // content was left out after maxParts messages
+	parts    []string
+	b        strings.Builder
+	lines    int  // lines in the current message
+	n        int  // length of the current message
+	visible  bool // the current message has more than whitespace
 }
 
 func (p *packer) addBlock(ls []line) {
@@ -162,29 +204,47 @@ func (p *packer) addBlock(ls []line) {
 	for _, l := range ls {
 		n += l.size()
 	}
-	if p.lines > 0 && p.n+1+n > p.limit {
+	// A block that fits in a message starts one if it does not fit in the
+	// current one; a longer block is split anyway and starts right here.
+	if p.lines > 0 && p.n+1+n > p.limit && n <= p.limit {
 		p.flush()
 	}
-	if p.lines > 0 || n <= p.limit {
+	if n <= p.limit-p.n-min(p.lines, 1) {
 		for _, l := range ls {
 			p.add(l)
 		}
 		return
 	}
-	// A block longer than a message: line by line, and a line longer than
-	// a message in pieces.
+	// A block longer than a message: line by line, a line that does not
+	// fit in what is left of the message starting the next one, and a line
+	// longer than a message in pieces, the first filling what is left.
 	for _, l := range ls {
-		for _, piece := range splitLine(l, p.limit) {
-			if p.lines > 0 && p.n+1+piece.size() > p.limit {
-				p.flush()
+		for l != nil && !p.cut {
+			room := p.limit
+			if p.lines > 0 {
+				room -= p.n + 1
 			}
-			p.add(piece)
+			switch size := l.size(); {
+			case size <= room:
+				p.add(l)
+				l = nil
+			case size <= p.limit || room < p.limit/8:
+				p.flush()
+			default:
+				var head line
+				head, l = cutLine(l, room)
+				p.add(head)
+			}
 		}
 	}
 }
 
 // add appends a line to the current message; the caller checked it fits.
+// Nothing is added once the reply was cut.
 func (p *packer) add(l line) {
+	if p.cut {
+		return
+	}
 	if p.lines > 0 {
 		p.b.WriteByte('\n')
 		p.n++
@@ -196,75 +256,57 @@ func (p *packer) add(l line) {
 }
 
 // flush ends the current message; one with nothing visible is dropped, as
-// Telegram would refuse it.
+// Telegram would refuse it. Past maxParts messages the reply is cut; the
+// last message's limit leaves room for the note.
 func (p *packer) flush() {
 	if p.visible {
-		p.parts = append(p.parts, p.b.String())
+		if p.maxParts > 0 && len(p.parts) == p.maxParts {
+			p.cut = true
+		} else {
+			p.parts = append(p.parts, p.b.String())
+		}
+		if len(p.parts) == p.maxParts-1 {
+			p.limit -= p.reserve
+		}
 	}
 	p.b.Reset()
 	p.lines, p.n, p.visible = 0, 0, false
 }
 
-// splitLine cuts a line into pieces of at most limit characters, each
-// after the last sentence end (。！？；.!?;) that fits, else after the last
-// space, else at the limit. Each piece keeps the markup of its spans.
-func splitLine(l line, limit int) []line {
-	if l.size() <= limit {
-		return []line{l}
-	}
-	type atom struct {
-		span, off, end int // the rune at l[span].text[off:end]
-		r              rune
-	}
-	var atoms []atom
+// cutLine cuts the first piece of at most limit characters off a line
+// longer than that, after the last sentence end (。！？；.!?;) that fits,
+// else after the last space, else at the limit (at least one character),
+// and returns it and the rest. Both keep the markup of their spans.
+func cutLine(l line, limit int) (head, rest line) {
+	type pos struct{ span, off int }
+	n := 0
+	sentence, space := pos{-1, 0}, pos{-1, 0}
 	for i, s := range l {
 		for off, r := range s.text {
-			_, n := utf8.DecodeRuneInString(s.text[off:])
-			atoms = append(atoms, atom{i, off, off + n, r})
-		}
-	}
-	piece := func(as []atom) line {
-		var out line
-		for j := 0; j < len(as); {
-			k := j
-			for k < len(as) && as[k].span == as[j].span {
-				k++
+			w := runeWidth(r)
+			_, size := utf8.DecodeRuneInString(s.text[off:])
+			if n+w > limit && n > 0 {
+				cut := pos{i, off}
+				switch {
+				case sentence.span >= 0:
+					cut = sentence
+				case space.span >= 0:
+					cut = space
+				}
+				head = append(append(line{}, l[:cut.span]...), span{l[cut.span].open, l[cut.span].text[:cut.off], l[cut.span].close})
+				rest = append(line{{l[cut.span].open, l[cut.span].text[cut.off:], l[cut.span].close}}, l[cut.span+1:]...)
+				return head, rest
 			}
-			s := l[as[j].span]
-			out = append(out, span{s.open, s.text[as[j].off:as[k-1].end], s.close})
-			j = k
-		}
-		return out
-	}
-	var pieces []line
-	start, n := 0, 0
-	sentence, space := -1, -1 // cut points after the last sentence end and space
-	for i, a := range atoms {
-		w := runeWidth(a.r)
-		if n+w > limit {
-			cut := i
+			n += w
 			switch {
-			case sentence > start:
-				cut = sentence
-			case space > start:
-				cut = space
+			case strings.ContainsRune("。！？；.!?;", r):
+				sentence = pos{i, off + size}
+			case unicode.IsSpace(r):
+				space = pos{i, off + size}
 			}
-			pieces = append(pieces, piece(atoms[start:cut]))
-			n = 0
-			for _, b := range atoms[cut:i] {
-				n += runeWidth(b.r)
-			}
-			start, sentence, space = cut, -1, -1
-		}
-		n += w
-		switch {
-		case strings.ContainsRune("。！？；.!?;", a.r):
-			sentence = i + 1
-		case unicode.IsSpace(a.r):
-			space = i + 1
 		}
 	}
-	return append(pieces, piece(atoms[start:]))
+	return l, nil
 }
 
 // runeWidth is how many UTF-16 code units r takes, as Telegram counts.

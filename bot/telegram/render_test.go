@@ -52,7 +52,7 @@ func TestRenderBlocks(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			out := render(bot.Reply{Blocks: tc.blocks}, maxText)
+			out := render(bot.Reply{Blocks: tc.blocks}, maxText, maxParts)
 			if len(out.parts) != 1 || out.parts[0] != tc.want {
 				t.Errorf("render = %q, want [%q]", out.parts, tc.want)
 			}
@@ -63,7 +63,7 @@ func TestRenderBlocks(t *testing.T) {
 // TestSplitInvalidUTF8: a long line of broken bytes splits into valid
 // messages.
 func TestSplitInvalidUTF8(t *testing.T) {
-	out := render(bot.Text(strings.Repeat("\xe7\xa0", 5000)), maxText)
+	out := render(bot.Text(strings.Repeat("\xe7\xa0", 5000)), maxText, maxParts)
 	if len(out.parts) != 3 {
 		t.Fatalf("%d messages, want 3", len(out.parts))
 	}
@@ -81,7 +81,7 @@ func TestRenderEmpty(t *testing.T) {
 		"empty list": {Blocks: []bot.Block{{Kind: bot.BlockList}}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if out := render(r, maxText); len(out.parts) != 0 {
+			if out := render(r, maxText, maxParts); len(out.parts) != 0 {
 				t.Errorf("render = %q, want nothing", out.parts)
 			}
 		})
@@ -175,7 +175,7 @@ func TestSplit(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			tc.reply.Buttons = [][]bot.Button{{{Text: "下一页", Data: "more"}}}
-			out := render(tc.reply, maxText)
+			out := render(tc.reply, maxText, maxParts)
 			if len(out.parts) != tc.parts {
 				t.Fatalf("%d messages, want %d", len(out.parts), tc.parts)
 			}
@@ -288,7 +288,7 @@ func FuzzRender(f *testing.F) {
 			{Kind: bot.BlockNote, Text: note},
 		}}
 		var shown strings.Builder
-		for _, part := range render(r, n).parts {
+		for _, part := range render(r, n, 0).parts {
 			plain := tag.ReplaceAllString(part, "")
 			if strings.ContainsAny(plain, "<>") {
 				t.Fatalf("markup outside render's tags in %q", part)
@@ -304,4 +304,72 @@ func FuzzRender(f *testing.F) {
 			t.Fatalf("shown %q, want %q", got, squeeze(want))
 		}
 	})
+}
+
+// TestLongReplyIsCut: however long a reply, it becomes at most maxParts
+// messages, each within Telegram's limit as Telegram counts it, the last
+// saying that the rest is left out.
+func TestLongReplyIsCut(t *testing.T) {
+	tests := map[string]struct {
+		reply bot.Reply
+		note  string
+		// cutAfter ends every message but the last.
+		cutAfter string
+	}{
+		"astral characters (two UTF-16 units each)": {
+			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockTitle, Text: "搜索结果"}, {Kind: bot.BlockText, Text: strings.Repeat("𠀀𝐀😀。", 20000)}}},
+			cutNoteZH, "。",
+		},
+		"50,000 short words": {
+			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockField, Label: "You searched", Text: strings.Repeat("a&b <x> ", 50000)}}},
+			cutNoteEN, "<x>",
+		},
+	}
+	s := telegramtest.New()
+	t.Cleanup(s.Close)
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			out := render(tc.reply, maxText, maxParts)
+			if len(out.parts) != maxParts {
+				t.Fatalf("%d messages, want %d", len(out.parts), maxParts)
+			}
+			st := setup{s: s}
+			var shown strings.Builder
+			for i, text := range out.parts {
+				m := st.sendRaw(t, 78, text, "") // refused if over the limit or broken HTML
+				if n := utf16Len(m.PlainText); n > maxText {
+					t.Errorf("message %d: %d UTF-16 units", i+1, n)
+				}
+				if i < len(out.parts)-1 {
+					if !strings.HasSuffix(m.PlainText, tc.cutAfter) {
+						t.Errorf("message %d ends %q, want a cut after %q", i+1, prefix(reverse(m.PlainText)), tc.cutAfter)
+					}
+					shown.WriteString(m.PlainText)
+					continue
+				}
+				text, ok := strings.CutSuffix(m.PlainText, "\n"+tc.note)
+				if !ok {
+					t.Errorf("last message ends %q, want the note %q", prefix(reverse(m.PlainText)), tc.note)
+				}
+				shown.WriteString(text)
+			}
+			full := squeeze(bot.Reply{Blocks: tc.reply.Blocks}.PlainText())
+			full = strings.NewReplacer("【", "", "】", "", ":", "：").Replace(full)
+			if got := squeeze(shown.String()); !strings.HasPrefix(full, got) || utf16Len(got) < 3*maxText {
+				i := 0
+				for i < len(got) && i < len(full) && got[i] == full[i] {
+					i++
+				}
+				t.Errorf("the messages show %d characters that are not the reply's beginning: from byte %d, %q, want %q", utf8.RuneCountInString(got), i, prefix(got[i:]), prefix(full[i:]))
+			}
+		})
+	}
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
 }

@@ -29,6 +29,9 @@ const allowedUpdates = `["message","callback_query"]`
 // token or the webhook.
 func (a *Adapter) Run(ctx context.Context) error {
 	defer a.lanes.wait()
+	if a.connected(ctx) != nil {
+		return nil // ended before Connect connected the adapter
+	}
 	if a.cfg.WebhookURL != "" {
 		p := params{"url": a.cfg.WebhookURL, "secret_token": a.cfg.WebhookSecret, "allowed_updates": allowedUpdates}
 		if err := a.persist(ctx, callTimeout, "setWebhook", p, nil); err != nil {
@@ -88,7 +91,7 @@ func (a *Adapter) persist(ctx context.Context, timeout time.Duration, method str
 	backoff := minBackoff
 	for {
 		cctx, cancel := context.WithTimeout(ctx, timeout)
-		err := a.api.call(cctx, method, p, out)
+		err := a.api().call(cctx, method, p, out)
 		cancel()
 		if err == nil || ctx.Err() != nil {
 			return err
@@ -116,11 +119,15 @@ func (a *Adapter) persist(ctx context.Context, timeout time.Duration, method str
 // read when wrong or missing), reads one update of at most 1 MiB (413
 // beyond, 400 when it is not an update), and answers 200 as soon as the
 // update is queued for its chat; 503 asks Telegram to retry later when the
-// adapter is full. Only POST is allowed.
+// adapter is full or not connected yet. Only POST is allowed.
 func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	secret := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
 	if a.cfg.WebhookSecret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(a.cfg.WebhookSecret)) != 1 {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	if !a.Ready() {
+		http.Error(w, "not connected to the Bot API yet", http.StatusServiceUnavailable)
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -169,7 +176,8 @@ func (a *Adapter) accept(ctx context.Context, u update) error {
 	if u.CallbackQuery != nil {
 		queryID = u.CallbackQuery.ID
 	}
-	a.lanes.run(chatID, func() { a.handle(in, chatID, queryID) })
+	arrived := time.Now()
+	a.lanes.run(chatID, func() { a.handle(in, chatID, queryID, arrived) })
 	return nil
 }
 
@@ -177,7 +185,7 @@ func (a *Adapter) accept(ctx context.Context, u update) error {
 // the Deduper fails, the update is handled: a rare duplicate answer is
 // better than a lost question.
 func (a *Adapter) firstTime(ctx context.Context, updateID int) bool {
-	key := "tg:update:" + strconv.FormatInt(a.me.ID, 10) + ":" + strconv.Itoa(updateID)
+	key := "tg:update:" + strconv.FormatInt(a.self().ID, 10) + ":" + strconv.Itoa(updateID)
 	first, err := a.dedupe.Once(ctx, key, updateTTL)
 	if err != nil {
 		a.log.Warn("telegram: dedupe failed; handling the update", "update_id", updateID, "err", err)
@@ -192,7 +200,7 @@ func (a *Adapter) firstTime(ctx context.Context, updateID int) bool {
 // handle runs the handler for one update and sends its replies. A button
 // press is always answered, with the handler's toast if it gave one, even
 // when the handler panics.
-func (a *Adapter) handle(in bot.Incoming, chatID int64, queryID string) {
+func (a *Adapter) handle(in bot.Incoming, chatID int64, queryID string, arrived time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), handleTimeout)
 	defer cancel()
 	answered := queryID == ""
@@ -211,7 +219,7 @@ func (a *Adapter) handle(in bot.Incoming, chatID int64, queryID string) {
 		a.answer(ctx, chatID, queryID, text)
 		answered = true
 	}
-	a.reply(ctx, chatID, replies)
+	a.reply(ctx, chatID, arrived, replies)
 }
 
 // answer answers a callback query, showing text as a toast if not empty.
@@ -305,7 +313,7 @@ func (a *Adapter) addressed(m *message) (string, bool) {
 		switch {
 		case !named:
 			return text, true
-		case strings.EqualFold(to, a.me.Username):
+		case strings.EqualFold(to, a.self().Username):
 			return strings.TrimSpace(cmd + " " + rest), true
 		}
 		return "", false // a command for another bot
@@ -313,7 +321,7 @@ func (a *Adapter) addressed(m *message) (string, bool) {
 	if t, ok := a.withoutMention(text); ok {
 		return t, true
 	}
-	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == a.me.ID {
+	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == a.self().ID {
 		return text, true
 	}
 	return "", false
@@ -322,7 +330,7 @@ func (a *Adapter) addressed(m *message) (string, bool) {
 // withoutMention removes "@BotName" from text and reports whether it was
 // there as a whole word.
 func (a *Adapter) withoutMention(text string) (string, bool) {
-	mention := "@" + a.me.Username
+	mention := "@" + a.self().Username
 	for i := 0; i+len(mention) <= len(text); i++ {
 		if text[i] != '@' || !strings.EqualFold(text[i:i+len(mention)], mention) {
 			continue

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,8 +43,11 @@ type Options struct {
 	Admin *Admin
 	// Ready reports whether the process is ready for traffic (adapters
 	// started); nil means ready once the store answers.
-	Ready  func() bool
-	Logger *slog.Logger
+	Ready func() bool
+	// Unavailable names the platforms that cannot be reached yet (and are
+	// retried): /readyz lists them but stays ready, since the rest serves.
+	Unavailable func() []string
+	Logger      *slog.Logger
 }
 
 // Server routes Tongbao's HTTP requests.
@@ -101,6 +105,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("starting\n"))
 		return
+	}
+	if s.opts.Unavailable != nil {
+		if down := s.opts.Unavailable(); len(down) > 0 {
+			w.Write([]byte("ready; unavailable, retrying: " + strings.Join(down, ", ") + "\n"))
+			return
+		}
 	}
 	w.Write([]byte("ready\n"))
 }

@@ -91,6 +91,8 @@ type TelegramConfig struct {
 	PerSecond      float64 `yaml:"per_second"`
 	PerChatSecond  float64 `yaml:"per_chat_second"`
 	PerGroupMinute float64 `yaml:"per_group_minute"`
+	// Margin is the fraction of each limit left unused (0.08 by default).
+	Margin float64 `yaml:"margin"`
 }
 
 // WeChatConfig configures the WeChat Official Account: the adapter's
@@ -147,7 +149,7 @@ func defaultConfig() *Config {
 	// then default to wechat.DefaultTemplateFields.
 	c.WeChat.Template.MaxRunes = 20
 	c.WeCom.APIBase = wechat.DefaultWeComAPIBase
-	c.Delivery.Workers = 8
+	c.Delivery.Workers = 32
 	c.Delivery.MaxAttempts = 6
 	c.Delivery.SendTimeout = 20 * time.Second
 	c.Delivery.PushWithin = 72 * time.Hour

@@ -71,6 +71,7 @@ type service struct {
 	metrics *metrics.Metrics
 	owner   string
 	ready   atomic.Bool
+	tg      *telegram.Adapter // nil without Telegram
 	// runners are the long-running parts (adapters, workers, scheduler).
 	runners []func(ctx context.Context) error
 	// stoppers shut parts down after the HTTP server stops.
@@ -129,26 +130,32 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		mainGatherer = nil
 	}
 	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
-		Ready: s.ready.Load, Admin: admin, Logger: log})
+		Ready: s.ready.Load, Unavailable: s.unavailable, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
 	senders := append([]bot.Sender{}, extra...)
 	if cfg.Telegram.Token != "" {
-		tg, err := telegram.New(ctx, telegram.Config{
+		tg, err := telegram.Open(telegram.Config{
 			Token: cfg.Telegram.Token, APIBase: cfg.Telegram.API, WebhookURL: cfg.Telegram.WebhookURL,
 			WebhookSecret: cfg.Telegram.WebhookSecret, PaidBroadcast: cfg.Telegram.PaidBroadcast,
-		}, handler, st, telegram.WithBlocker(st), telegram.WithLogger(log))
+			Limits: telegram.Limits{PerSecond: cfg.Telegram.PerSecond, PerChatSecond: cfg.Telegram.PerChatSecond,
+				PerGroupMinute: cfg.Telegram.PerGroupMinute, Margin: cfg.Telegram.Margin},
+		}, handler, st, telegram.WithBlocker(st), telegram.WithLogger(log), telegram.WithPacer(st))
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
+		s.tg = tg
 		s.web.Handle("/telegram", tg)
 		senders = append(senders, tg)
+		// Telegram unreachable at start stops nothing else: Connect retries
+		// while the rest serves, and Run waits for it.
+		s.runners = append(s.runners, tg.Connect)
 		if cfg.Telegram.WebhookURL != "" {
 			s.runners = append(s.runners, tg.Run)
 		} else {
 			s.runners = append(s.runners, func(ctx context.Context) error { return s.whileLeased(ctx, "telegram:poll", tg.Run) })
 		}
-		log.Info("telegram adapter ready", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
+		log.Info("telegram adapter configured", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
 	}
 	deps := wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Events: subscriberEvents{st}, Log: log}
 	if cfg.WeChat.AppID != "" {
@@ -202,24 +209,24 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	return nil
 }
 
-// newDispatcher builds the dispatcher with the configured limits.
+// unavailable names the platforms not reachable yet, for /readyz.
+func (s *service) unavailable() []string {
+	if s.tg != nil && !s.tg.Ready() {
+		return []string{"telegram"}
+	}
+	return nil
+}
+
+// newDispatcher builds the dispatcher with the configured limits; the
+// Telegram adapter paces its own messages, replies and pushes together.
 func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, links *bot.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
 	return dispatch.New(st, senders, st, links, m, dispatch.Config{
 		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, SendTimeout: cfg.Delivery.SendTimeout,
 		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags, Logger: log,
 		Limits: map[bot.Platform]dispatch.Limits{
-			bot.Telegram: {PerSecond: telegramRate(cfg), PerChatSecond: cfg.Telegram.PerChatSecond, PerGroupMinute: cfg.Telegram.PerGroupMinute},
-			bot.WeChat:   {PerSecond: cfg.WeChat.PerSecond},
+			bot.WeChat: {PerSecond: cfg.WeChat.PerSecond},
 		},
 	})
-}
-
-// telegramRate is the bot's overall limit: 1,000/s with paid broadcasts.
-func telegramRate(cfg *Config) float64 {
-	if cfg.Telegram.PaidBroadcast && cfg.Telegram.PerSecond <= 30 {
-		return 1000
-	}
-	return cfg.Telegram.PerSecond
 }
 
 // whileLeased runs fn only while this replica holds a lease, so of several

@@ -607,3 +607,36 @@ func TestAdminAPI(t *testing.T) {
 		t.Errorf("audit: %+v", log)
 	}
 }
+
+// TestServeStartsWithoutTelegram: Telegram unreachable at start stops
+// nothing else; /readyz and the log say so, and the bot starts working
+// when Telegram answers.
+func TestServeStartsWithoutTelegram(t *testing.T) {
+	e := newEnv()
+	fake := telegramEnv(t, e)
+	fake.AddFault(telegramtest.ServerError().For("getMe").Times(1 << 20))
+	s := e.serve(t)
+	readyz := func() string {
+		resp, err := http.Get(s.addr + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("/readyz = %d %s", resp.StatusCode, body)
+		}
+		return string(body)
+	}
+	if got := readyz(); !strings.Contains(got, "unavailable, retrying: telegram") {
+		t.Errorf("/readyz while Telegram is down = %q", got)
+	}
+	waitUntil(t, "the log to say Telegram is unavailable", 15*time.Second, func() bool {
+		return strings.Contains(s.out.String(), "telegram: unavailable")
+	})
+	fake.ClearFaults()
+	waitUntil(t, "Telegram connected", 30*time.Second, func() bool { return readyz() == "ready\n" })
+	if got := joined(say(t, fake, telegramtest.User{ID: 4343, FirstName: "王", LanguageCode: "zh-hans"}, "/start")); !strings.Contains(got, "您好") {
+		t.Errorf("reply to /start after connecting:\n%s", got)
+	}
+}

@@ -69,6 +69,31 @@ func WithLimits(l Limits) Option {
 	return func(s *Server) { s.flood.enforce(l) }
 }
 
+// WithStrictLimits enforces flood limits as sliding windows, the way an
+// independent fake (or a strict reading of Telegram's documentation) does:
+// a message is answered 429 when it would make more than Events messages
+// fall in any span of Per (Burst is ignored), with retry_after the whole
+// seconds until the oldest of them leaves the window. Every call that comes
+// while a retry_after is running counts as a Violation (no in-flight
+// grace). Zero Rates take DefaultLimits' numbers, with 1 message per second
+// to a chat.
+func WithStrictLimits(l Limits) Option {
+	d := DefaultLimits()
+	d.PerChat = Rate{Events: 1, Per: time.Second}
+	for _, r := range []struct{ set, def *Rate }{
+		{&l.Global, &d.Global}, {&l.Paid, &d.Paid}, {&l.PerChat, &d.PerChat}, {&l.PerGroup, &d.PerGroup},
+	} {
+		if r.set.Events <= 0 || r.set.Per <= 0 {
+			*r.set = *r.def
+		}
+	}
+	return func(s *Server) {
+		s.flood.strict = true
+		s.flood.grace = 0
+		s.flood.enforce(l)
+	}
+}
+
 // WithInFlightGrace sets how long after a 429 a call on the same scope is
 // still taken for one sent before the client saw the 429 (default 250ms):
 // such calls get 429 too but are not Violations.
@@ -143,10 +168,11 @@ type flood struct {
 
 	mu         sync.Mutex
 	limits     *Limits
-	global     *rate.Limiter
-	paid       *rate.Limiter
-	chats      map[int64]*rate.Limiter
-	groups     map[int64]*rate.Limiter
+	strict     bool // sliding windows instead of token buckets
+	global     counter
+	paid       counter
+	chats      map[int64]counter
+	groups     map[int64]counter
 	blocks     map[blockKey]block
 	throttles  []Throttle
 	violations []Violation
@@ -159,16 +185,63 @@ func (f *flood) init() {
 
 func (f *flood) enforce(l Limits) {
 	f.limits = &l
-	f.global = newLimiter(l.Global)
-	f.paid = newLimiter(l.Paid)
-	f.chats = map[int64]*rate.Limiter{}
-	f.groups = map[int64]*rate.Limiter{}
+	f.global = f.newCounter(l.Global)
+	f.paid = f.newCounter(l.Paid)
+	f.chats = map[int64]counter{}
+	f.groups = map[int64]counter{}
 	f.active.Store(true)
 }
 
-func newLimiter(r Rate) *rate.Limiter {
-	return rate.NewLimiter(rate.Limit(float64(r.Events)/r.Per.Seconds()), r.Burst)
+// counter is one flood limit: a token bucket or, when strict, a sliding
+// window.
+type counter interface {
+	// wait is how long until one more message is within the limit; 0 now.
+	wait(now time.Time) time.Duration
+	// take counts a message.
+	take(now time.Time)
 }
+
+func (f *flood) newCounter(r Rate) counter {
+	if f.strict {
+		return &window{events: r.Events, per: r.Per}
+	}
+	return bucket{rate.NewLimiter(rate.Limit(float64(r.Events)/r.Per.Seconds()), r.Burst)}
+}
+
+// bucket is a token bucket.
+type bucket struct{ lim *rate.Limiter }
+
+func (b bucket) wait(now time.Time) time.Duration {
+	tokens := b.lim.TokensAt(now)
+	if tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - tokens) / float64(b.lim.Limit()) * float64(time.Second))
+}
+
+func (b bucket) take(now time.Time) { b.lim.AllowN(now, 1) }
+
+// window allows at most events messages in any span of per: it keeps the
+// times of the messages of the last span, oldest first.
+type window struct {
+	events int
+	per    time.Duration
+	times  []time.Time
+}
+
+func (w *window) wait(now time.Time) time.Duration {
+	drop := 0
+	for drop < len(w.times) && !w.times[drop].After(now.Add(-w.per)) {
+		drop++
+	}
+	w.times = w.times[drop:]
+	if len(w.times) < w.events {
+		return 0
+	}
+	return w.times[len(w.times)-w.events].Add(w.per).Sub(now)
+}
+
+func (w *window) take(now time.Time) { w.times = append(w.times, now) }
 
 func keyFor(m *method, chat int64) blockKey {
 	if m.message {
@@ -234,35 +307,32 @@ func (f *flood) admit(m *method, chat int64, paid bool) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := time.Now()
-	type bucket struct {
-		lim    *rate.Limiter
+	type limit struct {
+		c      counter
 		scope  int64
 		reason string
 	}
-	buckets := make([]bucket, 0, 4)
+	limits := make([]limit, 0, 4)
 	if m.name == "sendMessage" {
-		buckets = append(buckets, bucket{f.paid, 0, "paid limit"})
+		limits = append(limits, limit{f.paid, 0, "paid limit"})
 		if !paid {
-			buckets = append(buckets, bucket{f.global, 0, "global limit"})
+			limits = append(limits, limit{f.global, 0, "global limit"})
 		}
 	}
-	buckets = append(buckets, bucket{limiterFor(f.chats, chat, f.limits.PerChat), chat, "chat limit"})
+	limits = append(limits, limit{f.counterFor(f.chats, chat, f.limits.PerChat), chat, "chat limit"})
 	if chat < 0 {
-		buckets = append(buckets, bucket{limiterFor(f.groups, chat, f.limits.PerGroup), chat, "group limit"})
+		limits = append(limits, limit{f.counterFor(f.groups, chat, f.limits.PerGroup), chat, "group limit"})
 	}
 	var worst time.Duration
-	var hit *bucket
-	for i, b := range buckets {
-		if tokens := b.lim.TokensAt(now); tokens < 1 {
-			wait := time.Duration((1 - tokens) / float64(b.lim.Limit()) * float64(time.Second))
-			if hit == nil || wait > worst {
-				worst, hit = wait, &buckets[i]
-			}
+	var hit *limit
+	for i, l := range limits {
+		if wait := l.c.wait(now); wait > 0 && (hit == nil || wait > worst) {
+			worst, hit = wait, &limits[i]
 		}
 	}
 	if hit == nil {
-		for _, b := range buckets {
-			b.lim.AllowN(now, 1)
+		for _, l := range limits {
+			l.c.take(now)
 		}
 		return nil
 	}
@@ -271,11 +341,11 @@ func (f *flood) admit(m *method, chat int64, paid bool) error {
 	return tooManyRequests(retryAfter)
 }
 
-func limiterFor(m map[int64]*rate.Limiter, chat int64, r Rate) *rate.Limiter {
-	l, ok := m[chat]
+func (f *flood) counterFor(m map[int64]counter, chat int64, r Rate) counter {
+	c, ok := m[chat]
 	if !ok {
-		l = newLimiter(r)
-		m[chat] = l
+		c = f.newCounter(r)
+		m[chat] = c
 	}
-	return l
+	return c
 }

@@ -166,3 +166,60 @@ func TestWaitSent(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestStrictLimits(t *testing.T) {
+	t.Run("a 31st message within one second is refused", func(t *testing.T) {
+		s := telegramtest.New(telegramtest.WithStrictLimits(telegramtest.Limits{}))
+		defer s.Close()
+		// 30 messages to 30 chats pass however they are spread in the
+		// second; the 31st inside the same second does not.
+		for chat := range int64(30) {
+			if r := send(t, s, chat+1); !r.OK {
+				t.Fatalf("message %d: %d %s", chat+1, r.ErrorCode, r.Description)
+			}
+		}
+		r := send(t, s, 31)
+		if r.OK || r.ErrorCode != 429 || r.Parameters == nil || r.Parameters.RetryAfter != 1 {
+			t.Fatalf("31st message = %+v, want 429 retry after 1", r)
+		}
+		if th := s.Throttled(); len(th) != 1 || th[0].Reason != "global limit" || th[0].Scope != 0 {
+			t.Errorf("429s = %+v", th)
+		}
+		// Any call while the retry_after runs is a violation, however soon.
+		send(t, s, 32)
+		if v := s.Violations(); len(v) != 1 || v[0].ChatID != 32 {
+			t.Errorf("violations = %v, want the call to chat 32", v)
+		}
+	})
+	t.Run("a second message to a chat within one second is refused", func(t *testing.T) {
+		s := telegramtest.New(telegramtest.WithStrictLimits(telegramtest.Limits{}))
+		defer s.Close()
+		if r := send(t, s, 7); !r.OK {
+			t.Fatalf("first: %d %s", r.ErrorCode, r.Description)
+		}
+		r := send(t, s, 7)
+		if r.OK || r.ErrorCode != 429 {
+			t.Fatalf("second message to the chat = %+v, want 429", r)
+		}
+		if th := s.Throttled(); len(th) != 1 || th[0].Reason != "chat limit" || th[0].Scope != 7 {
+			t.Errorf("429s = %+v", th)
+		}
+		if r := send(t, s, 8); !r.OK {
+			t.Errorf("another chat: %d %s", r.ErrorCode, r.Description)
+		}
+	})
+	t.Run("a group gets 20 messages a minute", func(t *testing.T) {
+		// Per chat 100/s so that only the group's window counts.
+		s := telegramtest.New(telegramtest.WithStrictLimits(telegramtest.Limits{PerChat: telegramtest.Rate{Events: 100, Per: time.Second}}))
+		defer s.Close()
+		for i := range 20 {
+			if r := send(t, s, -100); !r.OK {
+				t.Fatalf("message %d: %d %s", i+1, r.ErrorCode, r.Description)
+			}
+		}
+		r := send(t, s, -100)
+		if r.OK || r.ErrorCode != 429 || r.Parameters.RetryAfter < 59 {
+			t.Fatalf("21st group message = %+v, want 429 retry after about a minute", r)
+		}
+	})
+}

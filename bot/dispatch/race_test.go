@@ -1,0 +1,6 @@
+//go:build race
+
+package dispatch_test
+
+// raceEnabled: the race detector is on, and timing figures mean nothing.
+const raceEnabled = true
