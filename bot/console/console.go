@@ -48,7 +48,7 @@ func Render(r bot.Reply, color bool) string {
 				b.WriteString("  " + bot.ItemNumber(j) + it)
 			}
 		case bot.BlockLink:
-			b.WriteString(bl.Text + "：" + style(bl.URL, under))
+			b.WriteString(bl.Text + bot.LabelSep(bl.Text) + style(bl.URL, under))
 		case bot.BlockNote:
 			b.WriteString(style("  "+bl.Text, dim))
 		default:

@@ -58,16 +58,6 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// noFlooding fails the test on any 429 or violation.
-func noFlooding(t *testing.T, s *telegramtest.Server) {
-	t.Helper()
-	if v := s.Violations(); len(v) > 0 {
-		t.Errorf("%d violations, the first: %v", len(v), v[0])
-	}
-	if th := s.Throttled(); len(th) > 0 {
-		t.Errorf("%d 429s, the first: %+v", len(th), th[0])
-	}
-}
 
 // users are n people writing to the bot, chats 5001….
 func users(n int) []telegramtest.User {
@@ -102,7 +92,7 @@ func TestStartBurstWithinLimits(t *testing.T) {
 			if got := repliedChats(st.s); got != n {
 				t.Errorf("%d chats got a reply, want %d", got, n)
 			}
-			noFlooding(t, st.s)
+			st.s.CheckPaced(t)
 		})
 	}
 }
@@ -129,7 +119,7 @@ func TestOneChatFloodingIsPaced(t *testing.T) {
 			t.Errorf("replies %d and %d to one chat %v apart", i, i+1, gap)
 		}
 	}
-	noFlooding(t, st.s)
+	st.s.CheckPaced(t)
 }
 
 func TestReplyRetriedAfter429(t *testing.T) {
@@ -179,7 +169,7 @@ func TestRepliesGoBeforePushes(t *testing.T) {
 	if lastReply >= pushes+len(people)-10 {
 		t.Errorf("the last reply was message %d of %d: replies waited behind pushes that came first", lastReply+1, len(sent))
 	}
-	noFlooding(t, st.s)
+	st.s.CheckPaced(t)
 }
 
 func TestTwoReplicasShareTheLimits(t *testing.T) {
@@ -207,7 +197,7 @@ func TestTwoReplicasShareTheLimits(t *testing.T) {
 	if got := len(fake.Sent()); got != n {
 		t.Errorf("%d messages, want %d", got, n)
 	}
-	noFlooding(t, fake)
+	fake.CheckPaced(t)
 }
 
 // push sends a push as the dispatcher does: held back by flood control,
@@ -257,7 +247,7 @@ func TestHugeReplyCostsAtMostFiveMessages(t *testing.T) {
 	if got := st.s.Stats().Errors; len(got) > 0 {
 		t.Errorf("errors answered: %v", got)
 	}
-	noFlooding(t, st.s)
+	st.s.CheckPaced(t)
 }
 
 func TestA429OnAnEditPausesItsChatOnly(t *testing.T) {
