@@ -68,7 +68,6 @@ func awaitSent(t *testing.T, fake *telegramtest.Server, n int) []telegramtest.Se
 	return sent
 }
 
-
 func TestFanoutUnderStrictLimits(t *testing.T) {
 	cases := []struct{ subscribers, replicas int }{{300, 2}, {1000, 1}}
 	if testing.Short() {

@@ -58,7 +58,6 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-
 // users are n people writing to the bot, chats 5001….
 func users(n int) []telegramtest.User {
 	out := make([]telegramtest.User, n)
