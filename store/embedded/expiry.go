@@ -79,16 +79,29 @@ func (x *expiries) compactHeap() {
 func (x *expiries) refresh(db int, cmds [][]string, now time.Time) {
 	x.forNamed(db, cmds, func(k dbKey) {
 		if t, ok := x.deadline[k]; ok {
-			x.mr.DB(k.db).SetTTL(k.key, timeLeft(t, now))
+			x.setTimeLeft(k, t, now)
 		}
 	})
+}
+
+// setTimeLeft sets miniredis's TTL of k, which expires at t, to the time
+// left at now. A key that has no TTL any more (FLUSHDB and the like remove
+// keys without naming them) leaves the index instead: a TTL set on a
+// missing key would stick to the next key of that name.
+func (x *expiries) setTimeLeft(k dbKey, t int64, now time.Time) {
+	d := x.mr.DB(k.db)
+	if d.TTL(k.key) <= 0 {
+		delete(x.deadline, k)
+		return
+	}
+	d.SetTTL(k.key, timeLeft(t, now))
 }
 
 // refreshAll gives every indexed key its time left at now, for a snapshot
 // read with the clock at now.
 func (x *expiries) refreshAll(now time.Time) {
 	for k, t := range x.deadline {
-		x.mr.DB(k.db).SetTTL(k.key, timeLeft(t, now))
+		x.setTimeLeft(k, t, now)
 	}
 }
 

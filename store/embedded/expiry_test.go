@@ -13,7 +13,7 @@ import (
 
 // TestExpiryByDeadline sets and clears TTLs in every way a client can
 // (SET … PX, KEEPTTL, PERSIST, RENAME, MOVE, a script, a transaction,
-// PEXPIRE … GT) and checks that exactly the keys left with a TTL expire,
+// PEXPIRE … GT, FLUSHDB) and checks that exactly the keys left with a TTL expire,
 // that a TTL counts down, and that a server replaying the journal holds
 // the same keys with the same deadlines.
 func TestExpiryByDeadline(t *testing.T) {
@@ -51,6 +51,12 @@ func TestExpiryByDeadline(t *testing.T) {
 		return nil
 	})
 	must(t, err)
+	// A key flushed away with its TTL, then made again without one.
+	db5 := redis.NewClient(&redis.Options{Addr: srv.Addr(), DB: 5})
+	defer db5.Close()
+	must(t, db5.Set(ctx, "flushed", "v", short).Err())
+	must(t, db5.FlushDB(ctx).Err())
+	must(t, db5.HSet(ctx, "flushed", "f", "v").Err())
 	for i := range 1000 {
 		must(t, rdb.Set(ctx, "many:"+strconv.Itoa(i), "v", short).Err())
 	}
@@ -68,6 +74,9 @@ func TestExpiryByDeadline(t *testing.T) {
 	}
 	if lived := time.Since(set); lived < short {
 		t.Errorf("keys with a %v TTL went after %v", short, lived)
+	}
+	if d := db5.PTTL(ctx, "flushed").Val(); d != -1 {
+		t.Errorf("PTTL of a key made again after FLUSHDB = %v, want -1 (none)", d)
 	}
 	if n := rdb.DBSize(ctx).Val(); n != int64(len(stay)) {
 		t.Errorf("%d keys left, want %d (%v)", n, len(stay), stay)
