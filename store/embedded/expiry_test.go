@@ -13,7 +13,7 @@ import (
 
 // TestExpiryByDeadline sets and clears TTLs in every way a client can
 // (SET … PX, KEEPTTL, PERSIST, RENAME, MOVE, a script, a transaction,
-// PEXPIRE … GT, FLUSHDB) and checks that exactly the keys left with a TTL expire,
+// PEXPIRE … GT, FLUSHDB, SWAPDB) and checks that exactly the keys left with a TTL expire,
 // that a TTL counts down, and that a server replaying the journal holds
 // the same keys with the same deadlines.
 func TestExpiryByDeadline(t *testing.T) {
@@ -57,6 +57,11 @@ func TestExpiryByDeadline(t *testing.T) {
 	must(t, db5.Set(ctx, "flushed", "v", short).Err())
 	must(t, db5.FlushDB(ctx).Err())
 	must(t, db5.HSet(ctx, "flushed", "f", "v").Err())
+	// A key that changes database with SWAPDB keeps its deadline.
+	db7 := redis.NewClient(&redis.Options{Addr: srv.Addr(), DB: 7})
+	defer db7.Close()
+	must(t, db5.Set(ctx, "swapped", "v", short).Err())
+	must(t, rdb.Do(ctx, "SWAPDB", 5, 7).Err())
 	for i := range 1000 {
 		must(t, rdb.Set(ctx, "many:"+strconv.Itoa(i), "v", short).Err())
 	}
@@ -65,7 +70,7 @@ func TestExpiryByDeadline(t *testing.T) {
 
 	gone := []string{"px", "kept", "renamed", "scripted", "tx", "many:0", "many:999"}
 	stay := []string{"persisted", "overwritten", "extended", "counting"}
-	for deadline := time.Now().Add(30 * time.Second); rdb.Exists(ctx, gone...).Val() > 0 || db3.Exists(ctx, "moved").Val() > 0; {
+	for deadline := time.Now().Add(30 * time.Second); rdb.Exists(ctx, gone...).Val() > 0 || db3.Exists(ctx, "moved").Val() > 0 || db7.Exists(ctx, "swapped").Val() > 0; {
 		if time.Now().After(deadline) {
 			t.Fatalf("keys with a %v TTL still there after %v: %d of %v, moved %d",
 				short, time.Since(set), rdb.Exists(ctx, gone...).Val(), gone, db3.Exists(ctx, "moved").Val())
@@ -75,7 +80,7 @@ func TestExpiryByDeadline(t *testing.T) {
 	if lived := time.Since(set); lived < short {
 		t.Errorf("keys with a %v TTL went after %v", short, lived)
 	}
-	if d := db5.PTTL(ctx, "flushed").Val(); d != -1 {
+	if d := db7.PTTL(ctx, "flushed").Val(); d != -1 {
 		t.Errorf("PTTL of a key made again after FLUSHDB = %v, want -1 (none)", d)
 	}
 	if n := rdb.DBSize(ctx).Val(); n != int64(len(stay)) {
