@@ -2,8 +2,6 @@ package embedded
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strconv"
 	"testing"
 	"time"
@@ -18,13 +16,7 @@ import (
 // the same keys with the same deadlines.
 func TestExpiryByDeadline(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := Start(Options{Dir: dir, FsyncEvery: 20 * time.Millisecond, Logger: discard})
-	must(t, err)
-	defer srv.Close()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
-	defer rdb.Close()
+	srv, rdb, dir := startJournaled(t)
 	db3 := redis.NewClient(&redis.Options{Addr: srv.Addr(), DB: 3})
 	defer db3.Close()
 
@@ -45,7 +37,7 @@ func TestExpiryByDeadline(t *testing.T) {
 	must(t, rdb.PExpire(ctx, "extended", time.Hour).Err())
 	must(t, rdb.Eval(ctx, `redis.call('SET', KEYS[1], 'v'); return redis.call('PEXPIRE', KEYS[1], ARGV[1])`,
 		[]string{"scripted"}, short.Milliseconds()).Err())
-	_, err = rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, "tx", "v", 0)
 		p.PExpire(ctx, "tx", short)
 		return nil
@@ -104,19 +96,7 @@ func TestExpiryByDeadline(t *testing.T) {
 		t.Errorf("PEXPIRE GT %v with %v left did not apply", left+50*time.Millisecond, left)
 	}
 
-	image := crashImage(t, srv, dir)
-	replayed, err := Start(Options{Dir: image, Logger: discard})
-	must(t, err)
-	defer replayed.Close()
-	rdb2 := redis.NewClient(&redis.Options{Addr: replayed.Addr()})
-	defer rdb2.Close()
-	_, live, _, err := dump(ctx, rdb)
-	must(t, err)
-	_, got, _, err := dump(ctx, rdb2)
-	must(t, err)
-	if len(got) != len(live) {
-		t.Fatalf("replayed %d keys, live %d:\n%+v\n%+v", len(got), len(live), got, live)
-	}
+	live, got := liveAndReplayed(t, srv, rdb, dir)
 	for i := range live {
 		if live[i].Key != got[i].Key || abs(live[i].ExpireAtMilli-got[i].ExpireAtMilli) > 1000 {
 			t.Errorf("replayed %q expiring at %d, live %q at %d", got[i].Key, got[i].ExpireAtMilli, live[i].Key, live[i].ExpireAtMilli)
