@@ -53,7 +53,8 @@
 //     a write, or TTL, PTTL, EXPIRETIME or PEXPIRETIME, it sets miniredis's
 //     TTL of the keys named to their time left. A background tick every
 //     100 ms deletes the keys whose deadline has passed, at a cost that
-//     grows with the keys that expire, not with the dataset. A key
+//     grows with the keys that expire, not with the dataset; only ticks
+//     that deleted keys are journaled. A key
 //     therefore goes up to one tick after its deadline (Redis is exact).
 //     A script should name the keys it gives a TTL in KEYS, as Redis
 //     Cluster requires: a TTL set on another key does not make it expire.
