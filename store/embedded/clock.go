@@ -6,28 +6,26 @@ import (
 
 const (
 	// minExpiryTick is the shortest period between two expiry ticks: the
-	// precision of TTLs on a small dataset.
+	// precision of TTLs.
 	minExpiryTick = 100 * time.Millisecond
-	// expiryTickCostFactor keeps expiry ticks under 2% of the server's time:
-	// the next tick comes no sooner than this many times the last tick's
-	// cost, since every tick walks (and sorts) all keys under the lock.
+	// expiryTickCostFactor keeps expiry ticks under 2% of the server's time
+	// when many keys expire at once: the next tick comes no sooner than
+	// this many times the last tick's cost.
 	expiryTickCostFactor = 50
 )
 
-// tick counts miniredis's key TTLs down with the wall clock and returns the
-// period to wait before the next tick. miniredis's own ClockTTL mode does
-// the same on every command but walks and sorts every key each time, which
-// makes each command O(n log n); a tick instead FastForwards all TTLs by
-// the time elapsed since the previous tick. Ticks are journaled like
-// writes, in order with them, so that a replay expires the same keys at the
-// same points.
+// tick deletes the keys whose deadline has passed and returns the period to
+// wait before the next tick. It costs as much as the keys that expire (see
+// expiries), not the whole dataset. A tick that deleted keys is journaled
+// like a write, in order with the writes, so that a replay expires the same
+// keys at the same points; one that deleted none changed nothing a replay
+// must repeat, and is left out.
 func (s *Server) tick() time.Duration {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	now := time.Now()
-	elapsed := max(0, now.Sub(s.clockAt))
-	s.mr.FastForward(elapsed)
-	s.clockAt = now
-	s.journal.append(&entry{Kind: kindTick, At: now, Tick: elapsed})
+	if s.expiries.expire(now) > 0 {
+		s.journal.append(&entry{Kind: kindTick, At: now})
+	}
 	return max(minExpiryTick, expiryTickCostFactor*time.Since(now))
 }

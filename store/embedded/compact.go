@@ -45,6 +45,7 @@ type loaded struct {
 	entries  int    // journal entries replayed
 	lastSeq  uint64 // the last journal segment replayed (meta.JournalFrom-1 if none)
 	at       time.Time
+	expiries *expiries // the restored keys that have a TTL, by deadline
 }
 
 // load restores a snapshot into r, with miniredis's clock at the time it
@@ -57,7 +58,9 @@ func (r *replica) load(ctx context.Context, dir string, meta snapshotMeta, recor
 		return loaded{}, unrestorable(dir, err)
 	}
 	from := max(meta.JournalFrom, 1)
-	last, lastAt, entries, err := replayJournal(dir, from, upTo, r.mr, truncate, log)
+	x := newExpiries(r.mr)
+	x.addRecords(records, meta.Taken)
+	last, lastAt, entries, err := replayJournal(dir, from, upTo, x, truncate, log)
 	if err != nil {
 		return loaded{}, err
 	}
@@ -65,7 +68,7 @@ func (r *replica) load(ctx context.Context, dir string, meta snapshotMeta, recor
 	if entries > 0 {
 		at = time.Unix(0, lastAt)
 	}
-	return loaded{meta: meta, restored: n, expired: len(records) - n, entries: entries, lastSeq: last, at: at}, nil
+	return loaded{expiries: x, meta: meta, restored: n, expired: len(records) - n, entries: entries, lastSeq: last, at: at}, nil
 }
 
 // compact writes a new snapshot of dir: the current snapshot with the
@@ -83,10 +86,15 @@ func compact(ctx context.Context, dir string, upTo uint64, log *slog.Logger) (ta
 		return time.Time{}, 0, 0, 0, err
 	}
 	defer r.close()
-	if _, err := r.load(ctx, dir, meta, records, upTo, false, log); err != nil {
+	state, err := r.load(ctx, dir, meta, records, upTo, false, log)
+	if err != nil {
 		return time.Time{}, 0, 0, 0, err
 	}
 	records = nil // let the old snapshot go before the new one is read
+	// The snapshot is read with the clock at the last entry's time, and
+	// the TTLs set to the time left then.
+	r.mr.SetTime(state.at)
+	state.expiries.refreshAll(state.at)
 	taken, records, skippedHLL, err = dump(ctx, r.rdb)
 	if err != nil {
 		return time.Time{}, 0, 0, 0, err

@@ -113,6 +113,8 @@ func (s *Server) handle(c *client, args []string) {
 	case subscribes[name]:
 		s.dispatch(c.peer, args...)
 		c.subscribed = true
+	case readsTTL[name]:
+		s.runTTLRead(c, args)
 	case !s.changesData(name):
 		s.dispatch(c.peer, args...)
 	default:
@@ -155,7 +157,9 @@ func (s *Server) runWrite(c *client, args []string) {
 	c.out.holdReplies()
 	s.writeMu.Lock()
 	now := s.setClock()
+	s.expiries.refresh(c.db, [][]string{args}, now)
 	s.dispatch(c.peer, args...)
+	s.expiries.afterWrite(c.db, [][]string{args}, now)
 	s.mr.SetTime(time.Time{})
 	cmd := s.journalForm(args)
 	if strings.EqualFold(args[0], "SPOP") {
@@ -170,6 +174,21 @@ func (s *Server) runWrite(c *client, args []string) {
 	c.out.release()
 }
 
+// readsTTL are the read-only commands that answer with a key's TTL or
+// deadline.
+var readsTTL = map[string]bool{"TTL": true, "PTTL": true, "EXPIRETIME": true, "PEXPIRETIME": true}
+
+// runTTLRead runs a command of readsTTL after giving its key its time left
+// (miniredis's TTLs do not count down by themselves: see expiries).
+func (s *Server) runTTLRead(c *client, args []string) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	now := s.setClock()
+	s.expiries.refresh(c.db, [][]string{args}, now)
+	s.dispatch(c.peer, args...)
+	s.mr.SetTime(time.Time{})
+}
+
 // runExec runs EXEC and journals the transaction's commands if it ran them
 // (not when it was aborted: a command refused when queued, or a WATCHed
 // key changed).
@@ -177,7 +196,9 @@ func (s *Server) runExec(c *client) {
 	c.out.holdReplies()
 	s.writeMu.Lock()
 	now := s.setClock()
+	s.expiries.refresh(c.db, c.queued, now)
 	s.dispatch(c.peer, "EXEC")
+	s.expiries.afterWrite(c.db, c.queued, now)
 	s.mr.SetTime(time.Time{})
 	c.peer.Flush()
 	reply := c.out.heldReplies()
@@ -230,7 +251,9 @@ func (s *Server) runBlocking(c *client, args []string, wait time.Duration) {
 	for try := 0; ; try++ {
 		s.writeMu.Lock()
 		now := s.setClock()
+		s.expiries.refresh(c.db, [][]string{args}, now)
 		reply, ok := s.tryOnce(c, args)
+		s.expiries.afterWrite(c.db, [][]string{args}, now)
 		s.mr.SetTime(time.Time{})
 		took := ok && !isNullReply(reply)
 		if ok && (took || try == 0) {

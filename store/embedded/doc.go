@@ -43,12 +43,22 @@
 //     ErrCorruptJournal, a snapshot that cannot be read ErrCorruptSnapshot,
 //     each naming the file and how to recover. Start never falls back to an
 //     empty dataset.
-//   - Expiry against the wall clock. miniredis counts TTLs down only when
-//     told to; a background tick FastForwards them by the time elapsed since
-//     the previous tick. A tick walks every key, so the tick period adapts
-//     to the dataset: 100 ms for a small one, longer as a tick gets more
-//     expensive (50 times its cost). A key therefore expires within one tick
-//     period of its deadline, early or late, where Redis is exact.
+//   - Expiry against the wall clock, by deadline. miniredis keeps a TTL as
+//     the time left when it was set and counts it down only when told to,
+//     walking every key (FastForward: 35–285 ms at 100,000 keys). Instead
+//     the Server keeps its own index of the keys that have a TTL, by
+//     absolute deadline (expiry.go): after each write it reads back the TTL
+//     of every key the command names (a script's KEYS count), which is how
+//     EXPIRE, SET … EX, PERSIST, RENAME, MOVE and the rest reach it; before
+//     a write, or TTL, PTTL, EXPIRETIME or PEXPIRETIME, it sets miniredis's
+//     TTL of the keys named to their time left. A background tick every
+//     100 ms deletes the keys whose deadline has passed, at a cost that
+//     grows with the keys that expire, not with the dataset; only ticks
+//     that deleted keys are journaled. A key
+//     therefore goes up to one tick after its deadline (Redis is exact).
+//     A script should name the keys it gives a TTL in KEYS, as Redis
+//     Cluster requires: a TTL set on another key does not make it expire.
+//     Setting a key's time left counts as touching it for WATCH.
 //   - One process per data folder: <Dir>/tongbao.lock is held with flock(2)
 //     for the life of the Server and names the process that holds it.
 //   - The sixteen databases of a default redis-server (SELECT 0–15); higher
@@ -60,7 +70,9 @@
 // endian), its CRC-32C, then the payload: a kind (commands or expiry tick),
 // the time in Unix nanoseconds and, for commands, the database, whether
 // they ran as one transaction and each command's arguments (varint
-// lengths and raw bytes); for a tick, how far it moved the TTLs.
+// lengths and raw bytes); for a tick, a varint that is now 0 (journals
+// written before expiry by deadline have how far it moved every TTL; a
+// replay of either deletes the keys due at the tick's time).
 //
 // # Snapshot format
 //
@@ -85,7 +97,8 @@
 //     DUMP handles strings only), so a snapshot skips them and logs a
 //     warning with their number (the journal keeps them until then).
 //   - Per-field hash TTLs (HEXPIRE, Redis 7.4): fields are saved, their TTLs
-//     are not. Tongbao targets Redis 7.0, which has no field TTLs.
+//     are not, and they do not count down (ticks expire whole keys).
+//     Tongbao targets Redis 7.0, which has no field TTLs.
 //   - Stream details miniredis does not expose: a consumer's idle and
 //     inactive times restart from the restore, and a group's entries-read
 //     counter (which miniredis does not keep) stays empty.
@@ -100,8 +113,6 @@
 // thousands of subscribers). A snapshot no longer holds the server (it used
 // to read the whole dataset under the server's lock: 2.3–3.8 s at 100,000
 // keys), but folding the journal costs a few seconds of CPU per
-// SnapshotEvery at that size (BenchmarkSnapshot), and an expiry tick still
-// walks every key under the lock (about 0.1 s at 100,000 keys, every few
-// seconds: BenchmarkExpiryTick). Beyond one small server, run a real Redis
-// and pass --redis redis://….
+// SnapshotEvery at that size (BenchmarkSnapshot). Beyond one small server,
+// run a real Redis and pass --redis redis://….
 package embedded

@@ -20,7 +20,7 @@ const maxPayload = 1 << 30
 // Entry kinds.
 const (
 	kindCommands = 1 // commands run on a database
-	kindTick     = 2 // the expiry clock moved every TTL forward
+	kindTick     = 2 // an expiry tick: the keys due at At went
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -33,7 +33,9 @@ type entry struct {
 	// it, so that replaying them at At gives the same stream IDs, TTLs and
 	// delivery times).
 	At time.Time
-	// Tick is how far a tick moved the TTLs (kindTick).
+	// Tick is how far a tick moved every TTL (kindTick) in journals
+	// written before ticks expired keys by deadline; it is 0 now and a
+	// replay ignores it.
 	Tick time.Duration
 	// DB is the database the commands ran on (kindCommands).
 	DB int

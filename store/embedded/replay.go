@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/alicebob/miniredis/v2/server"
@@ -100,15 +101,17 @@ func tornTail(rest []byte) bool {
 
 // applier replays journal entries into a miniredis through its command
 // table, on a connection of its own, with the clock set to each entry's
-// time. Consecutive expiry ticks are applied as one (each walks every key).
+// time, keeping the index of keys with a TTL as the live server did.
+// Consecutive expiry ticks are applied as one (the last one's).
 type applier struct {
-	mr   *miniredis.Miniredis
-	peer *server.Peer
-	tick *entry // ticks not applied yet, summed
+	mr       *miniredis.Miniredis
+	peer     *server.Peer
+	expiries *expiries
+	tick     *time.Time // the last tick not applied yet
 }
 
-func newApplier(mr *miniredis.Miniredis) *applier {
-	return &applier{mr: mr, peer: server.NewPeer(bufio.NewWriter(io.Discard))}
+func newApplier(x *expiries) *applier {
+	return &applier{mr: x.mr, peer: server.NewPeer(bufio.NewWriter(io.Discard)), expiries: x}
 }
 
 // apply replays e. Replies are dropped: a command that failed when it first
@@ -116,14 +119,11 @@ func newApplier(mr *miniredis.Miniredis) *applier {
 func (a *applier) apply(e *entry) {
 	switch e.Kind {
 	case kindTick:
-		if a.tick == nil {
-			a.tick = &entry{Kind: kindTick}
-		}
-		a.tick.At = e.At
-		a.tick.Tick += e.Tick
+		a.tick = &e.At
 	case kindCommands:
 		a.flush()
 		a.mr.SetTime(e.At)
+		a.expiries.refresh(e.DB, e.Cmds, e.At)
 		a.do("SELECT", strconv.Itoa(e.DB))
 		if e.Multi {
 			a.do("MULTI")
@@ -134,16 +134,17 @@ func (a *applier) apply(e *entry) {
 		if e.Multi {
 			a.do("EXEC")
 		}
+		a.expiries.afterWrite(e.DB, e.Cmds, e.At)
 	}
 }
 
-// flush applies the pending ticks.
+// flush applies the pending tick.
 func (a *applier) flush() {
 	if a.tick == nil {
 		return
 	}
-	a.mr.SetTime(a.tick.At)
-	a.mr.FastForward(a.tick.Tick)
+	a.mr.SetTime(*a.tick)
+	a.expiries.expire(*a.tick)
 	a.tick = nil
 }
 
@@ -152,18 +153,18 @@ func (a *applier) do(args ...string) {
 }
 
 // replayJournal applies dir's segments numbered from from (at least 1) up
-// to, not including, upTo into mr, in order, and returns the number of the last one (from-1 if
+// to, not including, upTo into x's miniredis, in order, and returns the number of the last one (from-1 if
 // there is none)
 // and the time of the last entry (zero if none). With truncate set (at
 // start) a torn end of the last written segment is cut off, and the cut is
 // logged; otherwise it is an error.
-func replayJournal(dir string, from, upTo uint64, mr *miniredis.Miniredis, truncate bool, log *slog.Logger) (last uint64, lastAt int64, n int, err error) {
+func replayJournal(dir string, from, upTo uint64, x *expiries, truncate bool, log *slog.Logger) (last uint64, lastAt int64, n int, err error) {
 	seqs, err := listSegments(dir)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	seqs = slices.DeleteFunc(seqs, func(s uint64) bool { return s < from || s >= upTo })
-	a := newApplier(mr)
+	a := newApplier(x)
 	last = from - 1
 	var torn []uint64 // segments cut short so far: only empty ones may follow
 	for _, seq := range seqs {

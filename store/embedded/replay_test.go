@@ -54,13 +54,7 @@ func crashImage(t *testing.T, srv *Server, dir string) string {
 // server on a crash image of the folder: it must hold the same data.
 func TestReplayMatchesLive(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := Start(Options{Dir: dir, FsyncEvery: 20 * time.Millisecond, Logger: discard})
-	must(t, err)
-	defer srv.Close()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
-	defer rdb.Close()
+	srv, rdb, dir := startJournaled(t)
 
 	must(t, rdb.XGroupCreateMkStream(ctx, "q", "g", "$").Err())
 	read := make(chan []redis.XStream, 1)
@@ -106,7 +100,7 @@ return redis.call('XADD', KEYS[2], '*', 'by', 'script')`)
 	// must carry the source.
 	must(t, rdb.EvalSha(ctx, stamp.Hash(), []string{"stamp", "q"}).Err())
 
-	_, err = rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Incr(ctx, "n")
 		p.Select(ctx, 2)
 		p.HSet(ctx, "in2", "f", "v")
@@ -125,20 +119,7 @@ return redis.call('XADD', KEYS[2], '*', 'by', 'script')`)
 	must(t, err)
 	must(t, rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "other", Streams: []string{"q", ">"}, Count: 2}).Err())
 
-	image := crashImage(t, srv, dir)
-	replayed, err := Start(Options{Dir: image, Logger: discard})
-	must(t, err)
-	defer replayed.Close()
-	rdb2 := redis.NewClient(&redis.Options{Addr: replayed.Addr()})
-	defer rdb2.Close()
-
-	_, live, _, err := dump(ctx, rdb)
-	must(t, err)
-	_, got, _, err := dump(ctx, rdb2)
-	must(t, err)
-	if len(got) != len(live) {
-		t.Fatalf("replayed %d keys, live %d:\n%+v\n%+v", len(got), len(live), got, live)
-	}
+	live, got := liveAndReplayed(t, srv, rdb, dir)
 	for i := range live {
 		l, g := live[i], got[i]
 		// TTLs are kept to the millisecond but each server reads them at
@@ -162,6 +143,41 @@ return redis.call('XADD', KEYS[2], '*', 'by', 'script')`)
 			t.Errorf("replayed %+v (stream %+v)\nlive     %+v (stream %+v)", g, g.Stream, l, l.Stream)
 		}
 	}
+}
+
+// startJournaled starts a Server on a new folder, fsyncing its journal
+// every 20 ms, with a client; both close when the test ends.
+func startJournaled(t *testing.T) (*Server, *redis.Client, string) {
+	t.Helper()
+	dir := t.TempDir()
+	srv, err := Start(Options{Dir: dir, FsyncEvery: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	must(t, err)
+	t.Cleanup(func() { srv.Close() })
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	return srv, rdb, dir
+}
+
+// liveAndReplayed starts a second server on a crash image of dir, the
+// folder of srv, and returns the keys of both (rdb is srv's client), which
+// must be as many.
+func liveAndReplayed(t *testing.T, srv *Server, rdb *redis.Client, dir string) (live, replayed []record) {
+	t.Helper()
+	ctx := context.Background()
+	image := crashImage(t, srv, dir)
+	other, err := Start(Options{Dir: image, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	must(t, err)
+	defer other.Close()
+	rdb2 := redis.NewClient(&redis.Options{Addr: other.Addr()})
+	defer rdb2.Close()
+	_, live, _, err = dump(ctx, rdb)
+	must(t, err)
+	_, replayed, _, err = dump(ctx, rdb2)
+	must(t, err)
+	if len(replayed) != len(live) {
+		t.Fatalf("replayed %d keys, live %d:\n%+v\n%+v", len(replayed), len(live), replayed, live)
+	}
+	return live, replayed
 }
 
 func abs(n int64) int64 { return max(n, -n) }

@@ -62,9 +62,9 @@ type Server struct {
 	done    chan struct{}
 
 	// writeMu orders every change to the data with its journal entry.
-	writeMu sync.Mutex
-	waiters map[*waiter]struct{} // clients waiting for data (runBlocking)
-	clockAt time.Time            // when the last expiry tick moved the TTLs
+	writeMu  sync.Mutex
+	waiters  map[*waiter]struct{} // clients waiting for data (runBlocking)
+	expiries *expiries            // the keys that have a TTL, by deadline
 
 	scriptsMu sync.Mutex
 	scripts   map[string]string // script source by SHA-1
@@ -157,24 +157,21 @@ func start(opts Options, lock *os.File) (*Server, error) {
 		return fail(err)
 	}
 	s := &Server{
-		mr:      r.mr,
-		ln:      ln,
-		dir:     opts.Dir,
-		lock:    lock,
-		log:     opts.Logger,
-		journal: j,
-		stop:    make(chan struct{}),
-		done:    make(chan struct{}),
-		waiters: map[*waiter]struct{}{},
-		clockAt: state.at,
-		scripts: map[string]string{},
-		conns:   map[net.Conn]struct{}{},
+		mr:       r.mr,
+		ln:       ln,
+		dir:      opts.Dir,
+		lock:     lock,
+		log:      opts.Logger,
+		journal:  j,
+		stop:     make(chan struct{}),
+		done:     make(chan struct{}),
+		waiters:  map[*waiter]struct{}{},
+		expiries: state.expiries,
+		scripts:  map[string]string{},
+		conns:    map[net.Conn]struct{}{},
 	}
 	if state.entries > 0 {
 		s.snapCommands = math.MaxUint64 // the replayed journal is still to fold
-	}
-	if s.clockAt.IsZero() {
-		s.clockAt = time.Now()
 	}
 	s.tick() // keys that expired while the server was down go now
 	s.mr.SetTime(time.Time{})
