@@ -98,7 +98,7 @@ func TestKinds(t *testing.T) {
 			points:     []string{"要压实责任", "要强化监测预警", "要做好物资储备"},
 			summaryHas: []string{"王刚出席并讲话", "王刚强调：要压实责任；要强化监测预警"}},
 		// a street committee's meeting numbered within the year
-		"street-year-numbered.txt": {kind: KindMeeting, name: "东城街道党工委2024年第5次会议", typ: "会议", ordinal: 5,
+		"street-year-numbered.txt": {kind: KindMeeting, name: "东城街道党工委2024年第5次会议", typ: "党工委会议", ordinal: 5,
 			organ: "东城街道党工委", chair: "孙悦", approved: []string{"《东城街道网格化管理实施办法》"}},
 		// a visit that ends with a 座谈会 is news about the visit
 		"visit-with-forum.txt": {kind: KindNews},
@@ -158,6 +158,13 @@ func TestKinds(t *testing.T) {
 			summaryHas:    []string{"丁伟强调：要逐个项目梳理堵点"},
 			summaryLacks:  []string{"会议强调"},
 			summaryPrefix: "8月21日，县长丁伟主持召开重点项目调度会"},
+		// a 中心组 study session counted within the year (开展2024年第3次集体学习),
+		// chaired by one who 主持学习并讲话
+		"street-study-year-count.txt": {kind: KindMeeting, name: "红旗街道党工委理论学习中心组2024年第3次集体学习", typ: "中心组集体学习",
+			ordinal: 3, chair: "赵敏", chairTitle: "街道党工委书记", heldDate: "2024-04-26",
+			summaryPrefix: "4月26日下午，街道党工委书记赵敏主持红旗街道党工委理论学习中心组2024年第3次集体学习"},
+		// 我镇 is the reporter's own town, not a name to show: the summary leaves it out
+		"own-town-organ.txt": {kind: KindMeeting, typ: "调度会", summaryPrefix: "近日，农村人居环境整治调度会召开", summaryLacks: []string{"我镇"}},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -57,6 +57,18 @@ var (
 // ownPlace is "our county" in front of an agenda item: 我县贯彻落实意见.
 var ownPlace = regexp.MustCompile(`^(?:我|本|全)(?:省|市|县|区|州|镇|乡)`)
 
+// ownBody is "our county" as the body itself: 我县, 本区, 我镇党委.
+var ownBody = regexp.MustCompile(`^(?:我|本)(?:省|市|县|区|州|镇|乡|街道)`)
+
+// notOwnPlace is place unless it is the reporter's own "我县", which
+// says nothing to a reader of a summary; "" then.
+func notOwnPlace(place string) string {
+	if ownBody.MatchString(place) {
+		return ""
+	}
+	return place
+}
+
 // genericItems say nothing about a meeting's agenda.
 var genericItems = map[string]bool{
 	"其他事项": true, "其他": true, "有关事项": true, "相关事项": true, "贯彻落实意见": true, "贯彻意见": true,
@@ -88,6 +100,8 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 			}
 		}
 	}
+	// "我县召开…" names no place: the site or source gives it.
+	place, titlePlace = notOwnPlace(place), notOwnPlace(titlePlace)
 	m.Name = mergeNames(m.Name, titleName)
 	if m.Chair.Name == "" {
 		m.Chair = titleChair
@@ -204,7 +218,7 @@ func leadMeeting(lead string) (who, name string) {
 
 // studyHeld is a body's study session: "中共中央政治局5日下午就…进行第十四次
 // 集体学习", "县委理论学习中心组开展专题学习" — named after the body.
-var studyHeld = regexp.MustCompile(`^(\p{Han}{2,20}?)` + heldBetween + `(?:就[^，,。]{1,80}?)?(?:进行|举行|开展)了?(第[一二三四五六七八九十百零〇两\d]+次)?(集体学习|专题学习)$`)
+var studyHeld = regexp.MustCompile(`^(\p{Han}{2,20}?)` + heldBetween + `(?:就[^，,。]{1,80}?)?(?:进行|举行|开展)了?((?:\d{4}年度?)?第[一二三四五六七八九十百零〇两\d]+次)?(集体学习|专题学习)$`)
 
 // titleStudyChair is a title naming who presided over a study session by
 // what they said at it: "张三在县委理论学习中心组第5次集体学习时强调".

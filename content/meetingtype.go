@@ -17,8 +17,9 @@ var meetingTypes = []string{
 }
 
 // typeNoise is what stands between a type's words in a name: an ordinal,
-// a bracketed note (扩大), a body's term.
-var typeNoise = regexp.MustCompile(`第[一二三四五六七八九十百零〇两\d]+次|[(（][^)）]{1,6}[)）]`)
+// a bracketed note (扩大), a body's term, the year a count runs in
+// (2024年第3次).
+var typeNoise = regexp.MustCompile(`(?:\d{4}年度?)?第[一二三四五六七八九十百零〇两\d]+次|[(（][^)）]{1,6}[)）]`)
 
 // meetingType is the type of a meeting by its name (常委会会议, 常务会议,
 // 全体会议, 委员长会议, 推进会 …), or 会议 when the name gives no more.

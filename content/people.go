@@ -43,9 +43,10 @@ func chairHolds(p string) (before, name string, ok bool) {
 		if i := strings.Index(name, "时"); i > 0 && whileSpeaking.MatchString(name[i:]) {
 			name = name[:i]
 		}
-		if (meetingWord.MatchString(name) || (genericMeeting[name] && whileSpeaking.MatchString(after[0][len(name):]))) && !notMeeting.MatchString(name) {
+		rest := after[0][len(name):]
+		if (meetingWord.MatchString(name) || (genericMeeting[name] && (whileSpeaking.MatchString(rest) || strings.HasPrefix(rest, "并")))) && !notMeeting.MatchString(name) {
 			if genericMeeting[name] {
-				name = "" // "在主持学习时强调": the lead names the meeting elsewhere
+				name = "" // "在主持学习时强调", "主持学习并讲话": the lead names the meeting elsewhere
 			}
 			return strings.TrimSuffix(lastClause(p[:loc[0]]), "在"), name, true
 		}
