@@ -96,7 +96,7 @@ func TestKinds(t *testing.T) {
 		// a speaker's 他要求，一是…二是…: each item a point, in the speaker's name
 		"speaker-he-requires.txt": {kind: KindMeeting, typ: "部署会", chair: "李梅", heldDate: "2024-05-09",
 			points:     []string{"要压实责任", "要强化监测预警", "要做好物资储备"},
-			summaryHas: []string{"王刚出席并讲话", "王刚强调：要压实责任；要强化监测预警"}},
+			summaryHas: []string{"王刚出席并讲话", "王刚要求：要压实责任；要强化监测预警"}},
 		// a street committee's meeting numbered within the year
 		"street-year-numbered.txt": {kind: KindMeeting, name: "东城街道党工委2024年第5次会议", typ: "党工委会议", ordinal: 5,
 			organ: "东城街道党工委", chair: "孙悦", approved: []string{"《东城街道网格化管理实施办法》"}},
@@ -165,6 +165,15 @@ func TestKinds(t *testing.T) {
 			summaryPrefix: "4月26日下午，街道党工委书记赵敏主持红旗街道党工委理论学习中心组2024年第3次集体学习"},
 		// 我镇 is the reporter's own town, not a name to show: the summary leaves it out
 		"own-town-organ.txt": {kind: KindMeeting, typ: "调度会", summaryPrefix: "近日，农村人居环境整治调度会召开", summaryLacks: []string{"我镇"}},
+		// 会议要求 and the speaker's own 要求 are said in their own voices, each
+		// with the verb the text uses; 我县 stays out of the summary
+		"meeting-and-speaker-require.txt": {kind: KindMeeting, typ: "推进会", chair: "刘波", heldDate: "2024-05-18",
+			summaryHas:   []string{"会议要求：各乡镇要立即开展汛前隐患排查", "。陈志远要求：要牢固树立底线思维"},
+			summaryLacks: []string{"强调", "我县"}},
+		// 她表示 / 她要求 before anyone else is named: the chair's words, as 表示
+		"she-says-town.txt": {kind: KindMeeting, typ: "专题会议", chair: "王丽", organ: "青山镇",
+			points:     []string{"要抓好产业发展这个关键", "各村要对照任务清单逐项落实"},
+			summaryHas: []string{"王丽表示：要抓好产业发展这个关键"}, summaryLacks: []string{"强调", "本网讯", "来源"}},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -156,7 +156,7 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 			m.Attendees = attendeesOf(p)
 		}
 	}
-	m.Points = pointsOf(paras, pointMarkerFor(m))
+	m.Points = pointTexts(pointsOf(paras, speakersOf(m)))
 	m.Attendees, m.Relayed, m.Heard = orEmpty(m.Attendees), orEmpty(m.Relayed), orEmpty(m.Heard)
 	m.Studied, m.Approved, m.Points = orEmpty(m.Studied), orEmpty(m.Approved), orEmpty(m.Points)
 	m.Decisions, m.Reviewed = orEmpty(m.Decisions), orEmpty(m.Reviewed)

@@ -187,7 +187,7 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 	b.ID = b.PublishedAt.Format("20060102") + "-" + b.Fingerprint.Exact[:8]
 	if b.Kind == KindMeeting {
 		_, lead := findLead(simple)
-		b.Summary = meetingSummary(b.Meeting, lead, pointsSpeaker(b.Meeting, simple), p.opts.SummaryLimit)
+		b.Summary = meetingSummary(b.Meeting, lead, pointsOf(simple, speakersOf(b.Meeting)), p.opts.SummaryLimit)
 	}
 	if b.Summary == "" {
 		seg := p.opts.Segmenter

@@ -32,8 +32,9 @@ func (sb *summaryBuilder) add(s string) bool {
 
 // meetingSummary leads with when, who chaired and what the meeting did, then
 // lists the main points while they fit.
-// pointsBy names the chair when the points are the chair's own words.
-func meetingSummary(m *Meeting, lead, pointsBy string, limit int) string {
+// points are the meeting's directives (its Points) with who gave them and
+// how, which the summary says as the text does: 会议要求, 张三表示.
+func meetingSummary(m *Meeting, lead string, points []voicedPoint, limit int) string {
 	when := heldPhrase(m, lead)
 	head := ""
 	if when != "" {
@@ -94,23 +95,25 @@ func meetingSummary(m *Meeting, lead, pointsBy string, limit int) string {
 	sb.limit++
 	sb.add("。")
 	sb.limit--
-	points := 0
-	for _, p := range m.Points {
-		text := pointHeadline(p)
-		if points == 0 && spoke {
-			text = speaker.Name + "强调：" + text
-		} else if points == 0 && pointsBy != "" {
-			text = pointsBy + "强调：" + text
-		} else if points == 0 {
-			text = "会议强调：" + text
-		} else {
+	said := 0
+	voice := ""
+	for _, p := range points {
+		text := pointHeadline(p.text)
+		switch {
+		case said == 0:
+			text = p.who + p.verb + "：" + text
+		case p.who != voice:
+			// Another voice starts its own sentence: "会议要求：…。张三强调：…"
+			text = "。" + p.who + p.verb + "：" + text
+		default:
 			text = "；" + text
 		}
 		if sb.add(text) {
-			points++
+			said++
+			voice = p.who
 		}
 	}
-	if points > 0 {
+	if said > 0 {
 		sb.limit++
 		sb.add("。")
 	}
