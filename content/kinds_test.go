@@ -174,6 +174,9 @@ func TestKinds(t *testing.T) {
 		"she-says-town.txt": {kind: KindMeeting, typ: "专题会议", chair: "王丽", organ: "青山镇",
 			points:     []string{"要抓好产业发展这个关键", "各村要对照任务清单逐项落实"},
 			summaryHas: []string{"王丽表示：要抓好产业发展这个关键"}, summaryLacks: []string{"强调", "本网讯", "来源"}},
+		// a meeting announced, not yet held (定于…召开, 将于…召开): news, with no day held
+		"upcoming-meeting-news.txt":    {kind: KindNews},
+		"upcoming-conference-news.txt": {kind: KindNews},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -109,6 +109,10 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	if m.Name == "" || (m.Chair.Name == "" && lead == "") || notMeeting.MatchString(m.Name) {
 		return nil
 	}
+	if upcoming.MatchString(title) || upcoming.MatchString(firstSentence(lead)) {
+		// "…定于7月15日召开…": announced, not held; no day held to state.
+		return nil
+	}
 	if leadIdx >= 2 && titleName == "" && titleChair.Name == "" && !meetingMention.MatchString(title) {
 		// A story that comes to a meeting only in its third paragraph, under a title
 		// that names none, is about something else.
@@ -346,6 +350,10 @@ var visitTitle = regexp.MustCompile(`调研|考察|视察|督导|督查|暗访|�
 // openingOrClosing marks the report of a session's opening or closing, an
 // event rather than a meeting that did business.
 var openingOrClosing = regexp.MustCompile(`开幕|闭幕`)
+
+// upcoming announces a meeting still to come: 将于下周召开, 定于7月15日召开,
+// 拟于…举行.
+var upcoming = regexp.MustCompile(`(?:将于|将在|定于|拟于|拟在|计划于|预计于|将)[^。；;]{0,40}?(?:召开|举行)`)
 
 // notMeeting is in the name of an event that is not a meeting, however it
 // is convened or chaired: a ceremony, a launch, a fair, a show.
