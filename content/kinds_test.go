@@ -177,12 +177,21 @@ func TestKinds(t *testing.T) {
 		// a meeting announced, not yet held (定于…召开, 将于…召开): news, with no day held
 		"upcoming-meeting-news.txt":    {kind: KindNews},
 		"upcoming-conference-news.txt": {kind: KindNews},
+		// the title's only person spoke (X在…会议上强调): the summary leads with
+		// them in their own voice; nobody chaired
+		"title-speaker-only.txt": {kind: KindMeeting, name: "全市招商引资工作会议", typ: "工作会议", heldDate: "2024-07-03",
+			summaryPrefix: "7月3日，全市招商引资工作会议召开，市长李华出席并讲话", summaryHas: []string{"李华要求：要盯紧产业链精准招商"},
+			points: []string{"要盯紧产业链精准招商"}},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {
 			b := parseFile(t, "kinds/"+name)
 			checkKind(t, b, w)
 		})
+	}
+	// A speaker named by the title chairs nothing unless the text says so.
+	if b := parseFile(t, "kinds/title-speaker-only.txt"); b.Meeting == nil || b.Meeting.Chair.Name != "" {
+		t.Errorf("title-speaker-only.txt: meeting %+v, want one with no chair", b.Meeting)
 	}
 }
 

@@ -160,11 +160,24 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 			m.Attendees = attendeesOf(p)
 		}
 	}
+	if sp := titleSpeaker(title); sp.Name != "" && sp.Name != m.Chair.Name && !named(m.Attendees, sp.Name) {
+		m.Attendees = append([]Person{sp}, m.Attendees...)
+	}
 	m.Points = pointTexts(pointsOf(paras, speakersOf(m)))
 	m.Attendees, m.Relayed, m.Heard = orEmpty(m.Attendees), orEmpty(m.Relayed), orEmpty(m.Heard)
 	m.Studied, m.Approved, m.Points = orEmpty(m.Studied), orEmpty(m.Approved), orEmpty(m.Points)
 	m.Decisions, m.Reviewed = orEmpty(m.Decisions), orEmpty(m.Reviewed)
 	return m
+}
+
+// named reports whether one of people has the name.
+func named(people []Person, name string) bool {
+	for _, p := range people {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // orEmpty turns a nil list into an empty one, so JSON shows [] not null.

@@ -40,7 +40,7 @@ func meetingSummary(m *Meeting, lead string, points []voicedPoint, limit int) st
 	if when != "" {
 		head = when + "，"
 	}
-	speaker, spoke := speakerOf(m, lead)
+	speaker, spoke := speakerOf(m, lead, points)
 	switch {
 	case spoke:
 		// A 工作会议 held with a leader's speech and someone else chairing.
