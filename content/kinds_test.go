@@ -182,6 +182,9 @@ func TestKinds(t *testing.T) {
 		"title-speaker-only.txt": {kind: KindMeeting, name: "全市招商引资工作会议", typ: "工作会议", heldDate: "2024-07-03",
 			summaryPrefix: "7月3日，全市招商引资工作会议召开，市长李华出席并讲话", summaryHas: []string{"李华要求：要盯紧产业链精准招商"},
 			points: []string{"要盯紧产业链精准招商"}},
+		// 党委会 / 常务会 are the 党委会议 / 常务会议; the body is not said twice
+		"town-party-committee-short.txt": {kind: KindMeeting, name: "党委会", typ: "党委会议", organ: "镇党委", chair: "杨帆",
+			summaryPrefix: "6月5日，镇党委书记杨帆主持召开镇党委会，", summaryLacks: []string{"党委党委会"}},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {

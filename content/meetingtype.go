@@ -31,6 +31,12 @@ func meetingType(name string) string {
 			return t
 		}
 	}
+	for _, t := range meetingTypes {
+		// 党委会, 常务会, 党组会 are the 会议 of the same name.
+		if strings.HasSuffix(t, "会议") && strings.HasSuffix(plain+"议", t) {
+			return t
+		}
+	}
 	if strings.HasSuffix(plain, "常务委员会会议") || strings.HasSuffix(plain, "常委会议") {
 		return "常委会会议"
 	}

@@ -168,9 +168,21 @@ func displayName(m *Meeting) string {
 		return m.Organ + strings.TrimPrefix(m.Name, mm[2])
 	}
 	if mm == nil && m.Organ != "" && !strings.Contains(m.Name, m.Organ) && !wholeArea.MatchString(m.Name) {
-		return m.Organ + m.Name
+		return joinOverlap(m.Organ, m.Name)
 	}
 	return m.Name
+}
+
+// joinOverlap joins a body and a name that repeats the body's end once:
+// 镇党委 + 党委会 → 镇党委会, not 镇党委党委会.
+func joinOverlap(organ, name string) string {
+	o := []rune(organ)
+	for n := min(len(o)-1, runeLen(name)-1); n >= 2; n-- {
+		if strings.HasPrefix(name, string(o[len(o)-n:])) {
+			return string(o[:len(o)-n]) + name
+		}
+	}
+	return organ + name
 }
 
 // wholeArea starts the name of a meeting for a whole area (全市人才工作会议),
