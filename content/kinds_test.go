@@ -185,6 +185,13 @@ func TestKinds(t *testing.T) {
 		// 党委会 / 常务会 are the 党委会议 / 常务会议; the body is not said twice
 		"town-party-committee-short.txt": {kind: KindMeeting, name: "党委会", typ: "党委会议", organ: "镇党委", chair: "杨帆",
 			summaryPrefix: "6月5日，镇党委书记杨帆主持召开镇党委会，", summaryLacks: []string{"党委党委会"}},
+		// a day of the week resolves against the publication day (Tuesday 9 July
+		// 2024: 本周一 is the 8th; Friday 18 October: 上周五 is the 11th)
+		"this-monday.txt": {kind: KindMeeting, ordinal: 15, chair: "吴刚", heldDate: "2024-07-08", summaryPrefix: "7月8日，市长吴刚主持召开",
+			decisions: []string{"下拨市级防汛救灾资金2000万元"}},
+		"last-friday-source-editor.txt": {kind: KindMeeting, ordinal: 30, chair: "田野", heldDate: "2024-10-11",
+			summaryPrefix: "10月11日，县长田野主持召开县政府第30次常务会议", summaryHas: []string{"会议要求：各部门要各司其职"},
+			summaryLacks: []string{"来源", "审核", "编辑"}},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {
