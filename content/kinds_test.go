@@ -192,6 +192,13 @@ func TestKinds(t *testing.T) {
 		"last-friday-source-editor.txt": {kind: KindMeeting, ordinal: 30, chair: "田野", heldDate: "2024-10-11",
 			summaryPrefix: "10月11日，县长田野主持召开县政府第30次常务会议", summaryHas: []string{"会议要求：各部门要各司其职"},
 			summaryLacks: []string{"来源", "审核", "编辑"}},
+		// "X出席并讲话" without 会议 makes X an attendee who spoke; 他强调 after
+		// "程远指出" is 程远's, not the chair's
+		"reporter-byline-site-meeting.txt": {kind: KindMeeting, typ: "现场会", chair: "李明", heldDate: "2024-11-19",
+			summaryPrefix: "11月19日，全县冬春农田水利建设现场会召开，县委副书记、县长许立出席并讲话，副县长李明主持",
+			summaryHas:    []string{"许立要求：各乡镇要把农田水利建设"}, summaryLacks: []string{"记者", "报道"}},
+		"secretary-speaks-he-stresses.txt": {kind: KindMeeting, typ: "大会", chair: "许立", heldDate: "2024-02-20",
+			summaryHas: []string{"县委书记程远出席并讲话", "程远强调：要对标一流找差距"}, summaryLacks: []string{"许立强调"}},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -36,8 +36,9 @@ var (
 	issuerPlace = regexp.MustCompile(`^\p{Han}{2,6}?(?:省|市|县|区|州|旗|镇|乡|街道)`)
 	// placeSuffix ends a place name.
 	placeSuffix = regexp.MustCompile(`(?:省|市|县|区|州|旗|镇|乡)$`)
-	// attendVerb ends the list of people who attended.
-	attendVerb = regexp.MustCompile(`(?:出席|参加|列席)(?:了)?(?:会议|本次会议)`)
+	// attendVerb ends the list of people who attended, or who attended and
+	// spoke (县长许立出席并讲话).
+	attendVerb = regexp.MustCompile(`(?:出席|参加|列席)(?:了)?(?:会议|本次会议|大会)|出席并(?:作)?(?:重要)?讲话`)
 	// timeLead is a time phrase that can open a clause before the chair.
 	timeLead = regexp.MustCompile(`^(?:\d{4}年)?(?:\d{1,2}月\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|中午|晚)?(?:近日|日前|今天|昨天|当天|近期)?`)
 	// atPlace is "在…" before the verb: 在县行政中心.
