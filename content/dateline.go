@@ -38,7 +38,7 @@ func stripDateline(p string) string {
 var bylineOnly = regexp.MustCompile(`^[（(]?\s*(?:(?:本报|本台|融媒体|见习)?记者|通讯员|文字|文|图|摄影|摄像|撰稿|供稿|作者|编辑|责编|来源)\s*[：:/／]?[^。，,；;！？]{0,40}[）)]?$`)
 
 // bylineStarts are the characters a byline paragraph starts with.
-const bylineStarts = "（(本融见记通文图摄撰供作编责来"
+const bylineStarts = "（(本融见記记通文图圖摄攝撰供作编編责責来來"
 
 // mayBeByline is a cheap test before bylineOnly: the paragraph starts as a
 // byline can.
@@ -53,7 +53,7 @@ func mayBeByline(p string) bool {
 func dropDateline(paras []string) []string {
 	kept := paras[:0]
 	for _, p := range paras {
-		if len(paras) > 1 && len(p) <= 180 && mayBeByline(p) && bylineOnly.MatchString(p) {
+		if len(paras) > 1 && len(p) <= 180 && mayBeByline(p) && bylineOnly.MatchString(Simplify(p)) {
 			continue
 		}
 		kept = append(kept, p)
@@ -67,21 +67,28 @@ func dropDateline(paras []string) []string {
 		paras[0] = rest
 		return paras
 	}
-	if len(paras) > 1 && runeLen(first) <= 60 && datelineExpr.MatchString(first) && hanCount(stripAllDatelines(first)) < 4 {
+	if len(paras) > 1 && runeLen(first) <= 60 && datelineExpr.MatchString(Simplify(first)) && hanCount(stripAllDatelines(first)) < 4 {
 		return paras[1:]
 	}
 	return paras
 }
 
 // stripAllDatelines removes every leading dateline, even when nothing is
-// left.
+// left. A dateline in traditional characters (本報訊（記者…）) is matched
+// as simplified and cut from the text as written.
 func stripAllDatelines(p string) string {
+	s := Simplify(p)
 	for i := 0; i < 3; i++ {
-		loc := datelineExpr.FindStringIndex(p)
+		loc := datelineExpr.FindStringIndex(s)
 		if loc == nil || loc[1] == 0 {
 			break
 		}
-		p = p[loc[1]:]
+		s = s[loc[1]:]
 	}
-	return p
+	if s == p || len(s) == 0 {
+		return s
+	}
+	// Simplify maps character for character: drop as many from p.
+	runes := []rune(p)
+	return string(runes[len(runes)-utf8.RuneCountInString(s):])
 }

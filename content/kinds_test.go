@@ -199,6 +199,14 @@ func TestKinds(t *testing.T) {
 			summaryHas:    []string{"许立要求：各乡镇要把农田水利建设"}, summaryLacks: []string{"记者", "报道"}},
 		"secretary-speaks-he-stresses.txt": {kind: KindMeeting, typ: "大会", chair: "许立", heldDate: "2024-02-20",
 			summaryHas: []string{"县委书记程远出席并讲话", "程远强调：要对标一流找差距"}, summaryLacks: []string{"许立强调"}},
+		// a byline in traditional characters (本報訊（記者…）) goes; the day held
+		// after it is read; points keep the text's characters; no 我縣
+		"traditional-byline.txt": {kind: KindMeeting, chair: "黃志強", heldDate: "2024-12-02",
+			summaryPrefix: "12月2日下午，縣委書記黃志強主持召开縣委常委會會議",
+			summaryHas:    []string{"全縣各級各部門要迅速掀起學習熱潮"}, summaryLacks: []string{"本報訊", "記者", "我縣"}},
+		// 会议提出 is said as 提出; 我区 leaves the agenda item
+		"district-standing-proposes.txt": {kind: KindMeeting, name: "区委常委会第56次会议", ordinal: 56, chair: "周海",
+			summaryHas: []string{"会议提出：要紧盯全年目标", "研究部署一季度经济运行工作"}, summaryLacks: []string{"我区", "会议强调"}},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -76,9 +76,10 @@ var genericItems = map[string]bool{
 	"落实意见": true, "下步": true, "下一步": true, "下阶段": true, "相关": true, "有关": true, "具体": true,
 }
 
-// extractMeeting reads the structure of a meeting report. It returns nil
-// when the text does not report a meeting.
-func extractMeeting(title string, paras []string, published time.Time, issuers ...string) *Meeting {
+// extractMeeting reads the structure of a meeting report, and its points
+// with who gave them. It returns nil when the text does not report a
+// meeting.
+func extractMeeting(title string, paras []string, published time.Time, issuers ...string) (*Meeting, []voicedPoint) {
 	leadIdx, lead := findLead(paras)
 	m := &Meeting{}
 	place := ""
@@ -108,20 +109,20 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 		m.Chair = titleChair
 	}
 	if m.Name == "" || (m.Chair.Name == "" && lead == "") || notMeeting.MatchString(m.Name) {
-		return nil
+		return nil, nil
 	}
 	if upcoming.MatchString(title) || upcoming.MatchString(firstSentence(lead)) {
 		// "…定于7月15日召开…": announced, not held; no day held to state.
-		return nil
+		return nil, nil
 	}
 	if leadIdx >= 2 && titleName == "" && titleChair.Name == "" && !meetingMention.MatchString(title) {
 		// A story that comes to a meeting only in its third paragraph, under a title
 		// that names none, is about something else.
-		return nil
+		return nil, nil
 	}
 	if titleName == "" && visitTitle.MatchString(title) {
 		// "副市长调研…": a visit that ends with a 座谈会 is reported as a visit.
-		return nil
+		return nil, nil
 	}
 	if place == "" && allHan(titlePlace) && runeLen(titlePlace) <= 8 && !bareBody(titlePlace) {
 		place = titlePlace
@@ -164,11 +165,12 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	if sp := titleSpeaker(title); sp.Name != "" && sp.Name != m.Chair.Name && !named(m.Attendees, sp.Name) {
 		m.Attendees = append([]Person{sp}, m.Attendees...)
 	}
-	m.Points = pointTexts(pointsOf(paras, speakersOf(m)))
+	points := pointsOf(paras, speakersOf(m))
+	m.Points = pointTexts(points)
 	m.Attendees, m.Relayed, m.Heard = orEmpty(m.Attendees), orEmpty(m.Relayed), orEmpty(m.Heard)
 	m.Studied, m.Approved, m.Points = orEmpty(m.Studied), orEmpty(m.Approved), orEmpty(m.Points)
 	m.Decisions, m.Reviewed = orEmpty(m.Decisions), orEmpty(m.Reviewed)
-	return m
+	return m, points
 }
 
 // named reports whether one of people has the name.
