@@ -207,6 +207,9 @@ func TestKinds(t *testing.T) {
 		// 会议提出 is said as 提出; 我区 leaves the agenda item
 		"district-standing-proposes.txt": {kind: KindMeeting, name: "区委常委会第56次会议", ordinal: 56, chair: "周海",
 			summaryHas: []string{"会议提出：要紧盯全年目标", "研究部署一季度经济运行工作"}, summaryLacks: []string{"我区", "会议强调"}},
+		// a 中心组 holds its own 专题学习会: the group names the session
+		"study-group-session.txt": {kind: KindMeeting, name: "县委理论学习中心组专题学习会", organ: "县委", chair: "程远", heldDate: "2024-10-09",
+			summaryPrefix: "10月9日，县委书记程远主持召开县委理论学习中心组专题学习会"},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {

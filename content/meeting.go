@@ -315,6 +315,10 @@ func convenedBy(s string) (who, name string) {
 	if runeLen(name) < 3 {
 		return "", ""
 	}
+	if body := cleanChairClause(who); strings.HasSuffix(body, "中心组") && allHan(body) && strings.Contains(name, "学习") {
+		// "县委理论学习中心组举行专题学习会": the group's own study session.
+		return "", body + name
+	}
 	if body := cleanChairClause(who); numberedName.MatchString(name) && allHan(body) && bodyEnd.MatchString(body) {
 		// "县人大常委会召开第十八次主任会议": the body begins the name.
 		return "", body + name
