@@ -8,7 +8,8 @@ import (
 
 // datelineExpr is the news agency's or newsroom's mark in front of a
 // report's first sentence: 央视网消息（新闻联播）：, 新华社北京3月5日电（记者
-// 张三）, 本报讯（记者 李四 通讯员 王五）, 青溪县融媒体中心讯, 据新华社报道，.
+// 张三）, 本报讯（记者 李四 通讯员 王五）, 青溪县融媒体中心讯, 据新华社报道，,
+// 记者 王红 通讯员 李强 报道：.
 // A mark ends with 消息/讯/电/报道 and then a bracketed byline or a
 // separator; 讯 may run on into the text after a newsroom's name, and 电
 // after the day it was filed (3月5日电).
@@ -19,6 +20,7 @@ var datelineExpr = regexp.MustCompile(`^(?:` +
 	`|[\p{Han}]{0,20}?(?:报|网|台|社|中心|电视台)讯` +
 	`|据[\p{Han}A-Za-z0-9·《》“”]{1,20}?(?:报道|消息)[，,：:]` +
 	`|[（(][^（()）。，]{0,30}?(?:记者|通讯员)[^（()）]{0,60}[）)]` +
+	`|(?:(?:本报|本台|本网|融媒体|见习)?(?:记者|通讯员)[ \x{3000}]*[\p{Han}·]{2,5}[ \x{3000}]*(?:[、，,][ \x{3000}]*[\p{Han}·]{2,5}[ \x{3000}]*)*)+报道[：:，,]?` +
 	`|(?:本台|本报|本网|本刊)(?:消息|讯)[：:，,]?` +
 	`)\s*`)
 
