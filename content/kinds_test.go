@@ -210,6 +210,11 @@ func TestKinds(t *testing.T) {
 		// a 中心组 holds its own 专题学习会: the group names the session
 		"study-group-session.txt": {kind: KindMeeting, name: "县委理论学习中心组专题学习会", organ: "县委", chair: "程远", heldDate: "2024-10-09",
 			summaryPrefix: "10月9日，县委书记程远主持召开县委理论学习中心组专题学习会"},
+		// local meetings of further names: 协调会, 碰头会
+		"coordination-meeting.txt": {kind: KindMeeting, name: "重点项目建设协调会", typ: "协调会", chair: "许立", heldDate: "2024-06-18",
+			summaryHas: []string{"许立要求：各责任单位要主动靠前服务"}},
+		"street-huddle-meeting.txt": {kind: KindMeeting, name: "城市管理工作碰头会", typ: "碰头会", chair: "王敏", heldDate: "2024-08-01",
+			summaryPrefix: "8月1日上午，街道党工委副书记、办事处主任王敏主持召开"},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {

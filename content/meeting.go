@@ -52,7 +52,7 @@ var (
 	approveVerbs = []string{"审议并原则通过", "审议并通过", "原则通过", "审议通过", "审定"}
 	reviewVerbs  = []string{"审议"}
 	decideVerbs  = []string{"研究决定", "研究确定", "决定", "确定", "原则同意", "同意"}
-	studyVerbs   = []string{"研究部署", "研究讨论", "研究", "部署", "讨论"}
+	studyVerbs   = []string{"研究部署", "安排部署", "研究讨论", "研究", "部署", "讨论"}
 )
 
 // ownPlace is "our county" in front of an agenda item: 我县贯彻落实意见.
@@ -220,7 +220,7 @@ func readTitle(title string) (chair Person, who, name string) {
 var meetingWord = regexp.MustCompile(meetingSuffixes + `$`)
 
 // meetingSuffixes are the words a meeting's name ends with.
-const meetingSuffixes = `(?:会议|大会|全会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会|对接会|联席会|学习会|年会|议政会|协商会|务虚会|例会|讨论会|汇报会|分析会|观摩会|交流会|点评会|研讨会|恳谈会|集体学习|专题学习|办公会)`
+const meetingSuffixes = `(?:会议|大会|全会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会|对接会|联席会|学习会|年会|议政会|协商会|务虚会|例会|讨论会|汇报会|分析会|观摩会|交流会|点评会|研讨会|恳谈会|集体学习|专题学习|办公会|协调会|碰头会|生活会|总结会|通报会|评议会|交办会)`
 
 // leadMeeting finds the meeting a lead's first sentence names, and who
 // convened it.
