@@ -215,6 +215,12 @@ func TestKinds(t *testing.T) {
 			summaryHas: []string{"许立要求：各责任单位要主动靠前服务"}},
 		"street-huddle-meeting.txt": {kind: KindMeeting, name: "城市管理工作碰头会", typ: "碰头会", chair: "王敏", heldDate: "2024-08-01",
 			summaryPrefix: "8月1日上午，街道党工委副书记、办事处主任王敏主持召开"},
+		// 出席会议并发表重要讲话 in a meeting-first lead; no one chairs
+		"national-conference-speech.txt": {kind: KindMeeting, name: "中央经济工作会议", typ: "工作会议", heldDate: "2024-12-11",
+			summaryPrefix: "12月11日，中央经济工作会议召开，中共中央总书记周国安出席并讲话", summaryLacks: []string{"央视网消息"}},
+		// X发表讲话。他强调… while a deputy chairs: 他 is X
+		"national-speech-deputy-chairs.txt": {kind: KindMeeting, ordinal: 3, chair: "王建国", heldDate: "2024-04-03",
+			summaryHas: []string{"国务院总理李华平出席并讲话，国务院副总理王建国主持", "李华平强调：要坚持严的基调"}, summaryLacks: []string{"王建国强调"}},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -38,7 +38,7 @@ var (
 	placeSuffix = regexp.MustCompile(`(?:省|市|县|区|州|旗|镇|乡)$`)
 	// attendVerb ends the list of people who attended, or who attended and
 	// spoke (县长许立出席并讲话).
-	attendVerb = regexp.MustCompile(`(?:出席|参加|列席)(?:了)?(?:会议|本次会议|大会)|出席并(?:作)?(?:重要)?讲话`)
+	attendVerb = regexp.MustCompile(`(?:出席|参加|列席)(?:了)?(?:会议|本次会议|大会)|出席并(?:作|发表)?(?:重要)?讲话|发表(?:了)?(?:重要)?讲话`)
 	// timeLead is a time phrase that can open a clause before the chair.
 	timeLead = regexp.MustCompile(`^(?:\d{4}年)?(?:\d{1,2}月\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|中午|晚)?(?:近日|日前|今天|昨天|当天|近期)?`)
 	// atPlace is "在…" before the verb: 在县行政中心.
@@ -76,10 +76,18 @@ var genericItems = map[string]bool{
 	"落实意见": true, "下步": true, "下一步": true, "下阶段": true, "相关": true, "有关": true, "具体": true,
 }
 
-// extractMeeting reads the structure of a meeting report, and its points
-// with who gave them. It returns nil when the text does not report a
+// meetingText is what a meeting's summary is written from besides the
+// Meeting: the lead paragraph it was read from and its points with who
+// gave them.
+type meetingText struct {
+	lead   string
+	points []voicedPoint
+}
+
+// extractMeeting reads the structure of a meeting report, and the text its
+// summary is written from. It returns nil when the text does not report a
 // meeting.
-func extractMeeting(title string, paras []string, published time.Time, issuers ...string) (*Meeting, []voicedPoint) {
+func extractMeeting(title string, paras []string, published time.Time, issuers ...string) (*Meeting, meetingText) {
 	leadIdx, lead := findLead(paras)
 	m := &Meeting{}
 	place := ""
@@ -109,20 +117,20 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 		m.Chair = titleChair
 	}
 	if m.Name == "" || (m.Chair.Name == "" && lead == "") || notMeeting.MatchString(m.Name) {
-		return nil, nil
+		return nil, meetingText{}
 	}
 	if upcoming.MatchString(title) || upcoming.MatchString(firstSentence(lead)) {
 		// "…定于7月15日召开…": announced, not held; no day held to state.
-		return nil, nil
+		return nil, meetingText{}
 	}
 	if leadIdx >= 2 && titleName == "" && titleChair.Name == "" && !meetingMention.MatchString(title) {
 		// A story that comes to a meeting only in its third paragraph, under a title
 		// that names none, is about something else.
-		return nil, nil
+		return nil, meetingText{}
 	}
 	if titleName == "" && visitTitle.MatchString(title) {
 		// "副市长调研…": a visit that ends with a 座谈会 is reported as a visit.
-		return nil, nil
+		return nil, meetingText{}
 	}
 	if place == "" && allHan(titlePlace) && runeLen(titlePlace) <= 8 && !bareBody(titlePlace) {
 		place = titlePlace
@@ -170,7 +178,7 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	m.Attendees, m.Relayed, m.Heard = orEmpty(m.Attendees), orEmpty(m.Relayed), orEmpty(m.Heard)
 	m.Studied, m.Approved, m.Points = orEmpty(m.Studied), orEmpty(m.Approved), orEmpty(m.Points)
 	m.Decisions, m.Reviewed = orEmpty(m.Decisions), orEmpty(m.Reviewed)
-	return m, points
+	return m, meetingText{lead: lead, points: points}
 }
 
 // named reports whether one of people has the name.

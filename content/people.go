@@ -247,7 +247,7 @@ func peopleOf(clause string) []Person {
 }
 
 // spokeAt is "出席会议并讲话" after the name of who gave the meeting's speech.
-var spokeAt = regexp.MustCompile(`出席(?:了)?(?:会议|大会)?并(?:作)?(?:重要)?讲话`)
+var spokeAt = regexp.MustCompile(`出席(?:了)?(?:会议|大会)?并(?:作|发表)?(?:了)?(?:重要)?讲话|发表(?:了)?(?:重要)?讲话`)
 
 // speakerOf finds the attendee who gave the meeting's speech when the lead
 // says so and the chair did not convene the meeting ("县长孙立军出席会议并

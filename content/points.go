@@ -43,10 +43,10 @@ func pointMarks(p string, speakers []string, last string) ([]pointMark, string) 
 		}
 		start := loc[0] - len(who)
 		if who == "他" || who == "她" {
-			if last == "" {
+			who = nearestNamed(before, speakers, last)
+			if who == "" {
 				continue
 			}
-			who = last
 		}
 		if who != "会议" {
 			last = who
@@ -54,6 +54,18 @@ func pointMarks(p string, speakers []string, last string) ([]pointMark, string) 
 		marks = append(marks, pointMark{start: start, end: loc[1], verb: p[loc[2]:loc[3]], who: who})
 	}
 	return marks, last
+}
+
+// nearestNamed is whom 他 / 她 refers to: the speaker named last in text
+// before it ("国务院总理李华平发表讲话。他强调"), else who spoke last.
+func nearestNamed(before string, speakers []string, last string) string {
+	at := -1
+	for _, name := range speakers {
+		if i := strings.LastIndex(before, name); i > at {
+			at, last = i, name
+		}
+	}
+	return last
 }
 
 // voiceBefore is who the text just before a point verb names as the
