@@ -221,6 +221,8 @@ func TestKinds(t *testing.T) {
 		// X发表讲话。他强调… while a deputy chairs: 他 is X
 		"national-speech-deputy-chairs.txt": {kind: KindMeeting, ordinal: 3, chair: "王建国", heldDate: "2024-04-03",
 			summaryHas: []string{"国务院总理李华平出席并讲话，国务院副总理王建国主持", "李华平强调：要坚持严的基调"}, summaryLacks: []string{"王建国强调"}},
+		// a send-off someone 主持 is a ceremony, though called 大会
+		"send-off-ceremony-news.txt": {kind: KindNews},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {

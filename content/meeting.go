@@ -385,4 +385,4 @@ var upcoming = regexp.MustCompile(`(?:将于|将在|定于|拟于|拟在|计划�
 
 // notMeeting is in the name of an event that is not a meeting, however it
 // is convened or chaired: a ceremony, a launch, a fair, a show.
-var notMeeting = regexp.MustCompile(`仪式|典礼|发布会|博览会|展览会|展销会|运动会|晚会|音乐会|演唱会|交易会|庙会|招聘会|推介会|开幕式|闭幕式|见面会|签约|揭牌|揭幕|开工|奠基|竣工|颁奖|茶话会|团拜会|招待会|联欢会|报告会|宣讲会|追悼会|纪念大会|读书会|演出|培训班|开班|培训会|比赛|竞赛|大赛`)
+var notMeeting = regexp.MustCompile(`仪式|典礼|发布会|博览会|展览会|展销会|运动会|晚会|音乐会|演唱会|交易会|庙会|招聘会|推介会|开幕式|闭幕式|见面会|签约|揭牌|揭幕|开工|奠基|竣工|颁奖|茶话会|团拜会|招待会|联欢会|报告会|宣讲会|追悼会|纪念大会|读书会|演出|培训班|开班|培训会|比赛|竞赛|大赛|欢送|欢迎会|授旗|升旗`)
