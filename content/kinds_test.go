@@ -223,6 +223,10 @@ func TestKinds(t *testing.T) {
 			summaryHas: []string{"国务院总理李华平出席并讲话，国务院副总理王建国主持", "李华平强调：要坚持严的基调"}, summaryLacks: []string{"王建国强调"}},
 		// a send-off someone 主持 is a ceremony, though called 大会
 		"send-off-ceremony-news.txt": {kind: KindNews},
+		// a held meeting that decides when another will be held (…将于12月下旬召开)
+		// is a meeting report
+		"decides-later-session.txt": {kind: KindMeeting, chair: "张明", heldDate: "2024-11-25",
+			decisions: []string{"县委十五届六次全会将于12月下旬召开"}, summaryPrefix: "11月25日，县委书记张明主持召开县委常委会会议"},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -119,7 +119,7 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 	if m.Name == "" || (m.Chair.Name == "" && lead == "") || notMeeting.MatchString(m.Name) {
 		return nil, meetingText{}
 	}
-	if upcoming.MatchString(title) || upcoming.MatchString(firstSentence(lead)) {
+	if announced(title) || announced(firstSentence(lead)) {
 		// "…定于7月15日召开…": announced, not held; no day held to state.
 		return nil, meetingText{}
 	}
@@ -379,9 +379,20 @@ var visitTitle = regexp.MustCompile(`调研|考察|视察|督导|督查|暗访|�
 // event rather than a meeting that did business.
 var openingOrClosing = regexp.MustCompile(`开幕|闭幕`)
 
-// upcoming announces a meeting still to come: 将于下周召开, 定于7月15日召开,
-// 拟于…举行.
-var upcoming = regexp.MustCompile(`(?:将于|将在|定于|拟于|拟在|计划于|预计于|将)[^。；;]{0,40}?(?:召开|举行)`)
+// upcoming stands before the verb of a meeting still to come: 将于下周,
+// 定于7月15日, 拟于…, 将.
+var upcoming = regexp.MustCompile(`(?:将于|将在|定于|拟于|拟在|计划于|预计于|将)[^。；;，,]{0,40}$`)
+
+// conveneVerb is the verb that says a meeting is (to be) held.
+var conveneVerb = regexp.MustCompile(`召开|举行`)
+
+// announced reports whether a sentence announces its meeting for later
+// ("县政府定于7月15日召开…") rather than reporting it held; a later clause
+// about another meeting ("…决定全会将于12月召开") does not count.
+func announced(s string) bool {
+	loc := conveneVerb.FindStringIndex(s)
+	return loc != nil && upcoming.MatchString(s[:loc[0]])
+}
 
 // notMeeting is in the name of an event that is not a meeting, however it
 // is convened or chaired: a ceremony, a launch, a fair, a show.
