@@ -36,11 +36,12 @@ func stripDateline(p string) string {
 }
 
 // bylineOnly is a paragraph that only credits who wrote, shot or edited
-// the report: （记者 张三 通讯员 李四）, 记者：王五, 文/图：赵六.
-var bylineOnly = regexp.MustCompile(`^[（(]?\s*(?:(?:本报|本台|融媒体|见习)?记者|通讯员|文字|文|图|摄影|摄像|撰稿|供稿|作者|编辑|责编|来源)\s*[：:/／]?[^。，,；;！？]{0,40}[）)]?$`)
+// the report: （记者 张三 通讯员 李四）, 记者：王五, 文/图：赵六, 审核：钱七
+// 责任编辑：孙八.
+var bylineOnly = regexp.MustCompile(`^[（(]?\s*(?:(?:本报|本台|融媒体|见习)?记者|通讯员|文字|文|图|摄影|摄像|撰稿|供稿|作者|(?:责任|值班)?编辑|责编|来源|审核|校对|初审|复审|终审|监制)\s*[：:/／]?[^。，,；;！？]{0,40}[）)]?$`)
 
 // bylineStarts are the characters a byline paragraph starts with.
-const bylineStarts = "（(本融见記记通文图圖摄攝撰供作编編责責来來"
+const bylineStarts = "（(本融见記记通文图圖摄攝撰供作编編责責来來审審校初复複终終监監值"
 
 // mayBeByline is a cheap test before bylineOnly: the paragraph starts as a
 // byline can.

@@ -35,15 +35,16 @@ func TestStripDateline(t *testing.T) {
 }
 
 func TestDropBylineParagraphs(t *testing.T) {
-	paras := []string{"县委召开常委会会议，研究近期工作。", "会议强调，要抓好安全生产。", "（记者 周小燕 通讯员 陈立）", "文/图：赵六"}
+	paras := []string{"县委召开常委会会议，研究近期工作。", "会议强调，要抓好安全生产。", "（记者 周小燕 通讯员 陈立）", "文/图：赵六",
+		"审核：钱七  编辑：孙八  责任编辑：周九", "責任編輯：吳十"}
 	got := dropDateline(append([]string{}, paras...))
 	if len(got) != 2 || got[1] != "会议强调，要抓好安全生产。" {
 		t.Errorf("dropDateline = %q, want the byline paragraphs dropped", got)
 	}
 	// A sentence that mentions a reporter is text, not a byline.
-	text := []string{"县委召开常委会会议。", "记者从县应急管理局获悉，全县已转移群众1200人。"}
-	if got := dropDateline(append([]string{}, text...)); len(got) != 2 {
-		t.Errorf("dropDateline = %q, want the sentence kept", got)
+	text := []string{"县委召开常委会会议。", "记者从县应急管理局获悉，全县已转移群众1200人。", "审核通过的项目共12个。"}
+	if got := dropDateline(append([]string{}, text...)); len(got) != 3 {
+		t.Errorf("dropDateline = %q, want the sentences kept", got)
 	}
 }
 
