@@ -227,6 +227,9 @@ func TestKinds(t *testing.T) {
 		// is a meeting report
 		"decides-later-session.txt": {kind: KindMeeting, chair: "张明", heldDate: "2024-11-25",
 			decisions: []string{"县委十五届六次全会将于12月下旬召开"}, summaryPrefix: "11月25日，县委书记张明主持召开县委常委会会议"},
+		// 我县 with the source naming the county: the county's name instead
+		"own-county-with-source.txt": {kind: KindMeeting, organ: "青山县", heldDate: "2024-05-18",
+			summaryPrefix: "5月18日上午，青山县2024年防汛抗旱工作推进会召开", summaryLacks: []string{"我县"}},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {
