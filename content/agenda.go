@@ -145,6 +145,9 @@ func agendaItems(s string, suffix *regexp.Regexp) []string {
 		if !needsHead.MatchString(stripped) {
 			p = stripped
 		}
+		if own := ownBody.FindString(p); own != "" && runeLen(p)-runeLen(own) >= 4 {
+			p = p[len(own):] // 我区一季度经济运行工作: "our district" says nothing to a reader
+		}
 		if runeLen(p) >= 2 {
 			out = append(out, p)
 		}

@@ -16,7 +16,12 @@ func TestStripDateline(t *testing.T) {
 		"本台消息，全县今天迎来强降雨。":                 "全县今天迎来强降雨。",
 		"据《人民日报》报道，全国夏粮收购进度过半。":           "全国夏粮收购进度过半。",
 		"（青溪县融媒体中心 记者 张三）县委召开常委会会议。":      "县委召开常委会会议。",
+		"记者 王红 报道：9月22日，丰收节活动举行。":         "9月22日，丰收节活动举行。",
+		"通讯员 张丽 报道 5月29日，镇里开展防汛演练。":       "5月29日，镇里开展防汛演练。",
+		"记者 陈晨、刘洋 通讯员 李强 报道：街道召开推进会。":     "街道召开推进会。",
+		"本報訊（記者 陳曉）12月2日下午，縣委召開常委會會議。":    "12月2日下午，縣委召開常委會會議。",
 		// no dateline: left alone
+		"记者从国铁集团获悉，暑运客流创新高。":  "记者从国铁集团获悉，暑运客流创新高。",
 		"国家电网公司今年投资再创新高。":     "国家电网公司今年投资再创新高。",
 		"好消息传来，全县粮食再获丰收。":     "好消息传来，全县粮食再获丰收。",
 		"县委书记张明26日主持召开常委会会议。": "县委书记张明26日主持召开常委会会议。",
@@ -30,15 +35,16 @@ func TestStripDateline(t *testing.T) {
 }
 
 func TestDropBylineParagraphs(t *testing.T) {
-	paras := []string{"县委召开常委会会议，研究近期工作。", "会议强调，要抓好安全生产。", "（记者 周小燕 通讯员 陈立）", "文/图：赵六"}
+	paras := []string{"县委召开常委会会议，研究近期工作。", "会议强调，要抓好安全生产。", "（记者 周小燕 通讯员 陈立）", "文/图：赵六",
+		"审核：钱七  编辑：孙八  责任编辑：周九", "責任編輯：吳十"}
 	got := dropDateline(append([]string{}, paras...))
 	if len(got) != 2 || got[1] != "会议强调，要抓好安全生产。" {
 		t.Errorf("dropDateline = %q, want the byline paragraphs dropped", got)
 	}
 	// A sentence that mentions a reporter is text, not a byline.
-	text := []string{"县委召开常委会会议。", "记者从县应急管理局获悉，全县已转移群众1200人。"}
-	if got := dropDateline(append([]string{}, text...)); len(got) != 2 {
-		t.Errorf("dropDateline = %q, want the sentence kept", got)
+	text := []string{"县委召开常委会会议。", "记者从县应急管理局获悉，全县已转移群众1200人。", "审核通过的项目共12个。"}
+	if got := dropDateline(append([]string{}, text...)); len(got) != 3 {
+		t.Errorf("dropDateline = %q, want the sentences kept", got)
 	}
 }
 

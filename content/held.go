@@ -10,9 +10,10 @@ import (
 
 // heldWhen is a time phrase that says when a meeting was held, as a lead
 // writes it: 2023年7月6日, 7月6日, a bare 26日 (the publication's month),
-// 今天 / 今日, 昨天 / 昨日, 前天; or a vague 近日 / 日前 / 近期 / 当天 that
+// 今天 / 今日, 昨天 / 昨日, 前天, a day of the week (本周一, 上周五, 周三 —
+// the last such day up to publication); or a vague 近日 / 日前 / 近期 / 当天 that
 // names no day. A part of the day (上午) and a clock time (9点) may follow.
-var heldWhen = regexp.MustCompile(`(?:(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日|(\d{1,2})日|(今天|今日|昨天|昨日|前天)|(近日|日前|近期|当天|当日|本周|上周))(上午|下午|晚上|晚间|早上|中午|凌晨|晚)?(?:\d{1,2}(?:时|点|:|：)(?:\d{1,2}分?|半)?)?`)
+var heldWhen = regexp.MustCompile(`(?:(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日|(\d{1,2})日|(今天|今日|昨天|昨日|前天)|(?:(本|这|上)(?:周|星期)|周|星期)([一二三四五六日天])|(近日|日前|近期|当天|当日|本周|上周))(上午|下午|晚上|晚间|早上|中午|凌晨|晚)?(?:\d{1,2}(?:时|点|:|：)(?:\d{1,2}分?|半)?)?`)
 
 // rangeJoin joins the first and last day of a meeting held over several.
 var rangeJoin = regexp.MustCompile(`^(?:至|到|—|－|-|~|～)$`)
@@ -60,7 +61,7 @@ func heldOf(lead string, published time.Time) heldTime {
 		if mm[8] > 0 && head[mm[8]-1] >= '0' && head[mm[8]-1] <= '9' {
 			continue // the day of a date already read, or part of a number
 		}
-		if rest := head[mm[1]:]; mm[12] < 0 && (strings.HasPrefix(rest, "前") || strings.HasPrefix(rest, "以前") || strings.HasPrefix(rest, "之前") || strings.HasPrefix(rest, "起")) {
+		if rest := head[mm[1]:]; mm[16] < 0 && (strings.HasPrefix(rest, "前") || strings.HasPrefix(rest, "以前") || strings.HasPrefix(rest, "之前") || strings.HasPrefix(rest, "起")) {
 			continue // 5日前, 3月1日起: a deadline or a start, not the day held
 		}
 		sub := func(i int) string {
@@ -69,13 +70,23 @@ func heldOf(lead string, published time.Time) heldTime {
 			}
 			return head[mm[2*i]:mm[2*i+1]]
 		}
-		h := heldTime{text: head[mm[0]:mm[1]], part: sub(7)}
+		h := heldTime{text: head[mm[0]:mm[1]], part: sub(9)}
 		switch {
-		case sub(6) != "":
-			h.vague = sub(6) != "当天" && sub(6) != "当日"
+		case sub(8) != "":
+			h.vague = sub(8) != "当天" && sub(8) != "当日"
 			return h
 		case published.IsZero():
 			return h
+		case sub(7) != "":
+			if strings.HasSuffix(head[:mm[0]], "每") {
+				continue // 每周一: a routine, not a day
+			}
+			date, ok := weekdayBefore(published, sub(6), sub(7))
+			if !ok {
+				h.vague = true // 本周五 in a report published on Wednesday
+				return h
+			}
+			h.date = date
 		case sub(5) != "":
 			back := map[string]int{"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}[sub(5)]
 			h.date = published.AddDate(0, 0, -back).Format("2006-01-02")
@@ -106,6 +117,31 @@ func heldOf(lead string, published time.Time) heldTime {
 	return heldTime{}
 }
 
+// weekdayBefore resolves a day of the week against the publication day:
+// 本周一 / 这周一 in the publication's week (weeks start on Monday), 上周一
+// the week before, a bare 周一 the last Monday up to publication. ok is
+// false when the day would fall after publication.
+func weekdayBefore(published time.Time, which, day string) (date string, ok bool) {
+	want := strings.Index("一二三四五六日", day) / len("一") // Monday 0 … Sunday 6
+	if day == "天" {
+		want = 6
+	}
+	today := (int(published.Weekday()) + 6) % 7
+	var t time.Time
+	switch which {
+	case "本", "这":
+		t = published.AddDate(0, 0, want-today)
+	case "上":
+		t = published.AddDate(0, 0, want-today-7)
+	default:
+		t = published.AddDate(0, 0, -((today - want + 7) % 7))
+	}
+	if t.After(published) {
+		return "", false
+	}
+	return t.Format("2006-01-02"), true
+}
+
 // clauseOpen ends the text before a phrase that opens a clause.
 var clauseOpen = regexp.MustCompile(`(?:^|[，,。；;：:！？\s]|于)$`)
 
@@ -130,13 +166,13 @@ func heldPhrase(m *Meeting, lead string) string {
 		part := heldWhen.FindStringSubmatch(m.Held)
 		s := fmt.Sprintf("%d月%d日", t.Month(), t.Day())
 		if part != nil {
-			s += part[7]
+			s += part[9]
 		}
 		return s
 	}
 	if part := heldWhen.FindStringSubmatch(m.Held); part != nil && part[2] != "" {
 		// The publication year is unknown, but the text names month and day.
-		return part[2] + "月" + part[3] + "日" + part[7]
+		return part[2] + "月" + part[3] + "日" + part[9]
 	}
 	if heldOf(lead, time.Time{}).vague {
 		return "近日"

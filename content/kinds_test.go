@@ -96,9 +96,9 @@ func TestKinds(t *testing.T) {
 		// a speaker's 他要求，一是…二是…: each item a point, in the speaker's name
 		"speaker-he-requires.txt": {kind: KindMeeting, typ: "部署会", chair: "李梅", heldDate: "2024-05-09",
 			points:     []string{"要压实责任", "要强化监测预警", "要做好物资储备"},
-			summaryHas: []string{"王刚出席并讲话", "王刚强调：要压实责任；要强化监测预警"}},
+			summaryHas: []string{"王刚出席并讲话", "王刚要求：要压实责任；要强化监测预警"}},
 		// a street committee's meeting numbered within the year
-		"street-year-numbered.txt": {kind: KindMeeting, name: "东城街道党工委2024年第5次会议", typ: "会议", ordinal: 5,
+		"street-year-numbered.txt": {kind: KindMeeting, name: "东城街道党工委2024年第5次会议", typ: "党工委会议", ordinal: 5,
 			organ: "东城街道党工委", chair: "孙悦", approved: []string{"《东城街道网格化管理实施办法》"}},
 		// a visit that ends with a 座谈会 is news about the visit
 		"visit-with-forum.txt": {kind: KindNews},
@@ -158,12 +158,88 @@ func TestKinds(t *testing.T) {
 			summaryHas:    []string{"丁伟强调：要逐个项目梳理堵点"},
 			summaryLacks:  []string{"会议强调"},
 			summaryPrefix: "8月21日，县长丁伟主持召开重点项目调度会"},
+		// a 中心组 study session counted within the year (开展2024年第3次集体学习),
+		// chaired by one who 主持学习并讲话
+		"street-study-year-count.txt": {kind: KindMeeting, name: "红旗街道党工委理论学习中心组2024年第3次集体学习", typ: "中心组集体学习",
+			ordinal: 3, chair: "赵敏", chairTitle: "街道党工委书记", heldDate: "2024-04-26",
+			summaryPrefix: "4月26日下午，街道党工委书记赵敏主持红旗街道党工委理论学习中心组2024年第3次集体学习"},
+		// 我镇 is the reporter's own town, not a name to show: the summary leaves it out
+		"own-town-organ.txt": {kind: KindMeeting, typ: "调度会", summaryPrefix: "近日，农村人居环境整治调度会召开", summaryLacks: []string{"我镇"}},
+		// 会议要求 and the speaker's own 要求 are said in their own voices, each
+		// with the verb the text uses; 我县 stays out of the summary
+		"meeting-and-speaker-require.txt": {kind: KindMeeting, typ: "推进会", chair: "刘波", heldDate: "2024-05-18",
+			summaryHas:   []string{"会议要求：各乡镇要立即开展汛前隐患排查", "。陈志远要求：要牢固树立底线思维"},
+			summaryLacks: []string{"强调", "我县"}},
+		// 她表示 / 她要求 before anyone else is named: the chair's words, as 表示
+		"she-says-town.txt": {kind: KindMeeting, typ: "专题会议", chair: "王丽", organ: "青山镇",
+			points:     []string{"要抓好产业发展这个关键", "各村要对照任务清单逐项落实"},
+			summaryHas: []string{"王丽表示：要抓好产业发展这个关键"}, summaryLacks: []string{"强调", "本网讯", "来源"}},
+		// a meeting announced, not yet held (定于…召开, 将于…召开): news, with no day held
+		"upcoming-meeting-news.txt":    {kind: KindNews},
+		"upcoming-conference-news.txt": {kind: KindNews},
+		// the title's only person spoke (X在…会议上强调): the summary leads with
+		// them in their own voice; nobody chaired
+		"title-speaker-only.txt": {kind: KindMeeting, name: "全市招商引资工作会议", typ: "工作会议", heldDate: "2024-07-03",
+			summaryPrefix: "7月3日，全市招商引资工作会议召开，市长李华出席并讲话", summaryHas: []string{"李华要求：要盯紧产业链精准招商"},
+			points: []string{"要盯紧产业链精准招商"}},
+		// 党委会 / 常务会 are the 党委会议 / 常务会议; the body is not said twice
+		"town-party-committee-short.txt": {kind: KindMeeting, name: "党委会", typ: "党委会议", organ: "镇党委", chair: "杨帆",
+			summaryPrefix: "6月5日，镇党委书记杨帆主持召开镇党委会，", summaryLacks: []string{"党委党委会"}},
+		// a day of the week resolves against the publication day (Tuesday 9 July
+		// 2024: 本周一 is the 8th; Friday 18 October: 上周五 is the 11th)
+		"this-monday.txt": {kind: KindMeeting, ordinal: 15, chair: "吴刚", heldDate: "2024-07-08", summaryPrefix: "7月8日，市长吴刚主持召开",
+			decisions: []string{"下拨市级防汛救灾资金2000万元"}},
+		"last-friday-source-editor.txt": {kind: KindMeeting, ordinal: 30, chair: "田野", heldDate: "2024-10-11",
+			summaryPrefix: "10月11日，县长田野主持召开县政府第30次常务会议", summaryHas: []string{"会议要求：各部门要各司其职"},
+			summaryLacks: []string{"来源", "审核", "编辑"}},
+		// "X出席并讲话" without 会议 makes X an attendee who spoke; 他强调 after
+		// "程远指出" is 程远's, not the chair's
+		"reporter-byline-site-meeting.txt": {kind: KindMeeting, typ: "现场会", chair: "李明", heldDate: "2024-11-19",
+			summaryPrefix: "11月19日，全县冬春农田水利建设现场会召开，县委副书记、县长许立出席并讲话，副县长李明主持",
+			summaryHas:    []string{"许立要求：各乡镇要把农田水利建设"}, summaryLacks: []string{"记者", "报道"}},
+		"secretary-speaks-he-stresses.txt": {kind: KindMeeting, typ: "大会", chair: "许立", heldDate: "2024-02-20",
+			summaryHas: []string{"县委书记程远出席并讲话", "程远强调：要对标一流找差距"}, summaryLacks: []string{"许立强调"}},
+		// a byline in traditional characters (本報訊（記者…）) goes; the day held
+		// after it is read; points keep the text's characters; no 我縣
+		"traditional-byline.txt": {kind: KindMeeting, chair: "黃志強", heldDate: "2024-12-02",
+			summaryPrefix: "12月2日下午，縣委書記黃志強主持召开縣委常委會會議",
+			summaryHas:    []string{"全縣各級各部門要迅速掀起學習熱潮"}, summaryLacks: []string{"本報訊", "記者", "我縣"}},
+		// 会议提出 is said as 提出; 我区 leaves the agenda item
+		"district-standing-proposes.txt": {kind: KindMeeting, name: "区委常委会第56次会议", ordinal: 56, chair: "周海",
+			summaryHas: []string{"会议提出：要紧盯全年目标", "研究部署一季度经济运行工作"}, summaryLacks: []string{"我区", "会议强调"}},
+		// a 中心组 holds its own 专题学习会: the group names the session
+		"study-group-session.txt": {kind: KindMeeting, name: "县委理论学习中心组专题学习会", organ: "县委", chair: "程远", heldDate: "2024-10-09",
+			summaryPrefix: "10月9日，县委书记程远主持召开县委理论学习中心组专题学习会"},
+		// local meetings of further names: 协调会, 碰头会
+		"coordination-meeting.txt": {kind: KindMeeting, name: "重点项目建设协调会", typ: "协调会", chair: "许立", heldDate: "2024-06-18",
+			summaryHas: []string{"许立要求：各责任单位要主动靠前服务"}},
+		"street-huddle-meeting.txt": {kind: KindMeeting, name: "城市管理工作碰头会", typ: "碰头会", chair: "王敏", heldDate: "2024-08-01",
+			summaryPrefix: "8月1日上午，街道党工委副书记、办事处主任王敏主持召开"},
+		// 出席会议并发表重要讲话 in a meeting-first lead; no one chairs
+		"national-conference-speech.txt": {kind: KindMeeting, name: "中央经济工作会议", typ: "工作会议", heldDate: "2024-12-11",
+			summaryPrefix: "12月11日，中央经济工作会议召开，中共中央总书记周国安出席并讲话", summaryLacks: []string{"央视网消息"}},
+		// X发表讲话。他强调… while a deputy chairs: 他 is X
+		"national-speech-deputy-chairs.txt": {kind: KindMeeting, ordinal: 3, chair: "王建国", heldDate: "2024-04-03",
+			summaryHas: []string{"国务院总理李华平出席并讲话，国务院副总理王建国主持", "李华平强调：要坚持严的基调"}, summaryLacks: []string{"王建国强调"}},
+		// a send-off someone 主持 is a ceremony, though called 大会
+		"send-off-ceremony-news.txt": {kind: KindNews},
+		// a held meeting that decides when another will be held (…将于12月下旬召开)
+		// is a meeting report
+		"decides-later-session.txt": {kind: KindMeeting, chair: "张明", heldDate: "2024-11-25",
+			decisions: []string{"县委十五届六次全会将于12月下旬召开"}, summaryPrefix: "11月25日，县委书记张明主持召开县委常委会会议"},
+		// 我县 with the source naming the county: the county's name instead
+		"own-county-with-source.txt": {kind: KindMeeting, organ: "青山县", heldDate: "2024-05-18",
+			summaryPrefix: "5月18日上午，青山县2024年防汛抗旱工作推进会召开", summaryLacks: []string{"我县"}},
 	}
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {
 			b := parseFile(t, "kinds/"+name)
 			checkKind(t, b, w)
 		})
+	}
+	// A speaker named by the title chairs nothing unless the text says so.
+	if b := parseFile(t, "kinds/title-speaker-only.txt"); b.Meeting == nil || b.Meeting.Chair.Name != "" {
+		t.Errorf("title-speaker-only.txt: meeting %+v, want one with no chair", b.Meeting)
 	}
 }
 

@@ -36,8 +36,9 @@ var (
 	issuerPlace = regexp.MustCompile(`^\p{Han}{2,6}?(?:省|市|县|区|州|旗|镇|乡|街道)`)
 	// placeSuffix ends a place name.
 	placeSuffix = regexp.MustCompile(`(?:省|市|县|区|州|旗|镇|乡)$`)
-	// attendVerb ends the list of people who attended.
-	attendVerb = regexp.MustCompile(`(?:出席|参加|列席)(?:了)?(?:会议|本次会议)`)
+	// attendVerb ends the list of people who attended, or who attended and
+	// spoke (县长许立出席并讲话).
+	attendVerb = regexp.MustCompile(`(?:出席|参加|列席)(?:了)?(?:会议|本次会议|大会)|出席并(?:作|发表)?(?:重要)?讲话|发表(?:了)?(?:重要)?讲话`)
 	// timeLead is a time phrase that can open a clause before the chair.
 	timeLead = regexp.MustCompile(`^(?:\d{4}年)?(?:\d{1,2}月\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|中午|晚)?(?:近日|日前|今天|昨天|当天|近期)?`)
 	// atPlace is "在…" before the verb: 在县行政中心.
@@ -51,11 +52,23 @@ var (
 	approveVerbs = []string{"审议并原则通过", "审议并通过", "原则通过", "审议通过", "审定"}
 	reviewVerbs  = []string{"审议"}
 	decideVerbs  = []string{"研究决定", "研究确定", "决定", "确定", "原则同意", "同意"}
-	studyVerbs   = []string{"研究部署", "研究讨论", "研究", "部署", "讨论"}
+	studyVerbs   = []string{"研究部署", "安排部署", "研究讨论", "研究", "部署", "讨论"}
 )
 
 // ownPlace is "our county" in front of an agenda item: 我县贯彻落实意见.
 var ownPlace = regexp.MustCompile(`^(?:我|本|全)(?:省|市|县|区|州|镇|乡)`)
+
+// ownBody is "our county" as the body itself: 我县, 本区, 我镇党委.
+var ownBody = regexp.MustCompile(`^(?:我|本)(?:省|市|县|区|州|镇|乡|街道)`)
+
+// notOwnPlace is place unless it is the reporter's own "我县", which
+// says nothing to a reader of a summary; "" then.
+func notOwnPlace(place string) string {
+	if ownBody.MatchString(place) {
+		return ""
+	}
+	return place
+}
 
 // genericItems say nothing about a meeting's agenda.
 var genericItems = map[string]bool{
@@ -63,9 +76,18 @@ var genericItems = map[string]bool{
 	"落实意见": true, "下步": true, "下一步": true, "下阶段": true, "相关": true, "有关": true, "具体": true,
 }
 
-// extractMeeting reads the structure of a meeting report. It returns nil
-// when the text does not report a meeting.
-func extractMeeting(title string, paras []string, published time.Time, issuers ...string) *Meeting {
+// meetingText is what a meeting's summary is written from besides the
+// Meeting: the lead paragraph it was read from and its points with who
+// gave them.
+type meetingText struct {
+	lead   string
+	points []voicedPoint
+}
+
+// extractMeeting reads the structure of a meeting report, and the text its
+// summary is written from. It returns nil when the text does not report a
+// meeting.
+func extractMeeting(title string, paras []string, published time.Time, issuers ...string) (*Meeting, meetingText) {
 	leadIdx, lead := findLead(paras)
 	m := &Meeting{}
 	place := ""
@@ -88,21 +110,27 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 			}
 		}
 	}
+	// "我县召开…" names no place: the site or source gives it.
+	place, titlePlace = notOwnPlace(place), notOwnPlace(titlePlace)
 	m.Name = mergeNames(m.Name, titleName)
 	if m.Chair.Name == "" {
 		m.Chair = titleChair
 	}
 	if m.Name == "" || (m.Chair.Name == "" && lead == "") || notMeeting.MatchString(m.Name) {
-		return nil
+		return nil, meetingText{}
+	}
+	if announced(title) || announced(firstSentence(lead)) {
+		// "…定于7月15日召开…": announced, not held; no day held to state.
+		return nil, meetingText{}
 	}
 	if leadIdx >= 2 && titleName == "" && titleChair.Name == "" && !meetingMention.MatchString(title) {
 		// A story that comes to a meeting only in its third paragraph, under a title
 		// that names none, is about something else.
-		return nil
+		return nil, meetingText{}
 	}
 	if titleName == "" && visitTitle.MatchString(title) {
 		// "副市长调研…": a visit that ends with a 座谈会 is reported as a visit.
-		return nil
+		return nil, meetingText{}
 	}
 	if place == "" && allHan(titlePlace) && runeLen(titlePlace) <= 8 && !bareBody(titlePlace) {
 		place = titlePlace
@@ -142,11 +170,25 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 			m.Attendees = attendeesOf(p)
 		}
 	}
-	m.Points = pointsOf(paras, pointMarkerFor(m))
+	if sp := titleSpeaker(title); sp.Name != "" && sp.Name != m.Chair.Name && !named(m.Attendees, sp.Name) {
+		m.Attendees = append([]Person{sp}, m.Attendees...)
+	}
+	points := pointsOf(paras, speakersOf(m))
+	m.Points = pointTexts(points)
 	m.Attendees, m.Relayed, m.Heard = orEmpty(m.Attendees), orEmpty(m.Relayed), orEmpty(m.Heard)
 	m.Studied, m.Approved, m.Points = orEmpty(m.Studied), orEmpty(m.Approved), orEmpty(m.Points)
 	m.Decisions, m.Reviewed = orEmpty(m.Decisions), orEmpty(m.Reviewed)
-	return m
+	return m, meetingText{lead: lead, points: points}
+}
+
+// named reports whether one of people has the name.
+func named(people []Person, name string) bool {
+	for _, p := range people {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // orEmpty turns a nil list into an empty one, so JSON shows [] not null.
@@ -186,7 +228,7 @@ func readTitle(title string) (chair Person, who, name string) {
 var meetingWord = regexp.MustCompile(meetingSuffixes + `$`)
 
 // meetingSuffixes are the words a meeting's name ends with.
-const meetingSuffixes = `(?:会议|大会|全会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会|对接会|联席会|学习会|年会|议政会|协商会|务虚会|例会|讨论会|汇报会|分析会|观摩会|交流会|点评会|研讨会|恳谈会|集体学习|专题学习|办公会)`
+const meetingSuffixes = `(?:会议|大会|全会|座谈会|推进会|部署会|调度会|动员会|现场会|专题会|对接会|联席会|学习会|年会|议政会|协商会|务虚会|例会|讨论会|汇报会|分析会|观摩会|交流会|点评会|研讨会|恳谈会|集体学习|专题学习|办公会|协调会|碰头会|生活会|总结会|通报会|评议会|交办会)`
 
 // leadMeeting finds the meeting a lead's first sentence names, and who
 // convened it.
@@ -204,7 +246,7 @@ func leadMeeting(lead string) (who, name string) {
 
 // studyHeld is a body's study session: "中共中央政治局5日下午就…进行第十四次
 // 集体学习", "县委理论学习中心组开展专题学习" — named after the body.
-var studyHeld = regexp.MustCompile(`^(\p{Han}{2,20}?)` + heldBetween + `(?:就[^，,。]{1,80}?)?(?:进行|举行|开展)了?(第[一二三四五六七八九十百零〇两\d]+次)?(集体学习|专题学习)$`)
+var studyHeld = regexp.MustCompile(`^(\p{Han}{2,20}?)` + heldBetween + `(?:就[^，,。]{1,80}?)?(?:进行|举行|开展)了?((?:\d{4}年度?)?第[一二三四五六七八九十百零〇两\d]+次)?(集体学习|专题学习)$`)
 
 // titleStudyChair is a title naming who presided over a study session by
 // what they said at it: "张三在县委理论学习中心组第5次集体学习时强调".
@@ -281,6 +323,10 @@ func convenedBy(s string) (who, name string) {
 	if runeLen(name) < 3 {
 		return "", ""
 	}
+	if body := cleanChairClause(who); strings.HasSuffix(body, "中心组") && allHan(body) && strings.Contains(name, "学习") {
+		// "县委理论学习中心组举行专题学习会": the group's own study session.
+		return "", body + name
+	}
 	if body := cleanChairClause(who); numberedName.MatchString(name) && allHan(body) && bodyEnd.MatchString(body) {
 		// "县人大常委会召开第十八次主任会议": the body begins the name.
 		return "", body + name
@@ -333,6 +379,21 @@ var visitTitle = regexp.MustCompile(`调研|考察|视察|督导|督查|暗访|�
 // event rather than a meeting that did business.
 var openingOrClosing = regexp.MustCompile(`开幕|闭幕`)
 
+// upcoming stands before the verb of a meeting still to come: 将于下周,
+// 定于7月15日, 拟于…, 将.
+var upcoming = regexp.MustCompile(`(?:将于|将在|定于|拟于|拟在|计划于|预计于|将)[^。；;，,]{0,40}$`)
+
+// conveneVerb is the verb that says a meeting is (to be) held.
+var conveneVerb = regexp.MustCompile(`召开|举行`)
+
+// announced reports whether a sentence announces its meeting for later
+// ("县政府定于7月15日召开…") rather than reporting it held; a later clause
+// about another meeting ("…决定全会将于12月召开") does not count.
+func announced(s string) bool {
+	loc := conveneVerb.FindStringIndex(s)
+	return loc != nil && upcoming.MatchString(s[:loc[0]])
+}
+
 // notMeeting is in the name of an event that is not a meeting, however it
 // is convened or chaired: a ceremony, a launch, a fair, a show.
-var notMeeting = regexp.MustCompile(`仪式|典礼|发布会|博览会|展览会|展销会|运动会|晚会|音乐会|演唱会|交易会|庙会|招聘会|推介会|开幕式|闭幕式|见面会|签约|揭牌|揭幕|开工|奠基|竣工|颁奖|茶话会|团拜会|招待会|联欢会|报告会|宣讲会|追悼会|纪念大会|读书会|演出|培训班|开班|培训会|比赛|竞赛|大赛`)
+var notMeeting = regexp.MustCompile(`仪式|典礼|发布会|博览会|展览会|展销会|运动会|晚会|音乐会|演唱会|交易会|庙会|招聘会|推介会|开幕式|闭幕式|见面会|签约|揭牌|揭幕|开工|奠基|竣工|颁奖|茶话会|团拜会|招待会|联欢会|报告会|宣讲会|追悼会|纪念大会|读书会|演出|培训班|开班|培训会|比赛|竞赛|大赛|欢送|欢迎会|授旗|升旗`)

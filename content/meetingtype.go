@@ -13,12 +13,13 @@ var meetingTypes = []string{
 	"办公会议", "联席会议", "专题会议", "工作会议", "中心组集体学习", "集体学习", "专题学习", "代表大会", "全会",
 	"座谈会", "推进会", "调度会", "对接会", "联席会", "学习会", "动员会", "部署会", "现场会", "年会",
 	"议政会", "协商会", "务虚会", "例会", "讨论会", "汇报会", "分析会", "观摩会", "交流会", "研讨会",
-	"恳谈会", "办公会", "大会",
+	"恳谈会", "办公会", "协调会", "碰头会", "民主生活会", "组织生活会", "总结会", "通报会", "评议会", "交办会", "大会",
 }
 
 // typeNoise is what stands between a type's words in a name: an ordinal,
-// a bracketed note (扩大), a body's term.
-var typeNoise = regexp.MustCompile(`第[一二三四五六七八九十百零〇两\d]+次|[(（][^)）]{1,6}[)）]`)
+// a bracketed note (扩大), a body's term, the year a count runs in
+// (2024年第3次).
+var typeNoise = regexp.MustCompile(`(?:\d{4}年度?)?第[一二三四五六七八九十百零〇两\d]+次|[(（][^)）]{1,6}[)）]`)
 
 // meetingType is the type of a meeting by its name (常委会会议, 常务会议,
 // 全体会议, 委员长会议, 推进会 …), or 会议 when the name gives no more.
@@ -27,6 +28,12 @@ func meetingType(name string) string {
 	plain := Simplify(typeNoise.ReplaceAllString(name, ""))
 	for _, t := range meetingTypes {
 		if strings.HasSuffix(plain, t) {
+			return t
+		}
+	}
+	for _, t := range meetingTypes {
+		// 党委会, 常务会, 党组会 are the 会议 of the same name.
+		if strings.HasSuffix(t, "会议") && strings.HasSuffix(plain+"议", t) {
 			return t
 		}
 	}

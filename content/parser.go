@@ -76,6 +76,8 @@ type draft struct {
 	// lineDate is the date of an unlabeled date line above the text
 	// ("2023年10月9日 来源：…").
 	lineDate time.Time
+	// meeting is the text a meeting's summary is written from.
+	meeting meetingText
 }
 
 var htmlSniff = regexp.MustCompile(`(?i)^\s*(?:<!doctype\s+html|<html|<head|<body|<meta|<div|<p[\s>]|<table|<!--)`)
@@ -186,8 +188,7 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 	b.Fingerprint = MakeFingerprint(body)
 	b.ID = b.PublishedAt.Format("20060102") + "-" + b.Fingerprint.Exact[:8]
 	if b.Kind == KindMeeting {
-		_, lead := findLead(simple)
-		b.Summary = meetingSummary(b.Meeting, lead, pointsSpeaker(b.Meeting, simple), p.opts.SummaryLimit)
+		b.Summary = meetingSummary(b.Meeting, d.meeting.lead, d.meeting.points, p.opts.SummaryLimit)
 	}
 	if b.Summary == "" {
 		seg := p.opts.Segmenter
@@ -282,11 +283,13 @@ func (p *Parser) fillFields(b *Bulletin, d *draft, header, simple []string, in I
 	default:
 		// Meetings are read from simplified text (縣委常委會 as 县委常委会)
 		// and shown in the bulletin's own characters.
-		if m := extractMeeting(Simplify(b.Title), simple, dated, b.Source, d.siteName); m != nil {
+		if m, text := extractMeeting(Simplify(b.Title), simple, dated, b.Source, d.siteName); m != nil {
 			if hasTraditional(b.Title, b.Paragraphs, simple) {
-				newOriginalText(b.Title + "\n" + b.Text()).restoreMeeting(m)
+				o := newOriginalText(b.Title + "\n" + b.Text())
+				o.restoreMeeting(m)
+				o.restorePoints(text.points)
 			}
-			b.Kind, b.Meeting = KindMeeting, m
+			b.Kind, b.Meeting, d.meeting = KindMeeting, m, text
 		} else {
 			b.Kind = KindNews
 		}

@@ -43,9 +43,10 @@ func chairHolds(p string) (before, name string, ok bool) {
 		if i := strings.Index(name, "时"); i > 0 && whileSpeaking.MatchString(name[i:]) {
 			name = name[:i]
 		}
-		if (meetingWord.MatchString(name) || (genericMeeting[name] && whileSpeaking.MatchString(after[0][len(name):]))) && !notMeeting.MatchString(name) {
+		rest := after[0][len(name):]
+		if (meetingWord.MatchString(name) || (genericMeeting[name] && (whileSpeaking.MatchString(rest) || strings.HasPrefix(rest, "并")))) && !notMeeting.MatchString(name) {
 			if genericMeeting[name] {
-				name = "" // "在主持学习时强调": the lead names the meeting elsewhere
+				name = "" // "在主持学习时强调", "主持学习并讲话": the lead names the meeting elsewhere
 			}
 			return strings.TrimSuffix(lastClause(p[:loc[0]]), "在"), name, true
 		}
@@ -246,17 +247,28 @@ func peopleOf(clause string) []Person {
 }
 
 // spokeAt is "出席会议并讲话" after the name of who gave the meeting's speech.
-var spokeAt = regexp.MustCompile(`出席(?:了)?(?:会议|大会)?并(?:作)?(?:重要)?讲话`)
+var spokeAt = regexp.MustCompile(`出席(?:了)?(?:会议|大会)?并(?:作|发表)?(?:了)?(?:重要)?讲话|发表(?:了)?(?:重要)?讲话`)
 
 // speakerOf finds the attendee who gave the meeting's speech when the lead
 // says so and the chair did not convene the meeting ("县长孙立军出席会议并
 // 讲话，副县长何平主持会议").
-func speakerOf(m *Meeting, lead string) (Person, bool) {
+//
+// With no chair and no such lead, the attendee whose words the points are
+// (named by the title, "市长李华在全市…会议上强调") is the speaker.
+func speakerOf(m *Meeting, lead string, points []voicedPoint) (Person, bool) {
 	if chairConvened.MatchString(lead) {
 		return Person{}, false
 	}
 	loc := spokeAt.FindStringIndex(lead)
 	if loc == nil {
+		if m.Chair.Name != "" || len(points) == 0 {
+			return Person{}, false
+		}
+		for _, p := range m.Attendees {
+			if p.Name == points[0].who {
+				return p, true
+			}
+		}
 		return Person{}, false
 	}
 	before := lastClause(lead[:loc[0]])
@@ -266,6 +278,21 @@ func speakerOf(m *Meeting, lead string) (Person, bool) {
 		}
 	}
 	return Person{}, false
+}
+
+// titleSpeech is a title naming who spoke at the meeting, and only that:
+// "市长李华在全市招商引资工作会议上强调".
+var titleSpeech = regexp.MustCompile(`^(\p{Han}{2,16}?)在\p{Han}{2,40}?` + meetingSuffixes + `上(?:的讲话中|讲话时|讲话)?(?:强调|指出|表示|要求)`)
+
+// titleSpeaker is the person a title says spoke at the meeting, or none.
+// They attended; they chaired only if the text says they 主持.
+func titleSpeaker(title string) Person {
+	mm := titleSpeech.FindStringSubmatch(title)
+	if mm == nil {
+		return Person{}
+	}
+	p, _ := parsePerson(mm[1])
+	return p
 }
 
 // shortParagraphRunes is how long a later paragraph can be and still be

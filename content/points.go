@@ -9,74 +9,166 @@ import (
 // "张三在主持学习时强调" puts the occasion between the speaker and the verb.
 const pointVerbs = `(?:在[^，,。；;]*?时)?(?:还|同时|并|在讲话中)?(强调|要求|提出|指出|表示|号召|明确|部署)[,，:：]?`
 
-// pointMarker opens the meeting's directives: 会议强调, or the chair or an
-// attendee by name (孙立军强调 — at a 工作会议 the leader's speech is the
-// point of the meeting).
-var pointMarker = regexp.MustCompile(`会议` + pointVerbs)
+// pointVerb is how a meeting or a person introduces directives; who speaks
+// stands right before it (see voiceBefore).
+var pointVerb = regexp.MustCompile(pointVerbs)
 
-// pointsSpeaker is whose own words a meeting's points are: the chair's
-// when the report never speaks for the meeting (会议强调 …) but has points,
-// which are then the chair's (张三强调 …); "" otherwise.
-func pointsSpeaker(m *Meeting, paras []string) string {
-	if len(m.Points) == 0 || m.Chair.Name == "" {
-		return ""
-	}
-	for _, p := range paras {
-		if pointMarker.MatchString(p) {
-			return ""
-		}
-	}
-	return m.Chair.Name
+// voicedPoint is one of a meeting's directives with who gave it (会议, or
+// a person's name) and the verb the text uses (强调, 要求, 表示 …), so a
+// summary says "会议要求：…" or "张三表示：…" as the report does.
+type voicedPoint struct {
+	text, who, verb string
 }
 
-// pointMarkerFor is pointMarker with the meeting's own people as speakers.
-func pointMarkerFor(m *Meeting) *regexp.Regexp {
+// pointMark is where a speaker's directives begin in a paragraph: start
+// is where the speaker's name (or 会议) starts, end where the directives
+// start, verb the verb's span.
+type pointMark struct {
+	start, end int
+	verb, who  string
+}
+
+// pointMarks finds where the meeting (会议强调), one of speakers by name
+// (孙立军强调 — at a 工作会议 the leader's speech is the point of the
+// meeting) or 他 / 她 (the one last named, not 其他要求) begins directives
+// in p. last is who spoke last before p; the result's last mark, or last,
+// is who spoke last after it.
+func pointMarks(p string, speakers []string, last string) ([]pointMark, string) {
+	var marks []pointMark
+	for _, loc := range pointVerb.FindAllStringSubmatchIndex(p, -1) {
+		before := p[:loc[0]]
+		who := voiceBefore(before, speakers)
+		if who == "" {
+			continue
+		}
+		start := loc[0] - len(who)
+		if who == "他" || who == "她" {
+			who = nearestNamed(before, speakers, last)
+			if who == "" {
+				continue
+			}
+		}
+		if who != "会议" {
+			last = who
+		}
+		marks = append(marks, pointMark{start: start, end: loc[1], verb: p[loc[2]:loc[3]], who: who})
+	}
+	return marks, last
+}
+
+// nearestNamed is whom 他 / 她 refers to: the speaker named last in text
+// before it ("国务院总理李华平发表讲话。他强调"), else who spoke last.
+func nearestNamed(before string, speakers []string, last string) string {
+	at := -1
+	for _, name := range speakers {
+		if i := strings.LastIndex(before, name); i > at {
+			at, last = i, name
+		}
+	}
+	return last
+}
+
+// voiceBefore is who the text just before a point verb names as the
+// speaker: 会议, one of speakers, or 他 / 她 after a clause mark; "" when
+// none.
+func voiceBefore(before string, speakers []string) string {
+	if strings.HasSuffix(before, "会议") {
+		return "会议"
+	}
+	for _, name := range speakers {
+		if name != "" && strings.HasSuffix(before, name) {
+			return name
+		}
+	}
+	for _, pronoun := range []string{"他", "她"} {
+		if rest, ok := strings.CutSuffix(before, pronoun); ok && (rest == "" || strings.ContainsAny(lastRune(rest), "，。；：\t\n ")) {
+			return pronoun
+		}
+	}
+	return ""
+}
+
+// lastRune is the last character of s as a string, "" for "".
+func lastRune(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return ""
+	}
+	return string(r[len(r)-1])
+}
+
+// speakersOf are the meeting's own people by name: the chair, then the
+// attendees.
+func speakersOf(m *Meeting) []string {
 	var names []string
 	for _, p := range append([]Person{m.Chair}, m.Attendees...) {
 		if p.Name != "" {
-			names = append(names, regexp.QuoteMeta(p.Name))
+			names = append(names, p.Name)
 		}
 	}
-	if len(names) == 0 {
-		return pointMarker
-	}
-	// 他强调 / 她要求: the speaker just named, not 其他要求.
-	return regexp.MustCompile(`(?:会议|` + strings.Join(names, "|") + `|(?:^|[，。；：\s])[他她])` + pointVerbs)
+	return names
 }
 
 // pointsOf collects the meeting's directives: every sentence that starts
-// with 要 (or "各部门要…") after marker (会议强调 / 要求 / 提出 / 号召 / 明确 /
-// 部署) until the end of that paragraph, and after 指出 when 指出 itself
-// introduces a 要 sentence (otherwise 指出 introduces an assessment, not a
+// with 要 after a speaker's 强调 / 要求 / 提出 / 号召 / 明确 / 部署 until the
+// end of that paragraph, and after 指出 or 表示 when it introduces a 要
+// sentence itself (otherwise it introduces an assessment, not a
 // directive).
-func pointsOf(paras []string, marker *regexp.Regexp) []string {
-	var points []string
+func pointsOf(paras []string, speakers []string) []voicedPoint {
+	var points []voicedPoint
+	last := "" // 他 / 她 before anyone is named is the chair (or the first attendee)
+	if len(speakers) > 0 {
+		last = speakers[0]
+	}
 	for pi, p := range paras {
-		locs := marker.FindAllStringSubmatchIndex(p, -1)
-		if n := len(locs); n > 0 && trimEndPunct(p[locs[n-1][1]:]) == "" {
+		var marks []pointMark
+		marks, last = pointMarks(p, speakers, last)
+		if n := len(marks); n > 0 && trimEndPunct(p[marks[n-1].end:]) == "" {
 			// "会议强调：" closes its paragraph; the points follow as a
 			// numbered list, one paragraph each.
-			points = appendListed(points, paras[pi+1:])
-		}
-		for i, loc := range locs {
-			end := len(p)
-			if i+1 < len(locs) {
-				end = locs[i+1][0]
+			for _, text := range appendListed(nil, paras[pi+1:]) {
+				points = appendVoiced(points, voicedPoint{text, marks[n-1].who, marks[n-1].verb})
 			}
-			sentences := splitSentences(p[loc[1]:end])
-			if verb := p[loc[2]:loc[3]]; (verb == "指出" || verb == "表示") && (len(sentences) == 0 || directive(sentences[0]) == "") {
+		}
+		for i, mk := range marks {
+			end := len(p)
+			if i+1 < len(marks) {
+				end = marks[i+1].start
+			}
+			sentences := splitSentences(p[mk.end:end])
+			if (mk.verb == "指出" || mk.verb == "表示") && (len(sentences) == 0 || directive(sentences[0]) == "") {
 				continue
 			}
 			for _, s := range sentences {
 				if d := directive(s); d != "" {
 					for _, part := range splitSeries(d) {
-						points = appendNew(points, part)
+						points = appendVoiced(points, voicedPoint{part, mk.who, mk.verb})
 					}
 				}
 			}
 		}
 	}
 	return points
+}
+
+// appendVoiced adds p unless a point saying it, or more, is already there
+// (as appendNew).
+func appendVoiced(points []voicedPoint, p voicedPoint) []voicedPoint {
+	for _, q := range points {
+		if strings.Contains(q.text, p.text) || strings.Contains(p.text, q.text) {
+			return points
+		}
+	}
+	return append(points, p)
+}
+
+// pointTexts are the directives' texts.
+func pointTexts(points []voicedPoint) []string {
+	var out []string
+	for _, p := range points {
+		out = append(out, p.text)
+	}
+	return out
 }
 
 // seriesMark opens the next item of a series inside one sentence: "要压实

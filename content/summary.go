@@ -32,14 +32,15 @@ func (sb *summaryBuilder) add(s string) bool {
 
 // meetingSummary leads with when, who chaired and what the meeting did, then
 // lists the main points while they fit.
-// pointsBy names the chair when the points are the chair's own words.
-func meetingSummary(m *Meeting, lead, pointsBy string, limit int) string {
+// points are the meeting's directives (its Points) with who gave them and
+// how, which the summary says as the text does: 会议要求, 张三表示.
+func meetingSummary(m *Meeting, lead string, points []voicedPoint, limit int) string {
 	when := heldPhrase(m, lead)
 	head := ""
 	if when != "" {
 		head = when + "，"
 	}
-	speaker, spoke := speakerOf(m, lead)
+	speaker, spoke := speakerOf(m, lead, points)
 	switch {
 	case spoke:
 		// A 工作会议 held with a leader's speech and someone else chairing.
@@ -94,23 +95,25 @@ func meetingSummary(m *Meeting, lead, pointsBy string, limit int) string {
 	sb.limit++
 	sb.add("。")
 	sb.limit--
-	points := 0
-	for _, p := range m.Points {
-		text := pointHeadline(p)
-		if points == 0 && spoke {
-			text = speaker.Name + "强调：" + text
-		} else if points == 0 && pointsBy != "" {
-			text = pointsBy + "强调：" + text
-		} else if points == 0 {
-			text = "会议强调：" + text
-		} else {
+	said := 0
+	voice := ""
+	for _, p := range points {
+		text := pointHeadline(p.text)
+		switch {
+		case said == 0:
+			text = p.who + p.verb + "：" + text
+		case p.who != voice:
+			// Another voice starts its own sentence: "会议要求：…。张三强调：…"
+			text = "。" + p.who + p.verb + "：" + text
+		default:
 			text = "；" + text
 		}
 		if sb.add(text) {
-			points++
+			said++
+			voice = p.who
 		}
 	}
-	if points > 0 {
+	if said > 0 {
 		sb.limit++
 		sb.add("。")
 	}
@@ -165,9 +168,21 @@ func displayName(m *Meeting) string {
 		return m.Organ + strings.TrimPrefix(m.Name, mm[2])
 	}
 	if mm == nil && m.Organ != "" && !strings.Contains(m.Name, m.Organ) && !wholeArea.MatchString(m.Name) {
-		return m.Organ + m.Name
+		return joinOverlap(m.Organ, m.Name)
 	}
 	return m.Name
+}
+
+// joinOverlap joins a body and a name that repeats the body's end once:
+// 镇党委 + 党委会 → 镇党委会, not 镇党委党委会.
+func joinOverlap(organ, name string) string {
+	o := []rune(organ)
+	for n := min(len(o)-1, runeLen(name)-1); n >= 2; n-- {
+		if strings.HasPrefix(name, string(o[len(o)-n:])) {
+			return string(o[:len(o)-n]) + name
+		}
+	}
+	return organ + name
 }
 
 // wholeArea starts the name of a meeting for a whole area (全市人才工作会议),

@@ -79,6 +79,14 @@ func (o *originalText) restoreMeeting(m *Meeting) {
 	}
 }
 
+// restorePoints puts voiced points back into the bulletin's own characters;
+// the verb stays as the summary's own word.
+func (o *originalText) restorePoints(points []voicedPoint) {
+	for i := range points {
+		points[i].text, points[i].who = o.restore(points[i].text), o.restore(points[i].who)
+	}
+}
+
 // hasTraditional reports whether a title or any paragraph differs from
 // its simplified form (simple, paragraph by paragraph).
 func hasTraditional(title string, paras, simple []string) bool {
