@@ -67,7 +67,7 @@ type DeliveryStats struct {
 // Reach is delivered and read counts for one slice of the audience.
 type Reach struct {
 	Delivered int64 `json:"delivered"`
-	Read      int64
+	Read      int64 `json:"read"`
 }
 
 // QueueStats describes one platform's queue.

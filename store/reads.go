@@ -245,7 +245,7 @@ func (s *Store) Unread(ctx context.Context, bulletinID, unit string) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	out := ids[:0]
+	out := make([]string, 0, len(ids)) // an empty list, never nil: JSON shows []
 	for _, id := range ids {
 		if id != "" {
 			out = append(out, id)

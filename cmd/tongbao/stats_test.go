@@ -36,3 +36,16 @@ func TestStatsOfAnOldBulletin(t *testing.T) {
 		t.Errorf("stats: %d\n%s", code, out)
 	}
 }
+
+// TestStatsJSON checks one JSON style: snake_case keys all through, and an
+// empty unread list as [] rather than null.
+func TestStatsJSON(t *testing.T) {
+	e := newEnv()
+	if code, out := e.run(t, "ingest", samples+"qingxi-2022-06-08-county-executive.txt"); code != 0 {
+		t.Fatal(out)
+	}
+	code, out := e.run(t, "stats", "--json", qingxiID)
+	if code != 0 || !strings.Contains(out, `"unread":[]`) || strings.Contains(out, `null`) {
+		t.Errorf("stats --json: %d\n%s", code, out)
+	}
+}
