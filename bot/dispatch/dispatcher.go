@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -125,6 +126,37 @@ type Dispatcher struct {
 	log     *slog.Logger
 	cache   *bot.BulletinCache
 	claims  atomic.Int64 // numbers the claim tokens
+
+	// background runs the work Announce leaves behind (editing progress
+	// into the admin's preview). Run stops it and waits for it before it
+	// returns, so nothing outlives the dispatcher or uses a closed store.
+	backgroundMu  sync.Mutex // orders goBackground against stopBackground
+	background    sync.WaitGroup
+	backgroundCtx context.Context
+	endBackground context.CancelFunc
+}
+
+// goBackground runs fn until it returns or the dispatcher stops; once Run
+// has returned, nothing more is started.
+func (d *Dispatcher) goBackground(fn func(ctx context.Context)) {
+	d.backgroundMu.Lock()
+	defer d.backgroundMu.Unlock()
+	if d.backgroundCtx.Err() != nil {
+		return
+	}
+	d.background.Add(1)
+	go func() {
+		defer d.background.Done()
+		fn(d.backgroundCtx)
+	}()
+}
+
+// stopBackground stops what goBackground started and waits for it.
+func (d *Dispatcher) stopBackground() {
+	d.backgroundMu.Lock()
+	d.endBackground()
+	d.backgroundMu.Unlock()
+	d.background.Wait()
 }
 
 // New returns a dispatcher. senders may be empty for a process that only
@@ -159,6 +191,7 @@ func New(st Store, senders []bot.Sender, limiter RateLimiter, links *bot.Links, 
 		cfg.Owner = "replica-" + randomID()
 	}
 	d := &Dispatcher{store: st, senders: map[bot.Platform]bot.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger, cache: bot.NewBulletinCache(512)}
+	d.backgroundCtx, d.endBackground = context.WithCancel(context.Background())
 	for _, s := range senders {
 		d.senders[s.Platform()] = s
 	}
@@ -317,7 +350,7 @@ func (d *Dispatcher) Announce(ctx context.Context, a bot.Announcement) (int64, e
 		return int64(n), err
 	}
 	if a.ReplyTo.MessageID != "" {
-		go d.reportProgress(context.WithoutCancel(ctx), a.ReplyTo, b.ID, n)
+		d.goBackground(func(ctx context.Context) { d.reportProgress(ctx, a.ReplyTo, b.ID, n) })
 	}
 	return int64(n), nil
 }
@@ -348,7 +381,8 @@ func announcementBulletin(a bot.Announcement, now time.Time) *content.Bulletin {
 // progressEvery is how often a broadcast's progress is edited in.
 const progressEvery = 2 * time.Second
 
-// reportProgress edits the admin's preview with 已发送 N/M until done.
+// reportProgress edits the admin's preview with 已发送 N/M until done, for
+// 30 minutes at most, or until the dispatcher stops.
 func (d *Dispatcher) reportProgress(ctx context.Context, to bot.Origin, id string, total int) {
 	sender, ok := d.senders[to.Platform]
 	if !ok {
@@ -360,7 +394,7 @@ func (d *Dispatcher) reportProgress(ctx context.Context, to bot.Origin, id strin
 	}
 	deadline := time.Now().Add(30 * time.Minute)
 	last := int64(-1)
-	for time.Now().Before(deadline) {
+	for ctx.Err() == nil && time.Now().Before(deadline) {
 		st, err := d.store.Stats(ctx, id)
 		if err != nil {
 			d.log.Warn("broadcast progress", "bulletin_id", id, "err", err)
@@ -379,7 +413,7 @@ func (d *Dispatcher) reportProgress(ctx context.Context, to bot.Origin, id strin
 				return
 			}
 		}
-		time.Sleep(progressEvery)
+		sleep(ctx, progressEvery)
 	}
 }
 

@@ -30,9 +30,16 @@ const (
 )
 
 // Run sends queued deliveries on every platform that has a sender, until
-// ctx is cancelled; then it finishes the sends in progress and hands the
-// deliveries it received but had not started back to the queue.
+// ctx is cancelled; then it finishes the sends in progress, hands the
+// deliveries it received but had not started back to the queue, and stops
+// the progress reports of broadcasts. Run once per dispatcher.
 func (d *Dispatcher) Run(ctx context.Context) error {
+	defer d.stopBackground()
+	for p := range d.senders {
+		if err := d.store.EnsureQueue(ctx, string(p)); err != nil {
+			return err
+		}
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -40,9 +47,6 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		d.heartbeat(ctx)
 	}()
 	for p := range d.senders {
-		if err := d.store.EnsureQueue(ctx, string(p)); err != nil {
-			return err
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
