@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tongbao/bot"
+	"tongbao/bot/metrics"
 	"tongbao/content"
 )
 
@@ -218,7 +219,7 @@ func (d *Dispatcher) claim(ctx context.Context, platform string, batch []content
 	for i, dl := range batch {
 		switch claims[i] {
 		case content.ClaimDelivered:
-			d.ack(ctx, platform, dl, "skipped")
+			d.ack(ctx, platform, dl, metrics.OutcomeSkipped)
 		case content.ClaimOK:
 			out = append(out, claimed{dl: dl, claimID: ids[i], token: tokens[i], at: at, sub: subs[i]})
 		}
@@ -237,19 +238,19 @@ func claimIDOf(dl content.Delivery) string {
 
 // attempt renders and sends a claimed delivery to its subscriber (nil
 // when unknown) and settles it; it returns the outcome for metrics.
-func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, c claimed) (string, error) {
+func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, c claimed) (metrics.Outcome, error) {
 	platform := string(p)
 	dl, claimID, sub := c.dl, c.claimID, c.sub
 	release := func() { _ = d.store.Release(ctx, claimID, dl.Dense, c.token) }
 	if sub == nil || sub.Status != content.StatusActive {
 		release()
-		return "skipped", d.store.Ack(ctx, platform, dl)
+		return metrics.OutcomeSkipped, d.store.Ack(ctx, platform, dl)
 	}
 	now := d.cfg.Now()
 	if !dl.Urgent {
 		if until, quiet := quietUntil(sub.Quiet, now); quiet {
 			release()
-			return "held", d.store.Retry(ctx, platform, dl, until, "quiet hours", false)
+			return metrics.OutcomeHeld, d.store.Retry(ctx, platform, dl, until, "quiet hours", false)
 		}
 	}
 	reply, skip, err := d.render(ctx, sub, dl)
@@ -258,20 +259,20 @@ func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, c claimed) (st
 		if err != nil {
 			return d.fail(ctx, platform, dl, "render: "+err.Error())
 		}
-		return "skipped", d.store.FinishDelivery(ctx, platform, dl, claimID, c.token)
+		return metrics.OutcomeSkipped, d.store.FinishDelivery(ctx, platform, dl, claimID, c.token)
 	}
 	if wait, err := d.reserve(ctx, p, sub); err != nil {
 		release()
-		return "error", err
+		return metrics.OutcomeError, err
 	} else if wait > 0 {
 		release()
-		return "held", d.store.Retry(ctx, platform, dl, now.Add(wait), "rate limit", false)
+		return metrics.OutcomeHeld, d.store.Retry(ctx, platform, dl, now.Add(wait), "rate limit", false)
 	}
 	// A lease past half its time (a long rate-limit wait) is renewed; one
 	// that ran out may already be another sender's: leave the entry to it.
 	if time.Since(c.at) > d.cfg.ClaimLease/2 {
 		if ok, err := d.store.Renew(ctx, claimID, dl.Dense, c.token, d.cfg.ClaimLease); err != nil || !ok {
-			return "stale", err
+			return metrics.OutcomeStale, err
 		}
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, d.cfg.SendTimeout)
@@ -282,7 +283,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, c claimed) (st
 		d.metrics.SendSeconds.WithLabelValues(platform).Observe(time.Since(start).Seconds())
 	}
 	if err == nil {
-		return "sent", d.store.FinishDelivery(ctx, platform, dl, claimID, c.token)
+		return metrics.OutcomeSent, d.store.FinishDelivery(ctx, platform, dl, claimID, c.token)
 	}
 	release()
 	failure, retryAfter := bot.ClassifySend(err)
@@ -291,34 +292,38 @@ func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, c claimed) (st
 		if retryAfter <= 0 {
 			retryAfter = time.Second
 		}
-		return "rate_limited", d.store.Retry(ctx, platform, dl, now.Add(retryAfter), err.Error(), false)
+		return metrics.OutcomeRateLimited, d.store.Retry(ctx, platform, dl, now.Add(retryAfter), err.Error(), false)
 	case bot.FailBlocked, bot.FailLeft:
 		status := content.StatusBlocked
 		if failure == bot.FailLeft {
 			status = content.StatusLeft
 		}
 		if serr := d.store.SetStatus(ctx, sub.ID, status); serr != nil {
-			return "error", serr
+			return metrics.OutcomeError, serr
 		}
-		return failure.String(), d.store.Ack(ctx, platform, dl)
+		outcome := metrics.OutcomeBlocked
+		if failure == bot.FailLeft {
+			outcome = metrics.OutcomeLeft
+		}
+		return outcome, d.store.Ack(ctx, platform, dl)
 	case bot.FailPermanent:
-		return "dead", d.store.DeadLetter(ctx, platform, dl, err.Error())
+		return metrics.OutcomeDead, d.store.DeadLetter(ctx, platform, dl, err.Error())
 	case bot.FailQuota:
 		if retryAfter <= 0 {
 			retryAfter = quotaBackoff
 		}
-		return "quota", d.store.Retry(ctx, platform, dl, now.Add(retryAfter), err.Error(), false)
+		return metrics.OutcomeQuota, d.store.Retry(ctx, platform, dl, now.Add(retryAfter), err.Error(), false)
 	}
 	return d.fail(ctx, platform, dl, err.Error())
 }
 
 // fail schedules a retry with exponential backoff and jitter, or
 // dead-letters the delivery after MaxAttempts.
-func (d *Dispatcher) fail(ctx context.Context, platform string, dl content.Delivery, reason string) (string, error) {
+func (d *Dispatcher) fail(ctx context.Context, platform string, dl content.Delivery, reason string) (metrics.Outcome, error) {
 	if dl.Attempt+1 >= d.cfg.MaxAttempts {
-		return "dead", d.store.DeadLetter(ctx, platform, dl, fmt.Sprintf("gave up after %d attempts: %s", dl.Attempt+1, reason))
+		return metrics.OutcomeDead, d.store.DeadLetter(ctx, platform, dl, fmt.Sprintf("gave up after %d attempts: %s", dl.Attempt+1, reason))
 	}
-	return "retry", d.store.Retry(ctx, platform, dl, d.cfg.Now().Add(backoff(d.cfg.RetryBase, dl.Attempt)), reason, true)
+	return metrics.OutcomeRetry, d.store.Retry(ctx, platform, dl, d.cfg.Now().Add(backoff(d.cfg.RetryBase, dl.Attempt)), reason, true)
 }
 
 // backoff is base × 2^attempt, capped at 10 minutes, with ±50% jitter so
@@ -331,16 +336,16 @@ func backoff(base time.Duration, attempt int) time.Duration {
 	return b/2 + time.Duration(rand.Int64N(int64(b)))
 }
 
-func (d *Dispatcher) ack(ctx context.Context, platform string, dl content.Delivery, outcome string) {
+func (d *Dispatcher) ack(ctx context.Context, platform string, dl content.Delivery, outcome metrics.Outcome) {
 	if err := d.store.Ack(ctx, platform, dl); err != nil {
 		d.log.Warn("dispatch: ack", "platform", platform, "err", err)
 	}
 	d.count(platform, outcome)
 }
 
-func (d *Dispatcher) count(platform, outcome string) {
+func (d *Dispatcher) count(platform string, outcome metrics.Outcome) {
 	if d.metrics != nil {
-		d.metrics.Deliveries.WithLabelValues(platform, outcome).Inc()
+		d.metrics.Deliveries.WithLabelValues(platform, string(outcome)).Inc()
 	}
 }
 

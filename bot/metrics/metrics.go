@@ -5,12 +5,45 @@ package metrics
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"tongbao/content"
 )
+
+// Outcome is what became of one delivery attempt: the "outcome" label of
+// tongbao_deliveries_total.
+type Outcome string
+
+// The outcomes of a delivery attempt.
+const (
+	OutcomeSent        Outcome = "sent"         // the platform accepted it
+	OutcomeSkipped     Outcome = "skipped"      // nothing to send (already delivered, subscriber gone, bulletin gone)
+	OutcomeHeld        Outcome = "held"         // put back until quiet hours end or a limit allows
+	OutcomeRetry       Outcome = "retry"        // failed, retried later with backoff
+	OutcomeRateLimited Outcome = "rate_limited" // the platform said wait (429), retried after that
+	OutcomeQuota       Outcome = "quota"        // a daily quota is used up, retried much later
+	OutcomeBlocked     Outcome = "blocked"      // the subscriber blocked the bot
+	OutcomeLeft        Outcome = "left"         // the subscriber unfollowed or left
+	OutcomeDead        Outcome = "dead"         // given up: in the dead-letter list
+	OutcomeStale       Outcome = "stale"        // another worker's claim took over
+	OutcomeError       Outcome = "error"        // the store failed while settling it
+)
+
+// Outcomes lists every outcome, for the metric's help text.
+var Outcomes = []Outcome{OutcomeSent, OutcomeSkipped, OutcomeHeld, OutcomeRetry, OutcomeRateLimited, OutcomeQuota,
+	OutcomeBlocked, OutcomeLeft, OutcomeDead, OutcomeStale, OutcomeError}
+
+// outcomeNames is the outcomes as a comma-separated list.
+func outcomeNames() string {
+	names := make([]string, len(Outcomes))
+	for i, o := range Outcomes {
+		names[i] = string(o)
+	}
+	return strings.Join(names, ", ")
+}
 
 // Metrics are the counters the dispatcher, the bot and the reader update.
 type Metrics struct {
@@ -25,7 +58,7 @@ type Metrics struct {
 func New(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		Deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "tongbao_deliveries_total", Help: "Push deliveries by platform and outcome (sent, retry, rate_limited, blocked, left, dead, skipped).",
+			Name: "tongbao_deliveries_total", Help: "Push deliveries by platform and outcome (" + outcomeNames() + ").",
 		}, []string{"platform", "outcome"}),
 		SendSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "tongbao_send_seconds", Help: "Time a platform took to accept one message.", Buckets: prometheus.DefBuckets,

@@ -373,12 +373,12 @@ func (e subscriberEvents) Subscribed(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return e.st.SetStatus(ctx, id, "active")
+	return e.st.SetStatus(ctx, id, content.StatusActive)
 }
 
 func (e subscriberEvents) Unsubscribed(ctx context.Context, id string) error {
 	if _, _, err := e.st.Touch(ctx, id, "", "", false); err != nil {
 		return err
 	}
-	return e.st.SetStatus(ctx, id, "left")
+	return e.st.SetStatus(ctx, id, content.StatusLeft)
 }
