@@ -151,7 +151,7 @@ func matchMonthDay(s string, today time.Time) (dateSpan, bool) {
 	if m == nil {
 		return dateSpan{}, false
 	}
-	mo, d := numberOf(s[m[2]:m[3]]), numberOf(s[m[4]:m[5]])
+	mo, d := content.HanNumber(s[m[2]:m[3]]), content.HanNumber(s[m[4]:m[5]])
 	if !validDay(2024, mo, d) {
 		return dateSpan{}, false
 	}
@@ -175,7 +175,7 @@ func matchMonthOnly(s string, today time.Time) (dateSpan, bool) {
 	if m == nil {
 		return dateSpan{}, false
 	}
-	mo := numberOf(s[m[2]:m[3]])
+	mo := content.HanNumber(s[m[2]:m[3]])
 	if mo < 1 || mo > 12 {
 		return dateSpan{}, false
 	}
@@ -190,7 +190,7 @@ func matchDayOnly(s string, today time.Time) (dateSpan, bool) {
 	if m == nil {
 		return dateSpan{}, false
 	}
-	d := numberOf(s[m[2]:m[3]])
+	d := content.HanNumber(s[m[2]:m[3]])
 	from := time.Date(today.Year(), today.Month(), d, 0, 0, 0, 0, content.Shanghai)
 	if from.After(today) || from.Day() != d {
 		prev := today.AddDate(0, 0, -today.Day()) // the last day of the month before
@@ -322,5 +322,3 @@ func validDay(y, mo, d int) bool {
 	}
 	return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC).Day() == d
 }
-
-func numberOf(s string) int { return content.HanNumber(s) }

@@ -183,7 +183,7 @@ func parseQuestion(text string, now time.Time, topics *content.Topics, lex *lexi
 			num = s[m[6]:m[7]]
 		}
 		// 一次常委会 is "a", not "the first": without 第, one is no ordinal.
-		if n := numberOf(num); n > 1 || (n == 1 && m[2] >= 0) {
+		if n := content.HanNumber(num); n > 1 || (n == 1 && m[2] >= 0) {
 			q.Facets = append(q.Facets, FacetSlot{"ord:" + strconv.Itoa(n), s[m[0]:end]})
 			s = s[:m[0]] + " " + s[end:]
 		}
@@ -233,24 +233,33 @@ func isLatin(w string) bool {
 const maxLexRunes = 24
 
 func scanChinese(q *Question, rs []rune, topics *content.Topics, lex *lexicon) {
-	var unknown []rune
-	flush := func() {
-		if len(unknown) > 0 {
-			leftover(q, unknown, lex)
-			unknown = nil
-		}
-	}
+	scanRuns(rs, func(i int) int { return matchAt(q, rs, i, topics, lex) },
+		func(unknown []rune) { leftover(q, unknown, lex) })
+}
+
+// scanRuns walks rs taking what match recognizes at each place (it returns
+// how many runes it took, or 0) and hands each run of runes nothing
+// recognized to unmatched.
+func scanRuns(rs []rune, match func(i int) int, unmatched func([]rune)) {
+	start := -1 // where the current unmatched run began
 	for i := 0; i < len(rs); {
-		n := matchAt(q, rs, i, topics, lex)
+		n := match(i)
 		if n == 0 {
-			unknown = append(unknown, rs[i])
+			if start < 0 {
+				start = i
+			}
 			i++
 			continue
 		}
-		flush()
+		if start >= 0 {
+			unmatched(rs[start:i])
+			start = -1
+		}
 		i += n
 	}
-	flush()
+	if start >= 0 {
+		unmatched(rs[start:])
+	}
 }
 
 // matchAt takes the longest known word starting at rs[i] into q and
@@ -336,39 +345,26 @@ const maxNearWindow = 8
 // leftover resolves characters no word matched: a near miss of a lexicon
 // word (one character off), else search words.
 func leftover(q *Question, rs []rune, lex *lexicon) {
-	var rest []rune
-	keep := func() {
-		if len(rest) >= 2 {
-			q.Words = append(q.Words, string(rest))
-		}
-		rest = nil
-	}
-	for i := 0; i < len(rs); {
-		found := 0
+	scanRuns(rs, func(i int) int {
 		if lex != nil {
-			for n := min(len(rs)-i, maxNearWindow); n >= minNearRunes-1 && found == 0; n-- {
+			for n := min(len(rs)-i, maxNearWindow); n >= minNearRunes-1; n-- {
 				if w, ok := lex.closest(string(rs[i : i+n])); ok {
 					addFacets(q, lex.lookup(w), w)
 					q.Corrected = append(q.Corrected, string(rs[i:i+n])+"→"+w)
-					found = n
+					return n
 				}
 			}
 		}
-		if found == 0 {
-			if role, ok := nearVocabulary(string(rs[i:min(len(rs), i+4)])); ok {
-				applyRole(q, role.role)
-				found = role.n
-			}
+		if role, ok := nearVocabulary(string(rs[i:min(len(rs), i+4)])); ok {
+			applyRole(q, role.role)
+			return role.n
 		}
-		if found == 0 {
-			rest = append(rest, rs[i])
-			i++
-			continue
+		return 0
+	}, func(rest []rune) {
+		if len(rest) >= 2 {
+			q.Words = append(q.Words, string(rest))
 		}
-		keep()
-		i += found
-	}
-	keep()
+	})
 }
 
 // nearVocabulary resolves a near miss of a fixed word of three or more
