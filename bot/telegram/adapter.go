@@ -174,8 +174,7 @@ func (a *Adapter) Connect(ctx context.Context) error {
 		if err == nil {
 			return nil
 		}
-		var ae *apiError
-		if errors.Is(err, errWrongBot) || errors.As(err, &ae) && (ae.Code == http.StatusUnauthorized || ae.Code == http.StatusNotFound) {
+		if errors.Is(err, errWrongBot) || tokenRefused(err) {
 			return fmt.Errorf("telegram: the token is refused: %w", err)
 		}
 		if ctx.Err() != nil {

@@ -11,15 +11,12 @@ import (
 	"tongbao/bot/web"
 )
 
-// serveMetrics starts /metrics on metrics.listen when that is set, and
-// otherwise says where the metrics are and warns when nothing guards them.
-// The returned function stops the metrics server.
+// serveMetrics starts /metrics on metrics.listen when that is set (serve
+// warns at start when nothing guards them: see settingChecks). The
+// returned function stops the metrics server.
 func (s *service) serveMetrics() (stop func(), err error) {
 	m := s.cfg.Metrics
 	if m.Listen == "" {
-		if m.Token == "" {
-			s.log.Warn("metrics: /metrics is open to anyone who can reach " + s.cfg.Listen + ": set metrics.listen (TONGBAO_METRICS_LISTEN) to serve them on a private address, or TONGBAO_METRICS_TOKEN to require a bearer token")
-		}
 		return func() {}, nil
 	}
 	ln, err := net.Listen("tcp", m.Listen)

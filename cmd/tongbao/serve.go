@@ -51,6 +51,9 @@ or go back to the queue.`)
 		cfg.Sources = *sources
 	}
 	log := app.logger(slog.LevelInfo)
+	if err := refuseBadSettings(cfg, log); err != nil {
+		return err
+	}
 	svc, err := app.buildService(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -167,9 +170,6 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		senders = append(senders, oa)
 		s.stoppers = append(s.stoppers, oa.Shutdown)
 		log.Info("wechat official account ready")
-		if cfg.WeChat.Template.ID == "" {
-			log.Warn("wechat: no template id (wechat.template.id or TONGBAO_WECHAT_TEMPLATE_ID): pushes to followers who have not written in 48 hours cannot fall back to a template message and will fail")
-		}
 	}
 	if cfg.WeCom.CorpID != "" {
 		wc, err := wechat.NewWeCom(cfg.WeCom, handler, deps)

@@ -226,6 +226,11 @@ func (a *App) sourceConfigs(cfg *Config, flagPath string) ([]source.Config, erro
 	if path == "" {
 		return nil, errors.New("no sources file: pass --sources FILE, set TONGBAO_SOURCES, or set sources: in tongbao.yaml (configs/sources.yaml is an example)")
 	}
+	return loadSourceConfigs(path)
+}
+
+// loadSourceConfigs reads and checks the sources file at path.
+func loadSourceConfigs(path string) ([]source.Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("sources file: %w", err)
