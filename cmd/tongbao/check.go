@@ -511,12 +511,12 @@ func checkSource(ctx context.Context, src source.Config, f *source.Fetcher, seen
 		}
 	}
 	if fresh > 0 && parsed == 0 {
-		return problem(subject, fmt.Sprintf("%s lists %d items, and none of the new ones could be read: %v", src.Where(), len(items), reason),
+		return problem(subject, fmt.Sprintf("%s lists %s, and none of the new ones could be read: %v", src.Where(), plural(len(items), "item"), reason),
 			"check that its address lists bulletins (not a login or error page); `tongbao sources check "+src.Name+"` shows each item")
 	}
-	detail := fmt.Sprintf("%s lists %d items", src.Where(), len(items))
+	detail := fmt.Sprintf("%s lists %s", src.Where(), plural(len(items), "item"))
 	if fresh > 0 {
-		detail += fmt.Sprintf("; %d of %d new ones read", parsed, fresh)
+		detail += fmt.Sprintf("; %d of %d new read", parsed, fresh)
 	}
 	if parsed < fresh {
 		return warning(subject, detail+fmt.Sprintf(" (last refusal: %v)", reason), "`tongbao sources check "+src.Name+"` shows why each item was refused")
