@@ -3,7 +3,8 @@
 # Works on a fresh Debian machine with Go: installs redis-server when it is
 # missing (the tests start their own instances on private sockets/ports; they
 # never use a system Redis), then vets and runs every test with the race
-# detector.
+# detector, then checks the container image where Docker runs
+# (scripts/docker-check.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +21,9 @@ fi
 
 go vet ./...
 go test -race -count=1 -timeout 45m "$@" ./...
+
+# The container image (size, user, health check) and compose.yaml, where a
+# Docker engine runs; a full run only (it skips itself without Docker).
+if [ "$#" -eq 0 ]; then
+  ./scripts/docker-check.sh
+fi
