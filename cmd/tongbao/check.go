@@ -141,7 +141,7 @@ func (c *checker) report(f finding) {
 
 // done prints the summary and fails the command when a check failed.
 func (c *checker) done() error {
-	problems, warnings := c.counts[failed], plural(c.counts[warned], "warning")
+	problems, warnings := c.counts[failed], count(c.counts[warned], "warning", "warnings")
 	switch {
 	case problems > 0:
 		fmt.Fprintf(c.w, "\n%d failed (✗), %s (⚠): fix the ✗ lines before serving\n", problems, warnings)
@@ -511,10 +511,10 @@ func checkSource(ctx context.Context, src source.Config, f *source.Fetcher, seen
 		}
 	}
 	if fresh > 0 && parsed == 0 {
-		return problem(subject, fmt.Sprintf("%s lists %s, and none of the new ones could be read: %v", src.Where(), plural(len(items), "item"), reason),
+		return problem(subject, fmt.Sprintf("%s lists %s, and none of the new ones could be read: %v", src.Where(), count(len(items), "item", "items"), reason),
 			"check that its address lists bulletins (not a login or error page); `tongbao sources check "+src.Name+"` shows each item")
 	}
-	detail := fmt.Sprintf("%s lists %s", src.Where(), plural(len(items), "item"))
+	detail := fmt.Sprintf("%s lists %s", src.Where(), count(len(items), "item", "items"))
 	if fresh > 0 {
 		detail += fmt.Sprintf("; %d of %d new read", parsed, fresh)
 	}
@@ -576,12 +576,4 @@ func readyURL(listen string) string {
 		host = "127.0.0.1"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/readyz"
-}
-
-// plural is "1 warning", "2 warnings".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
