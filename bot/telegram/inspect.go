@@ -52,8 +52,9 @@ func Inspect(ctx context.Context, cfg Config, hc *http.Client) (Status, error) {
 	defer cancel()
 	api, err := dialAPI(cctx, cfg.Token, cfg.apiBase(), hc)
 	if err != nil {
-		if tokenRefused(err) {
-			return Status{}, fmt.Errorf("%w: %w", ErrTokenRefused, err)
+		var ae *apiError
+		if tokenRefused(err) && errors.As(err, &ae) {
+			return Status{}, fmt.Errorf("%w (getMe: %d %s)", ErrTokenRefused, ae.Code, ae.Description)
 		}
 		return Status{}, err
 	}

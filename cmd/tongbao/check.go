@@ -356,7 +356,7 @@ func (c *checker) checkTelegram(ctx context.Context, cfg *Config) {
 	st, err := telegram.Inspect(ctx, tcfg, c.http)
 	switch {
 	case errors.Is(err, telegram.ErrTokenRefused):
-		c.report(problem("Telegram token", "the Bot API refused it ("+err.Error()+")",
+		c.report(problem("Telegram token", err.Error(),
 			"copy the token again from @BotFather (/mybots → your bot → API Token) into TONGBAO_TELEGRAM_TOKEN; /revoke there makes the old one invalid"))
 		return
 	case err != nil && st.Username == "":
@@ -406,7 +406,7 @@ func (c *checker) checkWeChat(ctx context.Context, cfg *Config) {
 	} else {
 		c.report(ok("WeChat access token", "issued for "+cfg.WeChat.AppID))
 	}
-	c.checkCallback(ctx, "WeChat server address", cfg, "/wechat", func(ctx context.Context, endpoint string) error {
+	c.checkCallback(ctx, "WeChat callback", cfg, "/wechat", func(ctx context.Context, endpoint string) error {
 		return cfg.WeChat.CheckCallback(ctx, c.http, endpoint)
 	}, "in 公众号后台 → 设置与开发 → 基本配置 → 服务器配置 the 服务器地址(URL) must be %s and the 令牌(Token) TONGBAO_WECHAT_TOKEN; the address must reach tongbao serve")
 }

@@ -147,7 +147,7 @@ func TestCheckAllPass(t *testing.T) {
 		"Telegram token":        "@TongbaoBot",
 		"Telegram webhook":      "set to " + public + "/telegram",
 		"WeChat access token":   wechattest.DefaultAppID,
-		"WeChat server address": public + "/wechat answers",
+		"WeChat callback": public + "/wechat answers",
 		"WeCom access token":    wechattest.DefaultCorpID,
 		"WeCom callback":        public + "/wecom answers",
 		"source inbox":          "lists 1 item; 1 of 1 new read",
@@ -173,7 +173,7 @@ func TestCheckBadTelegramToken(t *testing.T) {
 	if code != 1 {
 		t.Errorf("check = %d, want 1:\n%s", code, out)
 	}
-	wantLine(t, out, "✗", "Telegram token", "401 Unauthorized", "fix: copy the token again from @BotFather", "TONGBAO_TELEGRAM_TOKEN")
+	wantLine(t, out, "✗", "Telegram token", "the Bot API refused the token (getMe: 401 Unauthorized)", "fix: copy the token again from @BotFather", "TONGBAO_TELEGRAM_TOKEN")
 	if strings.Contains(out, "not-this-bot") {
 		t.Errorf("the report shows the token:\n%s", out)
 	}
@@ -306,30 +306,52 @@ func TestCheckWeChatCredentials(t *testing.T) {
 	}
 	wantLine(t, out, "✗", "WeChat access token", "errcode 40125", "fix: TONGBAO_WECHAT_SECRET is not the account's AppSecret")
 	wantLine(t, out, "✗", "WeCom access token", "errcode 40001", "fix: TONGBAO_WECOM_SECRET is not the app's Secret")
-	wantLine(t, out, "✗", "WeChat server address", "connection refused", "服务器地址(URL) must be "+e["TONGBAO_PUBLIC_URL"]+"/wechat")
+	wantLine(t, out, "✗", "WeChat callback", "connection refused", "服务器地址(URL) must be "+e["TONGBAO_PUBLIC_URL"]+"/wechat")
 	if strings.Contains(out, "not-the-secret") {
 		t.Errorf("the report shows a secret:\n%s", out)
 	}
 }
 
 // serve refuses a setting that cannot work, saying why and how to fix it,
-// before it opens anything.
+// before it opens anything. (With the platforms' real API bases: no test
+// reaches them, since serve stops first.)
 func TestServeRefusesSettingsThatCannotWork(t *testing.T) {
-	e := checkEnv()
-	e["TONGBAO_TELEGRAM_TOKEN"] = "123456789:real-looking-token"
-	e["TONGBAO_TELEGRAM_WEBHOOK"] = "http://tb.example.gov.cn/telegram"
-	e["TONGBAO_TELEGRAM_SECRET"] = "hook-secret"
-	code, out := e.run(t, "serve", "--listen", freeAddr(t))
-	if code != 1 {
-		t.Fatalf("serve = %d, want 1:\n%s", code, out)
+	telegram := func(hook string) map[string]string {
+		return map[string]string{"TONGBAO_TELEGRAM_TOKEN": "123456789:real-looking-token", "TONGBAO_TELEGRAM_SECRET": "hook-secret", "TONGBAO_TELEGRAM_WEBHOOK": hook}
 	}
-	for _, want := range []string{"settings that cannot work", "✗ Telegram webhook: telegram.webhook_url http://tb.example.gov.cn/telegram is not https", "fix: serve Tongbao behind HTTPS"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("serve's refusal lacks %q:\n%s", want, out)
-		}
-	}
-	e["TONGBAO_TELEGRAM_WEBHOOK"] = "https://tb.example.gov.cn:8080/telegram"
-	if code, out := e.run(t, "serve", "--listen", freeAddr(t)); code != 1 || !strings.Contains(out, "uses port 8080: Telegram posts only to ports 443, 80, 88 and 8443") {
-		t.Errorf("serve = %d, want 1 and the port:\n%s", code, out)
+	for name, tc := range map[string]struct {
+		env   map[string]string
+		wants []string
+	}{
+		"telegram webhook over http": {
+			telegram("http://tb.example.gov.cn/telegram"),
+			[]string{"✗ Telegram webhook: telegram.webhook_url http://tb.example.gov.cn/telegram is not https", "fix: serve Tongbao behind HTTPS"},
+		},
+		"telegram webhook on another port": {
+			telegram("https://tb.example.gov.cn:8080/telegram"),
+			[]string{"uses port 8080: Telegram posts only to ports 443, 80, 88 and 8443", "fix: put the webhook on port 443"},
+		},
+		"wechat callback on another port": {
+			map[string]string{"TONGBAO_PUBLIC_URL": "https://tb.example.gov.cn:8443", "TONGBAO_WECHAT_APPID": wechattest.DefaultAppID,
+				"TONGBAO_WECHAT_SECRET": "secret", "TONGBAO_WECHAT_TOKEN": "wxtoken"},
+			[]string{"✗ WeChat callback: public_url https://tb.example.gov.cn:8443 has port 8443: WeChat calls back only on port 80 (http) or 443 (https)",
+				"fix: serve the public URL on the standard port"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv()
+			for k, v := range tc.env {
+				e[k] = v
+			}
+			code, out := e.run(t, "serve", "--listen", freeAddr(t))
+			if code != 1 {
+				t.Fatalf("serve = %d, want 1:\n%s", code, out)
+			}
+			for _, want := range append([]string{"settings that cannot work"}, tc.wants...) {
+				if !strings.Contains(out, want) {
+					t.Errorf("serve's refusal lacks %q:\n%s", want, out)
+				}
+			}
+		})
 	}
 }
