@@ -140,17 +140,17 @@ func TestCheckAllPass(t *testing.T) {
 		t.Fatalf("check = %d, want 0 with every line ✓:\n%s", code, out)
 	}
 	for subject, want := range map[string]string{
-		"settings":              "all valid",
-		"Redis":                 "version ",
-		"Redis persistence":     "AOF on",
-		"public URL":            public + "/healthz answers",
-		"Telegram token":        "@TongbaoBot",
-		"Telegram webhook":      "set to " + public + "/telegram",
-		"WeChat access token":   wechattest.DefaultAppID,
-		"WeChat callback": public + "/wechat answers",
-		"WeCom access token":    wechattest.DefaultCorpID,
-		"WeCom callback":        public + "/wecom answers",
-		"source inbox":          "lists 1 item; 1 of 1 new read",
+		"settings":            "all valid",
+		"Redis":               "version ",
+		"Redis persistence":   "AOF on",
+		"public URL":          public + "/healthz answers",
+		"Telegram token":      "@TongbaoBot",
+		"Telegram webhook":    "set to " + public + "/telegram",
+		"WeChat access token": wechattest.DefaultAppID,
+		"WeChat callback":     public + "/wechat answers",
+		"WeCom access token":  wechattest.DefaultCorpID,
+		"WeCom callback":      public + "/wecom answers",
+		"source inbox":        "lists 1 item; 1 of 1 new read",
 	} {
 		wantLine(t, out, "✓", subject, want)
 	}
