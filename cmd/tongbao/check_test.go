@@ -355,3 +355,21 @@ func TestServeRefusesSettingsThatCannotWork(t *testing.T) {
 		})
 	}
 }
+
+// The embedded store is checked by opening it; while serve holds it, check
+// says so instead of failing.
+func TestCheckEmbeddedStore(t *testing.T) {
+	e := testEnv{"TONGBAO_METRICS_TOKEN": "scrape-token"}
+	data := t.TempDir()
+	code, out := e.run(t, "check", "--data", data)
+	if code != 0 {
+		t.Errorf("check = %d, want 0:\n%s", code, out)
+	}
+	wantLine(t, out, "✓", "store", "embedded, in "+data+"; every write journaled, fsynced every 1s")
+	e.serve(t, "--data", data)
+	code, out = e.run(t, "check", "--data", data)
+	if code != 0 {
+		t.Errorf("check beside serve = %d, want 0:\n%s", code, out)
+	}
+	wantLine(t, out, "✓", "store", "embedded, in "+data+", open by a running tongbao")
+}
