@@ -28,7 +28,7 @@ func TestServerInfo(t *testing.T) {
 	})
 	t.Run("cluster with one primary persisting", func(t *testing.T) {
 		st := openTest(t, cluster.URL())
-		cc := st.Client().(*redis.ClusterClient)
+		cc := cluster.Client(t)
 		var (
 			mu  sync.Mutex // ForEachMaster calls concurrently
 			one *redis.Client
