@@ -17,7 +17,7 @@ func (s *Store) Audit(ctx context.Context, e content.AuditEntry) error {
 		e.At = time.Now()
 	}
 	data, _ := json.Marshal(e)
-	err := s.rdb.XAdd(ctx, &redis.XAddArgs{Stream: s.k.misc("audit"), MaxLen: 100000, Approx: true, Values: []string{"e", string(data)}}).Err()
+	err := s.rdb.XAdd(ctx, &redis.XAddArgs{Stream: s.k.audit(), MaxLen: 100000, Approx: true, Values: []string{"e", string(data)}}).Err()
 	if err != nil {
 		return fmt.Errorf("store: audit %s by %s: %w", e.Action, e.Actor, err)
 	}
@@ -26,7 +26,7 @@ func (s *Store) Audit(ctx context.Context, e content.AuditEntry) error {
 
 // AuditLog returns the newest audit entries, newest first.
 func (s *Store) AuditLog(ctx context.Context, n int) ([]content.AuditEntry, error) {
-	msgs, err := s.rdb.XRevRangeN(ctx, s.k.misc("audit"), "+", "-", int64(n)).Result()
+	msgs, err := s.rdb.XRevRangeN(ctx, s.k.audit(), "+", "-", int64(n)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: audit log: %w", err)
 	}

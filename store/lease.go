@@ -22,7 +22,7 @@ return 0`)
 // replica at a time polls a source or runs a scheduler. It reports whether
 // owner holds it.
 func (s *Store) Lease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error) {
-	n, err := leaseScript.Run(ctx, s.rdb, []string{s.k.misc("lease", name)}, owner, ttl.Milliseconds()).Int()
+	n, err := leaseScript.Run(ctx, s.rdb, []string{s.k.lease(name)}, owner, ttl.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: lease %s: %w", name, err)
 	}

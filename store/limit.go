@@ -42,7 +42,7 @@ func (s *Store) RateLimit(ctx context.Context, platform string, rates []content.
 	keys := make([]string, len(rates))
 	args := []any{now.UnixMilli()}
 	for i, r := range rates {
-		keys[i] = s.k.p + "{rl:" + platform + "}:" + r.Key
+		keys[i] = s.k.rate(platform, r.Key)
 		burst := r.Burst
 		if burst < 1 {
 			burst = 1
@@ -62,7 +62,7 @@ func (s *Store) RateLimit(ctx context.Context, platform string, rates []content.
 // after. Fixed windows are enough for spam control; platform send limits
 // use the dispatcher's own limiters.
 func (s *Store) Allow(ctx context.Context, key string, limit int, window time.Duration) (allowed, firstOver bool, err error) {
-	k := s.k.misc("rate", key, fmt.Sprint(time.Now().UnixNano()/int64(window)))
+	k := s.k.rate(key, fmt.Sprint(time.Now().UnixNano()/int64(window)))
 	var n *redis.IntCmd
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		n = p.Incr(ctx, k)

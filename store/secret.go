@@ -15,7 +15,7 @@ func (s *Store) Secret(ctx context.Context) (string, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("store: make secret: %w", err)
 	}
-	key := s.k.misc("secret")
+	key := s.k.secret()
 	if err := s.rdb.SetNX(ctx, key, hex.EncodeToString(b[:]), 0).Err(); err != nil {
 		return "", fmt.Errorf("store: secret: %w", err)
 	}

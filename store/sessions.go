@@ -17,12 +17,12 @@ func (s *Store) SaveSession(ctx context.Context, subscriber, name string, v any,
 	if err != nil {
 		return fmt.Errorf("store: session %s/%s: %w", subscriber, name, err)
 	}
-	return s.rdb.Set(ctx, s.k.misc("sess", subscriber, name), data, ttl).Err()
+	return s.rdb.Set(ctx, s.k.session(subscriber, name), data, ttl).Err()
 }
 
 // LoadSession reads a session state into v; ErrNotFound when there is none.
 func (s *Store) LoadSession(ctx context.Context, subscriber, name string, v any) error {
-	data, err := s.rdb.Get(ctx, s.k.misc("sess", subscriber, name)).Bytes()
+	data, err := s.rdb.Get(ctx, s.k.session(subscriber, name)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return ErrNotFound
 	}
@@ -34,5 +34,5 @@ func (s *Store) LoadSession(ctx context.Context, subscriber, name string, v any)
 
 // DeleteSession forgets a session state.
 func (s *Store) DeleteSession(ctx context.Context, subscriber, name string) error {
-	return s.rdb.Del(ctx, s.k.misc("sess", subscriber, name)).Err()
+	return s.rdb.Del(ctx, s.k.session(subscriber, name)).Err()
 }
