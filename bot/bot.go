@@ -22,7 +22,7 @@ type Store interface {
 	Subscribe(ctx context.Context, id string, sub content.Subscription) (bool, error)
 	Unsubscribe(ctx context.Context, id string, sub content.Subscription) (bool, error)
 	IsAdmin(ctx context.Context, id string) (bool, error)
-	Allow(ctx context.Context, key string, limit int, window time.Duration) (allowed, firstOver bool, err error)
+	Allow(ctx context.Context, scope string, rate content.Rate, now time.Time) (wait time.Duration, first bool, err error)
 
 	LexiconSince(ctx context.Context, since int64) (map[string][]string, int64, error)
 	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)

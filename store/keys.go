@@ -58,3 +58,4 @@ func (k keys) once(key string) string             { return k.p + "once:" + key }
 func (k keys) audit() string                      { return k.p + "audit" }
 func (k keys) source(name, part string) string    { return k.p + "source:" + name + ":" + part }
 func (k keys) secret() string                     { return k.p + "secret" }
+func (k keys) token(name string) string           { return k.p + "tok:" + name }

@@ -10,67 +10,94 @@ import (
 	"tongbao/content"
 )
 
-// gcraScript is the generic cell rate algorithm over several keys at once:
-// the event is allowed only if every key allows it, and then counted in
-// all. KEYS: the limit keys. ARGV: now (ms), then per key interval (ms)
-// and burst. Returns 0 when allowed, else the milliseconds to wait.
+// The store's one rate limiter is the generic cell rate algorithm (GCRA):
+// per limit key one number, the theoretical arrival time of the next event,
+// so a limit costs O(1) memory whatever its rate. A content.Rate of
+// Interval T and Burst b allows b events at once, then one every T: "n per
+// window d" with bursts of n is Interval d/n, Burst n. Every platform
+// limit, a sender's message rate (Allow) and a WeCom member's (RateLimitN)
+// go through it; the send slots of pace.go reserve on the same schedule.
+
+// gcraScript counts n events against several keys at once: they are
+// allowed only if every key allows them, and then counted in all. KEYS:
+// the limit keys, then, when ARGV[3] is 1, a marker of a refusal already
+// reported. ARGV: now (ms), n, marker flag, then per limit key its interval
+// (ms) and burst. Returns {wait, first}: wait 0 when allowed, else the
+// milliseconds until the events would be (nothing is counted then); first
+// 1 when a refusal is the first since the marker lapsed.
 var gcraScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+local marked = ARGV[3] == '1'
+local nlim = #KEYS
+if marked then nlim = nlim - 1 end
 local wait = 0
 local tats = {}
-for i, key in ipairs(KEYS) do
-  local interval = tonumber(ARGV[2*i])
-  local burst = tonumber(ARGV[2*i+1])
-  local tat = tonumber(redis.call('GET', key) or now)
+for i = 1, nlim do
+  local interval = tonumber(ARGV[2*i+2])
+  local burst = tonumber(ARGV[2*i+3])
+  local tat = tonumber(redis.call('GET', KEYS[i]) or now)
   if tat < now then tat = now end
-  local allow_at = tat - (burst - 1) * interval
+  local allow_at = tat + (n - burst) * interval
   if allow_at > now and allow_at - now > wait then wait = allow_at - now end
-  tats[i] = tat + interval
+  tats[i] = tat + n * interval
 end
-if wait > 0 then return wait end
-for i, key in ipairs(KEYS) do
-  redis.call('SET', key, tats[i], 'PX', tats[i] - now + 1000)
+if wait > 0 then
+  local first = 0
+  if marked and redis.call('SET', KEYS[#KEYS], 1, 'NX', 'PX', wait) then first = 1 end
+  return {wait, first}
 end
-return 0`)
+for i = 1, nlim do
+  redis.call('SET', KEYS[i], tats[i], 'PX', tats[i] - now + 1000)
+end
+return {0, 0}`)
 
-// RateLimit counts one event against every rate (a platform's overall
-// limit and a chat's) and returns 0 when it may happen now, or how long to
-// wait first (nothing is counted then). It holds across replicas: the
-// counters live in Redis under the platform's hash tag, so one script
+// RateLimit counts one event against every rate of scope (a platform's
+// overall limit and a chat's) and returns 0 when it may happen now, or how
+// long to wait first (nothing is counted then). It holds across replicas:
+// the counters live in Redis under the scope's hash tag, so one script
 // checks them all, on Redis Cluster too.
-func (s *Store) RateLimit(ctx context.Context, platform string, rates []content.Rate, now time.Time) (time.Duration, error) {
-	keys := make([]string, len(rates))
-	args := []any{now.UnixMilli()}
-	for i, r := range rates {
-		keys[i] = s.k.rate(platform, r.Key)
-		burst := r.Burst
-		if burst < 1 {
-			burst = 1
-		}
-		args = append(args, max(r.Interval.Milliseconds(), 1), burst)
-	}
-	ms, err := gcraScript.Run(ctx, s.rdb, keys, args...).Int64()
-	if err != nil {
-		return 0, fmt.Errorf("store: rate limit %s: %w", platform, err)
-	}
-	return time.Duration(ms) * time.Millisecond, nil
+func (s *Store) RateLimit(ctx context.Context, scope string, rates []content.Rate, now time.Time) (time.Duration, error) {
+	return s.RateLimitN(ctx, scope, 1, rates, now)
 }
 
-// Allow counts one event for key in the current fixed window and reports
-// whether it is within limit; the first event over the limit reports
-// first=true so the caller can answer once ("too fast") and stay silent
-// after. Fixed windows are enough for spam control; platform send limits
-// use the dispatcher's own limiters.
-func (s *Store) Allow(ctx context.Context, key string, limit int, window time.Duration) (allowed, firstOver bool, err error) {
-	k := s.k.rate(key, fmt.Sprint(time.Now().UnixNano()/int64(window)))
-	var n *redis.IntCmd
-	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		n = p.Incr(ctx, k)
-		p.Expire(ctx, k, window+time.Second)
-		return nil
-	}); err != nil {
-		return false, false, fmt.Errorf("store: rate %s: %w", key, err)
+// RateLimitN is RateLimit for n events at once (a reply cut into n
+// messages): all are allowed or none. n above a rate's burst could never
+// be allowed and is an error.
+func (s *Store) RateLimitN(ctx context.Context, scope string, n int, rates []content.Rate, now time.Time) (time.Duration, error) {
+	wait, _, err := s.limit(ctx, scope, n, rates, "", now)
+	return wait, err
+}
+
+// Allow counts one event (a message someone sent) against rate for scope
+// (its sender) and returns 0 when it is within the rate, else how long
+// until it would be. A refused event also reports first=true when it is
+// the first refusal since that wait began, so the caller answers once
+// ("too fast, write again in …") and stays silent until the wait is over.
+func (s *Store) Allow(ctx context.Context, scope string, rate content.Rate, now time.Time) (wait time.Duration, first bool, err error) {
+	return s.limit(ctx, scope, 1, []content.Rate{rate}, "told", now)
+}
+
+// limit runs gcraScript for n events against rates in scope, with the
+// refusal marker named marker ("" for none).
+func (s *Store) limit(ctx context.Context, scope string, n int, rates []content.Rate, marker string, now time.Time) (time.Duration, bool, error) {
+	keys := make([]string, 0, len(rates)+1)
+	args := []any{now.UnixMilli(), n, 0}
+	for _, r := range rates {
+		burst := max(r.Burst, 1)
+		if n > burst {
+			return 0, false, fmt.Errorf("store: rate limit %s: %d events at once exceed the burst of %d for %s", scope, n, burst, r.Key)
+		}
+		keys = append(keys, s.k.rate(scope, r.Key))
+		args = append(args, max(r.Interval.Milliseconds(), 1), burst)
 	}
-	c := n.Val()
-	return c <= int64(limit), c == int64(limit)+1, nil
+	if marker != "" {
+		keys = append(keys, s.k.rate(scope, marker))
+		args[2] = 1
+	}
+	res, err := gcraScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
+	if err != nil || len(res) != 2 {
+		return 0, false, fmt.Errorf("store: rate limit %s: %w", scope, err)
+	}
+	return time.Duration(res[0]) * time.Millisecond, res[1] == 1, nil
 }

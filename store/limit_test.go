@@ -129,3 +129,105 @@ func TestAudienceSizesBitmaps(t *testing.T) {
 		t.Error("a one-subscriber audience got a full-size bitmap")
 	}
 }
+
+// TestRateLimitN: n events at once are all allowed or none, and n above a
+// burst is refused outright.
+func TestRateLimitN(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		now := time.Unix(1_700_000_000, 0)
+		// 30 at once, then one every 62 s (a WeCom member's limit).
+		member := []content.Rate{{Key: "sent", Interval: 62 * time.Second, Burst: 30}}
+		take := func(n int, at time.Time) time.Duration {
+			t.Helper()
+			w, err := s.RateLimitN(ctx, "wecom:m", n, member, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return w
+		}
+		if w := take(28, now); w != 0 {
+			t.Fatalf("28 of a burst of 30 wait %s", w)
+		}
+		if w := take(3, now); w != 62*time.Second {
+			t.Errorf("3 more with 2 left wait %s, want 62s", w)
+		}
+		if w := take(2, now); w != 0 {
+			t.Errorf("the last 2 of the burst wait %s", w)
+		}
+		if w := take(1, now.Add(time.Second)); w != 61*time.Second {
+			t.Errorf("the 31st a second later waits %s, want 61s", w)
+		}
+		if w := take(1, now.Add(62*time.Second)); w != 0 {
+			t.Errorf("the 31st after 62s waits %s", w)
+		}
+		if _, err := s.RateLimitN(ctx, "wecom:m", 31, member, now); err == nil {
+			t.Error("31 at once against a burst of 30: no error")
+		}
+	})
+}
+
+// TestAllow: a sender over the rate is refused until the bucket refills,
+// and only the first refusal of a wait says so.
+func TestAllow(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		now := time.Unix(1_700_000_000, 0)
+		perMinute := content.Rate{Key: "msg", Interval: time.Minute / 5, Burst: 5}
+		over := 0
+		for i := 0; i < 8; i++ {
+			wait, first, err := s.Allow(ctx, "msg:tg:1", perMinute, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wait > 0 {
+				over++
+				if wait != 12*time.Second {
+					t.Errorf("message %d waits %s, want 12s (a minute / 5)", i+1, wait)
+				}
+			}
+			if first != (i == 5) {
+				t.Errorf("message %d: first = %v", i+1, first)
+			}
+		}
+		if over != 3 {
+			t.Errorf("%d of 8 messages over a limit of 5", over)
+		}
+		if wait, _, _ := s.Allow(ctx, "msg:tg:2", perMinute, now); wait != 0 {
+			t.Errorf("another sender waits %s", wait)
+		}
+		if wait, _, _ := s.Allow(ctx, "msg:tg:1", perMinute, now.Add(12*time.Second)); wait != 0 {
+			t.Errorf("after 12s the sender still waits %s", wait)
+		}
+	})
+}
+
+func TestTokens(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if _, err := s.Token(ctx, "wx"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("missing token: %v", err)
+		}
+		if err := s.SaveToken(ctx, "wx", "abc", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := s.Token(ctx, "wx"); err != nil || v != "abc" {
+			t.Errorf("token = %q, %v", v, err)
+		}
+		if ttl := s.rdb.PTTL(ctx, s.k.token("wx")).Val(); ttl <= 0 || ttl > time.Minute {
+			t.Errorf("token lives %s, want at most a minute", ttl)
+		}
+		if err := s.SaveToken(ctx, "wx", "abc", -time.Second); err == nil {
+			t.Error("a negative time to live was accepted")
+		}
+		if err := s.DeleteToken(ctx, "wx"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Token(ctx, "wx"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("deleted token: %v", err)
+		}
+		if err := s.DeleteToken(ctx, "wx"); err != nil {
+			t.Errorf("deleting a missing token: %v", err)
+		}
+	})
+}

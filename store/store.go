@@ -162,14 +162,6 @@ func (s *Store) closeEmbedded() error {
 // Embedded reports whether the store runs in-process.
 func (s *Store) Embedded() bool { return s.emb != nil }
 
-// Client is the underlying Redis client, for components that keep their
-// own small state beside the store (rate limiters, token caches). Their keys
-// must start with Prefix().
-func (s *Store) Client() redis.UniversalClient { return s.rdb }
-
-// Prefix is the string every key of this store starts with.
-func (s *Store) Prefix() string { return s.k.p }
-
 // Ping checks that Redis answers.
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 

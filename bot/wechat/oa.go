@@ -29,13 +29,13 @@ var (
 )
 
 // NewOfficialAccount returns the account described by cfg, answering
-// through h. deps.Redis and deps.Dedupe are required.
+// through h. deps.Tokens and deps.Dedupe are required.
 func NewOfficialAccount(cfg OAConfig, h Handler, deps Deps) (*OfficialAccount, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if h == nil || deps.Redis == nil || deps.Dedupe == nil {
-		return nil, errors.New("wechat: NewOfficialAccount needs a Handler, Deps.Redis and Deps.Dedupe")
+	if h == nil || deps.Tokens == nil || deps.Dedupe == nil {
+		return nil, errors.New("wechat: NewOfficialAccount needs a Handler, Deps.Tokens and Deps.Dedupe")
 	}
 	deps = deps.defaults()
 	b, err := newBox(cfg.Token, cfg.EncodingAESKey, cfg.AppID)
@@ -50,7 +50,7 @@ func NewOfficialAccount(cfg OAConfig, h Handler, deps Deps) (*OfficialAccount, e
 	a.api = &apiClient{
 		base:    apiBase(cfg.APIBase, DefaultAPIBase),
 		http:    deps.HTTP,
-		cache:   NewTokenCache(deps.Redis, deps.Prefix),
+		cache:   NewTokenCache(deps.Tokens),
 		key:     "wechat:token:" + cfg.AppID,
 		fetch:   fetch,
 		expired: oaTokenExpired,

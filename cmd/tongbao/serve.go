@@ -157,7 +157,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		}
 		log.Info("telegram adapter configured", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
 	}
-	deps := wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Events: subscriberEvents{st}, Log: log}
+	deps := wechat.Deps{Tokens: st, Limits: st, Dedupe: st, Events: subscriberEvents{st}, Log: log}
 	if cfg.WeChat.AppID != "" {
 		oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, handler, deps)
 		if err != nil {
