@@ -638,13 +638,13 @@ func TestMisc(t *testing.T) {
 		if err != nil || len(log) != 1 || log[0].Actor != "tg:1" || log[0].Detail["audience"] != "all" {
 			t.Errorf("audit log = %+v, %v", log, err)
 		}
-		if ok, _ := s.Lease(ctx, "poll:feed", "replica-1", time.Minute); !ok {
+		if ok, _ := s.lease(ctx, "poll:feed", "replica-1", time.Minute); !ok {
 			t.Error("free lease not taken")
 		}
-		if ok, _ := s.Lease(ctx, "poll:feed", "replica-2", time.Minute); ok {
+		if ok, _ := s.lease(ctx, "poll:feed", "replica-2", time.Minute); ok {
 			t.Error("held lease taken by another owner")
 		}
-		if ok, _ := s.Lease(ctx, "poll:feed", "replica-1", time.Minute); !ok {
+		if ok, _ := s.lease(ctx, "poll:feed", "replica-1", time.Minute); !ok {
 			t.Error("owner could not renew its lease")
 		}
 	})

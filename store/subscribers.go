@@ -559,15 +559,3 @@ func (s *Store) ListSubscribers(ctx context.Context, status string, limit int) (
 	}
 	return out, nil
 }
-
-// DenseOf returns a subscriber's dense id (0 when unknown).
-func (s *Store) DenseOf(ctx context.Context, id string) (int64, error) {
-	v, err := s.rdb.HGet(ctx, s.k.subs("idx"), id).Result()
-	if err == redis.Nil {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("store: dense id of %s: %w", id, err)
-	}
-	return strconv.ParseInt(v, 10, 64)
-}

@@ -234,42 +234,19 @@ func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, 
 func (s *service) whileLeased(ctx context.Context, name string, fn func(context.Context) error) error {
 	const ttl = 30 * time.Second
 	for ctx.Err() == nil {
-		ok, err := s.st.Lease(ctx, name, s.owner, ttl)
-		if err != nil || !ok {
-			sleepCtx(ctx, ttl/3)
-			continue
-		}
-		runCtx, cancel := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- fn(runCtx) }()
 		var runErr error
-		for held := true; held; {
-			select {
-			case runErr = <-done:
-				held = false
-			case <-time.After(ttl / 3):
-				if ok, err := s.st.Lease(ctx, name, s.owner, ttl); err != nil || !ok {
-					cancel()
-					<-done
-					held = false
-				}
-			}
-		}
-		cancel()
-		if runErr != nil && ctx.Err() == nil {
+		held, err := s.st.Hold(ctx, name, s.owner, ttl, func(ctx context.Context) { runErr = fn(ctx) })
+		if runErr != nil && err == nil && ctx.Err() == nil { // not cancelled by a lost lease
 			return runErr
+		}
+		if !held { // another replica has it (or Redis did not answer): ask again later
+			select {
+			case <-ctx.Done():
+			case <-time.After(ttl / 3):
+			}
 		}
 	}
 	return nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 // run serves HTTP and runs every part until ctx is cancelled, then shuts
