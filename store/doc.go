@@ -16,9 +16,10 @@
 //	queue.go          each platform's delivery queue (a Stream with a consumer
 //	                  group, delayed retries, dead letters) and send leases
 //	reclaim.go        consumer heartbeats and taking over a dead one's work
-//	limit.go          rate limits (GCRA), shared by every replica
+//	limit.go          the rate limiter (GCRA), shared by every replica
 //	pace.go           send slots that pace one account's messages
-//	lease.go          named leases, so one replica runs a poller or scheduler
+//	lease.go          named leases: Hold runs a job (a poller, the scheduler,
+//	                  a fan-out) on one replica at a time
 //	jobs.go           unfinished work (a fan-out) to resume after a crash
 //	schedules.go      named schedules of members due at a time
 //	sessions.go       small per-user conversation state
@@ -26,8 +27,10 @@
 //	audit.go          the admin audit log
 //	sources.go        source pollers' status and the items they handed over
 //	secret.go         the deployment's read-link secret
+//	tokens.go         platform access tokens every replica shares
 //	store.go          opening and closing; connect.go the Redis settings
 //
 // Keys that one command touches together share a hash tag, so every
-// multi-key command runs unchanged on Redis Cluster; see the keys type.
+// multi-key command runs unchanged on Redis Cluster; keys.go builds every
+// key and lists the families.
 package store
