@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
@@ -24,13 +25,13 @@ type broadcastDraft struct {
 }
 
 // admin answers the admin-only commands.
-func (b *Bot) admin(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
+func (b *Bot) admin(ctx context.Context, t *turn, in Intent) ([]chat.Reply, error) {
 	ok, err := b.isAdmin(ctx, t.sub.ID)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return []Reply{Text(say(t.lang, "admin.only"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "admin.only"))}, nil
 	}
 	switch in.Action {
 	case ActStats:
@@ -44,7 +45,7 @@ func (b *Bot) admin(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 		if err := b.store.SaveSession(ctx, t.sub.ID, "broadcast", broadcastDraft{Awaiting: true}, broadcastTTL); err != nil {
 			return nil, err
 		}
-		return []Reply{Text(say(t.lang, "bc.ask"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "bc.ask"))}, nil
 	}
 	return b.preview(ctx, t, typedBroadcast(t.in.Text, in.Query))
 }
@@ -64,7 +65,7 @@ func typedBroadcast(text, query string) string {
 	return strings.TrimSpace(text[loc[1]:])
 }
 
-func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]Reply, error) {
+func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]chat.Reply, error) {
 	if id == "" {
 		total, byKind, err := b.store.CountBulletins(ctx)
 		if err != nil {
@@ -76,11 +77,11 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]Reply, error) {
 		}
 		text := say(t.lang, "stats.overall", total, byKind[content.KindMeeting], byKind[content.KindNotice], byKind[content.KindNews],
 			subs.Total, subs.ByStatus[content.StatusActive], subs.ByStatus[content.StatusBlocked], subs.ByStatus[content.StatusLeft])
-		return []Reply{{Blocks: []Block{{Kind: BlockTitle, Text: say(t.lang, "stats.title")}, {Kind: BlockText, Text: text}}}}, nil
+		return []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: say(t.lang, "stats.title")}, {Kind: chat.BlockText, Text: text}}}}, nil
 	}
 	bl, err := b.store.Bulletin(ctx, id)
 	if errors.Is(err, content.ErrNotFound) {
-		return []Reply{Text(say(t.lang, "stats.none", id))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "stats.none", id))}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -89,7 +90,7 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := Reply{Blocks: []Block{{Kind: BlockTitle, Text: bl.Title}, {Kind: BlockText, Text: say(t.lang, "stats.one", s.Delivered, s.Read, s.Delivered-s.Read, 100*s.ReadRate)}}}
+	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: bl.Title}, {Kind: chat.BlockText, Text: say(t.lang, "stats.one", s.Delivered, s.Read, s.Delivered-s.Read, 100*s.ReadRate)}}}
 	var lines []string
 	for _, p := range slices.Sorted(maps.Keys(s.ByPlatform)) {
 		lines = append(lines, fmt.Sprintf("%s %d/%d", p, s.ByPlatform[p].Read, s.ByPlatform[p].Delivered))
@@ -100,7 +101,7 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]Reply, error) {
 		}
 	}
 	if len(lines) > 0 {
-		r = r.Add(Block{Kind: BlockList, Items: lines})
+		r = r.Add(chat.Block{Kind: chat.BlockList, Items: lines})
 	}
 	if buckets, byDay := ReadsOverTime(bl.PublishedAt, s.ByHour); len(buckets) > 0 {
 		key, items := "stats.by_hour", make([]string, len(buckets))
@@ -112,54 +113,54 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]Reply, error) {
 				items[i] = say(t.lang, "stats.hour", bk.Hour, bk.Hour+1, bk.Reads)
 			}
 		}
-		r = r.Add(Block{Kind: BlockNote, Text: say(t.lang, key)}, Block{Kind: BlockList, Items: items})
+		r = r.Add(chat.Block{Kind: chat.BlockNote, Text: say(t.lang, key)}, chat.Block{Kind: chat.BlockList, Items: items})
 	}
-	return []Reply{r}, nil
+	return []chat.Reply{r}, nil
 }
 
-func (b *Bot) remind(ctx context.Context, t *turn, id string) ([]Reply, error) {
+func (b *Bot) remind(ctx context.Context, t *turn, id string) ([]chat.Reply, error) {
 	if id == "" {
-		return []Reply{Text(say(t.lang, "remind.which"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "remind.which"))}, nil
 	}
 	if _, err := b.store.Bulletin(ctx, id); errors.Is(err, content.ErrNotFound) {
-		return []Reply{Text(say(t.lang, "stats.none", id))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "stats.none", id))}, nil
 	} else if err != nil {
 		return nil, err
 	}
 	if b.reminder == nil {
-		return []Reply{Text(say(t.lang, "bc.disabled"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "bc.disabled"))}, nil
 	}
 	n, err := b.reminder.Remind(ctx, t.sub.ID, id)
 	if err != nil {
 		return nil, err
 	}
 	if n == 0 {
-		return []Reply{Text(say(t.lang, "remind.nobody"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "remind.nobody"))}, nil
 	}
-	return []Reply{Text(say(t.lang, "remind.done", n))}, nil
+	return []chat.Reply{chat.Text(say(t.lang, "remind.done", n))}, nil
 }
 
 // channel adds (or removes) a push target on the admin's platform: a
 // Telegram channel or group the bot may post in ("@name" or "-100…"). It
 // becomes a subscriber that receives every bulletin.
-func (b *Bot) channel(ctx context.Context, t *turn, args []string) ([]Reply, error) {
-	if t.in.Platform != Telegram {
+func (b *Bot) channel(ctx context.Context, t *turn, args []string) ([]chat.Reply, error) {
+	if t.in.Platform != chat.Telegram {
 		// Only Telegram has channels and groups a bot can post in.
-		return []Reply{Text(say(t.lang, "channel.telegram"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "channel.telegram"))}, nil
 	}
 	remove := len(args) == 2 && oneOf(args[0], "remove", "del", "删除", "移除")
 	if remove {
 		args = args[1:]
 	}
 	if len(args) != 1 || !channelRef.MatchString(args[0]) {
-		return []Reply{Text(say(t.lang, "channel.which"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "channel.which"))}, nil
 	}
-	id := SubscriberID(t.in.Platform, args[0])
+	id := chat.SubscriberID(t.in.Platform, args[0])
 	if remove {
 		if err := b.store.SetStatus(ctx, id, content.StatusLeft); err != nil {
 			return nil, err
 		}
-		return []Reply{Text(say(t.lang, "channel.removed", args[0]))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "channel.removed", args[0]))}, nil
 	}
 	if _, _, err := b.store.Touch(ctx, id, args[0], t.lang, false); err != nil {
 		return nil, err
@@ -167,7 +168,7 @@ func (b *Bot) channel(ctx context.Context, t *turn, args []string) ([]Reply, err
 	if err := b.store.SetStatus(ctx, id, content.StatusActive); err != nil {
 		return nil, err
 	}
-	return []Reply{Text(say(t.lang, "channel.added", args[0]))}, nil
+	return []chat.Reply{chat.Text(say(t.lang, "channel.added", args[0]))}, nil
 }
 
 // channelRef is a chat a bot can post to: @username or a numeric id.
@@ -221,7 +222,7 @@ func typedChoice(text string) string {
 
 // broadcastText continues a broadcast under way: it takes the text after a
 // bare /broadcast, or a typed 确认 / 取消 under a preview.
-func (b *Bot) broadcastText(ctx context.Context, t *turn, _ Intent) ([]Reply, error) {
+func (b *Bot) broadcastText(ctx context.Context, t *turn, _ Intent) ([]chat.Reply, error) {
 	d, err := b.broadcastDraft(ctx, t)
 	if err != nil {
 		return nil, err
@@ -234,7 +235,7 @@ func (b *Bot) broadcastText(ctx context.Context, t *turn, _ Intent) ([]Reply, er
 		if err := b.store.DeleteSession(ctx, t.sub.ID, "broadcast"); err != nil {
 			return nil, err
 		}
-		return []Reply{Text(say(t.lang, "bc.cancelled"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "bc.cancelled"))}, nil
 	}
 	return b.preview(ctx, t, text)
 }
@@ -242,7 +243,7 @@ func (b *Bot) broadcastText(ctx context.Context, t *turn, _ Intent) ([]Reply, er
 // preview shows the announcement, its audience and 确认 / 取消 buttons. The
 // text may start with 紧急 (urgent) and @segment (@all, @tg, @wx, @wecom,
 // @topic:防汛, @unit:县应急管理局, @kind:meeting).
-func (b *Bot) preview(ctx context.Context, t *turn, text string) ([]Reply, error) {
+func (b *Bot) preview(ctx context.Context, t *turn, text string) ([]chat.Reply, error) {
 	d := broadcastDraft{Segment: "all"}
 	for {
 		word, rest := cutWord(text)
@@ -260,15 +261,15 @@ func (b *Bot) preview(ctx context.Context, t *turn, text string) ([]Reply, error
 	}
 done:
 	if d.Text == "" {
-		return []Reply{Text(say(t.lang, "bc.ask"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "bc.ask"))}, nil
 	}
 	kind, value, _ := strings.Cut(string(d.Segment), ":")
 	if _, known := b.cfg.Topics.Find(value); kind == content.SubTopic && !known {
-		return []Reply{Text(say(t.lang, "bc.segment", d.Segment))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "bc.segment", d.Segment))}, nil
 	}
 	n, err := b.store.CountAudience(ctx, d.Segment)
 	if err != nil {
-		return []Reply{Text(say(t.lang, "bc.segment", d.Segment))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "bc.segment", d.Segment))}, nil
 	}
 	if err := b.store.SaveSession(ctx, t.sub.ID, "broadcast", d, broadcastTTL); err != nil {
 		return nil, err
@@ -277,15 +278,15 @@ done:
 	if d.Urgent {
 		urgent = say(t.lang, "bc.urgent")
 	}
-	r := Reply{Blocks: []Block{
-		{Kind: BlockTitle, Text: say(t.lang, "bc.preview")},
-		{Kind: BlockText, Text: d.Text},
-		{Kind: BlockField, Label: say(t.lang, "bc.to"), Text: b.audienceName(d.Segment, t.lang)},
-		{Kind: BlockNote, Text: say(t.lang, "bc.audience", n, urgent)},
-		{Kind: BlockNote, Text: say(t.lang, "bc.hint")},
+	r := chat.Reply{Blocks: []chat.Block{
+		{Kind: chat.BlockTitle, Text: say(t.lang, "bc.preview")},
+		{Kind: chat.BlockText, Text: d.Text},
+		{Kind: chat.BlockField, Label: say(t.lang, "bc.to"), Text: b.audienceName(d.Segment, t.lang)},
+		{Kind: chat.BlockNote, Text: say(t.lang, "bc.audience", n, urgent)},
+		{Kind: chat.BlockNote, Text: say(t.lang, "bc.hint")},
 	}}
-	r.Buttons = [][]Button{{{Text: say(t.lang, "bc.confirm"), Data: btnBroadcast + "ok"}, {Text: say(t.lang, "bc.cancel"), Data: btnBroadcast + "no"}}}
-	return []Reply{r}, nil
+	r.Buttons = [][]chat.Button{{{Text: say(t.lang, "bc.confirm"), Data: btnBroadcast + "ok"}, {Text: say(t.lang, "bc.cancel"), Data: btnBroadcast + "no"}}}
+	return []chat.Reply{r}, nil
 }
 
 // cutWord splits off the first word (spaces of any width separate words).
@@ -321,7 +322,7 @@ func (b *Bot) audienceName(seg content.Segment, lang string) string {
 
 // segmentOf reads a broadcast audience: tg → platform:tg, 防汛 → topic:防汛.
 func segmentOf(s string) content.Segment {
-	platforms := map[string]Platform{"tg": Telegram, "telegram": Telegram, "wx": WeChat, "wechat": WeChat, "微信": WeChat, "wecom": WeCom, "企业微信": WeCom, "console": Console}
+	platforms := map[string]chat.Platform{"tg": chat.Telegram, "telegram": chat.Telegram, "wx": chat.WeChat, "wechat": chat.WeChat, "微信": chat.WeChat, "wecom": chat.WeCom, "企业微信": chat.WeCom, "console": chat.Console}
 	switch {
 	case s == "all" || s == "全部":
 		return "all"
@@ -335,18 +336,18 @@ func segmentOf(s string) content.Segment {
 }
 
 // broadcastButton handles 确认 / 取消 under a preview.
-func (b *Bot) broadcastButton(ctx context.Context, t *turn, choice string) ([]Reply, error) {
+func (b *Bot) broadcastButton(ctx context.Context, t *turn, choice string) ([]chat.Reply, error) {
 	ok, err := b.isAdmin(ctx, t.sub.ID)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return []Reply{Text(say(t.lang, "admin.only"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "admin.only"))}, nil
 	}
 	var d broadcastDraft
 	err = b.store.LoadSession(ctx, t.sub.ID, "broadcast", &d)
 	if errors.Is(err, content.ErrNotFound) || (err == nil && d.Text == "") {
-		return []Reply{Text(say(t.lang, "bc.expired"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "bc.expired"))}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -355,17 +356,17 @@ func (b *Bot) broadcastButton(ctx context.Context, t *turn, choice string) ([]Re
 		return nil, err
 	}
 	if choice != "ok" {
-		return []Reply{Text(say(t.lang, "bc.cancelled"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "bc.cancelled"))}, nil
 	}
 	if b.announcer == nil {
-		return []Reply{Text(say(t.lang, "bc.disabled"))}, nil
+		return []chat.Reply{chat.Text(say(t.lang, "bc.disabled"))}, nil
 	}
-	n, err := b.announcer.Announce(ctx, Announcement{
+	n, err := b.announcer.Announce(ctx, chat.Announcement{
 		Actor: t.sub.ID, Text: d.Text, Segment: d.Segment, Urgent: d.Urgent,
-		ReplyTo: Origin{Platform: t.in.Platform, ChatID: t.in.ChatID, MessageID: t.in.MessageID},
+		ReplyTo: chat.Origin{Platform: t.in.Platform, ChatID: t.in.ChatID, MessageID: t.in.MessageID},
 	})
 	if err != nil {
 		return nil, err
 	}
-	return []Reply{Text(say(t.lang, "bc.started", n))}, nil
+	return []chat.Reply{chat.Text(say(t.lang, "bc.started", n))}, nil
 }

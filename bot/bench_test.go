@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"tongbao/bot/chat"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -66,7 +67,7 @@ func BenchmarkLatestMeetingReply(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			for i := 0; i < b.N; i++ {
 				start := time.Now()
-				rs := bt.Handle(ctx, Incoming{Platform: Telegram, UserID: "bench", ChatID: "bench", Text: q})
+				rs := bt.Handle(ctx, chat.Incoming{Platform: chat.Telegram, UserID: "bench", ChatID: "bench", Text: q})
 				lat = append(lat, time.Since(start))
 				if len(rs) == 0 {
 					b.Fatal("no reply")

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
@@ -112,16 +113,16 @@ func subjectOf(bl *content.Bulletin, lang string) string {
 
 // fieldAnswer answers a question about one field of a bulletin: a
 // sentence (and the items), then the bulletin's card.
-func (b *Bot) fieldAnswer(t *turn, bl *content.Bulletin, field string) []Reply {
+func (b *Bot) fieldAnswer(t *turn, bl *content.Bulletin, field string) []chat.Reply {
 	lang, subject := t.lang, subjectOf(bl, t.lang)
 	m := bl.Meeting
 	card := b.card(t, bl)
-	answer := func(sentence string, items []string) []Reply {
-		r := Text(capitalize(sentence))
+	answer := func(sentence string, items []string) []chat.Reply {
+		r := chat.Text(capitalize(sentence))
 		if len(items) > 0 {
-			r = r.Add(Block{Kind: BlockList, Items: fitItems(items, maxAnswerRunes)})
+			r = r.Add(chat.Block{Kind: chat.BlockList, Items: fitItems(items, maxAnswerRunes)})
 		}
-		return []Reply{r, card}
+		return []chat.Reply{r, card}
 	}
 	switch field {
 	case fieldChair:
@@ -155,7 +156,7 @@ func (b *Bot) fieldAnswer(t *turn, bl *content.Bulletin, field string) []Reply {
 	case fieldSummary:
 		return answer(bl.Summary, nil)
 	case fieldFull:
-		return []Reply{FullText(bl, lang, b.link(t, bl.ID))}
+		return []chat.Reply{FullText(bl, lang, b.link(t, bl.ID))}
 	}
 	var items []string
 	if m != nil {
@@ -192,7 +193,7 @@ func fitItems(items []string, budget int) []string {
 
 // cardWithoutPoints is a bulletin's card without its points, for when the
 // answer above it lists them.
-func (b *Bot) cardWithoutPoints(t *turn, bl *content.Bulletin) Reply {
+func (b *Bot) cardWithoutPoints(t *turn, bl *content.Bulletin) chat.Reply {
 	c := *bl
 	if bl.Meeting != nil {
 		m := *bl.Meeting

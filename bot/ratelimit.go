@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"time"
+	"tongbao/bot/chat"
 )
 
 // rateWindow is the window MessagesPerMinute counts in. The store counts
@@ -14,8 +15,8 @@ const rateWindow = time.Minute
 // gets one reply saying when they may write again, then silence until
 // then (limited with no replies). The local console is never limited: its
 // user is the person at the keyboard.
-func (b *Bot) rateLimit(ctx context.Context, t *turn) (limited bool, replies []Reply, err error) {
-	if t.in.Platform == Console {
+func (b *Bot) rateLimit(ctx context.Context, t *turn) (limited bool, replies []chat.Reply, err error) {
+	if t.in.Platform == chat.Console {
 		return false, nil, nil
 	}
 	allowed, firstOver, err := b.store.Allow(ctx, "msg:"+t.sub.ID, b.cfg.MessagesPerMinute, rateWindow)
@@ -25,7 +26,7 @@ func (b *Bot) rateLimit(ctx context.Context, t *turn) (limited bool, replies []R
 	if !firstOver {
 		return true, nil, nil
 	}
-	return true, []Reply{Text(say(t.lang, "too.fast", secondsUntilNextWindow(time.Now(), rateWindow)))}, nil
+	return true, []chat.Reply{chat.Text(say(t.lang, "too.fast", secondsUntilNextWindow(time.Now(), rateWindow)))}, nil
 }
 
 // secondsUntilNextWindow is how many whole seconds (at least 1) remain

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
@@ -48,54 +49,54 @@ func kindName(k content.Kind, lang string) string {
 // BulletinCard renders one bulletin as a card: title, date, meeting and
 // chair, summary, the main points, the (personal) link and buttons. link
 // may be "". followTopic, when not "", offers a button to subscribe to it.
-func BulletinCard(b *content.Bulletin, lang, link, followTopic string) Reply {
-	r := Reply{}
-	r = r.Add(Block{Kind: BlockTitle, Text: b.Title})
+func BulletinCard(b *content.Bulletin, lang, link, followTopic string) chat.Reply {
+	r := chat.Reply{}
+	r = r.Add(chat.Block{Kind: chat.BlockTitle, Text: b.Title})
 	meta := b.PublishedText("2006-01-02") + " · " + b.Kind.Label()
 	if lang == "en" {
 		meta = b.PublishedText("2006-01-02") + " · " + string(b.Kind)
 	}
-	r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.published"), Text: meta})
+	r = r.Add(chat.Block{Kind: chat.BlockField, Label: say(lang, "card.published"), Text: meta})
 	if b.DocNumber != "" {
-		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.doc"), Text: b.DocNumber})
+		r = r.Add(chat.Block{Kind: chat.BlockField, Label: say(lang, "card.doc"), Text: b.DocNumber})
 	}
 	if m := b.Meeting; m != nil {
-		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.meeting"), Text: m.FullName()})
+		r = r.Add(chat.Block{Kind: chat.BlockField, Label: say(lang, "card.meeting"), Text: m.FullName()})
 		if m.Chair.Name != "" {
 			chair := m.Chair.Name
 			if m.Chair.Title != "" {
 				chair = m.Chair.Title + m.Chair.Name
 			}
-			r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.chair"), Text: chair})
+			r = r.Add(chat.Block{Kind: chat.BlockField, Label: say(lang, "card.chair"), Text: chair})
 		}
 		if m.Held != "" {
-			r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.held"), Text: m.Held})
+			r = r.Add(chat.Block{Kind: chat.BlockField, Label: say(lang, "card.held"), Text: m.Held})
 		}
 	} else if b.Source != "" {
-		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.source"), Text: b.Source})
+		r = r.Add(chat.Block{Kind: chat.BlockField, Label: say(lang, "card.source"), Text: b.Source})
 	}
 	summary := b.Summary
 	if b.Meeting != nil && len(b.Meeting.Points) > 0 {
 		// The points follow as a list; the summary's lead says the rest.
 		summary = firstSentence(summary)
 	}
-	r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.summary"), Text: summary})
+	r = r.Add(chat.Block{Kind: chat.BlockField, Label: say(lang, "card.summary"), Text: summary})
 	if b.Meeting != nil && len(b.Meeting.Approved) > 0 {
-		r = r.Add(Block{Kind: BlockField, Label: say(lang, "card.approved"), Text: strings.Join(b.Meeting.Approved, "")})
+		r = r.Add(chat.Block{Kind: chat.BlockField, Label: say(lang, "card.approved"), Text: strings.Join(b.Meeting.Approved, "")})
 	}
 	if b.Meeting != nil && len(b.Meeting.Points) > 0 {
 		label := say(lang, "card.points")
-		r = r.Add(Block{Kind: BlockText, Text: label + LabelSep(label)}, Block{Kind: BlockList, Items: fitItems(b.Meeting.Points, cardPointRunes)})
+		r = r.Add(chat.Block{Kind: chat.BlockText, Text: label + chat.LabelSep(label)}, chat.Block{Kind: chat.BlockList, Items: fitItems(b.Meeting.Points, cardPointRunes)})
 	}
 	if link != "" {
-		r = r.Add(Block{Kind: BlockLink, Text: say(lang, "card.read"), URL: link})
+		r = r.Add(chat.Block{Kind: chat.BlockLink, Text: say(lang, "card.read"), URL: link})
 	}
-	row := []Button{{Text: say(lang, "btn.full"), Data: btnFull + b.ID}, {Text: say(lang, "btn.read"), Data: btnRead + b.ID}}
-	r.Buttons = [][]Button{row}
+	row := []chat.Button{{Text: say(lang, "btn.full"), Data: btnFull + b.ID}, {Text: say(lang, "btn.read"), Data: btnRead + b.ID}}
+	r.Buttons = [][]chat.Button{row}
 	if followTopic != "" && len(btnSub+followTopic) <= 64 {
-		r.Buttons = append(r.Buttons, []Button{{Text: say(lang, "btn.sub", followTopic), Data: btnSub + followTopic}})
+		r.Buttons = append(r.Buttons, []chat.Button{{Text: say(lang, "btn.sub", followTopic), Data: btnSub + followTopic}})
 	}
-	r.Card = &Card{Title: b.Title, Description: b.Summary, URL: link}
+	r.Card = &chat.Card{Title: b.Title, Description: b.Summary, URL: link}
 	if len(b.Images) > 0 && strings.HasPrefix(b.Images[0], "http") {
 		r.Card.ImageURL = b.Images[0]
 	}
@@ -104,23 +105,23 @@ func BulletinCard(b *content.Bulletin, lang, link, followTopic string) Reply {
 
 // FullText renders a bulletin's whole cleaned text. Adapters split it to
 // fit their platform's message size.
-func FullText(b *content.Bulletin, lang, link string) Reply {
-	r := Reply{}
-	r = r.Add(Block{Kind: BlockTitle, Text: b.Title})
+func FullText(b *content.Bulletin, lang, link string) chat.Reply {
+	r := chat.Reply{}
+	r = r.Add(chat.Block{Kind: chat.BlockTitle, Text: b.Title})
 	meta := b.PublishedText("2006-01-02")
 	for _, s := range []string{b.Source, b.DocNumber} {
 		if s != "" {
 			meta += " · " + s
 		}
 	}
-	r = r.Add(Block{Kind: BlockNote, Text: meta})
+	r = r.Add(chat.Block{Kind: chat.BlockNote, Text: meta})
 	for _, p := range b.Paragraphs {
-		r = r.Add(Block{Kind: BlockText, Text: p})
+		r = r.Add(chat.Block{Kind: chat.BlockText, Text: p})
 	}
 	if link != "" {
-		r = r.Add(Block{Kind: BlockLink, Text: say(lang, "card.read"), URL: link})
+		r = r.Add(chat.Block{Kind: chat.BlockLink, Text: say(lang, "card.read"), URL: link})
 	}
-	r.Card = &Card{Title: b.Title, Description: b.Summary, URL: link}
+	r.Card = &chat.Card{Title: b.Title, Description: b.Summary, URL: link}
 	return r
 }
 
@@ -132,37 +133,37 @@ type listItem struct {
 
 // listReply renders a numbered list of bulletins with their dates and a
 // snippet (or summary), numbered from first.
-func listReply(title string, items []listItem, first int, lang string, more bool) Reply {
-	r := Text(title)
-	r.Blocks[0].Kind = BlockTitle
+func listReply(title string, items []listItem, first int, lang string, more bool) chat.Reply {
+	r := chat.Text(title)
+	r.Blocks[0].Kind = chat.BlockTitle
 	for i, it := range items {
 		line := fmt.Sprintf("%d. %s（%s）", first+i, it.b.Title, shortDate(it.b.PublishedAt, lang))
 		if lang == "en" {
 			line = fmt.Sprintf("%d. %s (%s)", first+i, it.b.Title, shortDate(it.b.PublishedAt, lang))
 		}
-		r = r.Add(Block{Kind: BlockText, Text: line})
+		r = r.Add(chat.Block{Kind: chat.BlockText, Text: line})
 		snippet := it.snippet
 		if snippet == "" {
 			snippet = firstSentence(it.b.Summary)
 		}
 		if snippet != "" {
-			r = r.Add(Block{Kind: BlockNote, Text: snippet})
+			r = r.Add(chat.Block{Kind: chat.BlockNote, Text: snippet})
 		}
 	}
 	hint := "list.hint.last"
 	if more {
 		hint = "list.hint"
-		r.Buttons = [][]Button{{{Text: say(lang, "btn.more"), Data: btnMore}}}
+		r.Buttons = [][]chat.Button{{{Text: say(lang, "btn.more"), Data: btnMore}}}
 	}
-	var row []Button
+	var row []chat.Button
 	for i, it := range items {
 		if len(row) == 5 {
 			break
 		}
-		row = append(row, Button{Text: fmt.Sprint(first + i), Data: btnFull + it.b.ID})
+		row = append(row, chat.Button{Text: fmt.Sprint(first + i), Data: btnFull + it.b.ID})
 	}
-	r.Buttons = append([][]Button{row}, r.Buttons...)
-	return r.Add(Block{Kind: BlockNote, Text: say(lang, hint)})
+	r.Buttons = append([][]chat.Button{row}, r.Buttons...)
+	return r.Add(chat.Block{Kind: chat.BlockNote, Text: say(lang, hint)})
 }
 
 // listSnippetRunes is the longest summary line under a list item.

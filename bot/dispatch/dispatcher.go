@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/metrics"
 	"tongbao/content"
 )
@@ -70,7 +71,7 @@ type RateLimiter interface {
 
 // Editor edits a message already sent (broadcast progress).
 type Editor interface {
-	Edit(ctx context.Context, chatID, messageID string, r bot.Reply) error
+	Edit(ctx context.Context, chatID, messageID string, r chat.Reply) error
 }
 
 // Limits are a platform's send limits. Zero fields mean no limit.
@@ -102,7 +103,7 @@ type Config struct {
 	ClaimLease  time.Duration
 	ReclaimIdle time.Duration
 	// Limits per platform.
-	Limits map[bot.Platform]Limits
+	Limits map[chat.Platform]Limits
 	// RemindAfter schedules an automatic reminder for bulletins with one
 	// of ImportantTags (0: no automatic reminders).
 	RemindAfter   time.Duration
@@ -118,7 +119,7 @@ type Config struct {
 // and digests.
 type Dispatcher struct {
 	store   Store
-	senders map[bot.Platform]bot.Sender
+	senders map[chat.Platform]chat.Sender
 	limiter RateLimiter
 	links   *bot.Links
 	metrics *metrics.Metrics
@@ -161,7 +162,7 @@ func (d *Dispatcher) stopBackground() {
 
 // New returns a dispatcher. senders may be empty for a process that only
 // enqueues (tongbao ingest); limiter may be nil for no limits.
-func New(st Store, senders []bot.Sender, limiter RateLimiter, links *bot.Links, m *metrics.Metrics, cfg Config) *Dispatcher {
+func New(st Store, senders []chat.Sender, limiter RateLimiter, links *bot.Links, m *metrics.Metrics, cfg Config) *Dispatcher {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
 	}
@@ -190,7 +191,7 @@ func New(st Store, senders []bot.Sender, limiter RateLimiter, links *bot.Links, 
 	if cfg.Owner == "" {
 		cfg.Owner = "replica-" + randomID()
 	}
-	d := &Dispatcher{store: st, senders: map[bot.Platform]bot.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger, cache: bot.NewBulletinCache(512)}
+	d := &Dispatcher{store: st, senders: map[chat.Platform]chat.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger, cache: bot.NewBulletinCache(512)}
 	d.backgroundCtx, d.endBackground = context.WithCancel(context.Background())
 	for _, s := range senders {
 		d.senders[s.Platform()] = s
@@ -329,7 +330,7 @@ func (d *Dispatcher) Resume(ctx context.Context) error {
 // Announce sends an admin's announcement to a segment through the same
 // queues, records it in the audit log, and edits the admin's preview
 // message with the progress.
-func (d *Dispatcher) Announce(ctx context.Context, a bot.Announcement) (int64, error) {
+func (d *Dispatcher) Announce(ctx context.Context, a chat.Announcement) (int64, error) {
 	now := d.cfg.Now().In(content.Shanghai)
 	b := announcementBulletin(a, now)
 	if err := d.store.SaveAnnouncement(ctx, b); err != nil {
@@ -357,7 +358,7 @@ func (d *Dispatcher) Announce(ctx context.Context, a bot.Announcement) (int64, e
 
 // announcementBulletin stores an announcement as a bulletin of its own
 // kind, so links, reads and stats work the same.
-func announcementBulletin(a bot.Announcement, now time.Time) *content.Bulletin {
+func announcementBulletin(a chat.Announcement, now time.Time) *content.Bulletin {
 	lines := strings.Split(strings.TrimSpace(a.Text), "\n")
 	title := strings.TrimSpace(lines[0])
 	if r := []rune(title); len(r) > 30 {
@@ -383,7 +384,7 @@ const progressEvery = 2 * time.Second
 
 // reportProgress edits the admin's preview with 已发送 N/M until done, for
 // 30 minutes at most, or until the dispatcher stops.
-func (d *Dispatcher) reportProgress(ctx context.Context, to bot.Origin, id string, total int) {
+func (d *Dispatcher) reportProgress(ctx context.Context, to chat.Origin, id string, total int) {
 	sender, ok := d.senders[to.Platform]
 	if !ok {
 		return
@@ -406,14 +407,14 @@ func (d *Dispatcher) reportProgress(ctx context.Context, to bot.Origin, id strin
 			if st.Delivered >= int64(total) {
 				text = fmt.Sprintf("发送完成：已送达 %s/%s，已读 %s", groupDigits(st.Delivered), groupDigits(int64(total)), groupDigits(st.Read))
 			}
-			if err := editor.Edit(ctx, to.ChatID, to.MessageID, bot.Text(text)); err != nil {
+			if err := editor.Edit(ctx, to.ChatID, to.MessageID, chat.Text(text)); err != nil {
 				d.log.Warn("broadcast progress: edit", "bulletin_id", id, "err", err)
 			}
 			if st.Delivered >= int64(total) {
 				return
 			}
 		}
-		sleep(ctx, progressEvery)
+		chat.Wait(ctx, progressEvery)
 	}
 }
 

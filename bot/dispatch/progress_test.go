@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 	"tongbao/content"
 )
@@ -26,17 +26,17 @@ func TestBroadcastProgressStopsWithTheDispatcher(t *testing.T) {
 	if err := st.SetDelivery(ctx, "tg:1001", content.ModeInstant, "", "22:00-07:00"); err != nil {
 		t.Fatal(err)
 	}
-	preview, err := tg.Send(ctx, "1001", bot.Text("广播预览"))
+	preview, err := tg.Send(ctx, "1001", chat.Text("广播预览"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 1, Now: func() time.Time { return now }})
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 1, Now: func() time.Time { return now }})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { d.Run(runCtx); close(done) }()
 
-	if _, err := d.Announce(ctx, bot.Announcement{Actor: "tg:1", Text: "今晚八点开会", Segment: "all",
-		ReplyTo: bot.Origin{Platform: tg.Platform(), ChatID: "1001", MessageID: preview}}); err != nil {
+	if _, err := d.Announce(ctx, chat.Announcement{Actor: "tg:1", Text: "今晚八点开会", Segment: "all",
+		ReplyTo: chat.Origin{Platform: tg.Platform(), ChatID: "1001", MessageID: preview}}); err != nil {
 		t.Fatal(err)
 	}
 	wait, cancel := context.WithTimeout(ctx, time.Minute)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
@@ -20,17 +21,17 @@ const digestMax = 10
 
 // render builds the message for a delivery in the subscriber's language;
 // skip is true when there is nothing to send (an empty digest).
-func (d *Dispatcher) render(ctx context.Context, sub *content.Subscriber, dl content.Delivery) (bot.Reply, bool, error) {
+func (d *Dispatcher) render(ctx context.Context, sub *content.Subscriber, dl content.Delivery) (chat.Reply, bool, error) {
 	lang := sub.Lang
 	if dl.Purpose == content.PurposeDigest {
 		return d.digest(ctx, sub, lang)
 	}
 	b, err := d.cache.Get(ctx, d.store, dl.BulletinID)
 	if errors.Is(err, content.ErrNotFound) {
-		return bot.Reply{}, true, nil // deleted meanwhile
+		return chat.Reply{}, true, nil // deleted meanwhile
 	}
 	if err != nil {
-		return bot.Reply{}, false, err
+		return chat.Reply{}, false, err
 	}
 	link := ""
 	if d.links != nil {
@@ -45,44 +46,44 @@ func (d *Dispatcher) render(ctx context.Context, sub *content.Subscriber, dl con
 		if lang == "en" {
 			note = "Reminder: you have not read this bulletin yet."
 		}
-		r.Blocks = append([]bot.Block{{Kind: bot.BlockNote, Text: note}}, r.Blocks...)
+		r.Blocks = append([]chat.Block{{Kind: chat.BlockNote, Text: note}}, r.Blocks...)
 		return r, false, nil
 	}
 	return bot.BulletinCard(b, lang, link, ""), false, nil
 }
 
 // announcementReply renders an admin's announcement.
-func announcementReply(b *content.Bulletin, lang, link string) bot.Reply {
+func announcementReply(b *content.Bulletin, lang, link string) chat.Reply {
 	label := "通知"
 	if lang == "en" {
 		label = "Announcement"
 	}
-	r := bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockTitle, Text: label}}}
+	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: label}}}
 	for _, p := range b.Paragraphs {
-		r = r.Add(bot.Block{Kind: bot.BlockText, Text: p})
+		r = r.Add(chat.Block{Kind: chat.BlockText, Text: p})
 	}
 	if link != "" {
 		text := "确认已读"
 		if lang == "en" {
 			text = "Confirm you have read it"
 		}
-		r = r.Add(bot.Block{Kind: bot.BlockLink, Text: text, URL: link})
+		r = r.Add(chat.Block{Kind: chat.BlockLink, Text: text, URL: link})
 	}
 	read := "已读"
 	if lang == "en" {
 		read = "Mark read"
 	}
-	r.Buttons = [][]bot.Button{{{Text: read, Data: "read:" + b.ID}}}
-	r.Card = &bot.Card{Title: label + "：" + b.Title, Description: b.Summary, URL: link}
+	r.Buttons = [][]chat.Button{{{Text: read, Data: "read:" + b.ID}}}
+	r.Card = &chat.Card{Title: label + "：" + b.Title, Description: b.Summary, URL: link}
 	return r
 }
 
 // digest lists the bulletins of the last day that the subscriber wants.
-func (d *Dispatcher) digest(ctx context.Context, sub *content.Subscriber, lang string) (bot.Reply, bool, error) {
+func (d *Dispatcher) digest(ctx context.Context, sub *content.Subscriber, lang string) (chat.Reply, bool, error) {
 	now := d.cfg.Now()
 	bs, _, err := d.store.Timeline(ctx, content.Filter{From: now.Add(-24 * time.Hour), To: now.Add(time.Minute)}, 0, 200)
 	if err != nil {
-		return bot.Reply{}, false, err
+		return chat.Reply{}, false, err
 	}
 	var items []string
 	for _, b := range bs {
@@ -99,13 +100,13 @@ func (d *Dispatcher) digest(ctx context.Context, sub *content.Subscriber, lang s
 		}
 	}
 	if len(items) == 0 {
-		return bot.Reply{}, true, nil
+		return chat.Reply{}, true, nil
 	}
 	title := fmt.Sprintf("每日摘要（%s）：%d条新通报", now.In(content.Shanghai).Format("1月2日"), len(items))
 	if lang == "en" {
 		title = fmt.Sprintf("Daily digest (%s): %d new bulletins", now.In(content.Shanghai).Format("2 Jan"), len(items))
 	}
-	return bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockTitle, Text: title}, {Kind: bot.BlockList, Items: items}}}, false, nil
+	return chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: title}, {Kind: chat.BlockList, Items: items}}}, false, nil
 }
 
 // scheduleLease is held by the replica that runs the scheduler.
@@ -126,7 +127,7 @@ func (d *Dispatcher) RunScheduler(ctx context.Context, every time.Duration) {
 				d.log.Warn("dispatch: scheduler", "err", err)
 			}
 		}
-		sleep(ctx, every)
+		chat.Wait(ctx, every)
 	}
 }
 
