@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/readlink"
 	"tongbao/content"
 )
 
@@ -66,7 +67,7 @@ type Config struct {
 	// getting one "too fast" reply, then silence.
 	MessagesPerMinute int
 	// Links makes personal read links; nil leaves links out.
-	Links *Links
+	Links *readlink.Links
 	// Now returns the current time (time.Now when nil).
 	Now func() time.Time
 	// Logger receives errors (slog.Default when nil).
@@ -113,7 +114,7 @@ func (b *Bot) SetReminder(r Reminder) { b.reminder = r }
 func (b *Bot) Topics() *content.Topics { return b.cfg.Topics }
 
 // Links is the read-link maker, or nil.
-func (b *Bot) Links() *Links { return b.cfg.Links }
+func (b *Bot) Links() *readlink.Links { return b.cfg.Links }
 
 // Session lifetimes.
 const (

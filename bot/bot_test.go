@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/readlink"
 	"tongbao/content"
 	"tongbao/store"
 	"tongbao/store/redistest"
@@ -94,7 +95,7 @@ func (f *fakeAnnouncer) Announce(_ context.Context, a chat.Announcement) (int64,
 func newTestBot(t testing.TB, st Store, perMinute int) *Bot {
 	return New(st, Config{
 		Topics: testTopics, Admins: []string{"tg:1"}, MessagesPerMinute: perMinute,
-		Links: NewLinks("https://tb.example.gov.cn", "test-secret"), Now: func() time.Time { return testNow },
+		Links: readlink.New("https://tb.example.gov.cn", "test-secret"), Now: func() time.Time { return testNow },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 }

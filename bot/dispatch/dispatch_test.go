@@ -16,10 +16,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"tongbao/bot"
 	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 	"tongbao/bot/metrics"
+	"tongbao/bot/readlink"
 	"tongbao/bot/telegram"
 	"tongbao/bot/telegram/telegramtest"
 	"tongbao/content"
@@ -106,7 +106,7 @@ func newDispatcher(st *store.Store, senders []chat.Sender, cfg dispatch.Config) 
 	if cfg.RetryBase == 0 {
 		cfg.RetryBase = 50 * time.Millisecond
 	}
-	return dispatch.New(st, senders, st, bot.NewLinks("https://tb.example", "k"), metrics.New(prometheus.NewRegistry()), cfg)
+	return dispatch.New(store.NewBulletinCache(st, 512), senders, st, readlink.New("https://tb.example", "k"), metrics.New(prometheus.NewRegistry()), cfg)
 }
 
 // run starts the dispatcher's workers until the test ends.

@@ -12,9 +12,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"tongbao/bot"
 	"tongbao/bot/chat"
 	"tongbao/bot/metrics"
+	"tongbao/bot/readlink"
 	"tongbao/content"
 )
 
@@ -121,11 +121,10 @@ type Dispatcher struct {
 	store   Store
 	senders map[chat.Platform]chat.Sender
 	limiter RateLimiter
-	links   *bot.Links
+	links   *readlink.Links
 	metrics *metrics.Metrics
 	cfg     Config
 	log     *slog.Logger
-	cache   *bot.BulletinCache
 	claims  atomic.Int64 // numbers the claim tokens
 
 	// background runs the work Announce leaves behind (editing progress
@@ -162,7 +161,7 @@ func (d *Dispatcher) stopBackground() {
 
 // New returns a dispatcher. senders may be empty for a process that only
 // enqueues (tongbao ingest); limiter may be nil for no limits.
-func New(st Store, senders []chat.Sender, limiter RateLimiter, links *bot.Links, m *metrics.Metrics, cfg Config) *Dispatcher {
+func New(st Store, senders []chat.Sender, limiter RateLimiter, links *readlink.Links, m *metrics.Metrics, cfg Config) *Dispatcher {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
 	}
@@ -191,7 +190,7 @@ func New(st Store, senders []chat.Sender, limiter RateLimiter, links *bot.Links,
 	if cfg.Owner == "" {
 		cfg.Owner = "replica-" + randomID()
 	}
-	d := &Dispatcher{store: st, senders: map[chat.Platform]chat.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger, cache: bot.NewBulletinCache(512)}
+	d := &Dispatcher{store: st, senders: map[chat.Platform]chat.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger}
 	d.backgroundCtx, d.endBackground = context.WithCancel(context.Background())
 	for _, s := range senders {
 		d.senders[s.Platform()] = s

@@ -26,7 +26,7 @@ func (d *Dispatcher) render(ctx context.Context, sub *content.Subscriber, dl con
 	if dl.Purpose == content.PurposeDigest {
 		return d.digest(ctx, sub, lang)
 	}
-	b, err := d.cache.Get(ctx, d.store, dl.BulletinID)
+	b, err := d.store.Bulletin(ctx, dl.BulletinID)
 	if errors.Is(err, content.ErrNotFound) {
 		return chat.Reply{}, true, nil // deleted meanwhile
 	}

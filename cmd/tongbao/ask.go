@@ -16,6 +16,7 @@ import (
 	"tongbao/bot"
 	"tongbao/bot/chat"
 	"tongbao/bot/console"
+	"tongbao/bot/readlink"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -54,7 +55,7 @@ func (a *App) openBot(ctx context.Context, common *commonFlags) (*store.Store, *
 // links makes the read-link signer from TONGBAO_SECRET, or from a secret
 // generated once and kept in the store (shared by every replica) when it is
 // not set.
-func (a *App) links(ctx context.Context, cfg *Config, st *store.Store, log *slog.Logger) (*bot.Links, error) {
+func (a *App) links(ctx context.Context, cfg *Config, st *store.Store, log *slog.Logger) (*readlink.Links, error) {
 	secret := cfg.Secret
 	if secret == "" {
 		var err error
@@ -63,7 +64,7 @@ func (a *App) links(ctx context.Context, cfg *Config, st *store.Store, log *slog
 		}
 		log.Debug("TONGBAO_SECRET is not set; read links use a secret generated in the store")
 	}
-	return bot.NewLinks(cfg.publicURL(), secret), nil
+	return readlink.New(cfg.publicURL(), secret), nil
 }
 
 // consoleUser reads --as: "console:me", "tg:123", or a bare name.

@@ -20,6 +20,7 @@ import (
 	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 	"tongbao/bot/metrics"
+	"tongbao/bot/readlink"
 	"tongbao/bot/telegram"
 	"tongbao/bot/web"
 	"tongbao/bot/wechat"
@@ -130,7 +131,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 	if cfg.Metrics.Listen != "" {
 		mainGatherer = nil
 	}
-	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
+	s.web = web.New(web.Options{Store: store.NewBulletinCache(st, 1024), Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
 		Ready: s.ready.Load, Unavailable: s.unavailable, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
@@ -220,8 +221,8 @@ func (s *service) unavailable() []string {
 
 // newDispatcher builds the dispatcher with the configured limits; the
 // Telegram adapter paces its own messages, replies and pushes together.
-func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []chat.Sender, links *bot.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
-	return dispatch.New(st, senders, st, links, m, dispatch.Config{
+func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []chat.Sender, links *readlink.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
+	return dispatch.New(store.NewBulletinCache(st, 512), senders, st, links, m, dispatch.Config{
 		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, SendTimeout: cfg.Delivery.SendTimeout,
 		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags, Logger: log,
 		Limits: map[chat.Platform]dispatch.Limits{
