@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/content"
 )
 
@@ -31,7 +32,7 @@ func (b *Bot) admin(ctx context.Context, t *turn, in Intent) ([]chat.Reply, erro
 		return nil, err
 	}
 	if !ok {
-		return []chat.Reply{chat.Text(say(t.lang, "admin.only"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "admin.only"))}, nil
 	}
 	switch in.Action {
 	case ActStats:
@@ -45,7 +46,7 @@ func (b *Bot) admin(ctx context.Context, t *turn, in Intent) ([]chat.Reply, erro
 		if err := b.store.SaveSession(ctx, t.sub.ID, "broadcast", broadcastDraft{Awaiting: true}, broadcastTTL); err != nil {
 			return nil, err
 		}
-		return []chat.Reply{chat.Text(say(t.lang, "bc.ask"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.ask"))}, nil
 	}
 	return b.preview(ctx, t, typedBroadcast(t.in.Text, in.Query))
 }
@@ -75,13 +76,13 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]chat.Reply, erro
 		if err != nil {
 			return nil, err
 		}
-		text := say(t.lang, "stats.overall", total, byKind[content.KindMeeting], byKind[content.KindNotice], byKind[content.KindNews],
+		text := msg.Say(t.lang, "stats.overall", total, byKind[content.KindMeeting], byKind[content.KindNotice], byKind[content.KindNews],
 			subs.Total, subs.ByStatus[content.StatusActive], subs.ByStatus[content.StatusBlocked], subs.ByStatus[content.StatusLeft])
-		return []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: say(t.lang, "stats.title")}, {Kind: chat.BlockText, Text: text}}}}, nil
+		return []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: msg.Say(t.lang, "stats.title")}, {Kind: chat.BlockText, Text: text}}}}, nil
 	}
 	bl, err := b.store.Bulletin(ctx, id)
 	if errors.Is(err, content.ErrNotFound) {
-		return []chat.Reply{chat.Text(say(t.lang, "stats.none", id))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "stats.none", id))}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -90,7 +91,7 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]chat.Reply, erro
 	if err != nil {
 		return nil, err
 	}
-	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: bl.Title}, {Kind: chat.BlockText, Text: say(t.lang, "stats.one", s.Delivered, s.Read, s.Delivered-s.Read, 100*s.ReadRate)}}}
+	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: bl.Title}, {Kind: chat.BlockText, Text: msg.Say(t.lang, "stats.one", s.Delivered, s.Read, s.Delivered-s.Read, 100*s.ReadRate)}}}
 	var lines []string
 	for _, p := range slices.Sorted(maps.Keys(s.ByPlatform)) {
 		lines = append(lines, fmt.Sprintf("%s %d/%d", p, s.ByPlatform[p].Read, s.ByPlatform[p].Delivered))
@@ -108,36 +109,36 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]chat.Reply, erro
 		for i, bk := range buckets {
 			if byDay {
 				key = "stats.by_day"
-				items[i] = say(t.lang, "stats.day", bk.Day.In(content.Shanghai).Format("2006-01-02"), bk.Reads)
+				items[i] = msg.Say(t.lang, "stats.day", bk.Day.In(content.Shanghai).Format("2006-01-02"), bk.Reads)
 			} else {
-				items[i] = say(t.lang, "stats.hour", bk.Hour, bk.Hour+1, bk.Reads)
+				items[i] = msg.Say(t.lang, "stats.hour", bk.Hour, bk.Hour+1, bk.Reads)
 			}
 		}
-		r = r.Add(chat.Block{Kind: chat.BlockNote, Text: say(t.lang, key)}, chat.Block{Kind: chat.BlockList, Items: items})
+		r = r.Add(chat.Block{Kind: chat.BlockNote, Text: msg.Say(t.lang, key)}, chat.Block{Kind: chat.BlockList, Items: items})
 	}
 	return []chat.Reply{r}, nil
 }
 
 func (b *Bot) remind(ctx context.Context, t *turn, id string) ([]chat.Reply, error) {
 	if id == "" {
-		return []chat.Reply{chat.Text(say(t.lang, "remind.which"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "remind.which"))}, nil
 	}
 	if _, err := b.store.Bulletin(ctx, id); errors.Is(err, content.ErrNotFound) {
-		return []chat.Reply{chat.Text(say(t.lang, "stats.none", id))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "stats.none", id))}, nil
 	} else if err != nil {
 		return nil, err
 	}
 	if b.reminder == nil {
-		return []chat.Reply{chat.Text(say(t.lang, "bc.disabled"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.disabled"))}, nil
 	}
 	n, err := b.reminder.Remind(ctx, t.sub.ID, id)
 	if err != nil {
 		return nil, err
 	}
 	if n == 0 {
-		return []chat.Reply{chat.Text(say(t.lang, "remind.nobody"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "remind.nobody"))}, nil
 	}
-	return []chat.Reply{chat.Text(say(t.lang, "remind.done", n))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "remind.done", n))}, nil
 }
 
 // channel adds (or removes) a push target on the admin's platform: a
@@ -146,21 +147,21 @@ func (b *Bot) remind(ctx context.Context, t *turn, id string) ([]chat.Reply, err
 func (b *Bot) channel(ctx context.Context, t *turn, args []string) ([]chat.Reply, error) {
 	if t.in.Platform != chat.Telegram {
 		// Only Telegram has channels and groups a bot can post in.
-		return []chat.Reply{chat.Text(say(t.lang, "channel.telegram"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "channel.telegram"))}, nil
 	}
 	remove := len(args) == 2 && oneOf(args[0], "remove", "del", "删除", "移除")
 	if remove {
 		args = args[1:]
 	}
 	if len(args) != 1 || !channelRef.MatchString(args[0]) {
-		return []chat.Reply{chat.Text(say(t.lang, "channel.which"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "channel.which"))}, nil
 	}
 	id := chat.SubscriberID(t.in.Platform, args[0])
 	if remove {
 		if err := b.store.SetStatus(ctx, id, content.StatusLeft); err != nil {
 			return nil, err
 		}
-		return []chat.Reply{chat.Text(say(t.lang, "channel.removed", args[0]))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "channel.removed", args[0]))}, nil
 	}
 	if _, _, err := b.store.Touch(ctx, id, args[0], t.lang, false); err != nil {
 		return nil, err
@@ -168,7 +169,7 @@ func (b *Bot) channel(ctx context.Context, t *turn, args []string) ([]chat.Reply
 	if err := b.store.SetStatus(ctx, id, content.StatusActive); err != nil {
 		return nil, err
 	}
-	return []chat.Reply{chat.Text(say(t.lang, "channel.added", args[0]))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "channel.added", args[0]))}, nil
 }
 
 // channelRef is a chat a bot can post to: @username or a numeric id.
@@ -235,7 +236,7 @@ func (b *Bot) broadcastText(ctx context.Context, t *turn, _ Intent) ([]chat.Repl
 		if err := b.store.DeleteSession(ctx, t.sub.ID, "broadcast"); err != nil {
 			return nil, err
 		}
-		return []chat.Reply{chat.Text(say(t.lang, "bc.cancelled"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.cancelled"))}, nil
 	}
 	return b.preview(ctx, t, text)
 }
@@ -261,31 +262,31 @@ func (b *Bot) preview(ctx context.Context, t *turn, text string) ([]chat.Reply, 
 	}
 done:
 	if d.Text == "" {
-		return []chat.Reply{chat.Text(say(t.lang, "bc.ask"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.ask"))}, nil
 	}
 	kind, value, _ := strings.Cut(string(d.Segment), ":")
 	if _, known := b.cfg.Topics.Find(value); kind == content.SubTopic && !known {
-		return []chat.Reply{chat.Text(say(t.lang, "bc.segment", d.Segment))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.segment", d.Segment))}, nil
 	}
 	n, err := b.store.CountAudience(ctx, d.Segment)
 	if err != nil {
-		return []chat.Reply{chat.Text(say(t.lang, "bc.segment", d.Segment))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.segment", d.Segment))}, nil
 	}
 	if err := b.store.SaveSession(ctx, t.sub.ID, "broadcast", d, broadcastTTL); err != nil {
 		return nil, err
 	}
 	urgent := ""
 	if d.Urgent {
-		urgent = say(t.lang, "bc.urgent")
+		urgent = msg.Say(t.lang, "bc.urgent")
 	}
 	r := chat.Reply{Blocks: []chat.Block{
-		{Kind: chat.BlockTitle, Text: say(t.lang, "bc.preview")},
+		{Kind: chat.BlockTitle, Text: msg.Say(t.lang, "bc.preview")},
 		{Kind: chat.BlockText, Text: d.Text},
-		{Kind: chat.BlockField, Label: say(t.lang, "bc.to"), Text: b.audienceName(d.Segment, t.lang)},
-		{Kind: chat.BlockNote, Text: say(t.lang, "bc.audience", n, urgent)},
-		{Kind: chat.BlockNote, Text: say(t.lang, "bc.hint")},
+		{Kind: chat.BlockField, Label: msg.Say(t.lang, "bc.to"), Text: b.audienceName(d.Segment, t.lang)},
+		{Kind: chat.BlockNote, Text: msg.Say(t.lang, "bc.audience", n, urgent)},
+		{Kind: chat.BlockNote, Text: msg.Say(t.lang, "bc.hint")},
 	}}
-	r.Buttons = [][]chat.Button{{{Text: say(t.lang, "bc.confirm"), Data: btnBroadcast + "ok"}, {Text: say(t.lang, "bc.cancel"), Data: btnBroadcast + "no"}}}
+	r.Buttons = [][]chat.Button{{{Text: msg.Say(t.lang, "bc.confirm"), Data: btnBroadcast + "ok"}, {Text: msg.Say(t.lang, "bc.cancel"), Data: btnBroadcast + "no"}}}
 	return []chat.Reply{r}, nil
 }
 
@@ -304,18 +305,18 @@ func (b *Bot) audienceName(seg content.Segment, lang string) string {
 	kind, value, _ := strings.Cut(string(seg), ":")
 	switch kind {
 	case "all":
-		return say(lang, "bc.to.all")
+		return msg.Say(lang, "bc.to.all")
 	case "platform":
-		return say(lang, "bc.to.platform", say(lang, "platform."+value))
+		return msg.Say(lang, "bc.to.platform", msg.Say(lang, "platform."+value))
 	case content.SubTopic:
-		if tp, ok := b.cfg.Topics.Find(value); ok && lang == "en" && tp.English != "" {
+		if tp, ok := b.cfg.Topics.Find(value); ok && msg.English(lang) && tp.English != "" {
 			value = tp.English
 		}
-		return say(lang, "bc.to.topic", value)
+		return msg.Say(lang, "bc.to.topic", value)
 	case "unit":
-		return say(lang, "bc.to.unit", value)
+		return msg.Say(lang, "bc.to.unit", value)
 	case content.SubKind:
-		return say(lang, "bc.to.kind", kindName(content.Kind(value), lang))
+		return msg.Say(lang, "bc.to.kind", kindName(content.Kind(value), lang))
 	}
 	return string(seg)
 }
@@ -342,12 +343,12 @@ func (b *Bot) broadcastButton(ctx context.Context, t *turn, choice string) ([]ch
 		return nil, err
 	}
 	if !ok {
-		return []chat.Reply{chat.Text(say(t.lang, "admin.only"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "admin.only"))}, nil
 	}
 	var d broadcastDraft
 	err = b.store.LoadSession(ctx, t.sub.ID, "broadcast", &d)
 	if errors.Is(err, content.ErrNotFound) || (err == nil && d.Text == "") {
-		return []chat.Reply{chat.Text(say(t.lang, "bc.expired"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.expired"))}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -356,17 +357,17 @@ func (b *Bot) broadcastButton(ctx context.Context, t *turn, choice string) ([]ch
 		return nil, err
 	}
 	if choice != "ok" {
-		return []chat.Reply{chat.Text(say(t.lang, "bc.cancelled"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.cancelled"))}, nil
 	}
 	if b.announcer == nil {
-		return []chat.Reply{chat.Text(say(t.lang, "bc.disabled"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.disabled"))}, nil
 	}
 	n, err := b.announcer.Announce(ctx, chat.Announcement{
-		Actor: t.sub.ID, Text: d.Text, Segment: d.Segment, Urgent: d.Urgent,
+		Actor: t.sub.ID, Text: d.Text, Segment: d.Segment, Urgent: d.Urgent, Lang: t.lang,
 		ReplyTo: chat.Origin{Platform: t.in.Platform, ChatID: t.in.ChatID, MessageID: t.in.MessageID},
 	})
 	if err != nil {
 		return nil, err
 	}
-	return []chat.Reply{chat.Text(say(t.lang, "bc.started", n))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.started", n))}, nil
 }

@@ -2,12 +2,12 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/content"
 )
 
@@ -36,7 +36,7 @@ func (b *Bot) ask(ctx context.Context, t *turn, text string) ([]chat.Reply, erro
 	text = capRunes(text, maxQuestionRunes)
 	q := parseQuestion(text, b.cfg.Now(), b.cfg.Topics, b.lex)
 	if !q.understood() {
-		return []chat.Reply{chat.Text(say(t.lang, "unknown", quote(text)))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "unknown", quote(text)))}, nil
 	}
 	return b.answerQuestion(ctx, t, q)
 }
@@ -325,16 +325,13 @@ func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]chat.
 	if err := b.remember(ctx, t, session); err != nil {
 		return nil, err
 	}
-	title := say(t.lang, "ask.found", quote(describeQuestion(q, label, t.lang)), total)
+	title := msg.Say(t.lang, "ask.found", quote(describeQuestion(q, label, t.lang)), total)
 	return []chat.Reply{listReply(title, items, 1, t.lang, more)}, nil
 }
 
 // yearLabel puts a year in front of a date said without one.
 func yearLabel(lang string, year int, label string) string {
-	if lang == "en" {
-		return fmt.Sprintf("%s %d", label, year)
-	}
-	return fmt.Sprintf("%d年%s", year, label)
+	return msg.Say(lang, "date.year", label, year)
 }
 
 // describeQuestion names what a question selects: 6月7日 青溪 常务会议.
@@ -344,11 +341,7 @@ func describeQuestion(q *Question, dateLabel, lang string) string {
 		parts = append(parts, dateLabel)
 	}
 	parts = append(parts, saidParts(q)...)
-	what := kindName(q.Kind, lang)
-	if lang == "en" {
-		return strings.TrimSpace(what + " " + strings.Join(parts, " "))
-	}
-	return strings.Join(parts, " ") + what
+	return strings.TrimSpace(msg.Say(lang, "question.what", kindName(q.Kind, lang), strings.Join(parts, " ")))
 }
 
 // saidParts are the words of a question that named its facets, topic and
@@ -413,12 +406,12 @@ func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selectio
 		if len(bs) == 0 {
 			continue
 		}
-		msg := say(t.lang, "ask.none", quote(r.said), what)
+		note := msg.Say(t.lang, "ask.none", quote(r.said), what)
 		switch {
 		case r.said == q.DateLabel && q.DateLabel != "":
-			msg = say(t.lang, "no.date", q.DateLabel, what)
+			note = msg.Say(t.lang, "no.date", q.DateLabel, what)
 		case strings.TrimSpace(r.said) == "":
-			msg = say(t.lang, "no.kind", what)
+			note = msg.Say(t.lang, "no.kind", what)
 		}
 		items := make([]listItem, len(bs))
 		ids := make([]string, len(bs))
@@ -428,17 +421,17 @@ func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selectio
 		if err := b.remember(ctx, t, listSession{IDs: ids}); err != nil {
 			return nil, err
 		}
-		r := listReply(say(t.lang, "ask.nearest"), items, 1, t.lang, false)
-		r.Blocks = append([]chat.Block{{Kind: chat.BlockText, Text: msg}}, r.Blocks...)
+		r := listReply(msg.Say(t.lang, "ask.nearest"), items, 1, t.lang, false)
+		r.Blocks = append([]chat.Block{{Kind: chat.BlockText, Text: note}}, r.Blocks...)
 		return []chat.Reply{r}, nil
 	}
 	switch {
 	case len(q.Words) > 0:
-		return []chat.Reply{chat.Text(say(t.lang, "search.none", quote(strings.Join(q.Words, " "))))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "search.none", quote(strings.Join(q.Words, " "))))}, nil
 	case !q.From.IsZero():
-		return []chat.Reply{chat.Text(say(t.lang, "no.date", q.DateLabel, what))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "no.date", q.DateLabel, what))}, nil
 	}
-	return []chat.Reply{chat.Text(say(t.lang, "no.kind", what))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "no.kind", what))}, nil
 }
 
 // onlyWords reports whether a question is nothing but search words.

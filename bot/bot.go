@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"tongbao/bot/cards"
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/bot/readlink"
 	"tongbao/content"
 )
@@ -140,7 +142,7 @@ func (b *Bot) Handle(ctx context.Context, in chat.Incoming) (replies []chat.Repl
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("bot: panic answering a message", "platform", in.Platform, "subscriber", in.Subscriber(), "panic", p, "stack", string(debug.Stack()))
-			replies = []chat.Reply{chat.Text(say(t.lang, "error"))}
+			replies = []chat.Reply{chat.Text(msg.Say(t.lang, "error"))}
 		}
 	}()
 	sub, created, err := b.store.Touch(ctx, in.Subscriber(), in.Name, in.Lang, true)
@@ -181,7 +183,7 @@ func (b *Bot) Handle(ctx context.Context, in chat.Incoming) (replies []chat.Repl
 
 func (b *Bot) fail(in chat.Incoming, lang string, err error) []chat.Reply {
 	b.log.Error("bot: cannot answer", "platform", in.Platform, "subscriber", in.Subscriber(), "err", err)
-	return []chat.Reply{chat.Text(say(lang, "error"))}
+	return []chat.Reply{chat.Text(msg.Say(lang, "error"))}
 }
 
 func (b *Bot) isAdmin(ctx context.Context, id string) (bool, error) {
@@ -210,7 +212,7 @@ func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]chat.Reply, err
 		return b.ask(ctx, t, in.Query)
 	case ActSearch:
 		if strings.TrimSpace(in.Query) == "" {
-			return []chat.Reply{chat.Text(say(t.lang, "search.empty"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "search.empty"))}, nil
 		}
 		return b.search(ctx, t, in.Query, 0, false)
 	case ActDetail:
@@ -240,7 +242,7 @@ func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]chat.Reply, err
 	case ActStats, ActBroadcast, ActRemind, ActChannel:
 		return b.admin(ctx, t, in)
 	}
-	return []chat.Reply{chat.Text(say(t.lang, "unknown", quote(in.Query)))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "unknown", quote(in.Query)))}, nil
 }
 
 func (b *Bot) start(t *turn) []chat.Reply {
@@ -248,19 +250,19 @@ func (b *Bot) start(t *turn) []chat.Reply {
 	if t.new {
 		key = "welcome.new"
 	}
-	r := chat.Text(say(t.lang, key))
-	r = r.Add(chat.Block{Kind: chat.BlockTitle, Text: say(t.lang, "help.title")}, chat.Block{Kind: chat.BlockText, Text: say(t.lang, "help.items")})
+	r := chat.Text(msg.Say(t.lang, key))
+	r = r.Add(chat.Block{Kind: chat.BlockTitle, Text: msg.Say(t.lang, "help.title")}, chat.Block{Kind: chat.BlockText, Text: msg.Say(t.lang, "help.items")})
 	return []chat.Reply{r}
 }
 
 func (b *Bot) help(ctx context.Context, t *turn) ([]chat.Reply, error) {
-	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: say(t.lang, "help.title")}, {Kind: chat.BlockText, Text: say(t.lang, "help.items")}}}
+	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: msg.Say(t.lang, "help.title")}, {Kind: chat.BlockText, Text: msg.Say(t.lang, "help.items")}}}
 	admin, err := b.isAdmin(ctx, t.sub.ID)
 	if err != nil {
 		return nil, err
 	}
 	if admin {
-		r = r.Add(chat.Block{Kind: chat.BlockNote, Text: say(t.lang, "help.admin")})
+		r = r.Add(chat.Block{Kind: chat.BlockNote, Text: msg.Say(t.lang, "help.admin")})
 	}
 	return []chat.Reply{r}, nil
 }
@@ -277,7 +279,7 @@ func (b *Bot) card(t *turn, bl *content.Bulletin) chat.Reply {
 			}
 		}
 	}
-	return BulletinCard(bl, t.lang, b.link(t, bl.ID), follow)
+	return cards.Bulletin(bl, t.lang, b.link(t, bl.ID), follow)
 }
 
 func (b *Bot) link(t *turn, bulletinID string) string {
@@ -317,9 +319,9 @@ func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, gue
 	if len(hits) == 0 {
 		switch {
 		case offset > 0:
-			return []chat.Reply{chat.Text(say(t.lang, "more.none"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "more.none"))}, nil
 		case guess:
-			return []chat.Reply{chat.Text(say(t.lang, "search.none", quote(query)))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "search.none", quote(query)))}, nil
 		}
 		return b.ask(ctx, t, query)
 	}
@@ -341,7 +343,7 @@ func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, gue
 	if total >= content.SearchCountCap {
 		count += "+"
 	}
-	return []chat.Reply{listReply(say(t.lang, key, quote(query), count), items, offset+1, t.lang, more)}, nil
+	return []chat.Reply{listReply(msg.Say(t.lang, key, quote(query), count), items, offset+1, t.lang, more)}, nil
 }
 
 // expandQuery turns an English topic name ("talent") into the topic's
@@ -378,9 +380,9 @@ func (b *Bot) recent(ctx context.Context, t *turn, f content.Filter, n, offset i
 	}
 	if len(bs) == 0 {
 		if offset > 0 {
-			return []chat.Reply{chat.Text(say(t.lang, "more.none"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "more.none"))}, nil
 		}
-		return []chat.Reply{chat.Text(say(t.lang, "no.bulletins"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "no.bulletins"))}, nil
 	}
 	items := make([]listItem, len(bs))
 	ids := make([]string, len(bs))
@@ -392,14 +394,14 @@ func (b *Bot) recent(ctx context.Context, t *turn, f content.Filter, n, offset i
 		return nil, err
 	}
 	more := int64(offset+len(bs)) < total
-	return []chat.Reply{listReply(say(t.lang, "recent.title", offset/n+1), items, offset+1, t.lang, more)}, nil
+	return []chat.Reply{listReply(msg.Say(t.lang, "recent.title", offset/n+1), items, offset+1, t.lang, more)}, nil
 }
 
 func (b *Bot) more(ctx context.Context, t *turn) ([]chat.Reply, error) {
 	var s listSession
 	err := b.store.LoadSession(ctx, t.sub.ID, "list", &s)
 	if errors.Is(err, content.ErrNotFound) || (err == nil && s.What == "") {
-		return []chat.Reply{chat.Text(say(t.lang, "more.nothing"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "more.nothing"))}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -426,11 +428,11 @@ func (b *Bot) detail(ctx context.Context, t *turn, in Intent) ([]chat.Reply, err
 		n := in.N
 		switch {
 		case len(s.IDs) == 0:
-			return []chat.Reply{chat.Text(say(t.lang, "detail.which"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "detail.which"))}, nil
 		case n == 0 && len(s.IDs) == 1:
 			id = s.IDs[0]
 		case n == 0:
-			return []chat.Reply{chat.Text(say(t.lang, "detail.which"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "detail.which"))}, nil
 		default:
 			// List numbers continue across pages: item n is IDs[n-1-offset].
 			i := n - 1 - s.Offset
@@ -438,7 +440,7 @@ func (b *Bot) detail(ctx context.Context, t *turn, in Intent) ([]chat.Reply, err
 				if n-1 < len(s.IDs) {
 					i = n - 1
 				} else {
-					return []chat.Reply{chat.Text(say(t.lang, "detail.none", ref))}, nil
+					return []chat.Reply{chat.Text(msg.Say(t.lang, "detail.none", ref))}, nil
 				}
 			}
 			id = s.IDs[i]
@@ -451,7 +453,7 @@ func (b *Bot) detail(ctx context.Context, t *turn, in Intent) ([]chat.Reply, err
 func (b *Bot) fullText(ctx context.Context, t *turn, id string) ([]chat.Reply, error) {
 	bl, err := b.store.Bulletin(ctx, id)
 	if errors.Is(err, content.ErrNotFound) {
-		return []chat.Reply{chat.Text(say(t.lang, "detail.none", id))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "detail.none", id))}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -459,18 +461,18 @@ func (b *Bot) fullText(ctx context.Context, t *turn, id string) ([]chat.Reply, e
 	if _, err := b.store.MarkRead(ctx, bl.ID, t.sub.Dense, content.ViaText, bl.PublishedAt, b.cfg.Now()); err != nil {
 		return nil, err
 	}
-	return []chat.Reply{FullText(bl, t.lang, b.link(t, bl.ID))}, nil
+	return []chat.Reply{cards.FullText(bl, t.lang, b.link(t, bl.ID))}, nil
 }
 
 // button handles an inline button press.
 func (b *Bot) button(ctx context.Context, t *turn, data string) ([]chat.Reply, error) {
 	switch {
-	case strings.HasPrefix(data, btnFull):
-		return b.fullText(ctx, t, strings.TrimPrefix(data, btnFull))
-	case strings.HasPrefix(data, btnRead):
-		bl, err := b.store.Bulletin(ctx, strings.TrimPrefix(data, btnRead))
+	case strings.HasPrefix(data, cards.DataFull):
+		return b.fullText(ctx, t, strings.TrimPrefix(data, cards.DataFull))
+	case strings.HasPrefix(data, cards.DataRead):
+		bl, err := b.store.Bulletin(ctx, strings.TrimPrefix(data, cards.DataRead))
 		if errors.Is(err, content.ErrNotFound) {
-			return []chat.Reply{chat.Text(say(t.lang, "detail.none", strings.TrimPrefix(data, btnRead)))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "detail.none", strings.TrimPrefix(data, cards.DataRead)))}, nil
 		}
 		if err != nil {
 			return nil, err
@@ -484,17 +486,17 @@ func (b *Bot) button(ctx context.Context, t *turn, data string) ([]chat.Reply, e
 		if !first {
 			key = "read.already"
 		}
-		return []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockNote, Text: say(t.lang, key)}}}}, nil
+		return []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockNote, Text: msg.Say(t.lang, key)}}}}, nil
 	case strings.HasPrefix(data, btnOnly):
 		return b.only(ctx, t, strings.TrimPrefix(data, btnOnly))
-	case strings.HasPrefix(data, btnSub):
-		return b.subscribe(ctx, t, strings.TrimPrefix(data, btnSub))
+	case strings.HasPrefix(data, cards.DataSub):
+		return b.subscribe(ctx, t, strings.TrimPrefix(data, cards.DataSub))
 	case data == btnMore:
 		return b.more(ctx, t)
 	case strings.HasPrefix(data, btnBroadcast):
 		return b.broadcastButton(ctx, t, strings.TrimPrefix(data, btnBroadcast))
 	}
-	return []chat.Reply{chat.Text(say(t.lang, "unknown", quote(data)))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "unknown", quote(data)))}, nil
 }
 
 func (b *Bot) history(ctx context.Context, t *turn) ([]chat.Reply, error) {
@@ -503,9 +505,9 @@ func (b *Bot) history(ctx context.Context, t *turn) ([]chat.Reply, error) {
 		return nil, err
 	}
 	if len(hist) == 0 {
-		return []chat.Reply{chat.Text(say(t.lang, "history.none"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "history.none"))}, nil
 	}
-	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: say(t.lang, "history.title")}}}
+	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: msg.Say(t.lang, "history.title")}}}
 	var items []string
 	for i, h := range hist {
 		if i == 10 {

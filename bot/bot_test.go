@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/bot/readlink"
 	"tongbao/content"
 	"tongbao/store"
@@ -299,14 +300,14 @@ func (panickyStore) Search(context.Context, string, int, int) ([]content.SearchH
 func TestFailuresArePolite(t *testing.T) {
 	st := newTestStore(t)
 	b := newTestBot(t, panickyStore{st}, 100)
-	if got := ask(t, b, "2", "搜索 防汛"); got != say("zh", "error") {
+	if got := ask(t, b, "2", "搜索 防汛"); got != msg.Say("zh", "error") {
 		t.Errorf("panic reply = %q", got)
 	}
-	if got := ask(t, b, "2", "search flood"); got != say("en", "error") {
+	if got := ask(t, b, "2", "search flood"); got != msg.Say("en", "error") {
 		t.Errorf("panic reply in English = %q", got)
 	}
 	st.Close()
-	if got := ask(t, b, "2", "最新会议"); got != say("zh", "error") {
+	if got := ask(t, b, "2", "最新会议"); got != msg.Say("zh", "error") {
 		t.Errorf("closed store reply = %q", got)
 	}
 }

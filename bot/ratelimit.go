@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 )
 
 // rateWindow is the window MessagesPerMinute counts in. The store counts
@@ -26,7 +27,7 @@ func (b *Bot) rateLimit(ctx context.Context, t *turn) (limited bool, replies []c
 	if !firstOver {
 		return true, nil, nil
 	}
-	return true, []chat.Reply{chat.Text(say(t.lang, "too.fast", secondsUntilNextWindow(time.Now(), rateWindow)))}, nil
+	return true, []chat.Reply{chat.Text(msg.Say(t.lang, "too.fast", secondsUntilNextWindow(time.Now(), rateWindow)))}, nil
 }
 
 // secondsUntilNextWindow is how many whole seconds (at least 1) remain

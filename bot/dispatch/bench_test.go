@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/cards"
 	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 	"tongbao/bot/telegram/telegramtest"
@@ -78,7 +78,7 @@ func BenchmarkSendUnthrottled(b *testing.B) {
 	bl := sample(b, "qingxi-2022-06-08-county-executive.txt")
 	st.SaveBulletin(context.Background(), bl)
 	// The bare loop posts exactly what the adapter sends for this bulletin.
-	if _, err := tg.Send(context.Background(), "42", bot.BulletinCard(bl, "zh", "https://tb.example/r/x", "")); err != nil {
+	if _, err := tg.Send(context.Background(), "42", cards.Bulletin(bl, "zh", "https://tb.example/r/x", "")); err != nil {
 		b.Fatal(err)
 	}
 	bare := bareRate(b, fake, fake.Sent()[0], n)

@@ -14,6 +14,7 @@ import (
 
 	"tongbao/bot/chat"
 	"tongbao/bot/metrics"
+	"tongbao/bot/msg"
 	"tongbao/bot/readlink"
 	"tongbao/content"
 )
@@ -350,7 +351,7 @@ func (d *Dispatcher) Announce(ctx context.Context, a chat.Announcement) (int64, 
 		return int64(n), err
 	}
 	if a.ReplyTo.MessageID != "" {
-		d.goBackground(func(ctx context.Context) { d.reportProgress(ctx, a.ReplyTo, b.ID, n) })
+		d.goBackground(func(ctx context.Context) { d.reportProgress(ctx, a.ReplyTo, a.Lang, b.ID, n) })
 	}
 	return int64(n), nil
 }
@@ -381,9 +382,10 @@ func announcementBulletin(a chat.Announcement, now time.Time) *content.Bulletin 
 // progressEvery is how often a broadcast's progress is edited in.
 const progressEvery = 2 * time.Second
 
-// reportProgress edits the admin's preview with 已发送 N/M until done, for
-// 30 minutes at most, or until the dispatcher stops.
-func (d *Dispatcher) reportProgress(ctx context.Context, to chat.Origin, id string, total int) {
+// reportProgress edits the admin's preview with "已发送 N/M" (in the
+// admin's language) until done, for 30 minutes at most, or until the
+// dispatcher stops.
+func (d *Dispatcher) reportProgress(ctx context.Context, to chat.Origin, lang, id string, total int) {
 	sender, ok := d.senders[to.Platform]
 	if !ok {
 		return
@@ -402,9 +404,9 @@ func (d *Dispatcher) reportProgress(ctx context.Context, to chat.Origin, id stri
 		}
 		if st.Delivered != last {
 			last = st.Delivered
-			text := fmt.Sprintf("已发送 %s/%s", groupDigits(st.Delivered), groupDigits(int64(total)))
+			text := msg.Say(lang, "bc.progress", groupDigits(st.Delivered), groupDigits(int64(total)))
 			if st.Delivered >= int64(total) {
-				text = fmt.Sprintf("发送完成：已送达 %s/%s，已读 %s", groupDigits(st.Delivered), groupDigits(int64(total)), groupDigits(st.Read))
+				text = msg.Say(lang, "bc.done", groupDigits(st.Delivered), groupDigits(int64(total)), groupDigits(st.Read))
 			}
 			if err := editor.Edit(ctx, to.ChatID, to.MessageID, chat.Text(text)); err != nil {
 				d.log.Warn("broadcast progress: edit", "bulletin_id", id, "err", err)

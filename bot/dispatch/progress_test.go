@@ -13,9 +13,16 @@ import (
 )
 
 // TestBroadcastProgressStopsWithTheDispatcher checks that the progress a
-// broadcast edits into the admin's preview stops when Run returns, rather
-// than going on (for up to 30 minutes) after the dispatcher and its store.
+// broadcast edits into the admin's preview is in the admin's language and
+// stops when Run returns, rather than going on (for up to 30 minutes) after
+// the dispatcher and its store.
 func TestBroadcastProgressStopsWithTheDispatcher(t *testing.T) {
+	for lang, want := range map[string]string{"zh": "已发送 0/1", "en": "Sent 0/1"} {
+		t.Run(lang, func(t *testing.T) { testBroadcastProgress(t, lang, want) })
+	}
+}
+
+func testBroadcastProgress(t *testing.T, lang, want string) {
 	st := openStore(t)
 	fake, tg := newTelegram(t, st)
 	ctx := context.Background()
@@ -35,7 +42,7 @@ func TestBroadcastProgressStopsWithTheDispatcher(t *testing.T) {
 	done := make(chan struct{})
 	go func() { d.Run(runCtx); close(done) }()
 
-	if _, err := d.Announce(ctx, chat.Announcement{Actor: "tg:1", Text: "今晚八点开会", Segment: "all",
+	if _, err := d.Announce(ctx, chat.Announcement{Actor: "tg:1", Text: "今晚八点开会", Segment: "all", Lang: lang,
 		ReplyTo: chat.Origin{Platform: tg.Platform(), ChatID: "1001", MessageID: preview}}); err != nil {
 		t.Fatal(err)
 	}
@@ -44,8 +51,8 @@ func TestBroadcastProgressStopsWithTheDispatcher(t *testing.T) {
 	if err := fake.Await(wait, func() bool { return len(fake.Edits()) > 0 }); err != nil {
 		t.Fatalf("no progress was edited into the preview: %v", err)
 	}
-	if e := fake.Edits()[0]; !strings.Contains(e.Text, "已发送 0/1") {
-		t.Errorf("progress %q, want 已发送 0/1", e.Text)
+	if e := fake.Edits()[0]; !strings.Contains(e.Text, want) {
+		t.Errorf("progress %q, want %s", e.Text, want)
 	}
 
 	stop()

@@ -3,11 +3,11 @@ package dispatch
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/cards"
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/content"
 )
 
@@ -41,39 +41,24 @@ func (d *Dispatcher) render(ctx context.Context, sub *content.Subscriber, dl con
 	case content.PurposeAnnouncement:
 		return announcementReply(b, lang, link), false, nil
 	case content.PurposeReminder:
-		r := bot.BulletinCard(b, lang, link, "")
-		note := "提醒：这条通报您还没有阅读。"
-		if lang == "en" {
-			note = "Reminder: you have not read this bulletin yet."
-		}
-		r.Blocks = append([]chat.Block{{Kind: chat.BlockNote, Text: note}}, r.Blocks...)
+		r := cards.Bulletin(b, lang, link, "")
+		r.Blocks = append([]chat.Block{{Kind: chat.BlockNote, Text: msg.Say(lang, "remind.note")}}, r.Blocks...)
 		return r, false, nil
 	}
-	return bot.BulletinCard(b, lang, link, ""), false, nil
+	return cards.Bulletin(b, lang, link, ""), false, nil
 }
 
 // announcementReply renders an admin's announcement.
 func announcementReply(b *content.Bulletin, lang, link string) chat.Reply {
-	label := "通知"
-	if lang == "en" {
-		label = "Announcement"
-	}
+	label := msg.Say(lang, "ann.title")
 	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: label}}}
 	for _, p := range b.Paragraphs {
 		r = r.Add(chat.Block{Kind: chat.BlockText, Text: p})
 	}
 	if link != "" {
-		text := "确认已读"
-		if lang == "en" {
-			text = "Confirm you have read it"
-		}
-		r = r.Add(chat.Block{Kind: chat.BlockLink, Text: text, URL: link})
+		r = r.Add(chat.Block{Kind: chat.BlockLink, Text: msg.Say(lang, "ann.confirm"), URL: link})
 	}
-	read := "已读"
-	if lang == "en" {
-		read = "Mark read"
-	}
-	r.Buttons = [][]chat.Button{{{Text: read, Data: "read:" + b.ID}}}
+	r.Buttons = [][]chat.Button{{{Text: msg.Say(lang, "btn.read"), Data: cards.DataRead + b.ID}}}
 	r.Card = &chat.Card{Title: label + "：" + b.Title, Description: b.Summary, URL: link}
 	return r
 }
@@ -102,10 +87,7 @@ func (d *Dispatcher) digest(ctx context.Context, sub *content.Subscriber, lang s
 	if len(items) == 0 {
 		return chat.Reply{}, true, nil
 	}
-	title := fmt.Sprintf("每日摘要（%s）：%d条新通报", now.In(content.Shanghai).Format("1月2日"), len(items))
-	if lang == "en" {
-		title = fmt.Sprintf("Daily digest (%s): %d new bulletins", now.In(content.Shanghai).Format("2 Jan"), len(items))
-	}
+	title := msg.Say(lang, "digest.title", msg.Date(lang, "digest.day", now.In(content.Shanghai)), len(items))
 	return chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: title}, {Kind: chat.BlockList, Items: items}}}, false, nil
 }
 
