@@ -17,7 +17,7 @@ const (
 	btnBroadcast = "bc:"
 )
 
-// shortDate is "6月8日" or "8 Jun" for list lines.
+// shortDate is "2022年6月8日" or "8 Jun 2022" for list lines.
 func shortDate(t time.Time, lang string) string {
 	return msg.Date(lang, "date.short", t.In(content.Shanghai))
 }

@@ -1,8 +1,3 @@
-// Package web is Tongbao's HTTP side: the reader pages behind personal
-// links (/r/<token>, which record the first read), health and readiness
-// checks, Prometheus metrics, the token-protected admin API (upload a
-// bulletin, read its stats), and the mount points of the platform callbacks
-// (/telegram, /wechat, /wecom).
 package web
 
 import (
