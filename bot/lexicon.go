@@ -18,7 +18,6 @@ import (
 type lexicon struct {
 	mu     sync.RWMutex
 	since  int64
-	loaded bool
 	facets map[string][]string // folded word → facets
 	near   nearIndex
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/content"
 )
 
@@ -13,8 +15,8 @@ import (
 // sender over it gets one reply saying when they may write again, then
 // silence until then (limited with no replies). The local console is
 // never limited: its user is the person at the keyboard.
-func (b *Bot) rateLimit(ctx context.Context, t *turn) (limited bool, replies []Reply, err error) {
-	if t.in.Platform == Console {
+func (b *Bot) rateLimit(ctx context.Context, t *turn) (limited bool, replies []chat.Reply, err error) {
+	if t.in.Platform == chat.Console {
 		return false, nil, nil
 	}
 	n := b.cfg.MessagesPerMinute
@@ -26,7 +28,7 @@ func (b *Bot) rateLimit(ctx context.Context, t *turn) (limited bool, replies []R
 	if !first {
 		return true, nil, nil
 	}
-	return true, []Reply{Text(say(t.lang, "too.fast", wholeSeconds(wait)))}, nil
+	return true, []chat.Reply{chat.Text(msg.Say(t.lang, "too.fast", wholeSeconds(wait)))}, nil
 }
 
 // wholeSeconds is d rounded up to whole seconds, at least 1.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"tongbao/bot/chat"
 )
 
 // TestConsoleIsNotRateLimited: the person at the local console may type as
@@ -14,7 +15,7 @@ import (
 func TestConsoleIsNotRateLimited(t *testing.T) {
 	b := newTestBot(t, newTestStore(t), 3)
 	for i := 1; i <= 26; i++ {
-		got := render(b.Handle(context.Background(), Incoming{Platform: Console, UserID: "me", ChatID: "me", Text: "最新会议"}))
+		got := render(b.Handle(context.Background(), chat.Incoming{Platform: chat.Console, UserID: "me", ChatID: "me", Text: "最新会议"}))
 		if !strings.Contains(got, "青溪") {
 			t.Fatalf("console message %d: %q", i, got)
 		}
@@ -30,7 +31,7 @@ func TestConsoleIsNotRateLimited(t *testing.T) {
 	if n, _ := strconv.Atoi(m[1]); n < 1 || n > 60 {
 		t.Errorf("write again in %d seconds", n)
 	}
-	if got := b.Handle(context.Background(), Incoming{Platform: Telegram, UserID: "77", ChatID: "77", Text: "最新会议"}); got != nil {
+	if got := b.Handle(context.Background(), chat.Incoming{Platform: chat.Telegram, UserID: "77", ChatID: "77", Text: "最新会议"}); got != nil {
 		t.Errorf("a second message over the limit got a reply: %s", render(got))
 	}
 }

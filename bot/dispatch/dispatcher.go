@@ -12,8 +12,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/metrics"
+	"tongbao/bot/msg"
+	"tongbao/bot/readlink"
 	"tongbao/content"
 )
 
@@ -96,7 +98,7 @@ type RateLimiter interface {
 
 // Editor edits a message already sent (broadcast progress).
 type Editor interface {
-	Edit(ctx context.Context, chatID, messageID string, r bot.Reply) error
+	Edit(ctx context.Context, chatID, messageID string, r chat.Reply) error
 }
 
 // Limits are a platform's send limits. Zero fields mean no limit.
@@ -128,7 +130,7 @@ type Config struct {
 	ClaimLease  time.Duration
 	ReclaimIdle time.Duration
 	// Limits per platform.
-	Limits map[bot.Platform]Limits
+	Limits map[chat.Platform]Limits
 	// RemindAfter schedules an automatic reminder for bulletins with one
 	// of ImportantTags (0: no automatic reminders).
 	RemindAfter   time.Duration
@@ -144,13 +146,12 @@ type Config struct {
 // and digests.
 type Dispatcher struct {
 	store   Store
-	senders map[bot.Platform]bot.Sender
+	senders map[chat.Platform]chat.Sender
 	limiter RateLimiter
-	links   *bot.Links
+	links   *readlink.Links
 	metrics *metrics.Metrics
 	cfg     Config
 	log     *slog.Logger
-	cache   *bot.BulletinCache
 	claims  atomic.Int64 // numbers the claim tokens
 
 	// background runs the work Announce leaves behind (editing progress
@@ -187,7 +188,7 @@ func (d *Dispatcher) stopBackground() {
 
 // New returns a dispatcher. senders may be empty for a process that only
 // enqueues (tongbao ingest); limiter may be nil for no limits.
-func New(st Store, senders []bot.Sender, limiter RateLimiter, links *bot.Links, m *metrics.Metrics, cfg Config) *Dispatcher {
+func New(st Store, senders []chat.Sender, limiter RateLimiter, links *readlink.Links, m *metrics.Metrics, cfg Config) *Dispatcher {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
 	}
@@ -216,7 +217,7 @@ func New(st Store, senders []bot.Sender, limiter RateLimiter, links *bot.Links, 
 	if cfg.Owner == "" {
 		cfg.Owner = "replica-" + randomID()
 	}
-	d := &Dispatcher{store: st, senders: map[bot.Platform]bot.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger, cache: bot.NewBulletinCache(512)}
+	d := &Dispatcher{store: st, senders: map[chat.Platform]chat.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger}
 	d.backgroundCtx, d.endBackground = context.WithCancel(context.Background())
 	for _, s := range senders {
 		d.senders[s.Platform()] = s
@@ -362,7 +363,7 @@ func (d *Dispatcher) Resume(ctx context.Context) error {
 // Announce sends an admin's announcement to a segment through the same
 // queues, records it in the audit log, and edits the admin's preview
 // message with the progress.
-func (d *Dispatcher) Announce(ctx context.Context, a bot.Announcement) (int64, error) {
+func (d *Dispatcher) Announce(ctx context.Context, a chat.Announcement) (int64, error) {
 	now := d.cfg.Now().In(content.Shanghai)
 	b := announcementBulletin(a, now)
 	if err := d.store.SaveAnnouncement(ctx, b); err != nil {
@@ -383,14 +384,14 @@ func (d *Dispatcher) Announce(ctx context.Context, a bot.Announcement) (int64, e
 		return int64(n), err
 	}
 	if a.ReplyTo.MessageID != "" {
-		d.goBackground(func(ctx context.Context) { d.reportProgress(ctx, a.ReplyTo, b.ID, n) })
+		d.goBackground(func(ctx context.Context) { d.reportProgress(ctx, a.ReplyTo, a.Lang, b.ID, n) })
 	}
 	return int64(n), nil
 }
 
 // announcementBulletin stores an announcement as a bulletin of its own
 // kind, so links, reads and stats work the same.
-func announcementBulletin(a bot.Announcement, now time.Time) *content.Bulletin {
+func announcementBulletin(a chat.Announcement, now time.Time) *content.Bulletin {
 	lines := strings.Split(strings.TrimSpace(a.Text), "\n")
 	title := strings.TrimSpace(lines[0])
 	if r := []rune(title); len(r) > 30 {
@@ -414,9 +415,10 @@ func announcementBulletin(a bot.Announcement, now time.Time) *content.Bulletin {
 // progressEvery is how often a broadcast's progress is edited in.
 const progressEvery = 2 * time.Second
 
-// reportProgress edits the admin's preview with 已发送 N/M until done, for
-// 30 minutes at most, or until the dispatcher stops.
-func (d *Dispatcher) reportProgress(ctx context.Context, to bot.Origin, id string, total int) {
+// reportProgress edits the admin's preview with "已发送 N/M" (in the
+// admin's language) until done, for 30 minutes at most, or until the
+// dispatcher stops.
+func (d *Dispatcher) reportProgress(ctx context.Context, to chat.Origin, lang, id string, total int) {
 	sender, ok := d.senders[to.Platform]
 	if !ok {
 		return
@@ -435,18 +437,18 @@ func (d *Dispatcher) reportProgress(ctx context.Context, to bot.Origin, id strin
 		}
 		if st.Delivered != last {
 			last = st.Delivered
-			text := fmt.Sprintf("已发送 %s/%s", groupDigits(st.Delivered), groupDigits(int64(total)))
+			text := msg.Say(lang, "bc.progress", groupDigits(st.Delivered), groupDigits(int64(total)))
 			if st.Delivered >= int64(total) {
-				text = fmt.Sprintf("发送完成：已送达 %s/%s，已读 %s", groupDigits(st.Delivered), groupDigits(int64(total)), groupDigits(st.Read))
+				text = msg.Say(lang, "bc.done", groupDigits(st.Delivered), groupDigits(int64(total)), groupDigits(st.Read))
 			}
-			if err := editor.Edit(ctx, to.ChatID, to.MessageID, bot.Text(text)); err != nil {
+			if err := editor.Edit(ctx, to.ChatID, to.MessageID, chat.Text(text)); err != nil {
 				d.log.Warn("broadcast progress: edit", "bulletin_id", id, "err", err)
 			}
 			if st.Delivered >= int64(total) {
 				return
 			}
 		}
-		sleep(ctx, progressEvery)
+		chat.Wait(ctx, progressEvery)
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 	"tongbao/bot/telegram"
 	"tongbao/bot/telegram/telegramtest"
@@ -45,7 +45,7 @@ func publish(t *testing.T, st *store.Store, fake *telegramtest.Server, replicas 
 	for r := range replicas {
 		// serve's send timeout: a send cut short after Telegram took it
 		// would be sent again.
-		ds = append(ds, newDispatcher(st, []bot.Sender{pacedTelegram(t, st, fake)},
+		ds = append(ds, newDispatcher(st, []chat.Sender{pacedTelegram(t, st, fake)},
 			dispatch.Config{Owner: fmt.Sprint("replica-", r), Workers: 8, SendTimeout: 20 * time.Second}))
 	}
 	if _, err := ds[0].Publish(context.Background(), b); err != nil {

@@ -14,8 +14,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"tongbao/bot"
 	"tongbao/bot/metrics"
+	"tongbao/bot/readlink"
 	"tongbao/bot/web"
 	"tongbao/content"
 	"tongbao/store"
@@ -30,7 +30,7 @@ var seq int
 
 type fixture struct {
 	st    *store.Store
-	links *bot.Links
+	links *readlink.Links
 	srv   *httptest.Server
 	b     *content.Bulletin
 	dense int64
@@ -58,9 +58,9 @@ func setupWith(t testing.TB, edit func(*web.Options)) *fixture {
 	}
 	st.SaveBulletin(context.Background(), b)
 	sub, _, _ := st.Touch(context.Background(), "tg:42", "", "", true)
-	links := bot.NewLinks("http://unused", "secret-key")
+	links := readlink.New("http://unused", "secret-key")
 	reg := prometheus.NewRegistry()
-	opts := web.Options{Store: st, Links: links, Metrics: metrics.New(reg), Gatherer: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	opts := web.Options{Store: store.NewBulletinCache(st, 1024), Links: links, Metrics: metrics.New(reg), Gatherer: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if edit != nil {
 		edit(&opts)
 	}
@@ -130,7 +130,7 @@ func TestForgedTokensRecordNothing(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	good := f.links.Token(f.b.ID, f.dense)
-	other := bot.NewLinks("http://x", "another-key").Token(f.b.ID, f.dense)
+	other := readlink.New("http://x", "another-key").Token(f.b.ID, f.dense)
 	tests := map[string]string{
 		"signed with another key": other,
 		"damaged signature":       good[:len(good)-2] + "AA",

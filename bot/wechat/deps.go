@@ -5,17 +5,17 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+	"tongbao/bot/chat"
 
-	"tongbao/bot"
 )
 
 // Handler is the conversation core: it answers what a user sent.
 type Handler interface {
-	Handle(ctx context.Context, in bot.Incoming) []bot.Reply
+	Handle(ctx context.Context, in chat.Incoming) []chat.Reply
 }
 
 // Events records follows and unfollows of the Official Account.
-// subscriberID is bot.SubscriberID(bot.WeChat, openid).
+// subscriberID is chat.SubscriberID(chat.WeChat, openid).
 type Events interface {
 	// Subscribed creates the subscriber, or makes a returning one active.
 	// The welcome is then the Handler's answer to "/start".

@@ -14,7 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/wechat/wechattest"
 	"tongbao/store"
 	"tongbao/store/redistest"
@@ -38,23 +38,23 @@ func TestMain(m *testing.M) { redistest.Main(m, &redisSrv) }
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // latestMeeting is the core's answer to "最新会议" in these tests.
-var latestMeeting = bot.Text("兰溪市委常委会(扩大)会议").Add(
-	bot.Block{Kind: bot.BlockField, Label: "时间", Text: "2022-05-27 09:36"},
-	bot.Block{Kind: bot.BlockLink, Text: "全文", URL: "https://tongbao.example/r/abc?x=1&y=2"},
+var latestMeeting = chat.Text("兰溪市委常委会(扩大)会议").Add(
+	chat.Block{Kind: chat.BlockField, Label: "时间", Text: "2022-05-27 09:36"},
+	chat.Block{Kind: chat.BlockLink, Text: "全文", URL: "https://tongbao.example/r/abc?x=1&y=2"},
 )
 
 // fakeHandler is a conversation core that records what it gets and
 // answers through answer (default: latestMeeting for anything, and a
 // welcome for "/start"), after delay.
 type fakeHandler struct {
-	answer func(bot.Incoming) []bot.Reply
+	answer func(chat.Incoming) []chat.Reply
 	delay  time.Duration
 
 	mu  sync.Mutex
-	got []bot.Incoming
+	got []chat.Incoming
 }
 
-func (h *fakeHandler) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
+func (h *fakeHandler) Handle(ctx context.Context, in chat.Incoming) []chat.Reply {
 	h.mu.Lock()
 	h.got = append(h.got, in)
 	h.mu.Unlock()
@@ -69,16 +69,16 @@ func (h *fakeHandler) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
 		return h.answer(in)
 	}
 	if in.Text == "/start" {
-		return []bot.Reply{bot.Text("欢迎关注通报！发送“最新会议”查看最近的会议。")}
+		return []chat.Reply{chat.Text("欢迎关注通报！发送“最新会议”查看最近的会议。")}
 	}
-	return []bot.Reply{latestMeeting}
+	return []chat.Reply{latestMeeting}
 }
 
 // calls returns what the handler received so far.
-func (h *fakeHandler) calls() []bot.Incoming {
+func (h *fakeHandler) calls() []chat.Incoming {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]bot.Incoming(nil), h.got...)
+	return append([]chat.Incoming(nil), h.got...)
 }
 
 // recordedEvents records follows and unfollows; err fails them.
@@ -240,12 +240,12 @@ func waitCtx(t testing.TB) context.Context {
 }
 
 // failureOf returns the class of a send error, failing the test when err
-// is not a *bot.SendError.
-func failureOf(t testing.TB, err error) (bot.SendFailure, time.Duration) {
+// is not a *chat.SendError.
+func failureOf(t testing.TB, err error) (chat.SendFailure, time.Duration) {
 	t.Helper()
-	var se *bot.SendError
+	var se *chat.SendError
 	if !errors.As(err, &se) {
-		t.Fatalf("error %v (%T) is not a *bot.SendError", err, err)
+		t.Fatalf("error %v (%T) is not a *chat.SendError", err, err)
 	}
 	return se.Failure, se.RetryAfter
 }

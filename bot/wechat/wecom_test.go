@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/wechat/wechattest"
 )
 
@@ -41,7 +41,7 @@ func TestWeComPassiveReply(t *testing.T) {
 		t.Fatalf("reply %+v", reply)
 	}
 	calls := f.handler.calls()
-	if len(calls) != 1 || calls[0].Platform != bot.WeCom || calls[0].UserID != testUserID || calls[0].Text != "最新会议" {
+	if len(calls) != 1 || calls[0].Platform != chat.WeCom || calls[0].UserID != testUserID || calls[0].Text != "最新会议" {
 		t.Errorf("handler got %+v", calls)
 	}
 	retry, err := c.SendText(testUserID, "最新会议", 5001)
@@ -125,7 +125,7 @@ func TestWeComSend(t *testing.T) {
 		t.Errorf("textcard message %+v", m)
 	}
 	f.api.ExpireTokens()
-	if _, err := f.wecom.Send(ctx, testUserID, bot.Text("令牌过期后")); err != nil {
+	if _, err := f.wecom.Send(ctx, testUserID, chat.Text("令牌过期后")); err != nil {
 		t.Fatalf("after 40014: %v", err)
 	}
 	if n := f.api.Count("/cgi-bin/gettoken"); n != 2 {
@@ -133,7 +133,7 @@ func TestWeComSend(t *testing.T) {
 	}
 	f.api.InjectFault(wechattest.Fault{OpenID: "gone", ErrCode: wechattest.CodeAllRecipientInvalid})
 	_, err = f.wecom.Send(ctx, "gone", latestMeeting)
-	if failure, _ := failureOf(t, err); failure != bot.FailLeft {
+	if failure, _ := failureOf(t, err); failure != chat.FailLeft {
 		t.Errorf("81013: %s", failure)
 	}
 	if v := f.api.Violations(); len(v) != 0 {
@@ -146,13 +146,13 @@ func TestWeComPerMemberLimit(t *testing.T) {
 	f.startWeCom(t, f.wecomConfig())
 	ctx := context.Background()
 	for i := range 30 {
-		if _, err := f.wecom.Send(ctx, testUserID, bot.Text("第"+strings.Repeat("条", i+1))); err != nil {
+		if _, err := f.wecom.Send(ctx, testUserID, chat.Text("第"+strings.Repeat("条", i+1))); err != nil {
 			t.Fatalf("message %d: %v", i+1, err)
 		}
 	}
 	_, err := f.wecom.Send(ctx, testUserID, latestMeeting)
 	failure, after := failureOf(t, err)
-	if failure != bot.FailRateLimited || after <= 55*time.Second || after > 62*time.Second {
+	if failure != chat.FailRateLimited || after <= 55*time.Second || after > 62*time.Second {
 		t.Errorf("31st message: %s after %s, want rate_limited after about a minute", failure, after)
 	}
 	if _, err := f.wecom.Send(ctx, "lisi", latestMeeting); err != nil {

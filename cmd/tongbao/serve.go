@@ -17,8 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 	"tongbao/bot/metrics"
+	"tongbao/bot/readlink"
 	"tongbao/bot/telegram"
 	"tongbao/bot/web"
 	"tongbao/bot/wechat"
@@ -83,7 +85,7 @@ type service struct {
 
 // buildService wires everything the configuration asks for; extra senders
 // (the demo's console) join the configured platforms.
-func (a *App) buildService(ctx context.Context, cfg *Config, log *slog.Logger, extra ...bot.Sender) (*service, error) {
+func (a *App) buildService(ctx context.Context, cfg *Config, log *slog.Logger, extra ...chat.Sender) (*service, error) {
 	st, err := a.openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -100,7 +102,7 @@ func (a *App) buildService(ctx context.Context, cfg *Config, log *slog.Logger, e
 	return svc, nil
 }
 
-func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
+func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error {
 	cfg, st, log := s.cfg, s.st, s.log
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -129,11 +131,11 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	if cfg.Metrics.Listen != "" {
 		mainGatherer = nil
 	}
-	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
+	s.web = web.New(web.Options{Store: store.NewBulletinCache(st, 1024), Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
 		Ready: s.ready.Load, Unavailable: s.unavailable, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
-	senders := append([]bot.Sender{}, extra...)
+	senders := append([]chat.Sender{}, extra...)
 	if cfg.Telegram.Token != "" {
 		tg, err := telegram.Open(telegram.Config{
 			Token: cfg.Telegram.Token, APIBase: cfg.Telegram.API, WebhookURL: cfg.Telegram.WebhookURL,
@@ -219,12 +221,12 @@ func (s *service) unavailable() []string {
 
 // newDispatcher builds the dispatcher with the configured limits; the
 // Telegram adapter paces its own messages, replies and pushes together.
-func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, links *bot.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
-	return dispatch.New(st, senders, st, links, m, dispatch.Config{
+func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []chat.Sender, links *readlink.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
+	return dispatch.New(store.NewBulletinCache(st, 512), senders, st, links, m, dispatch.Config{
 		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, SendTimeout: cfg.Delivery.SendTimeout,
 		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags, Logger: log,
-		Limits: map[bot.Platform]dispatch.Limits{
-			bot.WeChat: {PerSecond: cfg.WeChat.PerSecond},
+		Limits: map[chat.Platform]dispatch.Limits{
+			chat.WeChat: {PerSecond: cfg.WeChat.PerSecond},
 		},
 	})
 }
@@ -332,7 +334,7 @@ type countingHandler struct {
 	metrics *metrics.Metrics
 }
 
-func (h countingHandler) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
+func (h countingHandler) Handle(ctx context.Context, in chat.Incoming) []chat.Reply {
 	h.metrics.Updates.WithLabelValues(string(in.Platform)).Inc()
 	return h.core.Handle(ctx, in)
 }
