@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"tongbao/bot/ingest"
 	"tongbao/bot/wechat"
 	"tongbao/store"
 )
@@ -121,10 +122,9 @@ type DeliveryConfig struct {
 	RemindAfter time.Duration `yaml:"remind_after"`
 	// ImportantTags mark a bulletin important (e.g. 防汛).
 	ImportantTags []string `yaml:"important_tags"`
-	// PushWithin is how recent a bulletin must be to be pushed: one
-	// published longer ago (an archive being imported) is stored and
-	// searchable but not pushed. 0 pushes every new bulletin.
-	PushWithin time.Duration `yaml:"push_within"`
+	// Config holds push_within, how recent a bulletin must be to be
+	// pushed (ingest.Config).
+	ingest.Config `yaml:",inline"`
 }
 
 func defaultConfig() *Config {

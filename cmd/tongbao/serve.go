@@ -18,6 +18,7 @@ import (
 
 	"tongbao/bot"
 	"tongbao/bot/dispatch"
+	"tongbao/bot/ingest"
 	"tongbao/bot/metrics"
 	"tongbao/bot/telegram"
 	"tongbao/bot/web"
@@ -114,15 +115,15 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	if err != nil {
 		return err
 	}
-	// The admin upload and the sources share the ingest pipeline; its
-	// publisher is the dispatcher, made below.
-	pipeline := newIngester(cfg, parser, st, nil)
+	// The admin upload and the sources share the ingest pipeline; it is
+	// made below, once its publisher, the dispatcher, is.
+	var pipeline *ingest.Pipeline
 	admin := &web.Admin{Token: cfg.AdminToken, Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
-		s, queued, err := pipeline.ingest(ctx, in)
-		if err != nil && !errors.Is(err, errNotPushed) {
+		s, queued, err := pipeline.Ingest(ctx, in)
+		if err != nil && !errors.Is(err, ingest.ErrNotPushed) {
 			return web.IngestResult{}, err
 		}
-		return web.IngestResult{ID: s.b.ID, Title: s.b.Title, New: s.res.New, DuplicateOf: s.res.DuplicateOf, Pushed: queued}, nil
+		return web.IngestResult{ID: s.Bulletin.ID, Title: s.Bulletin.Title, New: s.Result.New, DuplicateOf: s.Result.DuplicateOf, Pushed: queued}, nil
 	}}
 	s.registry = reg
 	var mainGatherer prometheus.Gatherer = reg // /metrics on the main address unless it has its own
@@ -187,7 +188,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	}
 	reg.MustRegister(metrics.NewQueueCollector(st, platforms))
 	s.disp = a.newDispatcher(cfg, st, senders, core.Links(), s.metrics, s.owner, log)
-	pipeline.pub = s.disp
+	pipeline = ingest.New(cfg.Delivery.Config, ingest.Deps{Parser: parser, Store: st, Publisher: s.disp, Logger: log})
 	core.SetAnnouncer(s.disp)
 	core.SetReminder(s.disp)
 	s.runners = append(s.runners, s.disp.Run, func(ctx context.Context) error {
