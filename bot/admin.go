@@ -263,7 +263,7 @@ done:
 		return []Reply{Text(say(t.lang, "bc.ask"))}, nil
 	}
 	kind, value, _ := strings.Cut(string(d.Segment), ":")
-	if _, known := b.cfg.Topics.Find(value); kind == content.SubTopic && !known {
+	if _, known := b.deps.Topics.Find(value); kind == content.SubTopic && !known {
 		return []Reply{Text(say(t.lang, "bc.segment", d.Segment))}, nil
 	}
 	n, err := b.store.CountAudience(ctx, d.Segment)
@@ -307,7 +307,7 @@ func (b *Bot) audienceName(seg content.Segment, lang string) string {
 	case "platform":
 		return say(lang, "bc.to.platform", say(lang, "platform."+value))
 	case content.SubTopic:
-		if tp, ok := b.cfg.Topics.Find(value); ok && lang == "en" && tp.English != "" {
+		if tp, ok := b.deps.Topics.Find(value); ok && lang == "en" && tp.English != "" {
 			value = tp.English
 		}
 		return say(lang, "bc.to.topic", value)

@@ -33,7 +33,7 @@ func (b *Bot) ask(ctx context.Context, t *turn, text string) ([]Reply, error) {
 		return nil, err
 	}
 	text = capRunes(text, maxQuestionRunes)
-	q := parseQuestion(text, b.cfg.Now(), b.cfg.Topics, b.lex)
+	q := parseQuestion(text, b.deps.Now(), b.deps.Topics, b.lex)
 	if !q.understood() {
 		return []Reply{Text(say(t.lang, "unknown", quote(text)))}, nil
 	}

@@ -91,10 +91,9 @@ func (f *fakeAnnouncer) Announce(_ context.Context, a Announcement) (int64, erro
 }
 
 func newTestBot(t testing.TB, st Store, perMinute int) *Bot {
-	return New(st, Config{
-		Topics: testTopics, Admins: []string{"tg:1"}, MessagesPerMinute: perMinute,
-		Links: NewLinks("https://tb.example.gov.cn", "test-secret"), Now: func() time.Time { return testNow },
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	return New(Config{Admins: []string{"tg:1"}, MessagesPerMinute: perMinute}, Deps{
+		Store: st, Topics: testTopics, Links: NewLinks("https://tb.example.gov.cn", "test-secret"),
+		Now: func() time.Time { return testNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 }
 

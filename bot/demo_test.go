@@ -50,7 +50,7 @@ func newDemoStore(t testing.TB) *store.Store {
 // topics.
 func newDemoBot(t testing.TB, st Store) *Bot {
 	b := newTestBot(t, st, 1<<20)
-	b.cfg.Topics = demoTopics
+	b.deps.Topics = demoTopics
 	return b
 }
 

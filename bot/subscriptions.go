@@ -40,7 +40,7 @@ func (b *Bot) describe(sub content.Subscription, lang string) string {
 		return kindName(content.Kind(sub.Value), lang)
 	case content.SubTopic:
 		if lang == "en" {
-			if tp, ok := b.cfg.Topics.Find(sub.Value); ok && tp.English != "" {
+			if tp, ok := b.deps.Topics.Find(sub.Value); ok && tp.English != "" {
 				return tp.English
 			}
 		}
@@ -50,8 +50,8 @@ func (b *Bot) describe(sub content.Subscription, lang string) string {
 
 func (b *Bot) topicNames(lang string) string {
 	var names []string
-	if b.cfg.Topics != nil {
-		for _, tp := range b.cfg.Topics.List {
+	if b.deps.Topics != nil {
+		for _, tp := range b.deps.Topics.List {
 			name := tp.Name
 			if lang == "en" && tp.English != "" {
 				name = tp.English
@@ -176,8 +176,8 @@ func (b *Bot) topics(t *turn) []Reply {
 	r := Reply{Blocks: []Block{{Kind: BlockTitle, Text: say(t.lang, "topics.title")}}}
 	var items []string
 	var row []Button
-	if b.cfg.Topics != nil {
-		for _, tp := range b.cfg.Topics.List {
+	if b.deps.Topics != nil {
+		for _, tp := range b.deps.Topics.List {
 			name := tp.Name
 			if t.lang == "en" && tp.English != "" {
 				name = tp.English + "（" + tp.Name + "）"

@@ -73,7 +73,7 @@ func newTelegram(t testing.TB, st *store.Store, opts ...telegramtest.Option) (*t
 	// The adapter's own pacing is lifted (but for one message a second to a
 	// chat): these tests are about the dispatcher, and its limits.
 	a, err := telegram.New(context.Background(), telegram.Config{Token: fake.Token(), APIBase: fake.URL(), Limits: telegram.Limits{PerSecond: 1e6, PaidPerSecond: 1e6}},
-		noHandler{}, st, telegram.WithLogger(quiet))
+		telegram.Deps{Handler: noHandler{}, Dedupe: st, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,9 +94,11 @@ func addSubscribers(t testing.TB, st *store.Store, n int) []string {
 }
 
 func newDispatcher(st *store.Store, senders []bot.Sender, cfg dispatch.Config) *dispatch.Dispatcher {
-	if cfg.Logger == nil {
-		cfg.Logger = quiet
-	}
+	return newDispatcherAt(st, senders, cfg, nil)
+}
+
+// newDispatcherAt is newDispatcher on the clock now (time.Now when nil).
+func newDispatcherAt(st *store.Store, senders []bot.Sender, cfg dispatch.Config, now func() time.Time) *dispatch.Dispatcher {
 	if cfg.SendTimeout == 0 {
 		cfg.SendTimeout = 2 * time.Second
 		cfg.ClaimLease = 3 * time.Second
@@ -105,7 +107,8 @@ func newDispatcher(st *store.Store, senders []bot.Sender, cfg dispatch.Config) *
 	if cfg.RetryBase == 0 {
 		cfg.RetryBase = 50 * time.Millisecond
 	}
-	return dispatch.New(st, senders, st, bot.NewLinks("https://tb.example", "k"), metrics.New(prometheus.NewRegistry()), cfg)
+	return dispatch.New(cfg, dispatch.Deps{Store: st, Senders: senders, Limiter: st, Links: bot.NewLinks("https://tb.example", "k"),
+		Metrics: metrics.New(prometheus.NewRegistry()), Now: now, Logger: quiet})
 }
 
 // run starts the dispatcher's workers until the test ends.
@@ -334,7 +337,7 @@ func TestQuietHoursAndUrgentAnnouncements(t *testing.T) {
 	st.SetDelivery(ctx, "tg:1001", content.ModeInstant, "", "22:00-07:00")
 	b := sample(t, "qingxi-2022-06-01-flood-notice.txt")
 	st.SaveBulletin(ctx, b)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 2, Now: func() time.Time { return now }})
+	d := newDispatcherAt(st, []bot.Sender{tg}, dispatch.Config{Workers: 2}, func() time.Time { return now })
 	d.Publish(ctx, b)
 	run(t, d)
 	waitFor(t, "the awake subscriber", 10*time.Second, func() bool { return perChat(fake)[1002] == 1 })
@@ -395,7 +398,7 @@ func TestDigest(t *testing.T) {
 	b := sample(t, "qingxi-2022-06-08-county-executive.txt")
 	st.SaveBulletin(ctx, b)
 	at := b.PublishedAt.Add(8*time.Hour + time.Minute) // 08:01 on the day
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 2, Now: func() time.Time { return at }})
+	d := newDispatcherAt(st, []bot.Sender{tg}, dispatch.Config{Workers: 2}, func() time.Time { return at })
 	d.Publish(ctx, b)
 	run(t, d)
 	waitFor(t, "the instant subscriber", 10*time.Second, func() bool { return perChat(fake)[1002] == 1 })

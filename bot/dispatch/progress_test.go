@@ -30,7 +30,7 @@ func TestBroadcastProgressStopsWithTheDispatcher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 1, Now: func() time.Time { return now }})
+	d := newDispatcherAt(st, []bot.Sender{tg}, dispatch.Config{Workers: 1}, func() time.Time { return now })
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { d.Run(runCtx); close(done) }()

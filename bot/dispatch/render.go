@@ -79,7 +79,7 @@ func announcementReply(b *content.Bulletin, lang, link string) bot.Reply {
 
 // digest lists the bulletins of the last day that the subscriber wants.
 func (d *Dispatcher) digest(ctx context.Context, sub *content.Subscriber, lang string) (bot.Reply, bool, error) {
-	now := d.cfg.Now()
+	now := d.now()
 	bs, _, err := d.store.Timeline(ctx, content.Filter{From: now.Add(-24 * time.Hour), To: now.Add(time.Minute)}, 0, 200)
 	if err != nil {
 		return bot.Reply{}, false, err
@@ -132,7 +132,7 @@ func (d *Dispatcher) RunScheduler(ctx context.Context, every time.Duration) {
 
 // tick runs one round of the scheduler.
 func (d *Dispatcher) tick(ctx context.Context) error {
-	now := d.cfg.Now()
+	now := d.now()
 	if err := d.Resume(ctx); err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func newEnv(t *testing.T, subscribers int) env {
 			t.Fatal(err)
 		}
 	}
-	disp := dispatch.New(st, nil, nil, bot.NewLinks("http://localhost:8080", "secret"), nil, dispatch.Config{Owner: "test", Logger: quiet})
+	disp := dispatch.New(dispatch.Config{Owner: "test"}, dispatch.Deps{Store: st, Links: bot.NewLinks("http://localhost:8080", "secret"), Logger: quiet})
 	return env{st: st, disp: disp, parser: content.NewParser(content.Options{})}
 }
 
@@ -183,7 +183,7 @@ func brokenDispatcher(t *testing.T) *dispatch.Dispatcher {
 		t.Fatal(err)
 	}
 	st.Close()
-	return dispatch.New(st, nil, nil, bot.NewLinks("http://localhost:8080", "secret"), nil, dispatch.Config{Owner: "test", Logger: quiet})
+	return dispatch.New(dispatch.Config{Owner: "test"}, dispatch.Deps{Store: st, Links: bot.NewLinks("http://localhost:8080", "secret"), Logger: quiet})
 }
 
 // TestIngestPublishFails: a failed fan-out leaves the bulletin stored and

@@ -177,7 +177,7 @@ func TestTwoReplicasShareTheLimits(t *testing.T) {
 	t.Cleanup(fake.Close)
 	var adapters []*Adapter
 	for range 2 {
-		a, err := New(timeout(t), Config{Token: fake.Token(), APIBase: fake.URL()}, &recorder{}, &memDedupe{}, WithLogger(quiet), WithPacer(pacer))
+		a, err := New(timeout(t), Config{Token: fake.Token(), APIBase: fake.URL()}, Deps{Handler: &recorder{}, Dedupe: &memDedupe{}, Logger: quiet, Pacer: pacer})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,7 +31,7 @@ type adminFixture struct {
 func setupAdmin(t *testing.T) *adminFixture {
 	t.Helper()
 	a := &adminFixture{}
-	a.fixture = setupWith(t, func(o *web.Options) {
+	a.fixture = setupWith(t, func(_ *web.Config, o *web.Deps) {
 		st := o.Store.(interface {
 			Stats(ctx context.Context, id string) (*content.DeliveryStats, error)
 			Audit(ctx context.Context, e content.AuditEntry) error

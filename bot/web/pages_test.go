@@ -142,7 +142,7 @@ func TestIndexOfAnEmptyStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv := httptest.NewServer(web.New(web.Options{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(web.New(web.Config{}, web.Deps{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
 	if code, body, _ := page(t, srv.URL+"/"); code != 200 || !strings.Contains(body, "还没有通报") {
 		t.Errorf("empty index: %d\n%s", code, body)

@@ -39,8 +39,8 @@ type fixture struct {
 
 func setup(t testing.TB) *fixture { return setupWith(t, nil) }
 
-// setupWith is setup with the server's options adjusted by edit.
-func setupWith(t testing.TB, edit func(*web.Options)) *fixture {
+// setupWith is setup with the server's config and deps adjusted by edit.
+func setupWith(t testing.TB, edit func(*web.Config, *web.Deps)) *fixture {
 	t.Helper()
 	seq++
 	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("wt%d:", seq), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -60,11 +60,12 @@ func setupWith(t testing.TB, edit func(*web.Options)) *fixture {
 	sub, _, _ := st.Touch(context.Background(), "tg:42", "", "", true)
 	links := bot.NewLinks("http://unused", "secret-key")
 	reg := prometheus.NewRegistry()
-	opts := web.Options{Store: st, Links: links, Metrics: metrics.New(reg), Gatherer: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	var cfg web.Config
+	deps := web.Deps{Store: st, Links: links, Metrics: metrics.New(reg), Gatherer: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if edit != nil {
-		edit(&opts)
+		edit(&cfg, &deps)
 	}
-	s := web.New(opts)
+	s := web.New(cfg, deps)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return &fixture{st: st, links: links, srv: ts, b: b, dense: sub.Dense, reg: reg}

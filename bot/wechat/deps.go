@@ -35,6 +35,8 @@ type Deduper interface {
 
 // Deps are what an adapter needs besides its config.
 type Deps struct {
+	// Handler answers what people send. Required.
+	Handler Handler
 	// Redis holds the access token every replica shares and, for WeCom,
 	// the per-member send counts. Required.
 	Redis redis.UniversalClient
@@ -48,8 +50,8 @@ type Deps struct {
 	// HTTP makes the API calls; nil uses a pooled client. Each call is also
 	// bounded by its context and apiTimeout.
 	HTTP *http.Client
-	// Log receives warnings and errors; nil uses slog.Default().
-	Log *slog.Logger
+	// Logger receives warnings and errors; nil uses slog.Default().
+	Logger *slog.Logger
 }
 
 // defaults fills in the optional dependencies.
@@ -59,8 +61,8 @@ func (d Deps) defaults() Deps {
 		t.MaxIdleConnsPerHost = 32 // the dispatcher sends concurrently to one host
 		d.HTTP = &http.Client{Transport: t}
 	}
-	if d.Log == nil {
-		d.Log = slog.Default()
+	if d.Logger == nil {
+		d.Logger = slog.Default()
 	}
 	return d
 }

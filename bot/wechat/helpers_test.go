@@ -148,7 +148,7 @@ func newFixture(t testing.TB, opts wechattest.Options, h *fakeHandler) *fixture 
 }
 
 func (f *fixture) deps() Deps {
-	return Deps{Redis: f.rdb, Prefix: f.prefix, Dedupe: redisDedupe{f.rdb, f.prefix}, Events: f.events, Log: quietLog()}
+	return Deps{Handler: f.handler, Redis: f.rdb, Prefix: f.prefix, Dedupe: redisDedupe{f.rdb, f.prefix}, Events: f.events, Logger: quietLog()}
 }
 
 // oaConfig is a valid Official Account config against f's fake.
@@ -174,7 +174,7 @@ func (f *fixture) wecomConfig() WeComConfig {
 // its client is in safe mode, or plain mode when cfg has no AES key.
 func (f *fixture) startOA(t testing.TB, cfg OAConfig) *wechattest.Client {
 	t.Helper()
-	oa, err := NewOfficialAccount(cfg, f.handler, f.deps())
+	oa, err := NewOfficialAccount(cfg, f.deps())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func (f *fixture) serveOA(t testing.TB, oa *OfficialAccount) *wechattest.Client 
 // startWeCom builds the WeCom app from cfg and serves it at /wecom.
 func (f *fixture) startWeCom(t testing.TB, cfg WeComConfig) *wechattest.Client {
 	t.Helper()
-	wc, err := NewWeCom(cfg, f.handler, f.deps())
+	wc, err := NewWeCom(cfg, f.deps())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,13 +29,14 @@ var (
 )
 
 // NewOfficialAccount returns the account described by cfg, answering
-// through h. deps.Redis and deps.Dedupe are required.
-func NewOfficialAccount(cfg OAConfig, h Handler, deps Deps) (*OfficialAccount, error) {
+// through deps.Handler. deps.Handler, deps.Redis and deps.Dedupe are
+// required.
+func NewOfficialAccount(cfg OAConfig, deps Deps) (*OfficialAccount, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if h == nil || deps.Redis == nil || deps.Dedupe == nil {
-		return nil, errors.New("wechat: NewOfficialAccount needs a Handler, Deps.Redis and Deps.Dedupe")
+	if deps.Handler == nil || deps.Redis == nil || deps.Dedupe == nil {
+		return nil, errors.New("wechat: NewOfficialAccount needs Deps.Handler, Deps.Redis and Deps.Dedupe")
 	}
 	deps = deps.defaults()
 	b, err := newBox(cfg.Token, cfg.EncodingAESKey, cfg.AppID)
@@ -57,12 +58,12 @@ func NewOfficialAccount(cfg OAConfig, h Handler, deps Deps) (*OfficialAccount, e
 	}
 	a.resp = &responder{
 		platform: bot.WeChat,
-		handler:  h,
+		handler:  deps.Handler,
 		dedupe:   deps.Dedupe,
 		sender:   a,
 		box:      b,
 		budget:   budget(cfg.ReplyBudget),
-		log:      deps.Log,
+		log:      deps.Logger,
 	}
 	return a, nil
 }

@@ -43,14 +43,15 @@ var (
 	_ bot.Sender   = (*WeCom)(nil)
 )
 
-// NewWeCom returns the app described by cfg, answering through h.
-// deps.Redis and deps.Dedupe are required; deps.Events is not used.
-func NewWeCom(cfg WeComConfig, h Handler, deps Deps) (*WeCom, error) {
+// NewWeCom returns the app described by cfg, answering through
+// deps.Handler. deps.Handler, deps.Redis and deps.Dedupe are required;
+// deps.Events is not used.
+func NewWeCom(cfg WeComConfig, deps Deps) (*WeCom, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if h == nil || deps.Redis == nil || deps.Dedupe == nil {
-		return nil, errors.New("wechat: NewWeCom needs a Handler, Deps.Redis and Deps.Dedupe")
+	if deps.Handler == nil || deps.Redis == nil || deps.Dedupe == nil {
+		return nil, errors.New("wechat: NewWeCom needs Deps.Handler, Deps.Redis and Deps.Dedupe")
 	}
 	deps = deps.defaults()
 	b, err := newBox(cfg.Token, cfg.EncodingAESKey, cfg.CorpID)
@@ -70,12 +71,12 @@ func NewWeCom(cfg WeComConfig, h Handler, deps Deps) (*WeCom, error) {
 	c.limit = &memberLimit{rdb: deps.Redis, prefix: deps.Prefix + "wecom:sent:" + cfg.CorpID + ":" + agent + ":", windows: wecomWindows}
 	c.resp = &responder{
 		platform: bot.WeCom,
-		handler:  h,
+		handler:  deps.Handler,
 		dedupe:   deps.Dedupe,
 		sender:   c,
 		box:      b,
 		budget:   budget(cfg.ReplyBudget),
-		log:      deps.Log,
+		log:      deps.Logger,
 	}
 	return c, nil
 }

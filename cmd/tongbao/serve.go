@@ -130,7 +130,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	if cfg.Metrics.Listen != "" {
 		mainGatherer = nil
 	}
-	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
+	s.web = web.New(web.Config{MetricsToken: cfg.Metrics.Token}, web.Deps{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer,
 		Ready: s.ready.Load, Unavailable: s.unavailable, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
@@ -141,7 +141,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 			WebhookSecret: cfg.Telegram.WebhookSecret, PaidBroadcast: cfg.Telegram.PaidBroadcast,
 			Limits: telegram.Limits{PerSecond: cfg.Telegram.PerSecond, PerChatSecond: cfg.Telegram.PerChatSecond,
 				PerGroupMinute: cfg.Telegram.PerGroupMinute, Margin: cfg.Telegram.Margin},
-		}, handler, st, telegram.WithBlocker(st), telegram.WithLogger(log), telegram.WithPacer(st))
+		}, telegram.Deps{Handler: handler, Dedupe: st, Blocker: st, Pacer: st, Logger: log})
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
@@ -158,9 +158,9 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		}
 		log.Info("telegram adapter configured", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
 	}
-	deps := wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Events: subscriberEvents{st}, Log: log}
+	deps := wechat.Deps{Handler: handler, Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Events: subscriberEvents{st}, Logger: log}
 	if cfg.WeChat.AppID != "" {
-		oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, handler, deps)
+		oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, deps)
 		if err != nil {
 			return fmt.Errorf("wechat: %w", err)
 		}
@@ -173,7 +173,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		}
 	}
 	if cfg.WeCom.CorpID != "" {
-		wc, err := wechat.NewWeCom(cfg.WeCom, handler, deps)
+		wc, err := wechat.NewWeCom(cfg.WeCom, deps)
 		if err != nil {
 			return fmt.Errorf("wecom: %w", err)
 		}
@@ -221,13 +221,13 @@ func (s *service) unavailable() []string {
 // newDispatcher builds the dispatcher with the configured limits; the
 // Telegram adapter paces its own messages, replies and pushes together.
 func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, links *bot.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
-	return dispatch.New(st, senders, st, links, m, dispatch.Config{
+	return dispatch.New(dispatch.Config{
 		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, SendTimeout: cfg.Delivery.SendTimeout,
-		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags, Logger: log,
+		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags,
 		Limits: map[bot.Platform]dispatch.Limits{
 			bot.WeChat: {PerSecond: cfg.WeChat.PerSecond},
 		},
-	})
+	}, dispatch.Deps{Store: st, Senders: senders, Limiter: st, Links: links, Metrics: m, Logger: log})
 }
 
 // whileLeased runs fn only while this replica holds a lease, so of several
