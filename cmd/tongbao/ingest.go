@@ -94,7 +94,7 @@ file failed or a large push was refused.`)
 	}
 	fetched := 0
 	if len(urls) > 0 {
-		fetcher := source.NewFetcher(source.FetcherOptions{})
+		fetcher := source.NewFetcher(source.FetcherConfig{}, source.FetcherDeps{})
 		for _, u := range urls {
 			inputs, err := source.FetchOne(ctx, fetcher, u)
 			if err != nil {

@@ -152,7 +152,7 @@ bulletin's id; the near-duplicate check of a real ingest may still find a
 		return err
 	}
 	defer st.Close()
-	items, err := source.Preview(ctx, *src, source.NewFetcher(source.FetcherOptions{}), st)
+	items, err := source.Preview(ctx, *src, source.NewFetcher(source.FetcherConfig{}, source.FetcherDeps{}), st)
 	if err != nil {
 		return fmt.Errorf("%s: %w", src.Name, err)
 	}
@@ -242,5 +242,5 @@ func (a *App) sourceConfigs(cfg *Config, flagPath string) ([]source.Config, erro
 // the sources whose leases it holds in st, handing their items to the
 // ingest pipeline.
 func newSourcePoller(srcs []source.Config, pipeline *ingest.Pipeline, st *store.Store, owner string, log *slog.Logger) (*source.Poller, error) {
-	return source.New(srcs, source.Options{Ingest: pipeline.Source, Status: st, Lease: st, Owner: owner, Logger: log})
+	return source.New(source.PollerConfig{Sources: srcs, Owner: owner}, source.Deps{Ingest: pipeline.Source, Status: st, Lease: st, Logger: log})
 }

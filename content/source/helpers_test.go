@@ -239,17 +239,15 @@ func (s *site) serveFeed(tb testing.TB, extra string) {
 
 // testFetcher is a fetcher without the polite pause, for fast tests.
 func testFetcher() *Fetcher {
-	return NewFetcher(FetcherOptions{MinDelay: -1, Timeout: 5 * time.Second})
+	return NewFetcher(FetcherConfig{MinDelay: -1, Timeout: 5 * time.Second}, FetcherDeps{})
 }
 
 // newPoller builds a poller over the real store with a recorder as the
 // pipeline.
 func newPoller(tb testing.TB, st *store.Store, owner string, rec *recorder, cfgs ...Config) *Poller {
 	tb.Helper()
-	p, err := New(cfgs, Options{
-		Ingest: rec.ingest, Status: st, Lease: st, Owner: owner,
-		Fetcher: testFetcher(), Logger: quietLogger(), Settle: 200 * time.Millisecond,
-	})
+	p, err := New(PollerConfig{Sources: cfgs, Owner: owner, Settle: 200 * time.Millisecond},
+		Deps{Ingest: rec.ingest, Status: st, Lease: st, Fetcher: testFetcher(), Logger: quietLogger()})
 	if err != nil {
 		tb.Fatal(err)
 	}
