@@ -29,7 +29,7 @@ func (a *App) newBot(ctx context.Context, cfg *Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
-	return bot.New(bot.Config{Admins: cfg.Admins, MessagesPerMinute: cfg.MessagesPerMinute},
+	return bot.New(cfg.Config,
 		bot.Deps{Store: st, Topics: topics, Links: links, Logger: log}), nil
 }
 

@@ -58,7 +58,7 @@ file failed or a large push was refused.`)
 		return err
 	}
 	disp := app.newDispatcher(cfg, st, nil, links, nil, "ingest", log)
-	run := &ingestRun{g: ingest.New(cfg.Delivery.Config, ingest.Deps{Parser: parser, Store: st, Publisher: disp, Logger: log}), parser: parser, noPush: *noPush}
+	run := &ingestRun{g: ingest.New(cfg.Delivery.Ingest, ingest.Deps{Parser: parser, Store: st, Publisher: disp, Logger: log}), parser: parser, noPush: *noPush}
 
 	var urls, local []string
 	for _, p := range paths {

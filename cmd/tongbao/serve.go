@@ -136,12 +136,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 
 	senders := append([]bot.Sender{}, extra...)
 	if cfg.Telegram.Token != "" {
-		tg, err := telegram.Open(telegram.Config{
-			Token: cfg.Telegram.Token, APIBase: cfg.Telegram.API, WebhookURL: cfg.Telegram.WebhookURL,
-			WebhookSecret: cfg.Telegram.WebhookSecret, PaidBroadcast: cfg.Telegram.PaidBroadcast,
-			Limits: telegram.Limits{PerSecond: cfg.Telegram.PerSecond, PerChatSecond: cfg.Telegram.PerChatSecond,
-				PerGroupMinute: cfg.Telegram.PerGroupMinute, Margin: cfg.Telegram.Margin},
-		}, telegram.Deps{Handler: handler, Dedupe: st, Blocker: st, Pacer: st, Logger: log})
+		tg, err := telegram.Open(cfg.Telegram, telegram.Deps{Handler: handler, Dedupe: st, Blocker: st, Pacer: st, Logger: log})
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
@@ -188,7 +183,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	}
 	reg.MustRegister(metrics.NewQueueCollector(st, platforms))
 	s.disp = a.newDispatcher(cfg, st, senders, core.Links(), s.metrics, s.owner, log)
-	pipeline = ingest.New(cfg.Delivery.Config, ingest.Deps{Parser: parser, Store: st, Publisher: s.disp, Logger: log})
+	pipeline = ingest.New(cfg.Delivery.Ingest, ingest.Deps{Parser: parser, Store: st, Publisher: s.disp, Logger: log})
 	core.SetAnnouncer(s.disp)
 	core.SetReminder(s.disp)
 	s.runners = append(s.runners, s.disp.Run, func(ctx context.Context) error {
@@ -221,13 +216,12 @@ func (s *service) unavailable() []string {
 // newDispatcher builds the dispatcher with the configured limits; the
 // Telegram adapter paces its own messages, replies and pushes together.
 func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, links *bot.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
-	return dispatch.New(dispatch.Config{
-		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, SendTimeout: cfg.Delivery.SendTimeout,
-		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags,
-		Limits: map[bot.Platform]dispatch.Limits{
-			bot.WeChat: {PerSecond: cfg.WeChat.PerSecond},
-		},
-	}, dispatch.Deps{Store: st, Senders: senders, Limiter: st, Links: links, Metrics: m, Logger: log})
+	dc := cfg.Delivery.Dispatch
+	dc.Owner = owner
+	dc.Limits = map[bot.Platform]dispatch.Limits{
+		bot.WeChat: {PerSecond: cfg.WeChat.PerSecond},
+	}
+	return dispatch.New(dc, dispatch.Deps{Store: st, Senders: senders, Limiter: st, Links: links, Metrics: m, Logger: log})
 }
 
 // whileLeased runs fn only while this replica holds a lease, so of several
