@@ -40,7 +40,7 @@ var prefixes atomic.Int64
 func newTestStore(t testing.TB) *store.Store {
 	t.Helper()
 	st := openEmptyStore(t)
-	p := content.NewParser(content.Options{Topics: testTopics})
+	p := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: testTopics})
 	for _, name := range []string{"lanxi-2022-05-27-standing-committee.txt", "qingxi-2022-06-08-county-executive.txt", "qingxi-2022-06-01-flood-notice.txt"} {
 		data, err := os.ReadFile(filepath.Join("..", "content", "testdata", name))
 		if err != nil {

@@ -31,7 +31,7 @@ var demoTopics = func() *content.Topics {
 func newDemoStore(t testing.TB) *store.Store {
 	t.Helper()
 	st := openEmptyStore(t)
-	p := content.NewParser(content.Options{Topics: demoTopics})
+	p := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: demoTopics})
 	names, err := fs.Glob(configs.Samples, "samples/*")
 	if err != nil {
 		t.Fatal(err)

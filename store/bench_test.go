@@ -328,7 +328,7 @@ func buildCorpusGen() (*corpusGen, error) {
 		return nil, err
 	}
 	g := &corpusGen{}
-	parser := content.NewParser(content.Options{Segmenter: seg})
+	parser := content.NewParser(content.ParserConfig{}, content.ParserDeps{Segmenter: seg})
 	for _, f := range templateFiles {
 		sample := samples[f.name]
 		if sample == nil {

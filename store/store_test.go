@@ -93,7 +93,7 @@ var samples = func() map[string]*content.Bulletin {
 	if err != nil {
 		panic(err)
 	}
-	p := content.NewParser(content.Options{Topics: topics})
+	p := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: topics})
 	out := map[string]*content.Bulletin{}
 	files, _ := filepath.Glob("../content/testdata/*.*")
 	for _, f := range files {

@@ -53,7 +53,7 @@ func sample(t testing.TB, name string) *content.Bulletin {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := content.NewParser(content.Options{Topics: topics}).Parse(content.Input{Data: data, Name: name})
+	b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: topics}).Parse(content.Input{Data: data, Name: name})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func newEnv(t *testing.T, subscribers int) env {
 		}
 	}
 	disp := dispatch.New(dispatch.Config{Owner: "test"}, dispatch.Deps{Store: st, Links: bot.NewLinks("http://localhost:8080", "secret"), Logger: quiet})
-	return env{st: st, disp: disp, parser: content.NewParser(content.Options{})}
+	return env{st: st, disp: disp, parser: content.NewParser(content.ParserConfig{}, content.ParserDeps{})}
 }
 
 func (e env) pipeline(cfg ingest.Config, pub ingest.Publisher) *ingest.Pipeline {

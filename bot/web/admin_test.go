@@ -39,7 +39,7 @@ func setupAdmin(t *testing.T) *adminFixture {
 		o.Admin = &web.Admin{Token: adminToken, Stats: st.Stats, Audit: st.Audit,
 			Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
 				a.ingests.Add(1)
-				b, err := content.NewParser(content.Options{}).Parse(in)
+				b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{}).Parse(in)
 				if err != nil {
 					return web.IngestResult{}, err
 				}

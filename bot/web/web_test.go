@@ -52,7 +52,7 @@ func setupWith(t testing.TB, edit func(*web.Config, *web.Deps)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := content.NewParser(content.Options{}).Parse(content.Input{Data: data, Name: "q.txt"})
+	b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{}).Parse(content.Input{Data: data, Name: "q.txt"})
 	if err != nil {
 		t.Fatal(err)
 	}

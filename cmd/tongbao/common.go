@@ -95,5 +95,5 @@ func (a *App) parser(cfg *Config) (*content.Parser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return content.NewParser(content.Options{SummaryLimit: cfg.SummaryLimit, Topics: topics, Segmenter: seg}), nil
+	return content.NewParser(cfg.ParserConfig, content.ParserDeps{Topics: topics, Segmenter: seg}), nil
 }

@@ -18,6 +18,7 @@ import (
 	"tongbao/bot/ingest"
 	"tongbao/bot/telegram"
 	"tongbao/bot/wechat"
+	"tongbao/content"
 	"tongbao/store"
 )
 
@@ -54,8 +55,8 @@ type Config struct {
 	// Topics and Sources are file paths; the built-in lists when empty.
 	Topics  string `yaml:"topics"`
 	Sources string `yaml:"sources"`
-	// SummaryLimit is the longest summary in characters.
-	SummaryLimit int `yaml:"summary_limit"`
+	// ParserConfig holds summary_limit, the longest summary in characters.
+	content.ParserConfig `yaml:",inline"`
 	// Config holds the conversation's keys: admins (subscriber ids with
 	// the admin role) and messages_per_minute.
 	bot.Config `yaml:",inline"`

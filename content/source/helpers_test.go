@@ -48,7 +48,7 @@ func openStore(tb testing.TB) *store.Store {
 }
 
 // parser is shared by the tests: building the segmenter takes a moment.
-var parser = content.NewParser(content.Options{})
+var parser = content.NewParser(content.ParserConfig{}, content.ParserDeps{})
 
 // recorder is a fake pipeline: it parses with the real parser, keeps every
 // input it was given and dedupes bulletins by id.
