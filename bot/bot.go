@@ -12,8 +12,20 @@ import (
 	"tongbao/content"
 )
 
-// Store is what the conversation needs of the store.
+// Store is what the conversation needs of the store: every role below
+// (one store value plays them all).
 type Store interface {
+	SubscriberStore
+	SenderLimiter
+	BulletinReader
+	ReadStore
+	SessionStore
+	StatsStore
+}
+
+// SubscriberStore keeps the people who write and their settings and
+// subscriptions.
+type SubscriberStore interface {
 	Touch(ctx context.Context, id, name, lang string, inbound bool) (*content.Subscriber, bool, error)
 	SetLang(ctx context.Context, id, lang string) error
 	SetStatus(ctx context.Context, id, status string) error
@@ -22,19 +34,39 @@ type Store interface {
 	Subscribe(ctx context.Context, id string, sub content.Subscription) (bool, error)
 	Unsubscribe(ctx context.Context, id string, sub content.Subscription) (bool, error)
 	IsAdmin(ctx context.Context, id string) (bool, error)
-	Allow(ctx context.Context, key string, limit int, window time.Duration) (allowed, firstOver bool, err error)
+}
 
+// SenderLimiter counts a sender's messages against a rate shared by every
+// replica (the store's Allow).
+type SenderLimiter interface {
+	Allow(ctx context.Context, scope string, rate content.Rate, now time.Time) (wait time.Duration, first bool, err error)
+}
+
+// BulletinReader finds and reads the stored bulletins, and the words they
+// give a meaning to.
+type BulletinReader interface {
 	LexiconSince(ctx context.Context, since int64) (map[string][]string, int64, error)
 	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
 	Search(ctx context.Context, query string, offset, limit int) ([]content.SearchHit, int64, error)
 	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
+}
+
+// ReadStore records who read what.
+type ReadStore interface {
 	MarkRead(ctx context.Context, bulletinID string, dense int64, via string, published, at time.Time) (bool, error)
 	History(ctx context.Context, dense int64) ([]content.HistoryEntry, error)
+}
 
+// SessionStore keeps a person's conversation state between messages (the
+// last list shown, a broadcast draft).
+type SessionStore interface {
 	SaveSession(ctx context.Context, subscriber, name string, v any, ttl time.Duration) error
 	LoadSession(ctx context.Context, subscriber, name string, v any) error
 	DeleteSession(ctx context.Context, subscriber, name string) error
+}
 
+// StatsStore counts what admins ask about.
+type StatsStore interface {
 	CountBulletins(ctx context.Context) (int64, map[content.Kind]int64, error)
 	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
 	Stats(ctx context.Context, bulletinID string) (*content.DeliveryStats, error)

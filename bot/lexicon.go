@@ -28,7 +28,7 @@ func newLexicon() *lexicon {
 }
 
 // refresh adds the words stored since the last refresh.
-func (l *lexicon) refresh(ctx context.Context, st Store) error {
+func (l *lexicon) refresh(ctx context.Context, st BulletinReader) error {
 	l.mu.RLock()
 	since := l.since
 	l.mu.RUnlock()

@@ -35,21 +35,20 @@ func TestConsoleIsNotRateLimited(t *testing.T) {
 	}
 }
 
-func TestSecondsUntilNextWindow(t *testing.T) {
-	base := time.Unix(1_800_000_000, 0) // a whole minute
+func TestWholeSeconds(t *testing.T) {
 	tests := map[string]struct {
-		at   time.Time
+		d    time.Duration
 		want int
 	}{
-		"at the start":      {base, 60},
-		"mid-window":        {base.Add(25 * time.Second), 35},
-		"a fraction before": {base.Add(59*time.Second + 100*time.Millisecond), 1},
-		"part of a second":  {base.Add(10*time.Second + 500*time.Millisecond), 50},
+		"whole":            {20 * time.Second, 20},
+		"part of a second": {19*time.Second + time.Millisecond, 20},
+		"less than one":    {100 * time.Millisecond, 1},
+		"a minute / 3":     {time.Minute / 3, 20},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := secondsUntilNextWindow(tc.at, time.Minute); got != tc.want {
-				t.Errorf("got %d, want %d", got, tc.want)
+			if got := wholeSeconds(tc.d); got != tc.want {
+				t.Errorf("wholeSeconds(%s) = %d, want %d", tc.d, got, tc.want)
 			}
 		})
 	}

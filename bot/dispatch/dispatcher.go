@@ -17,18 +17,37 @@ import (
 	"tongbao/content"
 )
 
-// Store is what the dispatcher needs of the store.
+// Store is what the dispatcher needs of the store: every role below (one
+// store value plays them all).
 type Store interface {
+	Bulletins
+	Recipients
+	Queue
+	Jobs
+	Records
+}
+
+// Bulletins are the bulletins the dispatcher sends, digests and announces.
+type Bulletins interface {
 	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
+	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
+	SaveAnnouncement(ctx context.Context, b *content.Bulletin) error
+}
+
+// Recipients are the subscribers a bulletin goes to.
+type Recipients interface {
 	Subscriber(ctx context.Context, id string) (*content.Subscriber, error)
 	SetStatus(ctx context.Context, id, status string) error
 	Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func([]content.Recipient) error) error
 	AudienceOf(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error
 	DigestSubscribers(ctx context.Context) ([]string, error)
-	DenseOf(ctx context.Context, id string) (int64, error)
 	SubscriberIDs(ctx context.Context, dense []int64) ([]string, error)
-	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
+}
 
+// Queue is the delivery queue protocol: fan-out marks, each platform's
+// queue with its retries and dead letters, consumers' heartbeats and the
+// per-delivery send leases.
+type Queue interface {
 	MarkEnqueued(ctx context.Context, bulletinID string, dense []int64) ([]bool, error)
 	FanoutDone(ctx context.Context, bulletinID string) error
 	FannedOut(ctx context.Context, bulletinID string) (bool, error)
@@ -47,15 +66,22 @@ type Store interface {
 	FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID, token string) error
 	Release(ctx context.Context, claimID string, dense int64, token string) error
 	Renew(ctx context.Context, claimID string, dense int64, token string, lease time.Duration) (bool, error)
+}
 
+// Jobs are unfinished fan-outs, the scheduler's schedules and the leases
+// that let one replica at a time run them.
+type Jobs interface {
 	AddJob(ctx context.Context, kind, id string) error
 	RemoveJob(ctx context.Context, kind, id string) error
 	Jobs(ctx context.Context, kind string) ([]string, error)
 	Schedule(ctx context.Context, name, member string, due time.Time) error
 	PopDue(ctx context.Context, name string, now time.Time) ([]string, error)
-	Lease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error)
+	Hold(ctx context.Context, name, owner string, ttl time.Duration, run func(ctx context.Context)) (held bool, err error)
+}
 
-	SaveAnnouncement(ctx context.Context, b *content.Bulletin) error
+// Records are what reminders and announcements read and write: who was
+// reminded, delivery statistics, the audit log.
+type Records interface {
 	UnreadNotReminded(ctx context.Context, bulletinID, unit string) ([]int64, error)
 	NoteReminded(ctx context.Context, bulletinID string, dense int64) (bool, error)
 	Stats(ctx context.Context, bulletinID string) (*content.DeliveryStats, error)
@@ -271,50 +297,57 @@ func (d *Dispatcher) important(b *content.Bulletin) bool {
 // fanout enqueues one delivery per recipient, skipping those already
 // enqueued for this bulletin, holding a lease so one process runs it.
 func (d *Dispatcher) fanout(ctx context.Context, id, purpose string, urgent bool, audience func(func([]content.Recipient) error) error) (int, error) {
-	lease := "fanout:" + id
-	ok, err := d.store.Lease(ctx, lease, d.cfg.Owner, fanoutLease)
-	if err != nil || !ok {
-		return 0, err // another process is fanning it out
-	}
 	total := 0
-	err = audience(func(batch []content.Recipient) error {
-		if _, err := d.store.Lease(ctx, lease, d.cfg.Owner, fanoutLease); err != nil {
+	var runErr error
+	held, err := d.store.Hold(ctx, "fanout:"+id, d.cfg.Owner, fanoutLease, func(ctx context.Context) {
+		runErr = audience(func(batch []content.Recipient) error {
+			n, err := d.enqueueBatch(ctx, id, purpose, urgent, batch)
+			total += n
 			return err
-		}
-		dense := make([]int64, len(batch))
-		for i, r := range batch {
-			dense[i] = r.Dense
-		}
-		fresh, err := d.store.MarkEnqueued(ctx, id, dense)
-		if err != nil {
-			return err
-		}
-		byPlatform := map[string][]content.Delivery{}
-		for i, r := range batch {
-			if !fresh[i] {
-				continue
-			}
-			p, _, _ := strings.Cut(r.ID, ":")
-			byPlatform[p] = append(byPlatform[p], content.Delivery{BulletinID: id, Subscriber: r.ID, Dense: r.Dense, Purpose: purpose, Urgent: urgent})
-		}
-		for p, ds := range byPlatform {
-			if err := d.store.Enqueue(ctx, p, ds); err != nil {
-				return err
-			}
-			total += len(ds)
-			if d.metrics != nil {
-				d.metrics.Enqueued.WithLabelValues(p, purpose).Add(float64(len(ds)))
-			}
-		}
-		return nil
+		})
 	})
-	if err != nil {
-		return total, fmt.Errorf("dispatch: fan out %s: %w", id, err)
+	switch {
+	case !held:
+		return 0, err // another process is fanning it out
+	case runErr != nil:
+		return total, fmt.Errorf("dispatch: fan out %s: %w", id, runErr)
 	}
 	if err := d.store.FanoutDone(ctx, id); err != nil {
 		return total, err
 	}
 	return total, d.store.RemoveJob(ctx, jobFanout, id)
+}
+
+// enqueueBatch enqueues the recipients of batch not yet enqueued for the
+// bulletin id and returns how many it enqueued.
+func (d *Dispatcher) enqueueBatch(ctx context.Context, id, purpose string, urgent bool, batch []content.Recipient) (int, error) {
+	dense := make([]int64, len(batch))
+	for i, r := range batch {
+		dense[i] = r.Dense
+	}
+	fresh, err := d.store.MarkEnqueued(ctx, id, dense)
+	if err != nil {
+		return 0, err
+	}
+	byPlatform := map[string][]content.Delivery{}
+	for i, r := range batch {
+		if !fresh[i] {
+			continue
+		}
+		p, _, _ := strings.Cut(r.ID, ":")
+		byPlatform[p] = append(byPlatform[p], content.Delivery{BulletinID: id, Subscriber: r.ID, Dense: r.Dense, Purpose: purpose, Urgent: urgent})
+	}
+	n := 0
+	for p, ds := range byPlatform {
+		if err := d.store.Enqueue(ctx, p, ds); err != nil {
+			return n, err
+		}
+		n += len(ds)
+		if d.metrics != nil {
+			d.metrics.Enqueued.WithLabelValues(p, purpose).Add(float64(len(ds)))
+		}
+	}
+	return n, nil
 }
 
 // Resume finishes fan-outs that a crashed process left unfinished.

@@ -119,12 +119,16 @@ func (d *Dispatcher) RunScheduler(ctx context.Context, every time.Duration) {
 		every = 30 * time.Second
 	}
 	for ctx.Err() == nil {
-		if ok, err := d.store.Lease(ctx, scheduleLease, d.cfg.Owner, 3*every); err != nil {
-			d.log.Warn("dispatch: scheduler lease", "err", err)
-		} else if ok {
-			if err := d.tick(ctx); err != nil && ctx.Err() == nil {
-				d.log.Warn("dispatch: scheduler", "err", err)
+		_, err := d.store.Hold(ctx, scheduleLease, d.cfg.Owner, 3*every, func(ctx context.Context) {
+			for ctx.Err() == nil {
+				if err := d.tick(ctx); err != nil && ctx.Err() == nil {
+					d.log.Warn("dispatch: scheduler", "err", err)
+				}
+				sleep(ctx, every)
 			}
+		})
+		if err != nil && ctx.Err() == nil {
+			d.log.Warn("dispatch: scheduler lease", "err", err)
 		}
 		sleep(ctx, every)
 	}

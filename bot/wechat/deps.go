@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"tongbao/bot"
 )
 
@@ -37,11 +35,11 @@ type Deduper interface {
 type Deps struct {
 	// Handler answers what people send. Required.
 	Handler Handler
-	// Redis holds the access token every replica shares and, for WeCom,
-	// the per-member send counts. Required.
-	Redis redis.UniversalClient
-	// Prefix starts every Redis key of the adapter (e.g. "tb:").
-	Prefix string
+	// Tokens holds the access token every replica shares. Required.
+	Tokens TokenStore
+	// Limits counts the messages to each WeCom member across replicas.
+	// Required for WeCom; the Official Account does not use it.
+	Limits MemberLimiter
 	// Dedupe drops platform retries of a callback. Required.
 	Dedupe Deduper
 	// Events receives follows and unfollows (Official Account only); nil

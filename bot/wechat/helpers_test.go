@@ -16,6 +16,7 @@ import (
 
 	"tongbao/bot"
 	"tongbao/bot/wechat/wechattest"
+	"tongbao/store"
 	"tongbao/store/redistest"
 )
 
@@ -80,16 +81,6 @@ func (h *fakeHandler) calls() []bot.Incoming {
 	return append([]bot.Incoming(nil), h.got...)
 }
 
-// redisDedupe is the store's Once, over the test's Redis.
-type redisDedupe struct {
-	rdb    *redis.Client
-	prefix string
-}
-
-func (d redisDedupe) Once(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	return d.rdb.SetNX(ctx, d.prefix+"once:"+key, 1, ttl).Result()
-}
-
 // recordedEvents records follows and unfollows; err fails them.
 type recordedEvents struct {
 	mu                       sync.Mutex
@@ -123,6 +114,7 @@ type fixture struct {
 	api     *wechattest.Server
 	handler *fakeHandler
 	events  *recordedEvents
+	st      *store.Store // the real store, under prefix
 	rdb     *redis.Client
 	prefix  string
 	url     string // our callback endpoint
@@ -144,11 +136,17 @@ func newFixture(t testing.TB, opts wechattest.Options, h *fakeHandler) *fixture 
 	if h == nil {
 		h = &fakeHandler{}
 	}
-	return &fixture{api: api, handler: h, events: &recordedEvents{}, rdb: redisSrv.Client(t), prefix: testPrefix(t)}
+	prefix := testPrefix(t)
+	st, err := store.Open(context.Background(), store.Options{URL: redisSrv.URL(), Prefix: prefix, Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return &fixture{api: api, handler: h, events: &recordedEvents{}, st: st, rdb: redisSrv.Client(t), prefix: prefix}
 }
 
 func (f *fixture) deps() Deps {
-	return Deps{Handler: f.handler, Redis: f.rdb, Prefix: f.prefix, Dedupe: redisDedupe{f.rdb, f.prefix}, Events: f.events, Logger: quietLog()}
+	return Deps{Handler: f.handler, Tokens: f.st, Limits: f.st, Dedupe: f.st, Events: f.events, Logger: quietLog()}
 }
 
 // oaConfig is a valid Official Account config against f's fake.

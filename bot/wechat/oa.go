@@ -29,14 +29,14 @@ var (
 )
 
 // NewOfficialAccount returns the account described by cfg, answering
-// through deps.Handler. deps.Handler, deps.Redis and deps.Dedupe are
+// through deps.Handler. deps.Handler, deps.Tokens and deps.Dedupe are
 // required.
 func NewOfficialAccount(cfg OAConfig, deps Deps) (*OfficialAccount, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if deps.Handler == nil || deps.Redis == nil || deps.Dedupe == nil {
-		return nil, errors.New("wechat: NewOfficialAccount needs Deps.Handler, Deps.Redis and Deps.Dedupe")
+	if deps.Handler == nil || deps.Tokens == nil || deps.Dedupe == nil {
+		return nil, errors.New("wechat: NewOfficialAccount needs Deps.Handler, Deps.Tokens and Deps.Dedupe")
 	}
 	deps = deps.defaults()
 	b, err := newBox(cfg.Token, cfg.EncodingAESKey, cfg.AppID)
@@ -51,7 +51,7 @@ func NewOfficialAccount(cfg OAConfig, deps Deps) (*OfficialAccount, error) {
 	a.api = &apiClient{
 		base:    apiBase(cfg.APIBase, DefaultAPIBase),
 		http:    deps.HTTP,
-		cache:   NewTokenCache(deps.Redis, deps.Prefix),
+		cache:   NewTokenCache(deps.Tokens),
 		key:     "wechat:token:" + cfg.AppID,
 		fetch:   fetch,
 		expired: oaTokenExpired,

@@ -32,10 +32,11 @@ const (
 // http.Handler) and the bot.Sender of app messages to members, whose chat
 // ids are userids.
 type WeCom struct {
-	cfg   WeComConfig
-	api   *apiClient
-	limit *memberLimit
-	resp  *responder
+	cfg        WeComConfig
+	api        *apiClient
+	limits     MemberLimiter
+	limitScope string // the scope of a member's limit, less the userid
+	resp       *responder
 }
 
 var (
@@ -44,14 +45,14 @@ var (
 )
 
 // NewWeCom returns the app described by cfg, answering through
-// deps.Handler. deps.Handler, deps.Redis and deps.Dedupe are required;
-// deps.Events is not used.
+// deps.Handler. deps.Handler, deps.Tokens, deps.Limits and deps.Dedupe are
+// required; deps.Events is not used.
 func NewWeCom(cfg WeComConfig, deps Deps) (*WeCom, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if deps.Handler == nil || deps.Redis == nil || deps.Dedupe == nil {
-		return nil, errors.New("wechat: NewWeCom needs Deps.Handler, Deps.Redis and Deps.Dedupe")
+	if deps.Handler == nil || deps.Tokens == nil || deps.Limits == nil || deps.Dedupe == nil {
+		return nil, errors.New("wechat: NewWeCom needs Deps.Handler, Deps.Tokens, Deps.Limits and Deps.Dedupe")
 	}
 	deps = deps.defaults()
 	b, err := newBox(cfg.Token, cfg.EncodingAESKey, cfg.CorpID)
@@ -63,12 +64,13 @@ func NewWeCom(cfg WeComConfig, deps Deps) (*WeCom, error) {
 	c.api = &apiClient{
 		base:    apiBase(cfg.APIBase, DefaultWeComAPIBase),
 		http:    deps.HTTP,
-		cache:   NewTokenCache(deps.Redis, deps.Prefix),
+		cache:   NewTokenCache(deps.Tokens),
 		key:     "wecom:token:" + cfg.CorpID + ":" + agent,
 		fetch:   fetchToken("/cgi-bin/gettoken", url.Values{"corpid": {cfg.CorpID}, "corpsecret": {cfg.Secret}}),
 		expired: wecomTokenExpired,
 	}
-	c.limit = &memberLimit{rdb: deps.Redis, prefix: deps.Prefix + "wecom:sent:" + cfg.CorpID + ":" + agent + ":", windows: wecomWindows}
+	c.limits = deps.Limits
+	c.limitScope = "wecom:" + cfg.CorpID + ":" + agent + ":"
 	c.resp = &responder{
 		platform: bot.WeCom,
 		handler:  deps.Handler,
@@ -202,7 +204,7 @@ func (c *WeCom) messages(userID string, r bot.Reply) []wecomMessage {
 // Send pushes r to the member userID as app messages: a textcard when r
 // has a Card with a link, else text (links as <a href>) cut into messages
 // of at most 2,048 bytes, and returns the last msgid. A member may receive
-// 30 messages a minute and 1,000 an hour from the app, counted in Redis
+// 30 messages a minute and 1,000 an hour from the app, counted by Deps.Limits
 // across replicas; WeCom drops the excess silently, so a reply that would
 // exceed them is not sent and returns *bot.SendError FailRateLimited with
 // RetryAfter. Other refusals are *bot.SendError: a member no longer
@@ -215,7 +217,7 @@ func (c *WeCom) Send(ctx context.Context, userID string, r bot.Reply) (string, e
 	if len(msgs) == 0 {
 		return "", &bot.SendError{Failure: bot.FailPermanent, Err: errEmptyReply}
 	}
-	wait, err := c.limit.take(ctx, userID, len(msgs))
+	wait, err := c.limits.RateLimitN(ctx, c.limitScope+userID, len(msgs), wecomRates, time.Now())
 	switch {
 	case err != nil:
 		return "", &bot.SendError{Failure: bot.FailRetry, Err: err}

@@ -165,34 +165,3 @@ func TestWeComPerMemberLimit(t *testing.T) {
 		t.Errorf("violations %+v", v)
 	}
 }
-
-// TestMemberLimitWindows checks both windows with short ones.
-func TestMemberLimitWindows(t *testing.T) {
-	rdb := redisSrv.Client(t)
-	l := &memberLimit{rdb: rdb, prefix: testPrefix(t), windows: []window{{n: 3, d: 200 * time.Millisecond}, {n: 5, d: 10 * time.Second}}}
-	ctx := context.Background()
-	take := func(n int) time.Duration {
-		t.Helper()
-		wait, err := l.take(ctx, "m", n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return wait
-	}
-	if w := take(3); w != 0 {
-		t.Fatalf("first 3: wait %s", w)
-	}
-	if w := take(1); w <= 0 || w > 200*time.Millisecond {
-		t.Fatalf("4th within the short window: wait %s, want (0, 200ms]", w)
-	}
-	time.Sleep(250 * time.Millisecond)
-	if w := take(2); w != 0 {
-		t.Fatalf("after the short window: wait %s", w)
-	}
-	if w := take(1); w < 5*time.Second || w > 10*time.Second {
-		t.Fatalf("6th within the long window: wait %s, want about 10s", w)
-	}
-	if _, err := l.take(ctx, "m", 4); err == nil {
-		t.Errorf("4 at once against a limit of 3: no error")
-	}
-}

@@ -153,7 +153,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		}
 		log.Info("telegram adapter configured", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
 	}
-	deps := wechat.Deps{Handler: handler, Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Events: subscriberEvents{st}, Logger: log}
+	deps := wechat.Deps{Handler: handler, Tokens: st, Limits: st, Dedupe: st, Events: subscriberEvents{st}, Logger: log}
 	if cfg.WeChat.AppID != "" {
 		oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, deps)
 		if err != nil {
@@ -229,42 +229,19 @@ func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, 
 func (s *service) whileLeased(ctx context.Context, name string, fn func(context.Context) error) error {
 	const ttl = 30 * time.Second
 	for ctx.Err() == nil {
-		ok, err := s.st.Lease(ctx, name, s.owner, ttl)
-		if err != nil || !ok {
-			sleepCtx(ctx, ttl/3)
-			continue
-		}
-		runCtx, cancel := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- fn(runCtx) }()
 		var runErr error
-		for held := true; held; {
-			select {
-			case runErr = <-done:
-				held = false
-			case <-time.After(ttl / 3):
-				if ok, err := s.st.Lease(ctx, name, s.owner, ttl); err != nil || !ok {
-					cancel()
-					<-done
-					held = false
-				}
-			}
-		}
-		cancel()
-		if runErr != nil && ctx.Err() == nil {
+		held, err := s.st.Hold(ctx, name, s.owner, ttl, func(ctx context.Context) { runErr = fn(ctx) })
+		if runErr != nil && err == nil && ctx.Err() == nil { // not cancelled by a lost lease
 			return runErr
+		}
+		if !held { // another replica has it (or Redis did not answer): ask again later
+			select {
+			case <-ctx.Done():
+			case <-time.After(ttl / 3):
+			}
 		}
 	}
 	return nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 // run serves HTTP and runs every part until ctx is cancelled, then shuts

@@ -122,7 +122,7 @@ func (a *App) officialAccount(ctx context.Context, common *commonFlags) (*Config
 		st.Close()
 		return nil, nil, nil, fmt.Errorf("no Official Account configured (TONGBAO_WECHAT_APPID, TONGBAO_WECHAT_SECRET, TONGBAO_WECHAT_TOKEN)")
 	}
-	oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, wechat.Deps{Handler: noConversation{}, Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Logger: log})
+	oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, wechat.Deps{Handler: noConversation{}, Tokens: st, Dedupe: st, Logger: log})
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, err
