@@ -68,8 +68,7 @@ func parseAndSave(t testing.TB, st *store.Store, p *content.Parser, name string,
 // prefix.
 func openEmptyStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("bt%d:", prefixes.Add(1)),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := store.Open(context.Background(), store.Config{URL: redisServer.URL(), Prefix: fmt.Sprintf("bt%d:", prefixes.Add(1))}, store.Deps{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

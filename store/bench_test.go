@@ -495,7 +495,7 @@ func largeCorpus(b *testing.B) *Store {
 // binary ends.
 func loadCorpus(b *testing.B) (*Store, error) {
 	ctx := context.Background()
-	s, err := Open(ctx, Options{URL: single.URL(), Prefix: "bench100k:", Logger: quietLogger()})
+	s, err := Open(ctx, Config{URL: single.URL(), Prefix: "bench100k:"}, Deps{Logger: quietLogger()})
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ var (
 
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("dt%d:", prefixes.Add(1)), Logger: quiet})
+	st, err := store.Open(context.Background(), store.Config{URL: redisServer.URL(), Prefix: fmt.Sprintf("dt%d:", prefixes.Add(1))}, store.Deps{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

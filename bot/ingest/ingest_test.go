@@ -40,7 +40,7 @@ type env struct {
 func newEnv(t *testing.T, subscribers int) env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("in%d:", prefixes.Add(1)), Logger: quiet})
+	st, err := store.Open(ctx, store.Config{URL: redisServer.URL(), Prefix: fmt.Sprintf("in%d:", prefixes.Add(1))}, store.Deps{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func (e env) queued(t *testing.T) int64 {
 // fails.
 func brokenDispatcher(t *testing.T) *dispatch.Dispatcher {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("in%d:", prefixes.Add(1)), Logger: quiet})
+	st, err := store.Open(context.Background(), store.Config{URL: redisServer.URL(), Prefix: fmt.Sprintf("in%d:", prefixes.Add(1))}, store.Deps{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 // every replica shares it.
 func sharedPacer(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: redistest.Start(t).URL(), Logger: quiet})
+	st, err := store.Open(context.Background(), store.Config{URL: redistest.Start(t).URL()}, store.Deps{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,7 +137,7 @@ func TestIndexPages(t *testing.T) {
 }
 
 func TestIndexOfAnEmptyStore(t *testing.T) {
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: "wt-empty:", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := store.Open(context.Background(), store.Config{URL: redisServer.URL(), Prefix: "wt-empty:"}, store.Deps{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

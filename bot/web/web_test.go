@@ -43,7 +43,7 @@ func setup(t testing.TB) *fixture { return setupWith(t, nil) }
 func setupWith(t testing.TB, edit func(*web.Config, *web.Deps)) *fixture {
 	t.Helper()
 	seq++
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("wt%d:", seq), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := store.Open(context.Background(), store.Config{URL: redisServer.URL(), Prefix: fmt.Sprintf("wt%d:", seq)}, store.Deps{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

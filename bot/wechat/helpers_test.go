@@ -137,7 +137,7 @@ func newFixture(t testing.TB, opts wechattest.Options, h *fakeHandler) *fixture 
 		h = &fakeHandler{}
 	}
 	prefix := testPrefix(t)
-	st, err := store.Open(context.Background(), store.Options{URL: redisSrv.URL(), Prefix: prefix, Logger: quietLog()})
+	st, err := store.Open(context.Background(), store.Config{URL: redisSrv.URL(), Prefix: prefix}, store.Deps{Logger: quietLog()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,20 +28,9 @@ import (
 // there), and command-line flags override everything. The sections of
 // the packages are their own Config types.
 type Config struct {
-	Redis struct {
-		// URL is the Redis setting, or "embedded" (see store.NewClient).
-		URL    string `yaml:"url"`
-		Prefix string `yaml:"prefix"`
-		// DataDir is the embedded store's folder.
-		DataDir string `yaml:"data_dir"`
-		// EmbeddedFsync is how often the embedded store fsyncs its
-		// journal: a crash loses at most this much of the latest writes.
-		EmbeddedFsync time.Duration `yaml:"embedded_fsync"`
-		// DeliveryRetention expires per-bulletin delivery and read records.
-		DeliveryRetention time.Duration `yaml:"delivery_retention"`
-		// QueueRetention trims queue entries older than this.
-		QueueRetention time.Duration `yaml:"queue_retention"`
-	} `yaml:"redis"`
+	// Redis is the store: "embedded" or a Redis URL, the key prefix, the
+	// embedded store's folder and fsync interval, the retentions.
+	Redis store.Config `yaml:"redis"`
 
 	// Listen is the HTTP address of `tongbao serve`.
 	Listen string `yaml:"listen"`
@@ -106,7 +95,7 @@ func defaultConfig() *Config {
 	c.Redis.URL = store.EmbeddedURL
 	c.Redis.Prefix = store.DefaultPrefix
 	c.Redis.DataDir = store.DefaultDataDir
-	c.Redis.EmbeddedFsync = store.DefaultFsyncEvery
+	c.Redis.FsyncEvery = store.DefaultFsyncEvery
 	c.Redis.QueueRetention = store.DefaultQueueRetention
 	c.Listen = ":8080"
 	c.SummaryLimit = 300

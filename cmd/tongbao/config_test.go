@@ -91,7 +91,7 @@ func TestConfigKeys(t *testing.T) {
 		{"redis.url", c.Redis.URL, "redis://10.0.0.1:6379/2"},
 		{"redis.prefix", c.Redis.Prefix, "x:"},
 		{"redis.data_dir", c.Redis.DataDir, "/srv/tongbao"},
-		{"redis.embedded_fsync", c.Redis.EmbeddedFsync, 2 * time.Second},
+		{"redis.embedded_fsync", c.Redis.FsyncEvery, 2 * time.Second},
 		{"redis.delivery_retention", c.Redis.DeliveryRetention, 4320 * time.Hour},
 		{"redis.queue_retention", c.Redis.QueueRetention, 24 * time.Hour},
 		{"listen", c.Listen, ":9000"},

@@ -37,9 +37,7 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 // openStore opens the real store on the shared server under a fresh prefix.
 func openStore(tb testing.TB) *store.Store {
 	tb.Helper()
-	st, err := store.Open(context.Background(), store.Options{
-		URL: redisSrv.URL(), Prefix: fmt.Sprintf("src%d:", prefixSeq.Add(1)), Logger: quietLogger(),
-	})
+	st, err := store.Open(context.Background(), store.Config{URL: redisSrv.URL(), Prefix: fmt.Sprintf("src%d:", prefixSeq.Add(1))}, store.Deps{Logger: quietLogger()})
 	if err != nil {
 		tb.Fatal(err)
 	}
