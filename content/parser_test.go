@@ -35,7 +35,7 @@ topics:
 	return t
 }()
 
-func newTestParser() *Parser { return NewParser(Options{Topics: testTopics}) }
+func newTestParser() *Parser { return NewParser(ParserConfig{}, ParserDeps{Topics: testTopics}) }
 
 func parseFile(t testing.TB, name string) *Bulletin {
 	t.Helper()

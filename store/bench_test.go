@@ -299,7 +299,7 @@ func buildCorpusGen() (*corpusGen, error) {
 		return nil, err
 	}
 	g := &corpusGen{}
-	parser := content.NewParser(content.Options{Segmenter: seg})
+	parser := content.NewParser(content.ParserConfig{}, content.ParserDeps{Segmenter: seg})
 	for _, f := range templateFiles {
 		sample := samples[f.name]
 		if sample == nil {
@@ -495,7 +495,7 @@ func largeCorpus(b *testing.B) *Store {
 // binary ends.
 func loadCorpus(b *testing.B) (*Store, error) {
 	ctx := context.Background()
-	s, err := Open(ctx, Options{URL: single.URL(), Prefix: "bench100k:", Logger: quietLogger()})
+	s, err := Open(ctx, Config{URL: single.URL(), Prefix: "bench100k:"}, Deps{Logger: quietLogger()})
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ var (
 
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("dt%d:", prefixes.Add(1)), Logger: quiet})
+	st, err := store.Open(context.Background(), store.Config{URL: redisServer.URL(), Prefix: fmt.Sprintf("dt%d:", prefixes.Add(1))}, store.Deps{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func sample(t testing.TB, name string) *content.Bulletin {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := content.NewParser(content.Options{Topics: topics}).Parse(content.Input{Data: data, Name: name})
+	b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: topics}).Parse(content.Input{Data: data, Name: name})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func newTelegram(t testing.TB, st *store.Store, opts ...telegramtest.Option) (*t
 	// The adapter's own pacing is lifted (but for one message a second to a
 	// chat): these tests are about the dispatcher, and its limits.
 	a, err := telegram.New(context.Background(), telegram.Config{Token: fake.Token(), APIBase: fake.URL(), Limits: telegram.Limits{PerSecond: 1e6, PaidPerSecond: 1e6}},
-		noHandler{}, st, telegram.WithLogger(quiet))
+		telegram.Deps{Handler: noHandler{}, Dedupe: st, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,9 +95,11 @@ func addSubscribers(t testing.TB, st *store.Store, n int) []string {
 }
 
 func newDispatcher(st *store.Store, senders []chat.Sender, cfg dispatch.Config) *dispatch.Dispatcher {
-	if cfg.Logger == nil {
-		cfg.Logger = quiet
-	}
+	return newDispatcherAt(st, senders, cfg, nil)
+}
+
+// newDispatcherAt is newDispatcher on the clock now (time.Now when nil).
+func newDispatcherAt(st *store.Store, senders []chat.Sender, cfg dispatch.Config, now func() time.Time) *dispatch.Dispatcher {
 	if cfg.SendTimeout == 0 {
 		cfg.SendTimeout = 2 * time.Second
 		cfg.ClaimLease = 3 * time.Second
@@ -106,7 +108,8 @@ func newDispatcher(st *store.Store, senders []chat.Sender, cfg dispatch.Config) 
 	if cfg.RetryBase == 0 {
 		cfg.RetryBase = 50 * time.Millisecond
 	}
-	return dispatch.New(store.NewBulletinCache(st, 512), senders, st, readlink.New("https://tb.example", "k"), metrics.New(prometheus.NewRegistry()), cfg)
+	return dispatch.New(cfg, dispatch.Deps{Store: store.NewBulletinCache(st, 512), Senders: senders, Limiter: st, Links: readlink.New("https://tb.example", "k"),
+		Metrics: metrics.New(prometheus.NewRegistry()), Now: now, Logger: quiet})
 }
 
 // run starts the dispatcher's workers until the test ends.
@@ -335,7 +338,7 @@ func TestQuietHoursAndUrgentAnnouncements(t *testing.T) {
 	st.SetDelivery(ctx, "tg:1001", content.ModeInstant, "", "22:00-07:00")
 	b := sample(t, "qingxi-2022-06-01-flood-notice.txt")
 	st.SaveBulletin(ctx, b)
-	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 2, Now: func() time.Time { return now }})
+	d := newDispatcherAt(st, []chat.Sender{tg}, dispatch.Config{Workers: 2}, func() time.Time { return now })
 	d.Publish(ctx, b)
 	run(t, d)
 	waitFor(t, "the awake subscriber", 10*time.Second, func() bool { return perChat(fake)[1002] == 1 })
@@ -396,7 +399,7 @@ func TestDigest(t *testing.T) {
 	b := sample(t, "qingxi-2022-06-08-county-executive.txt")
 	st.SaveBulletin(ctx, b)
 	at := b.PublishedAt.Add(8*time.Hour + time.Minute) // 08:01 on the day
-	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 2, Now: func() time.Time { return at }})
+	d := newDispatcherAt(st, []chat.Sender{tg}, dispatch.Config{Workers: 2}, func() time.Time { return at })
 	d.Publish(ctx, b)
 	run(t, d)
 	waitFor(t, "the instant subscriber", 10*time.Second, func() bool { return perChat(fake)[1002] == 1 })

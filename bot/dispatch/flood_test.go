@@ -17,8 +17,8 @@ import (
 // messages in the store as every replica does.
 func pacedTelegram(t testing.TB, st *store.Store, fake *telegramtest.Server) *telegram.Adapter {
 	t.Helper()
-	a, err := telegram.New(context.Background(), telegram.Config{Token: fake.Token(), APIBase: fake.URL()}, noHandler{}, st,
-		telegram.WithLogger(quiet), telegram.WithPacer(st))
+	a, err := telegram.New(context.Background(), telegram.Config{Token: fake.Token(), APIBase: fake.URL()},
+		telegram.Deps{Handler: noHandler{}, Dedupe: st, Pacer: st, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

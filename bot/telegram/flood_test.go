@@ -20,7 +20,7 @@ import (
 // every replica shares it.
 func sharedPacer(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: redistest.Start(t).URL(), Logger: quiet})
+	st, err := store.Open(context.Background(), store.Config{URL: redistest.Start(t).URL()}, store.Deps{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestTwoReplicasShareTheLimits(t *testing.T) {
 	t.Cleanup(fake.Close)
 	var adapters []*Adapter
 	for range 2 {
-		a, err := New(timeout(t), Config{Token: fake.Token(), APIBase: fake.URL()}, &recorder{}, &memDedupe{}, WithLogger(quiet), WithPacer(pacer))
+		a, err := New(timeout(t), Config{Token: fake.Token(), APIBase: fake.URL()}, Deps{Handler: &recorder{}, Dedupe: &memDedupe{}, Logger: quiet, Pacer: pacer})
 		if err != nil {
 			t.Fatal(err)
 		}

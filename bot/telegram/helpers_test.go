@@ -141,14 +141,7 @@ func newSetup(t *testing.T, f fixture) setup {
 	if f.log == nil {
 		f.log = quiet
 	}
-	opts := []Option{WithLogger(f.log)}
-	if f.blocker != nil {
-		opts = append(opts, WithBlocker(f.blocker))
-	}
-	if f.pacer != nil {
-		opts = append(opts, WithPacer(f.pacer))
-	}
-	a, err := New(timeout(t), cfg, f.handler, f.dedupe, opts...)
+	a, err := New(timeout(t), cfg, Deps{Handler: f.handler, Dedupe: f.dedupe, Blocker: f.blocker, Pacer: f.pacer, Logger: f.log})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

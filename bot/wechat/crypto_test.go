@@ -118,7 +118,7 @@ func TestWeComPublishedVectors(t *testing.T) {
 	f := newFixture(t, wechattest.Options{}, nil)
 	cfg := f.wecomConfig()
 	cfg.CorpID, cfg.Token, cfg.EncodingAESKey = v.ReceiverID, v.Token, v.EncodingAESKey
-	wc, err := NewWeCom(cfg, f.handler, f.deps())
+	wc, err := NewWeCom(cfg, f.deps())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -169,7 +169,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Redis.URL != "embedded" || cfg.Telegram.PerSecond != 30 || cfg.WeChat.Template.MaxRunes != 20 || len(cfg.WeChat.Template.Fields) != 0 {
+	if cfg.Redis.URL != "embedded" || cfg.Telegram.Limits.PerSecond != 30 || cfg.WeChat.Template.MaxRunes != 20 || len(cfg.WeChat.Template.Fields) != 0 {
 		t.Errorf("config = %+v", cfg)
 	}
 	env := map[string]string{"TONGBAO_REDIS_URL": "redis://x:1", "TONGBAO_ADMINS": "tg:1, wx:2", "TONGBAO_WECOM_AGENTID": "1000002"}

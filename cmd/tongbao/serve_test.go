@@ -79,7 +79,7 @@ func (e testEnv) run(t testing.TB, args ...string) (int, string) {
 // store opens the test's store, to set up subscribers and check state.
 func (e testEnv) store(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: e["TONGBAO_REDIS_URL"], Prefix: e["TONGBAO_REDIS_PREFIX"], Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := store.Open(context.Background(), store.Config{URL: e["TONGBAO_REDIS_URL"], Prefix: e["TONGBAO_REDIS_PREFIX"]}, store.Deps{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

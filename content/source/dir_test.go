@@ -46,9 +46,8 @@ func TestDirWatch(t *testing.T) {
 	writeOld(t, filepath.Join(dir, ".hidden.txt"), testdata(t, qingxiFlood))
 	st := openStore(t)
 	rec := newRecorder()
-	p, err := New([]Config{{Name: "inbox", Type: TypeDir, Path: dir, Interval: time.Hour}}, Options{
-		Ingest: rec.ingest, Status: st, Lease: st, Owner: "a", Logger: quietLogger(), Settle: time.Second,
-	})
+	p, err := New(PollerConfig{Sources: []Config{{Name: "inbox", Type: TypeDir, Path: dir, Interval: time.Hour}}, Owner: "a", Settle: time.Second},
+		Deps{Ingest: rec.ingest, Status: st, Lease: st, Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func TestFetch(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			f := NewFetcher(FetcherOptions{MinDelay: -1, Timeout: timeoutFor(tc.path)})
+			f := NewFetcher(FetcherConfig{MinDelay: -1, Timeout: timeoutFor(tc.path)}, FetcherDeps{})
 			resp, err := f.Fetch(context.Background(), s.URL+tc.path, Validators{})
 			if tc.reason == nil {
 				if err != nil {
@@ -199,7 +199,7 @@ func TestFetchPerHostLimits(t *testing.T) {
 	})
 
 	t.Run("concurrency", func(t *testing.T) {
-		f := NewFetcher(FetcherOptions{MinDelay: -1, PerHost: 2})
+		f := NewFetcher(FetcherConfig{MinDelay: -1, PerHost: 2}, FetcherDeps{})
 		var wg sync.WaitGroup
 		for range 8 {
 			wg.Go(func() {
@@ -219,7 +219,7 @@ func TestFetchPerHostLimits(t *testing.T) {
 		mu.Lock()
 		starts = nil
 		mu.Unlock()
-		f := NewFetcher(FetcherOptions{MinDelay: delay, PerHost: 2})
+		f := NewFetcher(FetcherConfig{MinDelay: delay, PerHost: 2}, FetcherDeps{})
 		var wg sync.WaitGroup
 		for range 4 {
 			wg.Go(func() {

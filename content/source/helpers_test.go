@@ -37,9 +37,7 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 // openStore opens the real store on the shared server under a fresh prefix.
 func openStore(tb testing.TB) *store.Store {
 	tb.Helper()
-	st, err := store.Open(context.Background(), store.Options{
-		URL: redisSrv.URL(), Prefix: fmt.Sprintf("src%d:", prefixSeq.Add(1)), Logger: quietLogger(),
-	})
+	st, err := store.Open(context.Background(), store.Config{URL: redisSrv.URL(), Prefix: fmt.Sprintf("src%d:", prefixSeq.Add(1))}, store.Deps{Logger: quietLogger()})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -48,7 +46,7 @@ func openStore(tb testing.TB) *store.Store {
 }
 
 // parser is shared by the tests: building the segmenter takes a moment.
-var parser = content.NewParser(content.Options{})
+var parser = content.NewParser(content.ParserConfig{}, content.ParserDeps{})
 
 // recorder is a fake pipeline: it parses with the real parser, keeps every
 // input it was given and dedupes bulletins by id.
@@ -239,17 +237,15 @@ func (s *site) serveFeed(tb testing.TB, extra string) {
 
 // testFetcher is a fetcher without the polite pause, for fast tests.
 func testFetcher() *Fetcher {
-	return NewFetcher(FetcherOptions{MinDelay: -1, Timeout: 5 * time.Second})
+	return NewFetcher(FetcherConfig{MinDelay: -1, Timeout: 5 * time.Second}, FetcherDeps{})
 }
 
 // newPoller builds a poller over the real store with a recorder as the
 // pipeline.
 func newPoller(tb testing.TB, st *store.Store, owner string, rec *recorder, cfgs ...Config) *Poller {
 	tb.Helper()
-	p, err := New(cfgs, Options{
-		Ingest: rec.ingest, Status: st, Lease: st, Owner: owner,
-		Fetcher: testFetcher(), Logger: quietLogger(), Settle: 200 * time.Millisecond,
-	})
+	p, err := New(PollerConfig{Sources: cfgs, Owner: owner, Settle: 200 * time.Millisecond},
+		Deps{Ingest: rec.ingest, Status: st, Lease: st, Fetcher: testFetcher(), Logger: quietLogger()})
 	if err != nil {
 		tb.Fatal(err)
 	}

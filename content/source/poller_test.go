@@ -128,10 +128,8 @@ func TestTwoPollersRace(t *testing.T) {
 // newShortLeasePoller is newPoller with a short lease, so a takeover
 // happens within the test.
 func newShortLeasePoller(t *testing.T, st *store.Store, owner string, rec *recorder, cfg Config) *Poller {
-	p, err := New([]Config{cfg}, Options{
-		Ingest: rec.ingest, Status: st, Lease: st, Owner: owner,
-		Fetcher: testFetcher(), Logger: quietLogger(), LeaseTTL: 400 * time.Millisecond,
-	})
+	p, err := New(PollerConfig{Sources: []Config{cfg}, Owner: owner, LeaseTTL: 400 * time.Millisecond},
+		Deps{Ingest: rec.ingest, Status: st, Lease: st, Fetcher: testFetcher(), Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,9 +204,8 @@ func TestEndToEnd(t *testing.T) {
 		mu.Unlock()
 		return res, err
 	}
-	p, err := New([]Config{feedConfig(s), {Name: "huge", Type: TypeFeed, URL: s.URL + "/huge.xml"}}, Options{
-		Ingest: ingest, Status: st, Lease: st, Owner: "a", Fetcher: testFetcher(), Logger: quietLogger(),
-	})
+	p, err := New(PollerConfig{Sources: []Config{feedConfig(s), {Name: "huge", Type: TypeFeed, URL: s.URL + "/huge.xml"}}, Owner: "a"},
+		Deps{Ingest: ingest, Status: st, Lease: st, Fetcher: testFetcher(), Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +249,8 @@ func TestPipelineFailure(t *testing.T) {
 		return rec.ingest(ctx, in)
 	}
 	st := openStore(t)
-	p, err := New([]Config{feedConfig(s)}, Options{Ingest: ingest, Status: st, Lease: st, Owner: "a", Fetcher: testFetcher(), Logger: quietLogger()})
+	p, err := New(PollerConfig{Sources: []Config{feedConfig(s)}, Owner: "a"},
+		Deps{Ingest: ingest, Status: st, Lease: st, Fetcher: testFetcher(), Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
