@@ -59,6 +59,6 @@
 //	reply, err := c.SendText("o-openid", "最新会议", 1)
 //	_, err = c.Forged(wechattest.ForgeSignature).SendText("o-openid", "最新会议", 2) // *StatusError
 //
-// Sign, CheckSign, Encrypt and Decrypt are exported for tests that build
+// signature, CheckSign, Encrypt and Decrypt are exported for tests that build
 // requests or replies by hand.
 package wechattest

@@ -116,15 +116,15 @@ type WeComMessage struct {
 // truncated for length. Tests should assert there are none.
 type Violation struct {
 	Member string
-	Kind   string // ViolationPerMinute, ViolationPerHour, ViolationTextTooLong
+	Kind   string // violationPerMinute, violationPerHour, violationTextTooLong
 	At     time.Time
 }
 
 // Violation kinds.
 const (
-	ViolationPerMinute   = "wecom: over 30 messages a minute to one member"
-	ViolationPerHour     = "wecom: over 1000 messages an hour to one member"
-	ViolationTextTooLong = "wecom: text over 2048 bytes, truncated"
+	violationPerMinute   = "wecom: over 30 messages a minute to one member"
+	violationPerHour     = "wecom: over 1000 messages an hour to one member"
+	violationTextTooLong = "wecom: text over 2048 bytes, truncated"
 )
 
 // snapshot copies a record list under the lock.

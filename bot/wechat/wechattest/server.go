@@ -162,10 +162,10 @@ type apiRequest struct {
 // decode unmarshals the JSON body into v; a failure is the reply to send.
 func (r *apiRequest) decode(v any) (reply, bool) {
 	if len(strings.TrimSpace(string(r.body))) == 0 {
-		return fail(CodeEmptyPostData), false
+		return fail(codeEmptyPostData), false
 	}
 	if err := json.Unmarshal(r.body, v); err != nil {
-		return fail(CodeDataFormat), false
+		return fail(codeDataFormat), false
 	}
 	return reply{}, true
 }
@@ -193,7 +193,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call := &Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body, At: s.opts.Now()}
 	rt, found := routes[r.URL.Path]
 	if !found {
-		s.finish(w, call, platformOA, reply{code: CodeInvalidURL}, http.StatusNotFound)
+		s.finish(w, call, platformOA, reply{code: codeInvalidURL}, http.StatusNotFound)
 		return
 	}
 	req := &apiRequest{query: call.Query, body: body, call: call}
@@ -222,15 +222,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) precheck(rt route, req *apiRequest) (reply, bool) {
 	switch {
 	case req.call.Method != rt.method && rt.method == http.MethodPost:
-		return fail(CodeRequirePOST), true
+		return fail(codeRequirePOST), true
 	case req.call.Method != rt.method:
-		return fail(CodeRequireGET), true
+		return fail(codeRequireGET), true
 	case rt.token:
 		return reply{}, false
 	}
 	tok := req.query.Get("access_token")
 	if tok == "" {
-		return fail(CodeAccessTokenMissing), true
+		return fail(codeAccessTokenMissing), true
 	}
 	s.mu.Lock()
 	p, valid := s.tokens[tok]
@@ -239,7 +239,7 @@ func (s *Server) precheck(rt route, req *apiRequest) (reply, bool) {
 		return reply{}, false
 	}
 	if rt.platform == platformWeCom {
-		return fail(CodeInvalidAccessToken), true
+		return fail(codeInvalidAccessToken), true
 	}
 	return fail(CodeInvalidCredential), true
 }
@@ -351,9 +351,9 @@ func (s *Server) oaStableToken(req *apiRequest) reply {
 func (s *Server) checkOACredentials(grantType, appID, secret string) (reply, bool) {
 	switch {
 	case grantType != "client_credential":
-		return fail(CodeInvalidGrantType), true
+		return fail(codeInvalidGrantType), true
 	case appID != s.opts.AppID:
-		return fail(CodeInvalidAppID), true
+		return fail(codeInvalidAppID), true
 	case secret != s.opts.AppSecret:
 		return fail(CodeInvalidAppSecret), true
 	}
@@ -363,7 +363,7 @@ func (s *Server) checkOACredentials(grantType, appID, secret string) (reply, boo
 func (s *Server) wecomToken(req *apiRequest) reply {
 	switch {
 	case req.query.Get("corpid") != s.opts.CorpID:
-		return fail(CodeInvalidCorpID)
+		return fail(codeInvalidCorpID)
 	case req.query.Get("corpsecret") != s.opts.CorpSecret:
 		return fail(CodeInvalidCredential)
 	}
