@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// Call is one HTTP request the server received, whatever its outcome.
-type Call struct {
+// callRecord is one HTTP request the server received, whatever its outcome.
+type callRecord struct {
 	Method  string
 	Path    string
 	Query   url.Values
@@ -133,9 +133,6 @@ func snapshot[T any](s *Server, list *[]T) []T {
 	defer s.mu.Unlock()
 	return slices.Clone(*list)
 }
-
-// Calls returns every request received so far, in order.
-func (s *Server) Calls() []Call { return snapshot(s, &s.calls) }
 
 // Count returns how many requests were made to path.
 func (s *Server) Count(path string) int {

@@ -64,7 +64,7 @@ type Server struct {
 	tokens     map[string]platform // every access token currently valid
 	stable     string              // the current stable_token answer
 	faults     []*faultRule
-	calls      []Call
+	calls      []callRecord
 	custom     []CustomMessage
 	templates  []TemplateMessage
 	mass       []MassMessage
@@ -133,9 +133,6 @@ func NewServer(opts Options) *Server {
 // https://qyapi.weixin.qq.com (TONGBAO_WECHAT_API, TONGBAO_WECOM_API).
 func (s *Server) URL() string { return s.ts.URL }
 
-// Options returns the options in effect, defaults filled in.
-func (s *Server) Options() Options { return s.opts }
-
 // Close shuts the server down, interrupting slow (Delay) answers.
 func (s *Server) Close() {
 	s.ts.CloseClientConnections()
@@ -156,7 +153,7 @@ func (s *Server) ExpireTokens() {
 type apiRequest struct {
 	query url.Values
 	body  []byte
-	call  *Call
+	call  *callRecord
 }
 
 // decode unmarshals the JSON body into v; a failure is the reply to send.
@@ -190,7 +187,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	call := &Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body, At: s.opts.Now()}
+	call := &callRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body, At: s.opts.Now()}
 	rt, found := routes[r.URL.Path]
 	if !found {
 		s.finish(w, call, platformOA, reply{code: codeInvalidURL}, http.StatusNotFound)
@@ -260,7 +257,7 @@ func wait(ctx context.Context, d time.Duration) bool {
 }
 
 // finish writes the answer (status 0: none) and records the call.
-func (s *Server) finish(w http.ResponseWriter, call *Call, p platform, rep reply, status int) {
+func (s *Server) finish(w http.ResponseWriter, call *callRecord, p platform, rep reply, status int) {
 	call.Status = status
 	call.ErrCode = rep.code
 	switch {

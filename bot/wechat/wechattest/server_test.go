@@ -457,9 +457,9 @@ func TestFaults(t *testing.T) {
 		if _, err := client.Post(u, "application/json", strings.NewReader(`{}`)); err == nil {
 			t.Fatal("a call delayed by an hour returned")
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		calls, err := WaitFor(ctx, s, s.Calls, 2)
+		calls, err := WaitFor(ctx, s, func() []callRecord { return snapshot(s, &s.calls) }, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
