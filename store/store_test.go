@@ -95,7 +95,7 @@ var samples = func() map[string]*content.Bulletin {
 	}
 	p := content.NewParser(content.Options{Topics: topics})
 	out := map[string]*content.Bulletin{}
-	files, _ := filepath.Glob("../content/testdata/*.*")
+	files, _ := filepath.Glob("../configs/samples/*.*")
 	for _, f := range files {
 		if strings.HasSuffix(f, ".md") || strings.HasSuffix(f, ".xml") {
 			continue

@@ -49,7 +49,7 @@ func openStore(t testing.TB) *store.Store {
 func sample(t testing.TB, name string) *content.Bulletin {
 	t.Helper()
 	topics, _ := content.ParseTopics([]byte("topics:\n  - {name: 防汛, keywords: [防汛, 汛期]}\n"))
-	data, err := os.ReadFile(filepath.Join("..", "..", "content", "testdata", name))
+	data, err := os.ReadFile(filepath.Join("..", "..", "configs", "samples", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -360,7 +360,7 @@ func TestServeTelegramPolling(t *testing.T) {
 
 	// A new bulletin ingested while serve runs reaches the subscriber of
 	// 防汛 once, with a personal link that records the read.
-	code, out := e.run(t, "ingest", samples+"extra/dongyang-2023-07-20-executive.txt")
+	code, out := e.run(t, "ingest", testInputs+"extra/dongyang-2023-07-20-executive.txt")
 	if code != 0 || !strings.Contains(out, "queued 1 delivery of 1 bulletin (a running tongbao serve sends them)") {
 		t.Fatalf("ingest: %d %s", code, out)
 	}
@@ -509,7 +509,7 @@ func TestServeWeChatSafeMode(t *testing.T) {
 	}
 	// A push outside the 48-hour window falls back to the template.
 	fake.InjectFault(wechattest.Fault{Path: "/cgi-bin/message/custom/send", OpenID: "oFollower", ErrCode: wechattest.CodeOutOfWindow})
-	if code, out := e.run(t, "ingest", samples+"extra/dongyang-2023-07-20-executive.txt"); code != 0 {
+	if code, out := e.run(t, "ingest", testInputs+"extra/dongyang-2023-07-20-executive.txt"); code != 0 {
 		t.Fatalf("ingest: %s", out)
 	}
 	tmpls, err := wechattest.WaitFor(ctx, fake, fake.TemplateMessages, 1)

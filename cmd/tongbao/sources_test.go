@@ -23,7 +23,7 @@ func newsSite(t *testing.T) *httptest.Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/rss.xml", func(w http.ResponseWriter, r *http.Request) {
-		feed, err := os.ReadFile(samples + "feed.xml")
+		feed, err := os.ReadFile(testInputs + "feed.xml")
 		if err != nil {
 			t.Error(err)
 			return
