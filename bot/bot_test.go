@@ -45,7 +45,7 @@ func newTestStore(t testing.TB) *store.Store {
 	st := openEmptyStore(t)
 	p := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: testTopics})
 	for _, name := range []string{"lanxi-2022-05-27-standing-committee.txt", "qingxi-2022-06-08-county-executive.txt", "qingxi-2022-06-01-flood-notice.txt"} {
-		data, err := os.ReadFile(filepath.Join("..", "content", "testdata", name))
+		data, err := os.ReadFile(filepath.Join("..", "configs", "samples", name))
 		if err != nil {
 			t.Fatal(err)
 		}

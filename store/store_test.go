@@ -95,7 +95,7 @@ var samples = func() map[string]*content.Bulletin {
 	}
 	p := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: topics})
 	out := map[string]*content.Bulletin{}
-	files, _ := filepath.Glob("../content/testdata/*.*")
+	files, _ := filepath.Glob("../configs/samples/*.*")
 	for _, f := range files {
 		if strings.HasSuffix(f, ".md") || strings.HasSuffix(f, ".xml") {
 			continue
@@ -581,7 +581,9 @@ func TestClaimIsIdempotent(t *testing.T) {
 		if c := claim("d", 50*time.Millisecond); c != content.ClaimOK {
 			t.Errorf("claim after release = %d", c)
 		}
-		// An expired lease is lost to its holder.
+		// An expired lease is lost to its holder. Kept: the TTL runs in
+		// redis-server on its clock (no FastForward there); waiting longer
+		// than the 50 ms changes nothing.
 		time.Sleep(100 * time.Millisecond)
 		if ok, _ := s.Renew(ctx, "b1", 9, "d", time.Minute); ok && !s.Embedded() {
 			t.Error("an expired lease was renewed")

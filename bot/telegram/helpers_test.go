@@ -30,10 +30,40 @@ func (r *recorder) Handle(ctx context.Context, in chat.Incoming) []chat.Reply {
 	r.got = append(r.got, in)
 	answer := r.answer
 	r.mu.Unlock()
+	activity.wake()
 	if answer == nil {
 		return nil
 	}
 	return answer(ctx, in)
+}
+
+// activity is woken by every message a recorder sees and every log line a
+// lockedBuffer takes: what eventually's conditions read.
+var activity signal
+
+// signal wakes every waiter at once.
+type signal struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+// wait returns a channel closed by the next wake.
+func (s *signal) wait() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch == nil {
+		s.ch = make(chan struct{})
+	}
+	return s.ch
+}
+
+func (s *signal) wake() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch != nil {
+		close(s.ch)
+		s.ch = nil
+	}
 }
 
 func (r *recorder) seen() []chat.Incoming {

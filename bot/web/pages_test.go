@@ -149,10 +149,10 @@ func TestIndexOfAnEmptyStore(t *testing.T) {
 	}
 }
 
-// parseFile parses a test bulletin of content/testdata.
+// parseFile parses one of the sample bulletins (configs/samples).
 func parseFile(t *testing.T, name, url string) *content.Bulletin {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "content", "testdata", name))
+	data, err := os.ReadFile(filepath.Join("..", "..", "configs", "samples", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func setupWith(t testing.TB, edit func(*web.Config, *web.Deps)) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	data, err := os.ReadFile(filepath.Join("..", "..", "content", "testdata", "qingxi-2022-06-08-county-executive.txt"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "configs", "samples", "qingxi-2022-06-08-county-executive.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,12 @@ func runApp(t *testing.T, env map[string]string, args ...string) (int, string, s
 	return code, stdout.String(), stderr.String()
 }
 
-const samples = "../../content/testdata/"
+// samples holds the sample bulletins the demo ships (their one copy);
+// testInputs the content package's other test inputs (extra/…, feed.xml).
+const (
+	samples    = "../../configs/samples/"
+	testInputs = "../../content/testdata/"
+)
 
 func TestParseJSONSamples(t *testing.T) {
 	code, out, errOut := runApp(t, nil, "parse", "--json",
