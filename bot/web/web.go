@@ -29,6 +29,9 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (metrics.token, TONGBAO_METRICS_TOKEN).
 	MetricsToken string
+	// AdminToken is the bearer token the admin API requires
+	// (TONGBAO_ADMIN_TOKEN); empty turns the API off.
+	AdminToken string
 }
 
 // Deps are the server's collaborators.
@@ -42,7 +45,7 @@ type Deps struct {
 	// Gatherer serves /metrics (nil: no metrics route, as when metrics
 	// have an address of their own: see MetricsHandler).
 	Gatherer prometheus.Gatherer
-	// Admin is the admin API (nil or without a token: off).
+	// Admin is what the admin API does (nil, or no Config.AdminToken: off).
 	Admin *Admin
 	// Ready reports whether the process is ready for traffic (adapters
 	// started); nil means ready once the store answers.

@@ -120,7 +120,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 	// The admin upload and the sources share the ingest pipeline; it is
 	// made below, once its publisher, the dispatcher, is.
 	var pipeline *ingest.Pipeline
-	admin := &web.Admin{Token: cfg.AdminToken, Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
+	admin := &web.Admin{Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
 		s, queued, err := pipeline.Ingest(ctx, in)
 		if err != nil && !errors.Is(err, ingest.ErrNotPushed) {
 			return web.IngestResult{}, err
@@ -132,7 +132,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 	if cfg.Metrics.Listen != "" {
 		mainGatherer = nil
 	}
-	s.web = web.New(web.Config{MetricsToken: cfg.Metrics.Token}, web.Deps{Store: store.NewBulletinCache(st, 1024), Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer,
+	s.web = web.New(web.Config{MetricsToken: cfg.Metrics.Token, AdminToken: cfg.AdminToken}, web.Deps{Store: store.NewBulletinCache(st, 1024), Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer,
 		Ready: s.ready.Load, Unavailable: s.unavailable, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
