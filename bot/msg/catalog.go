@@ -173,6 +173,33 @@ var catalog = map[string][2]string{
 	"digest.title":       {"每日摘要（%s）：%d条新通报", "Daily digest (%s): %d new bulletins"},
 	"digest.day":         {"%[2]d月%[3]d日", "%[3]d %[4]s"},
 	"bc.progress":        {"已发送 %s/%s", "Sent %s/%s"},
+	// Telegram's command menu (setMyCommands), one description a command.
+	"tg.cmd.start":   {"开始使用并订阅全部通报", "Start and subscribe to all bulletins"},
+	"tg.cmd.latest":  {"最新会议或通报", "The latest meeting or bulletin"},
+	"tg.cmd.recent":  {"最近的通报列表", "Recent bulletins"},
+	"tg.cmd.search":  {"搜索通报，如 /search 防汛", "Search bulletins, e.g. /search flood"},
+	"tg.cmd.full":    {"查看全文，如 /full 1", "Full text, e.g. /full 1"},
+	"tg.cmd.sub":     {"订阅主题或关键词，如 /sub 防汛", "Subscribe to a topic or keyword"},
+	"tg.cmd.unsub":   {"退订", "Unsubscribe"},
+	"tg.cmd.mysubs":  {"我的订阅", "My subscriptions"},
+	"tg.cmd.topics":  {"可订阅的主题", "Topics you can subscribe to"},
+	"tg.cmd.digest":  {"每日摘要，如 /digest 08:00", "Daily digest, e.g. /digest 08:00"},
+	"tg.cmd.instant": {"有新通报立即推送", "Push each bulletin at once"},
+	"tg.cmd.help":    {"帮助", "Help"},
+	// The note ending a reply too long for the messages it may take.
+	"reply.cut": {"……（内容过长，其余从略）", "… (too long: the rest is left out)"},
+	// The WeChat Official Account's default menu (one menu for every
+	// follower: Chinese) and the button of a WeCom text card.
+	"wx.menu.latest":         {"最新", "Latest"},
+	"wx.menu.latest.meeting": {"最新会议", "Latest meeting"},
+	"wx.menu.latest.any":     {"最新通报", "Latest bulletins"},
+	"wx.menu.subs":           {"订阅", "Subscriptions"},
+	"wx.menu.subs.mine":      {"我的订阅", "My subscriptions"},
+	"wx.menu.subs.topics":    {"订阅主题", "Topics"},
+	"wx.menu.help":           {"帮助", "Help"},
+	"wx.menu.help.search":    {"怎么搜索", "How to search"},
+	"wx.menu.help.use":       {"使用帮助", "Help"},
+	"wecom.card.button":      {"详情", "Details"},
 	// The web reader's pages.
 	"web.index":             {"最新通报", "Latest bulletins"},
 	"web.index.page":        {"最新通报 · 第 %d 页", "Latest bulletins · page %d"},

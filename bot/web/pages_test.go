@@ -272,7 +272,7 @@ func TestPagesLanguage(t *testing.T) {
 		"query beats the browser": {"/?lang=zh", "en", []string{"<h1>最新通报</h1>"}, nil},
 		"bulletin page": {"/b/" + f.b.ID + "?lang=en", "", []string{`<a href="../?lang=en">‹ All bulletins</a>`, "June 8, 2022", "Key points", "<dt>Chaired by</dt>"},
 			[]string{"会议要点", "全部通报"}},
-		"bad page number": {"/?page=abc&lang=en", "", []string{"No such page", `href="./?lang=en"`}, []string{"没有这一页"}},
+		"bad page number":  {"/?page=abc&lang=en", "", []string{"No such page", `href="./?lang=en"`}, []string{"没有这一页"}},
 		"unknown bulletin": {"/b/20000101-deadbeef", "en", []string{"No such bulletin"}, nil},
 		"forged link":      {"/r/forged", "en-US", []string{"Invalid link"}, nil},
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 )
@@ -186,7 +187,7 @@ func (c *WeCom) messages(userID string, r chat.Reply) []wecomMessage {
 			desc = card.Title
 		}
 		return []wecomMessage{{ToUser: userID, MsgType: "textcard", AgentID: c.cfg.AgentID, TextCard: &wecomTextCard{
-			Title: cutBytes(card.Title, maxCardTitle), Description: cutBytes(desc, maxCardDescription), URL: card.URL, BtnTxt: "详情",
+			Title: cutBytes(card.Title, maxCardTitle), Description: cutBytes(desc, maxCardDescription), URL: card.URL, BtnTxt: msg.Say(r.Lang(), "wecom.card.button"),
 		}}}
 	}
 	text := renderText(r)
