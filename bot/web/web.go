@@ -249,17 +249,15 @@ func publishedText(b *content.Bulletin, lang string) string {
 	return day + " " + t.Format("15:04")
 }
 
-// kindLabel names a kind of bulletin on a page in lang.
+// kindLabel names a kind of bulletin on a page in lang; a kind the
+// catalog has no label for is shown as news.
 func kindLabel(k content.Kind, lang string) string {
 	switch k {
-	case content.KindMeeting:
-		return msg.Say(lang, "web.kind.meeting")
-	case content.KindNotice:
-		return msg.Say(lang, "web.kind.notice")
-	case content.KindAnnouncement:
-		return msg.Say(lang, "web.kind.announcement")
+	case content.KindMeeting, content.KindNotice, content.KindAnnouncement, content.KindNews:
+	default:
+		k = content.KindNews
 	}
-	return msg.Say(lang, "web.kind.news")
+	return msg.Say(lang, "web.kind."+string(k))
 }
 
 // pageData is what a bulletin's page in lang shows beside the bulletin

@@ -17,6 +17,7 @@ type commonFlags struct {
 	config *string
 	redis  *string
 	data   *string
+	listen *string // nil for commands that serve no HTTP
 }
 
 func addCommonFlags(fs *flag.FlagSet) *commonFlags {
@@ -25,6 +26,12 @@ func addCommonFlags(fs *flag.FlagSet) *commonFlags {
 		redis:  fs.String("redis", "", `Redis URL, or "embedded" (default: $TONGBAO_REDIS_URL, redis.url, else embedded)`),
 		data:   fs.String("data", "", "data folder of the embedded store (default ./data)"),
 	}
+}
+
+// addListen adds --listen, the HTTP address, for the commands that serve
+// (serve, demo).
+func (f *commonFlags) addListen(fs *flag.FlagSet, usage string) {
+	f.listen = fs.String("listen", "", usage)
 }
 
 // config loads and validates the configuration with the flags applied.
@@ -39,6 +46,9 @@ func (a *App) config(f *commonFlags) (*Config, error) {
 	}
 	if *f.data != "" {
 		cfg.Redis.DataDir = *f.data
+	}
+	if f.listen != nil && *f.listen != "" {
+		cfg.Listen = *f.listen
 	}
 	return cfg, cfg.Validate()
 }
