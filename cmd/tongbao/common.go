@@ -17,7 +17,8 @@ type commonFlags struct {
 	config *string
 	redis  *string
 	data   *string
-	listen *string // nil for commands that serve no HTTP
+	listen  *string // nil for commands that serve no HTTP
+	sources *string // nil for commands that read no sources
 }
 
 func addCommonFlags(fs *flag.FlagSet) *commonFlags {
@@ -32,6 +33,12 @@ func addCommonFlags(fs *flag.FlagSet) *commonFlags {
 // (serve, demo).
 func (f *commonFlags) addListen(fs *flag.FlagSet, usage string) {
 	f.listen = fs.String("listen", "", usage)
+}
+
+// addSources adds --sources, the sources file, for the commands that
+// read it (serve, sources).
+func (f *commonFlags) addSources(fs *flag.FlagSet, usage string) {
+	f.sources = fs.String("sources", "", usage)
 }
 
 // config loads and validates the configuration with the flags applied.
@@ -49,6 +56,9 @@ func (a *App) config(f *commonFlags) (*Config, error) {
 	}
 	if f.listen != nil && *f.listen != "" {
 		cfg.Listen = *f.listen
+	}
+	if f.sources != nil && *f.sources != "" {
+		cfg.Sources = *f.sources
 	}
 	return cfg, cfg.Validate()
 }

@@ -39,16 +39,13 @@ share one Redis. SIGTERM shuts down gracefully: deliveries in progress finish
 or go back to the queue.`)
 	common := addCommonFlags(fs)
 	common.addListen(fs, "HTTP address (default :8080, or listen in the config)")
-	sources := fs.String("sources", "", "sources file to poll (default: $TONGBAO_SOURCES, else sources in tongbao.yaml; none when unset)")
+	common.addSources(fs, "sources file to poll (default: $TONGBAO_SOURCES, else sources in tongbao.yaml; none when unset)")
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := app.config(common)
 	if err != nil {
 		return err
-	}
-	if *sources != "" {
-		cfg.Sources = *sources
 	}
 	log := app.logger(slog.LevelInfo)
 	svc, err := app.buildService(ctx, cfg, log)
@@ -196,7 +193,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 		return nil
 	})
 	if cfg.Sources != "" {
-		srcs, err := a.sourceConfigs(cfg, "")
+		srcs, err := a.sourceConfigs(cfg)
 		if err != nil {
 			return err
 		}
