@@ -14,9 +14,9 @@ import (
 
 // commonFlags are the settings most commands share.
 type commonFlags struct {
-	config *string
-	redis  *string
-	data   *string
+	config  *string
+	redis   *string
+	data    *string
 	listen  *string // nil for commands that serve no HTTP
 	sources *string // nil for commands that read no sources
 }
