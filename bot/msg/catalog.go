@@ -199,6 +199,7 @@ var catalog = map[string][2]string{
 	"wx.menu.help":           {"帮助", "Help"},
 	"wx.menu.help.search":    {"怎么搜索", "How to search"},
 	"wx.menu.help.use":       {"使用帮助", "Help"},
+	"wx.template.first":      {"新的通报", "New bulletin"},
 	"wecom.card.button":      {"详情", "Details"},
 	// The web reader's pages.
 	"web.index":             {"最新通报", "Latest bulletins"},
