@@ -12,13 +12,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"tongbao/bot"
+	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 )
 
 // Handler answers what a user did: the conversation core.
 type Handler interface {
-	Handle(ctx context.Context, in bot.Incoming) []bot.Reply
+	Handle(ctx context.Context, in chat.Incoming) []chat.Reply
 }
 
 // Deduper remembers keys so that an update Telegram delivers twice (a
@@ -38,7 +38,7 @@ type Blocker interface {
 
 // Adapter connects the bot to Telegram: it receives updates by long
 // polling (Run) or by webhook (Run + ServeHTTP), hands them to the Handler,
-// renders and sends its replies, and is the bot.Sender for Telegram.
+// renders and sends its replies, and is the chat.Sender for Telegram.
 type Adapter struct {
 	cfg     Config
 	client  *http.Client
@@ -60,26 +60,25 @@ type Adapter struct {
 	pollTimeout time.Duration
 }
 
-// Option adjusts an Adapter.
-type Option func(*options)
-
-type options struct {
-	log     *slog.Logger
-	blocker Blocker
-	client  *http.Client
-	pacer   Pacer
+// Deps are the adapter's collaborators.
+type Deps struct {
+	// Handler answers what people send. Required.
+	Handler Handler
+	// Dedupe drops updates Telegram delivers twice. Required.
+	Dedupe Deduper
+	// Blocker marks subscribers blocked when a reply to them gets 403; nil
+	// only logs the 403.
+	Blocker Blocker
+	// Pacer counts the bot's messages, shared with the other replicas;
+	// nil counts them in this process.
+	Pacer Pacer
+	// HTTP makes the Bot API calls (a pooled client when nil). It should
+	// not have a Timeout shorter than a long poll: every call carries its
+	// own deadline.
+	HTTP *http.Client
+	// Logger receives warnings and errors (slog.Default when nil).
+	Logger *slog.Logger
 }
-
-// WithLogger sets the logger (default slog.Default()).
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
-
-// WithBlocker marks subscribers blocked when a reply to them gets 403;
-// without it the 403 is only logged.
-func WithBlocker(b Blocker) Option { return func(o *options) { o.blocker = b } }
-
-// WithHTTPClient sets the client for Bot API calls. It should not have a
-// Timeout shorter than a long poll: every call carries its own deadline.
-func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.client = c } }
 
 // Bounds of the adapter's work.
 const (
@@ -101,8 +100,8 @@ const (
 // New connects to the Bot API (getMe), checks the bot's name and sets its
 // command menu in Chinese and English; it fails when Telegram cannot be
 // reached. Call Run to start receiving.
-func New(ctx context.Context, cfg Config, h Handler, d Deduper, opts ...Option) (*Adapter, error) {
-	a, err := Open(cfg, h, d, opts...)
+func New(ctx context.Context, cfg Config, deps Deps) (*Adapter, error) {
+	a, err := Open(cfg, deps)
 	if err != nil {
 		return nil, err
 	}
@@ -116,15 +115,23 @@ func New(ctx context.Context, cfg Config, h Handler, d Deduper, opts ...Option) 
 // connected yet: Connect connects it, retrying while Telegram cannot be
 // reached. Until then Ready is false, Send and Edit hold messages back
 // (FailRateLimited), the webhook answers 503 and Run waits.
-func Open(cfg Config, h Handler, d Deduper, opts ...Option) (*Adapter, error) {
+func Open(cfg Config, deps Deps) (*Adapter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("telegram: %w", err)
 	}
-	o := options{log: slog.Default(), client: defaultClient()}
-	for _, opt := range opts {
-		opt(&o)
+	if deps.Handler == nil || deps.Dedupe == nil {
+		return nil, errors.New("telegram: Deps.Handler and Deps.Dedupe are required")
 	}
-	return newAdapter(cfg, h, d, o), nil
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	if deps.HTTP == nil {
+		deps.HTTP = defaultClient()
+	}
+	if deps.Pacer == nil {
+		deps.Pacer = newLocalPacer()
+	}
+	return newAdapter(cfg, deps), nil
 }
 
 // connection is the Bot API client and the bot's account once getMe
@@ -181,7 +188,7 @@ func (a *Adapter) Connect(ctx context.Context) error {
 			break
 		}
 		a.log.Warn("telegram: unavailable; the bot works without Telegram until it answers", "retry_in", backoff, "err", err)
-		if sleep(ctx, backoff+rand.N(backoff/4)) != nil {
+		if chat.Wait(ctx, backoff+rand.N(backoff/4)) != nil {
 			break
 		}
 		backoff = min(2*backoff, time.Minute)
@@ -227,21 +234,17 @@ type offline struct{}
 func (offline) self() user                                      { return user{} }
 func (offline) call(context.Context, string, params, any) error { return errOffline }
 
-func newAdapter(cfg Config, h Handler, d Deduper, o options) *Adapter {
-	shared := o.pacer
-	if shared == nil {
-		shared = newLocalPacer()
-	}
+func newAdapter(cfg Config, deps Deps) *Adapter {
 	return &Adapter{
 		cfg:            cfg,
-		client:         o.client,
+		client:         deps.HTTP,
 		up:             make(chan struct{}),
-		h:              h,
-		dedupe:         d,
-		blocker:        o.blocker,
-		log:            o.log.With("platform", string(bot.Telegram)),
+		h:              deps.Handler,
+		dedupe:         deps.Dedupe,
+		blocker:        deps.Blocker,
+		log:            deps.Logger.With("platform", string(chat.Telegram)),
 		lanes:          newLanes(maxPending),
-		pace:           newPacer(cfg, shared),
+		pace:           newPacer(cfg, deps.Pacer),
 		retry:          defaultRetry,
 		replyTTL:       replyTTL,
 		connectBackoff: time.Second,
@@ -265,29 +268,32 @@ type commandList struct {
 	commands []botCommand
 }
 
-// menu holds the command lists set at start. Chinese is the fallback.
+// menu holds the command lists set at start, their descriptions from the
+// message catalog. Chinese is the fallback.
 var menu = func() []commandList {
-	type entry struct{ cmd, zh, en string }
-	entries := []entry{
-		{"start", "开始使用并订阅全部通报", "Start and subscribe to all bulletins"},
-		{"latest", "最新会议或通报", "The latest meeting or bulletin"},
-		{"recent", "最近的通报列表", "Recent bulletins"},
-		{"search", "搜索通报，如 /search 防汛", "Search bulletins, e.g. /search flood"},
-		{"full", "查看全文，如 /full 1", "Full text, e.g. /full 1"},
-		{"sub", "订阅主题或关键词，如 /sub 防汛", "Subscribe to a topic or keyword"},
-		{"unsub", "退订", "Unsubscribe"},
-		{"mysubs", "我的订阅", "My subscriptions"},
-		{"topics", "可订阅的主题", "Topics you can subscribe to"},
-		{"digest", "每日摘要，如 /digest 08:00", "Daily digest, e.g. /digest 08:00"},
-		{"instant", "有新通报立即推送", "Push each bulletin at once"},
-		{"help", "帮助", "Help"},
+	entries := []struct{ cmd, key string }{
+		{cmd: "start", key: "tg.cmd.start"},
+		{cmd: "latest", key: "tg.cmd.latest"},
+		{cmd: "recent", key: "tg.cmd.recent"},
+		{cmd: "search", key: "tg.cmd.search"},
+		{cmd: "full", key: "tg.cmd.full"},
+		{cmd: "sub", key: "tg.cmd.sub"},
+		{cmd: "unsub", key: "tg.cmd.unsub"},
+		{cmd: "mysubs", key: "tg.cmd.mysubs"},
+		{cmd: "topics", key: "tg.cmd.topics"},
+		{cmd: "digest", key: "tg.cmd.digest"},
+		{cmd: "instant", key: "tg.cmd.instant"},
+		{cmd: "help", key: "tg.cmd.help"},
 	}
-	var zh, en []botCommand
-	for _, e := range entries {
-		zh = append(zh, botCommand{e.cmd, e.zh})
-		en = append(en, botCommand{e.cmd, e.en})
+	list := func(lang string) []botCommand {
+		var out []botCommand
+		for _, e := range entries {
+			out = append(out, botCommand{e.cmd, msg.Say(lang, e.key)})
+		}
+		return out
 	}
-	return []commandList{{"", zh}, {"zh", zh}, {"en", en}}
+	zh := list("zh")
+	return []commandList{{"", zh}, {"zh", zh}, {"en", list("en")}}
 }()
 
 // setCommands sets the command menu.

@@ -122,7 +122,7 @@ func TestIndexPages(t *testing.T) {
 		t.Errorf("an announcement is public: %d", code)
 	}
 	for _, id := range ids {
-		if ok, _ := f.st.IsRead(ctx, id, f.dense); ok {
+		if ok, _ := hasRead(ctx, f.st, id, f.dense); ok {
 			t.Errorf("browsing recorded a read of %s", id)
 		}
 	}
@@ -137,26 +137,26 @@ func TestIndexPages(t *testing.T) {
 }
 
 func TestIndexOfAnEmptyStore(t *testing.T) {
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: "wt-empty:", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := store.Open(context.Background(), store.Config{URL: redisServer.URL(), Prefix: "wt-empty:"}, store.Deps{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv := httptest.NewServer(web.New(web.Options{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(web.New(web.Config{}, web.Deps{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
 	if code, body, _ := page(t, srv.URL+"/"); code != 200 || !strings.Contains(body, "还没有通报") {
 		t.Errorf("empty index: %d\n%s", code, body)
 	}
 }
 
-// parseFile parses a test bulletin of content/testdata.
+// parseFile parses one of the sample bulletins (configs/samples).
 func parseFile(t *testing.T, name, url string) *content.Bulletin {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "content", "testdata", name))
+	data, err := os.ReadFile(filepath.Join("..", "..", "configs", "samples", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := content.NewParser(content.Options{}).Parse(content.Input{Data: data, Name: filepath.Base(name), URL: url})
+	b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{}).Parse(content.Input{Data: data, Name: filepath.Base(name), URL: url})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestReaderPageImages(t *testing.T) {
 <p>9月19日，石桥镇召开秋季森林防火工作会议，会议要求各村认真落实巡山护林责任，加强野外用火管理，确保不发生森林火灾。</p>
 <p><img src="/picture/2023/fire-meeting.jpg"></p><p><img src="//img.example.gov.cn/b.png"></p>
 <p>会议还对近期重点工作作了部署，要求各单位压实责任、细化措施，把各项工作落到实处。</p></div></body></html>`
-	b, err := content.NewParser(content.Options{}).Parse(content.Input{Data: []byte(html), Name: "p.html", URL: "https://www.example.gov.cn/art/2023/9/20/art_1.html"})
+	b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{}).Parse(content.Input{Data: []byte(html), Name: "p.html", URL: "https://www.example.gov.cn/art/2023/9/20/art_1.html"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,5 +252,50 @@ func TestPagesSendContentSecurityPolicy(t *testing.T) {
 		if hdr.Get("Referrer-Policy") != "no-referrer" {
 			t.Errorf("%s: Referrer-Policy %q", path, hdr.Get("Referrer-Policy"))
 		}
+	}
+}
+
+// The pages speak English to ?lang=en and to browsers that prefer
+// English, Chinese otherwise; links keep a language chosen by the query.
+func TestPagesLanguage(t *testing.T) {
+	f := setup(t)
+	saveNews(t, f.st, 24)
+	tests := map[string]struct {
+		path, acceptLanguage string
+		want, wantNot        []string
+	}{
+		"default": {"/", "", []string{`<html lang="zh-CN">`, "<h1>最新通报</h1>", "第 1 / 2 页"}, []string{"Latest"}},
+		"query": {"/?lang=en", "zh-CN", []string{`<html lang="en">`, "<h1>Latest bulletins</h1>", "Page 1 of 2",
+			`href="?page=2&amp;lang=en" rel="next"`, "January 24, 2024 09:30 · News", `?lang=en">`}, []string{"最新通报"}},
+		"browser prefers english": {"/", "en-GB,en;q=0.9,zh;q=0.5", []string{"<h1>Latest bulletins</h1>"}, nil},
+		"browser prefers chinese": {"/", "zh-TW,en;q=0.8", []string{"<h1>最新通报</h1>"}, nil},
+		"query beats the browser": {"/?lang=zh", "en", []string{"<h1>最新通报</h1>"}, nil},
+		"bulletin page": {"/b/" + f.b.ID + "?lang=en", "", []string{`<a href="../?lang=en">‹ All bulletins</a>`, "June 8, 2022", "Key points", "<dt>Chaired by</dt>"},
+			[]string{"会议要点", "全部通报"}},
+		"bad page number":  {"/?page=abc&lang=en", "", []string{"No such page", `href="./?lang=en"`}, []string{"没有这一页"}},
+		"unknown bulletin": {"/b/20000101-deadbeef", "en", []string{"No such bulletin"}, nil},
+		"forged link":      {"/r/forged", "en-US", []string{"Invalid link"}, nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var header http.Header
+			if tc.acceptLanguage != "" {
+				header = http.Header{"Accept-Language": {tc.acceptLanguage}}
+			}
+			_, body, hdr := fetch(t, "GET", f.srv.URL+tc.path, header, nil)
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("lacks %q:\n%s", w, body)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(body, w) {
+					t.Errorf("has %q:\n%s", w, body)
+				}
+			}
+			if hdr.Get("Vary") != "Accept-Language" {
+				t.Errorf("Vary %q", hdr.Get("Vary"))
+			}
+		})
 	}
 }

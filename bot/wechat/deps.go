@@ -2,22 +2,28 @@ package wechat
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
+	"tongbao/bot/chat"
+)
 
-	"github.com/redis/go-redis/v9"
-
-	"tongbao/bot"
+// Both adapters serve their callback and send.
+var (
+	_ http.Handler = (*OfficialAccount)(nil)
+	_ chat.Sender  = (*OfficialAccount)(nil)
+	_ http.Handler = (*WeCom)(nil)
+	_ chat.Sender  = (*WeCom)(nil)
 )
 
 // Handler is the conversation core: it answers what a user sent.
 type Handler interface {
-	Handle(ctx context.Context, in bot.Incoming) []bot.Reply
+	Handle(ctx context.Context, in chat.Incoming) []chat.Reply
 }
 
 // Events records follows and unfollows of the Official Account.
-// subscriberID is bot.SubscriberID(bot.WeChat, openid).
+// subscriberID is chat.SubscriberID(chat.WeChat, openid).
 type Events interface {
 	// Subscribed creates the subscriber, or makes a returning one active.
 	// The welcome is then the Handler's answer to "/start".
@@ -35,11 +41,13 @@ type Deduper interface {
 
 // Deps are what an adapter needs besides its config.
 type Deps struct {
-	// Redis holds the access token every replica shares and, for WeCom,
-	// the per-member send counts. Required.
-	Redis redis.UniversalClient
-	// Prefix starts every Redis key of the adapter (e.g. "tb:").
-	Prefix string
+	// Handler answers what people send. Required.
+	Handler Handler
+	// Tokens holds the access token every replica shares. Required.
+	Tokens TokenStore
+	// Limits counts the messages to each WeCom member across replicas.
+	// Required for WeCom; the Official Account does not use it.
+	Limits MemberLimiter
 	// Dedupe drops platform retries of a callback. Required.
 	Dedupe Deduper
 	// Events receives follows and unfollows (Official Account only); nil
@@ -48,8 +56,25 @@ type Deps struct {
 	// HTTP makes the API calls; nil uses a pooled client. Each call is also
 	// bounded by its context and apiTimeout.
 	HTTP *http.Client
-	// Log receives warnings and errors; nil uses slog.Default().
-	Log *slog.Logger
+	// Logger receives warnings and errors; nil uses slog.Default().
+	Logger *slog.Logger
+}
+
+// prepare checks an adapter's config and the dependencies its
+// constructor (named by who) requires — Handler, Tokens and Dedupe, and
+// Limits when needLimits — and fills in the optional ones.
+func (d Deps) prepare(who string, cfg interface{ Validate() error }, needLimits bool) (Deps, error) {
+	if err := cfg.Validate(); err != nil {
+		return d, err
+	}
+	if d.Handler == nil || d.Tokens == nil || d.Dedupe == nil || needLimits && d.Limits == nil {
+		need := "Deps.Handler, Deps.Tokens and Deps.Dedupe"
+		if needLimits {
+			need = "Deps.Handler, Deps.Tokens, Deps.Limits and Deps.Dedupe"
+		}
+		return d, fmt.Errorf("wechat: %s needs %s", who, need)
+	}
+	return d.defaults(), nil
 }
 
 // defaults fills in the optional dependencies.
@@ -59,8 +84,8 @@ func (d Deps) defaults() Deps {
 		t.MaxIdleConnsPerHost = 32 // the dispatcher sends concurrently to one host
 		d.HTTP = &http.Client{Transport: t}
 	}
-	if d.Log == nil {
-		d.Log = slog.Default()
+	if d.Logger == nil {
+		d.Logger = slog.Default()
 	}
 	return d
 }

@@ -25,7 +25,7 @@ import (
 const checkTimeout = 30 * time.Second
 
 func runCheck(ctx context.Context, app *App, args []string) error {
-	fs := app.newFlags("check", "[--config FILE] [--redis URL] [--sources FILE]", `
+	fs := app.newFlags("check", "[--config FILE] [--redis URL] [--listen ADDR] [--sources FILE]", `
 Reads the configuration and environment as serve does, then checks what
 serve needs, one line each: ✓ fine, ⚠ works but should be fixed, ✗ will
 not work — each ⚠ and ✗ with the fix. It checks the settings, the store
@@ -37,7 +37,8 @@ changes nothing. Exit status 1 when any check failed (✗), 0 otherwise.
 Run it before starting serve and after changing a setting; the public URL
 and callback checks need serve running.`)
 	common := addCommonFlags(fs)
-	sources := fs.String("sources", "", "sources file (default: $TONGBAO_SOURCES, else sources in tongbao.yaml)")
+	common.addListen(fs, "HTTP address serve listens on (default :8080, or listen in the config)")
+	common.addSources(fs, "sources file (default: $TONGBAO_SOURCES, else sources in tongbao.yaml)")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -51,9 +52,6 @@ and callback checks need serve running.`)
 	if err != nil {
 		c.report(problem("settings", err.Error(), "correct the setting named above in the config file or the environment (configs/tongbao.yaml documents every key)"))
 		return c.done()
-	}
-	if *sources != "" {
-		cfg.Sources = *sources
 	}
 	c.report(ok("settings", settingsOrigin(*common.config, app.Getenv)))
 	for _, f := range settingChecks(cfg) {
@@ -203,7 +201,7 @@ func telegramSettingChecks(cfg *Config) []finding {
 		return nil // Validate has refused it
 	}
 	var out []finding
-	if strings.TrimRight(cfg.Telegram.API, "/") == telegram.DefaultAPIBase {
+	if strings.TrimRight(cfg.Telegram.APIBase, "/") == telegram.DefaultAPIBase {
 		if u.Scheme != "https" {
 			out = append(out, problem("Telegram webhook", "telegram.webhook_url "+hook+" is not https: Telegram posts updates over HTTPS only",
 				"serve Tongbao behind HTTPS and set TONGBAO_TELEGRAM_WEBHOOK to https://…/telegram, or leave it empty to poll"))
@@ -275,7 +273,7 @@ func (c *checker) checkStore(ctx context.Context, app *App, cfg *Config) *store.
 		c.report(problem("Redis", err.Error(), "start Redis, or correct "+cfg.redisSetting()+" (redis://host:6379/0); `redis-cli -u URL ping` from this machine must answer PONG"))
 		return nil
 	case st.Embedded():
-		c.report(ok("store", fmt.Sprintf("embedded, in %s; every write journaled, fsynced every %s", cfg.Redis.DataDir, cfg.Redis.EmbeddedFsync)))
+		c.report(ok("store", fmt.Sprintf("embedded, in %s; every write journaled, fsynced every %s", cfg.Redis.DataDir, cfg.Redis.FsyncEvery)))
 		return st
 	}
 	info, err := st.ServerInfo(ctx)
@@ -352,8 +350,7 @@ func (c *checker) get(ctx context.Context, target, want string) error {
 const webhookFailingFor = 10 * time.Minute
 
 func (c *checker) checkTelegram(ctx context.Context, cfg *Config) {
-	tcfg := telegram.Config{Token: cfg.Telegram.Token, APIBase: cfg.Telegram.API}
-	st, err := telegram.Inspect(ctx, tcfg, c.http)
+	st, err := telegram.Inspect(ctx, cfg.Telegram, c.http)
 	switch {
 	case errors.Is(err, telegram.ErrTokenRefused):
 		c.report(problem("Telegram token", err.Error(),
@@ -361,12 +358,12 @@ func (c *checker) checkTelegram(ctx context.Context, cfg *Config) {
 		return
 	case err != nil && st.Username == "":
 		c.report(problem("Telegram token", "cannot ask the Bot API: "+err.Error(),
-			"allow this machine outbound HTTPS to "+cfg.Telegram.API+" (or set telegram.api to a Bot API server it can reach)"))
+			"allow this machine outbound HTTPS to "+cfg.Telegram.APIBase+" (or set telegram.api to a Bot API server it can reach)"))
 		return
 	}
 	c.report(ok("Telegram token", "the bot @"+st.Username))
 	if err != nil {
-		c.report(problem("Telegram webhook", "getWebhookInfo failed: "+err.Error(), "try again; if it persists, check the Bot API server at "+cfg.Telegram.API))
+		c.report(problem("Telegram webhook", "getWebhookInfo failed: "+err.Error(), "try again; if it persists, check the Bot API server at "+cfg.Telegram.APIBase))
 		return
 	}
 	hook, want := st.Webhook, cfg.Telegram.WebhookURL
@@ -472,7 +469,7 @@ func (c *checker) checkSources(ctx context.Context, app *App, cfg *Config, st *s
 	if st != nil {
 		seen = st
 	}
-	fetcher := source.NewFetcher(source.FetcherOptions{})
+	fetcher := source.NewFetcher(source.FetcherConfig{}, source.FetcherDeps{})
 	for _, src := range srcs {
 		c.report(checkSource(ctx, src, fetcher, seen, parser))
 	}

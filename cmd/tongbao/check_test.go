@@ -100,7 +100,7 @@ func TestCheckAllPass(t *testing.T) {
 	wx := wechattest.NewServer(wechattest.Options{})
 	t.Cleanup(wx.Close)
 	e := checkEnv()
-	telegramEnv(t, e)
+	fake := telegramEnv(t, e)
 	addr := freeAddr(t)
 	public := "http://" + addr
 	for k, v := range map[string]string{
@@ -128,14 +128,9 @@ func TestCheckAllPass(t *testing.T) {
 		e[k] = v
 	}
 	s := e.serve(t)
-	var code int
-	var out string
-	// serve sets the webhook as it starts receiving; check reports the
-	// moment before as a failure.
-	waitUntil(t, "serve's webhook", 30*time.Second, func() bool {
-		code, out = e.run(t, "check")
-		return !strings.Contains(out, "no webhook is set")
-	})
+	// serve sets the webhook as it starts receiving, just after /readyz.
+	awaitTG(t, fake, "setWebhook", func() bool { w, ok := fake.Webhook(); return ok && w.URL != "" })
+	code, out := e.run(t, "check")
 	if code != 0 || strings.Contains(out, "✗") || strings.Contains(out, "⚠") || !strings.Contains(out, "all checks passed") {
 		t.Fatalf("check = %d, want 0 with every line ✓:\n%s", code, out)
 	}

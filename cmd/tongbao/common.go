@@ -14,9 +14,11 @@ import (
 
 // commonFlags are the settings most commands share.
 type commonFlags struct {
-	config *string
-	redis  *string
-	data   *string
+	config  *string
+	redis   *string
+	data    *string
+	listen  *string // nil for commands that serve no HTTP
+	sources *string // nil for commands that read no sources
 }
 
 func addCommonFlags(fs *flag.FlagSet) *commonFlags {
@@ -25,6 +27,18 @@ func addCommonFlags(fs *flag.FlagSet) *commonFlags {
 		redis:  fs.String("redis", "", `Redis URL, or "embedded" (default: $TONGBAO_REDIS_URL, redis.url, else embedded)`),
 		data:   fs.String("data", "", "data folder of the embedded store (default ./data)"),
 	}
+}
+
+// addListen adds --listen, the HTTP address, for the commands that serve
+// (serve, demo).
+func (f *commonFlags) addListen(fs *flag.FlagSet, usage string) {
+	f.listen = fs.String("listen", "", usage)
+}
+
+// addSources adds --sources, the sources file, for the commands that
+// read it (serve, sources).
+func (f *commonFlags) addSources(fs *flag.FlagSet, usage string) {
+	f.sources = fs.String("sources", "", usage)
 }
 
 // config loads and validates the configuration with the flags applied.
@@ -40,6 +54,12 @@ func (a *App) config(f *commonFlags) (*Config, error) {
 	if *f.data != "" {
 		cfg.Redis.DataDir = *f.data
 	}
+	if f.listen != nil && *f.listen != "" {
+		cfg.Listen = *f.listen
+	}
+	if f.sources != nil && *f.sources != "" {
+		cfg.Sources = *f.sources
+	}
 	return cfg, cfg.Validate()
 }
 
@@ -49,12 +69,9 @@ func (a *App) openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*st
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, store.Options{
-		URL: cfg.Redis.URL, Setting: cfg.redisSetting(), Prefix: cfg.Redis.Prefix, DataDir: cfg.Redis.DataDir,
-		FsyncEvery:        cfg.Redis.EmbeddedFsync,
-		DeliveryRetention: cfg.Redis.DeliveryRetention, QueueRetention: cfg.Redis.QueueRetention,
-		Segmenter: seg, Logger: log,
-	})
+	sc := cfg.Redis
+	sc.Setting = cfg.redisSetting()
+	return store.Open(ctx, sc, store.Deps{Segmenter: seg, Logger: log})
 }
 
 // openCommand gives a one-shot command its settings, a quiet logger
@@ -95,5 +112,5 @@ func (a *App) parser(cfg *Config) (*content.Parser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return content.NewParser(content.Options{SummaryLimit: cfg.SummaryLimit, Topics: topics, Segmenter: seg}), nil
+	return content.NewParser(cfg.ParserConfig, content.ParserDeps{Topics: topics, Segmenter: seg}), nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"tongbao/bot/ingest"
 	"tongbao/content"
 	"tongbao/content/source"
 	"tongbao/store"
@@ -26,7 +27,7 @@ status: last success, next poll, items seen and new, and the last error.
 `+"`tongbao sources check NAME`"+` fetches one source once and prints what it
 would ingest, changing nothing.`)
 	common := addCommonFlags(fs)
-	file := fs.String("sources", "", "sources file (default: $TONGBAO_SOURCES, else sources in tongbao.yaml)")
+	common.addSources(fs, "sources file (default: $TONGBAO_SOURCES, else sources in tongbao.yaml)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
@@ -36,19 +37,15 @@ would ingest, changing nothing.`)
 		fmt.Fprintf(app.Stderr, "tongbao sources: unexpected argument %q (to fetch one source: tongbao sources check NAME)\n", rest[0])
 		return errUsage
 	}
-	cfg, err := app.config(common)
-	if err != nil {
-		return err
-	}
-	srcs, err := app.sourceConfigs(cfg, *file)
-	if err != nil {
-		return err
-	}
-	st, err := app.openStore(ctx, cfg, app.logger(slog.LevelWarn))
+	cfg, _, st, err := app.openCommand(ctx, common)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	srcs, err := app.sourceConfigs(cfg)
+	if err != nil {
+		return err
+	}
 	statuses := make([]*source.Status, len(srcs))
 	for i, c := range srcs {
 		if statuses[i], err = source.LoadStatus(ctx, st, c.Name); err != nil {
@@ -114,7 +111,7 @@ fetched again), or refused and why. New or stored is judged by the parsed
 bulletin's id; the near-duplicate check of a real ingest may still find a
 "new" item to be a copy. Nothing is stored or remembered.`)
 	common := addCommonFlags(fs)
-	file := fs.String("sources", "", "sources file (default: $TONGBAO_SOURCES, else sources in tongbao.yaml)")
+	common.addSources(fs, "sources file (default: $TONGBAO_SOURCES, else sources in tongbao.yaml)")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -127,7 +124,7 @@ bulletin's id; the near-duplicate check of a real ingest may still find a
 	if err != nil {
 		return err
 	}
-	srcs, err := app.sourceConfigs(cfg, *file)
+	srcs, err := app.sourceConfigs(cfg)
 	if err != nil {
 		return err
 	}
@@ -151,7 +148,7 @@ bulletin's id; the near-duplicate check of a real ingest may still find a
 		return err
 	}
 	defer st.Close()
-	items, err := source.Preview(ctx, *src, source.NewFetcher(source.FetcherOptions{}), st)
+	items, err := source.Preview(ctx, *src, source.NewFetcher(source.FetcherConfig{}, source.FetcherDeps{}), st)
 	if err != nil {
 		return fmt.Errorf("%s: %w", src.Name, err)
 	}
@@ -216,13 +213,10 @@ func checkItem(ctx context.Context, parser *content.Parser, st *store.Store, it 
 	return fmt.Sprintf("refused  %s: %v", label, reason), "refused", nil
 }
 
-// sourceConfigs reads the sources file named by the flag, else by the
-// configuration (TONGBAO_SOURCES, sources: in tongbao.yaml).
-func (a *App) sourceConfigs(cfg *Config, flagPath string) ([]source.Config, error) {
-	path := flagPath
-	if path == "" {
-		path = cfg.Sources
-	}
+// sourceConfigs reads the sources file the configuration names (--sources,
+// TONGBAO_SOURCES, sources: in tongbao.yaml).
+func (a *App) sourceConfigs(cfg *Config) ([]source.Config, error) {
+	path := cfg.Sources
 	if path == "" {
 		return nil, errors.New("no sources file: pass --sources FILE, set TONGBAO_SOURCES, or set sources: in tongbao.yaml (configs/sources.yaml is an example)")
 	}
@@ -242,22 +236,9 @@ func loadSourceConfigs(path string) ([]source.Config, error) {
 	return srcs, nil
 }
 
-// sourceIngest is the pipeline sources hand their items to (see
-// ingester). A bulletin stored but not pushed is not the item's failure —
-// serve's scheduler resumes its fan-out — so it is only logged.
-func sourceIngest(g *ingester, log *slog.Logger) source.IngestFunc {
-	return func(ctx context.Context, in content.Input) (source.Result, error) {
-		s, _, err := g.ingest(ctx, in)
-		if errors.Is(err, errNotPushed) {
-			log.Warn("source: bulletin stored but not pushed yet", "bulletin_id", s.b.ID, "err", err)
-			return s.res, nil
-		}
-		return s.res, err
-	}
-}
-
 // newSourcePoller builds the poller of `tongbao serve`: replica owner polls
-// the sources whose leases it holds in st, handing their items to g.
-func newSourcePoller(srcs []source.Config, g *ingester, st *store.Store, owner string, log *slog.Logger) (*source.Poller, error) {
-	return source.New(srcs, source.Options{Ingest: sourceIngest(g, log), Status: st, Lease: st, Owner: owner, Logger: log})
+// the sources whose leases it holds in st, handing their items to the
+// ingest pipeline.
+func newSourcePoller(srcs []source.Config, pipeline *ingest.Pipeline, st *store.Store, owner string, log *slog.Logger) (*source.Poller, error) {
+	return source.New(source.PollerConfig{Sources: srcs, Owner: owner}, source.Deps{Ingest: pipeline.Source, Status: st, Lease: st, Logger: log})
 }

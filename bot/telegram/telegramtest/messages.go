@@ -92,7 +92,7 @@ func (s *Server) readText(p params) (text, error) {
 	switch n := utf16Count(t.plain); {
 	case n == 0:
 		return t, badRequest("message text is empty")
-	case n > MaxTextLength:
+	case n > maxTextLength:
 		return t, badRequest("message is too long")
 	}
 	return t, nil
@@ -114,8 +114,19 @@ type keyboardButton struct {
 	Pay                          bool    `json:"pay"`
 }
 
-// MaxCallbackData is the longest callback_data Telegram accepts, in bytes.
-const MaxCallbackData = 64
+// maxCallbackData is the longest callback_data Telegram accepts, in bytes.
+const maxCallbackData = 64
+
+// readShown reads what a sent or edited message shows: its text and its
+// inline keyboard.
+func (s *Server) readShown(p params) (text, [][]InlineKeyboardButton, error) {
+	t, err := s.readText(p)
+	if err != nil {
+		return text{}, nil, err
+	}
+	kb, err := readKeyboard(p)
+	return t, kb, err
+}
 
 // readKeyboard reads the inline keyboard of reply_markup, nil if none.
 // Other reply markups (reply keyboards, force reply) are accepted and not
@@ -137,7 +148,7 @@ func readKeyboard(p params) ([][]InlineKeyboardButton, error) {
 			out := InlineKeyboardButton{Text: b.Text}
 			switch {
 			case b.CallbackData != nil:
-				if n := len(*b.CallbackData); n == 0 || n > MaxCallbackData {
+				if n := len(*b.CallbackData); n == 0 || n > maxCallbackData {
 					return nil, badRequest("BUTTON_DATA_INVALID")
 				}
 				out.CallbackData = *b.CallbackData
@@ -232,11 +243,7 @@ func (s *Server) sendMessage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.readText(c.p)
-	if err != nil {
-		return nil, err
-	}
-	kb, err := readKeyboard(c.p)
+	t, kb, err := s.readShown(c.p)
 	if err != nil {
 		return nil, err
 	}
@@ -293,11 +300,7 @@ func (s *Server) editMessageText(c *call) (any, error) {
 	if err != nil || messageID == 0 {
 		return nil, badRequest("message identifier is not specified")
 	}
-	t, err := s.readText(c.p)
-	if err != nil {
-		return nil, err
-	}
-	kb, err := readKeyboard(c.p)
+	t, kb, err := s.readShown(c.p)
 	if err != nil {
 		return nil, err
 	}
