@@ -31,6 +31,7 @@
 //	cache.go          BulletinCache: recently read bulletins kept in memory
 //	                  (fan-outs and the web reader; a bulletin never changes)
 //	store.go          opening and closing; connect.go the Redis settings
+//	serverinfo.go     the Redis version and persistence, for `tongbao check`
 //
 // Keys that one command touches together share a hash tag, so every
 // multi-key command runs unchanged on Redis Cluster; keys.go builds every

@@ -34,5 +34,9 @@
 // user are retried within bounds (429 after retry_after, 5xx and timeouts
 // with backoff); a 403 marks the subscriber blocked through the Blocker.
 //
+// Inspect (inspect.go) asks the Bot API about the bot without changing
+// anything — its account (getMe) and its webhook (getWebhookInfo) — for
+// `tongbao check`.
+//
 // Tests run against telegramtest, a fake Bot API server.
 package telegram

@@ -52,4 +52,11 @@
 // context, while ours take the caller's context (bounded by apiTimeout),
 // the configured API base (OAConfig.APIBase, WeComConfig.APIBase) and
 // Deps.HTTP, with no global state. Tests point the bases at wechattest.
+//
+// # Checking an account
+//
+// For `tongbao check`, OAConfig and WeComConfig have CheckToken (an access
+// token asked for with the credentials, without disturbing the running
+// replicas' token) and CheckCallback (the callback URL verified as the
+// platform verifies it when an administrator saves it) in inspect.go.
 package wechat

@@ -8,5 +8,7 @@
 // Each command has its own file, named after it (serve.go, demo.go,
 // ingest.go, broadcast.go, sources.go …); common.go holds what they share
 // (the common flags, opening the store, the operator log), and serve.go
-// wires the service every long-running command runs.
+// wires the service every long-running command runs. check.go holds
+// `tongbao check` and the checks of the settings alone, which serve runs at
+// start (refusing settings that cannot work), and `tongbao healthcheck`.
 package main
