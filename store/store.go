@@ -77,25 +77,8 @@ type Store struct {
 // connection. A wrong or unreachable setting fails with one line naming the
 // setting and what was tried.
 func Open(ctx context.Context, opts Options) (*Store, error) {
-	if opts.Prefix == "" {
-		opts.Prefix = DefaultPrefix
-	}
-	if opts.DataDir == "" {
-		opts.DataDir = DefaultDataDir
-	}
-	if opts.SnapshotEvery <= 0 {
-		opts.SnapshotEvery = DefaultSnapshotEvery
-	}
-	if opts.QueueRetention <= 0 {
-		opts.QueueRetention = DefaultQueueRetention
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
-	}
+	opts = opts.withDefaults()
 	setting := opts.Setting
-	if setting == "" {
-		setting = "the Redis setting"
-	}
 	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{opts.Logger}) })
 	s := &Store{k: keys{p: opts.Prefix}, opts: opts, log: opts.Logger, seg: opts.Segmenter}
 	url := strings.TrimSpace(opts.URL)
@@ -128,6 +111,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			s.closeEmbedded()
 			return nil, fmt.Errorf("%s=%q: load scripts: %w", setting, redactURL(opts.URL), err)
 		}
+	}
+	if err := s.upgrade(ctx, migrations); err != nil {
+		rdb.Close()
+		s.closeEmbedded()
+		return nil, err
 	}
 	return s, nil
 }
