@@ -380,7 +380,13 @@ func openBackup(r io.Reader) (*backupReader, BackupInfo, error) {
 	}
 	dec := gob.NewDecoder(zr)
 	var h backupHeader
-	if err := dec.Decode(&h); err != nil || h.Magic != backupMagic {
+	err = dec.Decode(&h)
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, BackupInfo{}, fmt.Errorf("%w: cut short within its header", ErrBadBackup)
+	case err != nil && !strings.Contains(err.Error(), "gob"):
+		return nil, BackupInfo{}, fmt.Errorf("%w: damaged (%v)", ErrBadBackup, err)
+	case err != nil || h.Magic != backupMagic:
 		return nil, BackupInfo{}, fmt.Errorf("%w: it does not start with a Tongbao backup header", ErrBadBackup)
 	}
 	if h.Format != BackupFormat {

@@ -49,12 +49,19 @@ func (a *App) openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*st
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, store.Options{
+	opts := storeOptions(cfg, log)
+	opts.Segmenter = seg
+	return store.Open(ctx, opts)
+}
+
+// storeOptions are the store's settings from the configuration.
+func storeOptions(cfg *Config, log *slog.Logger) store.Options {
+	return store.Options{
 		URL: cfg.Redis.URL, Setting: cfg.redisSetting(), Prefix: cfg.Redis.Prefix, DataDir: cfg.Redis.DataDir,
 		FsyncEvery:        cfg.Redis.EmbeddedFsync,
 		DeliveryRetention: cfg.Redis.DeliveryRetention, QueueRetention: cfg.Redis.QueueRetention,
-		Segmenter: seg, Logger: log,
-	})
+		Logger: log,
+	}
 }
 
 // openCommand gives a one-shot command its settings, a quiet logger
