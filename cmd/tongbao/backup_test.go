@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBackupAndRestoreCommands copies a Redis store to an embedded one with
@@ -72,4 +73,44 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 			t.Errorf("%s without FILE: exit %d", cmd, code)
 		}
 	}
+}
+
+// TestBackupDuringFanoutLosesNone backs up a Redis store while `tongbao
+// serve` sends a 5,000-delivery fan-out from it, restores the backup into a
+// new store and lets another serve finish there: every subscriber the copy
+// does not record as delivered is sent the bulletin there, so the restored
+// store ends with all 5,000 delivered (README: Backup and restore).
+func TestBackupDuringFanoutLosesNone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a 5,000-delivery fan-out")
+	}
+	e := newEnv()
+	tg1, _, cfgFile := fanoutSetup(t, e)
+	first := e.serve(t, "--config", cfgFile)
+	waitUntil(t, "the first 1,000 sends", time.Minute, func() bool { return len(tg1.Sent()) >= 1000 })
+	file := filepath.Join(t.TempDir(), "during.backup")
+	if code, out := e.run(t, "backup", file); code != 0 {
+		t.Fatalf("backup: %d %s", code, out)
+	}
+	first.stop()
+	sentBefore := len(tg1.Sent())
+
+	e2 := newEnv()
+	tg2 := telegramEnv(t, e2)
+	e2["TONGBAO_TELEGRAM_PAID_BROADCAST"] = "true"
+	if code, out := e2.run(t, "restore", file); code != 0 {
+		t.Fatalf("restore: %d %s", code, out)
+	}
+	e2.serve(t, "--config", cfgFile)
+	st2 := e2.store(t)
+	waitUntil(t, "the restored queue to empty", 3*time.Minute, func() bool {
+		q, err := st2.QueueStats(context.Background(), "tg")
+		return err == nil && q.Pending == 0 && q.Lag == 0 && q.Delayed == 0
+	})
+	// Each subscriber is recorded as delivered in the restored store: by
+	// the copy (sent before it was taken) or by the second serve.
+	if code, out := e2.run(t, "stats", qingxiID); code != 0 || !strings.Contains(out, "delivered 5000") {
+		t.Errorf("stats of the restored store: %d %s", code, out)
+	}
+	t.Logf("%d sent before and while the backup ran, %d after the restore", sentBefore, len(tg2.Sent()))
 }
