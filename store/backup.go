@@ -47,7 +47,8 @@ type BackupInfo struct {
 	// Taken is when the copy was made (for the embedded store, the moment
 	// it holds; for Redis, when the copy began).
 	Taken time.Time
-	// Source says what the copy was read from: embedded, redis or cluster.
+	// Source says what the copy was read from: embedded, redis, sentinel
+	// or cluster.
 	Source string
 	// Keys is the number of keys in the backup.
 	Keys int
@@ -190,6 +191,8 @@ func backupRedis(ctx context.Context, opts Options, bw *backupWriter, progress P
 	source := "redis"
 	if _, ok := rdb.(*redis.ClusterClient); ok {
 		source = "cluster"
+	} else if strings.HasPrefix(strings.TrimSpace(opts.URL), "redis-sentinel://") {
+		source = "sentinel"
 	}
 	info := BackupInfo{Format: BackupFormat, Taken: time.Now(), Source: source}
 	v, err := rdb.Get(ctx, opts.Prefix+schemaKey).Result()
