@@ -188,3 +188,32 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Errorf("the refusing open changed the version to %d", v)
 	}
 }
+
+// TestRestoredOlderDataIsUpgraded: a backup of the previous layout
+// restores as it was and is upgraded by the next open.
+func TestRestoredOlderDataIsUpgraded(t *testing.T) {
+	ctx := context.Background()
+	src := openTest(t, single.URL())
+	saveSamples(t, src)
+	if err := src.rdb.Del(ctx, src.Prefix()+schemaKey).Err(); err != nil {
+		t.Fatal(err)
+	}
+	path, info := backupFile(t, Options{URL: single.URL(), Prefix: src.Prefix()})
+	if info.Schema != 0 {
+		t.Errorf("backup of the previous layout has schema %d", info.Schema)
+	}
+	dst := openTest(t, single.URL())
+	if _, err := restoreFile(t, dst, path, false); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := dst.SchemaVersion(ctx); err != nil || v != 0 {
+		t.Errorf("restored data has schema version %d, %v; want the backup's 0", v, err)
+	}
+	again, err := openPrefix(t, single.URL(), dst.Prefix(), quietLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := again.SchemaVersion(ctx); err != nil || v != CurrentSchema {
+		t.Errorf("after the next open the schema version is %d, %v", v, err)
+	}
+}
