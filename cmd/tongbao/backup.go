@@ -34,7 +34,9 @@ bulletin being stored while the copy runs may be caught part-way: for an
 exact copy of a Redis store, back it up while serve is stopped.
 
 FILE is written beside itself and renamed when complete, so an existing
-FILE is only replaced by a whole backup.`)
+FILE is only replaced by a whole backup. It is readable by its owner only:
+it holds the read-link secret and the platforms' access tokens when they
+are kept in the store.`)
 	common := addCommonFlags(fs)
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {

@@ -12,9 +12,10 @@ import (
 
 func runRestore(ctx context.Context, app *App, args []string) error {
 	fs := app.newFlags("restore", "[--redis URL] [--data DIR] [--force] FILE", `
-Loads a backup written by tongbao backup into the store: the embedded one
-(stop tongbao serve first: it holds the data folder), a Redis server or a
-Redis Cluster, whatever kind of store the backup was taken from. The store must be empty;
+Loads a backup written by tongbao backup into the store — embedded, a
+Redis server or a Redis Cluster, whatever kind of store the backup was
+taken from. Stop tongbao serve first (the embedded store's folder is held
+by it; a Redis store would change under it). The store must be empty;
 --force deletes everything it holds under the key prefix first.
 
 The whole file is read and checked before anything is written: a damaged,
