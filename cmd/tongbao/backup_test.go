@@ -24,8 +24,10 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "of the redis store (schema version 1") || !strings.Contains(out, "to "+file) {
 		t.Fatalf("backup: %d %s", code, out)
 	}
-	if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o600 {
-		t.Errorf("the backup file: %v, %v; want mode 0600 (it holds secrets)", st.Mode(), err)
+	if st, err := os.Stat(file); err != nil {
+		t.Error(err)
+	} else if st.Mode().Perm() != 0o600 {
+		t.Errorf("the backup file has mode %v, want 0600 (it holds secrets)", st.Mode().Perm())
 	}
 	_, wantStats := e.run(t, "stats", "--json")
 	_, wantSubs := e.run(t, "subscribers")
