@@ -24,9 +24,9 @@ import (
 // catches damaged bytes, the End chunk a file cut short.
 const (
 	backupMagic = "tongbao-backup"
-	// BackupFormat is the layout of the backup files this build writes and
+	// backupFormat is the layout of the backup files this build writes and
 	// reads.
-	BackupFormat = 1
+	backupFormat = 1
 	// backupBatch is how many keys are read, written and restored at a time.
 	backupBatch = 500
 )
@@ -40,7 +40,7 @@ var ErrNotEmpty = errors.New("the store is not empty")
 
 // BackupInfo describes a backup.
 type BackupInfo struct {
-	// Format is the file layout (BackupFormat).
+	// Format is the file layout (backupFormat).
 	Format int
 	// Schema is the stored data's schema version (see CurrentSchema).
 	Schema int
@@ -124,7 +124,7 @@ type backupWriter struct {
 }
 
 func (bw *backupWriter) header(info BackupInfo) error {
-	h := backupHeader{Magic: backupMagic, Format: BackupFormat, Schema: info.Schema, TakenMilli: info.Taken.UnixMilli(), Source: info.Source}
+	h := backupHeader{Magic: backupMagic, Format: backupFormat, Schema: info.Schema, TakenMilli: info.Taken.UnixMilli(), Source: info.Source}
 	if err := bw.enc.Encode(h); err != nil {
 		return fmt.Errorf("store: backup: write: %w", err)
 	}
@@ -167,7 +167,7 @@ func backupFolder(ctx context.Context, opts Options, bw *backupWriter, progress 
 		}
 		records = append(records, r)
 	}
-	info := BackupInfo{Format: BackupFormat, Schema: schema, Taken: taken, Source: "embedded"}
+	info := BackupInfo{Format: backupFormat, Schema: schema, Taken: taken, Source: "embedded"}
 	if err := bw.header(info); err != nil {
 		return BackupInfo{}, err
 	}
@@ -194,7 +194,7 @@ func backupRedis(ctx context.Context, opts Options, bw *backupWriter, progress P
 	} else if strings.HasPrefix(strings.TrimSpace(opts.URL), "redis-sentinel://") {
 		source = "sentinel"
 	}
-	info := BackupInfo{Format: BackupFormat, Taken: time.Now(), Source: source}
+	info := BackupInfo{Format: backupFormat, Taken: time.Now(), Source: source}
 	v, err := rdb.Get(ctx, opts.Prefix+schemaKey).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return BackupInfo{}, fmt.Errorf("store: backup: schema version: %w", err)
@@ -392,8 +392,8 @@ func openBackup(r io.Reader) (*backupReader, BackupInfo, error) {
 	case err != nil || h.Magic != backupMagic:
 		return nil, BackupInfo{}, fmt.Errorf("%w: it does not start with a Tongbao backup header", ErrBadBackup)
 	}
-	if h.Format != BackupFormat {
-		return nil, BackupInfo{}, fmt.Errorf("%w: file format %d, this build reads format %d (use the Tongbao version that wrote it)", ErrBadBackup, h.Format, BackupFormat)
+	if h.Format != backupFormat {
+		return nil, BackupInfo{}, fmt.Errorf("%w: file format %d, this build reads format %d (use the Tongbao version that wrote it)", ErrBadBackup, h.Format, backupFormat)
 	}
 	info := BackupInfo{Format: h.Format, Schema: h.Schema, Taken: time.UnixMilli(h.TakenMilli), Source: h.Source}
 	return &backupReader{zr: zr, dec: dec}, info, nil

@@ -323,7 +323,7 @@ func TestRestoreRefuses(t *testing.T) {
 			if !errors.Is(err, ErrBadBackup) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("restore = %v, want ErrBadBackup saying %q", err, c.want)
 			}
-			if v, err := dst.SchemaVersion(ctx); err != nil || v != CurrentSchema {
+			if v, err := dst.schemaVersion(ctx); err != nil || v != CurrentSchema {
 				t.Errorf("after a refused restore the schema version is %d, %v: something was written", v, err)
 			}
 			if empty, err := dst.Empty(ctx); err != nil || !empty {

@@ -51,9 +51,9 @@ var migrations = []migration{
 	{to: 1, what: "record the schema version", run: func(context.Context, *Store) error { return nil }},
 }
 
-// SchemaVersion returns the stored data's schema version (0 when none is
+// schemaVersion returns the stored data's schema version (0 when none is
 // recorded).
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+func (s *Store) schemaVersion(ctx context.Context) (int, error) {
 	v, err := s.rdb.Get(ctx, s.k.p+schemaKey).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return 0, fmt.Errorf("store: schema version: %w", err)
@@ -76,7 +76,7 @@ func (s *Store) upgrade(ctx context.Context, ms []migration) error {
 	owner := migrationOwner()
 	waiting := false
 	for {
-		v, err := s.SchemaVersion(ctx)
+		v, err := s.schemaVersion(ctx)
 		if err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (s *Store) migrate(ctx context.Context, ms []migration, owner string) error
 	}()
 	defer func() { cancel(nil); <-renewed }()
 	// Another process may have finished between our look and the lease.
-	v, err := s.SchemaVersion(ctx)
+	v, err := s.schemaVersion(ctx)
 	if err != nil {
 		return err
 	}

@@ -86,7 +86,7 @@ func TestUpgradeFromPreviousLayout(t *testing.T) {
 			if err := old.rdb.Del(ctx, prefix+schemaKey).Err(); err != nil {
 				t.Fatal(err)
 			}
-			if v, err := old.SchemaVersion(ctx); err != nil || v != 0 {
+			if v, err := old.schemaVersion(ctx); err != nil || v != 0 {
 				t.Fatalf("SchemaVersion of the previous layout = %d, %v", v, err)
 			}
 			logs := []*syncLog{newSyncLog(), newSyncLog()}
@@ -107,7 +107,7 @@ func TestUpgradeFromPreviousLayout(t *testing.T) {
 			if migrated != 1 {
 				t.Errorf("the migration ran %d times, want once; logs:\n%s\n%s", migrated, logs[0], logs[1])
 			}
-			if v, err := stores[1].SchemaVersion(ctx); err != nil || v != CurrentSchema {
+			if v, err := stores[1].schemaVersion(ctx); err != nil || v != CurrentSchema {
 				t.Errorf("SchemaVersion after the upgrade = %d, %v", v, err)
 			}
 			if tl, total, err := stores[1].Timeline(ctx, content.Filter{}, 0, 10); err != nil || total != 3 || len(tl) != 3 {
@@ -160,7 +160,7 @@ func TestUpgradeRunsOnceWhileOthersWait(t *testing.T) {
 	if n := runs.Load(); n != 1 {
 		t.Errorf("the migration ran %d times", n)
 	}
-	if v, _ := b.SchemaVersion(ctx); v != CurrentSchema+1 {
+	if v, _ := b.schemaVersion(ctx); v != CurrentSchema+1 {
 		t.Errorf("version after the upgrade = %d", v)
 	}
 	if ok, err := b.Lease(ctx, schemaLease, "someone", migrateLease); err != nil || !ok {
@@ -184,7 +184,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 			t.Errorf("the refusal %q does not say %q", err, want)
 		}
 	}
-	if v, _ := s.SchemaVersion(ctx); v != CurrentSchema+1 {
+	if v, _ := s.schemaVersion(ctx); v != CurrentSchema+1 {
 		t.Errorf("the refusing open changed the version to %d", v)
 	}
 }
@@ -206,14 +206,14 @@ func TestRestoredOlderDataIsUpgraded(t *testing.T) {
 	if _, err := restoreFile(t, dst, path, false); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := dst.SchemaVersion(ctx); err != nil || v != 0 {
+	if v, err := dst.schemaVersion(ctx); err != nil || v != 0 {
 		t.Errorf("restored data has schema version %d, %v; want the backup's 0", v, err)
 	}
 	again, err := openPrefix(t, single.URL(), dst.Prefix(), quietLogger())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, err := again.SchemaVersion(ctx); err != nil || v != CurrentSchema {
+	if v, err := again.schemaVersion(ctx); err != nil || v != CurrentSchema {
 		t.Errorf("after the next open the schema version is %d, %v", v, err)
 	}
 }
