@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"testing"
 
+	"tongbao/bot/chat"
 	"tongbao/configs"
 	"tongbao/content"
 	"tongbao/store"
@@ -31,7 +32,7 @@ var demoTopics = func() *content.Topics {
 func newDemoStore(t testing.TB) *store.Store {
 	t.Helper()
 	st := openEmptyStore(t)
-	p := content.NewParser(content.Options{Topics: demoTopics})
+	p := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: demoTopics})
 	names, err := fs.Glob(configs.Samples, "samples/*")
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +51,7 @@ func newDemoStore(t testing.TB) *store.Store {
 // topics.
 func newDemoBot(t testing.TB, st Store) *Bot {
 	b := newTestBot(t, st, 1<<20)
-	b.cfg.Topics = demoTopics
+	b.deps.Topics = demoTopics
 	return b
 }
 
@@ -58,7 +59,7 @@ func newDemoBot(t testing.TB, st Store) *Bot {
 func lastList(t testing.TB, b *Bot, user string) []string {
 	t.Helper()
 	var s listSession
-	if err := b.store.LoadSession(context.Background(), SubscriberID(Telegram, user), "list", &s); err != nil {
+	if err := b.store.LoadSession(context.Background(), chat.SubscriberID(chat.Telegram, user), "list", &s); err != nil {
 		return nil
 	}
 	return s.IDs

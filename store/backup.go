@@ -72,8 +72,8 @@ type backupChunk struct {
 // (the total can grow while a copy runs).
 type Progress func(done, total int)
 
-// Backup writes a copy of every key under opts.Prefix to w, from the store
-// opts describes, while other processes keep using it:
+// Backup writes a copy of every key under cfg.Prefix to w, from the store
+// cfg describes, while other processes keep using it:
 //
 //   - The embedded store is read from its data folder (snapshot and
 //     journal) without starting it, so a running `tongbao serve` keeps the
@@ -87,8 +87,8 @@ type Progress func(done, total int)
 //     one in flight is queued again, never lost. A change that spans several
 //     keys made while the copy runs (a bulletin being stored) may be copied
 //     part-way; keys created meanwhile are picked up by a last scan.
-func Backup(ctx context.Context, opts Options, w io.Writer, progress Progress) (BackupInfo, error) {
-	opts = opts.withDefaults()
+func Backup(ctx context.Context, cfg Config, deps Deps, w io.Writer, progress Progress) (BackupInfo, error) {
+	cfg, deps = cfg.withDefaults(), deps.withDefaults()
 	if progress == nil {
 		progress = func(int, int) {}
 	}
@@ -96,12 +96,12 @@ func Backup(ctx context.Context, opts Options, w io.Writer, progress Progress) (
 	if err != nil {
 		return BackupInfo{}, fmt.Errorf("store: backup: %w", err)
 	}
-	bw := &backupWriter{enc: gob.NewEncoder(zw), prefix: opts.Prefix}
+	bw := &backupWriter{enc: gob.NewEncoder(zw), prefix: cfg.Prefix}
 	var info BackupInfo
-	if strings.TrimSpace(opts.URL) == EmbeddedURL {
-		info, err = backupFolder(ctx, opts, bw, progress)
+	if strings.TrimSpace(cfg.URL) == EmbeddedURL {
+		info, err = backupFolder(ctx, cfg, deps.Logger, bw, progress)
 	} else {
-		info, err = backupRedis(ctx, opts, bw, progress)
+		info, err = backupRedis(ctx, cfg, bw, progress)
 	}
 	if err != nil {
 		return BackupInfo{}, err
@@ -148,21 +148,21 @@ func (bw *backupWriter) write(records []embedded.Record) error {
 }
 
 // backupFolder copies the embedded store's data folder.
-func backupFolder(ctx context.Context, opts Options, bw *backupWriter, progress Progress) (BackupInfo, error) {
-	taken, all, skipped, err := embedded.ReadFolder(ctx, opts.DataDir, opts.Logger)
+func backupFolder(ctx context.Context, cfg Config, log *slog.Logger, bw *backupWriter, progress Progress) (BackupInfo, error) {
+	taken, all, skipped, err := embedded.ReadFolder(ctx, cfg.DataDir, log)
 	if err != nil {
-		return BackupInfo{}, fmt.Errorf("store: backup of the embedded store in %s: %w", opts.DataDir, err)
+		return BackupInfo{}, fmt.Errorf("store: backup of the embedded store in %s: %w", cfg.DataDir, err)
 	}
 	if skipped > 0 {
-		opts.Logger.Warn("backup: HyperLogLog keys cannot be read from the embedded store and were left out", "keys", skipped)
+		log.Warn("backup: HyperLogLog keys cannot be read from the embedded store and were left out", "keys", skipped)
 	}
 	var records []embedded.Record
 	schema := 0
 	for _, r := range all {
-		if r.DB != 0 || !strings.HasPrefix(r.Key, opts.Prefix) {
+		if r.DB != 0 || !strings.HasPrefix(r.Key, cfg.Prefix) {
 			continue
 		}
-		if r.Key == opts.Prefix+schemaKey && r.Type == "string" {
+		if r.Key == (keys{p: cfg.Prefix}).schema() && r.Type == "string" {
 			schema = parseSchema(r.Value)
 		}
 		records = append(records, r)
@@ -182,8 +182,8 @@ func backupFolder(ctx context.Context, opts Options, bw *backupWriter, progress 
 }
 
 // backupRedis copies a Redis server or Cluster key by key.
-func backupRedis(ctx context.Context, opts Options, bw *backupWriter, progress Progress) (BackupInfo, error) {
-	rdb, err := connect(ctx, opts)
+func backupRedis(ctx context.Context, cfg Config, bw *backupWriter, progress Progress) (BackupInfo, error) {
+	rdb, err := connect(ctx, cfg)
 	if err != nil {
 		return BackupInfo{}, err
 	}
@@ -191,11 +191,12 @@ func backupRedis(ctx context.Context, opts Options, bw *backupWriter, progress P
 	source := "redis"
 	if _, ok := rdb.(*redis.ClusterClient); ok {
 		source = "cluster"
-	} else if strings.HasPrefix(strings.TrimSpace(opts.URL), "redis-sentinel://") {
+	} else if strings.HasPrefix(strings.TrimSpace(cfg.URL), "redis-sentinel://") {
 		source = "sentinel"
 	}
 	info := BackupInfo{Format: backupFormat, Taken: time.Now(), Source: source}
-	v, err := rdb.Get(ctx, opts.Prefix+schemaKey).Result()
+	k := keys{p: cfg.Prefix}
+	v, err := rdb.Get(ctx, k.schema()).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return BackupInfo{}, fmt.Errorf("store: backup: schema version: %w", err)
 	}
@@ -204,21 +205,21 @@ func backupRedis(ctx context.Context, opts Options, bw *backupWriter, progress P
 		return BackupInfo{}, err
 	}
 	seen := map[string]bool{}
-	var keys []string
+	var all []string
 	collect := func(batch []string) error {
-		for _, k := range batch {
-			if !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
+		for _, key := range batch {
+			if !seen[key] {
+				seen[key] = true
+				all = append(all, key)
 			}
 		}
 		return nil
 	}
-	match := escapeGlob(opts.Prefix) + "*"
+	match := escapeGlob(cfg.Prefix) + "*"
 	if err := scanKeys(ctx, rdb, match, collect); err != nil {
 		return BackupInfo{}, fmt.Errorf("store: backup: list keys: %w", err)
 	}
-	total := len(keys)
+	total := len(all)
 	done := 0
 	copyKeys := func(keys []string) error {
 		for start := 0; start < len(keys); start += backupBatch {
@@ -241,17 +242,16 @@ func backupRedis(ctx context.Context, opts Options, bw *backupWriter, progress P
 	// records stop it), missing an unfinished one would lose deliveries.
 	phases := make([][]string, 3)
 	var jobs []string
-	for _, k := range keys {
-		rel := strings.TrimPrefix(k, opts.Prefix)
+	for _, key := range all {
 		switch {
-		case strings.HasPrefix(rel, "jobs:"):
-			jobs = append(jobs, k)
-		case strings.HasPrefix(rel, "{b:") && strings.HasSuffix(rel, "}:enq"):
-			phases[0] = append(phases[0], k)
-		case strings.HasPrefix(rel, "{q:"):
-			phases[1] = append(phases[1], k)
+		case strings.HasPrefix(key, k.jobs("")):
+			jobs = append(jobs, key)
+		case strings.HasPrefix(key, k.p+"{b:") && strings.HasSuffix(key, "}:enq"): // perBulletin(ID, "enq")
+			phases[0] = append(phases[0], key)
+		case strings.HasPrefix(key, k.p+"{q:"): // queue(PLATFORM, …)
+			phases[1] = append(phases[1], key)
 		default:
-			phases[2] = append(phases[2], k)
+			phases[2] = append(phases[2], key)
 		}
 	}
 	jobsFirst, err := embedded.ReadKeys(ctx, rdb, jobs)
@@ -264,16 +264,16 @@ func backupRedis(ctx context.Context, opts Options, bw *backupWriter, progress P
 		}
 	}
 	// Keys created while the copy ran.
-	before := len(keys)
+	before := len(all)
 	if err := scanKeys(ctx, rdb, match, collect); err != nil {
 		return BackupInfo{}, fmt.Errorf("store: backup: list keys: %w", err)
 	}
 	var fresh []string
-	for _, k := range keys[before:] {
-		if strings.HasPrefix(strings.TrimPrefix(k, opts.Prefix), "jobs:") {
-			jobs = append(jobs, k)
+	for _, key := range all[before:] {
+		if strings.HasPrefix(key, k.jobs("")) {
+			jobs = append(jobs, key)
 		} else {
-			fresh = append(fresh, k)
+			fresh = append(fresh, key)
 		}
 	}
 	total += len(fresh)
@@ -315,17 +315,17 @@ func unionSets(first, last []embedded.Record) []embedded.Record {
 	return out
 }
 
-// connect opens and checks a client for opts.URL (not the embedded store).
-func connect(ctx context.Context, opts Options) (redis.UniversalClient, error) {
-	rdb, err := NewClient(opts.URL)
+// connect opens and checks a client for cfg.URL (not the embedded store).
+func connect(ctx context.Context, cfg Config) (redis.UniversalClient, error) {
+	rdb, err := NewClient(cfg.URL)
 	if err != nil {
-		return nil, fmt.Errorf("%s=%q: %w", opts.Setting, redactURL(opts.URL), err)
+		return nil, fmt.Errorf("%s=%q: %w", cfg.Setting, redactURL(cfg.URL), err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	if err := rdb.Ping(pctx).Err(); err != nil {
 		rdb.Close()
-		return nil, fmt.Errorf("%s=%q: cannot reach Redis: %w", opts.Setting, redactURL(opts.URL), err)
+		return nil, fmt.Errorf("%s=%q: cannot reach Redis: %w", cfg.Setting, redactURL(cfg.URL), err)
 	}
 	return rdb, nil
 }
@@ -509,7 +509,7 @@ func (s *Store) Restore(ctx context.Context, r io.ReadSeeker, force bool, progre
 // schema version.
 func (s *Store) Empty(ctx context.Context) (bool, error) {
 	errFound := errors.New("found")
-	stamp := s.k.p + schemaKey
+	stamp := s.k.schema()
 	err := scanKeys(ctx, s.rdb, escapeGlob(s.k.p)+"*", func(keys []string) error {
 		for _, k := range keys {
 			if k != stamp {
@@ -530,7 +530,7 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 // deleteAll deletes the schema version and, with all, every key under the
 // store's prefix.
 func (s *Store) deleteAll(ctx context.Context, all bool) error {
-	if err := s.rdb.Del(ctx, s.k.p+schemaKey).Err(); err != nil {
+	if err := s.rdb.Del(ctx, s.k.schema()).Err(); err != nil {
 		return fmt.Errorf("store: restore: %w", err)
 	}
 	if !all {
@@ -549,27 +549,4 @@ func (s *Store) deleteAll(ctx context.Context, all bool) error {
 		return fmt.Errorf("store: restore: delete what the store held: %w", err)
 	}
 	return nil
-}
-
-// withDefaults fills the Options' empty fields.
-func (o Options) withDefaults() Options {
-	if o.Prefix == "" {
-		o.Prefix = DefaultPrefix
-	}
-	if o.DataDir == "" {
-		o.DataDir = DefaultDataDir
-	}
-	if o.SnapshotEvery <= 0 {
-		o.SnapshotEvery = DefaultSnapshotEvery
-	}
-	if o.QueueRetention <= 0 {
-		o.QueueRetention = DefaultQueueRetention
-	}
-	if o.Logger == nil {
-		o.Logger = slog.Default()
-	}
-	if o.Setting == "" {
-		o.Setting = "the Redis setting"
-	}
-	return o
 }

@@ -62,7 +62,7 @@ func fillStore(t *testing.T, s *Store) {
 	must(s.Audit(ctx, content.AuditEntry{Actor: "tg:1", Action: "broadcast", Detail: map[string]string{"audience": "all"}}))
 	must(s.Schedule(ctx, "remind", "b1", time.Now().Add(24*time.Hour)))
 	must(s.SaveSession(ctx, "tg:1", "broadcast", map[string]string{"text": "通知"}, time.Hour))
-	_, err = s.Lease(ctx, "poll:feed", "replica-1", time.Hour)
+	_, err = s.lease(ctx, "poll:feed", "replica-1", time.Hour)
 	must(err)
 }
 
@@ -131,7 +131,7 @@ func readRedis(t *testing.T, s *Store) []embedded.Record {
 	t.Helper()
 	ctx := context.Background()
 	var keys []string
-	if err := scanKeys(ctx, s.rdb, escapeGlob(s.Prefix())+"*", func(k []string) error { keys = append(keys, k...); return nil }); err != nil {
+	if err := scanKeys(ctx, s.rdb, escapeGlob(s.k.p)+"*", func(k []string) error { keys = append(keys, k...); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	records, err := embedded.ReadKeys(ctx, s.rdb, keys)
@@ -154,8 +154,8 @@ func readClosedFolder(t *testing.T, s *Store, dir string) []embedded.Record {
 	return records
 }
 
-// backupFile writes a backup of the store opts describe to a file.
-func backupFile(t *testing.T, opts Options) (string, BackupInfo) {
+// backupFile writes a backup of the store cfg describes to a file.
+func backupFile(t *testing.T, cfg Config) (string, BackupInfo) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "tongbao.backup")
 	f, err := os.Create(path)
@@ -163,9 +163,8 @@ func backupFile(t *testing.T, opts Options) (string, BackupInfo) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	opts.Logger = quietLogger()
 	calls := 0
-	info, err := Backup(context.Background(), opts, f, func(done, total int) {
+	info, err := Backup(context.Background(), cfg, Deps{Logger: quietLogger()}, f, func(done, total int) {
 		calls++
 		if done > total {
 			t.Errorf("progress %d of %d", done, total)
@@ -211,7 +210,7 @@ func TestBackupRoundTrip(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	path1, info := backupFile(t, Options{URL: EmbeddedURL, DataDir: dirA})
+	path1, info := backupFile(t, Config{URL: EmbeddedURL, DataDir: dirA})
 	if info.Source != "embedded" || info.Schema != CurrentSchema || info.Keys == 0 {
 		t.Errorf("backup info = %+v", info)
 	}
@@ -229,7 +228,7 @@ func TestBackupRoundTrip(t *testing.T) {
 	if got, err := restoreFile(t, c, path1, false); err != nil || got.Keys != info.Keys {
 		t.Fatalf("restore into the cluster = %+v, %v", got, err)
 	}
-	if diff := diffRecords(want, canonical(readRedis(t, c), c.Prefix())); diff != "" {
+	if diff := diffRecords(want, canonical(readRedis(t, c), c.k.p)); diff != "" {
 		t.Fatalf("cluster after restore differs from the embedded store (-want +got):\n%s", diff)
 	}
 	// The restored queue works: the pending delivery is reclaimed, the
@@ -238,7 +237,7 @@ func TestBackupRoundTrip(t *testing.T) {
 		t.Errorf("reclaim after restore = %+v, %v", rec, err)
 	}
 
-	path2, info2 := backupFile(t, Options{URL: cluster.URL(), Prefix: c.Prefix()})
+	path2, info2 := backupFile(t, Config{URL: cluster.URL(), Prefix: c.k.p})
 	if info2.Source != "cluster" || info2.Keys != info.Keys {
 		t.Errorf("cluster backup info = %+v, want %d keys", info2, info.Keys)
 	}
@@ -248,7 +247,7 @@ func TestBackupRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The cluster's copy was taken after the reclaim above.
-	want2 := canonical(readRedis(t, c), c.Prefix())
+	want2 := canonical(readRedis(t, c), c.k.p)
 	if diff := diffRecords(want2, canonical(readClosedFolder(t, b, dirB), DefaultPrefix)); diff != "" {
 		t.Fatalf("embedded store after restore differs from the cluster (-want +got):\n%s", diff)
 	}
@@ -260,7 +259,7 @@ func TestRestoreRefuses(t *testing.T) {
 	ctx := context.Background()
 	src := openTest(t, single.URL())
 	fillStore(t, src)
-	path, info := backupFile(t, Options{URL: single.URL(), Prefix: src.Prefix()})
+	path, info := backupFile(t, Config{URL: single.URL(), Prefix: src.k.p})
 	good, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +282,7 @@ func TestRestoreRefuses(t *testing.T) {
 		if _, err := dst.Subscriber(ctx, "tg:99"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("a forced restore kept what the store held: %v", err)
 		}
-		if diff := diffRecords(canonical(readRedis(t, src), src.Prefix()), canonical(readRedis(t, dst), dst.Prefix())); diff != "" {
+		if diff := diffRecords(canonical(readRedis(t, src), src.k.p), canonical(readRedis(t, dst), dst.k.p)); diff != "" {
 			t.Errorf("forced restore differs (-want +got):\n%s", diff)
 		}
 	})

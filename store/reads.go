@@ -98,7 +98,7 @@ func (s *Store) MarkRead(ctx context.Context, bulletinID string, dense int64, vi
 		hours = int64(at.Sub(published) / time.Hour)
 	}
 	keys := []string{s.k.perBulletin(bulletinID, "read"), s.k.perBulletin(bulletinID, "stats")}
-	args := []any{dense, via, hours, int64(s.opts.DeliveryRetention / time.Second)}
+	args := []any{dense, via, hours, int64(s.cfg.DeliveryRetention / time.Second)}
 	histKeys := []string{s.k.history(dense)}
 	histArgs := []any{historyRecord(bulletinID, at), historyRecordLen, historyLen * historyRecordLen, int64(historyTTL / time.Second)}
 	run := func(useSHA bool) (*redis.Cmd, error) {
@@ -160,18 +160,6 @@ func (s *Store) History(ctx context.Context, dense int64) ([]content.HistoryEntr
 		out = append(out, content.HistoryEntry{BulletinID: id, ReadAt: time.Unix(int64(t), 0)})
 	}
 	return out, nil
-}
-
-// IsRead reports whether a subscriber has read a bulletin.
-func (s *Store) IsRead(ctx context.Context, bulletinID string, dense int64) (bool, error) {
-	v, err := s.rdb.GetBit(ctx, s.k.perBulletin(bulletinID, "read"), dense).Result()
-	return v == 1, err
-}
-
-// IsDelivered reports whether a bulletin was delivered to a subscriber.
-func (s *Store) IsDelivered(ctx context.Context, bulletinID string, dense int64) (bool, error) {
-	v, err := s.rdb.GetBit(ctx, s.k.perBulletin(bulletinID, "dlv"), dense).Result()
-	return v == 1, err
 }
 
 // Stats computes a bulletin's delivered / read counts, overall and by

@@ -23,13 +23,11 @@ const CurrentSchema = 1
 var ErrNewerSchema = errors.New("the stored data is newer than this Tongbao")
 
 const (
-	// schemaKey holds the schema version, after the prefix.
-	schemaKey = "schema"
 	// schemaLease is the lease one process holds while it migrates.
 	schemaLease = "schema"
 	// migrateLease is how long the lease lasts unless renewed; the holder
-	// renews it every migrateLease/4, so a crashed migrator's lease goes
-	// within a minute and a waiting process takes over.
+	// renews it (Hold) while it migrates, so a crashed migrator's lease
+	// lapses within a minute and a waiting process takes over.
 	migrateLease = time.Minute
 	// migrateWait is how often a waiting process looks whether the
 	// migration is done or its lease gone.
@@ -54,7 +52,7 @@ var migrations = []migration{
 // schemaVersion returns the stored data's schema version (0 when none is
 // recorded).
 func (s *Store) schemaVersion(ctx context.Context) (int, error) {
-	v, err := s.rdb.Get(ctx, s.k.p+schemaKey).Result()
+	v, err := s.rdb.Get(ctx, s.k.schema()).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return 0, fmt.Errorf("store: schema version: %w", err)
 	}
@@ -87,12 +85,17 @@ func (s *Store) upgrade(ctx context.Context, ms []migration) error {
 		if v == target {
 			return nil
 		}
-		ok, err := s.Lease(ctx, schemaLease, owner, migrateLease)
+		var merr error
+		held, err := s.Hold(ctx, schemaLease, owner, migrateLease, func(ctx context.Context) { merr = s.migrate(ctx, ms) })
 		if err != nil {
-			return err
+			return fmt.Errorf("store: migrate the stored data: %w", err)
 		}
-		if ok {
-			return s.migrate(ctx, ms, owner)
+		if held {
+			// Others wait for the version, not the lease: it can go now.
+			if err := leaseTokenScript.Run(ctx, s.rdb, []string{s.k.lease(schemaLease)}, owner, 0).Err(); err != nil && merr == nil {
+				merr = fmt.Errorf("store: drop the schema lease: %w", err)
+			}
+			return merr
 		}
 		if !waiting {
 			s.log.Info("store: another process is upgrading the stored data; waiting for it", "schema", v, "target", target)
@@ -106,29 +109,9 @@ func (s *Store) upgrade(ctx context.Context, ms []migration) error {
 	}
 }
 
-// migrate runs, holding the schema lease as owner, the migrations past the
-// stored version, recording the version after each, and then drops the
-// lease.
-func (s *Store) migrate(ctx context.Context, ms []migration, owner string) error {
-	leaseKey := s.k.misc("lease", schemaLease)
-	defer leaseTokenScript.Run(context.WithoutCancel(ctx), s.rdb, []string{leaseKey}, owner, 0)
-	ctx, cancel := context.WithCancelCause(ctx)
-	renewed := make(chan struct{})
-	go func() {
-		defer close(renewed)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(migrateLease / 4):
-			}
-			if ok, err := s.Lease(ctx, schemaLease, owner, migrateLease); err != nil || !ok {
-				cancel(fmt.Errorf("store: lost the schema lease while migrating (err: %v)", err))
-				return
-			}
-		}
-	}()
-	defer func() { cancel(nil); <-renewed }()
+// migrate runs the migrations past the stored version, recording the
+// version after each; the caller holds the schema lease.
+func (s *Store) migrate(ctx context.Context, ms []migration) error {
 	// Another process may have finished between our look and the lease.
 	v, err := s.schemaVersion(ctx)
 	if err != nil {
@@ -140,12 +123,9 @@ func (s *Store) migrate(ctx context.Context, ms []migration, owner string) error
 		}
 		start := time.Now()
 		if err := m.run(ctx, s); err != nil {
-			if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
-				err = cause
-			}
 			return fmt.Errorf("store: migrate the data to schema version %d (%s): %w", m.to, m.what, err)
 		}
-		if err := s.rdb.Set(ctx, s.k.p+schemaKey, m.to, 0).Err(); err != nil {
+		if err := s.rdb.Set(ctx, s.k.schema(), m.to, 0).Err(); err != nil {
 			return fmt.Errorf("store: record schema version %d: %w", m.to, err)
 		}
 		s.log.Info("store: migrated the stored data", "schema", m.to, "what", m.what, "took", time.Since(start).Round(time.Millisecond))

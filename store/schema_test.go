@@ -51,7 +51,7 @@ func (l *syncLog) waitFor(t *testing.T, text string) {
 
 func openPrefix(t *testing.T, url, prefix string, log *slog.Logger) (*Store, error) {
 	t.Helper()
-	s, err := Open(context.Background(), Options{URL: url, Prefix: prefix, Logger: log})
+	s, err := Open(context.Background(), Config{URL: url, Prefix: prefix}, Deps{Logger: log})
 	if err == nil {
 		t.Cleanup(func() { s.Close() })
 	}
@@ -83,7 +83,7 @@ func TestUpgradeFromPreviousLayout(t *testing.T) {
 			}
 			saveSamples(t, old)
 			// The previous layout is this one without the version.
-			if err := old.rdb.Del(ctx, prefix+schemaKey).Err(); err != nil {
+			if err := old.rdb.Del(ctx, (keys{p: prefix}).schema()).Err(); err != nil {
 				t.Fatal(err)
 			}
 			if v, err := old.schemaVersion(ctx); err != nil || v != 0 {
@@ -163,8 +163,8 @@ func TestUpgradeRunsOnceWhileOthersWait(t *testing.T) {
 	if v, _ := b.schemaVersion(ctx); v != CurrentSchema+1 {
 		t.Errorf("version after the upgrade = %d", v)
 	}
-	if ok, err := b.Lease(ctx, schemaLease, "someone", migrateLease); err != nil || !ok {
-		t.Errorf("the schema lease was not released: %v, %v", ok, err)
+	if ok, err := b.lease(ctx, schemaLease, "someone", migrateLease); err != nil || !ok {
+		t.Errorf("the schema lease was not dropped after the migration: %v, %v", ok, err)
 	}
 }
 
@@ -172,10 +172,10 @@ func TestUpgradeRunsOnceWhileOthersWait(t *testing.T) {
 func TestNewerSchemaRefused(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, single.URL())
-	if err := s.rdb.Set(ctx, s.Prefix()+schemaKey, CurrentSchema+1, 0).Err(); err != nil {
+	if err := s.rdb.Set(ctx, s.k.schema(), CurrentSchema+1, 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	_, err := openPrefix(t, single.URL(), s.Prefix(), quietLogger())
+	_, err := openPrefix(t, single.URL(), s.k.p, quietLogger())
 	if !errors.Is(err, ErrNewerSchema) {
 		t.Fatalf("Open of newer data = %v, want ErrNewerSchema", err)
 	}
@@ -195,10 +195,10 @@ func TestRestoredOlderDataIsUpgraded(t *testing.T) {
 	ctx := context.Background()
 	src := openTest(t, single.URL())
 	saveSamples(t, src)
-	if err := src.rdb.Del(ctx, src.Prefix()+schemaKey).Err(); err != nil {
+	if err := src.rdb.Del(ctx, src.k.schema()).Err(); err != nil {
 		t.Fatal(err)
 	}
-	path, info := backupFile(t, Options{URL: single.URL(), Prefix: src.Prefix()})
+	path, info := backupFile(t, Config{URL: single.URL(), Prefix: src.k.p})
 	if info.Schema != 0 {
 		t.Errorf("backup of the previous layout has schema %d", info.Schema)
 	}
@@ -209,7 +209,7 @@ func TestRestoredOlderDataIsUpgraded(t *testing.T) {
 	if v, err := dst.schemaVersion(ctx); err != nil || v != 0 {
 		t.Errorf("restored data has schema version %d, %v; want the backup's 0", v, err)
 	}
-	again, err := openPrefix(t, single.URL(), dst.Prefix(), quietLogger())
+	again, err := openPrefix(t, single.URL(), dst.k.p, quietLogger())
 	if err != nil {
 		t.Fatal(err)
 	}

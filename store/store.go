@@ -14,7 +14,7 @@ import (
 	"tongbao/store/embedded"
 )
 
-// Defaults for Options.
+// Defaults for Config.
 const (
 	DefaultPrefix         = "tb:"
 	DefaultDataDir        = "./data"
@@ -29,28 +29,35 @@ const (
 // the domain package can test for it).
 var ErrNotFound = content.ErrNotFound
 
-// Options configure a Store.
-type Options struct {
+// Config is what an operator sets of a Store (the redis section of
+// configs/tongbao.yaml). The keys tagged "-" are set by the program.
+type Config struct {
 	// URL is the Redis setting (see NewClient), or "embedded".
-	URL string
+	URL string `yaml:"url"`
 	// Setting names where URL came from ("--redis", "TONGBAO_REDIS_URL",
 	// "redis.url in tongbao.yaml"), for the error when it is wrong.
-	Setting string
+	Setting string `yaml:"-"`
 	// Prefix starts every key (DefaultPrefix when empty).
-	Prefix string
+	Prefix string `yaml:"prefix"`
 	// DataDir is the embedded store's folder (DefaultDataDir when empty).
-	DataDir string
-	// SnapshotEvery is how often the embedded store snapshots.
-	SnapshotEvery time.Duration
-	// FsyncEvery is how often the embedded store fsyncs its journal
+	DataDir string `yaml:"data_dir"`
+	// SnapshotEvery is how often the embedded store snapshots
+	// (DefaultSnapshotEvery when 0).
+	SnapshotEvery time.Duration `yaml:"-"`
+	// FsyncEvery is how often the embedded store fsyncs its journal: a
+	// crash loses at most this much of the latest writes
 	// (DefaultFsyncEvery when 0).
-	FsyncEvery time.Duration
+	FsyncEvery time.Duration `yaml:"embedded_fsync"`
 	// DeliveryRetention expires a bulletin's delivery and read records
 	// this long after its fan-out; 0 keeps them.
-	DeliveryRetention time.Duration
+	DeliveryRetention time.Duration `yaml:"delivery_retention"`
 	// QueueRetention trims queue entries older than this
 	// (DefaultQueueRetention when 0).
-	QueueRetention time.Duration
+	QueueRetention time.Duration `yaml:"queue_retention"`
+}
+
+// Deps are a Store's collaborators.
+type Deps struct {
 	// Segmenter cuts words for the search index (content.DefaultSegmenter
 	// when nil).
 	Segmenter *content.Segmenter
@@ -62,12 +69,12 @@ type Options struct {
 // search index, subscribers and subscriptions, deliveries and reads, and
 // the delivery queues. It is safe for concurrent use.
 type Store struct {
-	rdb  redis.UniversalClient
-	k    keys
-	opts Options
-	seg  *content.Segmenter
-	emb  *embedded.Server
-	log  *slog.Logger
+	rdb redis.UniversalClient
+	k   keys
+	cfg Config
+	seg *content.Segmenter
+	emb *embedded.Server
+	log *slog.Logger
 
 	segOnce sync.Once
 	segErr  error
@@ -76,14 +83,14 @@ type Store struct {
 // Open connects to Redis (or starts the embedded store) and checks the
 // connection. A wrong or unreachable setting fails with one line naming the
 // setting and what was tried.
-func Open(ctx context.Context, opts Options) (*Store, error) {
-	opts = opts.withDefaults()
-	setting := opts.Setting
-	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{opts.Logger}) })
-	s := &Store{k: keys{p: opts.Prefix}, opts: opts, log: opts.Logger, seg: opts.Segmenter}
-	url := strings.TrimSpace(opts.URL)
+func Open(ctx context.Context, cfg Config, deps Deps) (*Store, error) {
+	cfg, deps = cfg.withDefaults(), deps.withDefaults()
+	setting := cfg.Setting
+	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{deps.Logger}) })
+	s := &Store{k: keys{p: cfg.Prefix}, cfg: cfg, log: deps.Logger, seg: deps.Segmenter}
+	url := strings.TrimSpace(cfg.URL)
 	if url == EmbeddedURL {
-		emb, err := embedded.Start(embedded.Options{Dir: opts.DataDir, SnapshotEvery: opts.SnapshotEvery, FsyncEvery: opts.FsyncEvery, Logger: opts.Logger})
+		emb, err := embedded.Start(embedded.Options{Dir: cfg.DataDir, SnapshotEvery: cfg.SnapshotEvery, FsyncEvery: cfg.FsyncEvery, Logger: deps.Logger})
 		if err != nil {
 			return nil, fmt.Errorf("%s=embedded: %w", setting, err)
 		}
@@ -93,7 +100,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	rdb, err := NewClient(url)
 	if err != nil {
 		s.closeEmbedded()
-		return nil, fmt.Errorf("%s=%q: %w", setting, redactURL(opts.URL), err)
+		return nil, fmt.Errorf("%s=%q: %w", setting, redactURL(cfg.URL), err)
 	}
 	s.rdb = rdb
 	pctx, cancel := context.WithTimeout(ctx, connectTimeout)
@@ -101,7 +108,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err := rdb.Ping(pctx).Err(); err != nil {
 		rdb.Close()
 		s.closeEmbedded()
-		return nil, fmt.Errorf("%s=%q: cannot reach Redis: %w", setting, redactURL(opts.URL), err)
+		return nil, fmt.Errorf("%s=%q: cannot reach Redis: %w", setting, redactURL(cfg.URL), err)
 	}
 	// Scripts used inside pipelines are loaded up front (on every node of
 	// a cluster) so the pipelines can call them by hash.
@@ -109,7 +116,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		if err := sc.Load(pctx, rdb).Err(); err != nil {
 			rdb.Close()
 			s.closeEmbedded()
-			return nil, fmt.Errorf("%s=%q: load scripts: %w", setting, redactURL(opts.URL), err)
+			return nil, fmt.Errorf("%s=%q: load scripts: %w", setting, redactURL(cfg.URL), err)
 		}
 	}
 	if err := s.upgrade(ctx, migrations); err != nil {
@@ -118,6 +125,34 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// withDefaults fills the Config's empty fields.
+func (c Config) withDefaults() Config {
+	if c.Prefix == "" {
+		c.Prefix = DefaultPrefix
+	}
+	if c.DataDir == "" {
+		c.DataDir = DefaultDataDir
+	}
+	if c.SnapshotEvery <= 0 {
+		c.SnapshotEvery = DefaultSnapshotEvery
+	}
+	if c.QueueRetention <= 0 {
+		c.QueueRetention = DefaultQueueRetention
+	}
+	if c.Setting == "" {
+		c.Setting = "the Redis setting"
+	}
+	return c
+}
+
+// withDefaults fills the Deps' empty fields.
+func (d Deps) withDefaults() Deps {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	return d
 }
 
 var redisLogOnce sync.Once
@@ -150,14 +185,6 @@ func (s *Store) closeEmbedded() error {
 // Embedded reports whether the store runs in-process.
 func (s *Store) Embedded() bool { return s.emb != nil }
 
-// Client is the underlying Redis client, for components that keep their
-// own small state beside the store (rate limiters, token caches). Their keys
-// must start with Prefix().
-func (s *Store) Client() redis.UniversalClient { return s.rdb }
-
-// Prefix is the string every key of this store starts with.
-func (s *Store) Prefix() string { return s.k.p }
-
 // Ping checks that Redis answers.
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 
@@ -171,25 +198,3 @@ func (s *Store) segmenter() (*content.Segmenter, error) {
 	})
 	return s.seg, s.segErr
 }
-
-// keys builds every key name. Keys that one command (a MULTI, a Lua
-// script, ZINTERSTORE, SUNIONSTORE) touches together share a hash tag, so
-// the same code runs on Redis Cluster:
-//
-//	{cat}      the catalog: timelines, search postings, fingerprints, meeting names
-//	{sub}      subscriber indexes: who wants what, dense-id maps, segment bitmaps
-//	{b:ID}     one bulletin's delivery and read state
-//	{q:PLAT}   one platform's delivery queue, delayed retries and dead letters
-//
-// Bulletin bodies (b:ID) and subscriber records (s:ID) stand alone and
-// spread across the cluster.
-type keys struct{ p string }
-
-func (k keys) bulletin(id string) string          { return k.p + "b:" + id }
-func (k keys) cat(parts ...string) string         { return k.p + "{cat}:" + strings.Join(parts, ":") }
-func (k keys) subscriber(id string) string        { return k.p + "s:" + id }
-func (k keys) subs(parts ...string) string        { return k.p + "{sub}:" + strings.Join(parts, ":") }
-func (k keys) history(dense int64) string         { return fmt.Sprintf("%sh:%d", k.p, dense) }
-func (k keys) perBulletin(id, part string) string { return k.p + "{b:" + id + "}:" + part }
-func (k keys) queue(platform, part string) string { return k.p + "{q:" + platform + "}:" + part }
-func (k keys) misc(parts ...string) string        { return k.p + strings.Join(parts, ":") }

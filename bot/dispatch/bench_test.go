@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/cards"
+	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 	"tongbao/bot/telegram/telegramtest"
 	"tongbao/content"
@@ -77,11 +78,11 @@ func BenchmarkSendUnthrottled(b *testing.B) {
 	bl := sample(b, "qingxi-2022-06-08-county-executive.txt")
 	st.SaveBulletin(context.Background(), bl)
 	// The bare loop posts exactly what the adapter sends for this bulletin.
-	if _, err := tg.Send(context.Background(), "42", bot.BulletinCard(bl, "zh", "https://tb.example/r/x", "")); err != nil {
+	if _, err := tg.Send(context.Background(), "42", cards.Bulletin(bl, "zh", "https://tb.example/r/x", "")); err != nil {
 		b.Fatal(err)
 	}
 	bare := bareRate(b, fake, fake.Sent()[0], n)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 64})
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 64})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		copyB := *bl
@@ -95,8 +96,8 @@ func BenchmarkSendUnthrottled(b *testing.B) {
 			b.Fatal(err)
 		}
 		go func() { d.Run(ctx); close(done) }()
-		for len(fake.Sent())-before < n {
-			time.Sleep(10 * time.Millisecond)
+		if _, err := fake.WaitSent(context.Background(), before+n); err != nil {
+			b.Fatal(err)
 		}
 		elapsed := time.Since(start)
 		cancel()
@@ -158,8 +159,8 @@ func BenchmarkThirtyPerSecond(b *testing.B) {
 	addSubscribersFast(b, st, n)
 	bl := sample(b, "qingxi-2022-06-01-flood-notice.txt")
 	st.SaveBulletin(context.Background(), bl)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 16, Limits: map[bot.Platform]dispatch.Limits{
-		bot.Telegram: {PerSecond: 30, PerChatSecond: 1, PerGroupMinute: 20},
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 16, Limits: map[chat.Platform]dispatch.Limits{
+		chat.Telegram: {PerSecond: 30, PerChatSecond: 1, PerGroupMinute: 20},
 	}})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -169,7 +170,10 @@ func BenchmarkThirtyPerSecond(b *testing.B) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { d.Run(ctx); close(done) }()
-		time.Sleep(5 * time.Second) // reach the steady state
+		// Kept: the benchmark measures a rate over wall-clock windows, after
+		// 5 s to reach the steady state; the figure is what is reported,
+		// not asserted, so a slow machine lowers it without failing.
+		time.Sleep(5 * time.Second)
 		from, t0 := len(fake.Sent()), time.Now()
 		time.Sleep(time.Duration(seconds) * time.Second)
 		sent, elapsed := len(fake.Sent())-from, time.Since(t0)
@@ -198,7 +202,7 @@ func BenchmarkFanoutStrict(b *testing.B) {
 	addSubscribersFast(b, st, n)
 	bl := sample(b, "qingxi-2022-06-01-flood-notice.txt")
 	st.SaveBulletin(context.Background(), bl)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 8})
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 8})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		copyB := *bl

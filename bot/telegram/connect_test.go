@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
 )
 
@@ -16,7 +16,7 @@ func TestConnectWaitsForTelegram(t *testing.T) {
 	// Telegram does not answer getMe for the first three tries.
 	s.AddFault(telegramtest.ServerError().For("getMe").Times(3))
 	h := &recorder{answer: echo}
-	a, err := Open(Config{Token: s.Token(), APIBase: s.URL()}, h, &memDedupe{}, WithLogger(quiet))
+	a, err := Open(Config{Token: s.Token(), APIBase: s.URL()}, Deps{Handler: h, Dedupe: &memDedupe{}, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,8 +25,8 @@ func TestConnectWaitsForTelegram(t *testing.T) {
 		t.Fatal("ready before connecting")
 	}
 	// Meanwhile pushes are held back, without counting as failures.
-	_, err = a.Send(context.Background(), "42", bot.Text("通报"))
-	if f, after := bot.ClassifySend(err); f != bot.FailRateLimited || after <= 0 {
+	_, err = a.Send(context.Background(), "42", chat.Text("通报"))
+	if f, after := chat.ClassifySend(err); f != chat.FailRateLimited || after <= 0 {
 		t.Errorf("Send before connecting = %v (%v, %v), want held back", err, f, after)
 	}
 	run(t, a) // waits for the connection
@@ -50,7 +50,7 @@ func TestConnectWaitsForTelegram(t *testing.T) {
 func TestConnectGivesUpOnARefusedToken(t *testing.T) {
 	s := telegramtest.New(telegramtest.WithToken("42:right"))
 	t.Cleanup(s.Close)
-	a, err := Open(Config{Token: "42:wrong", APIBase: s.URL()}, &recorder{}, &memDedupe{}, WithLogger(quiet))
+	a, err := Open(Config{Token: "42:wrong", APIBase: s.URL()}, Deps{Handler: &recorder{}, Dedupe: &memDedupe{}, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

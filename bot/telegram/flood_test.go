@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
 	"tongbao/store"
 	"tongbao/store/redistest"
@@ -20,7 +20,7 @@ import (
 // every replica shares it.
 func sharedPacer(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: redistest.Start(t).URL(), Logger: quiet})
+	st, err := store.Open(context.Background(), store.Config{URL: redistest.Start(t).URL()}, store.Deps{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,16 +45,22 @@ func awaitLong(t *testing.T, s *telegramtest.Server, what string, cond func() bo
 	}
 }
 
-// eventually polls cond (which the fake's records do not wake) until it
-// holds, with a deadline generous enough for a loaded machine.
+// eventually waits until cond, which reads recorders and lockedBuffers
+// (the fake's records do not wake it), holds, re-checking on each of their
+// events. The deadline only stops a broken test.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(3 * time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
+	deadline := time.After(3 * time.Minute)
+	for {
+		woken := activity.wait()
+		if cond() {
+			return
+		}
+		select {
+		case <-woken:
+		case <-deadline:
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -177,7 +183,7 @@ func TestTwoReplicasShareTheLimits(t *testing.T) {
 	t.Cleanup(fake.Close)
 	var adapters []*Adapter
 	for range 2 {
-		a, err := New(timeout(t), Config{Token: fake.Token(), APIBase: fake.URL()}, &recorder{}, &memDedupe{}, WithLogger(quiet), WithPacer(pacer))
+		a, err := New(timeout(t), Config{Token: fake.Token(), APIBase: fake.URL()}, Deps{Handler: &recorder{}, Dedupe: &memDedupe{}, Logger: quiet, Pacer: pacer})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,17 +207,19 @@ func TestTwoReplicasShareTheLimits(t *testing.T) {
 
 // push sends a push as the dispatcher does: held back by flood control,
 // it is tried again after the wait the adapter gave.
-func push(t *testing.T, a *Adapter, chat string) {
+func push(t *testing.T, a *Adapter, chatID string) {
 	for {
-		_, err := a.Send(context.Background(), chat, bot.Text("通报"))
+		_, err := a.Send(context.Background(), chatID, chat.Text("通报"))
 		if err == nil {
 			return
 		}
-		f, after := bot.ClassifySend(err)
-		if f != bot.FailRateLimited {
-			t.Errorf("push to %s: %v", chat, err)
+		f, after := chat.ClassifySend(err)
+		if f != chat.FailRateLimited {
+			t.Errorf("push to %s: %v", chatID, err)
 			return
 		}
+		// Kept: waiting out retry_after on the wall clock is what honouring
+		// it means to the fake's flood control; a longer wait still honours it.
 		time.Sleep(after) // the dispatcher's delayed queue
 	}
 }
@@ -225,6 +233,7 @@ type lockedBuffer struct {
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	defer activity.wake()
 	return b.buf.Write(p)
 }
 
@@ -252,22 +261,22 @@ func TestHugeReplyCostsAtMostFiveMessages(t *testing.T) {
 func TestA429OnAnEditPausesItsChatOnly(t *testing.T) {
 	st := newSetup(t, fixture{noRun: true, serverOpt: strict(), pacer: sharedPacer(t)})
 	ctx := timeout(t)
-	id, err := st.a.Send(ctx, "7001", bot.Text("已发送 0/10"))
+	id, err := st.a.Send(ctx, "7001", chat.Text("已发送 0/10"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Edits count for their chat only: Telegram's 429 on one is that chat's.
 	st.s.AddFault(telegramtest.TooManyRequests(3).For("editMessageText").InChat(7001).Times(1))
-	err = st.a.Edit(ctx, "7001", id, bot.Text("已发送 5/10"))
-	if f, after := bot.ClassifySend(err); f != bot.FailRateLimited || after != 3*time.Second {
+	err = st.a.Edit(ctx, "7001", id, chat.Text("已发送 5/10"))
+	if f, after := chat.ClassifySend(err); f != chat.FailRateLimited || after != 3*time.Second {
 		t.Fatalf("Edit = %v, want held back 3s", err)
 	}
 	// Another chat is not held back; the paused one is, past the pause.
-	if _, err := st.a.Send(ctx, "7002", bot.Text("通报")); err != nil {
+	if _, err := st.a.Send(ctx, "7002", chat.Text("通报")); err != nil {
 		t.Errorf("another chat during the pause: %v", err)
 	}
-	_, err = st.a.Send(ctx, "7001", bot.Text("通报"))
-	if f, after := bot.ClassifySend(err); f != bot.FailRateLimited || after < 2*time.Second {
+	_, err = st.a.Send(ctx, "7001", chat.Text("通报"))
+	if f, after := chat.ClassifySend(err); f != chat.FailRateLimited || after < 2*time.Second {
 		t.Errorf("the paused chat = %v, want held back until the pause ends", err)
 	}
 	noViolations := st.s.Violations()

@@ -12,7 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
 	"tongbao/store/redistest"
 )
@@ -21,30 +21,60 @@ import (
 // answer (nil: no reply).
 type recorder struct {
 	mu     sync.Mutex
-	got    []bot.Incoming
-	answer func(ctx context.Context, in bot.Incoming) []bot.Reply
+	got    []chat.Incoming
+	answer func(ctx context.Context, in chat.Incoming) []chat.Reply
 }
 
-func (r *recorder) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
+func (r *recorder) Handle(ctx context.Context, in chat.Incoming) []chat.Reply {
 	r.mu.Lock()
 	r.got = append(r.got, in)
 	answer := r.answer
 	r.mu.Unlock()
+	activity.wake()
 	if answer == nil {
 		return nil
 	}
 	return answer(ctx, in)
 }
 
-func (r *recorder) seen() []bot.Incoming {
+// activity is woken by every message a recorder sees and every log line a
+// lockedBuffer takes: what eventually's conditions read.
+var activity signal
+
+// signal wakes every waiter at once.
+type signal struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+// wait returns a channel closed by the next wake.
+func (s *signal) wait() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch == nil {
+		s.ch = make(chan struct{})
+	}
+	return s.ch
+}
+
+func (s *signal) wake() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch != nil {
+		close(s.ch)
+		s.ch = nil
+	}
+}
+
+func (r *recorder) seen() []chat.Incoming {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]bot.Incoming(nil), r.got...)
+	return append([]chat.Incoming(nil), r.got...)
 }
 
 // echo answers every message with its text, as a title.
-func echo(_ context.Context, in bot.Incoming) []bot.Reply {
-	return []bot.Reply{{Blocks: []bot.Block{{Kind: bot.BlockTitle, Text: "echo " + in.Text + in.Button}}}}
+func echo(_ context.Context, in chat.Incoming) []chat.Reply {
+	return []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: "echo " + in.Text + in.Button}}}}
 }
 
 // memDedupe is an in-process Deduper for the tests that are not about
@@ -141,14 +171,7 @@ func newSetup(t *testing.T, f fixture) setup {
 	if f.log == nil {
 		f.log = quiet
 	}
-	opts := []Option{WithLogger(f.log)}
-	if f.blocker != nil {
-		opts = append(opts, WithBlocker(f.blocker))
-	}
-	if f.pacer != nil {
-		opts = append(opts, WithPacer(f.pacer))
-	}
-	a, err := New(timeout(t), cfg, f.handler, f.dedupe, opts...)
+	a, err := New(timeout(t), cfg, Deps{Handler: f.handler, Dedupe: f.dedupe, Blocker: f.blocker, Pacer: f.pacer, Logger: f.log})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
@@ -20,10 +21,6 @@ type Pacer interface {
 	PauseSlots(ctx context.Context, scope, chat string, until time.Time) error
 	SlotsPausedUntil(ctx context.Context, scope, chat string) (time.Time, error)
 }
-
-// WithPacer counts the bot's messages in p, shared with the other
-// replicas, instead of in this process.
-func WithPacer(p Pacer) Option { return func(o *options) { o.pacer = p } }
 
 // kind is what a message is, for its place in line and its limits.
 type kind int
@@ -246,5 +243,5 @@ func wait(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
-	return sleep(ctx, d)
+	return chat.Wait(ctx, d)
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
 )
 
@@ -80,7 +80,7 @@ func TestDuplicateUpdates(t *testing.T) {
 			if webhook {
 				// A second replica behind the same URL: the fake's posts
 				// alternate between the two.
-				second, err := New(timeout(t), st.a.cfg, h, dedupe, WithLogger(quiet))
+				second, err := New(timeout(t), st.a.cfg, Deps{Handler: h, Dedupe: dedupe, Logger: quiet})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -138,7 +138,7 @@ func TestSlowChat(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			release := make(chan struct{})
 			slow := telegramtest.User{ID: 2001, FirstName: "慢"}
-			h := &recorder{answer: func(ctx context.Context, in bot.Incoming) []bot.Reply {
+			h := &recorder{answer: func(ctx context.Context, in chat.Incoming) []chat.Reply {
 				if in.Text == "slow" {
 					select {
 					case <-release:
@@ -171,7 +171,7 @@ func TestSlowChat(t *testing.T) {
 // TestHandlerPanic: a handler that panics does not take the adapter down,
 // and a button press it panicked on is still answered.
 func TestHandlerPanic(t *testing.T) {
-	h := &recorder{answer: func(ctx context.Context, in bot.Incoming) []bot.Reply {
+	h := &recorder{answer: func(ctx context.Context, in chat.Incoming) []chat.Reply {
 		switch {
 		case in.Text == "boom" || in.Button != "":
 			panic("boom")

@@ -5,19 +5,16 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-
-	"github.com/redis/go-redis/v9"
-
-	"tongbao/bot"
+	"tongbao/bot/chat"
 )
 
 // Handler is the conversation core: it answers what a user sent.
 type Handler interface {
-	Handle(ctx context.Context, in bot.Incoming) []bot.Reply
+	Handle(ctx context.Context, in chat.Incoming) []chat.Reply
 }
 
 // Events records follows and unfollows of the Official Account.
-// subscriberID is bot.SubscriberID(bot.WeChat, openid).
+// subscriberID is chat.SubscriberID(chat.WeChat, openid).
 type Events interface {
 	// Subscribed creates the subscriber, or makes a returning one active.
 	// The welcome is then the Handler's answer to "/start".
@@ -35,11 +32,13 @@ type Deduper interface {
 
 // Deps are what an adapter needs besides its config.
 type Deps struct {
-	// Redis holds the access token every replica shares and, for WeCom,
-	// the per-member send counts. Required.
-	Redis redis.UniversalClient
-	// Prefix starts every Redis key of the adapter (e.g. "tb:").
-	Prefix string
+	// Handler answers what people send. Required.
+	Handler Handler
+	// Tokens holds the access token every replica shares. Required.
+	Tokens TokenStore
+	// Limits counts the messages to each WeCom member across replicas.
+	// Required for WeCom; the Official Account does not use it.
+	Limits MemberLimiter
 	// Dedupe drops platform retries of a callback. Required.
 	Dedupe Deduper
 	// Events receives follows and unfollows (Official Account only); nil
@@ -48,8 +47,8 @@ type Deps struct {
 	// HTTP makes the API calls; nil uses a pooled client. Each call is also
 	// bounded by its context and apiTimeout.
 	HTTP *http.Client
-	// Log receives warnings and errors; nil uses slog.Default().
-	Log *slog.Logger
+	// Logger receives warnings and errors; nil uses slog.Default().
+	Logger *slog.Logger
 }
 
 // defaults fills in the optional dependencies.
@@ -59,8 +58,8 @@ func (d Deps) defaults() Deps {
 		t.MaxIdleConnsPerHost = 32 // the dispatcher sends concurrently to one host
 		d.HTTP = &http.Client{Transport: t}
 	}
-	if d.Log == nil {
-		d.Log = slog.Default()
+	if d.Logger == nil {
+		d.Logger = slog.Default()
 	}
 	return d
 }

@@ -58,7 +58,7 @@ are kept in the store.`)
 	defer os.Remove(tmp.Name()) // after the rename this removes nothing
 	defer tmp.Close()
 	progress, done := app.progress("backup")
-	info, err := store.Backup(ctx, storeOptions(cfg, app.logger(slog.LevelWarn)), tmp, progress)
+	info, err := store.Backup(ctx, cfg.storeConfig(), store.Deps{Logger: app.logger(slog.LevelWarn)}, tmp, progress)
 	done()
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestBackupAndRestoreCommands copies a Redis store to an embedded one with
@@ -92,7 +91,7 @@ func TestBackupDuringFanoutLosesNone(t *testing.T) {
 	e := newEnv()
 	tg1, _, cfgFile := fanoutSetup(t, e)
 	first := e.serve(t, "--config", cfgFile)
-	waitUntil(t, "the first 1,000 sends", time.Minute, func() bool { return len(tg1.Sent()) >= 1000 })
+	awaitTG(t, tg1, "the first 1,000 sends", func() bool { return len(tg1.Sent()) >= 1000 })
 	file := filepath.Join(t.TempDir(), "during.backup")
 	if code, out := e.run(t, "backup", file); code != 0 {
 		t.Fatalf("backup: %d %s", code, out)
@@ -107,11 +106,7 @@ func TestBackupDuringFanoutLosesNone(t *testing.T) {
 		t.Fatalf("restore: %d %s", code, out)
 	}
 	e2.serve(t, "--config", cfgFile)
-	st2 := e2.store(t)
-	waitUntil(t, "the restored queue to empty", 3*time.Minute, func() bool {
-		q, err := st2.QueueStats(context.Background(), "tg")
-		return err == nil && q.Pending == 0 && q.Lag == 0 && q.Delayed == 0
-	})
+	waitDrained(t, e2.store(t), "tg")
 	// Each subscriber is recorded as delivered in the restored store: by
 	// the copy (sent before it was taken) or by the second serve.
 	if code, out := e2.run(t, "stats", qingxiID); code != 0 || !strings.Contains(out, "delivered 5000") {

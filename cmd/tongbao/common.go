@@ -49,19 +49,14 @@ func (a *App) openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*st
 	if err != nil {
 		return nil, err
 	}
-	opts := storeOptions(cfg, log)
-	opts.Segmenter = seg
-	return store.Open(ctx, opts)
+	return store.Open(ctx, cfg.storeConfig(), store.Deps{Segmenter: seg, Logger: log})
 }
 
-// storeOptions are the store's settings from the configuration.
-func storeOptions(cfg *Config, log *slog.Logger) store.Options {
-	return store.Options{
-		URL: cfg.Redis.URL, Setting: cfg.redisSetting(), Prefix: cfg.Redis.Prefix, DataDir: cfg.Redis.DataDir,
-		FsyncEvery:        cfg.Redis.EmbeddedFsync,
-		DeliveryRetention: cfg.Redis.DeliveryRetention, QueueRetention: cfg.Redis.QueueRetention,
-		Logger: log,
-	}
+// storeConfig is the store's configuration with where its URL came from.
+func (c *Config) storeConfig() store.Config {
+	sc := c.Redis
+	sc.Setting = c.redisSetting()
+	return sc
 }
 
 // openCommand gives a one-shot command its settings, a quiet logger
@@ -102,5 +97,5 @@ func (a *App) parser(cfg *Config) (*content.Parser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return content.NewParser(content.Options{SummaryLimit: cfg.SummaryLimit, Topics: topics, Segmenter: seg}), nil
+	return content.NewParser(cfg.ParserConfig, content.ParserDeps{Topics: topics, Segmenter: seg}), nil
 }

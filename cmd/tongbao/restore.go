@@ -56,7 +56,7 @@ restored. Data of an older schema version is upgraded by the next start.`)
 	done()
 	switch {
 	case errors.Is(err, store.ErrNotEmpty):
-		return fmt.Errorf("the store already holds data, and restore loads into an empty store; add --force to delete what it holds (under the prefix %q) and load %s instead", st.Prefix(), path)
+		return fmt.Errorf("the store already holds data, and restore loads into an empty store; add --force to delete what it holds under its key prefix and load %s instead", path)
 	case errors.Is(err, store.ErrBadBackup):
 		return fmt.Errorf("%s: %w; nothing was restored", path, err)
 	case err != nil:

@@ -17,8 +17,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
+	"tongbao/bot/ingest"
 	"tongbao/bot/metrics"
+	"tongbao/bot/readlink"
 	"tongbao/bot/telegram"
 	"tongbao/bot/web"
 	"tongbao/bot/wechat"
@@ -83,7 +86,7 @@ type service struct {
 
 // buildService wires everything the configuration asks for; extra senders
 // (the demo's console) join the configured platforms.
-func (a *App) buildService(ctx context.Context, cfg *Config, log *slog.Logger, extra ...bot.Sender) (*service, error) {
+func (a *App) buildService(ctx context.Context, cfg *Config, log *slog.Logger, extra ...chat.Sender) (*service, error) {
 	st, err := a.openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -100,7 +103,7 @@ func (a *App) buildService(ctx context.Context, cfg *Config, log *slog.Logger, e
 	return svc, nil
 }
 
-func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
+func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error {
 	cfg, st, log := s.cfg, s.st, s.log
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -114,33 +117,28 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	if err != nil {
 		return err
 	}
-	// The admin upload and the sources share the ingest pipeline; its
-	// publisher is the dispatcher, made below.
-	pipeline := newIngester(cfg, parser, st, nil)
+	// The admin upload and the sources share the ingest pipeline; it is
+	// made below, once its publisher, the dispatcher, is.
+	var pipeline *ingest.Pipeline
 	admin := &web.Admin{Token: cfg.AdminToken, Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
-		s, queued, err := pipeline.ingest(ctx, in)
-		if err != nil && !errors.Is(err, errNotPushed) {
+		s, queued, err := pipeline.Ingest(ctx, in)
+		if err != nil && !errors.Is(err, ingest.ErrNotPushed) {
 			return web.IngestResult{}, err
 		}
-		return web.IngestResult{ID: s.b.ID, Title: s.b.Title, New: s.res.New, DuplicateOf: s.res.DuplicateOf, Pushed: queued}, nil
+		return web.IngestResult{ID: s.Bulletin.ID, Title: s.Bulletin.Title, New: s.Result.New, DuplicateOf: s.Result.DuplicateOf, Pushed: queued}, nil
 	}}
 	s.registry = reg
 	var mainGatherer prometheus.Gatherer = reg // /metrics on the main address unless it has its own
 	if cfg.Metrics.Listen != "" {
 		mainGatherer = nil
 	}
-	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
+	s.web = web.New(web.Config{MetricsToken: cfg.Metrics.Token}, web.Deps{Store: store.NewBulletinCache(st, 1024), Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer,
 		Ready: s.ready.Load, Unavailable: s.unavailable, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
-	senders := append([]bot.Sender{}, extra...)
+	senders := append([]chat.Sender{}, extra...)
 	if cfg.Telegram.Token != "" {
-		tg, err := telegram.Open(telegram.Config{
-			Token: cfg.Telegram.Token, APIBase: cfg.Telegram.API, WebhookURL: cfg.Telegram.WebhookURL,
-			WebhookSecret: cfg.Telegram.WebhookSecret, PaidBroadcast: cfg.Telegram.PaidBroadcast,
-			Limits: telegram.Limits{PerSecond: cfg.Telegram.PerSecond, PerChatSecond: cfg.Telegram.PerChatSecond,
-				PerGroupMinute: cfg.Telegram.PerGroupMinute, Margin: cfg.Telegram.Margin},
-		}, handler, st, telegram.WithBlocker(st), telegram.WithLogger(log), telegram.WithPacer(st))
+		tg, err := telegram.Open(cfg.Telegram, telegram.Deps{Handler: handler, Dedupe: st, Blocker: st, Pacer: st, Logger: log})
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
@@ -157,9 +155,9 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		}
 		log.Info("telegram adapter configured", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
 	}
-	deps := wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Events: subscriberEvents{st}, Log: log}
+	deps := wechat.Deps{Handler: handler, Tokens: st, Limits: st, Dedupe: st, Events: subscriberEvents{st}, Logger: log}
 	if cfg.WeChat.AppID != "" {
-		oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, handler, deps)
+		oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, deps)
 		if err != nil {
 			return fmt.Errorf("wechat: %w", err)
 		}
@@ -172,7 +170,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		}
 	}
 	if cfg.WeCom.CorpID != "" {
-		wc, err := wechat.NewWeCom(cfg.WeCom, handler, deps)
+		wc, err := wechat.NewWeCom(cfg.WeCom, deps)
 		if err != nil {
 			return fmt.Errorf("wecom: %w", err)
 		}
@@ -187,7 +185,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	}
 	reg.MustRegister(metrics.NewQueueCollector(st, platforms))
 	s.disp = a.newDispatcher(cfg, st, senders, core.Links(), s.metrics, s.owner, log)
-	pipeline.pub = s.disp
+	pipeline = ingest.New(cfg.Delivery.Ingest, ingest.Deps{Parser: parser, Store: st, Publisher: s.disp, Logger: log})
 	core.SetAnnouncer(s.disp)
 	core.SetReminder(s.disp)
 	s.runners = append(s.runners, s.disp.Run, func(ctx context.Context) error {
@@ -219,14 +217,13 @@ func (s *service) unavailable() []string {
 
 // newDispatcher builds the dispatcher with the configured limits; the
 // Telegram adapter paces its own messages, replies and pushes together.
-func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, links *bot.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
-	return dispatch.New(st, senders, st, links, m, dispatch.Config{
-		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, SendTimeout: cfg.Delivery.SendTimeout,
-		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags, Logger: log,
-		Limits: map[bot.Platform]dispatch.Limits{
-			bot.WeChat: {PerSecond: cfg.WeChat.PerSecond},
-		},
-	})
+func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []chat.Sender, links *readlink.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
+	dc := cfg.Delivery.Dispatch
+	dc.Owner = owner
+	dc.Limits = map[chat.Platform]dispatch.Limits{
+		chat.WeChat: {PerSecond: cfg.WeChat.PerSecond},
+	}
+	return dispatch.New(dc, dispatch.Deps{Store: store.NewBulletinCache(st, 512), Senders: senders, Limiter: st, Links: links, Metrics: m, Logger: log})
 }
 
 // whileLeased runs fn only while this replica holds a lease, so of several
@@ -234,42 +231,19 @@ func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, 
 func (s *service) whileLeased(ctx context.Context, name string, fn func(context.Context) error) error {
 	const ttl = 30 * time.Second
 	for ctx.Err() == nil {
-		ok, err := s.st.Lease(ctx, name, s.owner, ttl)
-		if err != nil || !ok {
-			sleepCtx(ctx, ttl/3)
-			continue
-		}
-		runCtx, cancel := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- fn(runCtx) }()
 		var runErr error
-		for held := true; held; {
-			select {
-			case runErr = <-done:
-				held = false
-			case <-time.After(ttl / 3):
-				if ok, err := s.st.Lease(ctx, name, s.owner, ttl); err != nil || !ok {
-					cancel()
-					<-done
-					held = false
-				}
-			}
-		}
-		cancel()
-		if runErr != nil && ctx.Err() == nil {
+		held, err := s.st.Hold(ctx, name, s.owner, ttl, func(ctx context.Context) { runErr = fn(ctx) })
+		if runErr != nil && err == nil && ctx.Err() == nil { // not cancelled by a lost lease
 			return runErr
+		}
+		if !held { // another replica has it (or Redis did not answer): ask again later
+			select {
+			case <-ctx.Done():
+			case <-time.After(ttl / 3):
+			}
 		}
 	}
 	return nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 // run serves HTTP and runs every part until ctx is cancelled, then shuts
@@ -355,7 +329,7 @@ type countingHandler struct {
 	metrics *metrics.Metrics
 }
 
-func (h countingHandler) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
+func (h countingHandler) Handle(ctx context.Context, in chat.Incoming) []chat.Reply {
 	h.metrics.Updates.WithLabelValues(string(in.Platform)).Inc()
 	return h.core.Handle(ctx, in)
 }
