@@ -29,6 +29,8 @@
 //	secret.go         the deployment's read-link secret
 //	tokens.go         platform access tokens every replica shares
 //	store.go          opening and closing; connect.go the Redis settings
+//	schema.go         the data's schema version, migrated at Open under a lease
+//	backup.go         Backup and Restore: a compressed copy of every key
 //
 // Keys that one command touches together share a hash tag, so every
 // multi-key command runs unchanged on Redis Cluster; keys.go builds every
