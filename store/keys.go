@@ -3,6 +3,7 @@ package store
 import (
 	"strconv"
 	"strings"
+	"tongbao/content"
 )
 
 // keys builds every key name the store uses; no other code spells one.
@@ -34,6 +35,7 @@ import (
 //	source:NAME:PART      a source poller's status and handed-over items
 //	secret                the read-link secret
 //	tok:NAME              a platform access token shared by every replica
+//	schema                the stored data's schema version (schema.go)
 //
 // Keys that one command (a MULTI, a Lua script, ZINTERSTORE, SUNIONSTORE)
 // touches together share a hash tag — {cat}, {sub}, {b:ID}, {q:PLATFORM},
@@ -46,6 +48,7 @@ func (k keys) subscriber(id string) string        { return k.p + "s:" + id }
 func (k keys) history(dense int64) string         { return k.p + "h:" + strconv.FormatInt(dense, 10) }
 func (k keys) cat(parts ...string) string         { return k.p + "{cat}:" + strings.Join(parts, ":") }
 func (k keys) subs(parts ...string) string        { return k.p + "{sub}:" + strings.Join(parts, ":") }
+func (k keys) byStatus(st content.Status) string  { return k.subs("status", string(st)) }
 func (k keys) perBulletin(id, part string) string { return k.p + "{b:" + id + "}:" + part }
 func (k keys) queue(platform, part string) string { return k.p + "{q:" + platform + "}:" + part }
 func (k keys) rate(scope, name string) string     { return k.p + "{rl:" + scope + "}:" + name }
@@ -59,3 +62,4 @@ func (k keys) audit() string                      { return k.p + "audit" }
 func (k keys) source(name, part string) string    { return k.p + "source:" + name + ":" + part }
 func (k keys) secret() string                     { return k.p + "secret" }
 func (k keys) token(name string) string           { return k.p + "tok:" + name }
+func (k keys) schema() string                     { return k.p + "schema" }

@@ -55,6 +55,8 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		"wechat":      {"WeChat Official Account tasks: menu, mass send", runWeChat},
 		"sources":     {"list sources with their status; sources check NAME fetches one", runSources},
 		"admins":      {"list admins, or grant and withdraw the role", runAdmins},
+		"backup":      {"write a copy of everything in the store to a file", runBackup},
+		"restore":     {"load a backup file into an empty store", runRestore},
 		"check":       {"check the settings, Redis, the public URL, the platforms and the sources", runCheck},
 		"healthcheck": {"exit 0 when a running serve is ready (the container's HEALTHCHECK)", runHealthcheck},
 	}
