@@ -98,6 +98,9 @@ type RosterColumn struct {
 type RosterRow struct {
 	Line   int
 	Member Member
+	// Absent are the optional fields ("phone", "wecom_id") the file has no
+	// column for: the roster keeps what it has for them.
+	Absent []string
 }
 
 // LineError is what is wrong with one line of a roster file (0: the file
@@ -180,6 +183,12 @@ func ReadRosterRecords(records [][]string) ([]RosterRow, error) {
 		}
 		return strings.TrimSpace(rec[i])
 	}
+	var absent []string
+	for _, c := range RosterColumns {
+		if _, ok := col[c.Field]; !ok {
+			absent = append(absent, c.Field)
+		}
+	}
 	rows := make([]RosterRow, 0, len(records)-1)
 	seen := map[string]int{}
 	wecom := map[string]int{}
@@ -222,7 +231,7 @@ func ReadRosterRecords(records [][]string) ([]RosterRow, error) {
 			}
 			wecom[p.WeComID] = line
 		}
-		rows = append(rows, RosterRow{Line: line, Member: p})
+		rows = append(rows, RosterRow{Line: line, Member: p, Absent: absent})
 	}
 	if len(errs.Lines) > 0 {
 		if n := len(errs.Lines); n > maxRosterErrors {

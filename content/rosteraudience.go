@@ -21,9 +21,9 @@ var DefaultPlatformOrder = []string{"wecom", "wx", "tg"}
 // when none is named; every unit when only posts are named), plus the
 // people named by roster id.
 type RosterAudience struct {
-	Units  []string
-	Posts  []string
-	IDs []int64
+	Units []string
+	Posts []string
+	IDs   []int64
 	// Via is the platform order for people with several accounts
 	// (DefaultPlatformOrder when empty).
 	Via []string

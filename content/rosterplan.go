@@ -3,6 +3,7 @@ package content
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -165,6 +166,12 @@ func (c *RosterChange) change(r RosterRow, before Member, source string) {
 	if source == SourceWeCom {
 		after.Post = cmp.Or(after.Post, before.Post)
 		after.Phone = cmp.Or(after.Phone, before.Phone)
+	}
+	if slices.Contains(r.Absent, "phone") {
+		after.Phone = before.Phone
+	}
+	if slices.Contains(r.Absent, "wecom_id") {
+		after.WeComID = before.WeComID
 	}
 	if after.Name == before.Name && after.Unit == before.Unit && after.Post == before.Post &&
 		after.Phone == before.Phone && after.WeComID == before.WeComID {
