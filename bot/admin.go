@@ -102,6 +102,11 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]Reply, error) {
 	if len(lines) > 0 {
 		r = r.Add(Block{Kind: BlockList, Items: lines})
 	}
+	byUnit, err := b.rosterStats(ctx, t, id)
+	if err != nil {
+		return nil, err
+	}
+	r = r.Add(byUnit...)
 	if buckets, byDay := ReadsOverTime(bl.PublishedAt, s.ByHour); len(buckets) > 0 {
 		key, items := "stats.by_hour", make([]string, len(buckets))
 		for i, bk := range buckets {
@@ -118,6 +123,9 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]Reply, error) {
 }
 
 func (b *Bot) remind(ctx context.Context, t *turn, id string) ([]Reply, error) {
+	if replies, ok, err := b.rosterRemind(ctx, t, id); ok {
+		return replies, err
+	}
 	if id == "" {
 		return []Reply{Text(say(t.lang, "remind.which"))}, nil
 	}

@@ -98,6 +98,9 @@ type Bot struct {
 	admins    map[string]bool
 	announcer Announcer
 	reminder  Reminder
+	// roster and rosterReminder are nil without a roster (SetRoster).
+	roster         RosterStore
+	rosterReminder RosterReminder
 	log       *slog.Logger
 	lex       *lexicon
 }
@@ -216,6 +219,9 @@ func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 	}
 	if pending {
 		return b.broadcastText(ctx, t, in)
+	}
+	if replies, ok, err := b.rosterCommand(ctx, t); ok {
+		return replies, err
 	}
 	switch in.Action {
 	case ActStart:

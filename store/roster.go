@@ -29,6 +29,7 @@ import (
 //	{ros}:mcode      hash  member id → its current code
 //	{ros}:req        hash  bind request id → request JSON
 //	{ros}:scope      hash  admin subscriber id → units they administer, comma-separated
+//	{ros}:sent       zset  bulletins sent to roster people, by time sent
 //	{ros}:seq, :reqseq     counters; {ros}:ver changes with every import or sync
 //
 // Per bulletin sent to roster people, {b:ID}:ros maps each intended

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -205,12 +206,26 @@ func (s *Store) recordIntended(ctx context.Context, bulletinID string, targets [
 		if len(fields) > 0 {
 			p.HSet(ctx, key, fields...)
 		}
+		p.ZAddNX(ctx, s.k.roster("sent"), redis.Z{Score: float64(time.Now().UnixMilli()), Member: bulletinID})
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("store: record audience of %s: %w", bulletinID, err)
 	}
 	return nil
+}
+
+// LatestRosterBulletin is the id of the bulletin last sent to roster
+// people, or ErrNotFound.
+func (s *Store) LatestRosterBulletin(ctx context.Context) (string, error) {
+	ids, err := s.rdb.ZRevRange(ctx, s.k.roster("sent"), 0, 0).Result()
+	if err != nil {
+		return "", fmt.Errorf("store: latest roster bulletin: %w", err)
+	}
+	if len(ids) == 0 {
+		return "", ErrNotFound
+	}
+	return ids[0], nil
 }
 
 // countRoster is CountAudience for a roster segment: how many of its

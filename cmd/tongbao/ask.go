@@ -15,6 +15,7 @@ import (
 
 	"tongbao/bot"
 	"tongbao/bot/console"
+	"tongbao/bot/dispatch"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -29,10 +30,12 @@ func (a *App) newBot(ctx context.Context, cfg *Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
-	return bot.New(st, bot.Config{
+	b := bot.New(st, bot.Config{
 		Topics: topics, Admins: cfg.Admins, MessagesPerMinute: cfg.MessagesPerMinute,
 		Links: links, Logger: log,
-	}), nil
+	})
+	b.SetRoster(st, dispatch.NewRosterReminder(st, nil))
+	return b, nil
 }
 
 // openBot gives a command the store and the conversation over it; the
