@@ -368,3 +368,44 @@ func TestSyncDirectory(t *testing.T) {
 		t.Fatalf("张三 keeps %v", zhang.Accounts)
 	}
 }
+
+// TestRosterBindCrowd: many people binding at once (a meeting room typing
+// their codes) all succeed.
+func TestRosterBindCrowd(t *testing.T) {
+	s := backends["single"](t)
+	ctx := context.Background()
+	var people []string
+	for i := range 30 {
+		people = append(people, fmt.Sprintf("县委办,人员%02d,科员", i))
+	}
+	importRoster(t, s, rosterCSV(people...))
+	all, _, _ := s.Roster(ctx)
+	ids := make([]int64, len(all))
+	for i, m := range all {
+		ids[i] = m.ID
+	}
+	now := time.Now()
+	codes, err := s.Invite(ctx, ids, time.Hour, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, len(ids))
+	for i, id := range ids {
+		acc := fmt.Sprintf("tg:%d", 500+i)
+		if _, _, err := s.Touch(ctx, acc, "", "zh", true); err != nil {
+			t.Fatal(err)
+		}
+		go func() { _, err := s.BindCode(ctx, codes[id], acc, now); errs <- err }()
+	}
+	for range ids {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	all, _, _ = s.Roster(ctx)
+	for _, m := range all {
+		if len(m.Accounts) != 1 {
+			t.Errorf("%s has %v", m.Label(), m.Accounts)
+		}
+	}
+}

@@ -96,7 +96,7 @@ func (s *Store) BindCode(ctx context.Context, code, subscriber string, now time.
 	}
 	codesKey := s.k.roster("codes")
 	var bound *content.Member
-	err = s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+	err = s.watchRetry(ctx, func(tx *redis.Tx) error {
 		v, err := tx.HGet(ctx, codesKey, code).Result()
 		if errors.Is(err, redis.Nil) {
 			return content.ErrCodeUnknown
@@ -138,7 +138,7 @@ func (s *Store) Bind(ctx context.Context, memberID int64, subscriber string) (*c
 		return nil, err
 	}
 	var bound *content.Member
-	err = s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+	err = s.watchRetry(ctx, func(tx *redis.Tx) error {
 		m, err := s.bindTx(ctx, tx, memberID, subscriber, dense, nil)
 		bound = m
 		return err
@@ -147,6 +147,25 @@ func (s *Store) Bind(ctx context.Context, memberID int64, subscriber string) (*c
 		return nil, bindError(subscriber, err)
 	}
 	return bound, nil
+}
+
+// watchRetries is how often a binding is tried again when another one
+// changed the bindings between its WATCH and its EXEC: bindings of
+// different people touch the same two hashes, so a crowd binding at once
+// (a meeting room typing their codes) conflicts, and each retry succeeds
+// for at least one of them.
+const watchRetries = 100
+
+// watchRetry runs fn under WATCH of keys, again while another client's
+// write made its transaction fail.
+func (s *Store) watchRetry(ctx context.Context, fn func(*redis.Tx) error, keys ...string) error {
+	var err error
+	for range watchRetries {
+		if err = s.rdb.Watch(ctx, fn, keys...); !errors.Is(err, redis.TxFailedErr) {
+			return err
+		}
+	}
+	return err
 }
 
 // accountDense is the dense id of a subscriber about to be bound, who must
@@ -230,7 +249,7 @@ func (s *Store) bindTx(ctx context.Context, tx *redis.Tx, id int64, subscriber s
 // ErrNotFound when the account is bound to nobody.
 func (s *Store) Unbind(ctx context.Context, subscriber string) (*content.Member, error) {
 	var out *content.Member
-	err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+	err := s.watchRetry(ctx, func(tx *redis.Tx) error {
 		owner, err := tx.HGet(ctx, s.k.roster("acc"), subscriber).Result()
 		if errors.Is(err, redis.Nil) {
 			return ErrNotFound
