@@ -65,7 +65,7 @@ func UnitAncestors(unit string) []string {
 // parts go, full-width and backslash separators become "/". It reports
 // false when a part is empty ("县委办//督查室", "/县委办").
 func CleanUnit(s string) (string, bool) {
-	s = strings.NewReplacer("／", "/", "\\", "/", "＼", "/", "→", "/").Replace(strings.TrimSpace(s))
+	s = unitSeparators.Replace(strings.TrimSpace(s))
 	parts := strings.Split(s, "/")
 	for i, p := range parts {
 		parts[i] = strings.TrimSpace(p)
@@ -75,6 +75,9 @@ func CleanUnit(s string) (string, bool) {
 	}
 	return strings.Join(parts, "/"), true
 }
+
+// unitSeparators are what people write between the parts of a unit path.
+var unitSeparators = strings.NewReplacer("／", "/", "\\", "/", "＼", "/", "→", "/")
 
 // RosterColumns are the roster file's columns in their export order, each
 // with the headers an office's spreadsheet may give it.

@@ -132,17 +132,3 @@ func ParseRosterAudience(seg Segment) (RosterAudience, error) {
 	}
 	return a, nil
 }
-
-// PickAccount chooses, of a person's accounts, the one to reach them on:
-// the first platform of order that they have. ok is false for someone with
-// no account on any of those platforms.
-func PickAccount(accounts []string, order []string) (string, bool) {
-	for _, pl := range order {
-		for _, a := range accounts {
-			if p, _, _ := strings.Cut(a, ":"); p == pl {
-				return a, true
-			}
-		}
-	}
-	return "", false
-}

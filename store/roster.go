@@ -23,7 +23,7 @@ import (
 //	{ros}:t:POST     set   member ids holding a post
 //	{ros}:units      set   units that have members
 //	{ros}:acc        hash  subscriber id → member id (accounts bound now)
-//	{ros}:ma         hash  member id → its bound subscriber ids, space-separated
+//	{ros}:ma         hash  member id → its bound accounts, "subscriber|dense" space-separated
 //	{ros}:hist       hash  member id → dense ids of every account ever bound (reads count through them)
 //	{ros}:codes      hash  invitation code → "member|expires|used by"
 //	{ros}:mcode      hash  member id → its current code
@@ -85,7 +85,7 @@ func (s *Store) Roster(ctx context.Context) ([]content.Member, int64, error) {
 		if err != nil {
 			return nil, 0, err
 		}
-		mem.Accounts = strings.Fields(accounts[k])
+		mem.Accounts = accountIDs(parseAccounts(accounts[k]))
 		out = append(out, mem)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -123,8 +123,7 @@ func (s *Store) Members(ctx context.Context, ids []int64) ([]content.Member, err
 		if err != nil {
 			return nil, err
 		}
-		acc, _ := ma.Val()[i].(string)
-		mem.Accounts = strings.Fields(acc)
+		mem.Accounts = accountIDs(parseAccounts(ma.Val()[i]))
 		out = append(out, mem)
 	}
 	return out, nil
@@ -194,8 +193,7 @@ func (s *Store) ApplyRoster(ctx context.Context, ch content.RosterChange, versio
 				return err
 			}
 			for _, a := range accs {
-				str, _ := a.(string)
-				removedAccounts = append(removedAccounts, strings.Fields(str)...)
+				removedAccounts = append(removedAccounts, accountIDs(parseAccounts(a))...)
 			}
 		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -373,6 +371,42 @@ func unitsWithin(units, tops []string) []string {
 		if content.WithinAny(u, tops) {
 			out = append(out, u)
 		}
+	}
+	return out
+}
+
+// boundAccount is one account bound to a member, as {ros}:ma keeps it:
+// the subscriber id with its dense id, so choosing an account for a
+// delivery needs no second look-up.
+type boundAccount struct {
+	ID    string
+	Dense int64
+}
+
+// parseAccounts reads a {ros}:ma value (an HMGET answer: nil for none).
+func parseAccounts(v any) []boundAccount {
+	str, _ := v.(string)
+	var out []boundAccount
+	for f := range strings.FieldsSeq(str) {
+		id, d, _ := strings.Cut(f, "|")
+		n, _ := strconv.ParseInt(d, 10, 64)
+		out = append(out, boundAccount{id, n})
+	}
+	return out
+}
+
+func formatAccounts(as []boundAccount) string {
+	parts := make([]string, len(as))
+	for i, a := range as {
+		parts[i] = a.ID + "|" + strconv.FormatInt(a.Dense, 10)
+	}
+	return strings.Join(parts, " ")
+}
+
+func accountIDs(as []boundAccount) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.ID
 	}
 	return out
 }

@@ -111,40 +111,35 @@ func (s *Store) pickAccounts(ctx context.Context, ids []int64, order []string) (
 	if err != nil {
 		return nil, fmt.Errorf("store: roster accounts: %w", err)
 	}
-	per := make([][]string, len(ids))
-	var all []string
+	per := make([][]boundAccount, len(ids))
+	var all []any
 	for i, v := range accs {
-		str, _ := v.(string)
-		per[i] = strings.Fields(str)
-		all = append(all, per[i]...)
+		per[i] = parseAccounts(v)
+		for _, a := range per[i] {
+			all = append(all, a.ID)
+		}
 	}
 	if len(all) == 0 {
 		return out, nil
 	}
-	var active *redis.BoolSliceCmd
-	var dense *redis.SliceCmd
-	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		members := make([]any, len(all))
-		for i, a := range all {
-			members[i] = a
-		}
-		active = p.SMIsMember(ctx, s.k.subs("status", content.StatusActive), members...)
-		dense = p.HMGet(ctx, s.k.subs("idx"), all...)
-		return nil
-	}); err != nil {
+	active, err := s.rdb.SMIsMember(ctx, s.k.subs("status", content.StatusActive), all...).Result()
+	if err != nil {
 		return nil, fmt.Errorf("store: roster accounts: %w", err)
 	}
-	reachable := make(map[string]int64, len(all))
-	for i, a := range all {
-		str, _ := dense.Val()[i].(string)
-		if d, err := strconv.ParseInt(str, 10, 64); err == nil && active.Val()[i] {
-			reachable[a] = d
-		}
-	}
+	k := 0
 	for i, as := range per {
-		live := slices.DeleteFunc(slices.Clone(as), func(a string) bool { _, ok := reachable[a]; return !ok })
-		if a, ok := content.PickAccount(live, order); ok {
-			out[i] = pick{content.Recipient{ID: a, Dense: reachable[a]}, true}
+		best := len(order)
+		for _, a := range as {
+			if !active[k] {
+				k++
+				continue
+			}
+			k++
+			platform, _, _ := strings.Cut(a.ID, ":")
+			if rank := slices.Index(order, platform); rank >= 0 && rank < best {
+				best = rank
+				out[i] = pick{content.Recipient{ID: a.ID, Dense: a.Dense}, true}
+			}
 		}
 	}
 	return out, nil
@@ -288,8 +283,7 @@ func (s *Store) RosterStatus(ctx context.Context, bulletinID string) ([]content.
 			unit, wasBound = rest, false
 		}
 		st := content.MemberStatus{ID: id, Unit: unit, Name: memberName(names.Val()[i], gone.Val()[i])}
-		now, _ := ma.Val()[i].(string)
-		st.Bound = wasBound || now != ""
+		st.Bound = wasBound || len(parseAccounts(ma.Val()[i])) > 0
 		hs, _ := hist.Val()[i].(string)
 		for _, x := range strings.Fields(hs) {
 			n, err := strconv.ParseInt(x, 10, 64)

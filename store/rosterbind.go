@@ -223,10 +223,11 @@ func (s *Store) bindTx(ctx context.Context, tx *redis.Tx, id int64, subscriber s
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, err
 	}
-	m.Accounts = strings.Fields(accs)
-	if !slices.Contains(m.Accounts, subscriber) {
-		m.Accounts = append(m.Accounts, subscriber)
+	bound := parseAccounts(accs)
+	if !slices.ContainsFunc(bound, func(a boundAccount) bool { return a.ID == subscriber }) {
+		bound = append(bound, boundAccount{subscriber, dense})
 	}
+	m.Accounts = accountIDs(bound)
 	d := strconv.FormatInt(dense, 10)
 	hs := strings.Fields(hist)
 	if !slices.Contains(hs, d) {
@@ -234,7 +235,7 @@ func (s *Store) bindTx(ctx context.Context, tx *redis.Tx, id int64, subscriber s
 	}
 	_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, s.k.roster("acc"), subscriber, field)
-		p.HSet(ctx, s.k.roster("ma"), field, strings.Join(m.Accounts, " "))
+		p.HSet(ctx, s.k.roster("ma"), field, formatAccounts(bound))
 		p.HSet(ctx, s.k.roster("hist"), field, strings.Join(hs, " "))
 		if extra != nil {
 			extra(p)
@@ -261,7 +262,7 @@ func (s *Store) Unbind(ctx context.Context, subscriber string) (*content.Member,
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return err
 		}
-		rest := slices.DeleteFunc(strings.Fields(accs), func(a string) bool { return a == subscriber })
+		rest := slices.DeleteFunc(parseAccounts(accs), func(a boundAccount) bool { return a.ID == subscriber })
 		id, _ := strconv.ParseInt(owner, 10, 64)
 		ms, err := s.Members(ctx, []int64{id})
 		if err != nil {
@@ -269,14 +270,14 @@ func (s *Store) Unbind(ctx context.Context, subscriber string) (*content.Member,
 		}
 		if len(ms) == 1 {
 			out = &ms[0]
-			out.Accounts = rest
+			out.Accounts = accountIDs(rest)
 		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.HDel(ctx, s.k.roster("acc"), subscriber)
 			if len(rest) == 0 {
 				p.HDel(ctx, s.k.roster("ma"), owner)
 			} else {
-				p.HSet(ctx, s.k.roster("ma"), owner, strings.Join(rest, " "))
+				p.HSet(ctx, s.k.roster("ma"), owner, formatAccounts(rest))
 			}
 			return nil
 		})
