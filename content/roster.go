@@ -79,9 +79,9 @@ func CleanUnit(s string) (string, bool) {
 // unitSeparators are what people write between the parts of a unit path.
 var unitSeparators = strings.NewReplacer("／", "/", "\\", "/", "＼", "/", "→", "/")
 
-// RosterColumns are the roster file's columns in their export order, each
+// rosterColumns are the roster file's columns in their export order, each
 // with the headers an office's spreadsheet may give it.
-var RosterColumns = []RosterColumn{
+var rosterColumns = []rosterColumn{
 	{Field: "name", Headers: []string{"姓名", "name"}, Required: true},
 	{Field: "unit", Headers: []string{"单位", "unit"}, Required: true},
 	{Field: "post", Headers: []string{"职务", "post"}, Required: true},
@@ -89,8 +89,8 @@ var RosterColumns = []RosterColumn{
 	{Field: "wecom_id", Headers: []string{"企业微信账号", "wecom_id"}},
 }
 
-// RosterColumn is one column of a roster file.
-type RosterColumn struct {
+// rosterColumn is one column of a roster file.
+type rosterColumn struct {
 	Field    string   // the field it fills
 	Headers  []string // accepted header texts, the Chinese one first
 	Required bool     // a file without it is refused
@@ -146,12 +146,12 @@ const (
 	maxWeComLen = 64
 )
 
-// ReadRosterRecords turns a roster file's records (the header first) into
+// readRosterRecords turns a roster file's records (the header first) into
 // rows, checking every line: the required columns are there, each person
 // has a name and a valid unit, no two people share a unit and a name, no
 // WeCom account appears twice. All problems are reported together as a
 // *RosterError.
-func ReadRosterRecords(records [][]string) ([]RosterRow, error) {
+func readRosterRecords(records [][]string) ([]RosterRow, error) {
 	errs := &RosterError{}
 	add := func(line int, format string, args ...any) {
 		errs.Lines = append(errs.Lines, LineError{line, fmt.Sprintf(format, args...)})
@@ -162,7 +162,7 @@ func ReadRosterRecords(records [][]string) ([]RosterRow, error) {
 	col := map[string]int{}
 	for i, h := range records[0] {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		for _, c := range RosterColumns {
+		for _, c := range rosterColumns {
 			if slices.ContainsFunc(c.Headers, func(x string) bool { return strings.EqualFold(x, h) }) {
 				if _, dup := col[c.Field]; dup {
 					add(1, "column %s appears twice", c.Headers[0])
@@ -171,7 +171,7 @@ func ReadRosterRecords(records [][]string) ([]RosterRow, error) {
 			}
 		}
 	}
-	for _, c := range RosterColumns {
+	for _, c := range rosterColumns {
 		if _, ok := col[c.Field]; !ok && c.Required {
 			add(1, "missing column %s (%s); the header must name 姓名,单位,职务 and may add 手机,企业微信账号", c.Headers[0], c.Headers[1])
 		}
@@ -187,7 +187,7 @@ func ReadRosterRecords(records [][]string) ([]RosterRow, error) {
 		return strings.TrimSpace(rec[i])
 	}
 	var absent []string
-	for _, c := range RosterColumns {
+	for _, c := range rosterColumns {
 		if _, ok := col[c.Field]; !ok {
 			absent = append(absent, c.Field)
 		}
@@ -275,12 +275,12 @@ func validPhone(s string) bool {
 	return digits >= 5
 }
 
-// RosterRecords are people as the rows of a roster file, the header first
+// rosterRecords are people as the rows of a roster file, the header first
 // (what `tongbao roster export` writes and import reads back).
-func RosterRecords(people []Member) [][]string {
+func rosterRecords(people []Member) [][]string {
 	out := make([][]string, 0, len(people)+1)
-	header := make([]string, len(RosterColumns))
-	for i, c := range RosterColumns {
+	header := make([]string, len(rosterColumns))
+	for i, c := range rosterColumns {
 		header[i] = c.Headers[0]
 	}
 	out = append(out, header)

@@ -42,18 +42,6 @@ func (a RosterAudience) Order() []string {
 	return a.Via
 }
 
-// Includes reports whether the audience takes p by unit and post (named
-// people aside).
-func (a RosterAudience) Includes(p *Member) bool {
-	if len(a.Units) == 0 && len(a.Posts) == 0 {
-		return false
-	}
-	if len(a.Posts) > 0 && !slices.Contains(a.Posts, p.Post) {
-		return false
-	}
-	return len(a.Units) == 0 || slices.ContainsFunc(a.Units, p.InUnit)
-}
-
 // Segment encodes the audience as a broadcast segment.
 func (a RosterAudience) Segment() Segment {
 	var parts []string

@@ -20,7 +20,7 @@ var xlsxMagic = []byte("PK\x03\x04")
 
 // ReadRoster reads a roster file — CSV (UTF-8, with or without BOM, or
 // GBK as Excel saves it in China, comma or tab separated) or XLSX (the
-// first sheet) — and checks it as ReadRosterRecords does.
+// first sheet) — and checks it as readRosterRecords does.
 func ReadRoster(data []byte) ([]RosterRow, error) {
 	if len(data) > MaxRosterFile {
 		return nil, &RosterError{[]LineError{{0, fmt.Sprintf("the file is larger than %d MB", MaxRosterFile>>20)}}}
@@ -35,7 +35,7 @@ func ReadRoster(data []byte) ([]RosterRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ReadRosterRecords(records)
+	return readRosterRecords(records)
 }
 
 func readXLSX(data []byte) ([][]string, error) {
@@ -95,7 +95,7 @@ func WriteRosterCSV(w io.Writer, people []Member) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.WriteAll(RosterRecords(people)); err != nil {
+	if err := cw.WriteAll(rosterRecords(people)); err != nil {
 		return fmt.Errorf("write roster: %w", err)
 	}
 	return nil

@@ -34,9 +34,9 @@ func newCode() string {
 	return string(b[:])
 }
 
-// NormalizeCode folds a typed code to its stored form: upper case, without
+// normalizeCode folds a typed code to its stored form: upper case, without
 // spaces or dashes.
-func NormalizeCode(s string) string {
+func normalizeCode(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == ' ' || r == '-' || r == '　':
@@ -89,7 +89,7 @@ func (s *Store) Invite(ctx context.Context, ids []int64, ttl time.Duration, now 
 // ErrCodeUsed (also when the member has left), ErrCodeExpired, or
 // ErrBoundElsewhere when the account belongs to another member.
 func (s *Store) BindCode(ctx context.Context, code, subscriber string, now time.Time) (*content.Member, error) {
-	code = NormalizeCode(code)
+	code = normalizeCode(code)
 	dense, err := s.accountDense(ctx, subscriber)
 	if err != nil {
 		return nil, err
