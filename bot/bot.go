@@ -101,8 +101,8 @@ type Bot struct {
 	// roster and rosterReminder are nil without a roster (SetRoster).
 	roster         RosterStore
 	rosterReminder RosterReminder
-	log       *slog.Logger
-	lex       *lexicon
+	log            *slog.Logger
+	lex            *lexicon
 }
 
 // New returns the conversation core.
