@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -125,4 +126,27 @@ func TestNearestUnit(t *testing.T) {
 	if got := NearestUnit("市公安局", []string{"县委办"}); got != "" {
 		t.Fatalf("got %q", got)
 	}
+}
+
+// FuzzReadRoster: any bytes give rows or a *RosterError, never a panic,
+// and every row has a name and a clean unit.
+func FuzzReadRoster(f *testing.F) {
+	f.Add([]byte("姓名,单位,职务,手机,企业微信账号\n张三,县委办/督查室,主任,13800000001,zs\n"))
+	f.Add([]byte("name\tunit\tpost\n李四\t县委办\t科员\n"))
+	f.Add([]byte("姓名,单位,职务\n\"张\"\"三\",县委办,\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rows, err := ReadRoster(data)
+		if err != nil {
+			var re *RosterError
+			if !errors.As(err, &re) {
+				t.Fatalf("not a RosterError: %v", err)
+			}
+			return
+		}
+		for _, r := range rows {
+			if u, ok := CleanUnit(r.Member.Unit); r.Member.Name == "" || !ok || u != r.Member.Unit {
+				t.Fatalf("row %+v", r)
+			}
+		}
+	})
 }
