@@ -158,7 +158,8 @@ func (s *Store) FindMembers(ctx context.Context, name, unit string) ([]content.M
 
 // ApplyRoster writes a change planned (content.PlanRoster) from the roster
 // at version: everything in one MULTI, or nothing when the roster changed
-// since (ErrRosterChanged). New members get their ids here; members who
+// since, or a binding changed meanwhile (ErrRosterChanged). New members
+// get their ids here; members who
 // leave keep their name and unit for old receipts, lose their accounts'
 // bindings, and keep the history of what those accounts read.
 func (s *Store) ApplyRoster(ctx context.Context, ch content.RosterChange, version int64) error {
@@ -202,7 +203,7 @@ func (s *Store) ApplyRoster(ctx context.Context, ch content.RosterChange, versio
 			return nil
 		})
 		return err
-	}, verKey)
+	}, verKey, s.k.roster("ma"))
 	if err != nil {
 		if errors.Is(err, ErrRosterChanged) || errors.Is(err, redis.TxFailedErr) {
 			return ErrRosterChanged

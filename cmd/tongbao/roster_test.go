@@ -103,6 +103,18 @@ func TestRosterInviteAndScope(t *testing.T) {
 	if code, out = e.run(t, "roster", "scope", "tg:9", "县委办"); code != 0 || !strings.Contains(out, "tg:9: 县委办") {
 		t.Fatalf("scope: %d\n%s", code, out)
 	}
+	// A broadcast to a roster unit reaches nobody yet, and says who it was
+	// meant for.
+	if code, out = e.run(t, "broadcast", "--text", "明天停电", "--to", "roster:unit=县委办", "--yes"); code != 0 || !strings.Contains(out, "queued for 0 subscribers") {
+		t.Fatalf("broadcast: %d\n%s", code, out)
+	}
+	id, err := e.store(t).LatestRosterBulletin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out = e.run(t, "stats", id, "--by", "unit"); code != 0 || !strings.Contains(out, "县委办 未绑定: 张三") || !strings.Contains(out, "县委办/督查室 未绑定: 李四") || strings.Contains(out, "王五") {
+		t.Fatalf("stats --by unit of the broadcast: %d\n%s", code, out)
+	}
 }
 
 // TestRosterSyncWeCom: departments and members of the fake WeCom directory
