@@ -3,12 +3,13 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/content"
 )
 
@@ -81,7 +82,7 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 
 // rosterCommand answers a roster command; ok is false for any other
 // message (or when there is no roster).
-func (b *Bot) rosterCommand(ctx context.Context, t *turn) (replies []Reply, ok bool, err error) {
+func (b *Bot) rosterCommand(ctx context.Context, t *turn) (replies []chat.Reply, ok bool, err error) {
 	if b.roster == nil || t.in.Button != "" {
 		return nil, false, nil
 	}
@@ -101,7 +102,7 @@ func (b *Bot) rosterCommand(ctx context.Context, t *turn) (replies []Reply, ok b
 			return nil, true, err
 		}
 		if !admin {
-			return []Reply{Text(say(t.lang, "admin.only"))}, true, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "admin.only"))}, true, nil
 		}
 		switch cmd {
 		case "requests":
@@ -118,11 +119,11 @@ func (b *Bot) rosterCommand(ctx context.Context, t *turn) (replies []Reply, ok b
 
 // bind answers 绑定 CODE (a one-time code) and 绑定 姓名 单位 (a request an
 // admin approves).
-func (b *Bot) bind(ctx context.Context, t *turn, arg string) ([]Reply, error) {
+func (b *Bot) bind(ctx context.Context, t *turn, arg string) ([]chat.Reply, error) {
 	fields := strings.Fields(arg)
 	switch {
 	case len(fields) == 0:
-		return []Reply{Text(say(t.lang, "bind.how"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.how"))}, nil
 	case len(fields) == 1 || (len(fields) == 2 && len(fields[0])+len(fields[1]) == 8 && isASCII(arg)):
 		return b.bindCode(ctx, t, strings.Join(fields, ""))
 	}
@@ -138,28 +139,28 @@ func isASCII(s string) bool {
 	return true
 }
 
-func (b *Bot) bindCode(ctx context.Context, t *turn, code string) ([]Reply, error) {
+func (b *Bot) bindCode(ctx context.Context, t *turn, code string) ([]chat.Reply, error) {
 	m, err := b.roster.BindCode(ctx, code, t.sub.ID, b.cfg.Now())
 	switch {
 	case errors.Is(err, content.ErrCodeUnknown):
-		return []Reply{Text(say(t.lang, "bind.unknown", quote(code)))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.unknown", quote(code)))}, nil
 	case errors.Is(err, content.ErrCodeUsed):
-		return []Reply{Text(say(t.lang, "bind.used"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.used"))}, nil
 	case errors.Is(err, content.ErrCodeExpired):
-		return []Reply{Text(say(t.lang, "bind.expired"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.expired"))}, nil
 	case errors.Is(err, content.ErrBoundElsewhere):
-		return []Reply{Text(say(t.lang, "bind.elsewhere"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.elsewhere"))}, nil
 	case err != nil:
 		return nil, err
 	}
-	return []Reply{Text(say(t.lang, "bind.done", m.Label()))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.done", m.Label()))}, nil
 }
 
 // requestBind answers 绑定 姓名 单位 (either order): a request for an admin
 // of the person's unit to approve.
-func (b *Bot) requestBind(ctx context.Context, t *turn, fields []string) ([]Reply, error) {
+func (b *Bot) requestBind(ctx context.Context, t *turn, fields []string) ([]chat.Reply, error) {
 	if len(fields) != 2 {
-		return []Reply{Text(say(t.lang, "bind.how"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.how"))}, nil
 	}
 	var found []content.Member
 	for _, try := range [][2]string{{fields[0], fields[1]}, {fields[1], fields[0]}} {
@@ -178,17 +179,17 @@ func (b *Bot) requestBind(ctx context.Context, t *turn, fields []string) ([]Repl
 	}
 	switch len(found) {
 	case 0:
-		return []Reply{Text(say(t.lang, "bind.nobody", quote(strings.Join(fields, " "))))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.nobody", quote(strings.Join(fields, " "))))}, nil
 	case 1:
 	default:
-		return []Reply{Text(say(t.lang, "bind.several", len(found)))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.several", len(found)))}, nil
 	}
 	m := found[0]
 	if mine, err := b.roster.BoundMember(ctx, t.sub.ID); err == nil {
 		if mine.ID == m.ID {
-			return []Reply{Text(say(t.lang, "bind.already", m.Label()))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.already", m.Label()))}, nil
 		}
-		return []Reply{Text(say(t.lang, "bind.elsewhere"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.elsewhere"))}, nil
 	} else if !errors.Is(err, content.ErrNotFound) {
 		return nil, err
 	}
@@ -196,13 +197,13 @@ func (b *Bot) requestBind(ctx context.Context, t *turn, fields []string) ([]Repl
 	if err != nil {
 		return nil, err
 	}
-	return []Reply{Text(say(t.lang, "bind.requested", req.ID, m.Label()))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.requested", req.ID, m.Label()))}, nil
 }
 
-func (b *Bot) unbind(ctx context.Context, t *turn) ([]Reply, error) {
+func (b *Bot) unbind(ctx context.Context, t *turn) ([]chat.Reply, error) {
 	m, err := b.roster.Unbind(ctx, t.sub.ID)
 	if errors.Is(err, content.ErrNotFound) {
-		return []Reply{Text(say(t.lang, "bind.none"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.none"))}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -211,18 +212,18 @@ func (b *Bot) unbind(ctx context.Context, t *turn) ([]Reply, error) {
 	if m != nil {
 		label = m.Label()
 	}
-	return []Reply{Text(say(t.lang, "unbind.done", label))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "unbind.done", label))}, nil
 }
 
-func (b *Bot) myBinding(ctx context.Context, t *turn) ([]Reply, error) {
+func (b *Bot) myBinding(ctx context.Context, t *turn) ([]chat.Reply, error) {
 	m, err := b.roster.BoundMember(ctx, t.sub.ID)
 	if errors.Is(err, content.ErrNotFound) {
-		return []Reply{Text(say(t.lang, "bind.none"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.none"))}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return []Reply{Text(say(t.lang, "bind.mine", m.Label(), len(m.Accounts)))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.mine", m.Label(), len(m.Accounts)))}, nil
 }
 
 // adminScope is the units an admin sees: their scope, or every unit (nil)
@@ -232,7 +233,7 @@ func (b *Bot) adminScope(ctx context.Context, t *turn) ([]string, error) {
 }
 
 // bindRequests lists the pending requests for people in the admin's units.
-func (b *Bot) bindRequests(ctx context.Context, t *turn) ([]Reply, error) {
+func (b *Bot) bindRequests(ctx context.Context, t *turn) ([]chat.Reply, error) {
 	scope, err := b.adminScope(ctx, t)
 	if err != nil {
 		return nil, err
@@ -244,20 +245,20 @@ func (b *Bot) bindRequests(ctx context.Context, t *turn) ([]Reply, error) {
 	var items []string
 	for _, r := range reqs {
 		if content.WithinAny(r.Unit, scope) {
-			items = append(items, say(t.lang, "requests.item", r.ID, r.Unit, r.Name, r.Subscriber))
+			items = append(items, msg.Say(t.lang, "requests.item", r.ID, r.Unit, r.Name, r.Subscriber))
 		}
 	}
 	if len(items) == 0 {
-		return []Reply{Text(say(t.lang, "requests.none"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.none"))}, nil
 	}
-	return []Reply{{Blocks: []Block{{Kind: BlockTitle, Text: say(t.lang, "requests.title")}, {Kind: BlockText, Text: strings.Join(items, "\n")}, {Kind: BlockNote, Text: say(t.lang, "requests.how")}}}}, nil
+	return []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: msg.Say(t.lang, "requests.title")}, {Kind: chat.BlockText, Text: strings.Join(items, "\n")}, {Kind: chat.BlockNote, Text: msg.Say(t.lang, "requests.how")}}}}, nil
 }
 
 // decideRequest answers 批准 N / 拒绝 N from an admin of the person's unit.
-func (b *Bot) decideRequest(ctx context.Context, t *turn, arg string, approve bool) ([]Reply, error) {
+func (b *Bot) decideRequest(ctx context.Context, t *turn, arg string, approve bool) ([]chat.Reply, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(arg), "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return []Reply{Text(say(t.lang, "requests.how"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.how"))}, nil
 	}
 	scope, err := b.adminScope(ctx, t)
 	if err != nil {
@@ -274,39 +275,39 @@ func (b *Bot) decideRequest(ctx context.Context, t *turn, arg string, approve bo
 		}
 	}
 	if pending == nil {
-		return []Reply{Text(say(t.lang, "requests.missing", id))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.missing", id))}, nil
 	}
 	r, err := b.roster.TakeBindRequest(ctx, id)
 	if errors.Is(err, content.ErrNotFound) {
-		return []Reply{Text(say(t.lang, "requests.missing", id))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.missing", id))}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !approve {
-		return []Reply{Text(say(t.lang, "requests.refused", r.ID, r.Unit+" "+r.Name))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.refused", r.ID, r.Unit+" "+r.Name))}, nil
 	}
 	m, err := b.roster.Bind(ctx, r.MemberID, r.Subscriber)
 	switch {
 	case errors.Is(err, content.ErrBoundElsewhere):
-		return []Reply{Text(say(t.lang, "requests.elsewhere", r.Subscriber))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.elsewhere", r.Subscriber))}, nil
 	case errors.Is(err, content.ErrCodeUsed), errors.Is(err, content.ErrNotFound):
-		return []Reply{Text(say(t.lang, "requests.gone", r.Unit+" "+r.Name))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.gone", r.Unit+" "+r.Name))}, nil
 	case err != nil:
 		return nil, err
 	}
-	return []Reply{Text(say(t.lang, "requests.approved", r.ID, m.Label()))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.approved", r.ID, m.Label()))}, nil
 }
 
 // rosterBulletin is the bulletin an admin's 谁没读 / 催读 is about: the one
 // named, or the last sent to roster people, with its people's statuses
 // (nil when it was not sent by roster). With no id and no roster bulletin
 // it returns the reply to give instead.
-func (b *Bot) rosterBulletin(ctx context.Context, t *turn, id string) (string, []content.MemberStatus, []Reply, error) {
+func (b *Bot) rosterBulletin(ctx context.Context, t *turn, id string) (string, []content.MemberStatus, []chat.Reply, error) {
 	if id == "" {
 		latest, err := b.roster.LatestRosterBulletin(ctx)
 		if errors.Is(err, content.ErrNotFound) {
-			return "", nil, []Reply{Text(say(t.lang, "unread.nothing"))}, nil
+			return "", nil, []chat.Reply{chat.Text(msg.Say(t.lang, "unread.nothing"))}, nil
 		}
 		if err != nil {
 			return "", nil, nil, err
@@ -322,13 +323,13 @@ func (b *Bot) rosterBulletin(ctx context.Context, t *turn, id string) (string, [
 
 // whoUnread answers 谁没读 [ID]: the unread and unbound people of the
 // admin's units, by unit.
-func (b *Bot) whoUnread(ctx context.Context, t *turn, arg string) ([]Reply, error) {
+func (b *Bot) whoUnread(ctx context.Context, t *turn, arg string) ([]chat.Reply, error) {
 	id, statuses, replies, err := b.rosterBulletin(ctx, t, strings.TrimSpace(arg))
 	if err != nil || replies != nil {
 		return replies, err
 	}
 	if statuses == nil {
-		return []Reply{Text(say(t.lang, "unread.not_roster", id))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "unread.not_roster", id))}, nil
 	}
 	scope, err := b.adminScope(ctx, t)
 	if err != nil {
@@ -339,30 +340,30 @@ func (b *Bot) whoUnread(ctx context.Context, t *turn, arg string) ([]Reply, erro
 	if bl, err := b.store.Bulletin(ctx, id); err == nil {
 		title = bl.Title
 	}
-	r := Reply{Blocks: []Block{{Kind: BlockTitle, Text: title}}}
-	return []Reply{r.Add(b.receiptBlocks(t, rc)...)}, nil
+	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: title}}}
+	return []chat.Reply{r.Add(b.receiptBlocks(t, rc)...)}, nil
 }
 
 // receiptBlocks shows a receipt by unit: each unit's read / intended, with
 // the unread names and the 未绑定.
-func (b *Bot) receiptBlocks(t *turn, rc *content.RosterReceipts) []Block {
+func (b *Bot) receiptBlocks(t *turn, rc *content.RosterReceipts) []chat.Block {
 	if len(rc.Units) == 0 {
-		return []Block{{Kind: BlockText, Text: say(t.lang, "unread.none_in_scope")}}
+		return []chat.Block{{Kind: chat.BlockText, Text: msg.Say(t.lang, "unread.none_in_scope")}}
 	}
 	var lines []string
 	for _, u := range rc.Units {
-		line := say(t.lang, "unread.unit", u.Unit, u.Read, u.Intended, u.Delivered)
+		line := msg.Say(t.lang, "unread.unit", u.Unit, u.Read, u.Intended, u.Delivered)
 		if len(u.Unread) > 0 {
-			line += "\n  " + say(t.lang, "unread.names", strings.Join(u.Unread, "、"))
+			line += "\n  " + msg.Say(t.lang, "unread.names", strings.Join(u.Unread, "、"))
 		}
 		if len(u.Unbound) > 0 {
-			line += "\n  " + say(t.lang, "unread.unbound", strings.Join(u.Unbound, "、"))
+			line += "\n  " + msg.Say(t.lang, "unread.unbound", strings.Join(u.Unbound, "、"))
 		}
 		lines = append(lines, line)
 	}
-	blocks := []Block{{Kind: BlockText, Text: strings.Join(lines, "\n")}}
+	blocks := []chat.Block{{Kind: chat.BlockText, Text: strings.Join(lines, "\n")}}
 	if rc.Total.Read == rc.Total.Intended {
-		blocks = append(blocks, Block{Kind: BlockNote, Text: say(t.lang, "unread.all_read")})
+		blocks = append(blocks, chat.Block{Kind: chat.BlockNote, Text: msg.Say(t.lang, "unread.all_read")})
 	}
 	return blocks
 }
@@ -370,7 +371,7 @@ func (b *Bot) receiptBlocks(t *turn, rc *content.RosterReceipts) []Block {
 // rosterRemind answers 催读 [ID] for a bulletin sent to roster people: a
 // reminder to each unread person of the admin's units, once. ok is false
 // for a bulletin sent by subscription (the ordinary reminder answers).
-func (b *Bot) rosterRemind(ctx context.Context, t *turn, id string) (replies []Reply, ok bool, err error) {
+func (b *Bot) rosterRemind(ctx context.Context, t *turn, id string) (replies []chat.Reply, ok bool, err error) {
 	if b.roster == nil || b.rosterReminder == nil {
 		return nil, false, nil
 	}
@@ -393,26 +394,26 @@ func (b *Bot) rosterRemind(ctx context.Context, t *turn, id string) (replies []R
 	for _, u := range content.Receipts(id, statuses, scope).Units {
 		unbound = append(unbound, u.Unbound...)
 	}
-	var r Reply
+	var r chat.Reply
 	if len(who) == 0 {
-		r = Text(say(t.lang, "remind.roster_nobody"))
+		r = chat.Text(msg.Say(t.lang, "remind.roster_nobody"))
 	} else {
 		names := make([]string, len(who))
 		for i, w := range who {
 			names[i] = w.Unit + " " + w.Name
 		}
-		r = Text(say(t.lang, "remind.roster_done", len(who), strings.Join(names, "、")))
+		r = chat.Text(msg.Say(t.lang, "remind.roster_done", len(who), strings.Join(names, "、")))
 	}
 	if len(unbound) > 0 {
-		r = r.Add(Block{Kind: BlockNote, Text: say(t.lang, "unread.unbound", strings.Join(unbound, "、"))})
+		r = r.Add(chat.Block{Kind: chat.BlockNote, Text: msg.Say(t.lang, "unread.unbound", strings.Join(unbound, "、"))})
 	}
-	return []Reply{r}, true, nil
+	return []chat.Reply{r}, true, nil
 }
 
 // rosterStats is the by-unit part of /stats ID for a bulletin sent to
 // roster people (nothing for others): read / intended by unit within the
 // admin's units, with the 未绑定.
-func (b *Bot) rosterStats(ctx context.Context, t *turn, id string) ([]Block, error) {
+func (b *Bot) rosterStats(ctx context.Context, t *turn, id string) ([]chat.Block, error) {
 	if b.roster == nil {
 		return nil, nil
 	}
@@ -428,54 +429,6 @@ func (b *Bot) rosterStats(ctx context.Context, t *turn, id string) ([]Block, err
 		return nil, err
 	}
 	rc := content.Receipts(id, statuses, scope)
-	head := Block{Kind: BlockNote, Text: say(t.lang, "stats.by_unit", rc.Total.Read, rc.Total.Intended, rc.Total.Delivered)}
-	return append([]Block{head}, b.receiptBlocks(t, rc)...), nil
-}
-
-// rosterCatalog are the roster's sentences, part of the one catalog.
-var rosterCatalog = map[string][2]string{
-	"bind.how": {"请发送「绑定 绑定码」（绑定码向单位管理员索取），或「绑定 姓名 单位」申请由管理员批准，例如：绑定 张三 县委办。",
-		"Send \"bind CODE\" with the code your unit's admin gave you, or \"bind NAME UNIT\" to ask an admin to approve, e.g. bind 张三 县委办."},
-	"bind.done":      {"已绑定：%s。发给您的通报今后会送到这里，阅读情况计入名册。", "Bound to %s. Bulletins meant for you now come here, and your reads count on the roster."},
-	"bind.unknown":   {"没有「%s」这个绑定码，请核对后再发。", "There is no code \"%s\". Please check it and send it again."},
-	"bind.used":      {"这个绑定码已经用过了，每个绑定码只能用一次。如需绑定新的账号，请向单位管理员索取新的绑定码。", "That code has already been used; each code works once. Ask your unit's admin for a new one."},
-	"bind.expired":   {"这个绑定码已过期，请向单位管理员索取新的绑定码。", "That code has expired. Ask your unit's admin for a new one."},
-	"bind.elsewhere": {"您的这个账号已经绑定了名册上的另一个人，不能再绑定。如需更改，请先发送「解绑」。", "This account is already bound to someone else on the roster. Send \"unbind\" first to change it."},
-	"bind.nobody":    {"名册上没有找到「%s」，请核对姓名和单位（例如：绑定 张三 县委办）。", "Nobody on the roster matches \"%s\". Check the name and unit (e.g. bind 张三 县委办)."},
-	"bind.several":   {"名册上有 %d 位同名的人，请写出完整的单位，或向单位管理员索取绑定码。", "%d people on the roster match. Give the full unit, or ask your unit's admin for a code."},
-	"bind.already":   {"您已绑定：%s。", "You are already bound to %s."},
-	"bind.requested": {"已提交绑定申请（第 %d 号：%s），等单位管理员批准后生效。", "Request no. %d (%s) sent; it takes effect once your unit's admin approves it."},
-	"bind.none":      {"您的这个账号还没有绑定名册。发送「绑定 绑定码」即可绑定。", "This account is not bound to the roster. Send \"bind CODE\" to bind it."},
-	"bind.mine":      {"您已绑定：%s（共 %d 个账号）。发送「解绑」可解除这个账号的绑定。", "You are bound to %s (%d accounts). Send \"unbind\" to unbind this account."},
-	"unbind.done":    {"已解除这个账号与 %s 的绑定，以前的阅读记录仍然保留。", "This account is no longer bound to %s; what you read before still counts."},
-
-	"requests.title":     {"待批准的绑定申请", "Bind requests to approve"},
-	"requests.item":      {"%d. %s %s ← %s", "%d. %s %s ← %s"},
-	"requests.how":       {"回复「批准 编号」或「拒绝 编号」，例如：批准 3。", "Reply \"approve N\" or \"refuse N\", e.g. approve 3."},
-	"requests.none":      {"没有待批准的绑定申请。", "There are no bind requests waiting."},
-	"requests.missing":   {"没有第 %d 号待批准的申请（可能已被处理，或不属于您管理的单位）。", "There is no request no. %d waiting for you (already handled, or not in your units)."},
-	"requests.refused":   {"已拒绝第 %d 号申请（%s）。", "Refused request no. %d (%s)."},
-	"requests.approved":  {"已批准第 %d 号申请：%s。", "Approved request no. %d: %s."},
-	"requests.elsewhere": {"账号 %s 已绑定名册上的另一个人，未批准。", "Account %s is bound to someone else on the roster; not approved."},
-	"requests.gone":      {"%s 已不在名册上，未批准。", "%s is no longer on the roster; not approved."},
-
-	"unread.nothing":       {"还没有按名册发送过通报。", "No bulletin has been sent to roster people yet."},
-	"unread.not_roster":    {"通报 %s 不是按名册发送的，没有按单位的未读名单。", "Bulletin %s was not sent by roster, so there is no unread list by unit."},
-	"unread.none_in_scope": {"这条通报没有发给您管理的单位。", "This bulletin was not sent to your units."},
-	"unread.unit":          {"%s：已读 %d / 应读 %d（已送达 %d）", "%s: read %d of %d (delivered %d)"},
-	"unread.names":         {"未读：%s", "unread: %s"},
-	"unread.unbound":       {"未绑定（无法送达）：%s", "not bound (unreachable): %s"},
-	"unread.all_read":      {"应读的人都已读。", "Everyone it was meant for has read it."},
-	"stats.by_unit":        {"按名册：已读 %d / 应读 %d（已送达 %d）", "By roster: read %d of %d (delivered %d)"},
-	"remind.roster_done":   {"已提醒 %d 人：%s。", "Reminded %d people: %s."},
-	"remind.roster_nobody": {"没有需要提醒的人：未读的人都已提醒过（每人只提醒一次）。", "Nobody to remind: everyone unread has been reminded once already."},
-}
-
-func init() {
-	for k, v := range rosterCatalog {
-		if _, dup := catalog[k]; dup {
-			panic(fmt.Sprintf("bot: message key %q defined twice", k))
-		}
-		catalog[k] = v
-	}
+	head := chat.Block{Kind: chat.BlockNote, Text: msg.Say(t.lang, "stats.by_unit", rc.Total.Read, rc.Total.Intended, rc.Total.Delivered)}
+	return append([]chat.Block{head}, b.receiptBlocks(t, rc)...), nil
 }

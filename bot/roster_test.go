@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"tongbao/bot/chat"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -94,7 +95,7 @@ func TestBindInChat(t *testing.T) {
 		{"100", "批准了哪些文件", "审议通过"},
 	}
 	for _, s := range steps {
-		got := typeIn(b, Telegram, s.user, s.text)
+		got := typeIn(b, chat.Telegram, s.user, s.text)
 		if !strings.Contains(got, s.want) {
 			t.Errorf("tg:%s %q:\n got %s\nwant …%s…", s.user, s.text, got, s.want)
 		}
@@ -111,30 +112,26 @@ func TestWhoUnreadInChat(t *testing.T) {
 	b, st, rem := newRosterBot(t)
 	ctx := context.Background()
 	for user, who := range map[string][2]string{"100": {"县委办", "张三"}, "101": {"县委办", "李四"}, "102": {"县财政局", "赵六"}} {
-		if got := typeIn(b, Telegram, user, "绑定 "+inviteCode(t, st, who[0], who[1], time.Hour)); !strings.Contains(got, "已绑定") {
+		if got := typeIn(b, chat.Telegram, user, "绑定 "+inviteCode(t, st, who[0], who[1], time.Hour)); !strings.Contains(got, "已绑定") {
 			t.Fatalf("bind %s: %s", user, got)
 		}
 	}
-	if got := typeIn(b, Telegram, "2", "谁没读"); !strings.Contains(got, "还没有按名册发送过通报") {
+	if got := typeIn(b, chat.Telegram, "2", "谁没读"); !strings.Contains(got, "还没有按名册发送过通报") {
 		t.Errorf("谁没读 before any roster bulletin: %s", got)
 	}
 	const id = "20220608-roster"
 	seg := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
-	if err := st.AudienceOf(ctx, id, seg, func(rs []content.Recipient) error {
-		for _, r := range rs {
-			if err := markDelivered(ctx, st, id, r.Dense); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
+	if err := st.AudienceOf(ctx, id, seg, func(rs []content.Recipient) error { return deliverOnTelegram(ctx, st, id, rs) }); err != nil {
 		t.Fatal(err)
 	}
-	zhang, _ := st.DenseOf(ctx, "tg:100")
-	if _, err := st.MarkRead(ctx, id, zhang, content.ViaLink, time.Time{}, time.Now()); err != nil {
+	zhang, err := st.Subscriber(ctx, "tg:100")
+	if err != nil {
 		t.Fatal(err)
 	}
-	got := typeIn(b, Telegram, "2", "谁没读")
+	if _, err := st.MarkRead(ctx, id, zhang.Dense, content.ViaLink, time.Time{}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got := typeIn(b, chat.Telegram, "2", "谁没读")
 	for _, w := range []string{"县委办：已读 1 / 应读 2（已送达 2）", "未读：李四", "县委办/督查室：已读 0 / 应读 1（已送达 0）", "未绑定（无法送达）：王五"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("谁没读 of 县委办's admin lacks %q:\n%s", w, got)
@@ -143,19 +140,19 @@ func TestWhoUnreadInChat(t *testing.T) {
 	if strings.Contains(got, "赵六") || strings.Contains(got, "钱七") || strings.Contains(got, "县财政局") {
 		t.Errorf("谁没读 shows another unit's people to 县委办's admin:\n%s", got)
 	}
-	if got := typeIn(b, Telegram, "1", "谁没读 "+id); !strings.Contains(got, "县财政局：已读 0 / 应读 2") || !strings.Contains(got, "未读：赵六") || !strings.Contains(got, "未绑定（无法送达）：钱七") {
+	if got := typeIn(b, chat.Telegram, "1", "谁没读 "+id); !strings.Contains(got, "县财政局：已读 0 / 应读 2") || !strings.Contains(got, "未读：赵六") || !strings.Contains(got, "未绑定（无法送达）：钱七") {
 		t.Errorf("谁没读 of the county admin:\n%s", got)
 	}
-	if got := typeIn(b, Telegram, "100", "谁没读"); !strings.Contains(got, "只对管理员开放") || strings.Contains(got, "李四") {
+	if got := typeIn(b, chat.Telegram, "100", "谁没读"); !strings.Contains(got, "只对管理员开放") || strings.Contains(got, "李四") {
 		t.Errorf("谁没读 of a subscriber: %s", got)
 	}
-	if got := typeIn(b, Telegram, "2", "催读"); !strings.Contains(got, "已提醒 1 人：县委办 李四") || !strings.Contains(got, "未绑定（无法送达）：王五") {
+	if got := typeIn(b, chat.Telegram, "2", "催读"); !strings.Contains(got, "已提醒 1 人：县委办 李四") || !strings.Contains(got, "未绑定（无法送达）：王五") {
 		t.Errorf("催读: %s", got)
 	}
-	if got := typeIn(b, Telegram, "2", "催读"); !strings.Contains(got, "没有需要提醒的人") {
+	if got := typeIn(b, chat.Telegram, "2", "催读"); !strings.Contains(got, "没有需要提醒的人") {
 		t.Errorf("催读 twice: %s", got)
 	}
-	if got := typeIn(b, Telegram, "1", "催读 "+id); !strings.Contains(got, "已提醒 1 人：县财政局 赵六") {
+	if got := typeIn(b, chat.Telegram, "1", "催读 "+id); !strings.Contains(got, "已提醒 1 人：县财政局 赵六") {
 		t.Errorf("催读 of the county admin: %s", got)
 	}
 	if len(rem.who) != 3 {
@@ -163,7 +160,30 @@ func TestWhoUnreadInChat(t *testing.T) {
 	}
 }
 
-// markDelivered records a delivery as the sender does.
-func markDelivered(ctx context.Context, st *store.Store, id string, dense int64) error {
-	return st.Complete(ctx, id, dense)
+// deliverOnTelegram delivers a bulletin to Telegram recipients the way
+// the dispatcher's workers do: enqueue, receive, take the lease, finish.
+func deliverOnTelegram(ctx context.Context, st *store.Store, id string, rs []content.Recipient) error {
+	if err := st.EnsureQueue(ctx, "tg"); err != nil {
+		return err
+	}
+	ds := make([]content.Delivery, len(rs))
+	for i, r := range rs {
+		ds[i] = content.Delivery{BulletinID: id, Subscriber: r.ID, Dense: r.Dense, Purpose: content.PurposeBulletin}
+	}
+	if err := st.Enqueue(ctx, "tg", ds); err != nil {
+		return err
+	}
+	got, err := st.Receive(ctx, "tg", "test", len(ds), time.Second)
+	if err != nil {
+		return err
+	}
+	for _, d := range got {
+		if _, _, err := st.BeginDeliveries(ctx, []content.Delivery{d}, []string{id}, []string{"t"}, time.Minute); err != nil {
+			return err
+		}
+		if err := st.FinishDelivery(ctx, "tg", d, id, "t"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

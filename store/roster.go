@@ -35,7 +35,6 @@ import (
 // Per bulletin sent to roster people, {b:ID}:ros maps each intended
 // member to the unit they were in ("-" before it when they had no account)
 // and {b:ID}:rrem is the bitmap of members reminded.
-func (k keys) roster(parts ...string) string { return k.p + "{ros}:" + strings.Join(parts, ":") }
 
 // ErrRosterChanged is returned when the roster changed between reading it
 // and applying a change planned from it (two imports at once): plan again.

@@ -275,13 +275,13 @@ func TestRosterReceipts(t *testing.T) {
 		t.Fatalf("recipients %v", got)
 	}
 	for _, r := range got {
-		if err := s.Complete(ctx, id, r.Dense); err != nil {
+		if err := s.complete(ctx, id, r.Dense); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// 张三 reads on Telegram (not the WeCom account it was sent to), then
 	// unbinds it: the read still counts.
-	tg1, _ := s.DenseOf(ctx, "tg:1")
+	tg1, _ := s.accountDense(ctx, "tg:1")
 	if _, err := s.MarkRead(ctx, id, tg1, content.ViaLink, time.Time{}, time.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -171,12 +171,12 @@ func (s *Store) watchRetry(ctx context.Context, fn func(*redis.Tx) error, keys .
 // accountDense is the dense id of a subscriber about to be bound, who must
 // exist (the bot records everyone who writes; a sync records members).
 func (s *Store) accountDense(ctx context.Context, subscriber string) (int64, error) {
-	dense, err := s.DenseOf(ctx, subscriber)
+	dense, err := s.rdb.HGet(ctx, s.k.subs("idx"), subscriber).Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, fmt.Errorf("store: bind %s: %w", subscriber, ErrNotFound)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: bind %s: %w", subscriber, err)
-	}
-	if dense == 0 {
-		return 0, fmt.Errorf("store: bind %s: %w", subscriber, ErrNotFound)
 	}
 	return dense, nil
 }

@@ -1,9 +1,7 @@
-package bot
+package msg
 
-import "fmt"
-
-// catalog holds every sentence the bot says, in Chinese and English. Keys
-// are short names; values are fmt formats.
+// catalog holds every sentence Tongbao says to users, in Chinese and
+// English. Keys are short names; values are fmt formats.
 var catalog = map[string][2]string{
 	// [0] Chinese, [1] English
 	"welcome.new": {
@@ -161,21 +159,56 @@ var catalog = map[string][2]string{
 	"sub.included":       {"您正在接收全部通报，「%s」已包含在内。如果只想接收「%s」，请发送「只看%s」。", "You receive every bulletin, so %s is already included. To receive only %s, send \"only %s\"."},
 	"only.set":           {"好的，今后只推送「%s」的通报。发送「订阅 全部」可恢复接收全部。", "OK: from now on you receive only %s. Send \"subscribe all\" to receive everything again."},
 	"btn.only":           {"只看「%s」", "Only %s"},
-}
+	"list.sep":           {"、", ", "},
+	"list.item":          {"%d. %s（%s）", "%d. %s (%s)"},
+	"date.short":         {"%[1]d年%[2]d月%[3]d日", "%[3]d %[4]s %[1]d"},
+	"date.day":           {"%[2]d月%[3]d日", "%[3]d %[5]s %[1]d"},
+	"date.year":          {"%[2]d年%[1]s", "%s %d"},
+	"subject.meeting":    {"%[2]s%[1]s", "the %s of %s"},
+	"subject.title":      {"《%[2]s》", "「%[1]s」"},
+	"question.what":      {"%[2]s%[1]s", "%s %s"},
+	"remind.note":        {"提醒：这条通报您还没有阅读。", "Reminder: you have not read this bulletin yet."},
+	"ann.title":          {"通知", "Announcement"},
+	"ann.confirm":        {"确认已读", "Confirm you have read it"},
+	"digest.title":       {"每日摘要（%s）：%d条新通报", "Daily digest (%s): %d new bulletins"},
+	"digest.day":         {"%[2]d月%[3]d日", "%[3]d %[4]s"},
+	"bc.progress":        {"已发送 %s/%s", "Sent %s/%s"},
+	"bc.done":            {"发送完成：已送达 %s/%s，已读 %s", "Done: delivered %s/%s, read %s"},
 
-// say renders a catalog entry in a language ("en" or anything else for
-// Chinese).
-func say(lang, key string, args ...any) string {
-	entry, ok := catalog[key]
-	if !ok {
-		return key
-	}
-	f := entry[0]
-	if lang == "en" {
-		f = entry[1]
-	}
-	if len(args) == 0 {
-		return f
-	}
-	return fmt.Sprintf(f, args...)
+	// The roster: binding accounts, bind requests, receipts by unit.
+	"bind.how": {"请发送「绑定 绑定码」（绑定码向单位管理员索取），或「绑定 姓名 单位」申请由管理员批准，例如：绑定 张三 县委办。",
+		"Send \"bind CODE\" with the code your unit's admin gave you, or \"bind NAME UNIT\" to ask an admin to approve, e.g. bind 张三 县委办."},
+	"bind.done":      {"已绑定：%s。发给您的通报今后会送到这里，阅读情况计入名册。", "Bound to %s. Bulletins meant for you now come here, and your reads count on the roster."},
+	"bind.unknown":   {"没有「%s」这个绑定码，请核对后再发。", "There is no code \"%s\". Please check it and send it again."},
+	"bind.used":      {"这个绑定码已经用过了，每个绑定码只能用一次。如需绑定新的账号，请向单位管理员索取新的绑定码。", "That code has already been used; each code works once. Ask your unit's admin for a new one."},
+	"bind.expired":   {"这个绑定码已过期，请向单位管理员索取新的绑定码。", "That code has expired. Ask your unit's admin for a new one."},
+	"bind.elsewhere": {"您的这个账号已经绑定了名册上的另一个人，不能再绑定。如需更改，请先发送「解绑」。", "This account is already bound to someone else on the roster. Send \"unbind\" first to change it."},
+	"bind.nobody":    {"名册上没有找到「%s」，请核对姓名和单位（例如：绑定 张三 县委办）。", "Nobody on the roster matches \"%s\". Check the name and unit (e.g. bind 张三 县委办)."},
+	"bind.several":   {"名册上有 %d 位同名的人，请写出完整的单位，或向单位管理员索取绑定码。", "%d people on the roster match. Give the full unit, or ask your unit's admin for a code."},
+	"bind.already":   {"您已绑定：%s。", "You are already bound to %s."},
+	"bind.requested": {"已提交绑定申请（第 %d 号：%s），等单位管理员批准后生效。", "Request no. %d (%s) sent; it takes effect once your unit's admin approves it."},
+	"bind.none":      {"您的这个账号还没有绑定名册。发送「绑定 绑定码」即可绑定。", "This account is not bound to the roster. Send \"bind CODE\" to bind it."},
+	"bind.mine":      {"您已绑定：%s（共 %d 个账号）。发送「解绑」可解除这个账号的绑定。", "You are bound to %s (%d accounts). Send \"unbind\" to unbind this account."},
+	"unbind.done":    {"已解除这个账号与 %s 的绑定，以前的阅读记录仍然保留。", "This account is no longer bound to %s; what you read before still counts."},
+
+	"requests.title":     {"待批准的绑定申请", "Bind requests to approve"},
+	"requests.item":      {"%d. %s %s ← %s", "%d. %s %s ← %s"},
+	"requests.how":       {"回复「批准 编号」或「拒绝 编号」，例如：批准 3。", "chat.Reply \"approve N\" or \"refuse N\", e.g. approve 3."},
+	"requests.none":      {"没有待批准的绑定申请。", "There are no bind requests waiting."},
+	"requests.missing":   {"没有第 %d 号待批准的申请（可能已被处理，或不属于您管理的单位）。", "There is no request no. %d waiting for you (already handled, or not in your units)."},
+	"requests.refused":   {"已拒绝第 %d 号申请（%s）。", "Refused request no. %d (%s)."},
+	"requests.approved":  {"已批准第 %d 号申请：%s。", "Approved request no. %d: %s."},
+	"requests.elsewhere": {"账号 %s 已绑定名册上的另一个人，未批准。", "Account %s is bound to someone else on the roster; not approved."},
+	"requests.gone":      {"%s 已不在名册上，未批准。", "%s is no longer on the roster; not approved."},
+
+	"unread.nothing":       {"还没有按名册发送过通报。", "No bulletin has been sent to roster people yet."},
+	"unread.not_roster":    {"通报 %s 不是按名册发送的，没有按单位的未读名单。", "Bulletin %s was not sent by roster, so there is no unread list by unit."},
+	"unread.none_in_scope": {"这条通报没有发给您管理的单位。", "This bulletin was not sent to your units."},
+	"unread.unit":          {"%s：已读 %d / 应读 %d（已送达 %d）", "%s: read %d of %d (delivered %d)"},
+	"unread.names":         {"未读：%s", "unread: %s"},
+	"unread.unbound":       {"未绑定（无法送达）：%s", "not bound (unreachable): %s"},
+	"unread.all_read":      {"应读的人都已读。", "Everyone it was meant for has read it."},
+	"stats.by_unit":        {"按名册：已读 %d / 应读 %d（已送达 %d）", "By roster: read %d of %d (delivered %d)"},
+	"remind.roster_done":   {"已提醒 %d 人：%s。", "Reminded %d people: %s."},
+	"remind.roster_nobody": {"没有需要提醒的人：未读的人都已提醒过（每人只提醒一次）。", "Nobody to remind: everyone unread has been reminded once already."},
 }
