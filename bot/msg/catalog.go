@@ -11,12 +11,12 @@ var catalog = map[string][2]string{
 	"welcome.back": {"欢迎回来！", "Welcome back!"},
 	"help.title":   {"可以这样问我", "What you can ask"},
 	"help.items": {
-		"最新会议 — 最新一次会议的要点\n最近的常委会 / 县政府最近开了什么会 / 县长主持过哪些会议\n常委会是谁主持的 / 常务会议通过了哪些文件 / 汛期安全有哪些措施\n5月27日的会议 / 昨天的会议 / 本周的会议 / 按文号查找\n搜索 防汛 — 搜索全部通报\n最近10条 — 通报列表；下一页 翻页\n全文 2 — 列表第2条的全文\n订阅 防汛 / 只看 防汛 / 退订 防汛 / 我的订阅 / 主题\n每日摘要 8点 / 即时推送 / 免打扰 22:00-07:00\n单位 县应急管理局 — 设置您的单位",
-		"latest meeting — the key points of the newest meeting\nwho chaired the last meeting / which documents were approved / flood notice\nlatest notice / /latest news\nmeetings on May 27 / yesterday's meetings / meetings in June\nsearch flood — search all bulletins\n/recent — the newest bulletins; more — next page\nfull 2 — the full text of item 2\nsubscribe flood control / unsubscribe … / my subscriptions / topics\n/digest 08:00 / /instant / /quiet 22:00-07:00\n/lang zh — 切换为中文",
+		"最新会议 — 最新一次会议的要点\n最近的常委会 / 县政府最近开了什么会 / 县长主持过哪些会议\n常委会是谁主持的 / 常务会议通过了哪些文件 / 汛期安全有哪些措施\n5月27日的会议 / 昨天的会议 / 本周的会议 / 按文号查找\n搜索 防汛 — 搜索全部通报\n最近10条 — 通报列表；下一页 翻页\n全文 2 — 列表第2条的全文\n订阅 防汛 / 只看 防汛 / 退订 防汛 / 我的订阅 / 主题\n每日摘要 8点 / 即时推送 / 免打扰 22:00-07:00\n单位 县应急管理局 — 设置您的单位\n绑定 绑定码 — 把这个账号绑定到单位名册；我的绑定 / 解绑",
+		"latest meeting — the key points of the newest meeting\nwho chaired the last meeting / which documents were approved / flood notice\nlatest notice / /latest news\nmeetings on May 27 / yesterday's meetings / meetings in June\nsearch flood — search all bulletins\n/recent — the newest bulletins; more — next page\nfull 2 — the full text of item 2\nsubscribe flood control / unsubscribe … / my subscriptions / topics\n/digest 08:00 / /instant / /quiet 22:00-07:00\nbind CODE — bind this account to your unit's roster; unbind\n/lang zh — 切换为中文",
 	},
 	"help.admin": {
-		"管理员：/stats [编号] 阅读统计；/broadcast 广播通知；/remind 编号 催读；/channel @频道 添加推送频道",
-		"Admins: /stats [id] reading stats; /broadcast an announcement; /remind id to nudge the unread; /channel @name adds a push channel",
+		"管理员：/stats [编号] 阅读统计；/broadcast 广播通知；/remind 编号 催读；/channel @频道 添加推送频道；谁没读 [编号] 本单位未读名单；绑定申请 / 批准 编号 / 拒绝 编号",
+		"Admins: /stats [id] reading stats; /broadcast an announcement; /remind id to nudge the unread; /channel @name adds a push channel; unread [id] lists your units' unread; requests / approve N / refuse N",
 	},
 	"error":          {"抱歉，服务暂时不可用，请稍后再试。", "Sorry, something went wrong on our side. Please try again shortly."},
 	"too.fast":       {"您发送得太快了，请 %d 秒后再发。", "You are sending messages too fast. Please write again in %d seconds."},
