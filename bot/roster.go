@@ -36,10 +36,6 @@ type RosterReminder interface {
 	RemindRoster(ctx context.Context, actor, bulletinID string, scope []string) ([]content.MemberStatus, error)
 }
 
-// SetRoster plugs in the roster: 绑定 / 解绑 / 我的绑定 for everyone, and for
-// admins 绑定申请 / 批准 / 拒绝, 谁没读, 催读 and /stats by unit.
-func (b *Bot) SetRoster(st RosterStore, r RosterReminder) { b.roster, b.rosterReminder = st, r }
-
 // rosterCommands are the words that start a roster command (after an
 // optional "/"), longest first so 绑定申请 is not read as 绑定.
 var rosterCommands = []struct{ word, cmd string }{
@@ -83,7 +79,7 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 // rosterCommand answers a roster command; ok is false for any other
 // message (or when there is no roster).
 func (b *Bot) rosterCommand(ctx context.Context, t *turn) (replies []chat.Reply, ok bool, err error) {
-	if b.roster == nil || t.in.Button != "" {
+	if b.deps.Roster == nil || t.in.Button != "" {
 		return nil, false, nil
 	}
 	cmd, arg := parseRosterCommand(t.in.Text)
@@ -140,7 +136,7 @@ func isASCII(s string) bool {
 }
 
 func (b *Bot) bindCode(ctx context.Context, t *turn, code string) ([]chat.Reply, error) {
-	m, err := b.roster.BindCode(ctx, code, t.sub.ID, b.cfg.Now())
+	m, err := b.deps.Roster.BindCode(ctx, code, t.sub.ID, b.deps.Now())
 	switch {
 	case errors.Is(err, content.ErrCodeUnknown):
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.unknown", quote(code)))}, nil
@@ -168,7 +164,7 @@ func (b *Bot) requestBind(ctx context.Context, t *turn, fields []string) ([]chat
 		if !ok {
 			continue
 		}
-		ms, err := b.roster.FindMembers(ctx, try[0], unit)
+		ms, err := b.deps.Roster.FindMembers(ctx, try[0], unit)
 		if err != nil {
 			return nil, err
 		}
@@ -185,7 +181,7 @@ func (b *Bot) requestBind(ctx context.Context, t *turn, fields []string) ([]chat
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.several", len(found)))}, nil
 	}
 	m := found[0]
-	if mine, err := b.roster.BoundMember(ctx, t.sub.ID); err == nil {
+	if mine, err := b.deps.Roster.BoundMember(ctx, t.sub.ID); err == nil {
 		if mine.ID == m.ID {
 			return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.already", m.Label()))}, nil
 		}
@@ -193,7 +189,7 @@ func (b *Bot) requestBind(ctx context.Context, t *turn, fields []string) ([]chat
 	} else if !errors.Is(err, content.ErrNotFound) {
 		return nil, err
 	}
-	req, err := b.roster.RequestBind(ctx, t.sub.ID, m, b.cfg.Now())
+	req, err := b.deps.Roster.RequestBind(ctx, t.sub.ID, m, b.deps.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +197,7 @@ func (b *Bot) requestBind(ctx context.Context, t *turn, fields []string) ([]chat
 }
 
 func (b *Bot) unbind(ctx context.Context, t *turn) ([]chat.Reply, error) {
-	m, err := b.roster.Unbind(ctx, t.sub.ID)
+	m, err := b.deps.Roster.Unbind(ctx, t.sub.ID)
 	if errors.Is(err, content.ErrNotFound) {
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.none"))}, nil
 	}
@@ -216,7 +212,7 @@ func (b *Bot) unbind(ctx context.Context, t *turn) ([]chat.Reply, error) {
 }
 
 func (b *Bot) myBinding(ctx context.Context, t *turn) ([]chat.Reply, error) {
-	m, err := b.roster.BoundMember(ctx, t.sub.ID)
+	m, err := b.deps.Roster.BoundMember(ctx, t.sub.ID)
 	if errors.Is(err, content.ErrNotFound) {
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.none"))}, nil
 	}
@@ -229,7 +225,7 @@ func (b *Bot) myBinding(ctx context.Context, t *turn) ([]chat.Reply, error) {
 // adminScope is the units an admin sees: their scope, or every unit (nil)
 // when none was set.
 func (b *Bot) adminScope(ctx context.Context, t *turn) ([]string, error) {
-	return b.roster.Scope(ctx, t.sub.ID)
+	return b.deps.Roster.Scope(ctx, t.sub.ID)
 }
 
 // bindRequests lists the pending requests for people in the admin's units.
@@ -238,7 +234,7 @@ func (b *Bot) bindRequests(ctx context.Context, t *turn) ([]chat.Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	reqs, err := b.roster.BindRequests(ctx)
+	reqs, err := b.deps.Roster.BindRequests(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +260,7 @@ func (b *Bot) decideRequest(ctx context.Context, t *turn, arg string, approve bo
 	if err != nil {
 		return nil, err
 	}
-	reqs, err := b.roster.BindRequests(ctx)
+	reqs, err := b.deps.Roster.BindRequests(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +273,7 @@ func (b *Bot) decideRequest(ctx context.Context, t *turn, arg string, approve bo
 	if pending == nil {
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.missing", id))}, nil
 	}
-	r, err := b.roster.TakeBindRequest(ctx, id)
+	r, err := b.deps.Roster.TakeBindRequest(ctx, id)
 	if errors.Is(err, content.ErrNotFound) {
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.missing", id))}, nil
 	}
@@ -287,7 +283,7 @@ func (b *Bot) decideRequest(ctx context.Context, t *turn, arg string, approve bo
 	if !approve {
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.refused", r.ID, r.Unit+" "+r.Name))}, nil
 	}
-	m, err := b.roster.Bind(ctx, r.MemberID, r.Subscriber)
+	m, err := b.deps.Roster.Bind(ctx, r.MemberID, r.Subscriber)
 	switch {
 	case errors.Is(err, content.ErrBoundElsewhere):
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.elsewhere", r.Subscriber))}, nil
@@ -305,7 +301,7 @@ func (b *Bot) decideRequest(ctx context.Context, t *turn, arg string, approve bo
 // it returns the reply to give instead.
 func (b *Bot) rosterBulletin(ctx context.Context, t *turn, id string) (string, []content.MemberStatus, []chat.Reply, error) {
 	if id == "" {
-		latest, err := b.roster.LatestRosterBulletin(ctx)
+		latest, err := b.deps.Roster.LatestRosterBulletin(ctx)
 		if errors.Is(err, content.ErrNotFound) {
 			return "", nil, []chat.Reply{chat.Text(msg.Say(t.lang, "unread.nothing"))}, nil
 		}
@@ -314,7 +310,7 @@ func (b *Bot) rosterBulletin(ctx context.Context, t *turn, id string) (string, [
 		}
 		id = latest
 	}
-	st, err := b.roster.RosterStatus(ctx, id)
+	st, err := b.deps.Roster.RosterStatus(ctx, id)
 	if errors.Is(err, content.ErrNotFound) {
 		return id, nil, nil, nil
 	}
@@ -372,7 +368,7 @@ func (b *Bot) receiptBlocks(t *turn, rc *content.RosterReceipts) []chat.Block {
 // reminder to each unread person of the admin's units, once. ok is false
 // for a bulletin sent by subscription (the ordinary reminder answers).
 func (b *Bot) rosterRemind(ctx context.Context, t *turn, id string) (replies []chat.Reply, ok bool, err error) {
-	if b.roster == nil || b.rosterReminder == nil {
+	if b.deps.Roster == nil || b.deps.RosterReminder == nil {
 		return nil, false, nil
 	}
 	id, statuses, replies, err := b.rosterBulletin(ctx, t, id)
@@ -386,7 +382,7 @@ func (b *Bot) rosterRemind(ctx context.Context, t *turn, id string) (replies []c
 	if err != nil {
 		return nil, true, err
 	}
-	who, err := b.rosterReminder.RemindRoster(ctx, t.sub.ID, id, scope)
+	who, err := b.deps.RosterReminder.RemindRoster(ctx, t.sub.ID, id, scope)
 	if err != nil {
 		return nil, true, err
 	}
@@ -414,10 +410,10 @@ func (b *Bot) rosterRemind(ctx context.Context, t *turn, id string) (replies []c
 // roster people (nothing for others): read / intended by unit within the
 // admin's units, with the 未绑定.
 func (b *Bot) rosterStats(ctx context.Context, t *turn, id string) ([]chat.Block, error) {
-	if b.roster == nil {
+	if b.deps.Roster == nil {
 		return nil, nil
 	}
-	statuses, err := b.roster.RosterStatus(ctx, id)
+	statuses, err := b.deps.Roster.RosterStatus(ctx, id)
 	if errors.Is(err, content.ErrNotFound) {
 		return nil, nil
 	}

@@ -42,10 +42,9 @@ func newRosterBot(t *testing.T) (*Bot, *store.Store, *rosterReminderOf) {
 	if err := st.SetScope(ctx, "tg:2", []string{"县委办"}); err != nil {
 		t.Fatal(err)
 	}
-	b := New(st, Config{Topics: testTopics, Admins: []string{"tg:1", "tg:2"}, MessagesPerMinute: 100,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	rem := &rosterReminderOf{st: st}
-	b.SetRoster(st, rem)
+	b := New(Config{Admins: []string{"tg:1", "tg:2"}, MessagesPerMinute: 100}, Deps{Store: st, Topics: testTopics,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Roster: st, RosterReminder: rem})
 	return b, st, rem
 }
 

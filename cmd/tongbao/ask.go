@@ -32,12 +32,8 @@ func (a *App) newBot(ctx context.Context, cfg *Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
-	b := bot.New(st, bot.Config{
-		Topics: topics, Admins: cfg.Admins, MessagesPerMinute: cfg.MessagesPerMinute,
-		Links: links, Logger: log,
-	})
-	b.SetRoster(st, dispatch.NewRosterReminder(st, nil))
-	return b, nil
+	return bot.New(cfg.Config, bot.Deps{Store: st, Topics: topics, Links: links, Logger: log,
+		Roster: st, RosterReminder: dispatch.NewRosterReminder(st, nil)}), nil
 }
 
 // openBot gives a command the store and the conversation over it; the

@@ -353,7 +353,7 @@ Needs TONGBAO_WECOM_CORPID, TONGBAO_WECOM_SECRET and the app's settings.`)
 	if cfg.WeCom.CorpID == "" {
 		return fmt.Errorf("no WeCom app configured (TONGBAO_WECOM_CORPID, TONGBAO_WECOM_SECRET, TONGBAO_WECOM_AGENTID …)")
 	}
-	wc, err := wechat.NewWeCom(cfg.WeCom, noConversation{}, wechat.Deps{Tokens: st, Limits: st, Dedupe: st, Log: log})
+	wc, err := wechat.NewWeCom(cfg.WeCom, wechat.Deps{Handler: noConversation{}, Tokens: st, Limits: st, Dedupe: st, Logger: log})
 	if err != nil {
 		return err
 	}

@@ -197,13 +197,13 @@ func TestRosterEndToEnd(t *testing.T) {
 
 	// 谁没读 from 县财政局's admin: exactly 县财政局's unread and unbound.
 	finance := telegramtest.User{ID: 9002, FirstName: "财政", LanguageCode: "zh-hans"}
-	got := joined(say(t, tg, finance, "谁没读"))
+	got := say(t, tg, finance, "谁没读", "未绑定（无法送达）")
 	if !strings.Contains(got, "未读："+strings.Join(names("乙", 5, 15), "、")+"\n") || !strings.Contains(got, "未绑定（无法送达）："+strings.Join(names("乙", 16, 20), "、")) || strings.Contains(got, "甲") {
 		t.Errorf("谁没读 of 县财政局's admin:\n%s", got)
 	}
 
 	// 催读 reminds exactly those unread, once, on the platform they use.
-	if got := joined(say(t, tg, finance, "催读")); !strings.Contains(got, "已提醒 11 人") {
+	if got := say(t, tg, finance, "催读", "人"); !strings.Contains(got, "已提醒 11 人") {
 		t.Errorf("催读: %s", got)
 	}
 	expectReminded := func(who []string) {
@@ -233,13 +233,13 @@ func TestRosterEndToEnd(t *testing.T) {
 		before = now
 	}
 	expectReminded(names("乙", 5, 15))
-	if got := joined(say(t, tg, finance, "催读")); !strings.Contains(got, "没有需要提醒的人") {
+	if got := say(t, tg, finance, "催读", "人"); !strings.Contains(got, "没有需要提醒的人") {
 		t.Errorf("催读 again: %s", got)
 	}
 	// The county admin's 催读 reaches 县委办's unread: five on WeCom, seven on
 	// Telegram; 县财政局's were reminded already.
 	county := telegramtest.User{ID: 9001, FirstName: "县", LanguageCode: "zh-hans"}
-	if got := joined(say(t, tg, county, "催读 "+qingxiID)); !strings.Contains(got, "已提醒 12 人") {
+	if got := say(t, tg, county, "催读 "+qingxiID, "已提醒"); !strings.Contains(got, "已提醒 12 人") {
 		t.Errorf("催读 of the county admin: %s", got)
 	}
 	expectReminded(slices.Concat(names("甲", 6, 10), names("甲", 14, 20)))

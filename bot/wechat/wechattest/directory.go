@@ -6,9 +6,9 @@ import (
 	"strconv"
 )
 
-// CodeDepartmentNotFound is WeCom's answer for a department id it does not
+// codeDepartmentNotFound is WeCom's answer for a department id it does not
 // have (60003, 部门不存在).
-const CodeDepartmentNotFound = 60003
+const codeDepartmentNotFound = 60003
 
 func init() {
 	routes["/cgi-bin/department/list"] = route{http.MethodGet, platformWeCom, false, (*Server).departmentList}
@@ -60,7 +60,7 @@ func (s *Server) departmentList(req *apiRequest) reply {
 	if v := req.query.Get("id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || !slices.ContainsFunc(s.dir.depts, func(d Department) bool { return d.ID == id }) {
-			return fail(CodeDepartmentNotFound)
+			return fail(codeDepartmentNotFound)
 		}
 		root = id
 	}
@@ -92,12 +92,12 @@ func (s *Server) below(d Department, root int64) bool {
 func (s *Server) userList(req *apiRequest) reply {
 	id, err := strconv.ParseInt(req.query.Get("department_id"), 10, 64)
 	if err != nil {
-		return fail(CodeInvalidParameter)
+		return fail(codeInvalidParameter)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !slices.ContainsFunc(s.dir.depts, func(d Department) bool { return d.ID == id }) {
-		return fail(CodeDepartmentNotFound)
+		return fail(codeDepartmentNotFound)
 	}
 	out := []Member{}
 	for _, m := range s.dir.members {
