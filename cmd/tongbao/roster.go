@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
 
+	"tongbao/bot/chat"
 	"tongbao/bot/wechat"
 	"tongbao/content"
 	"tongbao/store"
@@ -357,17 +359,13 @@ Needs TONGBAO_WECOM_CORPID, TONGBAO_WECOM_SECRET and the app's settings.`)
 	if err != nil {
 		return err
 	}
-	members, err := wc.Directory(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := st.SyncDirectory(ctx, members, *dry)
+	n, res, err := syncWeCom(ctx, wc, st, *dry)
 	if err != nil {
 		return err
 	}
 	ch := res.Change
 	fmt.Fprintf(app.Stdout, "WeCom directory: %d members; %d added, %d changed, %d removed; %d accounts bound, %d unbound\n",
-		len(members), len(ch.Added), len(ch.Changed), len(ch.Removed), res.Bound, res.Unbound)
+		n, len(ch.Added), len(ch.Changed), len(ch.Removed), res.Bound, res.Unbound)
 	for _, l := range ch.Lines() {
 		fmt.Fprintln(app.Stdout, l)
 	}
@@ -378,6 +376,39 @@ Needs TONGBAO_WECOM_CORPID, TONGBAO_WECOM_SECRET and the app's settings.`)
 		fmt.Fprintln(app.Stdout, "dry run: nothing stored")
 	}
 	return nil
+}
+
+// syncWeCom takes the WeCom directory into the roster (dry: plans only)
+// and returns how many members it lists and what changed.
+func syncWeCom(ctx context.Context, wc *wechat.WeCom, st *store.Store, dry bool) (int, store.DirectoryResult, error) {
+	members, err := wc.Directory(ctx)
+	if err != nil {
+		return 0, store.DirectoryResult{}, err
+	}
+	res, err := st.SyncDirectory(ctx, members, dry)
+	return len(members), res, err
+}
+
+// syncWeComEvery runs the WeCom directory sync now and then every interval
+// until ctx ends, logging what changed; a failed sync is logged and tried
+// again at the next interval.
+func syncWeComEvery(ctx context.Context, wc *wechat.WeCom, st *store.Store, every time.Duration, log *slog.Logger) error {
+	for {
+		n, res, err := syncWeCom(ctx, wc, st, false)
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case err != nil:
+			log.Error("roster: WeCom directory sync failed", "err", err)
+		default:
+			ch := res.Change
+			log.Info("roster: WeCom directory synced", "members", n, "added", len(ch.Added), "changed", len(ch.Changed),
+				"removed", len(ch.Removed), "bound", res.Bound, "unbound", res.Unbound, "conflicts", len(res.Conflicts))
+		}
+		if chat.Wait(ctx, every) != nil {
+			return nil
+		}
+	}
 }
 
 // listFlag collects a repeated or comma-separated flag.
@@ -408,7 +439,7 @@ sends the queued deliveries.`)
 	fs.Var(&units, "unit", "a unit, with its sub-units (repeatable, or comma-separated)")
 	fs.Var(&posts, "post", "a post such as 主要负责人 (repeatable)")
 	fs.Var(&persons, "person", "a person: NAME, or UNIT/NAME when the name is not unique (repeatable)")
-	fs.Var(&via, "via", "platform order (default wecom,wx,tg)")
+	fs.Var(&via, "via", "platform order (default roster.platforms: wecom,wx,tg)")
 	yes := fs.Bool("yes", false, "send without asking")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
@@ -426,6 +457,9 @@ sends the queued deliveries.`)
 	b, err := st.Bulletin(ctx, rest[0])
 	if err != nil {
 		return fmt.Errorf("no bulletin %s: %w", rest[0], err)
+	}
+	if len(via) == 0 {
+		via = cfg.Roster.Platforms
 	}
 	aud := content.RosterAudience{Units: units, Posts: posts, Via: via}
 	for _, p := range persons {

@@ -154,3 +154,19 @@ func wecomEnv(t testing.TB, e testEnv) *wechattest.Server {
 	e["TONGBAO_WECOM_API"] = fake.URL()
 	return fake
 }
+
+// TestRosterSyncInServe: with roster.sync_every, serve takes the WeCom
+// directory in at start and binds its members.
+func TestRosterSyncInServe(t *testing.T) {
+	e := newEnv()
+	fake := wecomEnv(t, e)
+	e["TONGBAO_ROSTER_SYNC_EVERY"] = "1h"
+	fake.SetDirectory([]wechattest.Department{{ID: 1, Name: "青溪县"}, {ID: 2, Name: "县委办", ParentID: 1}},
+		[]wechattest.Member{{UserID: "zhangsan", Name: "张三", Departments: []int64{2}, MainDepartment: 2, Status: 1}})
+	e.serve(t)
+	st := e.store(t)
+	waitUntil(t, "the first sync", func() bool {
+		m, err := st.BoundMember(context.Background(), "wecom:zhangsan")
+		return err == nil && m.Label() == "县委办 张三"
+	})
+}
