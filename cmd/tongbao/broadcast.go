@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"strings"
@@ -48,17 +47,8 @@ and asks for confirmation unless --yes. Recorded in the audit log.`)
 		urgentNote = " (urgent: ignores quiet hours and digests)"
 	}
 	fmt.Fprintf(app.Stdout, "Announcement to %s: %s%s\n%s\n", seg, count(int(n), "active subscriber", "active subscribers"), urgentNote, *text)
-	if !*yes {
-		if !isTerminal(app.Stdin) {
-			fmt.Fprintln(app.Stderr, "tongbao broadcast: not a terminal; add --yes to send")
-			return errUsage
-		}
-		fmt.Fprint(app.Stdout, "Send it? [y/N] ")
-		answer, _ := bufio.NewReader(app.Stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			fmt.Fprintln(app.Stdout, "Cancelled.")
-			return nil
-		}
+	if ok, err := app.confirm("broadcast", *yes); !ok {
+		return err
 	}
 	links, err := app.links(ctx, cfg, st, log)
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -489,17 +488,8 @@ sends the queued deliveries.`)
 		}
 	}
 	fmt.Fprintf(app.Stdout, "%s\nto %d people: %d reachable, %d 未绑定\n", b.Title, len(targets), bound, len(targets)-bound)
-	if !*yes {
-		if !isTerminal(app.Stdin) {
-			fmt.Fprintln(app.Stderr, "tongbao roster send: not a terminal; add --yes to send")
-			return errUsage
-		}
-		fmt.Fprint(app.Stdout, "Send it? [y/N] ")
-		answer, _ := bufio.NewReader(app.Stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			fmt.Fprintln(app.Stdout, "Cancelled.")
-			return nil
-		}
+	if ok, err := app.confirm("roster send", *yes); !ok {
+		return err
 	}
 	links, err := app.links(ctx, cfg, st, log)
 	if err != nil {
