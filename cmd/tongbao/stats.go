@@ -23,7 +23,9 @@ func runStats(ctx context.Context, app *App, args []string) error {
 Without an id: how many bulletins and subscribers are stored, and the
 delivery queues. With a bulletin id: delivered / read / unread and the
 read rate, by platform and unit, how and when reads happened, and the
-unread list (--unit NAME: only that unit's unread).`)
+unread list (--unit NAME: only that unit's unread). With --by unit, for a
+bulletin sent to roster people: per unit intended / delivered / read, the
+unread names and the 未绑定.`)
 	common := addCommonFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	unit := fs.String("unit", "", "only this unit in the unread list")
