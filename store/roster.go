@@ -321,16 +321,29 @@ func (s *Store) RosterUnits(ctx context.Context) ([]string, error) {
 }
 
 // Forget removes a member's personal data — name, post, phone, WeCom
-// account, bindings, their name in old receipts — while every count they
-// are part of stays: old bulletins still count them (unnamed) as intended,
-// delivered and read.
+// account, bindings, pending bind requests, their name in old receipts —
+// while every count they are part of stays: old bulletins still count them
+// (unnamed) as intended, delivered and read.
 func (s *Store) Forget(ctx context.Context, m content.Member) error {
 	verKey := s.k.roster("ver")
 	id := strconv.FormatInt(m.ID, 10)
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	reqs, err := s.BindRequests(ctx)
+	if err != nil {
+		return err
+	}
+	var theirs []string
+	for _, r := range reqs {
+		if r.MemberID == m.ID {
+			theirs = append(theirs, strconv.FormatInt(r.ID, 10))
+		}
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		s.removeMember(ctx, p, m)
 		if len(m.Accounts) > 0 {
 			p.HDel(ctx, s.k.roster("acc"), m.Accounts...)
+		}
+		if len(theirs) > 0 {
+			p.HDel(ctx, s.k.roster("req"), theirs...)
 		}
 		p.HDel(ctx, s.k.roster("gone"), id)
 		p.Incr(ctx, verKey)

@@ -314,9 +314,17 @@ func TestRosterReceipts(t *testing.T) {
 		t.Fatalf("reminded twice: %v", recips)
 	}
 
-	// Forgetting 王五 removes his name; the counts stay.
-	if err := s.Forget(ctx, memberByName(t, s, "县财政局", "王五")); err != nil {
+	// Forgetting 王五 removes his name and his pending request; the counts
+	// stay.
+	wang := memberByName(t, s, "县财政局", "王五")
+	if _, err := s.RequestBind(ctx, "tg:1", wang, time.Now()); err != nil {
 		t.Fatal(err)
+	}
+	if err := s.Forget(ctx, wang); err != nil {
+		t.Fatal(err)
+	}
+	if reqs, _ := s.BindRequests(ctx); len(reqs) != 0 {
+		t.Fatalf("requests after forget: %+v", reqs)
 	}
 	st, _ = s.RosterStatus(ctx, id)
 	if g := receiptLine(content.Receipts(id, st, nil)); g != "县委办 1/1/1 [] []; 县委办/督查室 1/1/0 [李四] []; 县财政局 2/1/0 [] [赵六]" {
