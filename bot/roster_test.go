@@ -186,3 +186,18 @@ func deliverOnTelegram(ctx context.Context, st *store.Store, id string, rs []con
 	}
 	return nil
 }
+
+// TestBroadcastToRosterInChat: an admin's broadcast to roster units names
+// them in the preview and counts the people who can be reached.
+func TestBroadcastToRosterInChat(t *testing.T) {
+	b, st, _ := newRosterBot(t)
+	if got := typeIn(b, chat.Telegram, "100", "绑定 "+inviteCode(t, st, "县委办", "张三", time.Hour)); !strings.Contains(got, "已绑定") {
+		t.Fatalf("bind: %s", got)
+	}
+	got := typeIn(b, chat.Telegram, "1", "/broadcast @roster:unit=县委办,县财政局 明天上午开会")
+	for _, w := range []string{"名册上的 县委办、县财政局（每人一次，按其所用平台）", "明天上午开会"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("preview lacks %q:\n%s", w, got)
+		}
+	}
+}
