@@ -140,7 +140,7 @@ func bindInBulk(b *testing.B, s *Store) {
 					status = content.StatusBlocked
 				}
 				p.HSet(ctx, s.k.subs("idx"), acc, dense)
-				p.SAdd(ctx, s.k.subs("status", status), acc)
+				p.SAdd(ctx, s.k.byStatus(status), acc)
 				id := strconv.FormatInt(m.ID, 10)
 				p.HSet(ctx, s.k.roster("acc"), acc, id)
 				p.HSet(ctx, s.k.roster("ma"), id, formatAccounts([]boundAccount{{acc, dense}}))

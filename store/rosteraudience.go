@@ -122,7 +122,7 @@ func (s *Store) pickAccounts(ctx context.Context, ids []int64, order []string) (
 	if len(all) == 0 {
 		return out, nil
 	}
-	active, err := s.rdb.SMIsMember(ctx, s.k.subs("status", content.StatusActive), all...).Result()
+	active, err := s.rdb.SMIsMember(ctx, s.k.byStatus(content.StatusActive), all...).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: roster accounts: %w", err)
 	}
