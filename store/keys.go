@@ -42,6 +42,7 @@ import (
 //	source:NAME:PART      a source poller's status and handed-over items
 //	secret                the read-link secret
 //	tok:NAME              a platform access token shared by every replica
+//	schema                the stored data's schema version (schema.go)
 //
 // Keys that one command (a MULTI, a Lua script, ZINTERSTORE, SUNIONSTORE)
 // touches together share a hash tag — {cat}, {sub}, {b:ID}, {q:PLATFORM},
@@ -69,3 +70,4 @@ func (k keys) audit() string                      { return k.p + "audit" }
 func (k keys) source(name, part string) string    { return k.p + "source:" + name + ":" + part }
 func (k keys) secret() string                     { return k.p + "secret" }
 func (k keys) token(name string) string           { return k.p + "tok:" + name }
+func (k keys) schema() string                     { return k.p + "schema" }

@@ -72,9 +72,14 @@ func (a *App) openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*st
 	if err != nil {
 		return nil, err
 	}
-	sc := cfg.Redis
-	sc.Setting = cfg.redisSetting()
-	return store.Open(ctx, sc, store.Deps{Segmenter: seg, Logger: log})
+	return store.Open(ctx, cfg.storeConfig(), store.Deps{Segmenter: seg, Logger: log})
+}
+
+// storeConfig is the store's configuration with where its URL came from.
+func (c *Config) storeConfig() store.Config {
+	sc := c.Redis
+	sc.Setting = c.redisSetting()
+	return sc
 }
 
 // openCommand gives a one-shot command its settings, a quiet logger
