@@ -57,6 +57,7 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		"admins":      {"list admins, or grant and withdraw the role", runAdmins},
 		"backup":      {"write a copy of everything in the store to a file", runBackup},
 		"restore":     {"load a backup file into an empty store", runRestore},
+		"roster":      {"the roster: import, export, forget, invite codes, WeCom sync, send", runRoster},
 		"check":       {"check the settings, Redis, the public URL, the platforms and the sources", runCheck},
 		"healthcheck": {"exit 0 when a running serve is ready (the container's HEALTHCHECK)", runHealthcheck},
 	}

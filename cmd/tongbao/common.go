@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 
@@ -118,4 +121,24 @@ func (a *App) parser(cfg *Config) (*content.Parser, error) {
 		return nil, err
 	}
 	return content.NewParser(cfg.ParserConfig, content.ParserDeps{Topics: topics, Segmenter: seg}), nil
+}
+
+// confirm asks "Send it? [y/N]" on a terminal, unless yes. Without a
+// terminal and without yes it says to add --yes and returns errUsage; ok
+// is false when the operator said no (after saying "Cancelled.").
+func (a *App) confirm(command string, yes bool) (ok bool, err error) {
+	if yes {
+		return true, nil
+	}
+	if !isTerminal(a.Stdin) {
+		fmt.Fprintf(a.Stderr, "tongbao %s: not a terminal; add --yes to send\n", command)
+		return false, errUsage
+	}
+	fmt.Fprint(a.Stdout, "Send it? [y/N] ")
+	answer, _ := bufio.NewReader(a.Stdin).ReadString('\n')
+	if ans := strings.ToLower(strings.TrimSpace(answer)); ans != "y" && ans != "yes" {
+		fmt.Fprintln(a.Stdout, "Cancelled.")
+		return false, nil
+	}
+	return true, nil
 }
