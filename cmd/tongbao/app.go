@@ -42,19 +42,20 @@ type command struct {
 func NewApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *App {
 	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
 	a.commands = map[string]command{
-		"parse":       {"parse bulletin files and print them (text or --json)", runParse},
-		"ingest":      {"parse bulletin files and store the new ones", runIngest},
-		"stats":       {"counts, or one bulletin's delivered / read / unread", runStats},
-		"subscribers": {"list or count subscribers", runSubscribers},
-		"ask":         {"ask one question and print the answer", runAsk},
-		"chat":        {"talk to Tongbao in the terminal", runChat},
-		"serve":       {"run the service: HTTP, platform adapters, senders, scheduler", runServe},
-		"demo":        {"run Tongbao locally: embedded store, samples, chat in this terminal", runDemo},
-		"broadcast":   {"send an announcement to a segment of subscribers", runBroadcast},
-		"remind":      {"remind the subscribers who have not read a bulletin", runRemind},
-		"wechat":      {"WeChat Official Account tasks: menu, mass send", runWeChat},
-		"sources":     {"list sources with their status; sources check NAME fetches one", runSources},
-		"admins":      {"list admins, or grant and withdraw the role", runAdmins},
+		"parse":        {"parse bulletin files and print them (text or --json)", runParse},
+		"ingest":       {"parse bulletin files and store the new ones", runIngest},
+		"stats":        {"counts, or one bulletin's delivered / read / unread", runStats},
+		"subscribers":  {"list or count subscribers", runSubscribers},
+		"ask":          {"ask one question and print the answer", runAsk},
+		"chat":         {"talk to Tongbao in the terminal", runChat},
+		"serve":        {"run the service: HTTP, platform adapters, senders, scheduler", runServe},
+		"demo":         {"run Tongbao locally: embedded store, samples, chat in this terminal", runDemo},
+		"broadcast":    {"send an announcement to a segment of subscribers", runBroadcast},
+		"remind":       {"remind the subscribers who have not read a bulletin", runRemind},
+		"wechat":       {"WeChat Official Account tasks: menu, mass send", runWeChat},
+		"sources":      {"list sources with their status; sources check NAME fetches one", runSources},
+		"admins":       {"list admins, or grant and withdraw the role", runAdmins},
+		"console-link": {"print a one-time sign-in link to the admin console", runConsoleLink},
 	}
 	return a
 }

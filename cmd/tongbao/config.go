@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"tongbao/bot/web"
 	"tongbao/bot/wechat"
 	"tongbao/store"
 )
@@ -58,6 +59,8 @@ type Config struct {
 	MessagesPerMinute int `yaml:"messages_per_minute"`
 
 	Metrics MetricsConfig `yaml:"metrics"`
+	// Console configures the admin web console (/admin/).
+	Console web.ConsoleConfig `yaml:"console"`
 
 	Telegram TelegramConfig     `yaml:"telegram"`
 	WeChat   WeChatConfig       `yaml:"wechat"`

@@ -148,7 +148,7 @@ func (r *ingestRun) input(ctx context.Context, in content.Input) string {
 	if in.URL != "" {
 		name = in.URL
 	}
-	s, err := r.g.store(ctx, in)
+	s, err := r.g.store(ctx, in, nil)
 	switch {
 	case s.b == nil:
 		r.failed++

@@ -66,11 +66,16 @@ func (g *ingester) cutoff() time.Time {
 }
 
 // store parses and saves one input and says whether it is due to be pushed.
-func (g *ingester) store(ctx context.Context, in content.Input) (stored, error) {
+// edit, when not nil, corrects the parsed bulletin before it is saved (the
+// console's title, kind and summary).
+func (g *ingester) store(ctx context.Context, in content.Input, edit func(*content.Bulletin)) (stored, error) {
 	var s stored
 	var err error
 	if s.b, err = g.parser.Parse(in); err != nil {
 		return s, err
+	}
+	if edit != nil {
+		edit(s.b)
 	}
 	if s.res, err = g.st.SaveBulletin(ctx, s.b); err != nil {
 		return s, err
@@ -109,8 +114,8 @@ func (g *ingester) push(ctx context.Context, b *content.Bulletin) (int, error) {
 
 // ingest stores one input and pushes it when it is due: the admin upload
 // and the source poller use it. queued is how many deliveries were queued.
-func (g *ingester) ingest(ctx context.Context, in content.Input) (s stored, queued int, err error) {
-	if s, err = g.store(ctx, in); err != nil || !s.push {
+func (g *ingester) ingest(ctx context.Context, in content.Input, edit func(*content.Bulletin)) (s stored, queued int, err error) {
+	if s, err = g.store(ctx, in, edit); err != nil || !s.push {
 		return s, 0, err
 	}
 	queued, err = g.push(ctx, s.b)

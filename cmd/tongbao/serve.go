@@ -23,6 +23,7 @@ import (
 	"tongbao/bot/web"
 	"tongbao/bot/wechat"
 	"tongbao/content"
+	"tongbao/content/source"
 	"tongbao/store"
 )
 
@@ -118,7 +119,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	// publisher is the dispatcher, made below.
 	pipeline := newIngester(cfg, parser, st, nil)
 	admin := &web.Admin{Token: cfg.AdminToken, Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
-		s, queued, err := pipeline.ingest(ctx, in)
+		s, queued, err := pipeline.ingest(ctx, in, nil)
 		if err != nil && !errors.Is(err, errNotPushed) {
 			return web.IngestResult{}, err
 		}
@@ -194,18 +195,19 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		s.disp.RunScheduler(ctx, 30*time.Second)
 		return nil
 	})
+	var srcs []source.Config
+	var poller *source.Poller
 	if cfg.Sources != "" {
-		srcs, err := a.sourceConfigs(cfg, "")
-		if err != nil {
+		if srcs, err = a.sourceConfigs(cfg, ""); err != nil {
 			return err
 		}
-		poller, err := newSourcePoller(srcs, pipeline, st, s.owner, log)
-		if err != nil {
+		if poller, err = newSourcePoller(srcs, pipeline, st, s.owner, log); err != nil {
 			return err
 		}
 		s.runners = append(s.runners, poller.Run)
 		log.Info("polling sources", "count", len(srcs), "file", cfg.Sources)
 	}
+	s.mountConsole(pipeline, srcs, poller, platforms)
 	return nil
 }
 

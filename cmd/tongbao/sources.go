@@ -242,7 +242,7 @@ func (a *App) sourceConfigs(cfg *Config, flagPath string) ([]source.Config, erro
 // serve's scheduler resumes its fan-out — so it is only logged.
 func sourceIngest(g *ingester, log *slog.Logger) source.IngestFunc {
 	return func(ctx context.Context, in content.Input) (source.Result, error) {
-		s, _, err := g.ingest(ctx, in)
+		s, _, err := g.ingest(ctx, in, nil)
 		if errors.Is(err, errNotPushed) {
 			log.Warn("source: bulletin stored but not pushed yet", "bulletin_id", s.b.ID, "err", err)
 			return s.res, nil
