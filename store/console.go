@@ -81,7 +81,9 @@ func (s *Store) StartConsoleSession(ctx context.Context, sess content.ConsoleSes
 	}
 	sess.Handle, sess.CSRF = hash, csrf
 	data, _ := json.Marshal(sess)
-	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	// Two keys in different Cluster slots: a pipeline, not a transaction;
+	// a session missing from the index is still valid, just not listed.
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, s.k.misc("console", "sess", hash), data, idle)
 		p.ZAdd(ctx, s.k.misc("console", "sessions"), redis.Z{Score: float64(sess.Started.Unix()), Member: hash})
 		return nil
@@ -160,7 +162,7 @@ func (s *Store) ConsoleSessions(ctx context.Context) ([]content.ConsoleSession, 
 // none.
 func (s *Store) EndConsoleSession(ctx context.Context, handle string) (bool, error) {
 	var del *redis.IntCmd
-	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		del = p.Del(ctx, s.k.misc("console", "sess", handle))
 		p.ZRem(ctx, s.k.misc("console", "sessions"), handle)
 		return nil
