@@ -173,16 +173,15 @@ func (c *Console) bulletins(w http.ResponseWriter, r *http.Request, a admin) {
 
 // bulletinData is one bulletin's page.
 type bulletinData struct {
-	B          *content.Bulletin
-	Date       string
-	Card       bot.Reply
-	Stats      *content.DeliveryStats
-	Platforms  []reachRow
-	Units      []reachRow
-	Unread     []*content.Subscriber
-	UnreadAll  int64
-	Reads      chart
-	Announcing bool
+	B         *content.Bulletin
+	Date      string
+	Card      bot.Reply
+	Stats     *content.DeliveryStats
+	Platforms []reachRow
+	Units     []reachRow
+	Unread    []*content.Subscriber
+	UnreadAll int64
+	Reads     chart
 }
 
 // reachRow is the reach within one platform or unit.
@@ -213,7 +212,7 @@ func (c *Console) bulletin(w http.ResponseWriter, r *http.Request, a admin) {
 		c.fail(w, r, a.lang, err)
 		return
 	}
-	d := bulletinData{B: b, Date: b.PublishedText("2006-01-02 15:04"), Card: bot.BulletinCard(b, a.lang, "", "")}
+	d := bulletinData{B: b, Date: b.PublishedText("2006-01-02"), Card: bot.BulletinCard(b, a.lang, "", "")}
 	if d.Stats, err = c.deps.Store.Stats(ctx, b.ID); err != nil {
 		c.fail(w, r, a.lang, err)
 		return
@@ -231,7 +230,9 @@ func (c *Console) bulletin(w http.ResponseWriter, r *http.Request, a admin) {
 		return
 	}
 	d.Reads = readsChart(b.PublishedAt, d.Stats.ByHour, a.lang)
-	c.render(w, r, http.StatusOK, "bulletin", c.page(a, "bulletins", d))
+	p := c.page(a, "bulletins", d)
+	p.Title = b.Title
+	c.render(w, r, http.StatusOK, "bulletin", p)
 }
 
 // chart serves a bulletin's reads over time as an SVG image of its own,
