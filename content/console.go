@@ -29,3 +29,12 @@ type PendingBroadcast struct {
 	Count    int64     `json:"count"`
 	At       time.Time `json:"at"`
 }
+
+// Rate is the share of the delivered who read, 0 to 1 (0 when nothing was
+// delivered).
+func (r Reach) Rate() float64 {
+	if r.Delivered == 0 {
+		return 0
+	}
+	return float64(r.Read) / float64(r.Delivered)
+}

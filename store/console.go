@@ -243,20 +243,36 @@ func (s *Store) FindSubscribers(ctx context.Context, query, status string, limit
 			return []*content.Subscriber{sub}, nil
 		}
 	}
-	set := s.k.subs("dense")
+	// A unit's exact name scans that unit's members; anything else scans
+	// everyone (by dense id), a thousand at a time.
+	scan := func(cursor uint64) ([]string, uint64, error) {
+		kv, next, err := s.rdb.HScan(ctx, s.k.subs("dense"), cursor, "", 1000).Result()
+		ids := make([]string, 0, len(kv)/2)
+		for i := 1; i < len(kv); i += 2 {
+			ids = append(ids, kv[i])
+		}
+		return ids, next, err
+	}
+	if query != "" {
+		if isUnit, err := s.rdb.SIsMember(ctx, s.k.subs("units"), query).Result(); err != nil {
+			return nil, fmt.Errorf("store: find subscribers: %w", err)
+		} else if isUnit {
+			scan = func(cursor uint64) ([]string, uint64, error) {
+				return s.rdb.SScan(ctx, s.k.subs("unit", query), cursor, "", 1000).Result()
+			}
+		}
+	}
 	var out []*content.Subscriber
 	var cursor uint64
 	for len(out) < limit {
-		kv, next, err := s.rdb.HScan(ctx, set, cursor, "", 1000).Result()
+		ids, next, err := scan(cursor)
 		if err != nil {
 			return nil, fmt.Errorf("store: find subscribers: %w", err)
 		}
-		cmds := make([]*redis.MapStringStringCmd, 0, len(kv)/2)
-		ids := make([]string, 0, len(kv)/2)
+		cmds := make([]*redis.MapStringStringCmd, len(ids))
 		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i := 1; i < len(kv); i += 2 {
-				ids = append(ids, kv[i])
-				cmds = append(cmds, p.HGetAll(ctx, s.k.subscriber(kv[i])))
+			for i, id := range ids {
+				cmds[i] = p.HGetAll(ctx, s.k.subscriber(id))
 			}
 			return nil
 		}); err != nil {
@@ -322,34 +338,28 @@ func (s *Store) SubscribersByDense(ctx context.Context, dense []int64) ([]*conte
 
 // UnreadSubscribers returns who received a bulletin and has not read it,
 // by unit then name, at most limit of them, and how many there are in all.
+// Units are read one at a time, in order, until limit are found.
 func (s *Store) UnreadSubscribers(ctx context.Context, bulletinID string, limit int) ([]*content.Subscriber, int64, error) {
-	dense, err := s.unreadDense(ctx, bulletinID, "")
-	if err != nil {
-		return nil, 0, err
-	}
-	total := int64(len(dense))
-	// Units first: those of the subscribers in each unit's bitmap, in
-	// unit order, then those with no unit.
-	units, err := s.rdb.SMembers(ctx, s.k.subs("units")).Result()
-	if err != nil {
+	var dlv, read *redis.StringCmd
+	var units *redis.StringSliceCmd
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		dlv = p.Get(ctx, s.k.perBulletin(bulletinID, "dlv"))
+		read = p.Get(ctx, s.k.perBulletin(bulletinID, "read"))
+		units = p.SMembers(ctx, s.k.subs("units"))
+		return nil
+	}); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, 0, fmt.Errorf("store: unread %s: %w", bulletinID, err)
 	}
-	sort.Strings(units)
+	unread := andNot(bitmapOf(dlv), bitmapOf(read))
+	all := setBits(unread)
+	names := units.Val()
+	sort.Strings(names)
 	var chosen []int64
 	seen := map[int64]bool{}
-	for _, u := range append(units, "") {
-		if len(chosen) >= limit {
-			break
-		}
-		var ds []int64
-		if u == "" {
-			ds = dense
-		} else if ds, err = s.unreadDense(ctx, bulletinID, u); err != nil {
-			return nil, 0, err
-		}
+	take := func(ds []int64) {
 		for _, d := range ds {
 			if len(chosen) >= limit {
-				break
+				return
 			}
 			if !seen[d] {
 				seen[d] = true
@@ -357,6 +367,17 @@ func (s *Store) UnreadSubscribers(ctx context.Context, bulletinID string, limit 
 			}
 		}
 	}
+	for _, u := range names {
+		if len(chosen) >= limit {
+			break
+		}
+		seg, err := s.rdb.Get(ctx, s.k.subs("ubm", u)).Bytes()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, 0, fmt.Errorf("store: unread %s: %w", bulletinID, err)
+		}
+		take(setBits(and(unread, seg)))
+	}
+	take(all) // those with no unit
 	subs, err := s.SubscribersByDense(ctx, chosen)
 	if err != nil {
 		return nil, 0, err
@@ -374,10 +395,7 @@ func (s *Store) UnreadSubscribers(ctx context.Context, bulletinID string, limit 
 		}
 		return subs[i].ID < subs[j].ID
 	})
-	if len(subs) > limit {
-		subs = subs[:limit]
-	}
-	return subs, total, nil
+	return subs, int64(len(all)), nil
 }
 
 // RetryDeadLetter puts the dead letter at position index of a platform's
@@ -412,4 +430,27 @@ func (s *Store) RetryDeadLetter(ctx context.Context, platform string, index int6
 		return nil, err
 	}
 	return &dl, nil
+}
+
+// Reaches returns how many received and how many read each bulletin, in
+// one round trip: what a list of bulletins shows, without the breakdowns
+// of Stats.
+func (s *Store) Reaches(ctx context.Context, ids []string) ([]content.Reach, error) {
+	dlv := make([]*redis.StringCmd, len(ids))
+	read := make([]*redis.StringCmd, len(ids))
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			dlv[i] = p.Get(ctx, s.k.perBulletin(id, "dlv"))
+			read[i] = p.Get(ctx, s.k.perBulletin(id, "read"))
+		}
+		return nil
+	}); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("store: reach of %d bulletins: %w", len(ids), err)
+	}
+	out := make([]content.Reach, len(ids))
+	for i := range ids {
+		d := bitmapOf(dlv[i])
+		out[i] = content.Reach{Delivered: popcount(d), Read: popcount(and(bitmapOf(read[i]), d))}
+	}
+	return out, nil
 }

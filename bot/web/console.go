@@ -61,6 +61,7 @@ type ConsoleStore interface {
 	Search(ctx context.Context, query string, offset, limit int) ([]content.SearchHit, int64, error)
 	CountBulletins(ctx context.Context) (int64, map[content.Kind]int64, error)
 	Stats(ctx context.Context, bulletinID string) (*content.DeliveryStats, error)
+	Reaches(ctx context.Context, ids []string) ([]content.Reach, error)
 
 	QueueStats(ctx context.Context, platform string) (*content.QueueStats, error)
 	DeadLetters(ctx context.Context, platform string, n int) ([]content.DeadLetter, error)

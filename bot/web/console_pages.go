@@ -40,7 +40,7 @@ type queueRow struct {
 type bulletinRow struct {
 	B     *content.Bulletin
 	Date  string
-	Stats *content.DeliveryStats
+	Reach content.Reach
 }
 
 func (c *Console) overview(w http.ResponseWriter, r *http.Request, a admin) {
@@ -110,13 +110,17 @@ func (c *Console) bulletinRows(r *http.Request, f content.Filter, query string, 
 			return nil, 0, err
 		}
 	}
+	ids := make([]string, len(bs))
+	for i, b := range bs {
+		ids[i] = b.ID
+	}
+	reaches, err := c.deps.Store.Reaches(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
 	rows := make([]bulletinRow, len(bs))
 	for i, b := range bs {
-		st, err := c.deps.Store.Stats(ctx, b.ID)
-		if err != nil {
-			return nil, 0, err
-		}
-		rows[i] = bulletinRow{B: b, Date: b.PublishedText("2006-01-02"), Stats: st}
+		rows[i] = bulletinRow{B: b, Date: b.PublishedText("2006-01-02"), Reach: reaches[i]}
 	}
 	return rows, total, nil
 }
@@ -188,14 +192,6 @@ type bulletinData struct {
 type reachRow struct {
 	Name string
 	content.Reach
-}
-
-// Rate is the share read, in percent.
-func (r reachRow) Rate() float64 {
-	if r.Delivered == 0 {
-		return 0
-	}
-	return 100 * float64(r.Read) / float64(r.Delivered)
 }
 
 // unreadShown is how many of the unread a bulletin's page lists.
