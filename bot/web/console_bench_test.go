@@ -139,6 +139,8 @@ func BenchmarkConsolePages(b *testing.B) {
 		{"subscribers", "/admin/subscribers"},
 		{"subscribers-unit", "/admin/subscribers?q=" + "单位07"},
 		{"subscribers-id", "/admin/subscribers?q=tg:10000042"},
+		// A name matched by no one: every subscriber is read.
+		{"subscribers-name-nobody", "/admin/subscribers?q=" + "无此人"},
 		{"sources", "/admin/sources"},
 		{"audit", "/admin/audit"},
 		{"dead", "/admin/dead"},
