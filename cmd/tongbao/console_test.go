@@ -38,7 +38,7 @@ func newBrowser(t testing.TB, ctx context.Context) context.Context {
 		chromedp.ExecPath(chromium(t)), chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.Flag("hide-scrollbars", true),
 		// A browser in China: Accept-Language zh-CN.
 		chromedp.Flag("lang", "zh-CN"), chromedp.Flag("accept-lang", "zh-CN,zh"),
 	}
@@ -258,7 +258,9 @@ func TestConsoleInABrowser(t *testing.T) {
 
 	// 催读: the five unread get one reminder each, the reader none.
 	tgBefore, wxBefore := len(tg.Sent()), len(wx.CustomMessages())
-	run(t, tab, "remind", chromedp.Click(chromedp.ID("remind")), chromedp.WaitVisible(chromedp.CSS(".notice")))
+	run(t, tab, "remind", chromedp.Click(chromedp.ID("remind")),
+		// The page before had a notice too (published): wait for this one.
+		chromedp.WaitVisible(chromedp.Search(`//p[@class="notice"][contains(., "催读")]`)))
 	shoot(t, tab, dir, "06-bulletin-reminded")
 	if _, err := tg.WaitSent(ctx, tgBefore+3); err != nil {
 		t.Fatal(err)
