@@ -233,10 +233,11 @@ func (s *Store) TakeBroadcast(ctx context.Context, id string) (*content.PendingB
 
 // FindSubscribers returns up to limit subscribers matching query — a
 // subscriber id, a unit's name, or part of a name, id or unit — with a
-// status ("" for any), sorted by unit then name. An empty query lists the
-// first subscribers found. It scans in batches and stops at limit, so a
-// page of results costs little however many subscribers there are.
-func (s *Store) FindSubscribers(ctx context.Context, query, status string, limit int) ([]*content.Subscriber, error) {
+// status ("" for any) and subscribed to topic ("" for any), sorted by unit
+// then name. An empty query lists the first subscribers found. It scans in
+// batches and stops at limit, so a page of results costs little however
+// many subscribers there are.
+func (s *Store) FindSubscribers(ctx context.Context, query, status, topic string, limit int) ([]*content.Subscriber, error) {
 	query = strings.TrimSpace(query)
 	if query != "" && strings.Contains(query, ":") {
 		if sub, err := s.Subscriber(ctx, query); err == nil && (status == "" || sub.Status == status) {
@@ -253,7 +254,11 @@ func (s *Store) FindSubscribers(ctx context.Context, query, status string, limit
 		}
 		return ids, next, err
 	}
-	if query != "" {
+	switch {
+	case topic != "":
+		key := s.subIndexKey(content.Subscription{Kind: content.SubTopic, Value: topic})
+		scan = func(cursor uint64) ([]string, uint64, error) { return s.rdb.SScan(ctx, key, cursor, "", 1000).Result() }
+	case query != "":
 		if isUnit, err := s.rdb.SIsMember(ctx, s.k.subs("units"), query).Result(); err != nil {
 			return nil, fmt.Errorf("store: find subscribers: %w", err)
 		} else if isUnit {

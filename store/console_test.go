@@ -135,15 +135,24 @@ func TestFindSubscribersAndUnreadByUnit(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		found, err := s.FindSubscribers(ctx, "甲局", "", 10)
+		found, err := s.FindSubscribers(ctx, "甲局", "", "", 10)
 		if err != nil || len(found) != 2 || found[0].Name != "李四" || found[1].Name != "赵六" {
 			t.Fatalf("by unit: %v %v", found, err)
 		}
-		if found, _ := s.FindSubscribers(ctx, "tg:3", "", 10); len(found) != 1 || found[0].Name != "王五" {
+		if found, _ := s.FindSubscribers(ctx, "tg:3", "", "", 10); len(found) != 1 || found[0].Name != "王五" {
 			t.Errorf("by id: %v", found)
 		}
-		if found, _ := s.FindSubscribers(ctx, "", "", 3); len(found) != 3 {
+		if found, _ := s.FindSubscribers(ctx, "", "", "", 3); len(found) != 3 {
 			t.Errorf("limit: %d", len(found))
+		}
+		if _, err := s.Subscribe(ctx, "tg:4", content.Subscription{Kind: content.SubTopic, Value: "防汛"}); err != nil {
+			t.Fatal(err)
+		}
+		if found, _ := s.FindSubscribers(ctx, "", "", "防汛", 10); len(found) != 1 || found[0].ID != "tg:4" {
+			t.Errorf("by topic: %v", found)
+		}
+		if found, _ := s.FindSubscribers(ctx, "张三", "", "防汛", 10); len(found) != 0 {
+			t.Errorf("by topic and name: %v", found)
 		}
 		sub2, _ := s.Subscriber(ctx, "tg:2")
 		s.MarkRead(ctx, b.ID, sub2.Dense, content.ViaLink, b.PublishedAt, time.Now())

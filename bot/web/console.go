@@ -48,7 +48,7 @@ type ConsoleStore interface {
 
 	IsAdmin(ctx context.Context, id string) (bool, error)
 	Subscriber(ctx context.Context, id string) (*content.Subscriber, error)
-	FindSubscribers(ctx context.Context, query, status string, limit int) ([]*content.Subscriber, error)
+	FindSubscribers(ctx context.Context, query, status, topic string, limit int) ([]*content.Subscriber, error)
 	UnreadSubscribers(ctx context.Context, bulletinID string, limit int) ([]*content.Subscriber, int64, error)
 	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
 	CountAudience(ctx context.Context, seg content.Segment) (int64, error)

@@ -23,7 +23,6 @@ const (
 	benchUnits       = 100
 )
 
-
 // seedConsole fills f's store; it takes a minute or two.
 func seedConsole(b *testing.B, f *consoleFixture) *content.Bulletin {
 	b.Helper()

@@ -280,10 +280,10 @@ func (c *Console) remind(w http.ResponseWriter, r *http.Request, a admin) {
 
 // subscribersData is the subscribers page.
 type subscribersData struct {
-	Query, Status string
-	Statuses      []string
-	Rows          []*content.Subscriber
-	Limit         int
+	Query, Status, Topic string
+	Statuses             []string
+	Rows                 []*content.Subscriber
+	Limit                int
 }
 
 // subscribersShown is how many subscribers a search lists.
@@ -291,13 +291,13 @@ const subscribersShown = 100
 
 func (c *Console) subscribers(w http.ResponseWriter, r *http.Request, a admin) {
 	q := r.URL.Query()
-	d := subscribersData{Query: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Limit: subscribersShown,
+	d := subscribersData{Query: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Topic: strings.TrimSpace(q.Get("topic")), Limit: subscribersShown,
 		Statuses: []string{content.StatusActive, content.StatusBlocked, content.StatusLeft}}
 	if !slices.Contains(d.Statuses, d.Status) {
 		d.Status = ""
 	}
 	var err error
-	if d.Rows, err = c.deps.Store.FindSubscribers(r.Context(), d.Query, d.Status, subscribersShown); err != nil {
+	if d.Rows, err = c.deps.Store.FindSubscribers(r.Context(), d.Query, d.Status, d.Topic, subscribersShown); err != nil {
 		c.fail(w, r, a.lang, err)
 		return
 	}

@@ -156,6 +156,7 @@ var consoleText = map[string][2]string{
 	"bc.details":       {"查看阅读情况", "See who read it"},
 
 	"sub.search":          {"姓名、编号或单位", "Name, id or unit"},
+	"sub.topic":           {"订阅主题", "Topic"},
 	"sub.block":           {"屏蔽", "Block"},
 	"sub.unblock":         {"解除屏蔽", "Unblock"},
 	"sub.promote":         {"设为管理员", "Make admin"},
