@@ -2,11 +2,12 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
 
+	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/content"
 )
 
@@ -28,14 +29,14 @@ const yearsBack = 10
 
 // ask answers a question: slots are read from it, the bulletins they
 // select are found, and the field asked about is answered.
-func (b *Bot) ask(ctx context.Context, t *turn, text string) ([]Reply, error) {
+func (b *Bot) ask(ctx context.Context, t *turn, text string) ([]chat.Reply, error) {
 	if err := b.lex.refresh(ctx, b.store); err != nil {
 		return nil, err
 	}
 	text = capRunes(text, maxQuestionRunes)
 	q := parseQuestion(text, b.cfg.Now(), b.cfg.Topics, b.lex)
 	if !q.understood() {
-		return []Reply{Text(say(t.lang, "unknown", quote(text)))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "unknown", quote(text)))}, nil
 	}
 	return b.answerQuestion(ctx, t, q)
 }
@@ -242,7 +243,7 @@ func heldDay(bl *content.Bulletin) time.Time {
 }
 
 // answerQuestion finds what a question selects and answers it.
-func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]Reply, error) {
+func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]chat.Reply, error) {
 	personAsked := false
 	for _, f := range q.Facets {
 		personAsked = personAsked || strings.HasPrefix(f.Facet, "person:") || strings.HasPrefix(f.Facet, "post:")
@@ -309,7 +310,7 @@ func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]Reply
 		if q.Field != "" {
 			return b.fieldAnswer(t, bl, q.Field), nil
 		}
-		return []Reply{b.card(t, bl)}, nil
+		return []chat.Reply{b.card(t, bl)}, nil
 	}
 	items := make([]listItem, len(bs))
 	session := listSession{IDs: make([]string, len(bs))}
@@ -324,16 +325,13 @@ func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]Reply
 	if err := b.remember(ctx, t, session); err != nil {
 		return nil, err
 	}
-	title := say(t.lang, "ask.found", quote(describeQuestion(q, label, t.lang)), total)
-	return []Reply{listReply(title, items, 1, t.lang, more)}, nil
+	title := msg.Say(t.lang, "ask.found", quote(describeQuestion(q, label, t.lang)), total)
+	return []chat.Reply{listReply(title, items, 1, t.lang, more)}, nil
 }
 
 // yearLabel puts a year in front of a date said without one.
 func yearLabel(lang string, year int, label string) string {
-	if lang == "en" {
-		return fmt.Sprintf("%s %d", label, year)
-	}
-	return fmt.Sprintf("%d年%s", year, label)
+	return msg.Say(lang, "date.year", label, year)
 }
 
 // describeQuestion names what a question selects: 6月7日 青溪 常务会议.
@@ -343,11 +341,7 @@ func describeQuestion(q *Question, dateLabel, lang string) string {
 		parts = append(parts, dateLabel)
 	}
 	parts = append(parts, saidParts(q)...)
-	what := kindName(q.Kind, lang)
-	if lang == "en" {
-		return strings.TrimSpace(what + " " + strings.Join(parts, " "))
-	}
-	return strings.Join(parts, " ") + what
+	return strings.TrimSpace(msg.Say(lang, "question.what", kindName(q.Kind, lang), strings.Join(parts, " ")))
 }
 
 // saidParts are the words of a question that named its facets, topic and
@@ -365,7 +359,7 @@ func saidParts(q *Question) []string {
 
 // nothingFound says which part of a question found nothing and offers the
 // nearest results: those found without it.
-func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selection) ([]Reply, error) {
+func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selection) ([]chat.Reply, error) {
 	type relax struct {
 		said string
 		drop func(*selection)
@@ -412,12 +406,12 @@ func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selectio
 		if len(bs) == 0 {
 			continue
 		}
-		msg := say(t.lang, "ask.none", quote(r.said), what)
+		note := msg.Say(t.lang, "ask.none", quote(r.said), what)
 		switch {
 		case r.said == q.DateLabel && q.DateLabel != "":
-			msg = say(t.lang, "no.date", q.DateLabel, what)
+			note = msg.Say(t.lang, "no.date", q.DateLabel, what)
 		case strings.TrimSpace(r.said) == "":
-			msg = say(t.lang, "no.kind", what)
+			note = msg.Say(t.lang, "no.kind", what)
 		}
 		items := make([]listItem, len(bs))
 		ids := make([]string, len(bs))
@@ -427,17 +421,17 @@ func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selectio
 		if err := b.remember(ctx, t, listSession{IDs: ids}); err != nil {
 			return nil, err
 		}
-		r := listReply(say(t.lang, "ask.nearest"), items, 1, t.lang, false)
-		r.Blocks = append([]Block{{Kind: BlockText, Text: msg}}, r.Blocks...)
-		return []Reply{r}, nil
+		r := listReply(msg.Say(t.lang, "ask.nearest"), items, 1, t.lang, false)
+		r.Blocks = append([]chat.Block{{Kind: chat.BlockText, Text: note}}, r.Blocks...)
+		return []chat.Reply{r}, nil
 	}
 	switch {
 	case len(q.Words) > 0:
-		return []Reply{Text(say(t.lang, "search.none", quote(strings.Join(q.Words, " "))))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "search.none", quote(strings.Join(q.Words, " "))))}, nil
 	case !q.From.IsZero():
-		return []Reply{Text(say(t.lang, "no.date", q.DateLabel, what))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "no.date", q.DateLabel, what))}, nil
 	}
-	return []Reply{Text(say(t.lang, "no.kind", what))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "no.kind", what))}, nil
 }
 
 // onlyWords reports whether a question is nothing but search words.

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"tongbao/bot/chat"
+	"tongbao/bot/readlink"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -59,14 +61,14 @@ func BenchmarkLatestMeetingReply(b *testing.B) {
 		b.Skip("set TONGBAO_BENCH_BIG=1 to fill a store with 100,000 bulletins")
 	}
 	st := fill100k(b)
-	bt := New(st, Config{Topics: testTopics, MessagesPerMinute: 1 << 30, Links: NewLinks("https://x", "k")})
+	bt := New(st, Config{Topics: testTopics, MessagesPerMinute: 1 << 30, Links: readlink.New("https://x", "k")})
 	ctx := context.Background()
 	for _, q := range []string{"最新会议", "最近的常务会议", "上个月青溪王立新主持的县政府常务会议通过了哪些文件"} {
 		b.Run(q, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			for i := 0; i < b.N; i++ {
 				start := time.Now()
-				rs := bt.Handle(ctx, Incoming{Platform: Telegram, UserID: "bench", ChatID: "bench", Text: q})
+				rs := bt.Handle(ctx, chat.Incoming{Platform: chat.Telegram, UserID: "bench", ChatID: "bench", Text: q})
 				lat = append(lat, time.Since(start))
 				if len(rs) == 0 {
 					b.Fatal("no reply")

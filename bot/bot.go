@@ -9,11 +9,27 @@ import (
 	"strings"
 	"time"
 
+	"tongbao/bot/cards"
+	"tongbao/bot/chat"
+	"tongbao/bot/msg"
+	"tongbao/bot/readlink"
 	"tongbao/content"
 )
 
-// Store is what the conversation needs of the store.
+// Store is what the conversation needs of the store: every role below
+// (one store value plays them all).
 type Store interface {
+	SubscriberStore
+	SenderLimiter
+	BulletinReader
+	ReadStore
+	SessionStore
+	StatsStore
+}
+
+// SubscriberStore keeps the people who write and their settings and
+// subscriptions.
+type SubscriberStore interface {
 	Touch(ctx context.Context, id, name, lang string, inbound bool) (*content.Subscriber, bool, error)
 	SetLang(ctx context.Context, id, lang string) error
 	SetStatus(ctx context.Context, id, status string) error
@@ -22,19 +38,39 @@ type Store interface {
 	Subscribe(ctx context.Context, id string, sub content.Subscription) (bool, error)
 	Unsubscribe(ctx context.Context, id string, sub content.Subscription) (bool, error)
 	IsAdmin(ctx context.Context, id string) (bool, error)
-	Allow(ctx context.Context, key string, limit int, window time.Duration) (allowed, firstOver bool, err error)
+}
 
+// SenderLimiter counts a sender's messages against a rate shared by every
+// replica (the store's Allow).
+type SenderLimiter interface {
+	Allow(ctx context.Context, scope string, rate content.Rate, now time.Time) (wait time.Duration, first bool, err error)
+}
+
+// BulletinReader finds and reads the stored bulletins, and the words they
+// give a meaning to.
+type BulletinReader interface {
 	LexiconSince(ctx context.Context, since int64) (map[string][]string, int64, error)
 	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
 	Search(ctx context.Context, query string, offset, limit int) ([]content.SearchHit, int64, error)
 	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
+}
+
+// ReadStore records who read what.
+type ReadStore interface {
 	MarkRead(ctx context.Context, bulletinID string, dense int64, via string, published, at time.Time) (bool, error)
 	History(ctx context.Context, dense int64) ([]content.HistoryEntry, error)
+}
 
+// SessionStore keeps a person's conversation state between messages (the
+// last list shown, a broadcast draft).
+type SessionStore interface {
 	SaveSession(ctx context.Context, subscriber, name string, v any, ttl time.Duration) error
 	LoadSession(ctx context.Context, subscriber, name string, v any) error
 	DeleteSession(ctx context.Context, subscriber, name string) error
+}
 
+// StatsStore counts what admins ask about.
+type StatsStore interface {
 	CountBulletins(ctx context.Context) (int64, map[content.Kind]int64, error)
 	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
 	Stats(ctx context.Context, bulletinID string) (*content.DeliveryStats, error)
@@ -45,25 +81,7 @@ type Store interface {
 // reports progress by editing the admin's preview message (the dispatcher
 // implements it).
 type Announcer interface {
-	Announce(ctx context.Context, a Announcement) (audience int64, err error)
-}
-
-// Announcement is an admin broadcast.
-type Announcement struct {
-	Actor   string          // subscriber id of the admin
-	Text    string          // what to send
-	Segment content.Segment // who receives it
-	Urgent  bool            // ignores quiet hours and digests
-	// ReplyTo is where the admin's preview lives, so progress can be
-	// edited into it: platform, chat id and message id.
-	ReplyTo Origin
-}
-
-// Origin is a message in a chat, for editing it later.
-type Origin struct {
-	Platform  Platform
-	ChatID    string
-	MessageID string
+	Announce(ctx context.Context, a chat.Announcement) (audience int64, err error)
 }
 
 // Reminder sends one reminder to each subscriber who received a bulletin
@@ -83,7 +101,7 @@ type Config struct {
 	// getting one "too fast" reply, then silence.
 	MessagesPerMinute int
 	// Links makes personal read links; nil leaves links out.
-	Links *Links
+	Links *readlink.Links
 	// Now returns the current time (time.Now when nil).
 	Now func() time.Time
 	// Logger receives errors (slog.Default when nil).
@@ -130,7 +148,7 @@ func (b *Bot) SetReminder(r Reminder) { b.reminder = r }
 func (b *Bot) Topics() *content.Topics { return b.cfg.Topics }
 
 // Links is the read-link maker, or nil.
-func (b *Bot) Links() *Links { return b.cfg.Links }
+func (b *Bot) Links() *readlink.Links { return b.cfg.Links }
 
 // Session lifetimes.
 const (
@@ -141,7 +159,7 @@ const (
 
 // turn is one message being answered: who sent it, in what language.
 type turn struct {
-	in   Incoming
+	in   chat.Incoming
 	sub  *content.Subscriber
 	lang string
 	new  bool
@@ -151,12 +169,12 @@ type turn struct {
 // an error: failures become a polite reply, and a panic is recovered into
 // one. It returns nil when the bot should stay silent (a rate-limited
 // sender after the first warning).
-func (b *Bot) Handle(ctx context.Context, in Incoming) (replies []Reply) {
+func (b *Bot) Handle(ctx context.Context, in chat.Incoming) (replies []chat.Reply) {
 	t := &turn{in: in, lang: in.Lang}
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("bot: panic answering a message", "platform", in.Platform, "subscriber", in.Subscriber(), "panic", p, "stack", string(debug.Stack()))
-			replies = []Reply{Text(say(t.lang, "error"))}
+			replies = []chat.Reply{chat.Text(msg.Say(t.lang, "error"))}
 		}
 	}()
 	sub, created, err := b.store.Touch(ctx, in.Subscriber(), in.Name, in.Lang, true)
@@ -195,9 +213,9 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) (replies []Reply) {
 	return replies
 }
 
-func (b *Bot) fail(in Incoming, lang string, err error) []Reply {
+func (b *Bot) fail(in chat.Incoming, lang string, err error) []chat.Reply {
 	b.log.Error("bot: cannot answer", "platform", in.Platform, "subscriber", in.Subscriber(), "err", err)
-	return []Reply{Text(say(lang, "error"))}
+	return []chat.Reply{chat.Text(msg.Say(lang, "error"))}
 }
 
 func (b *Bot) isAdmin(ctx context.Context, id string) (bool, error) {
@@ -208,7 +226,7 @@ func (b *Bot) isAdmin(ctx context.Context, id string) (bool, error) {
 }
 
 // answer dispatches an understood message.
-func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
+func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]chat.Reply, error) {
 	// An admin composing a broadcast: the next message is its text.
 	pending, err := b.pendingBroadcast(ctx, t, in)
 	if err != nil {
@@ -226,7 +244,7 @@ func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 		return b.ask(ctx, t, in.Query)
 	case ActSearch:
 		if strings.TrimSpace(in.Query) == "" {
-			return []Reply{Text(say(t.lang, "search.empty"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "search.empty"))}, nil
 		}
 		return b.search(ctx, t, in.Query, 0, false)
 	case ActDetail:
@@ -256,34 +274,34 @@ func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 	case ActStats, ActBroadcast, ActRemind, ActChannel:
 		return b.admin(ctx, t, in)
 	}
-	return []Reply{Text(say(t.lang, "unknown", quote(in.Query)))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "unknown", quote(in.Query)))}, nil
 }
 
-func (b *Bot) start(t *turn) []Reply {
+func (b *Bot) start(t *turn) []chat.Reply {
 	key := "welcome.back"
 	if t.new {
 		key = "welcome.new"
 	}
-	r := Text(say(t.lang, key))
-	r = r.Add(Block{Kind: BlockTitle, Text: say(t.lang, "help.title")}, Block{Kind: BlockText, Text: say(t.lang, "help.items")})
-	return []Reply{r}
+	r := chat.Text(msg.Say(t.lang, key))
+	r = r.Add(chat.Block{Kind: chat.BlockTitle, Text: msg.Say(t.lang, "help.title")}, chat.Block{Kind: chat.BlockText, Text: msg.Say(t.lang, "help.items")})
+	return []chat.Reply{r}
 }
 
-func (b *Bot) help(ctx context.Context, t *turn) ([]Reply, error) {
-	r := Reply{Blocks: []Block{{Kind: BlockTitle, Text: say(t.lang, "help.title")}, {Kind: BlockText, Text: say(t.lang, "help.items")}}}
+func (b *Bot) help(ctx context.Context, t *turn) ([]chat.Reply, error) {
+	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: msg.Say(t.lang, "help.title")}, {Kind: chat.BlockText, Text: msg.Say(t.lang, "help.items")}}}
 	admin, err := b.isAdmin(ctx, t.sub.ID)
 	if err != nil {
 		return nil, err
 	}
 	if admin {
-		r = r.Add(Block{Kind: BlockNote, Text: say(t.lang, "help.admin")})
+		r = r.Add(chat.Block{Kind: chat.BlockNote, Text: msg.Say(t.lang, "help.admin")})
 	}
-	return []Reply{r}, nil
+	return []chat.Reply{r}, nil
 }
 
 // card renders a bulletin for this subscriber with their personal link and
 // an offer to follow its first topic they do not follow yet.
-func (b *Bot) card(t *turn, bl *content.Bulletin) Reply {
+func (b *Bot) card(t *turn, bl *content.Bulletin) chat.Reply {
 	follow := ""
 	if !t.sub.WantsAll() {
 		for _, tag := range bl.Tags {
@@ -293,7 +311,7 @@ func (b *Bot) card(t *turn, bl *content.Bulletin) Reply {
 			}
 		}
 	}
-	return BulletinCard(bl, t.lang, b.link(t, bl.ID), follow)
+	return cards.Bulletin(bl, t.lang, b.link(t, bl.ID), follow)
 }
 
 func (b *Bot) link(t *turn, bulletinID string) string {
@@ -323,7 +341,7 @@ func (b *Bot) topicOf(word string) (string, bool) {
 // search answers a search. Words that find nothing as written are read
 // as a question (搜一下人才 is the topic 人才, 查 青政办明电12号 a document);
 // guess is set when the question was plain words, tried as a search.
-func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, guess bool) ([]Reply, error) {
+func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, guess bool) ([]chat.Reply, error) {
 	query = capRunes(query, maxSearchRunes)
 	q := b.expandQuery(query)
 	hits, total, err := b.store.Search(ctx, q, offset, pageSize)
@@ -333,9 +351,9 @@ func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, gue
 	if len(hits) == 0 {
 		switch {
 		case offset > 0:
-			return []Reply{Text(say(t.lang, "more.none"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "more.none"))}, nil
 		case guess:
-			return []Reply{Text(say(t.lang, "search.none", quote(query)))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "search.none", quote(query)))}, nil
 		}
 		return b.ask(ctx, t, query)
 	}
@@ -357,7 +375,7 @@ func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, gue
 	if total >= content.SearchCountCap {
 		count += "+"
 	}
-	return []Reply{listReply(say(t.lang, key, quote(query), count), items, offset+1, t.lang, more)}, nil
+	return []chat.Reply{listReply(msg.Say(t.lang, key, quote(query), count), items, offset+1, t.lang, more)}, nil
 }
 
 // expandQuery turns an English topic name ("talent") into the topic's
@@ -384,7 +402,7 @@ func (b *Bot) remember(ctx context.Context, t *turn, s listSession) error {
 }
 
 // recent lists the newest bulletins a filter selects, n a page.
-func (b *Bot) recent(ctx context.Context, t *turn, f content.Filter, n, offset int) ([]Reply, error) {
+func (b *Bot) recent(ctx context.Context, t *turn, f content.Filter, n, offset int) ([]chat.Reply, error) {
 	if n <= 0 || n > 20 {
 		n = pageSize
 	}
@@ -394,9 +412,9 @@ func (b *Bot) recent(ctx context.Context, t *turn, f content.Filter, n, offset i
 	}
 	if len(bs) == 0 {
 		if offset > 0 {
-			return []Reply{Text(say(t.lang, "more.none"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "more.none"))}, nil
 		}
-		return []Reply{Text(say(t.lang, "no.bulletins"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "no.bulletins"))}, nil
 	}
 	items := make([]listItem, len(bs))
 	ids := make([]string, len(bs))
@@ -408,14 +426,14 @@ func (b *Bot) recent(ctx context.Context, t *turn, f content.Filter, n, offset i
 		return nil, err
 	}
 	more := int64(offset+len(bs)) < total
-	return []Reply{listReply(say(t.lang, "recent.title", offset/n+1), items, offset+1, t.lang, more)}, nil
+	return []chat.Reply{listReply(msg.Say(t.lang, "recent.title", offset/n+1), items, offset+1, t.lang, more)}, nil
 }
 
-func (b *Bot) more(ctx context.Context, t *turn) ([]Reply, error) {
+func (b *Bot) more(ctx context.Context, t *turn) ([]chat.Reply, error) {
 	var s listSession
 	err := b.store.LoadSession(ctx, t.sub.ID, "list", &s)
 	if errors.Is(err, content.ErrNotFound) || (err == nil && s.What == "") {
-		return []Reply{Text(say(t.lang, "more.nothing"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "more.nothing"))}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -428,7 +446,7 @@ func (b *Bot) more(ctx context.Context, t *turn) ([]Reply, error) {
 }
 
 // detail answers 全文 N / 全文 <id> / 全文 (the last card shown).
-func (b *Bot) detail(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
+func (b *Bot) detail(ctx context.Context, t *turn, in Intent) ([]chat.Reply, error) {
 	ref := strings.TrimSpace(in.Query)
 	var id string
 	if ref != "" && in.N == 0 {
@@ -442,11 +460,11 @@ func (b *Bot) detail(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 		n := in.N
 		switch {
 		case len(s.IDs) == 0:
-			return []Reply{Text(say(t.lang, "detail.which"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "detail.which"))}, nil
 		case n == 0 && len(s.IDs) == 1:
 			id = s.IDs[0]
 		case n == 0:
-			return []Reply{Text(say(t.lang, "detail.which"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "detail.which"))}, nil
 		default:
 			// List numbers continue across pages: item n is IDs[n-1-offset].
 			i := n - 1 - s.Offset
@@ -454,7 +472,7 @@ func (b *Bot) detail(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 				if n-1 < len(s.IDs) {
 					i = n - 1
 				} else {
-					return []Reply{Text(say(t.lang, "detail.none", ref))}, nil
+					return []chat.Reply{chat.Text(msg.Say(t.lang, "detail.none", ref))}, nil
 				}
 			}
 			id = s.IDs[i]
@@ -464,10 +482,10 @@ func (b *Bot) detail(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
 }
 
 // fullText sends a bulletin's text and counts it as read.
-func (b *Bot) fullText(ctx context.Context, t *turn, id string) ([]Reply, error) {
+func (b *Bot) fullText(ctx context.Context, t *turn, id string) ([]chat.Reply, error) {
 	bl, err := b.store.Bulletin(ctx, id)
 	if errors.Is(err, content.ErrNotFound) {
-		return []Reply{Text(say(t.lang, "detail.none", id))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "detail.none", id))}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -475,18 +493,18 @@ func (b *Bot) fullText(ctx context.Context, t *turn, id string) ([]Reply, error)
 	if _, err := b.store.MarkRead(ctx, bl.ID, t.sub.Dense, content.ViaText, bl.PublishedAt, b.cfg.Now()); err != nil {
 		return nil, err
 	}
-	return []Reply{FullText(bl, t.lang, b.link(t, bl.ID))}, nil
+	return []chat.Reply{cards.FullText(bl, t.lang, b.link(t, bl.ID))}, nil
 }
 
 // button handles an inline button press.
-func (b *Bot) button(ctx context.Context, t *turn, data string) ([]Reply, error) {
+func (b *Bot) button(ctx context.Context, t *turn, data string) ([]chat.Reply, error) {
 	switch {
-	case strings.HasPrefix(data, btnFull):
-		return b.fullText(ctx, t, strings.TrimPrefix(data, btnFull))
-	case strings.HasPrefix(data, btnRead):
-		bl, err := b.store.Bulletin(ctx, strings.TrimPrefix(data, btnRead))
+	case strings.HasPrefix(data, cards.DataFull):
+		return b.fullText(ctx, t, strings.TrimPrefix(data, cards.DataFull))
+	case strings.HasPrefix(data, cards.DataRead):
+		bl, err := b.store.Bulletin(ctx, strings.TrimPrefix(data, cards.DataRead))
 		if errors.Is(err, content.ErrNotFound) {
-			return []Reply{Text(say(t.lang, "detail.none", strings.TrimPrefix(data, btnRead)))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "detail.none", strings.TrimPrefix(data, cards.DataRead)))}, nil
 		}
 		if err != nil {
 			return nil, err
@@ -500,28 +518,28 @@ func (b *Bot) button(ctx context.Context, t *turn, data string) ([]Reply, error)
 		if !first {
 			key = "read.already"
 		}
-		return []Reply{{Blocks: []Block{{Kind: BlockNote, Text: say(t.lang, key)}}}}, nil
+		return []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockNote, Text: msg.Say(t.lang, key)}}}}, nil
 	case strings.HasPrefix(data, btnOnly):
 		return b.only(ctx, t, strings.TrimPrefix(data, btnOnly))
-	case strings.HasPrefix(data, btnSub):
-		return b.subscribe(ctx, t, strings.TrimPrefix(data, btnSub))
+	case strings.HasPrefix(data, cards.DataSub):
+		return b.subscribe(ctx, t, strings.TrimPrefix(data, cards.DataSub))
 	case data == btnMore:
 		return b.more(ctx, t)
 	case strings.HasPrefix(data, btnBroadcast):
 		return b.broadcastButton(ctx, t, strings.TrimPrefix(data, btnBroadcast))
 	}
-	return []Reply{Text(say(t.lang, "unknown", quote(data)))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "unknown", quote(data)))}, nil
 }
 
-func (b *Bot) history(ctx context.Context, t *turn) ([]Reply, error) {
+func (b *Bot) history(ctx context.Context, t *turn) ([]chat.Reply, error) {
 	hist, err := b.store.History(ctx, t.sub.Dense)
 	if err != nil {
 		return nil, err
 	}
 	if len(hist) == 0 {
-		return []Reply{Text(say(t.lang, "history.none"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "history.none"))}, nil
 	}
-	r := Reply{Blocks: []Block{{Kind: BlockTitle, Text: say(t.lang, "history.title")}}}
+	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: msg.Say(t.lang, "history.title")}}}
 	var items []string
 	for i, h := range hist {
 		if i == 10 {
@@ -533,5 +551,5 @@ func (b *Bot) history(ctx context.Context, t *turn) ([]Reply, error) {
 		}
 		items = append(items, fmt.Sprintf("%s（%s）", title, h.ReadAt.In(content.Shanghai).Format("01-02 15:04")))
 	}
-	return []Reply{r.Add(Block{Kind: BlockList, Items: items})}, nil
+	return []chat.Reply{r.Add(chat.Block{Kind: chat.BlockList, Items: items})}, nil
 }

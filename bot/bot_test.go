@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"tongbao/bot/chat"
+	"tongbao/bot/msg"
+	"tongbao/bot/readlink"
 	"tongbao/content"
 	"tongbao/store"
 	"tongbao/store/redistest"
@@ -80,10 +83,10 @@ func openEmptyStore(t testing.TB) *store.Store {
 // fakeAnnouncer records announcements instead of sending them.
 type fakeAnnouncer struct {
 	mu  sync.Mutex
-	got []Announcement
+	got []chat.Announcement
 }
 
-func (f *fakeAnnouncer) Announce(_ context.Context, a Announcement) (int64, error) {
+func (f *fakeAnnouncer) Announce(_ context.Context, a chat.Announcement) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.got = append(f.got, a)
@@ -93,7 +96,7 @@ func (f *fakeAnnouncer) Announce(_ context.Context, a Announcement) (int64, erro
 func newTestBot(t testing.TB, st Store, perMinute int) *Bot {
 	return New(st, Config{
 		Topics: testTopics, Admins: []string{"tg:1"}, MessagesPerMinute: perMinute,
-		Links: NewLinks("https://tb.example.gov.cn", "test-secret"), Now: func() time.Time { return testNow },
+		Links: readlink.New("https://tb.example.gov.cn", "test-secret"), Now: func() time.Time { return testNow },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 }
@@ -101,15 +104,15 @@ func newTestBot(t testing.TB, st Store, perMinute int) *Bot {
 // say runs one message from a user and returns the replies as text.
 func ask(t testing.TB, b *Bot, user, text string) string {
 	t.Helper()
-	return render(b.Handle(context.Background(), Incoming{Platform: Telegram, UserID: user, ChatID: user, Text: text}))
+	return render(b.Handle(context.Background(), chat.Incoming{Platform: chat.Telegram, UserID: user, ChatID: user, Text: text}))
 }
 
 func press(t testing.TB, b *Bot, user, data string) string {
 	t.Helper()
-	return render(b.Handle(context.Background(), Incoming{Platform: Telegram, UserID: user, ChatID: user, Button: data, MessageID: "55"}))
+	return render(b.Handle(context.Background(), chat.Incoming{Platform: chat.Telegram, UserID: user, ChatID: user, Button: data, MessageID: "55"}))
 }
 
-func render(rs []Reply) string {
+func render(rs []chat.Reply) string {
 	var parts []string
 	for _, r := range rs {
 		text := r.PlainText()
@@ -279,7 +282,7 @@ func TestTooFast(t *testing.T) {
 	if got := ask(t, b, "7", "最新会议"); !strings.Contains(got, "太快") {
 		t.Errorf("fourth message: %s", got)
 	}
-	if got := b.Handle(context.Background(), Incoming{Platform: Telegram, UserID: "7", ChatID: "7", Text: "最新会议"}); got != nil {
+	if got := b.Handle(context.Background(), chat.Incoming{Platform: chat.Telegram, UserID: "7", ChatID: "7", Text: "最新会议"}); got != nil {
 		t.Errorf("fifth message got a reply: %s", render(got))
 	}
 	if got := ask(t, b, "8", "最新会议"); !strings.Contains(got, "青溪") {
@@ -297,14 +300,14 @@ func (panickyStore) Search(context.Context, string, int, int) ([]content.SearchH
 func TestFailuresArePolite(t *testing.T) {
 	st := newTestStore(t)
 	b := newTestBot(t, panickyStore{st}, 100)
-	if got := ask(t, b, "2", "搜索 防汛"); got != say("zh", "error") {
+	if got := ask(t, b, "2", "搜索 防汛"); got != msg.Say("zh", "error") {
 		t.Errorf("panic reply = %q", got)
 	}
-	if got := ask(t, b, "2", "search flood"); got != say("en", "error") {
+	if got := ask(t, b, "2", "search flood"); got != msg.Say("en", "error") {
 		t.Errorf("panic reply in English = %q", got)
 	}
 	st.Close()
-	if got := ask(t, b, "2", "最新会议"); got != say("zh", "error") {
+	if got := ask(t, b, "2", "最新会议"); got != msg.Say("zh", "error") {
 		t.Errorf("closed store reply = %q", got)
 	}
 }

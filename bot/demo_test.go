@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"testing"
 
+	"tongbao/bot/chat"
 	"tongbao/configs"
 	"tongbao/content"
 	"tongbao/store"
@@ -58,7 +59,7 @@ func newDemoBot(t testing.TB, st Store) *Bot {
 func lastList(t testing.TB, b *Bot, user string) []string {
 	t.Helper()
 	var s listSession
-	if err := b.store.LoadSession(context.Background(), SubscriberID(Telegram, user), "list", &s); err != nil {
+	if err := b.store.LoadSession(context.Background(), chat.SubscriberID(chat.Telegram, user), "list", &s); err != nil {
 		return nil
 	}
 	return s.IDs

@@ -2,10 +2,12 @@ package bot
 
 import (
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"strings"
 
+	"tongbao/bot/cards"
+	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/content"
 )
 
@@ -88,74 +90,64 @@ func noticeItems(bl *content.Bulletin) []string {
 // dayOf is the day a bulletin's meeting was held (else published):
 // 5月27日, 27 May 2022.
 func dayOf(bl *content.Bulletin, lang string) string {
-	d := heldDay(bl)
-	if lang == "en" {
-		return d.Format("2 January 2006")
-	}
-	return fmt.Sprintf("%d月%d日", d.Month(), d.Day())
+	return msg.Date(lang, "date.day", heldDay(bl))
 }
 
 // subjectOf names a bulletin in an answer: the day and the meeting, or the
 // title.
 func subjectOf(bl *content.Bulletin, lang string) string {
 	if bl.Meeting != nil && bl.Meeting.Name != "" {
-		if lang == "en" {
-			return fmt.Sprintf("the %s of %s", bl.Meeting.FullName(), dayOf(bl, lang))
-		}
-		return dayOf(bl, lang) + bl.Meeting.FullName()
+		return msg.Say(lang, "subject.meeting", bl.Meeting.FullName(), dayOf(bl, lang))
 	}
-	if lang == "en" {
-		return "「" + bl.Title + "」"
-	}
-	return "《" + strings.Trim(bl.Title, "《》") + "》"
+	return msg.Say(lang, "subject.title", bl.Title, strings.Trim(bl.Title, "《》"))
 }
 
 // fieldAnswer answers a question about one field of a bulletin: a
 // sentence (and the items), then the bulletin's card.
-func (b *Bot) fieldAnswer(t *turn, bl *content.Bulletin, field string) []Reply {
+func (b *Bot) fieldAnswer(t *turn, bl *content.Bulletin, field string) []chat.Reply {
 	lang, subject := t.lang, subjectOf(bl, t.lang)
 	m := bl.Meeting
 	card := b.card(t, bl)
-	answer := func(sentence string, items []string) []Reply {
-		r := Text(capitalize(sentence))
+	answer := func(sentence string, items []string) []chat.Reply {
+		r := chat.Text(capitalize(sentence))
 		if len(items) > 0 {
-			r = r.Add(Block{Kind: BlockList, Items: fitItems(items, maxAnswerRunes)})
+			r = r.Add(chat.Block{Kind: chat.BlockList, Items: cards.FitItems(items, maxAnswerRunes)})
 		}
-		return []Reply{r, card}
+		return []chat.Reply{r, card}
 	}
 	switch field {
 	case fieldChair:
 		if m == nil || m.Chair.Name == "" {
-			return answer(say(lang, "ans.chair.none", subject), nil)
+			return answer(msg.Say(lang, "ans.chair.none", subject), nil)
 		}
-		return answer(say(lang, "ans.chair", subject, m.Chair.String()), nil)
+		return answer(msg.Say(lang, "ans.chair", subject, m.Chair.String()), nil)
 	case fieldAttendees:
 		if m == nil || len(m.Attendees) == 0 {
 			chair := ""
 			if m != nil && m.Chair.Name != "" {
-				chair = say(lang, "ans.chair", subject, m.Chair.String())
+				chair = msg.Say(lang, "ans.chair", subject, m.Chair.String())
 			}
-			return answer(strings.TrimSpace(say(lang, "ans.attendees.none", subject)+" "+chair), nil)
+			return answer(strings.TrimSpace(msg.Say(lang, "ans.attendees.none", subject)+" "+chair), nil)
 		}
 		names := make([]string, len(m.Attendees))
 		for i, p := range m.Attendees {
 			names[i] = p.String()
 		}
-		return answer(say(lang, "ans.attendees", subject, strings.Join(names, "、")), nil)
+		return answer(msg.Say(lang, "ans.attendees", subject, strings.Join(names, "、")), nil)
 	case fieldWhen:
 		if m == nil {
-			return answer(say(lang, "ans.published", subject, bl.PublishedText("2006-01-02")), nil)
+			return answer(msg.Say(lang, "ans.published", subject, bl.PublishedText("2006-01-02")), nil)
 		}
-		return answer(say(lang, "ans.when", subject, bl.PublishedText("2006-01-02")), nil)
+		return answer(msg.Say(lang, "ans.when", subject, bl.PublishedText("2006-01-02")), nil)
 	case fieldDoc:
 		if bl.DocNumber == "" {
-			return answer(say(lang, "ans.doc.none", subject), nil)
+			return answer(msg.Say(lang, "ans.doc.none", subject), nil)
 		}
-		return answer(say(lang, "ans.doc", subject, bl.DocNumber), nil)
+		return answer(msg.Say(lang, "ans.doc", subject, bl.DocNumber), nil)
 	case fieldSummary:
 		return answer(bl.Summary, nil)
 	case fieldFull:
-		return []Reply{FullText(bl, lang, b.link(t, bl.ID))}
+		return []chat.Reply{cards.FullText(bl, lang, b.link(t, bl.ID))}
 	}
 	var items []string
 	if m != nil {
@@ -165,34 +157,22 @@ func (b *Bot) fieldAnswer(t *turn, bl *content.Bulletin, field string) []Reply {
 		items = noticeItems(bl)
 	}
 	if len(items) == 0 {
-		return answer(say(lang, "ans."+field+".none", subject), nil)
+		return answer(msg.Say(lang, "ans."+field+".none", subject), nil)
 	}
 	if field == fieldPoints || field == fieldMeasures {
 		// The items are the answer: the card need not repeat them.
 		card = b.cardWithoutPoints(t, bl)
 	}
-	return answer(say(lang, "ans."+field, subject, len(items)), items)
+	return answer(msg.Say(lang, "ans."+field, subject, len(items)), items)
 }
 
 // maxAnswerRunes bounds the items of one answer, under every platform's
 // message size (Telegram's 4,096 characters, with room for the rest).
 const maxAnswerRunes = 3000
 
-// fitItems keeps as many items as fit in budget characters.
-func fitItems(items []string, budget int) []string {
-	used := 0
-	for i, it := range items {
-		used += len([]rune(it)) + 4
-		if used > budget {
-			return append(items[:i:i], "…")
-		}
-	}
-	return items
-}
-
 // cardWithoutPoints is a bulletin's card without its points, for when the
 // answer above it lists them.
-func (b *Bot) cardWithoutPoints(t *turn, bl *content.Bulletin) Reply {
+func (b *Bot) cardWithoutPoints(t *turn, bl *content.Bulletin) chat.Reply {
 	c := *bl
 	if bl.Meeting != nil {
 		m := *bl.Meeting

@@ -18,7 +18,6 @@ import (
 type lexicon struct {
 	mu     sync.RWMutex
 	since  int64
-	loaded bool
 	facets map[string][]string // folded word → facets
 	near   nearIndex
 }
@@ -28,7 +27,7 @@ func newLexicon() *lexicon {
 }
 
 // refresh adds the words stored since the last refresh.
-func (l *lexicon) refresh(ctx context.Context, st Store) error {
+func (l *lexicon) refresh(ctx context.Context, st BulletinReader) error {
 	l.mu.RLock()
 	since := l.since
 	l.mu.RUnlock()

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"tongbao/bot/chat"
 	"unicode/utf16"
 )
 
@@ -26,7 +27,7 @@ func TestLongMessagesCostLittle(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			rs := b.Handle(context.Background(), Incoming{Platform: Telegram, UserID: "long", ChatID: "long", Text: text})
+			rs := b.Handle(context.Background(), chat.Incoming{Platform: chat.Telegram, UserID: "long", ChatID: "long", Text: text})
 			runtime.ReadMemStats(&after)
 			if len(rs) == 0 || len(rs) > 2 {
 				t.Fatalf("%d replies, want one or two", len(rs))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"tongbao/bot/chat"
 )
 
 // TestConsoleIsNotRateLimited: the person at the local console may type as
@@ -14,7 +15,7 @@ import (
 func TestConsoleIsNotRateLimited(t *testing.T) {
 	b := newTestBot(t, newTestStore(t), 3)
 	for i := 1; i <= 26; i++ {
-		got := render(b.Handle(context.Background(), Incoming{Platform: Console, UserID: "me", ChatID: "me", Text: "最新会议"}))
+		got := render(b.Handle(context.Background(), chat.Incoming{Platform: chat.Console, UserID: "me", ChatID: "me", Text: "最新会议"}))
 		if !strings.Contains(got, "青溪") {
 			t.Fatalf("console message %d: %q", i, got)
 		}
@@ -30,26 +31,25 @@ func TestConsoleIsNotRateLimited(t *testing.T) {
 	if n, _ := strconv.Atoi(m[1]); n < 1 || n > 60 {
 		t.Errorf("write again in %d seconds", n)
 	}
-	if got := b.Handle(context.Background(), Incoming{Platform: Telegram, UserID: "77", ChatID: "77", Text: "最新会议"}); got != nil {
+	if got := b.Handle(context.Background(), chat.Incoming{Platform: chat.Telegram, UserID: "77", ChatID: "77", Text: "最新会议"}); got != nil {
 		t.Errorf("a second message over the limit got a reply: %s", render(got))
 	}
 }
 
-func TestSecondsUntilNextWindow(t *testing.T) {
-	base := time.Unix(1_800_000_000, 0) // a whole minute
+func TestWholeSeconds(t *testing.T) {
 	tests := map[string]struct {
-		at   time.Time
+		d    time.Duration
 		want int
 	}{
-		"at the start":      {base, 60},
-		"mid-window":        {base.Add(25 * time.Second), 35},
-		"a fraction before": {base.Add(59*time.Second + 100*time.Millisecond), 1},
-		"part of a second":  {base.Add(10*time.Second + 500*time.Millisecond), 50},
+		"whole":            {20 * time.Second, 20},
+		"part of a second": {19*time.Second + time.Millisecond, 20},
+		"less than one":    {100 * time.Millisecond, 1},
+		"a minute / 3":     {time.Minute / 3, 20},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := secondsUntilNextWindow(tc.at, time.Minute); got != tc.want {
-				t.Errorf("got %d, want %d", got, tc.want)
+			if got := wholeSeconds(tc.d); got != tc.want {
+				t.Errorf("wholeSeconds(%s) = %d, want %d", tc.d, got, tc.want)
 			}
 		})
 	}

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"tongbao/bot/cards"
+	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/content"
 )
 
@@ -35,11 +38,11 @@ func (b *Bot) target(word string) content.Subscription {
 func (b *Bot) describe(sub content.Subscription, lang string) string {
 	switch sub.Kind {
 	case content.SubAll:
-		return say(lang, "kind.any")
+		return msg.Say(lang, "kind.any")
 	case content.SubKind:
 		return kindName(content.Kind(sub.Value), lang)
 	case content.SubTopic:
-		if lang == "en" {
+		if msg.English(lang) {
 			if tp, ok := b.cfg.Topics.Find(sub.Value); ok && tp.English != "" {
 				return tp.English
 			}
@@ -53,35 +56,31 @@ func (b *Bot) topicNames(lang string) string {
 	if b.cfg.Topics != nil {
 		for _, tp := range b.cfg.Topics.List {
 			name := tp.Name
-			if lang == "en" && tp.English != "" {
+			if msg.English(lang) && tp.English != "" {
 				name = tp.English
 			}
 			names = append(names, name)
 		}
 	}
 	if len(names) == 0 {
-		return say(lang, "topic.none")
+		return msg.Say(lang, "topic.none")
 	}
-	sep := "、"
-	if lang == "en" {
-		sep = ", "
-	}
-	return strings.Join(names, sep)
+	return strings.Join(names, msg.Say(lang, "list.sep"))
 }
 
-func (b *Bot) subscribe(ctx context.Context, t *turn, word string) ([]Reply, error) {
+func (b *Bot) subscribe(ctx context.Context, t *turn, word string) ([]chat.Reply, error) {
 	if strings.TrimSpace(word) == "" {
-		return []Reply{Text(say(t.lang, "sub.which", b.topicNames(t.lang)))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "sub.which", b.topicNames(t.lang)))}, nil
 	}
 	sub := b.target(word)
 	if t.sub.WantsAll() && sub.Kind != content.SubAll {
 		// Subscribing to a part would silently narrow everything to it.
 		name := b.describe(sub, t.lang)
-		r := Text(say(t.lang, "sub.included", name, name, name))
+		r := chat.Text(msg.Say(t.lang, "sub.included", name, name, name))
 		if len(btnOnly+sub.Value) <= 64 {
-			r.Buttons = [][]Button{{{Text: say(t.lang, "btn.only", name), Data: btnOnly + sub.Value}}}
+			r.Buttons = [][]chat.Button{{{Text: msg.Say(t.lang, "btn.only", name), Data: btnOnly + sub.Value}}}
 		}
-		return []Reply{r}, nil
+		return []chat.Reply{r}, nil
 	}
 	changed, err := b.store.Subscribe(ctx, t.sub.ID, sub)
 	if err != nil {
@@ -89,23 +88,23 @@ func (b *Bot) subscribe(ctx context.Context, t *turn, word string) ([]Reply, err
 	}
 	name := b.describe(sub, t.lang)
 	if !changed {
-		return []Reply{Text(say(t.lang, "sub.already", name))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "sub.already", name))}, nil
 	}
 	switch sub.Kind {
 	case content.SubAll:
-		return []Reply{Text(say(t.lang, "sub.all"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "sub.all"))}, nil
 	case content.SubKind:
-		return []Reply{Text(say(t.lang, "sub.kind", name))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "sub.kind", name))}, nil
 	case content.SubTopic:
-		return []Reply{Text(say(t.lang, "sub.topic", name, name))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "sub.topic", name, name))}, nil
 	}
-	return []Reply{Text(say(t.lang, "sub.keyword", name, b.topicNames(t.lang)))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "sub.keyword", name, b.topicNames(t.lang)))}, nil
 }
 
 // only narrows what a person receives to one subscription (只看 防汛).
-func (b *Bot) only(ctx context.Context, t *turn, word string) ([]Reply, error) {
+func (b *Bot) only(ctx context.Context, t *turn, word string) ([]chat.Reply, error) {
 	if strings.TrimSpace(word) == "" {
-		return []Reply{Text(say(t.lang, "sub.which", b.topicNames(t.lang)))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "sub.which", b.topicNames(t.lang)))}, nil
 	}
 	sub := b.target(word)
 	if sub.Kind == content.SubAll {
@@ -118,10 +117,10 @@ func (b *Bot) only(ctx context.Context, t *turn, word string) ([]Reply, error) {
 		return nil, err
 	}
 	name := b.describe(sub, t.lang)
-	return []Reply{Text(say(t.lang, "only.set", name))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "only.set", name))}, nil
 }
 
-func (b *Bot) unsubscribe(ctx context.Context, t *turn, word string) ([]Reply, error) {
+func (b *Bot) unsubscribe(ctx context.Context, t *turn, word string) ([]chat.Reply, error) {
 	sub := content.Subscription{Kind: content.SubAll}
 	if strings.TrimSpace(word) != "" {
 		sub = b.target(word)
@@ -131,55 +130,51 @@ func (b *Bot) unsubscribe(ctx context.Context, t *turn, word string) ([]Reply, e
 		return nil, err
 	}
 	if sub.Kind == content.SubAll {
-		return []Reply{Text(say(t.lang, "unsub.all"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "unsub.all"))}, nil
 	}
 	name := b.describe(sub, t.lang)
 	if !changed {
-		return []Reply{Text(say(t.lang, "unsub.missing", name))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "unsub.missing", name))}, nil
 	}
-	r := Text(say(t.lang, "unsub.done", name))
+	r := chat.Text(msg.Say(t.lang, "unsub.done", name))
 	if len(t.sub.Subs) <= 1 {
-		r = r.Add(Block{Kind: BlockNote, Text: say(t.lang, "unsub.empty")})
+		r = r.Add(chat.Block{Kind: chat.BlockNote, Text: msg.Say(t.lang, "unsub.empty")})
 	}
-	return []Reply{r}, nil
+	return []chat.Reply{r}, nil
 }
 
-func (b *Bot) mySubs(t *turn) []Reply {
-	var r Reply
+func (b *Bot) mySubs(t *turn) []chat.Reply {
+	var r chat.Reply
 	switch {
 	case t.sub.WantsAll():
-		r = Text(say(t.lang, "mysubs.all"))
+		r = chat.Text(msg.Say(t.lang, "mysubs.all"))
 	case len(t.sub.Subs) == 0:
-		r = Text(say(t.lang, "mysubs.none"))
+		r = chat.Text(msg.Say(t.lang, "mysubs.none"))
 	default:
 		var names []string
 		for _, s := range t.sub.Subs {
 			names = append(names, b.describe(s, t.lang))
 		}
-		sep := "、"
-		if t.lang == "en" {
-			sep = ", "
-		}
-		r = Text(say(t.lang, "mysubs.list", strings.Join(names, sep)))
+		r = chat.Text(msg.Say(t.lang, "mysubs.list", strings.Join(names, msg.Say(t.lang, "list.sep"))))
 	}
-	mode := say(t.lang, "mode.instant")
+	mode := msg.Say(t.lang, "mode.instant")
 	if t.sub.Mode == content.ModeDigest {
-		mode = say(t.lang, "mode.digest", t.sub.DigestAt)
+		mode = msg.Say(t.lang, "mode.digest", t.sub.DigestAt)
 	}
 	if t.sub.Quiet != "" {
-		mode += "，" + say(t.lang, "mode.quiet", t.sub.Quiet)
+		mode += "，" + msg.Say(t.lang, "mode.quiet", t.sub.Quiet)
 	}
-	return []Reply{r.Add(Block{Kind: BlockNote, Text: say(t.lang, "mysubs.mode", mode)})}
+	return []chat.Reply{r.Add(chat.Block{Kind: chat.BlockNote, Text: msg.Say(t.lang, "mysubs.mode", mode)})}
 }
 
-func (b *Bot) topics(t *turn) []Reply {
-	r := Reply{Blocks: []Block{{Kind: BlockTitle, Text: say(t.lang, "topics.title")}}}
+func (b *Bot) topics(t *turn) []chat.Reply {
+	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: msg.Say(t.lang, "topics.title")}}}
 	var items []string
-	var row []Button
+	var row []chat.Button
 	if b.cfg.Topics != nil {
 		for _, tp := range b.cfg.Topics.List {
 			name := tp.Name
-			if t.lang == "en" && tp.English != "" {
+			if msg.English(t.lang) && tp.English != "" {
 				name = tp.English + "（" + tp.Name + "）"
 			}
 			mark := ""
@@ -188,52 +183,52 @@ func (b *Bot) topics(t *turn) []Reply {
 			}
 			items = append(items, name+mark)
 			if len(row) < 4 && mark == "" {
-				row = append(row, Button{Text: say(t.lang, "btn.sub", tp.Name), Data: btnSub + tp.Name})
+				row = append(row, chat.Button{Text: msg.Say(t.lang, "btn.sub", tp.Name), Data: cards.DataSub + tp.Name})
 			}
 		}
 	}
-	r = r.Add(Block{Kind: BlockList, Items: items}, Block{Kind: BlockNote, Text: say(t.lang, "topics.hint")})
+	r = r.Add(chat.Block{Kind: chat.BlockList, Items: items}, chat.Block{Kind: chat.BlockNote, Text: msg.Say(t.lang, "topics.hint")})
 	if len(row) > 0 {
-		r.Buttons = [][]Button{row[:min(2, len(row))]}
+		r.Buttons = [][]chat.Button{row[:min(2, len(row))]}
 		if len(row) > 2 {
 			r.Buttons = append(r.Buttons, row[2:])
 		}
 	}
-	return []Reply{r}
+	return []chat.Reply{r}
 }
 
 // quietExpr is a quiet-hours range: 22:00-07:00.
 var quietExpr = regexp.MustCompile(`^(\d{1,2})[:：](\d{2})\s*[-~～至到]\s*(\d{1,2})[:：](\d{2})$`)
 
-func (b *Bot) deliveryMode(ctx context.Context, t *turn, in Intent) ([]Reply, error) {
+func (b *Bot) deliveryMode(ctx context.Context, t *turn, in Intent) ([]chat.Reply, error) {
 	mode, at, quiet := t.sub.Mode, t.sub.DigestAt, t.sub.Quiet
 	var reply string
 	switch in.Action {
 	case ActDigest:
 		if in.Query == "" || in.Query == "?" {
-			return []Reply{Text(say(t.lang, "digest.which"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "digest.which"))}, nil
 		}
 		mode, at = content.ModeDigest, in.Query
-		reply = say(t.lang, "digest.set", at)
+		reply = msg.Say(t.lang, "digest.set", at)
 	case ActInstant:
 		mode = content.ModeInstant
-		reply = say(t.lang, "instant.set")
+		reply = msg.Say(t.lang, "instant.set")
 	case ActQuiet:
 		q := strings.TrimSpace(in.Query)
 		switch {
 		case oneOf(strings.ToLower(q), "off", "关闭", "取消", "none", "无"):
 			quiet = ""
-			reply = say(t.lang, "quiet.off")
+			reply = msg.Say(t.lang, "quiet.off")
 		case quietExpr.MatchString(q):
 			m := quietExpr.FindStringSubmatch(q)
 			from, to := clockOf(m[1]+":"+m[2]), clockOf(m[3]+":"+m[4])
 			if from == "" || to == "" || from == to {
-				return []Reply{Text(say(t.lang, "quiet.which"))}, nil
+				return []chat.Reply{chat.Text(msg.Say(t.lang, "quiet.which"))}, nil
 			}
 			quiet = from + "-" + to
-			reply = say(t.lang, "quiet.set", quiet)
+			reply = msg.Say(t.lang, "quiet.set", quiet)
 		default:
-			return []Reply{Text(say(t.lang, "quiet.which"))}, nil
+			return []chat.Reply{chat.Text(msg.Say(t.lang, "quiet.which"))}, nil
 		}
 	}
 	if mode == "" {
@@ -242,12 +237,12 @@ func (b *Bot) deliveryMode(ctx context.Context, t *turn, in Intent) ([]Reply, er
 	if err := b.store.SetDelivery(ctx, t.sub.ID, mode, at, quiet); err != nil {
 		return nil, err
 	}
-	return []Reply{Text(reply)}, nil
+	return []chat.Reply{chat.Text(reply)}, nil
 }
 
-func (b *Bot) setLang(ctx context.Context, t *turn, lang string) ([]Reply, error) {
+func (b *Bot) setLang(ctx context.Context, t *turn, lang string) ([]chat.Reply, error) {
 	if lang != "zh" && lang != "en" {
-		return []Reply{Text(say(t.lang, "lang.which"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "lang.which"))}, nil
 	}
 	if err := b.store.SetLang(ctx, t.sub.ID, lang); err != nil {
 		return nil, err
@@ -255,7 +250,7 @@ func (b *Bot) setLang(ctx context.Context, t *turn, lang string) ([]Reply, error
 	if err := b.store.SaveSession(ctx, t.sub.ID, "lang", lang, langChoiceTTL); err != nil {
 		return nil, err
 	}
-	return []Reply{Text(say(lang, "lang.set"))}, nil
+	return []chat.Reply{chat.Text(msg.Say(lang, "lang.set"))}, nil
 }
 
 // langChoiceTTL is how long a language chosen with /lang wins over the
@@ -276,13 +271,13 @@ func (b *Bot) chosenLang(ctx context.Context, t *turn) (bool, error) {
 	return lang == t.sub.Lang, nil
 }
 
-func (b *Bot) setUnit(ctx context.Context, t *turn, unit string) ([]Reply, error) {
+func (b *Bot) setUnit(ctx context.Context, t *turn, unit string) ([]chat.Reply, error) {
 	unit = strings.TrimSpace(unit)
 	if unit == "" || len([]rune(unit)) > 40 {
-		return []Reply{Text(say(t.lang, "unit.which"))}, nil
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "unit.which"))}, nil
 	}
 	if err := b.store.SetUnit(ctx, t.sub.ID, unit); err != nil {
 		return nil, err
 	}
-	return []Reply{Text(say(t.lang, "unit.set", unit))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "unit.set", unit))}, nil
 }

@@ -123,35 +123,6 @@ func countNew(res []content.SaveResult) int {
 	return n
 }
 
-// BenchmarkLatestMeeting asks for the latest meeting, and the latest whose
-// name matches, among 100,000 stored bulletins. Target: p99 ≤ 2 ms.
-func BenchmarkLatestMeeting(b *testing.B) {
-	s := largeCorpus(b)
-	ctx := context.Background()
-	for _, tc := range []struct{ name, match, want string }{
-		{"any", "", ""},
-		{"常委会", "常委会", "常委会"},
-		{"县政府常务会议", "县政府常务会议", "常务会议"},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			got, err := s.LatestMeeting(ctx, tc.match)
-			if err != nil || got.Kind != content.KindMeeting || !strings.Contains(got.Meeting.Name, tc.want) {
-				b.Fatalf("LatestMeeting(%q) = %+v, %v", tc.match, got, err)
-			}
-			lat := make([]time.Duration, 0, b.N)
-			cpu := serverCPU(b, s.rdb)
-			for b.Loop() {
-				start := time.Now()
-				if _, err := s.LatestMeeting(ctx, tc.match); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(start))
-			}
-			reportLatency(b, lat, serverCPU(b, s.rdb)-cpu)
-		})
-	}
-}
-
 // BenchmarkSearchTwoTerms runs two-word AND searches among 100,000 stored
 // bulletins, with words many documents contain and rarer ones. Target:
 // p99 ≤ 10 ms.

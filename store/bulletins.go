@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -199,21 +198,12 @@ func (s *Store) writeBulletin(ctx context.Context, p redis.Pipeliner, b *content
 	for _, band := range b.Fingerprint.Bands() {
 		p.SAdd(ctx, s.k.cat("lsh", band), b.ID)
 	}
-	if b.Meeting != nil {
-		p.HSet(ctx, s.k.cat("meetings"), b.ID, meetingKey(b))
-	}
 	facets, words := bulletinFacets(b)
 	s.writeFacets(ctx, p, member, facets, words)
 	for term, weight := range weights {
 		p.ZAdd(ctx, s.k.cat("ix", term), redis.Z{Score: weight, Member: b.ID})
 	}
 	return nil
-}
-
-// meetingKey is what "latest meeting matching X" is matched against: the
-// body, the meeting's name and the title.
-func meetingKey(b *content.Bulletin) string {
-	return b.Meeting.Organ + b.Meeting.Name + "|" + b.Title
 }
 
 // Bulletin returns one stored bulletin, or ErrNotFound.
@@ -259,27 +249,6 @@ func (s *Store) Bulletins(ctx context.Context, ids []string) ([]*content.Bulleti
 		}
 		out[i] = &b
 	}
-	return out, nil
-}
-
-// Aliases are the other addresses a bulletin was published at (copies
-// recognized as duplicates), sorted.
-func (s *Store) Aliases(ctx context.Context, id string) ([]string, error) {
-	b, err := s.Bulletin(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.rdb.SMembers(ctx, s.k.cat("alias", id)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("store: aliases of %s: %w", id, err)
-	}
-	out := all[:0]
-	for _, u := range all {
-		if u != b.URL {
-			out = append(out, u)
-		}
-	}
-	sort.Strings(out)
 	return out, nil
 }
 
@@ -346,36 +315,6 @@ func compact(bs []*content.Bulletin) []*content.Bulletin {
 	return out
 }
 
-// LatestMeeting returns the newest meeting report, or the newest whose
-// body, name or title matches match (its characters in order, so 常委会
-// finds 市委常委会(扩大)会议 and 县政府常务会议 finds 县政府第十二次常务会议).
-// ErrNotFound when none does.
-func (s *Store) LatestMeeting(ctx context.Context, match string) (*content.Bulletin, error) {
-	match = fold(match)
-	const page = 200
-	for offset := int64(0); ; offset += page {
-		ids, err := s.rdb.ZRevRange(ctx, s.k.cat("kind", string(content.KindMeeting)), offset, offset+page-1).Result()
-		if err != nil {
-			return nil, fmt.Errorf("store: latest meeting: %w", err)
-		}
-		if len(ids) == 0 {
-			return nil, ErrNotFound
-		}
-		if match == "" {
-			return s.Bulletin(ctx, ids[0])
-		}
-		names, err := s.rdb.HMGet(ctx, s.k.cat("meetings"), ids...).Result()
-		if err != nil {
-			return nil, fmt.Errorf("store: latest meeting: %w", err)
-		}
-		for i, n := range names {
-			if name, ok := n.(string); ok && matchesInOrder(fold(name), match) {
-				return s.Bulletin(ctx, ids[i])
-			}
-		}
-	}
-}
-
 // normalizeMatch folds what a user typed and what it is matched against:
 // no spaces or punctuation, lower case.
 func normalizeMatch(s string) string {
@@ -396,27 +335,6 @@ func normalizeMatch(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// matchesInOrder reports whether every rune of pattern occurs in s in
-// order, within one "|"-separated field of s.
-func matchesInOrder(s, pattern string) bool {
-	for _, field := range strings.Split(s, "|") {
-		rest := field
-		ok := true
-		for _, r := range pattern {
-			i := strings.IndexRune(rest, r)
-			if i < 0 {
-				ok = false
-				break
-			}
-			rest = rest[i+len(string(r)):]
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
 }
 
 // CountBulletins is how many bulletins are stored, by kind.

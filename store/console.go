@@ -17,11 +17,10 @@ import (
 	"tongbao/content"
 )
 
-// The web console's sign-in links, sessions and pending broadcasts. Keys:
-// console:link:<hash> (a one-time link, with its TTL), console:sess:<hash>
-// (a session, with its idle TTL), console:sessions (a sorted set of session
-// hashes by start time, for the list), console:approvals (a hash of pending
-// broadcasts by id).
+// The web console's sign-in links, sessions and pending broadcasts (keys
+// console:…, see keys.go): a link and a session live under the hash of
+// their token, with their TTL; console:sessions indexes the sessions by
+// start time for the list; console:approvals holds the pending broadcasts.
 
 // consoleToken returns a new random token and the hash the store keys it by.
 func consoleToken() (token, hash string, err error) {
@@ -47,7 +46,7 @@ func (s *Store) NewConsoleLink(ctx context.Context, admin string, ttl time.Durat
 	if err != nil {
 		return "", err
 	}
-	if err := s.rdb.Set(ctx, s.k.misc("console", "link", hash), admin, ttl).Err(); err != nil {
+	if err := s.rdb.Set(ctx, s.k.console("link", hash), admin, ttl).Err(); err != nil {
 		return "", fmt.Errorf("store: console link for %s: %w", admin, err)
 	}
 	return token, nil
@@ -57,7 +56,7 @@ func (s *Store) NewConsoleLink(ctx context.Context, admin string, ttl time.Durat
 // for; ErrNotFound when the link is unknown, expired or already used. Of two
 // concurrent uses exactly one succeeds.
 func (s *Store) UseConsoleLink(ctx context.Context, token string) (string, error) {
-	admin, err := s.rdb.GetDel(ctx, s.k.misc("console", "link", ConsoleHash(token))).Result()
+	admin, err := s.rdb.GetDel(ctx, s.k.console("link", ConsoleHash(token))).Result()
 	if errors.Is(err, redis.Nil) {
 		return "", ErrNotFound
 	}
@@ -84,8 +83,8 @@ func (s *Store) StartConsoleSession(ctx context.Context, sess content.ConsoleSes
 	// Two keys in different Cluster slots: a pipeline, not a transaction;
 	// a session missing from the index is still valid, just not listed.
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, s.k.misc("console", "sess", hash), data, idle)
-		p.ZAdd(ctx, s.k.misc("console", "sessions"), redis.Z{Score: float64(sess.Started.Unix()), Member: hash})
+		p.Set(ctx, s.k.console("sess", hash), data, idle)
+		p.ZAdd(ctx, s.k.console("sessions"), redis.Z{Score: float64(sess.Started.Unix()), Member: hash})
 		return nil
 	}); err != nil {
 		return "", nil, fmt.Errorf("store: start console session for %s: %w", sess.Admin, err)
@@ -97,7 +96,7 @@ func (s *Store) StartConsoleSession(ctx context.Context, sess content.ConsoleSes
 // alive for another idle period; ErrNotFound when it lapsed or was revoked.
 // Its last use is written at most once a minute.
 func (s *Store) ConsoleSession(ctx context.Context, token string, idle time.Duration, now time.Time) (*content.ConsoleSession, error) {
-	key := s.k.misc("console", "sess", ConsoleHash(token))
+	key := s.k.console("sess", ConsoleHash(token))
 	data, err := s.rdb.Get(ctx, key).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, ErrNotFound
@@ -123,14 +122,14 @@ func (s *Store) ConsoleSession(ctx context.Context, token string, idle time.Dura
 // ConsoleSessions lists the open sessions, newest first, forgetting those
 // that lapsed.
 func (s *Store) ConsoleSessions(ctx context.Context) ([]content.ConsoleSession, error) {
-	index := s.k.misc("console", "sessions")
+	index := s.k.console("sessions")
 	hashes, err := s.rdb.ZRevRange(ctx, index, 0, -1).Result()
 	if err != nil || len(hashes) == 0 {
 		return nil, err
 	}
 	keys := make([]string, len(hashes))
 	for i, h := range hashes {
-		keys[i] = s.k.misc("console", "sess", h)
+		keys[i] = s.k.console("sess", h)
 	}
 	// One GET each: in a Cluster the keys live in different slots.
 	cmds := make([]*redis.StringCmd, len(keys))
@@ -163,8 +162,8 @@ func (s *Store) ConsoleSessions(ctx context.Context) ([]content.ConsoleSession, 
 func (s *Store) EndConsoleSession(ctx context.Context, handle string) (bool, error) {
 	var del *redis.IntCmd
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		del = p.Del(ctx, s.k.misc("console", "sess", handle))
-		p.ZRem(ctx, s.k.misc("console", "sessions"), handle)
+		del = p.Del(ctx, s.k.console("sess", handle))
+		p.ZRem(ctx, s.k.console("sessions"), handle)
 		return nil
 	}); err != nil {
 		return false, fmt.Errorf("store: end console session: %w", err)
@@ -183,7 +182,7 @@ func (s *Store) ProposeBroadcast(ctx context.Context, pb *content.PendingBroadca
 		pb.ID = hash[:12]
 	}
 	data, _ := json.Marshal(pb)
-	if err := s.rdb.HSet(ctx, s.k.misc("console", "approvals"), pb.ID, data).Err(); err != nil {
+	if err := s.rdb.HSet(ctx, s.k.console("approvals"), pb.ID, data).Err(); err != nil {
 		return fmt.Errorf("store: propose broadcast: %w", err)
 	}
 	return nil
@@ -192,7 +191,7 @@ func (s *Store) ProposeBroadcast(ctx context.Context, pb *content.PendingBroadca
 // PendingBroadcasts lists the broadcasts waiting for approval, oldest
 // first.
 func (s *Store) PendingBroadcasts(ctx context.Context) ([]content.PendingBroadcast, error) {
-	m, err := s.rdb.HGetAll(ctx, s.k.misc("console", "approvals")).Result()
+	m, err := s.rdb.HGetAll(ctx, s.k.console("approvals")).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: pending broadcasts: %w", err)
 	}
@@ -217,7 +216,7 @@ return v`)
 // TakeBroadcast removes a pending broadcast and returns it; ErrNotFound
 // when it was already approved or withdrawn.
 func (s *Store) TakeBroadcast(ctx context.Context, id string) (*content.PendingBroadcast, error) {
-	v, err := takeScript.Run(ctx, s.rdb, []string{s.k.misc("console", "approvals")}, id).Text()
+	v, err := takeScript.Run(ctx, s.rdb, []string{s.k.console("approvals")}, id).Text()
 	if errors.Is(err, redis.Nil) {
 		return nil, ErrNotFound
 	}

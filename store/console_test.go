@@ -44,7 +44,7 @@ func TestConsoleLinksAreSpentOnce(t *testing.T) {
 			t.Errorf("unknown link: %v", err)
 		}
 		// The store keeps only the hash.
-		if n := s.rdb.Exists(ctx, s.k.misc("console", "link", token)).Val(); n != 0 {
+		if n := s.rdb.Exists(ctx, s.k.console("link", token)).Val(); n != 0 {
 			t.Error("the raw token is a key")
 		}
 	})
@@ -83,7 +83,7 @@ func TestConsoleSessions(t *testing.T) {
 			t.Error("revoked twice")
 		}
 		// A lapsed session drops out of the list.
-		s.rdb.Del(ctx, s.k.misc("console", "sess", ConsoleHash(other)))
+		s.rdb.Del(ctx, s.k.console("sess", ConsoleHash(other)))
 		if list, _ := s.ConsoleSessions(ctx); len(list) != 0 {
 			t.Errorf("lapsed sessions listed: %+v", list)
 		}

@@ -2,13 +2,35 @@
 // go-redis UniversalClient: a single server, Sentinel, Cluster, or the
 // embedded in-process store (store/embedded) — one implementation for all.
 //
-// It holds bulletins (deduplicated by fingerprint, indexed for the timeline,
-// by kind, tag and date, and for BM25 search), subscribers and their
-// subscriptions, the per-bulletin delivered and read bitmaps with their
-// counters, each platform's delivery queue (a Stream with a consumer group,
-// delayed retries and dead letters), send leases, rate limits, leases for
-// pollers and schedulers, sessions and the audit log.
+// What it holds, and the file that holds it:
+//
+//	bulletins.go      bulletins, deduplicated by fingerprint and MinHash, with
+//	                  their timeline, kind and tag indexes and aliases
+//	facets.go         structured facts about a bulletin (place, body, person…)
+//	lexicon.go        the words the stored bulletins give a meaning to
+//	search.go         the BM25 index and search
+//	select.go         paging through the intersection of indexes
+//	announcements.go  admins' announcements (read and counted like bulletins)
+//	subscribers.go    subscribers, their settings and subscriptions, audiences
+//	reads.go          per-bulletin delivered and read bitmaps, counters, history
+//	queue.go          each platform's delivery queue (a Stream with a consumer
+//	                  group, delayed retries, dead letters) and send leases
+//	reclaim.go        consumer heartbeats and taking over a dead one's work
+//	limit.go          the rate limiter (GCRA), shared by every replica
+//	pace.go           send slots that pace one account's messages
+//	lease.go          named leases: Hold runs a job (a poller, the scheduler,
+//	                  a fan-out) on one replica at a time
+//	jobs.go           unfinished work (a fan-out) to resume after a crash
+//	schedules.go      named schedules of members due at a time
+//	sessions.go       small per-user conversation state
+//	once.go           dropping platform retries (seen-once keys)
+//	audit.go          the admin audit log
+//	sources.go        source pollers' status and the items they handed over
+//	secret.go         the deployment's read-link secret
+//	tokens.go         platform access tokens every replica shares
+//	store.go          opening and closing; connect.go the Redis settings
 //
 // Keys that one command touches together share a hash tag, so every
-// multi-key command runs unchanged on Redis Cluster; see the keys type.
+// multi-key command runs unchanged on Redis Cluster; keys.go builds every
+// key and lists the families.
 package store

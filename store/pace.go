@@ -47,7 +47,7 @@ end
 return {1, botAt - now}`)
 
 func (s *Store) slotKey(scope, name string) string {
-	return s.k.p + "{rl:" + scope + "}:" + name
+	return s.k.rate(scope, name)
 }
 
 func (s *Store) pauseKey(scope, chat string) string {

@@ -262,15 +262,6 @@ if tonumber(ARGV[2]) > 0 and redis.call('TTL', KEYS[1]) == -1 then
 end
 return 1`)
 
-// Complete records a delivery as done, whoever holds its lease.
-func (s *Store) Complete(ctx context.Context, bulletinID string, dense int64) error {
-	keys := []string{s.k.perBulletin(bulletinID, "dlv"), s.leaseKey(bulletinID, dense)}
-	if err := completeScript.Run(ctx, s.rdb, keys, dense, int64(s.opts.DeliveryRetention/time.Second), "").Err(); err != nil {
-		return fmt.Errorf("store: complete b=%s s=%d: %w", bulletinID, dense, err)
-	}
-	return nil
-}
-
 // leaseTokenScript renews (ARGV[2] > 0) or drops (0) a send lease the token
 // holds; it returns 1 when the token held it. KEYS: lease key. ARGV:
 // token, lease ms.

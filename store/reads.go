@@ -162,18 +162,6 @@ func (s *Store) History(ctx context.Context, dense int64) ([]content.HistoryEntr
 	return out, nil
 }
 
-// IsRead reports whether a subscriber has read a bulletin.
-func (s *Store) IsRead(ctx context.Context, bulletinID string, dense int64) (bool, error) {
-	v, err := s.rdb.GetBit(ctx, s.k.perBulletin(bulletinID, "read"), dense).Result()
-	return v == 1, err
-}
-
-// IsDelivered reports whether a bulletin was delivered to a subscriber.
-func (s *Store) IsDelivered(ctx context.Context, bulletinID string, dense int64) (bool, error) {
-	v, err := s.rdb.GetBit(ctx, s.k.perBulletin(bulletinID, "dlv"), dense).Result()
-	return v == 1, err
-}
-
 // Stats computes a bulletin's delivered / read counts, overall and by
 // platform and unit, with the read channels and the read-time histogram.
 func (s *Store) Stats(ctx context.Context, bulletinID string) (*content.DeliveryStats, error) {

@@ -16,7 +16,7 @@ import (
 // send leases it held, at once: waiting for the entries' idle time (which
 // must exceed the longest send) would hold them back for most of a minute.
 
-func (s *Store) aliveKey(consumer string) string { return s.k.misc("alive", consumer) }
+func (s *Store) aliveKey(consumer string) string { return s.k.alive(consumer) }
 
 // Heartbeat marks a consumer alive for ttl; a running consumer renews it
 // well within ttl.

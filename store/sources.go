@@ -18,7 +18,7 @@ const maxSourceItems = 10000
 // SaveSourceStatus replaces a source's status (JSON written by package
 // content/source).
 func (s *Store) SaveSourceStatus(ctx context.Context, name string, data []byte) error {
-	if err := s.rdb.Set(ctx, s.k.misc("source", name, "status"), data, 0).Err(); err != nil {
+	if err := s.rdb.Set(ctx, s.k.source(name, "status"), data, 0).Err(); err != nil {
 		return fmt.Errorf("store: save source status %s: %w", name, err)
 	}
 	return nil
@@ -27,7 +27,7 @@ func (s *Store) SaveSourceStatus(ctx context.Context, name string, data []byte) 
 // LoadSourceStatus returns a source's status; ErrNotFound when the source
 // was never polled.
 func (s *Store) LoadSourceStatus(ctx context.Context, name string) ([]byte, error) {
-	data, err := s.rdb.Get(ctx, s.k.misc("source", name, "status")).Bytes()
+	data, err := s.rdb.Get(ctx, s.k.source(name, "status")).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("store: source status %s: %w", name, ErrNotFound)
 	}
@@ -43,7 +43,7 @@ func (s *Store) MarkSourceItems(ctx context.Context, name string, items []string
 	if len(items) == 0 {
 		return nil
 	}
-	key := s.k.misc("source", name, "items")
+	key := s.k.source(name, "items")
 	now := float64(time.Now().UnixMilli())
 	members := make([]redis.Z, len(items))
 	for i, it := range items {
@@ -67,7 +67,7 @@ func (s *Store) SourceItemsSeen(ctx context.Context, name string, items []string
 	if len(items) == 0 {
 		return seen, nil
 	}
-	scores, err := s.rdb.ZMScore(ctx, s.k.misc("source", name, "items"), items...).Result()
+	scores, err := s.rdb.ZMScore(ctx, s.k.source(name, "items"), items...).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: source items %s: %w", name, err)
 	}

@@ -98,7 +98,7 @@ func TestSourceItemsForgetOldest(t *testing.T) {
 	if fmt.Sprint(got) != "[false true true]" {
 		t.Errorf("seen [oldest, first of batch, last of batch] = %v, want [false true true]", got)
 	}
-	if n := s.rdb.ZCard(ctx, s.k.misc("source", "busy", "items")).Val(); n != maxSourceItems {
+	if n := s.rdb.ZCard(ctx, s.k.source("busy", "items")).Val(); n != maxSourceItems {
 		t.Errorf("remembered %d items, want %d", n, maxSourceItems)
 	}
 }

@@ -162,14 +162,6 @@ func (s *Store) closeEmbedded() error {
 // Embedded reports whether the store runs in-process.
 func (s *Store) Embedded() bool { return s.emb != nil }
 
-// Client is the underlying Redis client, for components that keep their
-// own small state beside the store (rate limiters, token caches). Their keys
-// must start with Prefix().
-func (s *Store) Client() redis.UniversalClient { return s.rdb }
-
-// Prefix is the string every key of this store starts with.
-func (s *Store) Prefix() string { return s.k.p }
-
 // Ping checks that Redis answers.
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 
@@ -183,25 +175,3 @@ func (s *Store) segmenter() (*content.Segmenter, error) {
 	})
 	return s.seg, s.segErr
 }
-
-// keys builds every key name. Keys that one command (a MULTI, a Lua
-// script, ZINTERSTORE, SUNIONSTORE) touches together share a hash tag, so
-// the same code runs on Redis Cluster:
-//
-//	{cat}      the catalog: timelines, search postings, fingerprints, meeting names
-//	{sub}      subscriber indexes: who wants what, dense-id maps, segment bitmaps
-//	{b:ID}     one bulletin's delivery and read state
-//	{q:PLAT}   one platform's delivery queue, delayed retries and dead letters
-//
-// Bulletin bodies (b:ID) and subscriber records (s:ID) stand alone and
-// spread across the cluster.
-type keys struct{ p string }
-
-func (k keys) bulletin(id string) string          { return k.p + "b:" + id }
-func (k keys) cat(parts ...string) string         { return k.p + "{cat}:" + strings.Join(parts, ":") }
-func (k keys) subscriber(id string) string        { return k.p + "s:" + id }
-func (k keys) subs(parts ...string) string        { return k.p + "{sub}:" + strings.Join(parts, ":") }
-func (k keys) history(dense int64) string         { return fmt.Sprintf("%sh:%d", k.p, dense) }
-func (k keys) perBulletin(id, part string) string { return k.p + "{b:" + id + "}:" + part }
-func (k keys) queue(platform, part string) string { return k.p + "{q:" + platform + "}:" + part }
-func (k keys) misc(parts ...string) string        { return k.p + strings.Join(parts, ":") }

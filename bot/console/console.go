@@ -9,8 +9,7 @@ import (
 	"io"
 	"strings"
 	"sync"
-
-	"tongbao/bot"
+	"tongbao/bot/chat"
 )
 
 // ANSI styles, used only when writing to a terminal.
@@ -23,7 +22,7 @@ const (
 
 // Render turns a reply into terminal text; color adds bold titles and
 // dimmed notes. Buttons are shown as the commands that do the same.
-func Render(r bot.Reply, color bool) string {
+func Render(r chat.Reply, color bool) string {
 	style := func(s, code string) string {
 		if !color {
 			return s
@@ -36,20 +35,20 @@ func Render(r bot.Reply, color bool) string {
 			b.WriteByte('\n')
 		}
 		switch bl.Kind {
-		case bot.BlockTitle:
+		case chat.BlockTitle:
 			b.WriteString(style(bl.Text, bold))
-		case bot.BlockField:
-			b.WriteString(style(bl.Label+bot.LabelSep(bl.Label), bold) + bl.Text)
-		case bot.BlockList:
+		case chat.BlockField:
+			b.WriteString(style(bl.Label+chat.LabelSep(bl.Label), bold) + bl.Text)
+		case chat.BlockList:
 			for j, it := range bl.Items {
 				if j > 0 {
 					b.WriteByte('\n')
 				}
-				b.WriteString("  " + bot.ItemNumber(j) + it)
+				b.WriteString("  " + chat.ItemNumber(j) + it)
 			}
-		case bot.BlockLink:
-			b.WriteString(bl.Text + bot.LabelSep(bl.Text) + style(bl.URL, under))
-		case bot.BlockNote:
+		case chat.BlockLink:
+			b.WriteString(bl.Text + chat.LabelSep(bl.Text) + style(bl.URL, under))
+		case chat.BlockNote:
 			b.WriteString(style("  "+bl.Text, dim))
 		default:
 			b.WriteString(bl.Text)
@@ -63,7 +62,7 @@ func Render(r bot.Reply, color bool) string {
 
 // buttonHints lists what the buttons do as text to type, since a terminal
 // has no buttons: [全文: 全文 20220608-…].
-func buttonHints(rows [][]bot.Button) string {
+func buttonHints(rows [][]chat.Button) string {
 	var hints []string
 	for _, row := range rows {
 		for _, btn := range row {
@@ -89,7 +88,7 @@ func typedCommand(data string) string {
 }
 
 // Sender prints pushes to console subscribers on a writer (the demo's
-// terminal). It satisfies bot.Sender.
+// terminal). It satisfies chat.Sender.
 type Sender struct {
 	mu    sync.Mutex
 	w     io.Writer
@@ -100,11 +99,11 @@ type Sender struct {
 // NewSender returns a sender that prints to w.
 func NewSender(w io.Writer, color bool) *Sender { return &Sender{w: w, color: color} }
 
-// Platform is bot.Console.
-func (s *Sender) Platform() bot.Platform { return bot.Console }
+// Platform is chat.Console.
+func (s *Sender) Platform() chat.Platform { return chat.Console }
 
 // Send prints a pushed reply.
-func (s *Sender) Send(_ context.Context, chatID string, r bot.Reply) (string, error) {
+func (s *Sender) Send(_ context.Context, chatID string, r chat.Reply) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.n++

@@ -5,19 +5,18 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"tongbao/bot"
+	"tongbao/bot/chat"
 )
 
 func TestRender(t *testing.T) {
-	r := bot.Reply{Blocks: []bot.Block{
-		{Kind: bot.BlockTitle, Text: "青溪县召开县政府第十二次常务会议"},
-		{Kind: bot.BlockField, Label: "主持", Text: "王立新"},
-		{Kind: bot.BlockField, Label: "Chaired by", Text: "王立新"},
-		{Kind: bot.BlockList, Items: []string{"要加强监测", "要落实责任"}},
-		{Kind: bot.BlockLink, Text: "阅读全文", URL: "https://x/r/t"},
-		{Kind: bot.BlockNote, Text: "发送「全文 编号」"},
-	}, Buttons: [][]bot.Button{{{Text: "全文", Data: "full:b1"}, {Text: "已读", Data: "read:b1"}}, {{Text: "下一页", Data: "more"}}}}
+	r := chat.Reply{Blocks: []chat.Block{
+		{Kind: chat.BlockTitle, Text: "青溪县召开县政府第十二次常务会议"},
+		{Kind: chat.BlockField, Label: "主持", Text: "王立新"},
+		{Kind: chat.BlockField, Label: "Chaired by", Text: "王立新"},
+		{Kind: chat.BlockList, Items: []string{"要加强监测", "要落实责任"}},
+		{Kind: chat.BlockLink, Text: "阅读全文", URL: "https://x/r/t"},
+		{Kind: chat.BlockNote, Text: "发送「全文 编号」"},
+	}, Buttons: [][]chat.Button{{{Text: "全文", Data: "full:b1"}, {Text: "已读", Data: "read:b1"}}, {{Text: "下一页", Data: "more"}}}}
 	plain := Render(r, false)
 	for _, want := range []string{"青溪县召开县政府第十二次常务会议\n", "主持：王立新", "Chaired by: 王立新", "  1. 要加强监测\n  2. 要落实责任", "阅读全文：https://x/r/t", "[全文 → 全文 b1]", "[下一页 → 下一页]"} {
 		if !strings.Contains(plain, want) {
@@ -35,10 +34,10 @@ func TestRender(t *testing.T) {
 func TestSender(t *testing.T) {
 	var buf bytes.Buffer
 	s := NewSender(&buf, false)
-	if s.Platform() != bot.Console {
+	if s.Platform() != chat.Console {
 		t.Errorf("platform = %s", s.Platform())
 	}
-	id, err := s.Send(context.Background(), "me", bot.Text("通知：明天停电"))
+	id, err := s.Send(context.Background(), "me", chat.Text("通知：明天停电"))
 	if err != nil || id != "1" || !strings.Contains(buf.String(), "通知：明天停电") || !strings.Contains(buf.String(), "me") {
 		t.Errorf("Send = %q, %v; output %q", id, err, buf.String())
 	}

@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/cards"
+	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 	"tongbao/bot/telegram/telegramtest"
 	"tongbao/content"
@@ -77,11 +78,11 @@ func BenchmarkSendUnthrottled(b *testing.B) {
 	bl := sample(b, "qingxi-2022-06-08-county-executive.txt")
 	st.SaveBulletin(context.Background(), bl)
 	// The bare loop posts exactly what the adapter sends for this bulletin.
-	if _, err := tg.Send(context.Background(), "42", bot.BulletinCard(bl, "zh", "https://tb.example/r/x", "")); err != nil {
+	if _, err := tg.Send(context.Background(), "42", cards.Bulletin(bl, "zh", "https://tb.example/r/x", "")); err != nil {
 		b.Fatal(err)
 	}
 	bare := bareRate(b, fake, fake.Sent()[0], n)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 64})
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 64})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		copyB := *bl
@@ -158,8 +159,8 @@ func BenchmarkThirtyPerSecond(b *testing.B) {
 	addSubscribersFast(b, st, n)
 	bl := sample(b, "qingxi-2022-06-01-flood-notice.txt")
 	st.SaveBulletin(context.Background(), bl)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 16, Limits: map[bot.Platform]dispatch.Limits{
-		bot.Telegram: {PerSecond: 30, PerChatSecond: 1, PerGroupMinute: 20},
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 16, Limits: map[chat.Platform]dispatch.Limits{
+		chat.Telegram: {PerSecond: 30, PerChatSecond: 1, PerGroupMinute: 20},
 	}})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -198,7 +199,7 @@ func BenchmarkFanoutStrict(b *testing.B) {
 	addSubscribersFast(b, st, n)
 	bl := sample(b, "qingxi-2022-06-01-flood-notice.txt")
 	st.SaveBulletin(context.Background(), bl)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 8})
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 8})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		copyB := *bl

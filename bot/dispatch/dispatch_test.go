@@ -16,9 +16,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 	"tongbao/bot/metrics"
+	"tongbao/bot/readlink"
 	"tongbao/bot/telegram"
 	"tongbao/bot/telegram/telegramtest"
 	"tongbao/content"
@@ -63,7 +64,7 @@ func sample(t testing.TB, name string) *content.Bulletin {
 // noHandler answers nothing: these tests only push.
 type noHandler struct{}
 
-func (noHandler) Handle(context.Context, bot.Incoming) []bot.Reply { return nil }
+func (noHandler) Handle(context.Context, chat.Incoming) []chat.Reply { return nil }
 
 // newTelegram starts a fake Bot API and an adapter used as the sender.
 func newTelegram(t testing.TB, st *store.Store, opts ...telegramtest.Option) (*telegramtest.Server, *telegram.Adapter) {
@@ -93,7 +94,7 @@ func addSubscribers(t testing.TB, st *store.Store, n int) []string {
 	return ids
 }
 
-func newDispatcher(st *store.Store, senders []bot.Sender, cfg dispatch.Config) *dispatch.Dispatcher {
+func newDispatcher(st *store.Store, senders []chat.Sender, cfg dispatch.Config) *dispatch.Dispatcher {
 	if cfg.Logger == nil {
 		cfg.Logger = quiet
 	}
@@ -105,7 +106,7 @@ func newDispatcher(st *store.Store, senders []bot.Sender, cfg dispatch.Config) *
 	if cfg.RetryBase == 0 {
 		cfg.RetryBase = 50 * time.Millisecond
 	}
-	return dispatch.New(st, senders, st, bot.NewLinks("https://tb.example", "k"), metrics.New(prometheus.NewRegistry()), cfg)
+	return dispatch.New(store.NewBulletinCache(st, 512), senders, st, readlink.New("https://tb.example", "k"), metrics.New(prometheus.NewRegistry()), cfg)
 }
 
 // run starts the dispatcher's workers until the test ends.
@@ -144,7 +145,7 @@ func TestFanoutDeliversExactlyOnce(t *testing.T) {
 	if _, err := st.SaveBulletin(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 16})
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 16})
 	n, err := d.Publish(context.Background(), b)
 	if err != nil || n != 300 {
 		t.Fatalf("Publish = %d, %v", n, err)
@@ -185,8 +186,8 @@ func TestLimitsAreHonoured(t *testing.T) {
 	addSubscribers(t, st, 60)
 	b := sample(t, "lanxi-2022-05-27-standing-committee.txt")
 	st.SaveBulletin(context.Background(), b)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 16, Limits: map[bot.Platform]dispatch.Limits{
-		bot.Telegram: {PerSecond: 30, PerChatSecond: 1, PerGroupMinute: 20},
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 16, Limits: map[chat.Platform]dispatch.Limits{
+		chat.Telegram: {PerSecond: 30, PerChatSecond: 1, PerGroupMinute: 20},
 	}})
 	start := time.Now()
 	if _, err := d.Publish(context.Background(), b); err != nil {
@@ -217,7 +218,7 @@ func TestFailures(t *testing.T) {
 	fake.AddFault(telegramtest.ChatNotFound(1005))
 	b := sample(t, "qingxi-2022-06-01-flood-notice.txt")
 	st.SaveBulletin(context.Background(), b)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 4, MaxAttempts: 3})
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 4, MaxAttempts: 3})
 	if _, err := d.Publish(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +261,7 @@ func TestCrashedWorkerIsReclaimed(t *testing.T) {
 	addSubscribers(t, st, 20)
 	b := sample(t, "qingxi-2022-06-08-county-executive.txt")
 	st.SaveBulletin(context.Background(), b)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 4, Owner: "survivor"})
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 4, Owner: "survivor"})
 	if _, err := d.Publish(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
@@ -290,8 +291,8 @@ func TestTwoReplicasShareTheWork(t *testing.T) {
 	addSubscribers(t, st, 200)
 	b := sample(t, "lanxi-2022-05-27-standing-committee.txt")
 	st.SaveBulletin(context.Background(), b)
-	d1 := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 8, Owner: "r1"})
-	d2 := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 8, Owner: "r2"})
+	d1 := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 8, Owner: "r1"})
+	d2 := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 8, Owner: "r2"})
 	// Both publish at once: one wins the fan-out lease, nobody is enqueued twice.
 	var wg sync.WaitGroup
 	var total atomic.Int64
@@ -334,7 +335,7 @@ func TestQuietHoursAndUrgentAnnouncements(t *testing.T) {
 	st.SetDelivery(ctx, "tg:1001", content.ModeInstant, "", "22:00-07:00")
 	b := sample(t, "qingxi-2022-06-01-flood-notice.txt")
 	st.SaveBulletin(ctx, b)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 2, Now: func() time.Time { return now }})
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 2, Now: func() time.Time { return now }})
 	d.Publish(ctx, b)
 	run(t, d)
 	waitFor(t, "the awake subscriber", 10*time.Second, func() bool { return perChat(fake)[1002] == 1 })
@@ -346,7 +347,7 @@ func TestQuietHoursAndUrgentAnnouncements(t *testing.T) {
 		t.Errorf("queue = %+v, want the quiet subscriber's delivery waiting", qs)
 	}
 	// An urgent announcement goes through at once, with an audit entry.
-	n, err := d.Announce(ctx, bot.Announcement{Actor: "tg:1", Text: "紧急通知：今晚有暴雨\n请减少外出", Segment: "all", Urgent: true})
+	n, err := d.Announce(ctx, chat.Announcement{Actor: "tg:1", Text: "紧急通知：今晚有暴雨\n请减少外出", Segment: "all", Urgent: true})
 	if err != nil || n != 2 {
 		t.Fatalf("Announce = %d, %v", n, err)
 	}
@@ -367,7 +368,7 @@ func TestRemindOnce(t *testing.T) {
 	addSubscribers(t, st, 3)
 	b := sample(t, "qingxi-2022-06-08-county-executive.txt")
 	st.SaveBulletin(ctx, b)
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 2})
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 2})
 	d.Publish(ctx, b)
 	run(t, d)
 	waitFor(t, "3 messages", 10*time.Second, func() bool { return len(fake.Sent()) == 3 })
@@ -395,7 +396,7 @@ func TestDigest(t *testing.T) {
 	b := sample(t, "qingxi-2022-06-08-county-executive.txt")
 	st.SaveBulletin(ctx, b)
 	at := b.PublishedAt.Add(8*time.Hour + time.Minute) // 08:01 on the day
-	d := newDispatcher(st, []bot.Sender{tg}, dispatch.Config{Workers: 2, Now: func() time.Time { return at }})
+	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 2, Now: func() time.Time { return at }})
 	d.Publish(ctx, b)
 	run(t, d)
 	waitFor(t, "the instant subscriber", 10*time.Second, func() bool { return perChat(fake)[1002] == 1 })

@@ -12,23 +12,44 @@ import (
 	"sync/atomic"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/metrics"
+	"tongbao/bot/msg"
+	"tongbao/bot/readlink"
 	"tongbao/content"
 )
 
-// Store is what the dispatcher needs of the store.
+// Store is what the dispatcher needs of the store: every role below (one
+// store value plays them all).
 type Store interface {
+	Bulletins
+	Recipients
+	Queue
+	Jobs
+	Records
+}
+
+// Bulletins are the bulletins the dispatcher sends, digests and announces.
+type Bulletins interface {
 	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
+	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
+	SaveAnnouncement(ctx context.Context, b *content.Bulletin) error
+}
+
+// Recipients are the subscribers a bulletin goes to.
+type Recipients interface {
 	Subscriber(ctx context.Context, id string) (*content.Subscriber, error)
 	SetStatus(ctx context.Context, id, status string) error
 	Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func([]content.Recipient) error) error
 	AudienceOf(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error
 	DigestSubscribers(ctx context.Context) ([]string, error)
-	DenseOf(ctx context.Context, id string) (int64, error)
 	SubscriberIDs(ctx context.Context, dense []int64) ([]string, error)
-	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
+}
 
+// Queue is the delivery queue protocol: fan-out marks, each platform's
+// queue with its retries and dead letters, consumers' heartbeats and the
+// per-delivery send leases.
+type Queue interface {
 	MarkEnqueued(ctx context.Context, bulletinID string, dense []int64) ([]bool, error)
 	FanoutDone(ctx context.Context, bulletinID string) error
 	FannedOut(ctx context.Context, bulletinID string) (bool, error)
@@ -47,15 +68,22 @@ type Store interface {
 	FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID, token string) error
 	Release(ctx context.Context, claimID string, dense int64, token string) error
 	Renew(ctx context.Context, claimID string, dense int64, token string, lease time.Duration) (bool, error)
+}
 
+// Jobs are unfinished fan-outs, the scheduler's schedules and the leases
+// that let one replica at a time run them.
+type Jobs interface {
 	AddJob(ctx context.Context, kind, id string) error
 	RemoveJob(ctx context.Context, kind, id string) error
 	Jobs(ctx context.Context, kind string) ([]string, error)
 	Schedule(ctx context.Context, name, member string, due time.Time) error
 	PopDue(ctx context.Context, name string, now time.Time) ([]string, error)
-	Lease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error)
+	Hold(ctx context.Context, name, owner string, ttl time.Duration, run func(ctx context.Context)) (held bool, err error)
+}
 
-	SaveAnnouncement(ctx context.Context, b *content.Bulletin) error
+// Records are what reminders and announcements read and write: who was
+// reminded, delivery statistics, the audit log.
+type Records interface {
 	UnreadNotReminded(ctx context.Context, bulletinID, unit string) ([]int64, error)
 	NoteReminded(ctx context.Context, bulletinID string, dense int64) (bool, error)
 	Stats(ctx context.Context, bulletinID string) (*content.DeliveryStats, error)
@@ -70,7 +98,7 @@ type RateLimiter interface {
 
 // Editor edits a message already sent (broadcast progress).
 type Editor interface {
-	Edit(ctx context.Context, chatID, messageID string, r bot.Reply) error
+	Edit(ctx context.Context, chatID, messageID string, r chat.Reply) error
 }
 
 // Limits are a platform's send limits. Zero fields mean no limit.
@@ -102,7 +130,7 @@ type Config struct {
 	ClaimLease  time.Duration
 	ReclaimIdle time.Duration
 	// Limits per platform.
-	Limits map[bot.Platform]Limits
+	Limits map[chat.Platform]Limits
 	// RemindAfter schedules an automatic reminder for bulletins with one
 	// of ImportantTags (0: no automatic reminders).
 	RemindAfter   time.Duration
@@ -118,13 +146,12 @@ type Config struct {
 // and digests.
 type Dispatcher struct {
 	store   Store
-	senders map[bot.Platform]bot.Sender
+	senders map[chat.Platform]chat.Sender
 	limiter RateLimiter
-	links   *bot.Links
+	links   *readlink.Links
 	metrics *metrics.Metrics
 	cfg     Config
 	log     *slog.Logger
-	cache   *bot.BulletinCache
 	claims  atomic.Int64 // numbers the claim tokens
 
 	// background runs the work Announce leaves behind (editing progress
@@ -161,7 +188,7 @@ func (d *Dispatcher) stopBackground() {
 
 // New returns a dispatcher. senders may be empty for a process that only
 // enqueues (tongbao ingest); limiter may be nil for no limits.
-func New(st Store, senders []bot.Sender, limiter RateLimiter, links *bot.Links, m *metrics.Metrics, cfg Config) *Dispatcher {
+func New(st Store, senders []chat.Sender, limiter RateLimiter, links *readlink.Links, m *metrics.Metrics, cfg Config) *Dispatcher {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
 	}
@@ -190,7 +217,7 @@ func New(st Store, senders []bot.Sender, limiter RateLimiter, links *bot.Links, 
 	if cfg.Owner == "" {
 		cfg.Owner = "replica-" + randomID()
 	}
-	d := &Dispatcher{store: st, senders: map[bot.Platform]bot.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger, cache: bot.NewBulletinCache(512)}
+	d := &Dispatcher{store: st, senders: map[chat.Platform]chat.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger}
 	d.backgroundCtx, d.endBackground = context.WithCancel(context.Background())
 	for _, s := range senders {
 		d.senders[s.Platform()] = s
@@ -249,50 +276,57 @@ func (d *Dispatcher) important(b *content.Bulletin) bool {
 // fanout enqueues one delivery per recipient, skipping those already
 // enqueued for this bulletin, holding a lease so one process runs it.
 func (d *Dispatcher) fanout(ctx context.Context, id, purpose string, urgent bool, audience func(func([]content.Recipient) error) error) (int, error) {
-	lease := "fanout:" + id
-	ok, err := d.store.Lease(ctx, lease, d.cfg.Owner, fanoutLease)
-	if err != nil || !ok {
-		return 0, err // another process is fanning it out
-	}
 	total := 0
-	err = audience(func(batch []content.Recipient) error {
-		if _, err := d.store.Lease(ctx, lease, d.cfg.Owner, fanoutLease); err != nil {
+	var runErr error
+	held, err := d.store.Hold(ctx, "fanout:"+id, d.cfg.Owner, fanoutLease, func(ctx context.Context) {
+		runErr = audience(func(batch []content.Recipient) error {
+			n, err := d.enqueueBatch(ctx, id, purpose, urgent, batch)
+			total += n
 			return err
-		}
-		dense := make([]int64, len(batch))
-		for i, r := range batch {
-			dense[i] = r.Dense
-		}
-		fresh, err := d.store.MarkEnqueued(ctx, id, dense)
-		if err != nil {
-			return err
-		}
-		byPlatform := map[string][]content.Delivery{}
-		for i, r := range batch {
-			if !fresh[i] {
-				continue
-			}
-			p, _, _ := strings.Cut(r.ID, ":")
-			byPlatform[p] = append(byPlatform[p], content.Delivery{BulletinID: id, Subscriber: r.ID, Dense: r.Dense, Purpose: purpose, Urgent: urgent})
-		}
-		for p, ds := range byPlatform {
-			if err := d.store.Enqueue(ctx, p, ds); err != nil {
-				return err
-			}
-			total += len(ds)
-			if d.metrics != nil {
-				d.metrics.Enqueued.WithLabelValues(p, purpose).Add(float64(len(ds)))
-			}
-		}
-		return nil
+		})
 	})
-	if err != nil {
-		return total, fmt.Errorf("dispatch: fan out %s: %w", id, err)
+	switch {
+	case !held:
+		return 0, err // another process is fanning it out
+	case runErr != nil:
+		return total, fmt.Errorf("dispatch: fan out %s: %w", id, runErr)
 	}
 	if err := d.store.FanoutDone(ctx, id); err != nil {
 		return total, err
 	}
 	return total, d.store.RemoveJob(ctx, jobFanout, id)
+}
+
+// enqueueBatch enqueues the recipients of batch not yet enqueued for the
+// bulletin id and returns how many it enqueued.
+func (d *Dispatcher) enqueueBatch(ctx context.Context, id, purpose string, urgent bool, batch []content.Recipient) (int, error) {
+	dense := make([]int64, len(batch))
+	for i, r := range batch {
+		dense[i] = r.Dense
+	}
+	fresh, err := d.store.MarkEnqueued(ctx, id, dense)
+	if err != nil {
+		return 0, err
+	}
+	byPlatform := map[string][]content.Delivery{}
+	for i, r := range batch {
+		if !fresh[i] {
+			continue
+		}
+		p, _, _ := strings.Cut(r.ID, ":")
+		byPlatform[p] = append(byPlatform[p], content.Delivery{BulletinID: id, Subscriber: r.ID, Dense: r.Dense, Purpose: purpose, Urgent: urgent})
+	}
+	n := 0
+	for p, ds := range byPlatform {
+		if err := d.store.Enqueue(ctx, p, ds); err != nil {
+			return n, err
+		}
+		n += len(ds)
+		if d.metrics != nil {
+			d.metrics.Enqueued.WithLabelValues(p, purpose).Add(float64(len(ds)))
+		}
+	}
+	return n, nil
 }
 
 // Resume finishes fan-outs that a crashed process left unfinished.
@@ -329,7 +363,7 @@ func (d *Dispatcher) Resume(ctx context.Context) error {
 // Announce sends an admin's announcement to a segment through the same
 // queues, records it in the audit log, and edits the admin's preview
 // message with the progress.
-func (d *Dispatcher) Announce(ctx context.Context, a bot.Announcement) (int64, error) {
+func (d *Dispatcher) Announce(ctx context.Context, a chat.Announcement) (int64, error) {
 	now := d.cfg.Now().In(content.Shanghai)
 	b := announcementBulletin(a, now)
 	if err := d.store.SaveAnnouncement(ctx, b); err != nil {
@@ -350,14 +384,14 @@ func (d *Dispatcher) Announce(ctx context.Context, a bot.Announcement) (int64, e
 		return int64(n), err
 	}
 	if a.ReplyTo.MessageID != "" {
-		d.goBackground(func(ctx context.Context) { d.reportProgress(ctx, a.ReplyTo, b.ID, n) })
+		d.goBackground(func(ctx context.Context) { d.reportProgress(ctx, a.ReplyTo, a.Lang, b.ID, n) })
 	}
 	return int64(n), nil
 }
 
 // announcementBulletin stores an announcement as a bulletin of its own
 // kind, so links, reads and stats work the same.
-func announcementBulletin(a bot.Announcement, now time.Time) *content.Bulletin {
+func announcementBulletin(a chat.Announcement, now time.Time) *content.Bulletin {
 	lines := strings.Split(strings.TrimSpace(a.Text), "\n")
 	title := strings.TrimSpace(lines[0])
 	if r := []rune(title); len(r) > 30 {
@@ -381,9 +415,10 @@ func announcementBulletin(a bot.Announcement, now time.Time) *content.Bulletin {
 // progressEvery is how often a broadcast's progress is edited in.
 const progressEvery = 2 * time.Second
 
-// reportProgress edits the admin's preview with 已发送 N/M until done, for
-// 30 minutes at most, or until the dispatcher stops.
-func (d *Dispatcher) reportProgress(ctx context.Context, to bot.Origin, id string, total int) {
+// reportProgress edits the admin's preview with "已发送 N/M" (in the
+// admin's language) until done, for 30 minutes at most, or until the
+// dispatcher stops.
+func (d *Dispatcher) reportProgress(ctx context.Context, to chat.Origin, lang, id string, total int) {
 	sender, ok := d.senders[to.Platform]
 	if !ok {
 		return
@@ -402,18 +437,18 @@ func (d *Dispatcher) reportProgress(ctx context.Context, to bot.Origin, id strin
 		}
 		if st.Delivered != last {
 			last = st.Delivered
-			text := fmt.Sprintf("已发送 %s/%s", groupDigits(st.Delivered), groupDigits(int64(total)))
+			text := msg.Say(lang, "bc.progress", groupDigits(st.Delivered), groupDigits(int64(total)))
 			if st.Delivered >= int64(total) {
-				text = fmt.Sprintf("发送完成：已送达 %s/%s，已读 %s", groupDigits(st.Delivered), groupDigits(int64(total)), groupDigits(st.Read))
+				text = msg.Say(lang, "bc.done", groupDigits(st.Delivered), groupDigits(int64(total)), groupDigits(st.Read))
 			}
-			if err := editor.Edit(ctx, to.ChatID, to.MessageID, bot.Text(text)); err != nil {
+			if err := editor.Edit(ctx, to.ChatID, to.MessageID, chat.Text(text)); err != nil {
 				d.log.Warn("broadcast progress: edit", "bulletin_id", id, "err", err)
 			}
 			if st.Delivered >= int64(total) {
 				return
 			}
 		}
-		sleep(ctx, progressEvery)
+		chat.Wait(ctx, progressEvery)
 	}
 }
 

@@ -9,4 +9,12 @@
 // while sending. After a crash, leases expire and the stream's pending
 // entries are reclaimed, so every delivery completes and only sends that
 // were in flight at the crash can repeat.
+//
+// The files: dispatcher.go (fan-out, announcements and their progress,
+// reminders), worker.go (the sender workers, retries, reclaiming),
+// render.go (the message of each delivery: a card from bot/cards, an
+// announcement or a digest, in the subscriber's language from bot/msg) and
+// schedule.go (the scheduler: automatic reminders, daily digests and
+// resumed fan-outs on the replica holding its lease). It talks to the
+// platforms through bot/chat's Sender and never imports the conversation.
 package dispatch

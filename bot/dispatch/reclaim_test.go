@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 )
 
@@ -23,12 +23,12 @@ func TestDeadReplicaReclaimedAtOnce(t *testing.T) {
 	// Leases and idle times of a minute and more: only the heartbeat can
 	// explain a takeover within the test's wait.
 	cfg := dispatch.Config{Workers: 4, Owner: "survivor", SendTimeout: 20 * time.Second, ClaimLease: time.Minute, ReclaimIdle: 2 * time.Minute}
-	d := newDispatcher(st, []bot.Sender{tg}, cfg)
+	d := newDispatcher(st, []chat.Sender{tg}, cfg)
 	if _, err := d.Publish(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	platform := string(bot.Telegram)
+	platform := string(chat.Telegram)
 	st.EnsureQueue(ctx, platform)
 	// What a SIGKILL leaves: entries received and leases taken, mid-send.
 	takeOver := func(owner string, n int) []int64 {

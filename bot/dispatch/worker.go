@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/metrics"
 	"tongbao/content"
 )
@@ -59,7 +59,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 }
 
 // runPlatform is one platform's receive loop feeding its send workers.
-func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
+func (d *Dispatcher) runPlatform(ctx context.Context, p chat.Platform) {
 	platform := string(p)
 	consumer := d.cfg.Owner
 	// The next batch is claimed while the workers send the last one. A
@@ -114,7 +114,7 @@ func (d *Dispatcher) runPlatform(ctx context.Context, p bot.Platform) {
 		if err != nil {
 			if ctx.Err() == nil {
 				d.log.Warn("dispatch: read queue", "platform", platform, "err", err)
-				sleep(ctx, time.Second)
+				chat.Wait(ctx, time.Second)
 			}
 			continue
 		}
@@ -144,7 +144,7 @@ func (d *Dispatcher) heartbeat(ctx context.Context) {
 		if err := d.store.Heartbeat(ctx, d.cfg.Owner, deadAfter); err != nil && ctx.Err() == nil {
 			d.log.Warn("dispatch: heartbeat", "err", err)
 		}
-		sleep(ctx, heartbeatEvery)
+		chat.Wait(ctx, heartbeatEvery)
 	}
 }
 
@@ -171,15 +171,6 @@ func (d *Dispatcher) reclaimDead(ctx context.Context, platform, consumer string,
 func (d *Dispatcher) handBack(ctx context.Context, platform string, dl content.Delivery) {
 	if err := d.store.Retry(ctx, platform, dl, time.Time{}, "returned at shutdown", false); err != nil {
 		d.log.Warn("dispatch: return delivery at shutdown (it will be reclaimed)", "platform", platform, "err", err)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
 	}
 }
 
@@ -238,7 +229,7 @@ func claimIDOf(dl content.Delivery) string {
 
 // attempt renders and sends a claimed delivery to its subscriber (nil
 // when unknown) and settles it; it returns the outcome for metrics.
-func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, c claimed) (metrics.Outcome, error) {
+func (d *Dispatcher) attempt(ctx context.Context, p chat.Platform, c claimed) (metrics.Outcome, error) {
 	platform := string(p)
 	dl, claimID, sub := c.dl, c.claimID, c.sub
 	release := func() { _ = d.store.Release(ctx, claimID, dl.Dense, c.token) }
@@ -286,29 +277,29 @@ func (d *Dispatcher) attempt(ctx context.Context, p bot.Platform, c claimed) (me
 		return metrics.OutcomeSent, d.store.FinishDelivery(ctx, platform, dl, claimID, c.token)
 	}
 	release()
-	failure, retryAfter := bot.ClassifySend(err)
+	failure, retryAfter := chat.ClassifySend(err)
 	switch failure {
-	case bot.FailRateLimited:
+	case chat.FailRateLimited:
 		if retryAfter <= 0 {
 			retryAfter = time.Second
 		}
 		return metrics.OutcomeRateLimited, d.store.Retry(ctx, platform, dl, now.Add(retryAfter), err.Error(), false)
-	case bot.FailBlocked, bot.FailLeft:
+	case chat.FailBlocked, chat.FailLeft:
 		status := content.StatusBlocked
-		if failure == bot.FailLeft {
+		if failure == chat.FailLeft {
 			status = content.StatusLeft
 		}
 		if serr := d.store.SetStatus(ctx, sub.ID, status); serr != nil {
 			return metrics.OutcomeError, serr
 		}
 		outcome := metrics.OutcomeBlocked
-		if failure == bot.FailLeft {
+		if failure == chat.FailLeft {
 			outcome = metrics.OutcomeLeft
 		}
 		return outcome, d.store.Ack(ctx, platform, dl)
-	case bot.FailPermanent:
+	case chat.FailPermanent:
 		return metrics.OutcomeDead, d.store.DeadLetter(ctx, platform, dl, err.Error())
-	case bot.FailQuota:
+	case chat.FailQuota:
 		if retryAfter <= 0 {
 			retryAfter = quotaBackoff
 		}
@@ -352,7 +343,7 @@ func (d *Dispatcher) count(platform string, outcome metrics.Outcome) {
 // reserve takes a send slot under the platform's limits, waiting inline
 // for short waits; a longer wait is returned so the delivery is retried
 // later and the worker serves other chats meanwhile.
-func (d *Dispatcher) reserve(ctx context.Context, p bot.Platform, sub *content.Subscriber) (time.Duration, error) {
+func (d *Dispatcher) reserve(ctx context.Context, p chat.Platform, sub *content.Subscriber) (time.Duration, error) {
 	if d.limiter == nil {
 		return 0, nil
 	}
@@ -368,7 +359,7 @@ func (d *Dispatcher) reserve(ctx context.Context, p bot.Platform, sub *content.S
 		if wait > maxInlineWait {
 			return wait, nil
 		}
-		sleep(ctx, wait)
+		chat.Wait(ctx, wait)
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
@@ -377,7 +368,7 @@ func (d *Dispatcher) reserve(ctx context.Context, p bot.Platform, sub *content.S
 
 // rates are the limits one message to a chat counts against: the
 // platform's overall rate, the chat's, and for a group the group's.
-func (d *Dispatcher) rates(p bot.Platform, chatID string) []content.Rate {
+func (d *Dispatcher) rates(p chat.Platform, chatID string) []content.Rate {
 	l := d.cfg.Limits[p]
 	var rates []content.Rate
 	if l.PerSecond > 0 {

@@ -12,13 +12,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"tongbao/bot"
+	"tongbao/bot/chat"
 )
 
 // Handler answers what a user did: the conversation core.
 type Handler interface {
-	Handle(ctx context.Context, in bot.Incoming) []bot.Reply
+	Handle(ctx context.Context, in chat.Incoming) []chat.Reply
 }
 
 // Deduper remembers keys so that an update Telegram delivers twice (a
@@ -38,7 +37,7 @@ type Blocker interface {
 
 // Adapter connects the bot to Telegram: it receives updates by long
 // polling (Run) or by webhook (Run + ServeHTTP), hands them to the Handler,
-// renders and sends its replies, and is the bot.Sender for Telegram.
+// renders and sends its replies, and is the chat.Sender for Telegram.
 type Adapter struct {
 	cfg     Config
 	client  *http.Client
@@ -182,7 +181,7 @@ func (a *Adapter) Connect(ctx context.Context) error {
 			break
 		}
 		a.log.Warn("telegram: unavailable; the bot works without Telegram until it answers", "retry_in", backoff, "err", err)
-		if sleep(ctx, backoff+rand.N(backoff/4)) != nil {
+		if chat.Wait(ctx, backoff+rand.N(backoff/4)) != nil {
 			break
 		}
 		backoff = min(2*backoff, time.Minute)
@@ -240,7 +239,7 @@ func newAdapter(cfg Config, h Handler, d Deduper, o options) *Adapter {
 		h:              h,
 		dedupe:         d,
 		blocker:        o.blocker,
-		log:            o.log.With("platform", string(bot.Telegram)),
+		log:            o.log.With("platform", string(chat.Telegram)),
 		lanes:          newLanes(maxPending),
 		pace:           newPacer(cfg, shared),
 		retry:          defaultRetry,

@@ -8,22 +8,22 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
 )
 
 // card is a reply like the conversation core's bulletin card.
-func card(_ context.Context, in bot.Incoming) []bot.Reply {
-	return []bot.Reply{{
-		Blocks: []bot.Block{
-			{Kind: bot.BlockTitle, Text: "县政府第十二次常务会议"},
-			{Kind: bot.BlockField, Label: "主持", Text: "王立新"},
-			{Kind: bot.BlockText, Text: "研究部署防汛工作 & <重点> 任务"},
-			{Kind: bot.BlockList, Items: []string{"要全力推进招大引强", "要全力推进项目攻坚突破"}},
-			{Kind: bot.BlockLink, Text: "全文", URL: "https://example.org/r/abc?b=1&s=2"},
-			{Kind: bot.BlockNote, Text: "回复 全文 1 查看全文"},
+func card(_ context.Context, in chat.Incoming) []chat.Reply {
+	return []chat.Reply{{
+		Blocks: []chat.Block{
+			{Kind: chat.BlockTitle, Text: "县政府第十二次常务会议"},
+			{Kind: chat.BlockField, Label: "主持", Text: "王立新"},
+			{Kind: chat.BlockText, Text: "研究部署防汛工作 & <重点> 任务"},
+			{Kind: chat.BlockList, Items: []string{"要全力推进招大引强", "要全力推进项目攻坚突破"}},
+			{Kind: chat.BlockLink, Text: "全文", URL: "https://example.org/r/abc?b=1&s=2"},
+			{Kind: chat.BlockNote, Text: "回复 全文 1 查看全文"},
 		},
-		Buttons: [][]bot.Button{
+		Buttons: [][]chat.Button{
 			{{Text: "全文", Data: "full:42"}, {Text: "已读", Data: "read:42"}},
 			{{Text: "原文", URL: "https://example.org/a"}},
 		},
@@ -60,7 +60,7 @@ func TestConversation(t *testing.T) {
 			if !slices.EqualFunc(m.Keyboard, cardKeyboard, slices.Equal) {
 				t.Errorf("keyboard %+v, want %+v", m.Keyboard, cardKeyboard)
 			}
-			want := bot.Incoming{Platform: bot.Telegram, UserID: "1001", ChatID: "1001", Name: "张 三", Lang: "zh",
+			want := chat.Incoming{Platform: chat.Telegram, UserID: "1001", ChatID: "1001", Name: "张 三", Lang: "zh",
 				Text: "最新会议", Time: time.Unix(u.Message.Date, 0)}
 			if got := h.seen(); len(got) != 1 || got[0] != want {
 				t.Errorf("handler got %+v, want [%+v]", got, want)
@@ -197,23 +197,23 @@ func TestChannelPostsIgnored(t *testing.T) {
 // replies sent as new messages.
 func TestButtons(t *testing.T) {
 	tests := map[string]struct {
-		answer    []bot.Reply
+		answer    []chat.Reply
 		toast     string
 		messages  []string
 		keyboards int
 	}{
 		"toast and a message": {
-			answer:   []bot.Reply{{Blocks: []bot.Block{{Kind: bot.BlockNote, Text: "已记为已读"}}}, bot.Text("全文如下")},
+			answer:   []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockNote, Text: "已记为已读"}}}, chat.Text("全文如下")},
 			toast:    "已记为已读",
 			messages: []string{"全文如下"},
 		},
 		"only a toast": {
-			answer: []bot.Reply{{Blocks: []bot.Block{{Kind: bot.BlockNote, Text: strings.Repeat("长", 300)}}}},
+			answer: []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockNote, Text: strings.Repeat("长", 300)}}}},
 			toast:  strings.Repeat("长", 199) + "…",
 		},
 		"no answer": {},
 		"a note with buttons is a message": {
-			answer:   []bot.Reply{{Blocks: []bot.Block{{Kind: bot.BlockNote, Text: "下一页"}}, Buttons: [][]bot.Button{{{Text: "更多", Data: "more"}}}}},
+			answer:   []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockNote, Text: "下一页"}}, Buttons: [][]chat.Button{{{Text: "更多", Data: "more"}}}}},
 			messages: []string{"<i>下一页</i>"},
 		},
 	}
@@ -224,7 +224,7 @@ func TestButtons(t *testing.T) {
 			st.s.SendText(zhang, "最新会议")
 			m := waitSent(t, st.s, zhang.ID, 1)[0]
 			h.mu.Lock()
-			h.answer = func(context.Context, bot.Incoming) []bot.Reply { return tc.answer }
+			h.answer = func(context.Context, chat.Incoming) []chat.Reply { return tc.answer }
 			h.mu.Unlock()
 			if _, err := st.s.PressButton(zhang, zhang.ID, m.MessageID, "read:42"); err != nil {
 				t.Fatal(err)

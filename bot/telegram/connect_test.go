@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
 )
 
@@ -25,8 +25,8 @@ func TestConnectWaitsForTelegram(t *testing.T) {
 		t.Fatal("ready before connecting")
 	}
 	// Meanwhile pushes are held back, without counting as failures.
-	_, err = a.Send(context.Background(), "42", bot.Text("通报"))
-	if f, after := bot.ClassifySend(err); f != bot.FailRateLimited || after <= 0 {
+	_, err = a.Send(context.Background(), "42", chat.Text("通报"))
+	if f, after := chat.ClassifySend(err); f != chat.FailRateLimited || after <= 0 {
 		t.Errorf("Send before connecting = %v (%v, %v), want held back", err, f, after)
 	}
 	run(t, a) // waits for the connection

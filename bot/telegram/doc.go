@@ -16,7 +16,7 @@
 // messages; button presses (callback queries), always answered. Updates of
 // one chat are handled in order, different chats concurrently.
 //
-// Replies (bot.Reply) are rendered as HTML with every text escaped: titles
+// Replies (chat.Reply) are rendered as HTML with every text escaped: titles
 // bold, fields "<b>Label</b>：value", lists numbered, notes italic, links
 // <a href>, link previews off, buttons as an inline keyboard (callback
 // data over 64 bytes is left out, not cut). A reply over 4,096 characters
@@ -26,8 +26,8 @@
 // BlockNote and nothing else, that note is shown as the press's toast
 // instead of a message.
 //
-// The Adapter is also the bot.Sender for Telegram (Send, and Edit for
-// progress messages), classifying failures as *bot.SendError. Replies to a
+// The Adapter is also the chat.Sender for Telegram (Send, and Edit for
+// progress messages), classifying failures as *chat.SendError. Replies to a
 // user are retried within bounds (429 after retry_after, 5xx and timeouts
 // with backoff); a 403 marks the subscriber blocked through the Blocker.
 //

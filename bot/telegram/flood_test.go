@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
 	"tongbao/store"
 	"tongbao/store/redistest"
@@ -201,15 +201,15 @@ func TestTwoReplicasShareTheLimits(t *testing.T) {
 
 // push sends a push as the dispatcher does: held back by flood control,
 // it is tried again after the wait the adapter gave.
-func push(t *testing.T, a *Adapter, chat string) {
+func push(t *testing.T, a *Adapter, chatID string) {
 	for {
-		_, err := a.Send(context.Background(), chat, bot.Text("通报"))
+		_, err := a.Send(context.Background(), chatID, chat.Text("通报"))
 		if err == nil {
 			return
 		}
-		f, after := bot.ClassifySend(err)
-		if f != bot.FailRateLimited {
-			t.Errorf("push to %s: %v", chat, err)
+		f, after := chat.ClassifySend(err)
+		if f != chat.FailRateLimited {
+			t.Errorf("push to %s: %v", chatID, err)
 			return
 		}
 		time.Sleep(after) // the dispatcher's delayed queue
@@ -252,22 +252,22 @@ func TestHugeReplyCostsAtMostFiveMessages(t *testing.T) {
 func TestA429OnAnEditPausesItsChatOnly(t *testing.T) {
 	st := newSetup(t, fixture{noRun: true, serverOpt: strict(), pacer: sharedPacer(t)})
 	ctx := timeout(t)
-	id, err := st.a.Send(ctx, "7001", bot.Text("已发送 0/10"))
+	id, err := st.a.Send(ctx, "7001", chat.Text("已发送 0/10"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Edits count for their chat only: Telegram's 429 on one is that chat's.
 	st.s.AddFault(telegramtest.TooManyRequests(3).For("editMessageText").InChat(7001).Times(1))
-	err = st.a.Edit(ctx, "7001", id, bot.Text("已发送 5/10"))
-	if f, after := bot.ClassifySend(err); f != bot.FailRateLimited || after != 3*time.Second {
+	err = st.a.Edit(ctx, "7001", id, chat.Text("已发送 5/10"))
+	if f, after := chat.ClassifySend(err); f != chat.FailRateLimited || after != 3*time.Second {
 		t.Fatalf("Edit = %v, want held back 3s", err)
 	}
 	// Another chat is not held back; the paused one is, past the pause.
-	if _, err := st.a.Send(ctx, "7002", bot.Text("通报")); err != nil {
+	if _, err := st.a.Send(ctx, "7002", chat.Text("通报")); err != nil {
 		t.Errorf("another chat during the pause: %v", err)
 	}
-	_, err = st.a.Send(ctx, "7001", bot.Text("通报"))
-	if f, after := bot.ClassifySend(err); f != bot.FailRateLimited || after < 2*time.Second {
+	_, err = st.a.Send(ctx, "7001", chat.Text("通报"))
+	if f, after := chat.ClassifySend(err); f != chat.FailRateLimited || after < 2*time.Second {
 		t.Errorf("the paused chat = %v, want held back until the pause ends", err)
 	}
 	noViolations := st.s.Violations()

@@ -12,7 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
 	"tongbao/store/redistest"
 )
@@ -21,11 +21,11 @@ import (
 // answer (nil: no reply).
 type recorder struct {
 	mu     sync.Mutex
-	got    []bot.Incoming
-	answer func(ctx context.Context, in bot.Incoming) []bot.Reply
+	got    []chat.Incoming
+	answer func(ctx context.Context, in chat.Incoming) []chat.Reply
 }
 
-func (r *recorder) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
+func (r *recorder) Handle(ctx context.Context, in chat.Incoming) []chat.Reply {
 	r.mu.Lock()
 	r.got = append(r.got, in)
 	answer := r.answer
@@ -36,15 +36,15 @@ func (r *recorder) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
 	return answer(ctx, in)
 }
 
-func (r *recorder) seen() []bot.Incoming {
+func (r *recorder) seen() []chat.Incoming {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]bot.Incoming(nil), r.got...)
+	return append([]chat.Incoming(nil), r.got...)
 }
 
 // echo answers every message with its text, as a title.
-func echo(_ context.Context, in bot.Incoming) []bot.Reply {
-	return []bot.Reply{{Blocks: []bot.Block{{Kind: bot.BlockTitle, Text: "echo " + in.Text + in.Button}}}}
+func echo(_ context.Context, in chat.Incoming) []chat.Reply {
+	return []chat.Reply{{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: "echo " + in.Text + in.Button}}}}
 }
 
 // memDedupe is an in-process Deduper for the tests that are not about

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
@@ -246,5 +247,5 @@ func wait(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
-	return sleep(ctx, d)
+	return chat.Wait(ctx, d)
 }

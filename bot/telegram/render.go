@@ -5,10 +5,9 @@ import (
 	"html"
 	"net/url"
 	"strings"
+	"tongbao/bot/chat"
 	"unicode"
 	"unicode/utf8"
-
-	"tongbao/bot"
 )
 
 // Telegram's limits on what a message carries.
@@ -49,7 +48,7 @@ type rendered struct {
 // between lines, then sentences, never inside a tag or an entity. A reply
 // longer than parts messages (parts > 0) ends with a note that the rest
 // is left out.
-func render(r bot.Reply, limit, parts int) rendered {
+func render(r chat.Reply, limit, parts int) rendered {
 	note := cutNoteEN
 	if hasHan(r) {
 		note = cutNoteZH
@@ -74,7 +73,7 @@ func render(r bot.Reply, limit, parts int) rendered {
 }
 
 // hasHan reports whether a reply's text has Chinese characters.
-func hasHan(r bot.Reply) bool {
+func hasHan(r chat.Reply) bool {
 	for _, b := range r.Blocks {
 		for _, t := range append([]string{b.Text, b.Label}, b.Items...) {
 			if strings.IndexFunc(t, func(c rune) bool { return unicode.Is(unicode.Han, c) }) >= 0 {
@@ -121,27 +120,27 @@ func (l line) writeTo(b *strings.Builder) {
 }
 
 // blockLines is a block as lines of spans.
-func blockLines(b bot.Block) []line {
+func blockLines(b chat.Block) []line {
 	switch b.Kind {
-	case bot.BlockTitle:
+	case chat.BlockTitle:
 		return wrapped("<b>", "</b>", b.Text)
-	case bot.BlockNote:
+	case chat.BlockNote:
 		return wrapped("<i>", "</i>", b.Text)
-	case bot.BlockField:
+	case chat.BlockField:
 		ls := wrapped("", "", b.Text)
 		if b.Label != "" {
 			ls[0] = append(line{{"<b>", b.Label, "</b>"}, {"", "：", ""}}, ls[0]...)
 		}
 		return ls
-	case bot.BlockList:
+	case chat.BlockList:
 		var ls []line
 		for i, it := range b.Items {
 			item := wrapped("", "", it)
-			item[0] = append(line{{"", bot.ItemNumber(i), ""}}, item[0]...)
+			item[0] = append(line{{"", chat.ItemNumber(i), ""}}, item[0]...)
 			ls = append(ls, item...)
 		}
 		return ls
-	case bot.BlockLink:
+	case chat.BlockLink:
 		text := strings.Join(strings.Fields(b.Text), " ")
 		if text == "" {
 			text = b.URL
@@ -330,7 +329,7 @@ func utf16Len(s string) int {
 // without the buttons Telegram would refuse, and how many those were.
 // Callback data is dropped rather than shortened: a cut payload would
 // mean something else.
-func renderKeyboard(rows [][]bot.Button) (string, int) {
+func renderKeyboard(rows [][]chat.Button) (string, int) {
 	var kb keyboard
 	dropped := 0
 	for _, row := range rows {
@@ -357,7 +356,7 @@ func renderKeyboard(rows [][]bot.Button) (string, int) {
 	return string(js), dropped
 }
 
-func keyButtonOf(b bot.Button) (keyButton, bool) {
+func keyButtonOf(b chat.Button) (keyButton, bool) {
 	text := strings.TrimSpace(b.Text)
 	switch {
 	case text == "":
@@ -373,12 +372,12 @@ func keyButtonOf(b bot.Button) (keyButton, bool) {
 // toast takes the notification shown for a button press from the
 // handler's replies: a first reply that is a single note and nothing else
 // becomes the toast (at most 200 characters) instead of a message.
-func toast(replies []bot.Reply) (string, []bot.Reply) {
+func toast(replies []chat.Reply) (string, []chat.Reply) {
 	if len(replies) == 0 {
 		return "", replies
 	}
 	r := replies[0]
-	if len(r.Blocks) != 1 || r.Blocks[0].Kind != bot.BlockNote || len(r.Buttons) > 0 || r.Card != nil {
+	if len(r.Blocks) != 1 || r.Blocks[0].Kind != chat.BlockNote || len(r.Buttons) > 0 || r.Card != nil {
 		return "", replies
 	}
 	text := strings.TrimSpace(r.Blocks[0].Text)

@@ -8,51 +8,51 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
 )
 
 func TestRenderBlocks(t *testing.T) {
 	tests := map[string]struct {
-		blocks []bot.Block
+		blocks []chat.Block
 		want   string
 	}{
 		"text escaped": {
-			[]bot.Block{{Kind: bot.BlockText, Text: `a<b>&c "d" 'e' &amp;`}},
+			[]chat.Block{{Kind: chat.BlockText, Text: `a<b>&c "d" 'e' &amp;`}},
 			"a&lt;b&gt;&amp;c &#34;d&#34; &#39;e&#39; &amp;amp;",
 		},
-		"title": {[]bot.Block{{Kind: bot.BlockTitle, Text: "<会议>"}}, "<b>&lt;会议&gt;</b>"},
-		"field": {[]bot.Block{{Kind: bot.BlockField, Label: "时间&地点", Text: "5月27日"}}, "<b>时间&amp;地点</b>：5月27日"},
+		"title": {[]chat.Block{{Kind: chat.BlockTitle, Text: "<会议>"}}, "<b>&lt;会议&gt;</b>"},
+		"field": {[]chat.Block{{Kind: chat.BlockField, Label: "时间&地点", Text: "5月27日"}}, "<b>时间&amp;地点</b>：5月27日"},
 		"field without label": {
-			[]bot.Block{{Kind: bot.BlockField, Text: "只有值"}}, "只有值",
+			[]chat.Block{{Kind: chat.BlockField, Text: "只有值"}}, "只有值",
 		},
 		"list": {
-			[]bot.Block{{Kind: bot.BlockList, Items: []string{"一<", "二\n续"}}},
+			[]chat.Block{{Kind: chat.BlockList, Items: []string{"一<", "二\n续"}}},
 			"1. 一&lt;\n2. 二\n续",
 		},
 		"link": {
-			[]bot.Block{{Kind: bot.BlockLink, Text: "全文 <1>", URL: `https://x.org/r?a=1&b="2"`}},
+			[]chat.Block{{Kind: chat.BlockLink, Text: "全文 <1>", URL: `https://x.org/r?a=1&b="2"`}},
 			`<a href="https://x.org/r?a=1&amp;b=&#34;2&#34;">全文 &lt;1&gt;</a>`,
 		},
 		"link without text": {
-			[]bot.Block{{Kind: bot.BlockLink, URL: "https://x.org/a"}}, `<a href="https://x.org/a">https://x.org/a</a>`,
+			[]chat.Block{{Kind: chat.BlockLink, URL: "https://x.org/a"}}, `<a href="https://x.org/a">https://x.org/a</a>`,
 		},
 		"javascript link is text": {
-			[]bot.Block{{Kind: bot.BlockLink, Text: "点我", URL: "javascript:alert(1)"}}, "点我",
+			[]chat.Block{{Kind: chat.BlockLink, Text: "点我", URL: "javascript:alert(1)"}}, "点我",
 		},
-		"note":          {[]bot.Block{{Kind: bot.BlockNote, Text: "提示"}}, "<i>提示</i>"},
-		"invalid UTF-8": {[]bot.Block{{Kind: bot.BlockText, Text: "a\xffb\xe7\xa0"}}, "a\uFFFDb\uFFFD"},
+		"note":          {[]chat.Block{{Kind: chat.BlockNote, Text: "提示"}}, "<i>提示</i>"},
+		"invalid UTF-8": {[]chat.Block{{Kind: chat.BlockText, Text: "a\xffb\xe7\xa0"}}, "a\uFFFDb\uFFFD"},
 		"title over lines": {
-			[]bot.Block{{Kind: bot.BlockTitle, Text: "一\r\n\n二"}}, "<b>一</b>\n\n<b>二</b>",
+			[]chat.Block{{Kind: chat.BlockTitle, Text: "一\r\n\n二"}}, "<b>一</b>\n\n<b>二</b>",
 		},
 		"blocks on lines": {
-			[]bot.Block{{Kind: bot.BlockTitle, Text: "T"}, {Kind: bot.BlockText, Text: ""}, {Kind: bot.BlockText, Text: "p"}},
+			[]chat.Block{{Kind: chat.BlockTitle, Text: "T"}, {Kind: chat.BlockText, Text: ""}, {Kind: chat.BlockText, Text: "p"}},
 			"<b>T</b>\n\np",
 		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			out := render(bot.Reply{Blocks: tc.blocks}, maxText, maxParts)
+			out := render(chat.Reply{Blocks: tc.blocks}, maxText, maxParts)
 			if len(out.parts) != 1 || out.parts[0] != tc.want {
 				t.Errorf("render = %q, want [%q]", out.parts, tc.want)
 			}
@@ -63,7 +63,7 @@ func TestRenderBlocks(t *testing.T) {
 // TestSplitInvalidUTF8: a long line of broken bytes splits into valid
 // messages.
 func TestSplitInvalidUTF8(t *testing.T) {
-	out := render(bot.Text(strings.Repeat("\xe7\xa0", 5000)), maxText, maxParts)
+	out := render(chat.Text(strings.Repeat("\xe7\xa0", 5000)), maxText, maxParts)
 	if len(out.parts) != 3 {
 		t.Fatalf("%d messages, want 3", len(out.parts))
 	}
@@ -75,10 +75,10 @@ func TestSplitInvalidUTF8(t *testing.T) {
 }
 
 func TestRenderEmpty(t *testing.T) {
-	for name, r := range map[string]bot.Reply{
-		"no blocks":  {Buttons: [][]bot.Button{{{Text: "a", Data: "a"}}}},
-		"blank text": bot.Text(" \n "),
-		"empty list": {Blocks: []bot.Block{{Kind: bot.BlockList}}},
+	for name, r := range map[string]chat.Reply{
+		"no blocks":  {Buttons: [][]chat.Button{{{Text: "a", Data: "a"}}}},
+		"blank text": chat.Text(" \n "),
+		"empty list": {Blocks: []chat.Block{{Kind: chat.BlockList}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if out := render(r, maxText, maxParts); len(out.parts) != 0 {
@@ -91,25 +91,25 @@ func TestRenderEmpty(t *testing.T) {
 func TestRenderKeyboard(t *testing.T) {
 	data64 := strings.Repeat("d", 64)
 	tests := map[string]struct {
-		buttons [][]bot.Button
+		buttons [][]chat.Button
 		want    string
 		dropped int
 	}{
 		"data and url": {
-			[][]bot.Button{{{Text: "全文", Data: "full:1"}}, {{Text: "原文", URL: "https://x.org/?a=1&b=2"}}},
+			[][]chat.Button{{{Text: "全文", Data: "full:1"}}, {{Text: "原文", URL: "https://x.org/?a=1&b=2"}}},
 			`{"inline_keyboard":[[{"text":"全文","callback_data":"full:1"}],[{"text":"原文","url":"https://x.org/?a=1\u0026b=2"}]]}`, 0,
 		},
-		"64 bytes kept": {[][]bot.Button{{{Text: "a", Data: data64}}}, `{"inline_keyboard":[[{"text":"a","callback_data":"` + data64 + `"}]]}`, 0},
+		"64 bytes kept": {[][]chat.Button{{{Text: "a", Data: data64}}}, `{"inline_keyboard":[[{"text":"a","callback_data":"` + data64 + `"}]]}`, 0},
 		"65 bytes dropped": {
-			[][]bot.Button{{{Text: "a", Data: data64 + "x"}, {Text: "b", Data: "b"}}},
+			[][]chat.Button{{{Text: "a", Data: data64 + "x"}, {Text: "b", Data: "b"}}},
 			`{"inline_keyboard":[[{"text":"b","callback_data":"b"}]]}`, 1,
 		},
-		"22 Chinese characters are 66 bytes": {[][]bot.Button{{{Text: "a", Data: strings.Repeat("订", 22)}}}, "", 1},
-		"no text":                            {[][]bot.Button{{{Text: " ", Data: "x"}}}, "", 1},
-		"bad url":                            {[][]bot.Button{{{Text: "a", URL: "ftp://x.org"}}, {{Text: "b", URL: "/relative"}}}, "", 2},
-		"nothing to do":                      {[][]bot.Button{{{Text: "a"}}}, "", 1},
+		"22 Chinese characters are 66 bytes": {[][]chat.Button{{{Text: "a", Data: strings.Repeat("订", 22)}}}, "", 1},
+		"no text":                            {[][]chat.Button{{{Text: " ", Data: "x"}}}, "", 1},
+		"bad url":                            {[][]chat.Button{{{Text: "a", URL: "ftp://x.org"}}, {{Text: "b", URL: "/relative"}}}, "", 2},
+		"nothing to do":                      {[][]chat.Button{{{Text: "a"}}}, "", 1},
 		"empty row skipped": {
-			[][]bot.Button{{}, {{Text: "a", Data: "a"}}},
+			[][]chat.Button{{}, {{Text: "a", Data: "a"}}},
 			`{"inline_keyboard":[[{"text":"a","callback_data":"a"}]]}`, 0,
 		},
 	}
@@ -126,47 +126,47 @@ func TestRenderKeyboard(t *testing.T) {
 // TestSplit renders long replies and checks every message fits, splits
 // fall where they should, and nothing is lost.
 func TestSplit(t *testing.T) {
-	para := func(n int, s string) bot.Block { return bot.Block{Kind: bot.BlockText, Text: strings.Repeat(s, n)} }
+	para := func(n int, s string) chat.Block { return chat.Block{Kind: chat.BlockText, Text: strings.Repeat(s, n)} }
 	sentences := strings.Repeat("会议强调，要全力推进招大引强。", 400) // 15 characters a sentence
 	tests := map[string]struct {
-		reply bot.Reply
+		reply chat.Reply
 		parts int
 		// firsts are the beginnings of each message's text as shown.
 		firsts []string
 		// cutAfter ends every message but the last, if set.
 		cutAfter string
 	}{
-		"fits": {bot.Reply{Blocks: []bot.Block{para(4096, "字")}}, 1, []string{"字"}, ""},
+		"fits": {chat.Reply{Blocks: []chat.Block{para(4096, "字")}}, 1, []string{"字"}, ""},
 		"two blocks": {
-			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockTitle, Text: "标题"}, para(3000, "甲"), para(3000, "乙")}},
+			chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: "标题"}, para(3000, "甲"), para(3000, "乙")}},
 			2, []string{"标题", "乙"}, "",
 		},
 		"blocks fill a message": {
-			bot.Reply{Blocks: []bot.Block{para(2000, "甲"), para(2000, "乙"), para(94, "丙"), para(10, "丁")}},
+			chat.Reply{Blocks: []chat.Block{para(2000, "甲"), para(2000, "乙"), para(94, "丙"), para(10, "丁")}},
 			2, []string{"甲", "丁"}, "",
 		},
 		"long block at lines": {
-			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockList, Items: []string{strings.Repeat("一", 3000), strings.Repeat("二", 3000)}}}},
+			chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockList, Items: []string{strings.Repeat("一", 3000), strings.Repeat("二", 3000)}}}},
 			2, []string{"1. 一", "2. 二"}, "",
 		},
 		"long line at sentences": {
-			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockText, Text: sentences}}},
+			chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockText, Text: sentences}}},
 			2, []string{"会议强调", "会议强调"}, "。",
 		},
 		"long bold line": {
-			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockTitle, Text: strings.Repeat("<&>", 3000)}}},
+			chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: strings.Repeat("<&>", 3000)}}},
 			3, []string{"<&>", "&", ">"}, "",
 		},
 		"emoji count twice": {
-			bot.Reply{Blocks: []bot.Block{para(2049, "😀")}},
+			chat.Reply{Blocks: []chat.Block{para(2049, "😀")}},
 			2, []string{"😀", "😀"}, "",
 		},
 		"long field": {
-			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockField, Label: "要点", Text: strings.Repeat("要全力推进。", 800)}}},
+			chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockField, Label: "要点", Text: strings.Repeat("要全力推进。", 800)}}},
 			2, []string{"要点：要全力推进", "要全力推进"}, "。",
 		},
 		"spaces": {
-			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockText, Text: strings.Repeat("word ", 1000)}}},
+			chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockText, Text: strings.Repeat("word ", 1000)}}},
 			2, []string{"word", "word"}, "word",
 		},
 	}
@@ -174,7 +174,7 @@ func TestSplit(t *testing.T) {
 	t.Cleanup(s.Close)
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			tc.reply.Buttons = [][]bot.Button{{{Text: "下一页", Data: "more"}}}
+			tc.reply.Buttons = [][]chat.Button{{{Text: "下一页", Data: "more"}}}
 			out := render(tc.reply, maxText, maxParts)
 			if len(out.parts) != tc.parts {
 				t.Fatalf("%d messages, want %d", len(out.parts), tc.parts)
@@ -200,7 +200,7 @@ func TestSplit(t *testing.T) {
 				}
 				shown.WriteString(m.PlainText)
 			}
-			if got, want := squeeze(shown.String()), squeeze(strings.NewReplacer("【", "", "】", "").Replace(bot.Reply{Blocks: tc.reply.Blocks}.PlainText())); got != want {
+			if got, want := squeeze(shown.String()), squeeze(strings.NewReplacer("【", "", "】", "").Replace(chat.Reply{Blocks: tc.reply.Blocks}.PlainText())); got != want {
 				t.Errorf("text lost or changed in splitting: %d characters shown, want %d", utf8.RuneCountInString(got), utf8.RuneCountInString(want))
 			}
 		})
@@ -240,18 +240,18 @@ func prefix(s string) string {
 func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
 
 func TestToast(t *testing.T) {
-	note := bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockNote, Text: " 已读 "}}}
-	msg := bot.Text("全文")
+	note := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockNote, Text: " 已读 "}}}
+	msg := chat.Text("全文")
 	tests := map[string]struct {
-		replies []bot.Reply
+		replies []chat.Reply
 		toast   string
 		rest    int
 	}{
-		"note first":        {[]bot.Reply{note, msg}, "已读", 1},
-		"message first":     {[]bot.Reply{msg, note}, "", 2},
+		"note first":        {[]chat.Reply{note, msg}, "已读", 1},
+		"message first":     {[]chat.Reply{msg, note}, "", 2},
 		"none":              {nil, "", 0},
-		"note with buttons": {[]bot.Reply{{Blocks: note.Blocks, Buttons: [][]bot.Button{{{Text: "a", Data: "a"}}}}}, "", 1},
-		"two blocks":        {[]bot.Reply{note.Add(bot.Block{Kind: bot.BlockNote, Text: "x"})}, "", 1},
+		"note with buttons": {[]chat.Reply{{Blocks: note.Blocks, Buttons: [][]chat.Button{{{Text: "a", Data: "a"}}}}}, "", 1},
+		"two blocks":        {[]chat.Reply{note.Add(chat.Block{Kind: chat.BlockNote, Text: "x"})}, "", 1},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -280,12 +280,12 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 		n := int(limit)%60 + 2 // an emoji needs 2
-		r := bot.Reply{Blocks: []bot.Block{
-			{Kind: bot.BlockTitle, Text: title},
-			{Kind: bot.BlockText, Text: text},
-			{Kind: bot.BlockList, Items: []string{item, text}},
-			{Kind: bot.BlockLink, Text: "全文", URL: "https://x.org/?q=" + url.QueryEscape(item)},
-			{Kind: bot.BlockNote, Text: note},
+		r := chat.Reply{Blocks: []chat.Block{
+			{Kind: chat.BlockTitle, Text: title},
+			{Kind: chat.BlockText, Text: text},
+			{Kind: chat.BlockList, Items: []string{item, text}},
+			{Kind: chat.BlockLink, Text: "全文", URL: "https://x.org/?q=" + url.QueryEscape(item)},
+			{Kind: chat.BlockNote, Text: note},
 		}}
 		var shown strings.Builder
 		for _, part := range render(r, n, 0).parts {
@@ -311,17 +311,17 @@ func FuzzRender(f *testing.F) {
 // saying that the rest is left out.
 func TestLongReplyIsCut(t *testing.T) {
 	tests := map[string]struct {
-		reply bot.Reply
+		reply chat.Reply
 		note  string
 		// cutAfter ends every message but the last.
 		cutAfter string
 	}{
 		"astral characters (two UTF-16 units each)": {
-			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockTitle, Text: "搜索结果"}, {Kind: bot.BlockText, Text: strings.Repeat("𠀀𝐀😀。", 20000)}}},
+			chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: "搜索结果"}, {Kind: chat.BlockText, Text: strings.Repeat("𠀀𝐀😀。", 20000)}}},
 			cutNoteZH, "。",
 		},
 		"50,000 short words": {
-			bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockField, Label: "You searched", Text: strings.Repeat("a&b <x> ", 50000)}}},
+			chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockField, Label: "You searched", Text: strings.Repeat("a&b <x> ", 50000)}}},
 			cutNoteEN, "<x>",
 		},
 	}
@@ -353,7 +353,7 @@ func TestLongReplyIsCut(t *testing.T) {
 				}
 				shown.WriteString(text)
 			}
-			full := squeeze(bot.Reply{Blocks: tc.reply.Blocks}.PlainText())
+			full := squeeze(chat.Reply{Blocks: tc.reply.Blocks}.PlainText())
 			full = strings.NewReplacer("【", "", "】", "", ":", "：").Replace(full)
 			if got := squeeze(shown.String()); !strings.HasPrefix(full, got) || utf16Len(got) < 3*maxText {
 				i := 0

@@ -10,24 +10,24 @@ import (
 	"strings"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
-// Platform is bot.Telegram.
-func (a *Adapter) Platform() bot.Platform { return bot.Telegram }
+// Platform is chat.Telegram.
+func (a *Adapter) Platform() chat.Platform { return chat.Telegram }
 
 // Send delivers a reply to a chat (its numeric id as a string) and returns
 // the id of the last message sent: a reply longer than one message goes
 // out in several, the keyboard under the last. It is the dispatcher's
 // path: the messages are paced after replies (see pacer), the first is
-// tried once and failures are *bot.SendError (429, or a wait for a slot
+// tried once and failures are *chat.SendError (429, or a wait for a slot
 // longer than maxPushWait, FailRateLimited with RetryAfter; 403
 // FailBlocked, other 4xx FailPermanent, 5xx and network errors FailRetry),
 // so the dispatcher decides when to retry; once a first message is out,
 // the rest are retried within bounds. With Config.PaidBroadcast the
 // messages carry allow_paid_broadcast.
-func (a *Adapter) Send(ctx context.Context, chatID string, r bot.Reply) (string, error) {
+func (a *Adapter) Send(ctx context.Context, chatID string, r chat.Reply) (string, error) {
 	id, err := parseChat(chatID)
 	if err != nil {
 		return "", err
@@ -46,21 +46,21 @@ func (a *Adapter) Send(ctx context.Context, chatID string, r bot.Reply) (string,
 // the dispatcher's progress message. The reply must fit one message.
 // Editing a message to what it already shows is not an error. Failures are
 // classified as for Send.
-func (a *Adapter) Edit(ctx context.Context, chatID, messageID string, r bot.Reply) error {
+func (a *Adapter) Edit(ctx context.Context, chatID, messageID string, r chat.Reply) error {
 	id, err := parseChat(chatID)
 	if err != nil {
 		return err
 	}
 	msgID, err := strconv.Atoi(messageID)
 	if err != nil || msgID <= 0 {
-		return &bot.SendError{Failure: bot.FailPermanent, Err: fmt.Errorf("telegram: edit: bad message id %q", messageID)}
+		return &chat.SendError{Failure: chat.FailPermanent, Err: fmt.Errorf("telegram: edit: bad message id %q", messageID)}
 	}
 	if err := a.online(); err != nil {
 		return err
 	}
 	out := a.render(id, r)
 	if len(out.parts) != 1 {
-		return &bot.SendError{Failure: bot.FailPermanent,
+		return &chat.SendError{Failure: chat.FailPermanent,
 			Err: fmt.Errorf("telegram: edit %d/%d: the reply takes %d messages, not one", id, msgID, len(out.parts))}
 	}
 	p := messageParams(id, out.parts[0], out.keyboard)
@@ -86,13 +86,13 @@ func (a *Adapter) online() error {
 	if a.Ready() {
 		return nil
 	}
-	return &bot.SendError{Failure: bot.FailRateLimited, RetryAfter: offlineRetry, Err: errOffline}
+	return &chat.SendError{Failure: chat.FailRateLimited, RetryAfter: offlineRetry, Err: errOffline}
 }
 
 func parseChat(chatID string) (int64, error) {
 	id, err := strconv.ParseInt(chatID, 10, 64)
 	if err != nil || id == 0 {
-		return 0, &bot.SendError{Failure: bot.FailPermanent, Err: fmt.Errorf("telegram: bad chat id %q", chatID)}
+		return 0, &chat.SendError{Failure: chat.FailPermanent, Err: fmt.Errorf("telegram: bad chat id %q", chatID)}
 	}
 	return id, nil
 }
@@ -106,11 +106,11 @@ const maxPushWait = 2 * time.Second
 
 // send renders r and sends its messages of kind k to a chat, the first one
 // under policy first and the rest under the adapter's retry policy, and
-// returns the last message's id. Errors are *bot.SendError.
-func (a *Adapter) send(ctx context.Context, chatID int64, r bot.Reply, k kind, first retryPolicy) (int, error) {
+// returns the last message's id. Errors are *chat.SendError.
+func (a *Adapter) send(ctx context.Context, chatID int64, r chat.Reply, k kind, first retryPolicy) (int, error) {
 	out := a.render(chatID, r)
 	if len(out.parts) == 0 {
-		return 0, &bot.SendError{Failure: bot.FailPermanent, Err: errEmptyReply}
+		return 0, &chat.SendError{Failure: chat.FailPermanent, Err: errEmptyReply}
 	}
 	var last sentMessage
 	for i, text := range out.parts {
@@ -134,7 +134,7 @@ func (a *Adapter) send(ctx context.Context, chatID int64, r bot.Reply, k kind, f
 }
 
 // render renders r for a chat, logging the buttons left out.
-func (a *Adapter) render(chatID int64, r bot.Reply) rendered {
+func (a *Adapter) render(chatID int64, r chat.Reply) rendered {
 	out := render(r, maxText, maxParts)
 	if out.dropped > 0 {
 		a.log.Warn("telegram: buttons left out of a reply", "chat", chatID, "dropped", out.dropped)
@@ -157,33 +157,33 @@ func messageParams(chatID int64, text, keyboard string) params {
 	return p
 }
 
-// sendError classifies a failed send as a *bot.SendError.
+// sendError classifies a failed send as a *chat.SendError.
 func sendError(err error) error {
 	f, after := failure(err)
-	return &bot.SendError{Failure: f, RetryAfter: after, Err: err}
+	return &chat.SendError{Failure: f, RetryAfter: after, Err: err}
 }
 
 // failure says what a failed call means for a message: 429 (or no slot
 // soon enough) wait, 403 the user is gone, other 4xx the request is wrong,
 // anything else (5xx, network, timeout) transient.
-func failure(err error) (bot.SendFailure, time.Duration) {
+func failure(err error) (chat.SendFailure, time.Duration) {
 	var be *busyError
 	if errors.As(err, &be) {
-		return bot.FailRateLimited, be.after
+		return chat.FailRateLimited, be.after
 	}
 	var ae *apiError
 	if !errors.As(err, &ae) {
-		return bot.FailRetry, 0
+		return chat.FailRetry, 0
 	}
 	switch {
 	case ae.Code == http.StatusTooManyRequests:
-		return bot.FailRateLimited, time.Duration(max(ae.RetryAfter, 1)) * time.Second
+		return chat.FailRateLimited, time.Duration(max(ae.RetryAfter, 1)) * time.Second
 	case ae.Code == http.StatusForbidden:
-		return bot.FailBlocked, 0
+		return chat.FailBlocked, 0
 	case ae.Code >= 500:
-		return bot.FailRetry, 0
+		return chat.FailRetry, 0
 	}
-	return bot.FailPermanent, 0
+	return chat.FailPermanent, 0
 }
 
 // retryPolicy bounds the retries of one call.
@@ -205,9 +205,9 @@ func (p retryPolicy) wait(err error, attempt int) (time.Duration, bool) {
 		return 0, false
 	}
 	switch f, after := failure(err); f {
-	case bot.FailRateLimited:
+	case chat.FailRateLimited:
 		return after, after <= p.maxRetryAfter
-	case bot.FailRetry:
+	case chat.FailRetry:
 		d := p.backoff << (attempt - 1)
 		return d + rand.N(d/2+1), true // jitter spreads the retries of many chats
 	}
@@ -240,7 +240,7 @@ func (a *Adapter) retryAfter(ctx context.Context, policy retryPolicy, method str
 		return false
 	}
 	a.log.Debug("telegram: retrying", "method", method, "attempt", attempt, "wait", wait, "err", err)
-	return sleep(ctx, wait) == nil
+	return chat.Wait(ctx, wait) == nil
 }
 
 // message sends or edits one message when the pacer gives it a slot,
@@ -267,7 +267,7 @@ func (a *Adapter) message(ctx context.Context, k kind, chatID int64, method stri
 		if err == nil {
 			return nil
 		}
-		if f, after := failure(err); f == bot.FailRateLimited {
+		if f, after := failure(err); f == chat.FailRateLimited {
 			if perr := a.pace.pause(ctx, k, chatID, after); perr != nil {
 				a.log.Warn("telegram: flood control pause not recorded", "err", perr)
 			}
@@ -290,18 +290,6 @@ func leaves(ctx context.Context, d time.Duration) bool {
 	return ctx.Err() == nil && (!ok || time.Until(deadline) > d)
 }
 
-// sleep waits for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // replyTTL is how long after a user's message its replies are still worth
 // sending: waits for flood control (429s included) last at most this long.
 const replyTTL = time.Minute
@@ -310,7 +298,7 @@ const replyTTL = time.Minute
 // arrived, paced first in line, retrying faults within bounds and 429s
 // until the replies are replyTTL old; a 403 marks the chat's subscriber
 // blocked and stops, other failures are logged.
-func (a *Adapter) reply(ctx context.Context, chatID int64, arrived time.Time, replies []bot.Reply) {
+func (a *Adapter) reply(ctx context.Context, chatID int64, arrived time.Time, replies []chat.Reply) {
 	ctx, cancel := context.WithDeadline(ctx, arrived.Add(a.replyTTL))
 	defer cancel()
 	for _, r := range replies {
@@ -318,11 +306,11 @@ func (a *Adapter) reply(ctx context.Context, chatID int64, arrived time.Time, re
 		if err == nil {
 			continue
 		}
-		switch f, _ := bot.ClassifySend(err); {
-		case f == bot.FailBlocked:
+		switch f, _ := chat.ClassifySend(err); {
+		case f == chat.FailBlocked:
 			a.markBlocked(ctx, chatID, err)
 			return
-		case f == bot.FailRateLimited || errors.Is(err, context.DeadlineExceeded):
+		case f == chat.FailRateLimited || errors.Is(err, context.DeadlineExceeded):
 			a.log.Warn("telegram: reply dropped: flood control kept it back until it was too old to be useful",
 				"chat", chatID, "max_age", a.replyTTL, "err", err)
 			return
@@ -332,7 +320,7 @@ func (a *Adapter) reply(ctx context.Context, chatID int64, arrived time.Time, re
 }
 
 func (a *Adapter) markBlocked(ctx context.Context, chatID int64, cause error) {
-	id := bot.SubscriberID(bot.Telegram, strconv.FormatInt(chatID, 10))
+	id := chat.SubscriberID(chat.Telegram, strconv.FormatInt(chatID, 10))
 	a.log.Info("telegram: subscriber blocked the bot", "subscriber", id, "err", cause)
 	if a.blocker == nil {
 		return

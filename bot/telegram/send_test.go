@@ -9,26 +9,26 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
 )
 
 // TestSendFailures checks how Send classifies what the Bot API answers.
 func TestSendFailures(t *testing.T) {
-	const chat = 4001
+	const chatID = 4001
 	tests := map[string]struct {
 		fault   telegramtest.Fault
 		ctx     time.Duration // a deadline for the call, if set
-		failure bot.SendFailure
+		failure chat.SendFailure
 		after   time.Duration
 	}{
-		"429":            {fault: telegramtest.TooManyRequests(7).InChat(chat), failure: bot.FailRateLimited, after: 7 * time.Second},
-		"403 blocked":    {fault: telegramtest.Blocked(chat), failure: bot.FailBlocked},
-		"400 not found":  {fault: telegramtest.ChatNotFound(chat), failure: bot.FailPermanent},
-		"500":            {fault: telegramtest.ServerError(), failure: bot.FailRetry},
-		"timeout":        {fault: telegramtest.Slow(2 * time.Second), ctx: 100 * time.Millisecond, failure: bot.FailRetry},
-		"bad HTML":       {failure: bot.FailPermanent}, // sent below with a broken keyboard
-		"network is out": {failure: bot.FailRetry},     // sent to a closed server
+		"429":            {fault: telegramtest.TooManyRequests(7).InChat(chatID), failure: chat.FailRateLimited, after: 7 * time.Second},
+		"403 blocked":    {fault: telegramtest.Blocked(chatID), failure: chat.FailBlocked},
+		"400 not found":  {fault: telegramtest.ChatNotFound(chatID), failure: chat.FailPermanent},
+		"500":            {fault: telegramtest.ServerError(), failure: chat.FailRetry},
+		"timeout":        {fault: telegramtest.Slow(2 * time.Second), ctx: 100 * time.Millisecond, failure: chat.FailRetry},
+		"bad HTML":       {failure: chat.FailPermanent}, // sent below with a broken keyboard
+		"network is out": {failure: chat.FailRetry},     // sent to a closed server
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -39,11 +39,11 @@ func TestSendFailures(t *testing.T) {
 				ctx, cancel = context.WithTimeout(ctx, tc.ctx)
 				defer cancel()
 			}
-			r := bot.Text("通知")
+			r := chat.Text("通知")
 			switch name {
 			case "bad HTML":
 				// Only a broken renderer sends bad HTML: send it raw.
-				err := st.a.call(ctx, retryPolicy{attempts: 1}, "sendMessage", messageParams(chat, "<b>x", ""), nil)
+				err := st.a.call(ctx, retryPolicy{attempts: 1}, "sendMessage", messageParams(chatID, "<b>x", ""), nil)
 				assertFailure(t, sendError(err), tc.failure, tc.after)
 				return
 			case "network is out":
@@ -51,7 +51,7 @@ func TestSendFailures(t *testing.T) {
 			default:
 				st.s.AddFault(tc.fault.For("sendMessage").Times(1))
 			}
-			_, err := st.a.Send(ctx, strconv.Itoa(chat), r)
+			_, err := st.a.Send(ctx, strconv.Itoa(chatID), r)
 			assertFailure(t, err, tc.failure, tc.after)
 			if calls := st.s.Stats().Calls["sendMessage"]; name != "network is out" && calls != 1 {
 				t.Errorf("%d sendMessage calls: Send must leave retries to the dispatcher", calls)
@@ -63,11 +63,11 @@ func TestSendFailures(t *testing.T) {
 	}
 }
 
-func assertFailure(t *testing.T, err error, want bot.SendFailure, after time.Duration) {
+func assertFailure(t *testing.T, err error, want chat.SendFailure, after time.Duration) {
 	t.Helper()
-	var se *bot.SendError
+	var se *chat.SendError
 	if !errors.As(err, &se) {
-		t.Fatalf("error %v is not a *bot.SendError", err)
+		t.Fatalf("error %v is not a *chat.SendError", err)
 	}
 	if se.Failure != want || se.RetryAfter != after {
 		t.Errorf("failure %s after %s, want %s after %s (%v)", se.Failure, se.RetryAfter, want, after, err)
@@ -78,8 +78,8 @@ func TestSend(t *testing.T) {
 	for name, paid := range map[string]bool{"plain": false, "paid broadcast": true} {
 		t.Run(name, func(t *testing.T) {
 			st := newSetup(t, fixture{noRun: true, paid: paid})
-			long := bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockText, Text: strings.Repeat("长", 3000)}, {Kind: bot.BlockText, Text: strings.Repeat("文", 3000)}},
-				Buttons: [][]bot.Button{{{Text: "已读", Data: "read:1"}}}}
+			long := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockText, Text: strings.Repeat("长", 3000)}, {Kind: chat.BlockText, Text: strings.Repeat("文", 3000)}},
+				Buttons: [][]chat.Button{{{Text: "已读", Data: "read:1"}}}}
 			id, err := st.a.Send(timeout(t), "-1005001", long)
 			if err != nil {
 				t.Fatal(err)
@@ -101,15 +101,15 @@ func TestSendBadInput(t *testing.T) {
 	st := newSetup(t, fixture{noRun: true})
 	for name, tc := range map[string]struct {
 		chat  string
-		reply bot.Reply
+		reply chat.Reply
 	}{
-		"chat id not a number": {"@someone", bot.Text("x")},
-		"chat id zero":         {"0", bot.Text("x")},
-		"empty reply":          {"1", bot.Reply{}},
+		"chat id not a number": {"@someone", chat.Text("x")},
+		"chat id zero":         {"0", chat.Text("x")},
+		"empty reply":          {"1", chat.Reply{}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := st.a.Send(timeout(t), tc.chat, tc.reply)
-			assertFailure(t, err, bot.FailPermanent, 0)
+			assertFailure(t, err, chat.FailPermanent, 0)
 		})
 	}
 	if n := st.s.Stats().Calls["sendMessage"]; n != 0 {
@@ -121,7 +121,7 @@ func TestSendBadInput(t *testing.T) {
 // out, a fault on the next one is retried instead of failing the reply.
 func TestSendRetriesLaterParts(t *testing.T) {
 	st := newSetup(t, fixture{noRun: true})
-	long := bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockText, Text: strings.Repeat("长", 3000)}, {Kind: bot.BlockText, Text: strings.Repeat("文", 3000)}}}
+	long := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockText, Text: strings.Repeat("长", 3000)}, {Kind: chat.BlockText, Text: strings.Repeat("文", 3000)}}}
 	st.s.AddFault(telegramtest.Slow(0).For("sendMessage").Times(1)) // the first passes
 	st.s.AddFault(telegramtest.ServerError().For("sendMessage").Times(2))
 	if _, err := st.a.Send(timeout(t), "6001", long); err != nil {
@@ -151,7 +151,7 @@ func TestReplyFailures(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			b := &blocks{}
 			done := make(chan struct{}, 1)
-			h := &recorder{answer: func(ctx context.Context, in bot.Incoming) []bot.Reply {
+			h := &recorder{answer: func(ctx context.Context, in chat.Incoming) []chat.Reply {
 				if in.Text == "sentinel" {
 					done <- struct{}{}
 					return nil
@@ -185,12 +185,12 @@ func TestReplyFailures(t *testing.T) {
 func TestEdit(t *testing.T) {
 	st := newSetup(t, fixture{noRun: true})
 	ctx := timeout(t)
-	id, err := st.a.Send(ctx, "7001", bot.Text("已发送 0/5,000"))
+	id, err := st.a.Send(ctx, "7001", chat.Text("已发送 0/5,000"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	progress := bot.Text("已发送 1,234/5,000").Add(bot.Block{Kind: bot.BlockNote, Text: "<进行中>"})
-	progress.Buttons = [][]bot.Button{{{Text: "取消", Data: "cancel:b1"}}}
+	progress := chat.Text("已发送 1,234/5,000").Add(chat.Block{Kind: chat.BlockNote, Text: "<进行中>"})
+	progress.Buttons = [][]chat.Button{{{Text: "取消", Data: "cancel:b1"}}}
 	if err := st.a.Edit(ctx, "7001", id, progress); err != nil {
 		t.Fatal(err)
 	}
@@ -203,13 +203,13 @@ func TestEdit(t *testing.T) {
 	}
 	tests := map[string]struct {
 		chat, msg string
-		reply     bot.Reply
-		failure   bot.SendFailure
+		reply     chat.Reply
+		failure   chat.SendFailure
 	}{
-		"too long":        {"7001", id, bot.Text(strings.Repeat("长", 5000)), bot.FailPermanent},
-		"bad message id":  {"7001", "x", progress, bot.FailPermanent},
-		"unknown message": {"7001", "999", bot.Text("x"), bot.FailPermanent},
-		"blocked":         {"7002", "1", bot.Text("x"), bot.FailBlocked},
+		"too long":        {"7001", id, chat.Text(strings.Repeat("长", 5000)), chat.FailPermanent},
+		"bad message id":  {"7001", "x", progress, chat.FailPermanent},
+		"unknown message": {"7001", "999", chat.Text("x"), chat.FailPermanent},
+		"blocked":         {"7002", "1", chat.Text("x"), chat.FailBlocked},
 	}
 	st.s.AddFault(telegramtest.Blocked(7002))
 	for name, tc := range tests {

@@ -10,10 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"tongbao/bot/chat"
 	"unicode"
 	"unicode/utf8"
-
-	"tongbao/bot"
 )
 
 // allowedUpdates are the update kinds the bot asks for: messages and
@@ -100,15 +99,15 @@ func (a *Adapter) persist(ctx context.Context, timeout time.Duration, method str
 		conflict := errors.As(err, &ae) && ae.Code == http.StatusConflict
 		wait := backoff
 		switch f, after := failure(err); {
-		case f == bot.FailRateLimited:
+		case f == chat.FailRateLimited:
 			wait = after
-		case f == bot.FailRetry || conflict:
+		case f == chat.FailRetry || conflict:
 			backoff = min(backoff*2, maxBackoff)
 		default:
 			return err
 		}
 		a.log.Warn("telegram: call failed; retrying", "method", method, "wait", wait, "err", err)
-		if err := sleep(ctx, wait); err != nil {
+		if err := chat.Wait(ctx, wait); err != nil {
 			return err
 		}
 	}
@@ -200,7 +199,7 @@ func (a *Adapter) firstTime(ctx context.Context, updateID int) bool {
 // handle runs the handler for one update and sends its replies. A button
 // press is always answered, with the handler's toast if it gave one, even
 // when the handler panics.
-func (a *Adapter) handle(in bot.Incoming, chatID int64, queryID string, arrived time.Time) {
+func (a *Adapter) handle(in chat.Incoming, chatID int64, queryID string, arrived time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), handleTimeout)
 	defer cancel()
 	answered := queryID == ""
@@ -236,12 +235,12 @@ func (a *Adapter) answer(ctx context.Context, chatID int64, queryID, text string
 // incoming maps an update to what the handler sees, and the chat to answer
 // in. It reports false for what the bot ignores: group chatter not
 // addressed to it, messages without text, other bots.
-func (a *Adapter) incoming(u update) (bot.Incoming, int64, bool) {
+func (a *Adapter) incoming(u update) (chat.Incoming, int64, bool) {
 	switch {
 	case u.Message != nil:
 		m := u.Message
 		if m.From == nil || m.From.IsBot || m.Text == "" {
-			return bot.Incoming{}, 0, false
+			return chat.Incoming{}, 0, false
 		}
 		text := m.Text
 		group := m.Chat.Type == "group" || m.Chat.Type == "supergroup"
@@ -250,10 +249,10 @@ func (a *Adapter) incoming(u update) (bot.Incoming, int64, bool) {
 		case group:
 			var ok bool
 			if text, ok = a.addressed(m); !ok {
-				return bot.Incoming{}, 0, false
+				return chat.Incoming{}, 0, false
 			}
 		default:
-			return bot.Incoming{}, 0, false
+			return chat.Incoming{}, 0, false
 		}
 		in := a.from(*m.From, m.Chat.ID, group)
 		in.Text = text
@@ -271,16 +270,16 @@ func (a *Adapter) incoming(u update) (bot.Incoming, int64, bool) {
 		in.Time = time.Now()
 		return in, chatID, true
 	}
-	return bot.Incoming{}, 0, false
+	return chat.Incoming{}, 0, false
 }
 
-func (a *Adapter) from(u user, chatID int64, group bool) bot.Incoming {
+func (a *Adapter) from(u user, chatID int64, group bool) chat.Incoming {
 	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
 	if name == "" {
 		name = u.Username
 	}
-	return bot.Incoming{
-		Platform: bot.Telegram,
+	return chat.Incoming{
+		Platform: chat.Telegram,
 		UserID:   strconv.FormatInt(u.ID, 10),
 		ChatID:   strconv.FormatInt(chatID, 10),
 		Name:     name,

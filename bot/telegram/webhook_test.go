@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
 )
 
@@ -138,7 +138,7 @@ func TestSlowChat(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			release := make(chan struct{})
 			slow := telegramtest.User{ID: 2001, FirstName: "慢"}
-			h := &recorder{answer: func(ctx context.Context, in bot.Incoming) []bot.Reply {
+			h := &recorder{answer: func(ctx context.Context, in chat.Incoming) []chat.Reply {
 				if in.Text == "slow" {
 					select {
 					case <-release:
@@ -171,7 +171,7 @@ func TestSlowChat(t *testing.T) {
 // TestHandlerPanic: a handler that panics does not take the adapter down,
 // and a button press it panicked on is still answered.
 func TestHandlerPanic(t *testing.T) {
-	h := &recorder{answer: func(ctx context.Context, in bot.Incoming) []bot.Reply {
+	h := &recorder{answer: func(ctx context.Context, in chat.Incoming) []chat.Reply {
 		switch {
 		case in.Text == "boom" || in.Button != "":
 			panic("boom")

@@ -18,7 +18,7 @@ type user struct {
 	LanguageCode string `json:"language_code"`
 }
 
-type chat struct {
+type wireChat struct {
 	ID   int64  `json:"id"`
 	Type string `json:"type"` // private, group, supergroup, channel
 }
@@ -27,7 +27,7 @@ type message struct {
 	MessageID      int      `json:"message_id"`
 	From           *user    `json:"from"`
 	Date           int64    `json:"date"`
-	Chat           chat     `json:"chat"`
+	Chat           wireChat `json:"chat"`
 	Text           string   `json:"text"`
 	ReplyToMessage *message `json:"reply_to_message"`
 }

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
@@ -77,7 +77,13 @@ type ConsoleStore interface {
 // Announcer sends a broadcast through the queues (the dispatcher) and
 // returns the announcement's id and how many it was queued for.
 type Announcer interface {
-	Announce(ctx context.Context, a bot.Announcement) (int64, error)
+	Announce(ctx context.Context, a chat.Announcement) (int64, error)
+}
+
+// Reminder sends one reminder to each subscriber who received a bulletin
+// and has not read it, never twice (the dispatcher).
+type Reminder interface {
+	Remind(ctx context.Context, actor, bulletinID string) (int, error)
 }
 
 // ConsoleConfig configures the console.
@@ -102,7 +108,7 @@ type SourceRow struct {
 type ConsoleDeps struct {
 	Store     ConsoleStore
 	Announcer Announcer
-	Reminder  bot.Reminder
+	Reminder  Reminder
 	// Parse reads an input into a bulletin without storing it (the
 	// publish preview).
 	Parse func(in content.Input) (*content.Bulletin, error)

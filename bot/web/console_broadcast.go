@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
@@ -138,12 +138,12 @@ func (c *Console) broadcastSend(w http.ResponseWriter, r *http.Request, a admin)
 		done(w, r, "/admin/broadcast", "proposed")
 		return
 	}
-	c.announce(w, r, a, bot.Announcement{Actor: a.session.Admin, Text: d.Text, Segment: d.Segment, Urgent: d.Urgent})
+	c.announce(w, r, a, chat.Announcement{Actor: a.session.Admin, Text: d.Text, Segment: d.Segment, Urgent: d.Urgent})
 }
 
 // announce sends an announcement through the dispatcher (which queues it,
 // audits it and counts its reach like any other) and shows its progress.
-func (c *Console) announce(w http.ResponseWriter, r *http.Request, a admin, ann bot.Announcement) {
+func (c *Console) announce(w http.ResponseWriter, r *http.Request, a admin, ann chat.Announcement) {
 	ctx := r.Context()
 	n, err := c.deps.Announcer.Announce(ctx, ann)
 	if err != nil {
@@ -195,7 +195,7 @@ func (c *Console) broadcastApprove(w http.ResponseWriter, r *http.Request, a adm
 		return
 	}
 	c.audit(ctx, a, "approve", map[string]string{"pending": pb.ID, "proposer": pb.Proposer})
-	c.announce(w, r, a, bot.Announcement{Actor: pb.Proposer, Text: pb.Text, Segment: pb.Segment, Urgent: pb.Urgent})
+	c.announce(w, r, a, chat.Announcement{Actor: pb.Proposer, Text: pb.Text, Segment: pb.Segment, Urgent: pb.Urgent})
 }
 
 // broadcastWithdraw drops a pending broadcast (any admin may).

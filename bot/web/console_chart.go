@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"tongbao/bot"
 	"tongbao/content"
 )
 
@@ -46,7 +45,7 @@ const (
 // came long after.
 func readsChart(published time.Time, byHour map[int]int64, lang string) chart {
 	c := chart{Width: chartWidth, Height: chartHeight, Title: say(lang, "chart.title"), Lang: lang}
-	buckets, byDay := bot.ReadsOverTime(published, byHour)
+	buckets, byDay := content.ReadsOverTime(published, byHour)
 	if len(buckets) == 0 {
 		c.Empty = true
 		return c

@@ -10,7 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/cards"
+	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
@@ -179,7 +180,7 @@ func (c *Console) bulletins(w http.ResponseWriter, r *http.Request, a admin) {
 type bulletinData struct {
 	B         *content.Bulletin
 	Date      string
-	Card      bot.Reply
+	Card      chat.Reply
 	Stats     *content.DeliveryStats
 	Platforms []reachRow
 	Units     []reachRow
@@ -208,7 +209,7 @@ func (c *Console) bulletin(w http.ResponseWriter, r *http.Request, a admin) {
 		c.fail(w, r, a.lang, err)
 		return
 	}
-	d := bulletinData{B: b, Date: b.PublishedText("2006-01-02"), Card: bot.BulletinCard(b, a.lang, "", "")}
+	d := bulletinData{B: b, Date: b.PublishedText("2006-01-02"), Card: cards.Bulletin(b, a.lang, "", "")}
 	if d.Stats, err = c.deps.Store.Stats(ctx, b.ID); err != nil {
 		c.fail(w, r, a.lang, err)
 		return

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/cards"
+	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
@@ -27,7 +28,7 @@ type publishData struct {
 	Error string
 	// Preview, when set, is the parsed bulletin and its card.
 	Preview *content.Bulletin
-	Card    bot.Reply
+	Card    chat.Reply
 	Kinds   []content.Kind
 }
 
@@ -71,7 +72,7 @@ func (c *Console) publishPreview(w http.ResponseWriter, r *http.Request, a admin
 		c.fail(w, r, a.lang, err)
 		return
 	}
-	d.Preview, d.Card = b, bot.BulletinCard(b, a.lang, "", "")
+	d.Preview, d.Card = b, cards.Bulletin(b, a.lang, "", "")
 	c.render(w, r, http.StatusOK, "publish", c.page(a, "publish", d))
 }
 

@@ -189,7 +189,7 @@ func TestConsoleSignInWithAOneTimeLink(t *testing.T) {
 		t.Fatalf("overview: %d", code)
 	}
 	// The session lapses after 8 idle hours: its key lives no longer.
-	ttl := f.st.Client().PTTL(ctx, f.prefix+"console:sess:"+store.ConsoleHash(cookie.Value)).Val()
+	ttl := redisServer.Client(t).PTTL(ctx, f.prefix+"console:sess:"+store.ConsoleHash(cookie.Value)).Val()
 	if ttl <= 0 || ttl > web.SessionIdle {
 		t.Errorf("session TTL %v, want at most %v", ttl, web.SessionIdle)
 	}
@@ -247,7 +247,7 @@ func TestConsoleRefusesWithNothingChanged(t *testing.T) {
 	t.Run("expired link", func(t *testing.T) {
 		token, _ := f.st.NewConsoleLink(ctx, consoleAdmin, web.LinkTTL)
 		// Expire it now, as ten minutes would.
-		if err := f.st.Client().Del(ctx, f.prefix+"console:link:"+store.ConsoleHash(token)).Err(); err != nil {
+		if err := redisServer.Client(t).Del(ctx, f.prefix+"console:link:"+store.ConsoleHash(token)).Err(); err != nil {
 			t.Fatal(err)
 		}
 		if code, _, _ := newBrowser(t, f.srv.URL).do("POST", "/admin/signin", url.Values{"token": {token}}); code != http.StatusUnauthorized {

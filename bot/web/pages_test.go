@@ -122,7 +122,7 @@ func TestIndexPages(t *testing.T) {
 		t.Errorf("an announcement is public: %d", code)
 	}
 	for _, id := range ids {
-		if ok, _ := f.st.IsRead(ctx, id, f.dense); ok {
+		if ok, _ := hasRead(ctx, f.st, id, f.dense); ok {
 			t.Errorf("browsing recorded a read of %s", id)
 		}
 	}

@@ -1,8 +1,3 @@
-// Package web is Tongbao's HTTP side: the reader pages behind personal
-// links (/r/<token>, which record the first read), health and readiness
-// checks, Prometheus metrics, the token-protected admin API (upload a
-// bulletin, read its stats), and the mount points of the platform callbacks
-// (/telegram, /wechat, /wecom).
 package web
 
 import (
@@ -16,8 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"tongbao/bot"
 	"tongbao/bot/metrics"
+	"tongbao/bot/readlink"
 	"tongbao/content"
 )
 
@@ -32,7 +27,7 @@ type Store interface {
 // Options configure the server.
 type Options struct {
 	Store   Store
-	Links   *bot.Links
+	Links   *readlink.Links
 	Metrics *metrics.Metrics
 	// Gatherer serves /metrics (nil: no metrics route, as when metrics
 	// have an address of their own: see MetricsHandler).
@@ -54,7 +49,6 @@ type Options struct {
 type Server struct {
 	mux   *http.ServeMux
 	opts  Options
-	cache *bot.BulletinCache
 	pages *pageCache
 	log   *slog.Logger
 }
@@ -65,7 +59,7 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Server{mux: http.NewServeMux(), opts: opts, cache: bot.NewBulletinCache(1024), pages: newPageCache(1024), log: opts.Logger}
+	s := &Server{mux: http.NewServeMux(), opts: opts, pages: newPageCache(1024), log: opts.Logger}
 	s.mux.HandleFunc("GET /r/{token}", s.read)
 	s.mux.HandleFunc("GET /b/{id}", s.public)
 	s.mux.HandleFunc("GET /{$}", s.index)
@@ -125,7 +119,7 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request) {
 		s.badLink(w)
 		return
 	}
-	b, err := s.cache.Get(r.Context(), s.opts.Store, id)
+	b, err := s.opts.Store.Bulletin(r.Context(), id)
 	if errors.Is(err, content.ErrNotFound) {
 		s.badLink(w)
 		return
@@ -153,7 +147,7 @@ func (s *Server) badLink(w http.ResponseWriter) {
 // public serves a bulletin's page to anyone, from the index: it records
 // no read. Announcements are for their recipients only.
 func (s *Server) public(w http.ResponseWriter, r *http.Request) {
-	b, err := s.cache.Get(r.Context(), s.opts.Store, r.PathValue("id"))
+	b, err := s.opts.Store.Bulletin(r.Context(), r.PathValue("id"))
 	if errors.Is(err, content.ErrNotFound) || (err == nil && b.Kind == content.KindAnnouncement) {
 		s.message(w, http.StatusNotFound, "没有这条通报", "没有找到这条通报，它可能已被删除。", "../")
 		return

@@ -11,12 +11,11 @@ import (
 	"net/url"
 	"sync"
 	"time"
+	"tongbao/bot/chat"
 
 	"github.com/silenceper/wechat/v2/cache"
 	"github.com/silenceper/wechat/v2/credential"
 	"github.com/silenceper/wechat/v2/util"
-
-	"tongbao/bot"
 )
 
 // apiTimeout bounds every API call, whatever the caller's context allows:
@@ -222,22 +221,22 @@ func fetchStableToken(appID, secret string) tokenFetcher {
 }
 
 // classifier maps a platform's errcode to what the dispatcher should do.
-type classifier func(code int) (bot.SendFailure, time.Duration)
+type classifier func(code int) (chat.SendFailure, time.Duration)
 
-// sendError turns a failed API call into a *bot.SendError.
+// sendError turns a failed API call into a *chat.SendError.
 func sendError(err error, classify classifier) error {
 	var ae *APIError
 	switch {
 	case errors.Is(err, errAccessToken):
-		return &bot.SendError{Failure: bot.FailRetry, RetryAfter: time.Minute, Err: err}
+		return &chat.SendError{Failure: chat.FailRetry, RetryAfter: time.Minute, Err: err}
 	case errors.As(err, &ae) && ae.Status != 0:
 		if ae.Status >= 500 || ae.Status == http.StatusTooManyRequests {
-			return &bot.SendError{Failure: bot.FailRetry, Err: err}
+			return &chat.SendError{Failure: chat.FailRetry, Err: err}
 		}
-		return &bot.SendError{Failure: bot.FailPermanent, Err: err}
+		return &chat.SendError{Failure: chat.FailPermanent, Err: err}
 	case errors.As(err, &ae):
 		f, after := classify(ae.Code)
-		return &bot.SendError{Failure: f, RetryAfter: after, Err: err}
+		return &chat.SendError{Failure: f, RetryAfter: after, Err: err}
 	}
-	return &bot.SendError{Failure: bot.FailRetry, Err: err} // network, timeout
+	return &chat.SendError{Failure: chat.FailRetry, Err: err} // network, timeout
 }

@@ -14,14 +14,14 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/wechat/wechattest"
 )
 
 // handlerFunc is a Handler that records nothing.
-type handlerFunc func(context.Context, bot.Incoming) []bot.Reply
+type handlerFunc func(context.Context, chat.Incoming) []chat.Reply
 
-func (h handlerFunc) Handle(ctx context.Context, in bot.Incoming) []bot.Reply { return h(ctx, in) }
+func (h handlerFunc) Handle(ctx context.Context, in chat.Incoming) []chat.Reply { return h(ctx, in) }
 
 // BenchmarkOAEncryptedRoundTrip measures safe-mode callbacks end to end
 // on loopback from 32 concurrent platform clients: sign and encrypt
@@ -32,9 +32,9 @@ func (h handlerFunc) Handle(ctx context.Context, in bot.Incoming) []bot.Reply { 
 //	go test -run '^$' -bench OAEncryptedRoundTrip -benchtime 5s ./bot/wechat
 func BenchmarkOAEncryptedRoundTrip(b *testing.B) {
 	const clients = 32
-	answer := []bot.Reply{bot.Text("兰溪市委常委会(扩大)会议，2022年5月27日召开。")}
+	answer := []chat.Reply{chat.Text("兰溪市委常委会(扩大)会议，2022年5月27日召开。")}
 	f := newFixture(b, wechattest.Options{}, nil)
-	oa, err := NewOfficialAccount(f.oaConfig(), handlerFunc(func(context.Context, bot.Incoming) []bot.Reply { return answer }), f.deps())
+	oa, err := NewOfficialAccount(f.oaConfig(), handlerFunc(func(context.Context, chat.Incoming) []chat.Reply { return answer }), f.deps())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,10 +11,9 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"tongbao/bot/chat"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
-
-	"tongbao/bot"
 )
 
 // Callback limits.
@@ -100,10 +99,10 @@ func openMessage(body []byte, b *box, msgSignature, timestamp, nonce string) (*i
 // when the answer is ready within the budget and fits one message, else
 // with "no reply" now and the answer as messages through sender later.
 type responder struct {
-	platform bot.Platform
+	platform chat.Platform
 	handler  Handler
 	dedupe   Deduper
-	sender   bot.Sender
+	sender   chat.Sender
 	box      *box // seals passive replies to encrypted requests
 	budget   time.Duration
 	log      *slog.Logger
@@ -124,8 +123,8 @@ func (p *responder) first(ctx context.Context, key string) bool {
 }
 
 // incoming builds the core's view of a message from msg with text.
-func (p *responder) incoming(msg *inbound, text string) bot.Incoming {
-	in := bot.Incoming{
+func (p *responder) incoming(msg *inbound, text string) chat.Incoming {
+	in := chat.Incoming{
 		Platform: p.platform,
 		UserID:   msg.FromUserName,
 		ChatID:   msg.FromUserName,
@@ -141,12 +140,12 @@ func (p *responder) incoming(msg *inbound, text string) bot.Incoming {
 // answer runs the core on in and writes the callback's answer. A retry of
 // a callback already seen (key) gets "no reply": the first attempt
 // answers, passively or with messages. encrypted seals the passive reply.
-func (p *responder) answer(w http.ResponseWriter, r *http.Request, msg *inbound, in bot.Incoming, key string, encrypted bool) {
+func (p *responder) answer(w http.ResponseWriter, r *http.Request, msg *inbound, in chat.Incoming, key string, encrypted bool) {
 	if !p.first(r.Context(), key) {
 		p.noReply(w)
 		return
 	}
-	ready := make(chan []bot.Reply)
+	ready := make(chan []chat.Reply)
 	abandoned := make(chan struct{})
 	p.late.Add(1)
 	go func() {
@@ -184,7 +183,7 @@ func (p *responder) answer(w http.ResponseWriter, r *http.Request, msg *inbound,
 }
 
 // handle asks the core, containing its panics.
-func (p *responder) handle(ctx context.Context, in bot.Incoming) (replies []bot.Reply) {
+func (p *responder) handle(ctx context.Context, in chat.Incoming) (replies []chat.Reply) {
 	ctx, cancel := context.WithTimeout(ctx, lateTimeout)
 	defer cancel()
 	defer func() {
@@ -197,14 +196,14 @@ func (p *responder) handle(ctx context.Context, in bot.Incoming) (replies []bot.
 }
 
 // deliver sends replies in order as messages.
-func (p *responder) deliver(chatID string, replies []bot.Reply) {
+func (p *responder) deliver(chatID string, replies []chat.Reply) {
 	ctx, cancel := context.WithTimeout(context.Background(), lateTimeout)
 	defer cancel()
 	for _, r := range replies {
 		if _, err := p.sender.Send(ctx, chatID, r); err != nil {
-			failure, _ := bot.ClassifySend(err)
+			failure, _ := chat.ClassifySend(err)
 			p.log.Warn("wechat: late answer not delivered", "platform", p.platform,
-				"subscriber", bot.SubscriberID(p.platform, chatID), "failure", failure, "err", err)
+				"subscriber", chat.SubscriberID(p.platform, chatID), "failure", failure, "err", err)
 			return
 		}
 	}
@@ -237,7 +236,7 @@ func (p *responder) shutdown(ctx context.Context) error {
 // noReply answers "no passive reply": "success" on the Official Account,
 // an empty body on WeCom, as each documents.
 func (p *responder) noReply(w http.ResponseWriter) {
-	if p.platform == bot.WeCom {
+	if p.platform == chat.WeCom {
 		w.WriteHeader(http.StatusOK)
 		return
 	}

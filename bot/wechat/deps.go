@@ -5,19 +5,17 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+	"tongbao/bot/chat"
 
-	"github.com/redis/go-redis/v9"
-
-	"tongbao/bot"
 )
 
 // Handler is the conversation core: it answers what a user sent.
 type Handler interface {
-	Handle(ctx context.Context, in bot.Incoming) []bot.Reply
+	Handle(ctx context.Context, in chat.Incoming) []chat.Reply
 }
 
 // Events records follows and unfollows of the Official Account.
-// subscriberID is bot.SubscriberID(bot.WeChat, openid).
+// subscriberID is chat.SubscriberID(chat.WeChat, openid).
 type Events interface {
 	// Subscribed creates the subscriber, or makes a returning one active.
 	// The welcome is then the Handler's answer to "/start".
@@ -35,11 +33,11 @@ type Deduper interface {
 
 // Deps are what an adapter needs besides its config.
 type Deps struct {
-	// Redis holds the access token every replica shares and, for WeCom,
-	// the per-member send counts. Required.
-	Redis redis.UniversalClient
-	// Prefix starts every Redis key of the adapter (e.g. "tb:").
-	Prefix string
+	// Tokens holds the access token every replica shares. Required.
+	Tokens TokenStore
+	// Limits counts the messages to each WeCom member across replicas.
+	// Required for WeCom; the Official Account does not use it.
+	Limits MemberLimiter
 	// Dedupe drops platform retries of a callback. Required.
 	Dedupe Deduper
 	// Events receives follows and unfollows (Official Account only); nil

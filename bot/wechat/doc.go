@@ -1,6 +1,6 @@
 // Package wechat connects Tongbao to WeChat: an Official Account (公众号)
 // and a WeCom (企业微信) self-built app, speaking the same platform-neutral
-// conversation (bot.Incoming in, bot.Reply out) as the Telegram adapter.
+// conversation (chat.Incoming in, chat.Reply out) as the Telegram adapter.
 //
 // # Callbacks
 //
@@ -32,19 +32,20 @@
 //
 // # Pushes
 //
-// Both types are bot.Senders. The Official Account sends customer-service
+// Both types implement chat.Sender. The Official Account sends customer-service
 // text or news, falling back to the configured template message outside
 // the 48-hour window, and mass sends by tag (MassSendText, with
 // clientmsgid) after a Preview. WeCom sends text or textcard app messages
 // within WeCom's per-member limits (30 a minute, 1,000 an hour), counted
-// in Redis so they hold across replicas. Refusals are *bot.SendError
+// by a MemberLimiter (the store's rate limiter) so they hold across
+// replicas. Refusals are *chat.SendError
 // classified for the dispatcher; an expired access token is refreshed and
 // the call retried once.
 //
 // # Access tokens and the library
 //
-// The access token lives in Redis (TokenCache, silenceper's cache.Cache
-// over go-redis v9) so all replicas share one. The adapters use
+// The access token is kept in a TokenStore (the store) through TokenCache,
+// silenceper's cache.Cache over it, so all replicas share one. The adapters use
 // github.com/silenceper/wechat/v2 for its API request and answer types and
 // its AES and signature code, but make the HTTP calls themselves: the library's calls
 // go through a package-global http.Client and URL modifier and take no

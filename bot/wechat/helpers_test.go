@@ -14,8 +14,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/wechat/wechattest"
+	"tongbao/store"
 	"tongbao/store/redistest"
 )
 
@@ -37,23 +38,23 @@ func TestMain(m *testing.M) { redistest.Main(m, &redisSrv) }
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // latestMeeting is the core's answer to "最新会议" in these tests.
-var latestMeeting = bot.Text("兰溪市委常委会(扩大)会议").Add(
-	bot.Block{Kind: bot.BlockField, Label: "时间", Text: "2022-05-27 09:36"},
-	bot.Block{Kind: bot.BlockLink, Text: "全文", URL: "https://tongbao.example/r/abc?x=1&y=2"},
+var latestMeeting = chat.Text("兰溪市委常委会(扩大)会议").Add(
+	chat.Block{Kind: chat.BlockField, Label: "时间", Text: "2022-05-27 09:36"},
+	chat.Block{Kind: chat.BlockLink, Text: "全文", URL: "https://tongbao.example/r/abc?x=1&y=2"},
 )
 
 // fakeHandler is a conversation core that records what it gets and
 // answers through answer (default: latestMeeting for anything, and a
 // welcome for "/start"), after delay.
 type fakeHandler struct {
-	answer func(bot.Incoming) []bot.Reply
+	answer func(chat.Incoming) []chat.Reply
 	delay  time.Duration
 
 	mu  sync.Mutex
-	got []bot.Incoming
+	got []chat.Incoming
 }
 
-func (h *fakeHandler) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
+func (h *fakeHandler) Handle(ctx context.Context, in chat.Incoming) []chat.Reply {
 	h.mu.Lock()
 	h.got = append(h.got, in)
 	h.mu.Unlock()
@@ -68,26 +69,16 @@ func (h *fakeHandler) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
 		return h.answer(in)
 	}
 	if in.Text == "/start" {
-		return []bot.Reply{bot.Text("欢迎关注通报！发送“最新会议”查看最近的会议。")}
+		return []chat.Reply{chat.Text("欢迎关注通报！发送“最新会议”查看最近的会议。")}
 	}
-	return []bot.Reply{latestMeeting}
+	return []chat.Reply{latestMeeting}
 }
 
 // calls returns what the handler received so far.
-func (h *fakeHandler) calls() []bot.Incoming {
+func (h *fakeHandler) calls() []chat.Incoming {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]bot.Incoming(nil), h.got...)
-}
-
-// redisDedupe is the store's Once, over the test's Redis.
-type redisDedupe struct {
-	rdb    *redis.Client
-	prefix string
-}
-
-func (d redisDedupe) Once(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	return d.rdb.SetNX(ctx, d.prefix+"once:"+key, 1, ttl).Result()
+	return append([]chat.Incoming(nil), h.got...)
 }
 
 // recordedEvents records follows and unfollows; err fails them.
@@ -123,6 +114,7 @@ type fixture struct {
 	api     *wechattest.Server
 	handler *fakeHandler
 	events  *recordedEvents
+	st      *store.Store // the real store, under prefix
 	rdb     *redis.Client
 	prefix  string
 	url     string // our callback endpoint
@@ -144,11 +136,17 @@ func newFixture(t testing.TB, opts wechattest.Options, h *fakeHandler) *fixture 
 	if h == nil {
 		h = &fakeHandler{}
 	}
-	return &fixture{api: api, handler: h, events: &recordedEvents{}, rdb: redisSrv.Client(t), prefix: testPrefix(t)}
+	prefix := testPrefix(t)
+	st, err := store.Open(context.Background(), store.Options{URL: redisSrv.URL(), Prefix: prefix, Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return &fixture{api: api, handler: h, events: &recordedEvents{}, st: st, rdb: redisSrv.Client(t), prefix: prefix}
 }
 
 func (f *fixture) deps() Deps {
-	return Deps{Redis: f.rdb, Prefix: f.prefix, Dedupe: redisDedupe{f.rdb, f.prefix}, Events: f.events, Log: quietLog()}
+	return Deps{Tokens: f.st, Limits: f.st, Dedupe: f.st, Events: f.events, Log: quietLog()}
 }
 
 // oaConfig is a valid Official Account config against f's fake.
@@ -242,12 +240,12 @@ func waitCtx(t testing.TB) context.Context {
 }
 
 // failureOf returns the class of a send error, failing the test when err
-// is not a *bot.SendError.
-func failureOf(t testing.TB, err error) (bot.SendFailure, time.Duration) {
+// is not a *chat.SendError.
+func failureOf(t testing.TB, err error) (chat.SendFailure, time.Duration) {
 	t.Helper()
-	var se *bot.SendError
+	var se *chat.SendError
 	if !errors.As(err, &se) {
-		t.Fatalf("error %v (%T) is not a *bot.SendError", err, err)
+		t.Fatalf("error %v (%T) is not a *chat.SendError", err, err)
 	}
 	return se.Failure, se.RetryAfter
 }

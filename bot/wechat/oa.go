@@ -7,14 +7,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"tongbao/bot/chat"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
-
-	"tongbao/bot"
 )
 
 // OfficialAccount is a WeChat Official Account (公众号): the /wechat
-// callback (an http.Handler) and the bot.Sender of pushes to its
+// callback (an http.Handler) and the chat.Sender of pushes to its
 // followers, whose chat ids are openids.
 type OfficialAccount struct {
 	cfg    OAConfig
@@ -25,17 +24,17 @@ type OfficialAccount struct {
 
 var (
 	_ http.Handler = (*OfficialAccount)(nil)
-	_ bot.Sender   = (*OfficialAccount)(nil)
+	_ chat.Sender  = (*OfficialAccount)(nil)
 )
 
 // NewOfficialAccount returns the account described by cfg, answering
-// through h. deps.Redis and deps.Dedupe are required.
+// through h. deps.Tokens and deps.Dedupe are required.
 func NewOfficialAccount(cfg OAConfig, h Handler, deps Deps) (*OfficialAccount, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if h == nil || deps.Redis == nil || deps.Dedupe == nil {
-		return nil, errors.New("wechat: NewOfficialAccount needs a Handler, Deps.Redis and Deps.Dedupe")
+	if h == nil || deps.Tokens == nil || deps.Dedupe == nil {
+		return nil, errors.New("wechat: NewOfficialAccount needs a Handler, Deps.Tokens and Deps.Dedupe")
 	}
 	deps = deps.defaults()
 	b, err := newBox(cfg.Token, cfg.EncodingAESKey, cfg.AppID)
@@ -50,13 +49,13 @@ func NewOfficialAccount(cfg OAConfig, h Handler, deps Deps) (*OfficialAccount, e
 	a.api = &apiClient{
 		base:    apiBase(cfg.APIBase, DefaultAPIBase),
 		http:    deps.HTTP,
-		cache:   NewTokenCache(deps.Redis, deps.Prefix),
+		cache:   NewTokenCache(deps.Tokens),
 		key:     "wechat:token:" + cfg.AppID,
 		fetch:   fetch,
 		expired: oaTokenExpired,
 	}
 	a.resp = &responder{
-		platform: bot.WeChat,
+		platform: chat.WeChat,
 		handler:  h,
 		dedupe:   deps.Dedupe,
 		sender:   a,
@@ -72,8 +71,8 @@ func NewOfficialAccount(cfg OAConfig, h Handler, deps Deps) (*OfficialAccount, e
 // 42001 expired.
 func oaTokenExpired(code int) bool { return code == 40001 || code == 40014 || code == 42001 }
 
-// Platform implements bot.Sender.
-func (a *OfficialAccount) Platform() bot.Platform { return bot.WeChat }
+// Platform implements chat.Sender.
+func (a *OfficialAccount) Platform() chat.Platform { return chat.WeChat }
 
 // ServeHTTP serves the callback URL: URL verification (GET with echostr)
 // and messages and events (POST) in plain mode, and in compatible and safe
@@ -165,7 +164,7 @@ func (a *OfficialAccount) dispatch(w http.ResponseWriter, r *http.Request, msg *
 // unfollows are recorded on every attempt (they are idempotent, and an
 // error makes the platform retry); only the welcome is deduplicated.
 func (a *OfficialAccount) event(w http.ResponseWriter, r *http.Request, msg *inbound, key string, encrypted bool) {
-	subscriber := bot.SubscriberID(bot.WeChat, msg.FromUserName)
+	subscriber := chat.SubscriberID(chat.WeChat, msg.FromUserName)
 	switch msg.Event {
 	case message.EventSubscribe:
 		if a.events != nil {

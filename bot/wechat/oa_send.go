@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"tongbao/bot/chat"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
-
-	"tongbao/bot"
 )
 
 // Official Account errcodes the senders act on.
@@ -27,14 +26,14 @@ const (
 // news card when r has a Card with a link, else text (links as <a href>)
 // cut into messages of at most 2,048 bytes between paragraphs. When the
 // 48-hour window is closed (45015, 45047) it sends the configured template
-// message instead and returns its msgid. Refusals are *bot.SendError: an
+// message instead and returns its msgid. Refusals are *chat.SendError: an
 // unfollowed user (43004) FailLeft, the daily quota (45009) FailQuota until
 // midnight China time, system busy (-1), HTTP 5xx and timeouts FailRetry.
 // An expired token (40001, 42001) is refreshed and the call retried once.
-func (a *OfficialAccount) Send(ctx context.Context, openID string, r bot.Reply) (string, error) {
+func (a *OfficialAccount) Send(ctx context.Context, openID string, r chat.Reply) (string, error) {
 	msgs := customerMessages(openID, r)
 	if len(msgs) == 0 {
-		return "", &bot.SendError{Failure: bot.FailPermanent, Err: errEmptyReply}
+		return "", &chat.SendError{Failure: chat.FailPermanent, Err: errEmptyReply}
 	}
 	for i, m := range msgs {
 		err := a.api.call(ctx, "/cgi-bin/message/custom/send", m, nil)
@@ -50,7 +49,7 @@ func (a *OfficialAccount) Send(ctx context.Context, openID string, r bot.Reply) 
 }
 
 // customerMessages renders r as customer-service messages to openID.
-func customerMessages(openID string, r bot.Reply) []*message.CustomerMessage {
+func customerMessages(openID string, r chat.Reply) []*message.CustomerMessage {
 	if hasCard(r) {
 		c := r.Card
 		return []*message.CustomerMessage{{
@@ -89,7 +88,7 @@ type templateMessage struct {
 }
 
 // sendTemplate sends r as the configured template message.
-func (a *OfficialAccount) sendTemplate(ctx context.Context, openID string, r bot.Reply) (string, error) {
+func (a *OfficialAccount) sendTemplate(ctx context.Context, openID string, r chat.Reply) (string, error) {
 	t := a.cfg.Template
 	msg := templateMessage{ToUser: openID, TemplateID: t.ID, URL: link(r), Data: templateData(t, r, time.Now())}
 	var res struct {
@@ -102,21 +101,21 @@ func (a *OfficialAccount) sendTemplate(ctx context.Context, openID string, r bot
 }
 
 // classifyOA says what an Official Account errcode means for a send.
-func classifyOA(code int) (bot.SendFailure, time.Duration) {
+func classifyOA(code int) (chat.SendFailure, time.Duration) {
 	switch code {
 	case codeUnsubscribed:
-		return bot.FailLeft, 0
+		return chat.FailLeft, 0
 	case codeDailyQuota:
-		return bot.FailQuota, untilChinaMidnight(time.Now())
+		return chat.FailQuota, untilChinaMidnight(time.Now())
 	case codeMinuteQuota:
-		return bot.FailRateLimited, time.Minute
+		return chat.FailRateLimited, time.Minute
 	case codeSystemBusy:
-		return bot.FailRetry, 0
+		return chat.FailRetry, 0
 	}
 	if oaTokenExpired(code) { // still refused after a fresh token: another replica is refreshing
-		return bot.FailRetry, 0
+		return chat.FailRetry, 0
 	}
-	return bot.FailPermanent, 0
+	return chat.FailPermanent, 0
 }
 
 // untilChinaMidnight is how long until the daily quotas reset: midnight
@@ -146,7 +145,7 @@ type massFilter struct {
 // most 64 bytes) makes it idempotent: a repeat is not sent again, and
 // returns the first send's msg_id with no error. Mass sends are few (4 per
 // follower a month on service accounts): preview them first. Refusals
-// are *bot.SendError as for Send.
+// are *chat.SendError as for Send.
 func (a *OfficialAccount) MassSendText(ctx context.Context, tagID int64, text, clientMsgID string) (int64, error) {
 	body := massText{
 		Filter:      &massFilter{IsToAll: tagID == 0, TagID: tagID},

@@ -9,23 +9,23 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/wechat/wechattest"
 )
 
 // bulletinCard is a push about one bulletin.
-var bulletinCard = bot.Text("兰溪市委常委会(扩大)会议").Add(
-	bot.Block{Kind: bot.BlockField, Label: "时间", Text: "2022-05-27 09:36"},
-).Add(bot.Block{Kind: bot.BlockText, Text: "会议强调，要全力推进招大引强。"})
+var bulletinCard = chat.Text("兰溪市委常委会(扩大)会议").Add(
+	chat.Block{Kind: chat.BlockField, Label: "时间", Text: "2022-05-27 09:36"},
+).Add(chat.Block{Kind: chat.BlockText, Text: "会议强调，要全力推进招大引强。"})
 
 func init() {
-	bulletinCard.Card = &bot.Card{Title: "兰溪市委常委会(扩大)会议", Description: "会议强调，要全力推进招大引强。", URL: "https://tongbao.example/r/tok1"}
+	bulletinCard.Card = &chat.Card{Title: "兰溪市委常委会(扩大)会议", Description: "会议强调，要全力推进招大引强。", URL: "https://tongbao.example/r/tok1"}
 }
 
 func TestOASend(t *testing.T) {
 	cases := []struct {
 		name  string
-		reply bot.Reply
+		reply chat.Reply
 		check func(t *testing.T, got []wechattest.CustomMessage)
 	}{
 		{"text with a link", latestMeeting, func(t *testing.T, got []wechattest.CustomMessage) {
@@ -39,7 +39,7 @@ func TestOASend(t *testing.T) {
 				t.Errorf("got %+v, want one news article %+v", got, want)
 			}
 		}},
-		{"long text", bot.Text(strings.Repeat("要全力推进项目攻坚突破。", 100)).Add(bot.Block{Kind: bot.BlockText, Text: "完"}), func(t *testing.T, got []wechattest.CustomMessage) {
+		{"long text", chat.Text(strings.Repeat("要全力推进项目攻坚突破。", 100)).Add(chat.Block{Kind: chat.BlockText, Text: "完"}), func(t *testing.T, got []wechattest.CustomMessage) {
 			if len(got) < 2 {
 				t.Fatalf("%d messages, want the text split", len(got))
 			}
@@ -116,17 +116,17 @@ func TestOASendFailures(t *testing.T) {
 		name     string
 		fault    wechattest.Fault
 		template bool
-		failure  bot.SendFailure
+		failure  chat.SendFailure
 		after    bool // a RetryAfter is expected
 	}{
-		{"unfollowed", wechattest.Fault{ErrCode: wechattest.CodeRequireSubscribe}, true, bot.FailLeft, false},
-		{"daily quota", wechattest.Fault{ErrCode: wechattest.CodeDailyQuota}, true, bot.FailQuota, true},
-		{"system busy", wechattest.Fault{ErrCode: wechattest.CodeSystemBusy}, true, bot.FailRetry, false},
-		{"bad gateway", wechattest.Fault{HTTPStatus: http.StatusBadGateway}, true, bot.FailRetry, false},
-		{"timeout", wechattest.Fault{Delay: 2 * time.Second}, true, bot.FailRetry, false},
-		{"invalid openid", wechattest.Fault{ErrCode: wechattest.CodeInvalidOpenID}, true, bot.FailPermanent, false},
-		{"out of window, no template", wechattest.Fault{ErrCode: wechattest.CodeOutOfWindow}, false, bot.FailPermanent, false},
-		{"out of window, template unfollowed", wechattest.Fault{ErrCode: wechattest.CodeOutOfWindow, Path: "/cgi-bin/message/custom/send"}, true, bot.FailLeft, false},
+		{"unfollowed", wechattest.Fault{ErrCode: wechattest.CodeRequireSubscribe}, true, chat.FailLeft, false},
+		{"daily quota", wechattest.Fault{ErrCode: wechattest.CodeDailyQuota}, true, chat.FailQuota, true},
+		{"system busy", wechattest.Fault{ErrCode: wechattest.CodeSystemBusy}, true, chat.FailRetry, false},
+		{"bad gateway", wechattest.Fault{HTTPStatus: http.StatusBadGateway}, true, chat.FailRetry, false},
+		{"timeout", wechattest.Fault{Delay: 2 * time.Second}, true, chat.FailRetry, false},
+		{"invalid openid", wechattest.Fault{ErrCode: wechattest.CodeInvalidOpenID}, true, chat.FailPermanent, false},
+		{"out of window, no template", wechattest.Fault{ErrCode: wechattest.CodeOutOfWindow}, false, chat.FailPermanent, false},
+		{"out of window, template unfollowed", wechattest.Fault{ErrCode: wechattest.CodeOutOfWindow, Path: "/cgi-bin/message/custom/send"}, true, chat.FailLeft, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,7 +161,7 @@ func TestOATokenRefresh(t *testing.T) {
 		expire     func(*wechattest.Server)
 		tokenPath  string
 		wantTokens int // token fetches in all
-		failure    *bot.SendFailure
+		failure    *chat.SendFailure
 	}{
 		{"expired token", false, (*wechattest.Server).ExpireTokens, "/cgi-bin/token", 2, nil},
 		{"expired stable token", true, (*wechattest.Server).ExpireTokens, "/cgi-bin/stable_token", 2, nil},
@@ -170,7 +170,7 @@ func TestOATokenRefresh(t *testing.T) {
 		}, "/cgi-bin/token", 2, nil},
 		{"40001 always", false, func(s *wechattest.Server) {
 			s.InjectFault(wechattest.Fault{ErrCode: wechattest.CodeInvalidCredential})
-		}, "/cgi-bin/token", 2, new(bot.FailRetry)},
+		}, "/cgi-bin/token", 2, new(chat.FailRetry)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -211,7 +211,7 @@ func TestOATokenSharedByReplicas(t *testing.T) {
 		replicas = append(replicas, oa)
 	}
 	for i, oa := range replicas {
-		if _, err := oa.Send(context.Background(), testOpenID, bot.Text("第"+strconv.Itoa(i+1)+"条")); err != nil {
+		if _, err := oa.Send(context.Background(), testOpenID, chat.Text("第"+strconv.Itoa(i+1)+"条")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -258,7 +258,7 @@ func TestOAMassSend(t *testing.T) {
 	}
 	f.api.InjectFault(wechattest.Fault{Path: "/cgi-bin/message/mass/sendall", ErrCode: wechattest.CodeDailyQuota})
 	_, err = f.oa.MassSendText(ctx, 101, "再发", "broadcast-9")
-	if failure, _ := failureOf(t, err); failure != bot.FailQuota {
+	if failure, _ := failureOf(t, err); failure != chat.FailQuota {
 		t.Errorf("quota: %s", failure)
 	}
 }
@@ -322,7 +322,7 @@ func TestOATokenFailureBacksOff(t *testing.T) {
 	for range 3 {
 		_, err := f.oa.Send(context.Background(), testOpenID, latestMeeting)
 		failure, after := failureOf(t, err)
-		if failure != bot.FailRetry || after != time.Minute {
+		if failure != chat.FailRetry || after != time.Minute {
 			t.Errorf("failure %s after %s, want retry after 1m: %v", failure, after, err)
 		}
 		if strings.Contains(err.Error(), wechattest.DefaultAppSecret) {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/wechat/wechattest"
 )
 
@@ -42,7 +42,7 @@ func TestOAPassiveReply(t *testing.T) {
 				t.Fatalf("handler called %d times, want 1", len(got))
 			}
 			in := got[0]
-			if in.Platform != bot.WeChat || in.UserID != testOpenID || in.ChatID != testOpenID || in.Text != "最新会议" || in.MessageID != "1001" || in.Time.IsZero() {
+			if in.Platform != chat.WeChat || in.UserID != testOpenID || in.ChatID != testOpenID || in.Text != "最新会议" || in.MessageID != "1001" || in.Time.IsZero() {
 				t.Errorf("incoming = %+v", in)
 			}
 		})
@@ -50,11 +50,11 @@ func TestOAPassiveReply(t *testing.T) {
 }
 
 func TestOACardReply(t *testing.T) {
-	card := bot.Reply{
-		Blocks: []bot.Block{{Kind: bot.BlockText, Text: strings.Repeat("长", 1000)}},
-		Card:   &bot.Card{Title: "兰溪市委常委会", Description: "会议强调……", URL: "https://tongbao.example/r/abc", ImageURL: "https://tongbao.example/i/1.jpg"},
+	card := chat.Reply{
+		Blocks: []chat.Block{{Kind: chat.BlockText, Text: strings.Repeat("长", 1000)}},
+		Card:   &chat.Card{Title: "兰溪市委常委会", Description: "会议强调……", URL: "https://tongbao.example/r/abc", ImageURL: "https://tongbao.example/i/1.jpg"},
 	}
-	f := newFixture(t, wechattest.Options{}, &fakeHandler{answer: func(bot.Incoming) []bot.Reply { return []bot.Reply{card} }})
+	f := newFixture(t, wechattest.Options{}, &fakeHandler{answer: func(chat.Incoming) []chat.Reply { return []chat.Reply{card} }})
 	c := f.startOA(t, f.oaConfig())
 	c.Mode = wechattest.Safe
 	reply, err := c.SendText(testOpenID, "最新会议", 1)
@@ -69,9 +69,9 @@ func TestOACardReply(t *testing.T) {
 
 func TestOALongAnswerFollowsAsMessages(t *testing.T) {
 	para := strings.Repeat("会议强调要全力推进招大引强。", 30) // 1,260 bytes
-	long := bot.Text(para).Add(bot.Block{Kind: bot.BlockText, Text: para}, bot.Block{Kind: bot.BlockText, Text: para}, bot.Block{Kind: bot.BlockText, Text: para})
-	second := bot.Text("第二条回复")
-	f := newFixture(t, wechattest.Options{}, &fakeHandler{answer: func(bot.Incoming) []bot.Reply { return []bot.Reply{long, second} }})
+	long := chat.Text(para).Add(chat.Block{Kind: chat.BlockText, Text: para}, chat.Block{Kind: chat.BlockText, Text: para}, chat.Block{Kind: chat.BlockText, Text: para})
+	second := chat.Text("第二条回复")
+	f := newFixture(t, wechattest.Options{}, &fakeHandler{answer: func(chat.Incoming) []chat.Reply { return []chat.Reply{long, second} }})
 	c := f.startOA(t, f.oaConfig())
 	reply, err := c.SendText(testOpenID, "最新会议", 1)
 	if err != nil {
@@ -264,7 +264,7 @@ func TestOAFollowAndUnfollow(t *testing.T) {
 		t.Errorf("unsubscribe answered %q", bye.Content)
 	}
 	sub, unsub := f.events.lists()
-	id := bot.SubscriberID(bot.WeChat, testOpenID)
+	id := chat.SubscriberID(chat.WeChat, testOpenID)
 	if !slices.Equal(sub, []string{id}) || !slices.Equal(unsub, []string{id}) {
 		t.Errorf("subscribed %v, unsubscribed %v; want [%s] each", sub, unsub, id)
 	}

@@ -4,11 +4,10 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"tongbao/bot/chat"
 	"unicode/utf8"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
-
-	"tongbao/bot"
 )
 
 // maxText is the longest text message, in bytes, both platforms accept:
@@ -24,25 +23,25 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 // renderText renders a reply as WeChat text: its plain text with every
 // link as <a href="…">text</a>, the one markup both platforms show.
-func renderText(r bot.Reply) string {
-	blocks := make([]bot.Block, len(r.Blocks))
+func renderText(r chat.Reply) string {
+	blocks := make([]chat.Block, len(r.Blocks))
 	for i, b := range r.Blocks {
-		if b.Kind == bot.BlockLink && b.URL != "" {
+		if b.Kind == chat.BlockLink && b.URL != "" {
 			text := b.Text
 			if text == "" {
 				text = b.URL
 			}
 			// The platforms decode no entities: only a quote would break the tag.
 			href := strings.ReplaceAll(b.URL, `"`, "%22")
-			b = bot.Block{Kind: bot.BlockText, Text: `<a href="` + href + `">` + text + `</a>`}
+			b = chat.Block{Kind: chat.BlockText, Text: `<a href="` + href + `">` + text + `</a>`}
 		}
 		blocks[i] = b
 	}
-	return bot.Reply{Blocks: blocks}.PlainText()
+	return chat.Reply{Blocks: blocks}.PlainText()
 }
 
 // hasCard reports whether r is shown as a link card (news, textcard).
-func hasCard(r bot.Reply) bool { return r.Card != nil && r.Card.URL != "" }
+func hasCard(r chat.Reply) bool { return r.Card != nil && r.Card.URL != "" }
 
 // splitText cuts s into messages of at most limit bytes, between
 // paragraphs where it can, else after a sentence, never inside a link.
@@ -129,12 +128,12 @@ func cutRunes(s string, n int) string {
 
 // title is a reply's headline: the card's title, its first title block,
 // else its first line.
-func title(r bot.Reply) string {
+func title(r chat.Reply) string {
 	if r.Card != nil && r.Card.Title != "" {
 		return r.Card.Title
 	}
 	for _, b := range r.Blocks {
-		if b.Kind == bot.BlockTitle {
+		if b.Kind == chat.BlockTitle {
 			return b.Text
 		}
 	}
@@ -143,12 +142,12 @@ func title(r bot.Reply) string {
 }
 
 // link is a reply's link: the card's, else its first link block's.
-func link(r bot.Reply) string {
+func link(r chat.Reply) string {
 	if r.Card != nil && r.Card.URL != "" {
 		return r.Card.URL
 	}
 	for _, b := range r.Blocks {
-		if b.Kind == bot.BlockLink && b.URL != "" {
+		if b.Kind == chat.BlockLink && b.URL != "" {
 			return b.URL
 		}
 	}
@@ -156,7 +155,7 @@ func link(r bot.Reply) string {
 }
 
 // templateValue resolves one TemplateConfig source for r at now.
-func templateValue(src string, r bot.Reply, now time.Time) string {
+func templateValue(src string, r chat.Reply, now time.Time) string {
 	switch {
 	case src == "title":
 		return title(r)
@@ -171,7 +170,7 @@ func templateValue(src string, r bot.Reply, now time.Time) string {
 	case strings.HasPrefix(src, "field:"):
 		label := strings.TrimPrefix(src, "field:")
 		for _, b := range r.Blocks {
-			if b.Kind == bot.BlockField && b.Label == label {
+			if b.Kind == chat.BlockField && b.Label == label {
 				return b.Text
 			}
 		}
@@ -181,7 +180,7 @@ func templateValue(src string, r bot.Reply, now time.Time) string {
 }
 
 // templateData fills a template's fields from r.
-func templateData(t TemplateConfig, r bot.Reply, now time.Time) map[string]*message.TemplateDataItem {
+func templateData(t TemplateConfig, r chat.Reply, now time.Time) map[string]*message.TemplateDataItem {
 	fields := t.fields()
 	data := make(map[string]*message.TemplateDataItem, len(fields))
 	for key, src := range fields {

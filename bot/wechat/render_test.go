@@ -4,25 +4,24 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"tongbao/bot/chat"
 	"unicode/utf8"
-
-	"tongbao/bot"
 )
 
 func TestRenderText(t *testing.T) {
 	cases := map[string]struct {
-		reply bot.Reply
+		reply chat.Reply
 		want  string
 	}{
-		"plain": {bot.Text("你好"), "你好"},
-		"link": {bot.Text("详见").Add(bot.Block{Kind: bot.BlockLink, Text: "全文", URL: "https://x.example/r/1?a=1&b=2"}),
+		"plain": {chat.Text("你好"), "你好"},
+		"link": {chat.Text("详见").Add(chat.Block{Kind: chat.BlockLink, Text: "全文", URL: "https://x.example/r/1?a=1&b=2"}),
 			"详见\n<a href=\"https://x.example/r/1?a=1&b=2\">全文</a>"},
-		"link without text": {bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockLink, URL: "https://x.example/"}}},
+		"link without text": {chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockLink, URL: "https://x.example/"}}},
 			`<a href="https://x.example/">https://x.example/</a>`},
-		"quote in url": {bot.Reply{Blocks: []bot.Block{{Kind: bot.BlockLink, Text: "t", URL: `https://x.example/"a`}}},
+		"quote in url": {chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockLink, Text: "t", URL: `https://x.example/"a`}}},
 			`<a href="https://x.example/%22a">t</a>`},
-		"fields and list": {bot.Reply{Blocks: []bot.Block{
-			{Kind: bot.BlockTitle, Text: "会议"}, {Kind: bot.BlockField, Label: "主持", Text: "朱俊华"}, {Kind: bot.BlockList, Items: []string{"一", "二"}},
+		"fields and list": {chat.Reply{Blocks: []chat.Block{
+			{Kind: chat.BlockTitle, Text: "会议"}, {Kind: chat.BlockField, Label: "主持", Text: "朱俊华"}, {Kind: chat.BlockList, Items: []string{"一", "二"}},
 		}}, "【会议】\n主持：朱俊华\n1. 一\n2. 二"},
 	}
 	for name, tc := range cases {
@@ -80,13 +79,13 @@ func TestCut(t *testing.T) {
 
 func TestTemplateData(t *testing.T) {
 	now := time.Date(2022, 5, 27, 1, 36, 0, 0, time.UTC)
-	noCard := bot.Reply{Blocks: []bot.Block{
-		{Kind: bot.BlockText, Text: "通知如下"},
-		{Kind: bot.BlockField, Label: "时间", Text: "5月27日"},
-		{Kind: bot.BlockLink, Text: "全文", URL: "https://x.example/r/2"},
+	noCard := chat.Reply{Blocks: []chat.Block{
+		{Kind: chat.BlockText, Text: "通知如下"},
+		{Kind: chat.BlockField, Label: "时间", Text: "5月27日"},
+		{Kind: chat.BlockLink, Text: "全文", URL: "https://x.example/r/2"},
 	}}
 	cases := map[string]struct {
-		reply bot.Reply
+		reply chat.Reply
 		src   string
 		want  string
 	}{

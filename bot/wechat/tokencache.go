@@ -2,32 +2,36 @@ package wechat
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/silenceper/wechat/v2/cache"
 )
 
-// cacheTimeout bounds the Redis calls of TokenCache's context-free methods.
+// cacheTimeout bounds the store calls of TokenCache's context-free methods.
 const cacheTimeout = 2 * time.Second
 
+// TokenStore keeps access tokens where every replica finds them (the
+// store's SaveToken and Token): Token fails when there is none.
+type TokenStore interface {
+	Token(ctx context.Context, name string) (string, error)
+	SaveToken(ctx context.Context, name, value string, ttl time.Duration) error
+	DeleteToken(ctx context.Context, name string) error
+}
+
 // TokenCache is silenceper's cache.Cache (and cache.ContextCache) over a
-// go-redis v9 client, so every replica shares one access token: the
-// library's own Redis cache is built on go-redis v8. Values are stored as
-// strings (access tokens are strings); Get returns a string, or nil when
-// the key is missing or Redis fails.
+// TokenStore, so every replica shares one access token. Values are stored
+// as strings (access tokens are strings); Get returns a string, or nil
+// when the key is missing or the store fails.
 type TokenCache struct {
-	rdb    redis.UniversalClient
-	prefix string
+	tokens TokenStore
 }
 
 var _ cache.ContextCache = (*TokenCache)(nil)
 
-// NewTokenCache returns a cache whose keys start with prefix.
-func NewTokenCache(rdb redis.UniversalClient, prefix string) *TokenCache {
-	return &TokenCache{rdb: rdb, prefix: prefix}
+// NewTokenCache returns a cache kept in tokens.
+func NewTokenCache(tokens TokenStore) *TokenCache {
+	return &TokenCache{tokens: tokens}
 }
 
 // Get implements cache.Cache.
@@ -60,7 +64,7 @@ func (c *TokenCache) Delete(key string) error {
 
 // GetContext implements cache.ContextCache.
 func (c *TokenCache) GetContext(ctx context.Context, key string) any {
-	v, err := c.rdb.Get(ctx, c.prefix+key).Result()
+	v, err := c.tokens.Token(ctx, key)
 	if err != nil {
 		return nil
 	}
@@ -73,7 +77,7 @@ func (c *TokenCache) SetContext(ctx context.Context, key string, val any, timeou
 	if timeout < 0 {
 		return fmt.Errorf("wechat: token cache set %s: negative timeout %s", key, timeout)
 	}
-	if err := c.rdb.Set(ctx, c.prefix+key, fmt.Sprint(val), timeout).Err(); err != nil {
+	if err := c.tokens.SaveToken(ctx, key, fmt.Sprint(val), timeout); err != nil {
 		return fmt.Errorf("wechat: token cache set %s: %w", key, err)
 	}
 	return nil
@@ -81,13 +85,13 @@ func (c *TokenCache) SetContext(ctx context.Context, key string, val any, timeou
 
 // IsExistContext implements cache.ContextCache.
 func (c *TokenCache) IsExistContext(ctx context.Context, key string) bool {
-	n, err := c.rdb.Exists(ctx, c.prefix+key).Result()
-	return err == nil && n > 0
+	_, err := c.tokens.Token(ctx, key)
+	return err == nil
 }
 
 // DeleteContext implements cache.ContextCache.
 func (c *TokenCache) DeleteContext(ctx context.Context, key string) error {
-	if err := c.rdb.Del(ctx, c.prefix+key).Err(); err != nil && !errors.Is(err, redis.Nil) {
+	if err := c.tokens.DeleteToken(ctx, key); err != nil {
 		return fmt.Errorf("wechat: token cache delete %s: %w", key, err)
 	}
 	return nil

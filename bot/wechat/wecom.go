@@ -10,10 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"tongbao/bot/chat"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
-
-	"tongbao/bot"
 )
 
 // WeCom errcodes the sender acts on.
@@ -29,28 +28,30 @@ const (
 )
 
 // WeCom is a WeCom (企业微信) self-built app: the /wecom callback (an
-// http.Handler) and the bot.Sender of app messages to members, whose chat
+// http.Handler) and the chat.Sender of app messages to members, whose chat
 // ids are userids.
 type WeCom struct {
-	cfg   WeComConfig
-	api   *apiClient
-	limit *memberLimit
-	resp  *responder
+	cfg        WeComConfig
+	api        *apiClient
+	limits     MemberLimiter
+	limitScope string // the scope of a member's limit, less the userid
+	resp       *responder
 }
 
 var (
 	_ http.Handler = (*WeCom)(nil)
-	_ bot.Sender   = (*WeCom)(nil)
+	_ chat.Sender  = (*WeCom)(nil)
 )
 
 // NewWeCom returns the app described by cfg, answering through h.
-// deps.Redis and deps.Dedupe are required; deps.Events is not used.
+// deps.Tokens, deps.Limits and deps.Dedupe are required; deps.Events is
+// not used.
 func NewWeCom(cfg WeComConfig, h Handler, deps Deps) (*WeCom, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if h == nil || deps.Redis == nil || deps.Dedupe == nil {
-		return nil, errors.New("wechat: NewWeCom needs a Handler, Deps.Redis and Deps.Dedupe")
+	if h == nil || deps.Tokens == nil || deps.Limits == nil || deps.Dedupe == nil {
+		return nil, errors.New("wechat: NewWeCom needs a Handler, Deps.Tokens, Deps.Limits and Deps.Dedupe")
 	}
 	deps = deps.defaults()
 	b, err := newBox(cfg.Token, cfg.EncodingAESKey, cfg.CorpID)
@@ -62,14 +63,15 @@ func NewWeCom(cfg WeComConfig, h Handler, deps Deps) (*WeCom, error) {
 	c.api = &apiClient{
 		base:    apiBase(cfg.APIBase, DefaultWeComAPIBase),
 		http:    deps.HTTP,
-		cache:   NewTokenCache(deps.Redis, deps.Prefix),
+		cache:   NewTokenCache(deps.Tokens),
 		key:     "wecom:token:" + cfg.CorpID + ":" + agent,
 		fetch:   fetchToken("/cgi-bin/gettoken", url.Values{"corpid": {cfg.CorpID}, "corpsecret": {cfg.Secret}}),
 		expired: wecomTokenExpired,
 	}
-	c.limit = &memberLimit{rdb: deps.Redis, prefix: deps.Prefix + "wecom:sent:" + cfg.CorpID + ":" + agent + ":", windows: wecomWindows}
+	c.limits = deps.Limits
+	c.limitScope = "wecom:" + cfg.CorpID + ":" + agent + ":"
 	c.resp = &responder{
-		platform: bot.WeCom,
+		platform: chat.WeCom,
 		handler:  h,
 		dedupe:   deps.Dedupe,
 		sender:   c,
@@ -84,8 +86,8 @@ func NewWeCom(cfg WeComConfig, h Handler, deps Deps) (*WeCom, error) {
 // access token: 40014 invalid, 42001 expired.
 func wecomTokenExpired(code int) bool { return code == 40014 || code == 42001 }
 
-// Platform implements bot.Sender.
-func (c *WeCom) Platform() bot.Platform { return bot.WeCom }
+// Platform implements chat.Sender.
+func (c *WeCom) Platform() chat.Platform { return chat.WeCom }
 
 // ServeHTTP serves the app's callback URL: URL verification (GET: the
 // echostr is decrypted and its plaintext returned) and encrypted messages
@@ -176,7 +178,7 @@ type wecomTextCard struct {
 }
 
 // messages renders r as app messages to userID.
-func (c *WeCom) messages(userID string, r bot.Reply) []wecomMessage {
+func (c *WeCom) messages(userID string, r chat.Reply) []wecomMessage {
 	if hasCard(r) {
 		card := r.Card
 		desc := card.Description
@@ -201,25 +203,25 @@ func (c *WeCom) messages(userID string, r bot.Reply) []wecomMessage {
 // Send pushes r to the member userID as app messages: a textcard when r
 // has a Card with a link, else text (links as <a href>) cut into messages
 // of at most 2,048 bytes, and returns the last msgid. A member may receive
-// 30 messages a minute and 1,000 an hour from the app, counted in Redis
+// 30 messages a minute and 1,000 an hour from the app, counted by Deps.Limits
 // across replicas; WeCom drops the excess silently, so a reply that would
-// exceed them is not sent and returns *bot.SendError FailRateLimited with
-// RetryAfter. Other refusals are *bot.SendError: a member no longer
+// exceed them is not sent and returns *chat.SendError FailRateLimited with
+// RetryAfter. Other refusals are *chat.SendError: a member no longer
 // reachable (81013, or listed as invaliduser) FailLeft, API frequency
 // (45009) FailRateLimited, system busy (-1), HTTP 5xx and timeouts
 // FailRetry. An expired token (40014, 42001) is refreshed and the call
 // retried once.
-func (c *WeCom) Send(ctx context.Context, userID string, r bot.Reply) (string, error) {
+func (c *WeCom) Send(ctx context.Context, userID string, r chat.Reply) (string, error) {
 	msgs := c.messages(userID, r)
 	if len(msgs) == 0 {
-		return "", &bot.SendError{Failure: bot.FailPermanent, Err: errEmptyReply}
+		return "", &chat.SendError{Failure: chat.FailPermanent, Err: errEmptyReply}
 	}
-	wait, err := c.limit.take(ctx, userID, len(msgs))
+	wait, err := c.limits.RateLimitN(ctx, c.limitScope+userID, len(msgs), wecomRates, time.Now())
 	switch {
 	case err != nil:
-		return "", &bot.SendError{Failure: bot.FailRetry, Err: err}
+		return "", &chat.SendError{Failure: chat.FailRetry, Err: err}
 	case wait > 0:
-		return "", &bot.SendError{Failure: bot.FailRateLimited, RetryAfter: wait,
+		return "", &chat.SendError{Failure: chat.FailRateLimited, RetryAfter: wait,
 			Err: fmt.Errorf("wechat: WeCom limit of messages to member %s reached", userID)}
 	}
 	var msgID string
@@ -232,7 +234,7 @@ func (c *WeCom) Send(ctx context.Context, userID string, r bot.Reply) (string, e
 			return "", sendError(fmt.Errorf("app message %d: %w", i+1, err), classifyWeCom)
 		}
 		if slices.Contains(strings.Split(strings.ToLower(res.InvalidUser), "|"), strings.ToLower(userID)) {
-			return "", &bot.SendError{Failure: bot.FailLeft, Err: fmt.Errorf("wechat: WeCom member %s is not reachable by the app", userID)}
+			return "", &chat.SendError{Failure: chat.FailLeft, Err: fmt.Errorf("wechat: WeCom member %s is not reachable by the app", userID)}
 		}
 		msgID = res.MsgID
 	}
@@ -240,17 +242,17 @@ func (c *WeCom) Send(ctx context.Context, userID string, r bot.Reply) (string, e
 }
 
 // classifyWeCom says what a WeCom errcode means for a send.
-func classifyWeCom(code int) (bot.SendFailure, time.Duration) {
+func classifyWeCom(code int) (chat.SendFailure, time.Duration) {
 	switch code {
 	case codeAllRecipientsGone:
-		return bot.FailLeft, 0
+		return chat.FailLeft, 0
 	case codeWeComFreq:
-		return bot.FailRateLimited, time.Minute
+		return chat.FailRateLimited, time.Minute
 	case codeSystemBusy:
-		return bot.FailRetry, 0
+		return chat.FailRetry, 0
 	}
 	if wecomTokenExpired(code) {
-		return bot.FailRetry, 0
+		return chat.FailRetry, 0
 	}
-	return bot.FailPermanent, 0
+	return chat.FailPermanent, 0
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/wechat/wechattest"
 )
 
@@ -41,7 +41,7 @@ func TestWeComPassiveReply(t *testing.T) {
 		t.Fatalf("reply %+v", reply)
 	}
 	calls := f.handler.calls()
-	if len(calls) != 1 || calls[0].Platform != bot.WeCom || calls[0].UserID != testUserID || calls[0].Text != "最新会议" {
+	if len(calls) != 1 || calls[0].Platform != chat.WeCom || calls[0].UserID != testUserID || calls[0].Text != "最新会议" {
 		t.Errorf("handler got %+v", calls)
 	}
 	retry, err := c.SendText(testUserID, "最新会议", 5001)
@@ -125,7 +125,7 @@ func TestWeComSend(t *testing.T) {
 		t.Errorf("textcard message %+v", m)
 	}
 	f.api.ExpireTokens()
-	if _, err := f.wecom.Send(ctx, testUserID, bot.Text("令牌过期后")); err != nil {
+	if _, err := f.wecom.Send(ctx, testUserID, chat.Text("令牌过期后")); err != nil {
 		t.Fatalf("after 40014: %v", err)
 	}
 	if n := f.api.Count("/cgi-bin/gettoken"); n != 2 {
@@ -133,7 +133,7 @@ func TestWeComSend(t *testing.T) {
 	}
 	f.api.InjectFault(wechattest.Fault{OpenID: "gone", ErrCode: wechattest.CodeAllRecipientInvalid})
 	_, err = f.wecom.Send(ctx, "gone", latestMeeting)
-	if failure, _ := failureOf(t, err); failure != bot.FailLeft {
+	if failure, _ := failureOf(t, err); failure != chat.FailLeft {
 		t.Errorf("81013: %s", failure)
 	}
 	if v := f.api.Violations(); len(v) != 0 {
@@ -146,13 +146,13 @@ func TestWeComPerMemberLimit(t *testing.T) {
 	f.startWeCom(t, f.wecomConfig())
 	ctx := context.Background()
 	for i := range 30 {
-		if _, err := f.wecom.Send(ctx, testUserID, bot.Text("第"+strings.Repeat("条", i+1))); err != nil {
+		if _, err := f.wecom.Send(ctx, testUserID, chat.Text("第"+strings.Repeat("条", i+1))); err != nil {
 			t.Fatalf("message %d: %v", i+1, err)
 		}
 	}
 	_, err := f.wecom.Send(ctx, testUserID, latestMeeting)
 	failure, after := failureOf(t, err)
-	if failure != bot.FailRateLimited || after <= 55*time.Second || after > 62*time.Second {
+	if failure != chat.FailRateLimited || after <= 55*time.Second || after > 62*time.Second {
 		t.Errorf("31st message: %s after %s, want rate_limited after about a minute", failure, after)
 	}
 	if _, err := f.wecom.Send(ctx, "lisi", latestMeeting); err != nil {
@@ -163,36 +163,5 @@ func TestWeComPerMemberLimit(t *testing.T) {
 	}
 	if v := f.api.Violations(); len(v) != 0 {
 		t.Errorf("violations %+v", v)
-	}
-}
-
-// TestMemberLimitWindows checks both windows with short ones.
-func TestMemberLimitWindows(t *testing.T) {
-	rdb := redisSrv.Client(t)
-	l := &memberLimit{rdb: rdb, prefix: testPrefix(t), windows: []window{{n: 3, d: 200 * time.Millisecond}, {n: 5, d: 10 * time.Second}}}
-	ctx := context.Background()
-	take := func(n int) time.Duration {
-		t.Helper()
-		wait, err := l.take(ctx, "m", n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return wait
-	}
-	if w := take(3); w != 0 {
-		t.Fatalf("first 3: wait %s", w)
-	}
-	if w := take(1); w <= 0 || w > 200*time.Millisecond {
-		t.Fatalf("4th within the short window: wait %s, want (0, 200ms]", w)
-	}
-	time.Sleep(250 * time.Millisecond)
-	if w := take(2); w != 0 {
-		t.Fatalf("after the short window: wait %s", w)
-	}
-	if w := take(1); w < 5*time.Second || w > 10*time.Second {
-		t.Fatalf("6th within the long window: wait %s, want about 10s", w)
-	}
-	if _, err := l.take(ctx, "m", 4); err == nil {
-		t.Errorf("4 at once against a limit of 3: no error")
 	}
 }

@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
-
-	"tongbao/bot"
+	"tongbao/bot/chat"
 )
 
 // xmlWriter builds the flat XML of passive replies by hand: it is a fifth
@@ -18,7 +17,7 @@ type xmlWriter struct{ bytes.Buffer }
 const xmlOverhead = 320
 
 // cardLen is the length of a card's texts.
-func cardLen(c *bot.Card) int {
+func cardLen(c *chat.Card) int {
 	if c == nil {
 		return 0
 	}
@@ -43,7 +42,7 @@ func (b *xmlWriter) number(tag string, n int64) {
 // from to the user to, at unix time now: a news card for a reply with a
 // Card, else text of at most 2,048 bytes. It returns nil when the replies
 // need more than one message.
-func passive(replies []bot.Reply, to, from string, now int64) []byte {
+func passive(replies []chat.Reply, to, from string, now int64) []byte {
 	if len(replies) != 1 {
 		return nil
 	}

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"strings"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/wechat"
 	"tongbao/content"
 	"tongbao/store"
@@ -69,7 +69,7 @@ and asks for confirmation unless --yes. Recorded in the audit log.`)
 		return err
 	}
 	disp := app.newDispatcher(cfg, st, nil, links, nil, "broadcast", log)
-	sent, err := disp.Announce(ctx, bot.Announcement{Actor: *actor, Text: *text, Segment: seg, Urgent: *urgent})
+	sent, err := disp.Announce(ctx, chat.Announcement{Actor: *actor, Text: *text, Segment: seg, Urgent: *urgent})
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func (a *App) officialAccount(ctx context.Context, common *commonFlags) (*Config
 		st.Close()
 		return nil, nil, nil, fmt.Errorf("no Official Account configured (TONGBAO_WECHAT_APPID, TONGBAO_WECHAT_SECRET, TONGBAO_WECHAT_TOKEN)")
 	}
-	oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, noConversation{}, wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Log: log})
+	oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, noConversation{}, wechat.Deps{Tokens: st, Dedupe: st, Log: log})
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, err
@@ -253,4 +253,4 @@ func (a *App) officialAccount(ctx context.Context, common *commonFlags) (*Config
 // noConversation answers nothing: `tongbao wechat menu` only calls the API.
 type noConversation struct{}
 
-func (noConversation) Handle(context.Context, bot.Incoming) []bot.Reply { return nil }
+func (noConversation) Handle(context.Context, chat.Incoming) []chat.Reply { return nil }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"slices"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/store"
 )
 
@@ -28,7 +28,7 @@ which this command shows but does not change.`)
 		return errUsage
 	}
 	if len(rest) == 2 {
-		if _, _, ok := bot.SplitSubscriberID(rest[1]); !ok {
+		if _, _, ok := chat.SplitSubscriberID(rest[1]); !ok {
 			fmt.Fprintf(app.Stderr, "tongbao admins: %q is not a subscriber id like tg:123456789 or wx:oAbC…\n", rest[1])
 			return errUsage
 		}

@@ -14,7 +14,9 @@ import (
 	"github.com/chzyer/readline"
 
 	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/console"
+	"tongbao/bot/readlink"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -53,7 +55,7 @@ func (a *App) openBot(ctx context.Context, common *commonFlags) (*store.Store, *
 // links makes the read-link signer from TONGBAO_SECRET, or from a secret
 // generated once and kept in the store (shared by every replica) when it is
 // not set.
-func (a *App) links(ctx context.Context, cfg *Config, st *store.Store, log *slog.Logger) (*bot.Links, error) {
+func (a *App) links(ctx context.Context, cfg *Config, st *store.Store, log *slog.Logger) (*readlink.Links, error) {
 	secret := cfg.Secret
 	if secret == "" {
 		var err error
@@ -62,15 +64,15 @@ func (a *App) links(ctx context.Context, cfg *Config, st *store.Store, log *slog
 		}
 		log.Debug("TONGBAO_SECRET is not set; read links use a secret generated in the store")
 	}
-	return bot.NewLinks(cfg.publicURL(), secret), nil
+	return readlink.New(cfg.publicURL(), secret), nil
 }
 
 // consoleUser reads --as: "console:me", "tg:123", or a bare name.
-func consoleUser(as string) (bot.Platform, string) {
-	if p, native, ok := bot.SplitSubscriberID(as); ok {
+func consoleUser(as string) (chat.Platform, string) {
+	if p, native, ok := chat.SplitSubscriberID(as); ok {
 		return p, native
 	}
-	return bot.Console, as
+	return chat.Console, as
 }
 
 func runAsk(ctx context.Context, app *App, args []string) error {
@@ -101,7 +103,7 @@ Asks Tongbao one question and prints the answer as the console shows it:
 	}
 	defer st.Close()
 	platform, user := consoleUser(*as)
-	in := bot.Incoming{Platform: platform, UserID: user, ChatID: user, Text: strings.Join(words, " "), Lang: *lang, ForceLang: *lang, Time: time.Now()}
+	in := chat.Incoming{Platform: platform, UserID: user, ChatID: user, Text: strings.Join(words, " "), Lang: *lang, ForceLang: *lang, Time: time.Now()}
 	replies, err := askWithoutSubscribing(ctx, st, b, in)
 	if err != nil {
 		return err
@@ -121,7 +123,7 @@ Asks Tongbao one question and prints the answer as the console shows it:
 // their last list for 全文 2), so one that did not exist before — the
 // operator's console:operator — is marked left afterwards, and an existing
 // one gets back the status it had.
-func askWithoutSubscribing(ctx context.Context, st *store.Store, b *bot.Bot, in bot.Incoming) ([]bot.Reply, error) {
+func askWithoutSubscribing(ctx context.Context, st *store.Store, b *bot.Bot, in chat.Incoming) ([]chat.Reply, error) {
 	status := content.StatusLeft
 	before, err := st.Subscriber(ctx, in.Subscriber())
 	switch {
@@ -194,7 +196,7 @@ func (a *App) chatLoop(ctx context.Context, b *bot.Bot, as string) error {
 		if line == "退出" || line == "exit" || line == "quit" {
 			return nil
 		}
-		in := bot.Incoming{Platform: platform, UserID: user, ChatID: user, Text: line, Time: time.Now()}
+		in := chat.Incoming{Platform: platform, UserID: user, ChatID: user, Text: line, Time: time.Now()}
 		for _, r := range b.Handle(ctx, in) {
 			fmt.Fprintln(a.Stdout, console.Render(r, color))
 			fmt.Fprintln(a.Stdout)

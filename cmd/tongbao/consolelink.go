@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/web"
 	"tongbao/content"
 	"tongbao/content/source"
@@ -26,7 +26,7 @@ the configuration (admins:, TONGBAO_ADMINS) or the store (tongbao admins add).`)
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
 	}
-	if _, _, ok := bot.SplitSubscriberID(*as); !ok {
+	if _, _, ok := chat.SplitSubscriberID(*as); !ok {
 		fmt.Fprintln(app.Stderr, "tongbao console-link: --as needs the admin's subscriber id, like tg:123456789 or wx:oAbC…")
 		return errUsage
 	}

@@ -9,7 +9,7 @@ import (
 	"path"
 	"time"
 
-	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/console"
 	"tongbao/configs"
 	"tongbao/content"
@@ -41,7 +41,7 @@ Type 帮助 for what to ask, Ctrl-D to leave.`)
 	// The local user runs this demo: they are its admin (/stats,
 	// /broadcast, /remind).
 	platform, user := consoleUser(*as)
-	local := bot.SubscriberID(platform, user)
+	local := chat.SubscriberID(platform, user)
 	cfg.Admins = append(cfg.Admins, local)
 	log := app.logger(slog.LevelWarn)
 	color := isTerminal(app.Stdout)

@@ -17,8 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"tongbao/bot"
+	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 	"tongbao/bot/metrics"
+	"tongbao/bot/readlink"
 	"tongbao/bot/telegram"
 	"tongbao/bot/web"
 	"tongbao/bot/wechat"
@@ -84,7 +86,7 @@ type service struct {
 
 // buildService wires everything the configuration asks for; extra senders
 // (the demo's console) join the configured platforms.
-func (a *App) buildService(ctx context.Context, cfg *Config, log *slog.Logger, extra ...bot.Sender) (*service, error) {
+func (a *App) buildService(ctx context.Context, cfg *Config, log *slog.Logger, extra ...chat.Sender) (*service, error) {
 	st, err := a.openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -101,7 +103,7 @@ func (a *App) buildService(ctx context.Context, cfg *Config, log *slog.Logger, e
 	return svc, nil
 }
 
-func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
+func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error {
 	cfg, st, log := s.cfg, s.st, s.log
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -130,11 +132,11 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 	if cfg.Metrics.Listen != "" {
 		mainGatherer = nil
 	}
-	s.web = web.New(web.Options{Store: st, Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
+	s.web = web.New(web.Options{Store: store.NewBulletinCache(st, 1024), Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
 		Ready: s.ready.Load, Unavailable: s.unavailable, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
-	senders := append([]bot.Sender{}, extra...)
+	senders := append([]chat.Sender{}, extra...)
 	if cfg.Telegram.Token != "" {
 		tg, err := telegram.Open(telegram.Config{
 			Token: cfg.Telegram.Token, APIBase: cfg.Telegram.API, WebhookURL: cfg.Telegram.WebhookURL,
@@ -158,7 +160,7 @@ func (s *service) build(ctx context.Context, a *App, extra []bot.Sender) error {
 		}
 		log.Info("telegram adapter configured", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
 	}
-	deps := wechat.Deps{Redis: st.Client(), Prefix: st.Prefix(), Dedupe: st, Events: subscriberEvents{st}, Log: log}
+	deps := wechat.Deps{Tokens: st, Limits: st, Dedupe: st, Events: subscriberEvents{st}, Log: log}
 	if cfg.WeChat.AppID != "" {
 		oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, handler, deps)
 		if err != nil {
@@ -221,12 +223,12 @@ func (s *service) unavailable() []string {
 
 // newDispatcher builds the dispatcher with the configured limits; the
 // Telegram adapter paces its own messages, replies and pushes together.
-func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, links *bot.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
-	return dispatch.New(st, senders, st, links, m, dispatch.Config{
+func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []chat.Sender, links *readlink.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
+	return dispatch.New(store.NewBulletinCache(st, 512), senders, st, links, m, dispatch.Config{
 		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, SendTimeout: cfg.Delivery.SendTimeout,
 		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags, Logger: log,
-		Limits: map[bot.Platform]dispatch.Limits{
-			bot.WeChat: {PerSecond: cfg.WeChat.PerSecond},
+		Limits: map[chat.Platform]dispatch.Limits{
+			chat.WeChat: {PerSecond: cfg.WeChat.PerSecond},
 		},
 	})
 }
@@ -236,42 +238,19 @@ func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []bot.Sender, 
 func (s *service) whileLeased(ctx context.Context, name string, fn func(context.Context) error) error {
 	const ttl = 30 * time.Second
 	for ctx.Err() == nil {
-		ok, err := s.st.Lease(ctx, name, s.owner, ttl)
-		if err != nil || !ok {
-			sleepCtx(ctx, ttl/3)
-			continue
-		}
-		runCtx, cancel := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- fn(runCtx) }()
 		var runErr error
-		for held := true; held; {
-			select {
-			case runErr = <-done:
-				held = false
-			case <-time.After(ttl / 3):
-				if ok, err := s.st.Lease(ctx, name, s.owner, ttl); err != nil || !ok {
-					cancel()
-					<-done
-					held = false
-				}
-			}
-		}
-		cancel()
-		if runErr != nil && ctx.Err() == nil {
+		held, err := s.st.Hold(ctx, name, s.owner, ttl, func(ctx context.Context) { runErr = fn(ctx) })
+		if runErr != nil && err == nil && ctx.Err() == nil { // not cancelled by a lost lease
 			return runErr
+		}
+		if !held { // another replica has it (or Redis did not answer): ask again later
+			select {
+			case <-ctx.Done():
+			case <-time.After(ttl / 3):
+			}
 		}
 	}
 	return nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 // run serves HTTP and runs every part until ctx is cancelled, then shuts
@@ -357,7 +336,7 @@ type countingHandler struct {
 	metrics *metrics.Metrics
 }
 
-func (h countingHandler) Handle(ctx context.Context, in bot.Incoming) []bot.Reply {
+func (h countingHandler) Handle(ctx context.Context, in chat.Incoming) []chat.Reply {
 	h.metrics.Updates.WithLabelValues(string(in.Platform)).Inc()
 	return h.core.Handle(ctx, in)
 }

@@ -245,54 +245,43 @@ func (p *Poller) Poll(ctx context.Context, name string) (*Status, error) {
 // leaseName is the lease that guards a source.
 func leaseName(source string) string { return "source:" + source }
 
-// poll takes the lease and polls r; unless force, a source whose status
-// says it is not yet due (another replica just polled it) is left alone.
+// poll takes the lease and polls r while holding it; unless force, a
+// source whose status says it is not yet due (another replica just polled
+// it) is left alone. A poll whose lease another replica takes over is
+// stopped.
 func (p *Poller) poll(ctx context.Context, r *runner, force bool) (*Status, error) {
 	r.polling.Lock()
 	defer r.polling.Unlock()
 	name := r.cfg.Name
-	held, err := p.opts.Lease.Lease(ctx, leaseName(name), p.opts.Owner, p.opts.LeaseTTL)
-	if err != nil {
+	var st *Status
+	var runErr error
+	held, err := p.opts.Lease.Hold(ctx, leaseName(name), p.opts.Owner, p.opts.LeaseTTL, func(ctx context.Context) {
+		st, runErr = p.pollHeld(ctx, r, force)
+	})
+	switch {
+	case !held && err != nil:
 		return nil, fmt.Errorf("source %s: %w", name, err)
-	}
-	if !held {
+	case !held:
 		return nil, ErrNotHolder
+	case err != nil:
+		p.log.Warn("source: lease lost during a poll; stopped it", "source", name, "err", err)
 	}
-	pctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go p.keepLease(pctx, cancel, name)
+	return st, runErr
+}
 
-	st, err := LoadStatus(pctx, p.opts.Status, name)
+// pollHeld is poll while the lease is held: ctx ends if it is lost.
+func (p *Poller) pollHeld(ctx context.Context, r *runner, force bool) (*Status, error) {
+	st, err := LoadStatus(ctx, p.opts.Status, r.cfg.Name)
 	if err != nil {
 		return nil, err
 	}
 	if !force && time.Until(st.NextPoll) > time.Second {
 		return st, nil
 	}
-	p.pollSource(pctx, r, st)
+	p.pollSource(ctx, r, st)
 	sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
 	defer scancel()
 	return st, saveStatus(sctx, p.opts.Status, st)
-}
-
-// keepLease renews a source's lease while it is polled and cancels the
-// poll if another replica took the lease over.
-func (p *Poller) keepLease(ctx context.Context, cancel context.CancelFunc, name string) {
-	t := time.NewTicker(p.opts.LeaseTTL / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			held, err := p.opts.Lease.Lease(ctx, leaseName(name), p.opts.Owner, p.opts.LeaseTTL)
-			if err == nil && !held {
-				p.log.Warn("source: lease lost during a poll; stopping it", "source", name)
-				cancel()
-				return
-			}
-		}
-	}
 }
 
 // pollSource reads r, hands its unseen items over and records the outcome

@@ -30,9 +30,10 @@ type StatusStore interface {
 // Leaser hands out named, expiring leases, so one replica at a time polls
 // a source. *store.Store implements it.
 type Leaser interface {
-	// Lease takes or renews the lease name for owner and reports whether
-	// owner holds it.
-	Lease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error)
+	// Hold runs run while owner holds the lease name (renewing it, and
+	// cancelling run's context if it is lost); held is false, and run not
+	// called, when another owner has it.
+	Hold(ctx context.Context, name, owner string, ttl time.Duration, run func(ctx context.Context)) (held bool, err error)
 }
 
 // Status is what a source's polls did, as `tongbao sources` shows it.

@@ -1,4 +1,4 @@
-package bot
+package chat
 
 import (
 	"context"
@@ -86,4 +86,18 @@ func ClassifySend(err error) (SendFailure, time.Duration) {
 		return se.Failure, se.RetryAfter
 	}
 	return FailRetry, 0
+}
+
+// Wait waits for d or until ctx ends, whichever comes first, and returns
+// ctx's error if it ended first. Senders and the dispatcher use it to wait
+// out a platform's RetryAfter or a backoff without outliving their context.
+func Wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

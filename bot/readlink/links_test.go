@@ -1,4 +1,4 @@
-package bot
+package readlink
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 const base64URLAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 func TestLinksVerifyIssuedToken(t *testing.T) {
-	l := NewLinks("https://tb.example.gov.cn/", "secret")
+	l := New("https://tb.example.gov.cn/", "secret")
 	token := l.Token("20220608-0ce36211", 12345)
 	id, dense, err := l.Verify(token)
 	if err != nil || id != "20220608-0ce36211" || dense != 12345 {
@@ -23,7 +23,7 @@ func TestLinksVerifyIssuedToken(t *testing.T) {
 // ignores the unused low bits of the last character (or line breaks)
 // would accept several variants of each issued link.
 func TestLinksRefuseEveryVariantOfTheSignature(t *testing.T) {
-	l := NewLinks("https://tb.example.gov.cn", "secret")
+	l := New("https://tb.example.gov.cn", "secret")
 	for _, dense := range []int64{0, 1, 35, 36, 12345, 1 << 40} {
 		token := l.Token("20220608-0ce36211", dense)
 		last := token[len(token)-1:]
@@ -56,7 +56,7 @@ func TestLinksRefuseEveryVariantOfTheSignature(t *testing.T) {
 }
 
 func TestLinksWithoutSecretVerifyNothing(t *testing.T) {
-	l := NewLinks("https://x", "")
+	l := New("https://x", "")
 	if _, _, err := l.Verify(l.Token("20220608-0ce36211", 1)); err == nil {
 		t.Error("a token verified without a secret")
 	}

@@ -1,4 +1,4 @@
-package bot
+package readlink
 
 import (
 	"crypto/hmac"
@@ -24,10 +24,10 @@ var ErrBadToken = errors.New("bad read token")
 // tokenMACLen is the length of the MAC in a token (16 bytes: 128 bits).
 const tokenMACLen = 16
 
-// NewLinks returns a link maker for the public base URL and secret. An
+// New returns a link maker for the public base URL and secret. An
 // empty secret makes links that Verify rejects, so a misconfigured server
 // records no reads rather than forgeable ones.
-func NewLinks(publicURL, secret string) *Links {
+func New(publicURL, secret string) *Links {
 	return &Links{base: strings.TrimRight(publicURL, "/"), secret: []byte(secret)}
 }
 

@@ -1,4 +1,4 @@
-package bot
+package chat
 
 import (
 	"strconv"
@@ -55,7 +55,7 @@ type Incoming struct {
 	// MessageID is the platform's id of the message: for a button press,
 	// the message the button belongs to (so it can be edited).
 	MessageID string
-	// Group is true when the message came from a group chat.
+	// Group is true when the message came from a group
 	Group bool
 	// Time is when the platform says it happened.
 	Time time.Time

@@ -1,9 +1,7 @@
-package bot
+package msg
 
-import "fmt"
-
-// catalog holds every sentence the bot says, in Chinese and English. Keys
-// are short names; values are fmt formats.
+// catalog holds every sentence Tongbao says to users, in Chinese and
+// English. Keys are short names; values are fmt formats.
 var catalog = map[string][2]string{
 	// [0] Chinese, [1] English
 	"welcome.new": {
@@ -161,21 +159,19 @@ var catalog = map[string][2]string{
 	"sub.included":       {"您正在接收全部通报，「%s」已包含在内。如果只想接收「%s」，请发送「只看%s」。", "You receive every bulletin, so %s is already included. To receive only %s, send \"only %s\"."},
 	"only.set":           {"好的，今后只推送「%s」的通报。发送「订阅 全部」可恢复接收全部。", "OK: from now on you receive only %s. Send \"subscribe all\" to receive everything again."},
 	"btn.only":           {"只看「%s」", "Only %s"},
-}
-
-// say renders a catalog entry in a language ("en" or anything else for
-// Chinese).
-func say(lang, key string, args ...any) string {
-	entry, ok := catalog[key]
-	if !ok {
-		return key
-	}
-	f := entry[0]
-	if lang == "en" {
-		f = entry[1]
-	}
-	if len(args) == 0 {
-		return f
-	}
-	return fmt.Sprintf(f, args...)
+	"list.sep":           {"、", ", "},
+	"list.item":          {"%d. %s（%s）", "%d. %s (%s)"},
+	"date.short":         {"%[1]d年%[2]d月%[3]d日", "%[3]d %[4]s %[1]d"},
+	"date.day":           {"%[2]d月%[3]d日", "%[3]d %[5]s %[1]d"},
+	"date.year":          {"%[2]d年%[1]s", "%s %d"},
+	"subject.meeting":    {"%[2]s%[1]s", "the %s of %s"},
+	"subject.title":      {"《%[2]s》", "「%[1]s」"},
+	"question.what":      {"%[2]s%[1]s", "%s %s"},
+	"remind.note":        {"提醒：这条通报您还没有阅读。", "Reminder: you have not read this bulletin yet."},
+	"ann.title":          {"通知", "Announcement"},
+	"ann.confirm":        {"确认已读", "Confirm you have read it"},
+	"digest.title":       {"每日摘要（%s）：%d条新通报", "Daily digest (%s): %d new bulletins"},
+	"digest.day":         {"%[2]d月%[3]d日", "%[3]d %[4]s"},
+	"bc.progress":        {"已发送 %s/%s", "Sent %s/%s"},
+	"bc.done":            {"发送完成：已送达 %s/%s，已读 %s", "Done: delivered %s/%s, read %s"},
 }

@@ -1,0 +1,22 @@
+package chat
+
+import "tongbao/content"
+
+// Announcement is an admin broadcast.
+type Announcement struct {
+	Actor   string          // subscriber id of the admin
+	Text    string          // what to send
+	Segment content.Segment // who receives it
+	Urgent  bool            // ignores quiet hours and digests
+	Lang    string          // the admin's language, for the progress text
+	// ReplyTo is where the admin's preview lives, so progress can be
+	// edited into it: platform, chat id and message id.
+	ReplyTo Origin
+}
+
+// Origin is a message in a chat, for editing it later.
+type Origin struct {
+	Platform  Platform
+	ChatID    string
+	MessageID string
+}

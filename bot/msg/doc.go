@@ -1,0 +1,5 @@
+// Package msg is the catalog of every sentence Tongbao shows to users, in
+// Chinese and English, and Say, which renders one in a user's language.
+// The conversation, the card renderer and the dispatcher all take their
+// texts from here, so no package writes a user-facing sentence by hand.
+package msg

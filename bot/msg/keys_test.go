@@ -1,0 +1,93 @@
+package msg
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestKeysInTheCodeExist reads the Go sources of the bot tree and checks
+// that every key written out in the code is in the catalog: the literal
+// key of each msg.Say and msg.Date call, and the literals assigned to a
+// variable named key or hint (which is then passed to Say). Keys built at
+// run time ("ans."+field) must at least have entries with their prefix;
+// bot's own tests check those families one by one.
+func TestKeysInTheCodeExist(t *testing.T) {
+	fset := token.NewFileSet()
+	var checked int
+	check := func(pos token.Pos, e ast.Expr) {
+		switch e := e.(type) {
+		case *ast.BasicLit:
+			if e.Kind != token.STRING {
+				return
+			}
+			key, _ := strconv.Unquote(e.Value)
+			checked++
+			if _, ok := catalog[key]; !ok {
+				t.Errorf("%s: key %q is not in the catalog", fset.Position(pos), key)
+			}
+		case *ast.BinaryExpr:
+			lit, ok := e.X.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return
+			}
+			prefix, _ := strconv.Unquote(lit.Value)
+			for key := range catalog {
+				if strings.HasPrefix(key, prefix) {
+					return
+				}
+			}
+			t.Errorf("%s: no catalog key starts with %q", fset.Position(pos), prefix)
+		}
+	}
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if isSay(n.Fun) && len(n.Args) >= 2 {
+					check(n.Pos(), n.Args[1])
+				}
+			case *ast.AssignStmt:
+				for i, lhs := range n.Lhs {
+					id, ok := lhs.(*ast.Ident)
+					if !ok || id.Name != "key" && id.Name != "hint" || len(n.Lhs) != len(n.Rhs) {
+						continue
+					}
+					if lit, ok := n.Rhs[i].(*ast.BasicLit); ok {
+						check(n.Pos(), lit)
+					}
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 100 {
+		t.Errorf("only %d keys found in the code: is the scan still finding msg.Say calls?", checked)
+	}
+}
+
+// isSay reports whether a call's function is msg.Say or msg.Date.
+func isSay(fun ast.Expr) bool {
+	sel, ok := fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	return ok && pkg.Name == "msg" && (sel.Sel.Name == "Say" || sel.Sel.Name == "Date")
+}
