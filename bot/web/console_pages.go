@@ -272,11 +272,11 @@ func (c *Console) remind(w http.ResponseWriter, r *http.Request, a admin) {
 		c.fail(w, r, a.lang, err)
 		return
 	}
-	key := "reminded"
+	notice := "reminded"
 	if n == 0 {
-		key = "reminded0"
+		notice = "reminded0"
 	}
-	done(w, r, "/admin/bulletins/"+id, key)
+	done(w, r, "/admin/bulletins/"+id, notice)
 }
 
 // subscribersData is the subscribers page.

@@ -124,9 +124,9 @@ func (c *Console) publishSend(w http.ResponseWriter, r *http.Request, a admin) {
 	}
 	_ = c.deps.Store.DeleteSession(ctx, a.session.Admin, "console-publish")
 	c.audit(ctx, a, "publish", map[string]string{"id": res.ID, "title": res.Title, "new": boolText(res.New), "pushed": fmt.Sprint(res.Pushed)})
-	key := "published"
+	notice := "published"
 	if !res.New {
-		key = "duplicate"
+		notice = "duplicate"
 	}
-	done(w, r, "/admin/bulletins/"+res.ID, key)
+	done(w, r, "/admin/bulletins/"+res.ID, notice)
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"tongbao/bot/dispatch"
+	"tongbao/bot/msg"
 	"tongbao/bot/web"
 	"tongbao/content"
 	"tongbao/store"
@@ -439,7 +440,7 @@ func TestConsoleBroadcastNeedsASecondAdmin(t *testing.T) {
 }
 
 // TestConsolePagesInBothLanguages renders every page in Chinese and
-// English (a key missing from the catalog would fail it).
+// English; a key missing from the catalog fails it.
 func TestConsolePagesInBothLanguages(t *testing.T) {
 	f := setupConsole(t, web.ConsoleConfig{Approval: true}, false)
 	b := f.admin(t, consoleAdmin)
@@ -449,6 +450,10 @@ func TestConsolePagesInBothLanguages(t *testing.T) {
 			code, body := b.get(path + "?lang=" + lang)
 			if code != 200 {
 				t.Errorf("%s in %s: %d", path, lang, code)
+			}
+			// A key missing from the catalog renders as its apology.
+			if strings.Contains(body, msg.Say(lang, "error")) {
+				t.Errorf("%s in %s names a key the catalog lacks", path, lang)
 			}
 			if lang == "en" && strings.Contains(path, "sessions") && !strings.Contains(body, "Sessions") {
 				t.Errorf("%s is not in English", path)
