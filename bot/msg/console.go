@@ -5,6 +5,10 @@ import "fmt"
 // consoleCatalog holds what the admin web console (bot/web) shows, under
 // keys that start with "console.": [0] Chinese, [1] English.
 var consoleCatalog = map[string][2]string{
+	"console.chat.link":  {"管理后台登录链接（10 分钟内有效，只能使用一次，请勿转发）：\n%s", "Your sign-in link to the admin console (valid for 10 minutes, once; do not forward it):\n%s"},
+	"console.chat.group": {"为安全起见，请在与我的私聊中发送「后台」获取登录链接。", "For safety, send /console to me in a private chat to get a sign-in link."},
+	"console.chat.off":   {"管理后台暂未开启。", "The admin console is not available here."},
+
 	"console.app": {"通报管理后台", "Tongbao console"},
 
 	"console.nav.overview":    {"概览", "Overview"},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"tongbao/bot/telegram/telegramtest"
 	"tongbao/bot/wechat/wechattest"
 )
 
@@ -115,17 +116,6 @@ func unreadCount(t testing.TB, tab context.Context) int {
 	return n
 }
 
-// consoleSignIn signs a browser in with a link from `tongbao console-link`.
-func consoleSignIn(t testing.TB, e testEnv, tab context.Context, id string) {
-	t.Helper()
-	code, out := e.run(t, "console-link", "--as", id)
-	if code != 0 {
-		t.Fatalf("console-link: %d %s", code, out)
-	}
-	link := strings.TrimSpace(strings.SplitN(out, "\n", 2)[0])
-	run(t, tab, "sign in", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("signin")), chromedp.Click(chromedp.ID("signin")),
-		chromedp.WaitVisible(chromedp.CSS(".tiles")))
-}
 
 var readLink = regexp.MustCompile(`https?://[^\s"<>]+/r/[A-Za-z0-9._~%-]+`)
 
@@ -133,7 +123,8 @@ var readLink = regexp.MustCompile(`https?://[^\s"<>]+/r/[A-Za-z0-9._~%-]+`)
 // real `tongbao serve` with fake Telegram and WeChat: sign in with a
 // one-time link, publish a bulletin, see it reach both platforms, open a
 // personal read link, see the read rate rise and the unread list shrink,
-// send 催读, and broadcast under the two-person rule; it screenshots every
+// send 催读, and broadcast under the two-person rule (the second admin signs
+// in with the link 后台 gets in chat); it screenshots every
 // page at a phone's and a desktop's width.
 func TestConsoleInABrowser(t *testing.T) {
 	chromium(t)
@@ -294,11 +285,21 @@ func TestConsoleInABrowser(t *testing.T) {
 	if approveButtons != 0 {
 		t.Error("the proposer is offered the approve button")
 	}
+	// The second admin asks the bot for a link in chat: 后台.
+	admin2 := telegramtest.User{ID: 1002, FirstName: "王", LanguageCode: "zh-hans"}
+	replies := say(t, tg, admin2, "后台")
+	chatLink := regexp.MustCompile(`https?://\S+/admin/signin/[0-9a-f]+`).FindString(joined(replies))
+	if chatLink == "" {
+		t.Fatalf("后台 got no link: %s", joined(replies))
+	}
 	second := newBrowser(t, ctx)
-	consoleSignIn(t, e, second, "tg:1002")
-	if n := len(tg.Sent()) + len(wx.CustomMessages()) - tgBefore - wxBefore; n != 0 {
+	run(t, second, "sign in from chat", chromedp.Navigate(chatLink), chromedp.WaitVisible(chromedp.ID("signin")), chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.CSS(".tiles")))
+	// Nothing went out before the approval (the link reply aside).
+	if n := len(tg.Sent()) - len(replies) + len(wx.CustomMessages()) - tgBefore - wxBefore; n != 0 {
 		t.Fatalf("%d broadcast messages before approval", n)
 	}
+	tgBefore = len(tg.Sent())
 	run(t, second, "approve", chromedp.Navigate(base+"/admin/broadcast"), chromedp.WaitVisible(chromedp.CSS("button.approve")),
 		chromedp.Click(chromedp.CSS("button.approve")), chromedp.WaitVisible(chromedp.ID("progress")))
 	if _, err := tg.WaitSent(ctx, tgBefore+4); err != nil {

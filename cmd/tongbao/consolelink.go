@@ -114,4 +114,5 @@ func (s *service) mountConsole(g *ingester, srcs []source.Config, poller *source
 		}
 	}
 	s.web.MountConsole(web.NewConsole(s.cfg.Console, deps))
+	s.bot.SetConsoleLinker(consoleLinker{s.cfg, s.st})
 }
