@@ -116,7 +116,6 @@ func unreadCount(t testing.TB, tab context.Context) int {
 	return n
 }
 
-
 var readLink = regexp.MustCompile(`https?://[^\s"<>]+/r/[A-Za-z0-9._~%-]+`)
 
 // TestConsoleInABrowser drives the console in headless Chromium over a
