@@ -273,18 +273,12 @@ func (s *Store) FindSubscribers(ctx context.Context, query, status, topic string
 		if err != nil {
 			return nil, fmt.Errorf("store: find subscribers: %w", err)
 		}
-		cmds := make([]*redis.MapStringStringCmd, len(ids))
-		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i, id := range ids {
-				cmds[i] = p.HGetAll(ctx, s.k.subscriber(id))
-			}
-			return nil
-		}); err != nil {
-			return nil, fmt.Errorf("store: find subscribers: %w", err)
+		subs, err := s.loadSubscribers(ctx, ids)
+		if err != nil {
+			return nil, err
 		}
-		for i, c := range cmds {
-			sub, err := decodeSubscriber(ids[i], c.Val())
-			if err != nil || (status != "" && sub.Status != status) {
+		for _, sub := range subs {
+			if status != "" && sub.Status != status {
 				continue
 			}
 			if query != "" && !strings.Contains(sub.ID, query) && !strings.Contains(sub.Name, query) && !strings.Contains(sub.Unit, query) {
@@ -300,16 +294,26 @@ func (s *Store) FindSubscribers(ctx context.Context, query, status, topic string
 		}
 		cursor = next
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Unit != out[j].Unit {
-			return out[i].Unit < out[j].Unit
-		}
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
-		}
-		return out[i].ID < out[j].ID
-	})
+	sortByUnit(out)
 	return out, nil
+}
+
+// sortByUnit orders subscribers by unit (those without one last), then
+// name, then id.
+func sortByUnit(subs []*content.Subscriber) {
+	sort.Slice(subs, func(i, j int) bool {
+		ui, uj := subs[i].Unit, subs[j].Unit
+		if (ui == "") != (uj == "") {
+			return ui != ""
+		}
+		if ui != uj {
+			return ui < uj
+		}
+		if subs[i].Name != subs[j].Name {
+			return subs[i].Name < subs[j].Name
+		}
+		return subs[i].ID < subs[j].ID
+	})
 }
 
 // SubscribersByDense loads the subscribers with these dense ids, in order,
@@ -319,10 +323,18 @@ func (s *Store) SubscribersByDense(ctx context.Context, dense []int64) ([]*conte
 	if err != nil {
 		return nil, err
 	}
+	return s.loadSubscribers(ctx, ids)
+}
+
+// loadSubscribers reads subscribers by id in one round trip, in order,
+// skipping empty ids and those that are gone.
+func (s *Store) loadSubscribers(ctx context.Context, ids []string) ([]*content.Subscriber, error) {
 	cmds := make([]*redis.MapStringStringCmd, len(ids))
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			cmds[i] = p.HGetAll(ctx, s.k.subscriber(id))
+			if id != "" {
+				cmds[i] = p.HGetAll(ctx, s.k.subscriber(id))
+			}
 		}
 		return nil
 	}); err != nil {
@@ -330,7 +342,7 @@ func (s *Store) SubscribersByDense(ctx context.Context, dense []int64) ([]*conte
 	}
 	out := make([]*content.Subscriber, 0, len(ids))
 	for i, c := range cmds {
-		if ids[i] == "" {
+		if c == nil {
 			continue
 		}
 		if sub, err := decodeSubscriber(ids[i], c.Val()); err == nil {
@@ -386,19 +398,7 @@ func (s *Store) UnreadSubscribers(ctx context.Context, bulletinID string, limit 
 	if err != nil {
 		return nil, 0, err
 	}
-	sort.SliceStable(subs, func(i, j int) bool {
-		ui, uj := subs[i].Unit, subs[j].Unit
-		if (ui == "") != (uj == "") {
-			return ui != ""
-		}
-		if ui != uj {
-			return ui < uj
-		}
-		if subs[i].Name != subs[j].Name {
-			return subs[i].Name < subs[j].Name
-		}
-		return subs[i].ID < subs[j].ID
-	})
+	sortByUnit(subs)
 	return subs, int64(len(all)), nil
 }
 

@@ -88,22 +88,34 @@ func (c *Console) readBroadcast(r *http.Request, d *broadcastData) (problem stri
 	return "", nil
 }
 
+// checkedBroadcast reads the form's broadcast and checks it: ok is false
+// when the store failed (the answer is written); d.Error says what is wrong
+// with a broadcast that cannot be sent as it is.
+func (c *Console) checkedBroadcast(w http.ResponseWriter, r *http.Request, a admin) (d broadcastData, ok bool) {
+	d, err := c.broadcastBase(r)
+	if err == nil {
+		var problem string
+		if problem, err = c.readBroadcast(r, &d); problem != "" {
+			d.Error = say(a.lang, problem)
+		}
+	}
+	if err != nil {
+		c.fail(w, r, a.lang, err)
+		return d, false
+	}
+	return d, true
+}
+
 // broadcastPreview shows the announcement as it will go out and how many
 // it reaches, with the confirm button.
 func (c *Console) broadcastPreview(w http.ResponseWriter, r *http.Request, a admin) {
-	d, err := c.broadcastBase(r)
-	if err != nil {
-		c.fail(w, r, a.lang, err)
-		return
-	}
-	problem, err := c.readBroadcast(r, &d)
-	if err != nil {
-		c.fail(w, r, a.lang, err)
+	d, ok := c.checkedBroadcast(w, r, a)
+	if !ok {
 		return
 	}
 	status := http.StatusOK
-	if problem != "" {
-		d.Error, status = say(a.lang, problem), http.StatusUnprocessableEntity
+	if d.Error != "" {
+		status = http.StatusUnprocessableEntity
 	} else {
 		d.Preview = true
 	}
@@ -113,18 +125,11 @@ func (c *Console) broadcastPreview(w http.ResponseWriter, r *http.Request, a adm
 // broadcastSend sends a confirmed broadcast — or, under the two-person
 // rule, keeps it for another admin's approval.
 func (c *Console) broadcastSend(w http.ResponseWriter, r *http.Request, a admin) {
-	d, err := c.broadcastBase(r)
-	if err != nil {
-		c.fail(w, r, a.lang, err)
+	d, ok := c.checkedBroadcast(w, r, a)
+	if !ok {
 		return
 	}
-	problem, err := c.readBroadcast(r, &d)
-	if err != nil {
-		c.fail(w, r, a.lang, err)
-		return
-	}
-	if problem != "" {
-		d.Error = say(a.lang, problem)
+	if d.Error != "" {
 		c.render(w, r, http.StatusUnprocessableEntity, "broadcast", c.page(a, "broadcast", d))
 		return
 	}
@@ -185,13 +190,8 @@ func (c *Console) broadcastApprove(w http.ResponseWriter, r *http.Request, a adm
 		c.refuse(w, r, a.lang, http.StatusForbidden, "bc.selfapprove")
 		return
 	}
-	pb, err := c.deps.Store.TakeBroadcast(ctx, id)
-	if isNotFound(err) {
-		done(w, r, "/admin/broadcast", "gone")
-		return
-	}
-	if err != nil {
-		c.fail(w, r, a.lang, err)
+	pb, ok := c.take(w, r, a, id)
+	if !ok {
 		return
 	}
 	c.audit(ctx, a, "approve", map[string]string{"pending": pb.ID, "proposer": pb.Proposer})
@@ -200,17 +200,28 @@ func (c *Console) broadcastApprove(w http.ResponseWriter, r *http.Request, a adm
 
 // broadcastWithdraw drops a pending broadcast (any admin may).
 func (c *Console) broadcastWithdraw(w http.ResponseWriter, r *http.Request, a admin) {
-	pb, err := c.deps.Store.TakeBroadcast(r.Context(), r.PostFormValue("id"))
-	if isNotFound(err) {
-		done(w, r, "/admin/broadcast", "gone")
-		return
-	}
-	if err != nil {
-		c.fail(w, r, a.lang, err)
+	pb, ok := c.take(w, r, a, r.PostFormValue("id"))
+	if !ok {
 		return
 	}
 	c.audit(r.Context(), a, "withdraw", map[string]string{"pending": pb.ID, "proposer": pb.Proposer})
 	done(w, r, "/admin/broadcast", "withdrawn")
+}
+
+// take removes a pending broadcast for whoever acts on it first; ok is
+// false when it was gone already or the store failed (the answer is
+// written).
+func (c *Console) take(w http.ResponseWriter, r *http.Request, a admin, id string) (*content.PendingBroadcast, bool) {
+	pb, err := c.deps.Store.TakeBroadcast(r.Context(), id)
+	if isNotFound(err) {
+		done(w, r, "/admin/broadcast", "gone")
+		return nil, false
+	}
+	if err != nil {
+		c.fail(w, r, a.lang, err)
+		return nil, false
+	}
+	return pb, true
 }
 
 // progressData is a broadcast's progress.
