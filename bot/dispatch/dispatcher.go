@@ -235,6 +235,9 @@ func randomID() string {
 const (
 	jobFanout      = "fanout"
 	scheduleRemind = "remind"
+	// schedulePublish holds stored bulletins whose fan-out waits for a
+	// time an admin chose (the console's "send at").
+	schedulePublish = "publish"
 	fanoutLease    = 30 * time.Second
 )
 

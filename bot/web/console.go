@@ -113,8 +113,9 @@ type ConsoleDeps struct {
 	// publish preview).
 	Parse func(in content.Input) (*content.Bulletin, error)
 	// Ingest stores an input through the ingest pipeline, with edit applied
-	// to the parsed bulletin before it is stored, and pushes it when due.
-	Ingest func(ctx context.Context, in content.Input, edit func(*content.Bulletin)) (IngestResult, error)
+	// to the parsed bulletin before it is stored, and pushes it when due:
+	// now, or at a time (zero for now).
+	Ingest func(ctx context.Context, in content.Input, edit func(*content.Bulletin), at time.Time) (IngestResult, error)
 	// Sources lists the configured sources with their status; Poll polls
 	// one now. Both nil when no sources are configured.
 	Sources func(ctx context.Context) ([]SourceRow, error)

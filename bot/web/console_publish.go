@@ -112,21 +112,36 @@ func (c *Console) publishSend(w http.ResponseWriter, r *http.Request, a admin) {
 		c.refuse(w, r, a.lang, http.StatusBadRequest, "form.bad")
 		return
 	}
+	var at time.Time
+	if v := r.PostFormValue("at"); v != "" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", v, content.Shanghai)
+		if err != nil {
+			c.refuse(w, r, a.lang, http.StatusBadRequest, "form.bad")
+			return
+		}
+		if t.After(c.deps.Now()) {
+			at = t
+		}
+	}
 	res, err := c.deps.Ingest(ctx, draft.Input, func(b *content.Bulletin) {
 		b.Title, b.Kind = title, kind
 		if summary != "" {
 			b.Summary = summary
 		}
-	})
+	}, at)
 	if err != nil {
 		c.fail(w, r, a.lang, err)
 		return
 	}
 	_ = c.deps.Store.DeleteSession(ctx, a.session.Admin, "console-publish")
-	c.audit(ctx, a, "publish", map[string]string{"id": res.ID, "title": res.Title, "new": boolText(res.New), "pushed": fmt.Sprint(res.Pushed)})
+	detail := map[string]string{"id": res.ID, "title": res.Title, "new": boolText(res.New), "pushed": fmt.Sprint(res.Pushed)}
 	notice := "published"
+	if !at.IsZero() {
+		detail["at"], notice = at.Format(time.RFC3339), "scheduled"
+	}
 	if !res.New {
 		notice = "duplicate"
 	}
+	c.audit(ctx, a, "publish", detail)
 	done(w, r, "/admin/bulletins/"+res.ID, notice)
 }

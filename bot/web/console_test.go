@@ -9,6 +9,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -53,7 +55,7 @@ func setupConsole(t testing.TB, cfg web.ConsoleConfig, secure bool) *consoleFixt
 	s := web.New(web.Options{Store: f.st, Links: f.links, Logger: quiet})
 	s.MountConsole(web.NewConsole(cfg, web.ConsoleDeps{
 		Store: f.st, Announcer: disp, Reminder: disp, Parse: parser.Parse,
-		Ingest: func(ctx context.Context, in content.Input, edit func(*content.Bulletin)) (web.IngestResult, error) {
+		Ingest: func(ctx context.Context, in content.Input, edit func(*content.Bulletin), at time.Time) (web.IngestResult, error) {
 			// The test's stand-in for the ingest pipeline, which the
 			// end-to-end test in cmd/tongbao runs for real.
 			b, err := parser.Parse(in)
@@ -64,6 +66,9 @@ func setupConsole(t testing.TB, cfg web.ConsoleConfig, secure bool) *consoleFixt
 			res, err := f.st.SaveBulletin(ctx, b)
 			if err != nil {
 				return web.IngestResult{}, err
+			}
+			if !at.IsZero() {
+				return web.IngestResult{ID: b.ID, Title: b.Title, New: res.New}, disp.PublishAt(ctx, b.ID, at)
 			}
 			n, err := disp.Publish(ctx, b)
 			return web.IngestResult{ID: b.ID, Title: b.Title, New: res.New, Pushed: n}, err
@@ -475,5 +480,53 @@ func TestConsolePagesInBothLanguages(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(out), "Please sign in") {
 		t.Error("Accept-Language: en did not choose English")
+	}
+}
+
+// TestConsolePublishNowOrLater: the preview sends nothing; publishing
+// corrects the title and pushes at once, or at the time chosen.
+func TestConsolePublishNowOrLater(t *testing.T) {
+	f := setupConsole(t, web.ConsoleConfig{}, false)
+	ctx := context.Background()
+	b := f.admin(t, consoleAdmin)
+	data, err := os.ReadFile(filepath.Join("..", "..", "content", "testdata", "qingxi-2022-06-01-flood-notice.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csrf := b.csrf()
+	code, body, _ := b.do("POST", "/admin/publish/preview", url.Values{"csrf": {csrf}, "text": {string(data)}})
+	if code != 200 || !strings.Contains(body, `id="send-form"`) {
+		t.Fatalf("preview: %d\n%s", code, body)
+	}
+	if qs, _ := f.st.QueueStats(ctx, "tg"); qs.Length != 0 {
+		t.Fatal("the preview queued deliveries")
+	}
+	later := time.Now().Add(2 * time.Hour).In(content.Shanghai)
+	form := url.Values{"csrf": {csrf}, "title": {"更正后的标题"}, "kind": {"notice"}, "summary": {""}, "at": {later.Format("2006-01-02T15:04")}}
+	if b.do("POST", "/admin/publish/send", form); !strings.Contains(b.lastTo, "done=scheduled") {
+		t.Fatalf("send later: %s", b.lastTo)
+	}
+	id := strings.TrimPrefix(b.lastTo[:strings.Index(b.lastTo, "?")], "/admin/bulletins/")
+	stored, err := f.st.Bulletin(ctx, id)
+	if err != nil || stored.Title != "更正后的标题" {
+		t.Fatalf("stored %+v %v", stored, err)
+	}
+	if qs, _ := f.st.QueueStats(ctx, "tg"); qs.Length != 0 {
+		t.Error("a bulletin for later was queued now")
+	}
+	if due, _ := f.st.PopDue(ctx, "publish", later.Add(time.Minute)); len(due) != 1 || due[0] != id {
+		t.Errorf("scheduled: %v", due)
+	}
+	if log, _ := f.st.AuditLog(ctx, 1); log[0].Action != "console.publish" || log[0].Detail["at"] == "" || log[0].Actor != consoleAdmin {
+		t.Errorf("publish audited as %+v", log[0])
+	}
+	// The draft is spent: sending again needs a new preview.
+	if code, _, _ := b.do("POST", "/admin/publish/send", form); code != http.StatusConflict {
+		t.Errorf("a second send of one preview: %d", code)
+	}
+	// Garbage instead of a bulletin is refused with a reason, nothing stored.
+	code, body, _ = b.do("POST", "/admin/publish/preview", url.Values{"csrf": {csrf}, "text": {"   "}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `class="error"`) {
+		t.Errorf("empty text: %d", code)
 	}
 }

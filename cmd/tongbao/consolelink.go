@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"tongbao/bot/chat"
 	"tongbao/bot/web"
@@ -80,8 +81,16 @@ func (l consoleLinker) ConsoleLink(ctx context.Context, id string) (string, erro
 func (s *service) mountConsole(g *ingester, srcs []source.Config, poller *source.Poller, platforms []string) {
 	deps := web.ConsoleDeps{
 		Store: s.st, Announcer: s.disp, Reminder: s.disp, Parse: g.parser.Parse,
-		Ingest: func(ctx context.Context, in content.Input, edit func(*content.Bulletin)) (web.IngestResult, error) {
-			st, queued, err := g.ingest(ctx, in, edit)
+		Ingest: func(ctx context.Context, in content.Input, edit func(*content.Bulletin), at time.Time) (web.IngestResult, error) {
+			var st stored
+			var queued int
+			var err error
+			if at.IsZero() {
+				st, queued, err = g.ingest(ctx, in, edit)
+			} else if st, err = g.store(ctx, in, edit); err == nil && st.push {
+				// Stored now, pushed by the scheduler at the time chosen.
+				err = s.disp.PublishAt(ctx, st.b.ID, at)
+			}
 			if err != nil && !errors.Is(err, errNotPushed) {
 				return web.IngestResult{}, err
 			}
