@@ -13,8 +13,8 @@ import (
 // Telegram user, with announcements recorded.
 func newAdminBot(t *testing.T) (*Bot, *fakeAnnouncer) {
 	t.Helper()
-	b := New(newTestStore(t), Config{Topics: testTopics, Admins: []string{"console:op", "tg:1"}, MessagesPerMinute: 100,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	b := New(Config{Admins: []string{"console:op", "tg:1"}, MessagesPerMinute: 100},
+		Deps{Store: newTestStore(t), Topics: testTopics, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ann := &fakeAnnouncer{}
 	b.SetAnnouncer(ann)
 	return b, ann
@@ -93,8 +93,8 @@ func TestBroadcastTypedElsewhere(t *testing.T) {
 // politely and adds nothing; on Telegram it adds the channel.
 func TestChannelOnlyOnTelegram(t *testing.T) {
 	st := newTestStore(t)
-	b := New(st, Config{Topics: testTopics, Admins: []string{"console:op", "wx:oAdmin", "tg:1"}, MessagesPerMinute: 100,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	b := New(Config{Admins: []string{"console:op", "wx:oAdmin", "tg:1"}, MessagesPerMinute: 100},
+		Deps{Store: st, Topics: testTopics, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ctx := context.Background()
 	for _, p := range []chat.Platform{chat.Console, chat.WeChat} {
 		user := map[chat.Platform]string{chat.Console: "op", chat.WeChat: "oAdmin"}[p]

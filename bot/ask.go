@@ -34,7 +34,7 @@ func (b *Bot) ask(ctx context.Context, t *turn, text string) ([]chat.Reply, erro
 		return nil, err
 	}
 	text = capRunes(text, maxQuestionRunes)
-	q := parseQuestion(text, b.cfg.Now(), b.cfg.Topics, b.lex)
+	q := parseQuestion(text, b.deps.Now(), b.deps.Topics, b.lex)
 	if !q.understood() {
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "unknown", quote(text)))}, nil
 	}

@@ -61,7 +61,7 @@ func BenchmarkLatestMeetingReply(b *testing.B) {
 		b.Skip("set TONGBAO_BENCH_BIG=1 to fill a store with 100,000 bulletins")
 	}
 	st := fill100k(b)
-	bt := New(st, Config{Topics: testTopics, MessagesPerMinute: 1 << 30, Links: readlink.New("https://x", "k")})
+	bt := New(Config{MessagesPerMinute: 1 << 30}, Deps{Store: st, Topics: testTopics, Links: readlink.New("https://x", "k")})
 	ctx := context.Background()
 	for _, q := range []string{"最新会议", "最近的常务会议", "上个月青溪王立新主持的县政府常务会议通过了哪些文件"} {
 		b.Run(q, func(b *testing.B) {

@@ -95,16 +95,22 @@ type ConsoleLinker interface {
 	ConsoleLink(ctx context.Context, admin string) (string, error)
 }
 
-// Config configures the conversation.
+// Config is what an operator sets of the conversation.
 type Config struct {
+	// Admins are subscriber ids with the admin role besides those the
+	// store knows (tg:123, wx:oAbC…).
+	Admins []string `yaml:"admins"`
+	// MessagesPerMinute is the most one person may send a minute before
+	// getting one "too fast" reply, then silence (20 when 0).
+	MessagesPerMinute int `yaml:"messages_per_minute"`
+}
+
+// Deps are the conversation's collaborators.
+type Deps struct {
+	// Store keeps bulletins, subscribers and sessions. Required.
+	Store Store
 	// Topics is the topic list people subscribe to.
 	Topics *content.Topics
-	// Admins are subscriber ids with the admin role besides those the
-	// store knows.
-	Admins []string
-	// MessagesPerMinute is the most one person may send a minute before
-	// getting one "too fast" reply, then silence.
-	MessagesPerMinute int
 	// Links makes personal read links; nil leaves links out.
 	Links *readlink.Links
 	// Now returns the current time (time.Now when nil).
@@ -118,6 +124,7 @@ type Config struct {
 type Bot struct {
 	store     Store
 	cfg       Config
+	deps      Deps
 	admins    map[string]bool
 	announcer Announcer
 	reminder  Reminder
@@ -127,17 +134,17 @@ type Bot struct {
 }
 
 // New returns the conversation core.
-func New(st Store, cfg Config) *Bot {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+func New(cfg Config, deps Deps) *Bot {
+	if deps.Now == nil {
+		deps.Now = time.Now
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
 	}
 	if cfg.MessagesPerMinute <= 0 {
 		cfg.MessagesPerMinute = 20
 	}
-	b := &Bot{store: st, cfg: cfg, admins: map[string]bool{}, log: cfg.Logger, lex: newLexicon()}
+	b := &Bot{store: deps.Store, cfg: cfg, deps: deps, admins: map[string]bool{}, log: deps.Logger, lex: newLexicon()}
 	for _, a := range cfg.Admins {
 		b.admins[a] = true
 	}
@@ -154,10 +161,10 @@ func (b *Bot) SetReminder(r Reminder) { b.reminder = r }
 func (b *Bot) SetConsoleLinker(c ConsoleLinker) { b.console = c }
 
 // Topics is the topic list the bot offers.
-func (b *Bot) Topics() *content.Topics { return b.cfg.Topics }
+func (b *Bot) Topics() *content.Topics { return b.deps.Topics }
 
 // Links is the read-link maker, or nil.
-func (b *Bot) Links() *readlink.Links { return b.cfg.Links }
+func (b *Bot) Links() *readlink.Links { return b.deps.Links }
 
 // Session lifetimes.
 const (
@@ -324,10 +331,10 @@ func (b *Bot) card(t *turn, bl *content.Bulletin) chat.Reply {
 }
 
 func (b *Bot) link(t *turn, bulletinID string) string {
-	if b.cfg.Links == nil {
+	if b.deps.Links == nil {
 		return ""
 	}
-	return b.cfg.Links.URL(bulletinID, t.sub.Dense)
+	return b.deps.Links.URL(bulletinID, t.sub.Dense)
 }
 
 func hasSub(s *content.Subscriber, kind, value string) bool {
@@ -341,7 +348,7 @@ func hasSub(s *content.Subscriber, kind, value string) bool {
 
 // topicOf maps a user's word (Chinese or English) to a topic name.
 func (b *Bot) topicOf(word string) (string, bool) {
-	if tp, ok := b.cfg.Topics.Find(word); ok {
+	if tp, ok := b.deps.Topics.Find(word); ok {
 		return tp.Name, true
 	}
 	return "", false
@@ -390,7 +397,7 @@ func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, gue
 // expandQuery turns an English topic name ("talent") into the topic's
 // Chinese name, so English speakers can search Chinese bulletins.
 func (b *Bot) expandQuery(q string) string {
-	if tp, ok := b.cfg.Topics.Find(q); ok {
+	if tp, ok := b.deps.Topics.Find(q); ok {
 		return tp.Name
 	}
 	return q
@@ -499,7 +506,7 @@ func (b *Bot) fullText(ctx context.Context, t *turn, id string) ([]chat.Reply, e
 	if err != nil {
 		return nil, err
 	}
-	if _, err := b.store.MarkRead(ctx, bl.ID, t.sub.Dense, content.ViaText, bl.PublishedAt, b.cfg.Now()); err != nil {
+	if _, err := b.store.MarkRead(ctx, bl.ID, t.sub.Dense, content.ViaText, bl.PublishedAt, b.deps.Now()); err != nil {
 		return nil, err
 	}
 	return []chat.Reply{cards.FullText(bl, t.lang, b.link(t, bl.ID))}, nil
@@ -518,7 +525,7 @@ func (b *Bot) button(ctx context.Context, t *turn, data string) ([]chat.Reply, e
 		if err != nil {
 			return nil, err
 		}
-		first, err := b.store.MarkRead(ctx, bl.ID, t.sub.Dense, content.ViaButton, bl.PublishedAt, b.cfg.Now())
+		first, err := b.store.MarkRead(ctx, bl.ID, t.sub.Dense, content.ViaButton, bl.PublishedAt, b.deps.Now())
 		if err != nil {
 			return nil, err
 		}

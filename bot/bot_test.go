@@ -43,9 +43,9 @@ var prefixes atomic.Int64
 func newTestStore(t testing.TB) *store.Store {
 	t.Helper()
 	st := openEmptyStore(t)
-	p := content.NewParser(content.Options{Topics: testTopics})
+	p := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: testTopics})
 	for _, name := range []string{"lanxi-2022-05-27-standing-committee.txt", "qingxi-2022-06-08-county-executive.txt", "qingxi-2022-06-01-flood-notice.txt"} {
-		data, err := os.ReadFile(filepath.Join("..", "content", "testdata", name))
+		data, err := os.ReadFile(filepath.Join("..", "configs", "samples", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,8 +71,7 @@ func parseAndSave(t testing.TB, st *store.Store, p *content.Parser, name string,
 // prefix.
 func openEmptyStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("bt%d:", prefixes.Add(1)),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := store.Open(context.Background(), store.Config{URL: redisServer.URL(), Prefix: fmt.Sprintf("bt%d:", prefixes.Add(1))}, store.Deps{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,10 +93,9 @@ func (f *fakeAnnouncer) Announce(_ context.Context, a chat.Announcement) (int64,
 }
 
 func newTestBot(t testing.TB, st Store, perMinute int) *Bot {
-	return New(st, Config{
-		Topics: testTopics, Admins: []string{"tg:1"}, MessagesPerMinute: perMinute,
-		Links: readlink.New("https://tb.example.gov.cn", "test-secret"), Now: func() time.Time { return testNow },
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	return New(Config{Admins: []string{"tg:1"}, MessagesPerMinute: perMinute}, Deps{
+		Store: st, Topics: testTopics, Links: readlink.New("https://tb.example.gov.cn", "test-secret"),
+		Now: func() time.Time { return testNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 }
 

@@ -127,7 +127,7 @@ done:
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.ask"))}, nil
 	}
 	kind, value, _ := strings.Cut(string(d.Segment), ":")
-	if _, known := b.cfg.Topics.Find(value); kind == content.SubTopic && !known {
+	if _, known := b.deps.Topics.Find(value); kind == content.SubTopic && !known {
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.segment", d.Segment))}, nil
 	}
 	n, err := b.store.CountAudience(ctx, d.Segment)
@@ -171,7 +171,7 @@ func (b *Bot) audienceName(seg content.Segment, lang string) string {
 	case "platform":
 		return msg.Say(lang, "bc.to.platform", msg.Say(lang, "platform."+value))
 	case content.SubTopic:
-		if tp, ok := b.cfg.Topics.Find(value); ok && msg.English(lang) && tp.English != "" {
+		if tp, ok := b.deps.Topics.Find(value); ok && msg.English(lang) && tp.English != "" {
 			value = tp.English
 		}
 		return msg.Say(lang, "bc.to.topic", value)

@@ -32,7 +32,7 @@ var demoTopics = func() *content.Topics {
 func newDemoStore(t testing.TB) *store.Store {
 	t.Helper()
 	st := openEmptyStore(t)
-	p := content.NewParser(content.Options{Topics: demoTopics})
+	p := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: demoTopics})
 	names, err := fs.Glob(configs.Samples, "samples/*")
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +51,7 @@ func newDemoStore(t testing.TB) *store.Store {
 // topics.
 func newDemoBot(t testing.TB, st Store) *Bot {
 	b := newTestBot(t, st, 1<<20)
-	b.cfg.Topics = demoTopics
+	b.deps.Topics = demoTopics
 	return b
 }
 

@@ -19,7 +19,7 @@ func TestNewNamesAreUnderstoodWhenStored(t *testing.T) {
 	if got := ask(t, b, "local0", "最新会议"); !strings.Contains(got, "青溪县召开县政府第十二次常务会议") {
 		t.Fatalf("before: %s", got)
 	}
-	p := content.NewParser(content.Options{Topics: demoTopics})
+	p := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: demoTopics})
 	ids := map[string]string{}
 	for key, name := range map[string]string{"T": "taoyuan-2023-04-12-town-committee.txt", "D": "dongcheng-2023-05-06-street-study.txt", "B": "beihu-2023-06-20-district-executive.txt"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name))

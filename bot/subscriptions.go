@@ -43,7 +43,7 @@ func (b *Bot) describe(sub content.Subscription, lang string) string {
 		return kindName(content.Kind(sub.Value), lang)
 	case content.SubTopic:
 		if msg.English(lang) {
-			if tp, ok := b.cfg.Topics.Find(sub.Value); ok && tp.English != "" {
+			if tp, ok := b.deps.Topics.Find(sub.Value); ok && tp.English != "" {
 				return tp.English
 			}
 		}
@@ -53,8 +53,8 @@ func (b *Bot) describe(sub content.Subscription, lang string) string {
 
 func (b *Bot) topicNames(lang string) string {
 	var names []string
-	if b.cfg.Topics != nil {
-		for _, tp := range b.cfg.Topics.List {
+	if b.deps.Topics != nil {
+		for _, tp := range b.deps.Topics.List {
 			name := tp.Name
 			if msg.English(lang) && tp.English != "" {
 				name = tp.English
@@ -171,8 +171,8 @@ func (b *Bot) topics(t *turn) []chat.Reply {
 	r := chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: msg.Say(t.lang, "topics.title")}}}
 	var items []string
 	var row []chat.Button
-	if b.cfg.Topics != nil {
-		for _, tp := range b.cfg.Topics.List {
+	if b.deps.Topics != nil {
+		for _, tp := range b.deps.Topics.List {
 			name := tp.Name
 			if msg.English(t.lang) && tp.English != "" {
 				name = tp.English + "（" + tp.Name + "）"

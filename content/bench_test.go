@@ -2,7 +2,6 @@ package content
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +25,7 @@ func BenchmarkPipelineNotice(b *testing.B) {
 }
 
 func benchmarkPipeline(b *testing.B, name string) {
-	data, err := os.ReadFile(filepath.Join("testdata", name))
+	data, err := os.ReadFile(inputPath(name))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -71,7 +70,7 @@ func BenchmarkSegmentWords(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join("testdata", "lanxi-2022-05-27-standing-committee.txt"))
+	data, err := os.ReadFile(inputPath("lanxi-2022-05-27-standing-committee.txt"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -96,7 +96,7 @@ func TestCorpusNational(t *testing.T) {
 		figures[k] = &corpusFigure{}
 	}
 	var misses []string
-	p := NewParser(Options{})
+	p := NewParser(ParserConfig{}, ParserDeps{})
 	for _, n := range names {
 		lab := labels[n]
 		data, err := os.ReadFile(filepath.Join(dir, n))

@@ -10,7 +10,7 @@ import (
 
 // addSeeds adds every sample with the given ending as a seed.
 func addSeeds(f *testing.F, pattern string) {
-	files, _ := filepath.Glob(filepath.Join("testdata", pattern))
+	files, _ := filepath.Glob(inputPath(pattern))
 	extra, _ := filepath.Glob(filepath.Join("testdata", "extra", pattern))
 	for _, p := range append(files, extra...) {
 		data, err := os.ReadFile(p)

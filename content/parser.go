@@ -13,13 +13,19 @@ import (
 // bulletin page is a few hundred kilobytes; anything this big is not one.
 const DefaultMaxInput = 8 << 20
 
-// Options configure a Parser. The zero value is usable.
-type Options struct {
+// ParserConfig is what an operator sets of a Parser. The zero value
+// gives the defaults.
+type ParserConfig struct {
 	// SummaryLimit is the longest summary in characters
 	// (DefaultSummaryLimit when 0).
-	SummaryLimit int
-	// MaxInput is the largest input in bytes (DefaultMaxInput when 0).
-	MaxInput int
+	SummaryLimit int `yaml:"summary_limit"`
+	// MaxInput is the largest input in bytes (DefaultMaxInput when 0);
+	// the admin upload's limit follows it.
+	MaxInput int `yaml:"-"`
+}
+
+// ParserDeps are a Parser's collaborators. The zero value is usable.
+type ParserDeps struct {
 	// Topics tags bulletins; nil tags nothing.
 	Topics *Topics
 	// Segmenter cuts words for TextRank summaries; DefaultSegmenter when nil.
@@ -46,22 +52,23 @@ type Input struct {
 
 // Parser turns raw bulletins into Bulletins. It is safe for concurrent use.
 type Parser struct {
-	opts Options
+	cfg  ParserConfig
+	deps ParserDeps
 }
 
-// NewParser returns a parser with the given options.
-func NewParser(opts Options) *Parser {
-	if opts.SummaryLimit <= 0 {
-		opts.SummaryLimit = DefaultSummaryLimit
+// NewParser returns a parser.
+func NewParser(cfg ParserConfig, deps ParserDeps) *Parser {
+	if cfg.SummaryLimit <= 0 {
+		cfg.SummaryLimit = DefaultSummaryLimit
 	}
-	if opts.MaxInput <= 0 {
-		opts.MaxInput = DefaultMaxInput
+	if cfg.MaxInput <= 0 {
+		cfg.MaxInput = DefaultMaxInput
 	}
-	return &Parser{opts: opts}
+	return &Parser{cfg: cfg, deps: deps}
 }
 
 // MaxInput is the largest input the parser accepts, in bytes.
-func (p *Parser) MaxInput() int { return p.opts.MaxInput }
+func (p *Parser) MaxInput() int { return p.cfg.MaxInput }
 
 // draft is a bulletin being assembled: the title, the lines that carry
 // time and source, the body lines, and what the page declared.
@@ -85,8 +92,8 @@ var htmlSniff = regexp.MustCompile(`(?i)^\s*(?:<!doctype\s+html|<html|<head|<bod
 // Parse reads one raw bulletin. Errors are the package's sentinels (wrapped
 // with detail) so callers can say why an input was refused.
 func (p *Parser) Parse(in Input) (*Bulletin, error) {
-	if len(in.Data) > p.opts.MaxInput {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(in.Data), p.opts.MaxInput)
+	if len(in.Data) > p.cfg.MaxInput {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(in.Data), p.cfg.MaxInput)
 	}
 	text, err := Decode(in.Data, in.Charset)
 	if err != nil {
@@ -188,19 +195,19 @@ func (p *Parser) build(d *draft, in Input) (*Bulletin, error) {
 	b.Fingerprint = MakeFingerprint(body)
 	b.ID = b.PublishedAt.Format("20060102") + "-" + b.Fingerprint.Exact[:8]
 	if b.Kind == KindMeeting {
-		b.Summary = meetingSummary(b.Meeting, d.meeting.lead, d.meeting.points, p.opts.SummaryLimit)
+		b.Summary = meetingSummary(b.Meeting, d.meeting.lead, d.meeting.points, p.cfg.SummaryLimit)
 	}
 	if b.Summary == "" {
-		seg := p.opts.Segmenter
+		seg := p.deps.Segmenter
 		if seg == nil {
 			var err error
 			if seg, err = DefaultSegmenter(); err != nil {
 				return nil, err
 			}
 		}
-		b.Summary = outlineSummary(seg, b.Paragraphs, p.opts.SummaryLimit)
+		b.Summary = outlineSummary(seg, b.Paragraphs, p.cfg.SummaryLimit)
 	}
-	for _, t := range p.opts.Topics.Tag(b.Title, body) {
+	for _, t := range p.deps.Topics.Tag(b.Title, body) {
 		b.Tags = append(b.Tags, t.Topic)
 		b.TagMatches = append(b.TagMatches, t)
 	}

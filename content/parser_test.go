@@ -35,11 +35,21 @@ topics:
 	return t
 }()
 
-func newTestParser() *Parser { return NewParser(Options{Topics: testTopics}) }
+func newTestParser() *Parser { return NewParser(ParserConfig{}, ParserDeps{Topics: testTopics}) }
+
+// inputPath is where a test bulletin lives: a bare name is one of the
+// sample bulletins, whose one copy is ../configs/samples (the demo embeds
+// them); "extra/…" and "kinds/…" are in testdata.
+func inputPath(name string) string {
+	if !strings.Contains(name, "/") {
+		return filepath.Join("..", "configs", "samples", name)
+	}
+	return filepath.Join("testdata", name)
+}
 
 func parseFile(t testing.TB, name string) *Bulletin {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
+	data, err := os.ReadFile(inputPath(name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,11 +399,17 @@ func TestDecode(t *testing.T) {
 // TestGolden compares `parse --json` output for every sample with the
 // golden files (refresh with -update after an intended change).
 func TestGolden(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.txt")
-	more, _ := filepath.Glob("testdata/*.html")
+	files, _ := filepath.Glob(inputPath("*.txt"))
+	more, _ := filepath.Glob(inputPath("*.html"))
 	extra, _ := filepath.Glob("testdata/extra/*")
-	for _, path := range append(append(files, more...), extra...) {
-		name := strings.TrimPrefix(path, "testdata/")
+	var names []string
+	for _, path := range append(files, more...) {
+		names = append(names, filepath.Base(path))
+	}
+	for _, path := range extra {
+		names = append(names, strings.TrimPrefix(path, "testdata/"))
+	}
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			got, err := json.MarshalIndent(parseFile(t, name), "", "  ")
 			if err != nil {

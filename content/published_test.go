@@ -30,7 +30,7 @@ func TestPublishedDateOnly(t *testing.T) {
 		"chinese date alone":   {"2023年9月20日", true, "2023-09-20"},
 		"chinese date, a time": {"2023年9月20日 08:05", false, "2023-09-20 08:05"},
 	}
-	p := NewParser(Options{})
+	p := NewParser(ParserConfig{}, ParserDeps{})
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			b, err := p.Parse(Input{Data: []byte(fmt.Sprintf(publishedNotice, tc.published)), Name: "n.txt", Fetched: fetched})

@@ -11,7 +11,7 @@ import (
 // FinishDelivery records, without a queue entry to acknowledge.
 func (s *Store) complete(ctx context.Context, bulletinID string, dense int64) error {
 	keys := []string{s.k.perBulletin(bulletinID, "dlv"), s.leaseKey(bulletinID, dense)}
-	if err := completeScript.Run(ctx, s.rdb, keys, dense, int64(s.opts.DeliveryRetention/time.Second), "").Err(); err != nil {
+	if err := completeScript.Run(ctx, s.rdb, keys, dense, int64(s.cfg.DeliveryRetention/time.Second), "").Err(); err != nil {
 		return fmt.Errorf("store: complete b=%s s=%d: %w", bulletinID, dense, err)
 	}
 	return nil

@@ -39,7 +39,7 @@ func (s *Store) EnsureQueue(ctx context.Context, platform string) error {
 // Enqueue appends deliveries to a platform's queue, pipelined, trimming
 // entries older than the queue retention.
 func (s *Store) Enqueue(ctx context.Context, platform string, ds []content.Delivery) error {
-	minID := strconv.FormatInt(time.Now().Add(-s.opts.QueueRetention).UnixMilli(), 10)
+	minID := strconv.FormatInt(time.Now().Add(-s.cfg.QueueRetention).UnixMilli(), 10)
 	for start := 0; start < len(ds); start += enqueueBatch {
 		batch := ds[start:min(start+enqueueBatch, len(ds))]
 		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -381,7 +381,7 @@ func (s *Store) BeginDeliveries(ctx context.Context, ds []content.Delivery, clai
 // and acknowledges the queue entry, in one round trip.
 func (s *Store) FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID, token string) error {
 	keys := []string{s.k.perBulletin(claimID, "dlv"), s.leaseKey(claimID, d.Dense)}
-	args := []any{d.Dense, int64(s.opts.DeliveryRetention / time.Second), token}
+	args := []any{d.Dense, int64(s.cfg.DeliveryRetention / time.Second), token}
 	run := func(useSHA bool) error {
 		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			if useSHA {

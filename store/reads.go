@@ -98,7 +98,7 @@ func (s *Store) MarkRead(ctx context.Context, bulletinID string, dense int64, vi
 		hours = int64(at.Sub(published) / time.Hour)
 	}
 	keys := []string{s.k.perBulletin(bulletinID, "read"), s.k.perBulletin(bulletinID, "stats")}
-	args := []any{dense, via, hours, int64(s.opts.DeliveryRetention / time.Second)}
+	args := []any{dense, via, hours, int64(s.cfg.DeliveryRetention / time.Second)}
 	histKeys := []string{s.k.history(dense)}
 	histArgs := []any{historyRecord(bulletinID, at), historyRecordLen, historyLen * historyRecordLen, int64(historyTTL / time.Second)}
 	run := func(useSHA bool) (*redis.Cmd, error) {

@@ -87,7 +87,10 @@ func TestSourceItemsForgetOldest(t *testing.T) {
 	for i := range batch {
 		batch[i] = fmt.Sprint("item-", i)
 	}
-	time.Sleep(2 * time.Millisecond) // the batch is marked in a later millisecond: "oldest" scores lowest
+	// Kept: marks are scored by the wall-clock millisecond; the batch must
+	// be marked in a later one so "oldest" scores lowest. Waiting longer
+	// changes nothing.
+	time.Sleep(2 * time.Millisecond)
 	if err := s.MarkSourceItems(ctx, "busy", batch); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"tongbao/store/embedded"
 )
 
-// Defaults for Options.
+// Defaults for Config.
 const (
 	DefaultPrefix         = "tb:"
 	DefaultDataDir        = "./data"
@@ -29,28 +29,35 @@ const (
 // the domain package can test for it).
 var ErrNotFound = content.ErrNotFound
 
-// Options configure a Store.
-type Options struct {
+// Config is what an operator sets of a Store (the redis section of
+// configs/tongbao.yaml). The keys tagged "-" are set by the program.
+type Config struct {
 	// URL is the Redis setting (see NewClient), or "embedded".
-	URL string
+	URL string `yaml:"url"`
 	// Setting names where URL came from ("--redis", "TONGBAO_REDIS_URL",
 	// "redis.url in tongbao.yaml"), for the error when it is wrong.
-	Setting string
+	Setting string `yaml:"-"`
 	// Prefix starts every key (DefaultPrefix when empty).
-	Prefix string
+	Prefix string `yaml:"prefix"`
 	// DataDir is the embedded store's folder (DefaultDataDir when empty).
-	DataDir string
-	// SnapshotEvery is how often the embedded store snapshots.
-	SnapshotEvery time.Duration
-	// FsyncEvery is how often the embedded store fsyncs its journal
+	DataDir string `yaml:"data_dir"`
+	// SnapshotEvery is how often the embedded store snapshots
+	// (DefaultSnapshotEvery when 0).
+	SnapshotEvery time.Duration `yaml:"-"`
+	// FsyncEvery is how often the embedded store fsyncs its journal: a
+	// crash loses at most this much of the latest writes
 	// (DefaultFsyncEvery when 0).
-	FsyncEvery time.Duration
+	FsyncEvery time.Duration `yaml:"embedded_fsync"`
 	// DeliveryRetention expires a bulletin's delivery and read records
 	// this long after its fan-out; 0 keeps them.
-	DeliveryRetention time.Duration
+	DeliveryRetention time.Duration `yaml:"delivery_retention"`
 	// QueueRetention trims queue entries older than this
 	// (DefaultQueueRetention when 0).
-	QueueRetention time.Duration
+	QueueRetention time.Duration `yaml:"queue_retention"`
+}
+
+// Deps are a Store's collaborators.
+type Deps struct {
 	// Segmenter cuts words for the search index (content.DefaultSegmenter
 	// when nil).
 	Segmenter *content.Segmenter
@@ -62,12 +69,12 @@ type Options struct {
 // search index, subscribers and subscriptions, deliveries and reads, and
 // the delivery queues. It is safe for concurrent use.
 type Store struct {
-	rdb  redis.UniversalClient
-	k    keys
-	opts Options
-	seg  *content.Segmenter
-	emb  *embedded.Server
-	log  *slog.Logger
+	rdb redis.UniversalClient
+	k   keys
+	cfg Config
+	seg *content.Segmenter
+	emb *embedded.Server
+	log *slog.Logger
 
 	segOnce sync.Once
 	segErr  error
@@ -76,31 +83,31 @@ type Store struct {
 // Open connects to Redis (or starts the embedded store) and checks the
 // connection. A wrong or unreachable setting fails with one line naming the
 // setting and what was tried.
-func Open(ctx context.Context, opts Options) (*Store, error) {
-	if opts.Prefix == "" {
-		opts.Prefix = DefaultPrefix
+func Open(ctx context.Context, cfg Config, deps Deps) (*Store, error) {
+	if cfg.Prefix == "" {
+		cfg.Prefix = DefaultPrefix
 	}
-	if opts.DataDir == "" {
-		opts.DataDir = DefaultDataDir
+	if cfg.DataDir == "" {
+		cfg.DataDir = DefaultDataDir
 	}
-	if opts.SnapshotEvery <= 0 {
-		opts.SnapshotEvery = DefaultSnapshotEvery
+	if cfg.SnapshotEvery <= 0 {
+		cfg.SnapshotEvery = DefaultSnapshotEvery
 	}
-	if opts.QueueRetention <= 0 {
-		opts.QueueRetention = DefaultQueueRetention
+	if cfg.QueueRetention <= 0 {
+		cfg.QueueRetention = DefaultQueueRetention
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
 	}
-	setting := opts.Setting
+	setting := cfg.Setting
 	if setting == "" {
 		setting = "the Redis setting"
 	}
-	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{opts.Logger}) })
-	s := &Store{k: keys{p: opts.Prefix}, opts: opts, log: opts.Logger, seg: opts.Segmenter}
-	url := strings.TrimSpace(opts.URL)
+	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{deps.Logger}) })
+	s := &Store{k: keys{p: cfg.Prefix}, cfg: cfg, log: deps.Logger, seg: deps.Segmenter}
+	url := strings.TrimSpace(cfg.URL)
 	if url == EmbeddedURL {
-		emb, err := embedded.Start(embedded.Options{Dir: opts.DataDir, SnapshotEvery: opts.SnapshotEvery, FsyncEvery: opts.FsyncEvery, Logger: opts.Logger})
+		emb, err := embedded.Start(embedded.Options{Dir: cfg.DataDir, SnapshotEvery: cfg.SnapshotEvery, FsyncEvery: cfg.FsyncEvery, Logger: deps.Logger})
 		if err != nil {
 			return nil, fmt.Errorf("%s=embedded: %w", setting, err)
 		}
@@ -110,7 +117,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	rdb, err := NewClient(url)
 	if err != nil {
 		s.closeEmbedded()
-		return nil, fmt.Errorf("%s=%q: %w", setting, redactURL(opts.URL), err)
+		return nil, fmt.Errorf("%s=%q: %w", setting, redactURL(cfg.URL), err)
 	}
 	s.rdb = rdb
 	pctx, cancel := context.WithTimeout(ctx, connectTimeout)
@@ -118,7 +125,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err := rdb.Ping(pctx).Err(); err != nil {
 		rdb.Close()
 		s.closeEmbedded()
-		return nil, fmt.Errorf("%s=%q: cannot reach Redis: %w", setting, redactURL(opts.URL), err)
+		return nil, fmt.Errorf("%s=%q: cannot reach Redis: %w", setting, redactURL(cfg.URL), err)
 	}
 	// Scripts used inside pipelines are loaded up front (on every node of
 	// a cluster) so the pipelines can call them by hash.
@@ -126,7 +133,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		if err := sc.Load(pctx, rdb).Err(); err != nil {
 			rdb.Close()
 			s.closeEmbedded()
-			return nil, fmt.Errorf("%s=%q: load scripts: %w", setting, redactURL(opts.URL), err)
+			return nil, fmt.Errorf("%s=%q: load scripts: %w", setting, redactURL(cfg.URL), err)
 		}
 	}
 	return s, nil

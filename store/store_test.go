@@ -54,7 +54,7 @@ var backends = map[string]func(t testing.TB) *Store{
 
 func openTest(t testing.TB, url string) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), Options{URL: url, Prefix: fmt.Sprintf("t%d:", prefixSeq.Add(1)), Logger: quietLogger()})
+	s, err := Open(context.Background(), Config{URL: url, Prefix: fmt.Sprintf("t%d:", prefixSeq.Add(1))}, Deps{Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func openTest(t testing.TB, url string) *Store {
 
 func openEmbedded(t testing.TB, dir string) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), Options{URL: EmbeddedURL, DataDir: dir, Logger: quietLogger()})
+	s, err := Open(context.Background(), Config{URL: EmbeddedURL, DataDir: dir}, Deps{Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,9 +93,9 @@ var samples = func() map[string]*content.Bulletin {
 	if err != nil {
 		panic(err)
 	}
-	p := content.NewParser(content.Options{Topics: topics})
+	p := content.NewParser(content.ParserConfig{}, content.ParserDeps{Topics: topics})
 	out := map[string]*content.Bulletin{}
-	files, _ := filepath.Glob("../content/testdata/*.*")
+	files, _ := filepath.Glob("../configs/samples/*.*")
 	for _, f := range files {
 		if strings.HasSuffix(f, ".md") || strings.HasSuffix(f, ".xml") {
 			continue
@@ -581,7 +581,9 @@ func TestClaimIsIdempotent(t *testing.T) {
 		if c := claim("d", 50*time.Millisecond); c != content.ClaimOK {
 			t.Errorf("claim after release = %d", c)
 		}
-		// An expired lease is lost to its holder.
+		// An expired lease is lost to its holder. Kept: the TTL runs in
+		// redis-server on its clock (no FastForward there); waiting longer
+		// than the 50 ms changes nothing.
 		time.Sleep(100 * time.Millisecond)
 		if ok, _ := s.Renew(ctx, "b1", 9, "d", time.Minute); ok && !s.Embedded() {
 			t.Error("an expired lease was renewed")
@@ -653,7 +655,7 @@ func TestMisc(t *testing.T) {
 func TestEmbeddedKeepsDataAcrossRestart(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	s, err := Open(ctx, Options{URL: EmbeddedURL, DataDir: dir, Logger: quietLogger()})
+	s, err := Open(ctx, Config{URL: EmbeddedURL, DataDir: dir}, Deps{Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -662,7 +664,7 @@ func TestEmbeddedKeepsDataAcrossRestart(t *testing.T) {
 	s.Subscribe(ctx, "tg:9", content.Subscription{Kind: content.SubTopic, Value: "防汛"})
 	s.complete(ctx, samples[lanxiTxt].ID, sub.Dense)
 	s.MarkRead(ctx, samples[lanxiTxt].ID, sub.Dense, content.ViaLink, time.Now(), time.Now())
-	if _, err := Open(ctx, Options{URL: EmbeddedURL, DataDir: dir, Logger: quietLogger()}); err == nil {
+	if _, err := Open(ctx, Config{URL: EmbeddedURL, DataDir: dir}, Deps{Logger: quietLogger()}); err == nil {
 		t.Error("a second store opened the same data folder")
 	}
 	if err := s.Close(); err != nil {
@@ -700,7 +702,7 @@ func TestOpenErrors(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := Open(context.Background(), Options{URL: tc.url, Setting: "--redis", Logger: quietLogger()})
+			_, err := Open(context.Background(), Config{URL: tc.url, Setting: "--redis"}, Deps{Logger: quietLogger()})
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "--redis=") {
 				t.Errorf("Open(%q) = %v, want an error starting --redis= and saying %q", tc.url, err, tc.want)
 			}
@@ -709,7 +711,7 @@ func TestOpenErrors(t *testing.T) {
 			}
 		})
 	}
-	_, err := Open(context.Background(), Options{URL: "redis://user:secret@127.0.0.1:1", Setting: "--redis", Logger: quietLogger()})
+	_, err := Open(context.Background(), Config{URL: "redis://user:secret@127.0.0.1:1", Setting: "--redis"}, Deps{Logger: quietLogger()})
 	if err == nil || strings.Contains(err.Error(), "secret") {
 		t.Errorf("the password shows in the error: %v", err)
 	}

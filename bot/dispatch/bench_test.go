@@ -96,8 +96,8 @@ func BenchmarkSendUnthrottled(b *testing.B) {
 			b.Fatal(err)
 		}
 		go func() { d.Run(ctx); close(done) }()
-		for len(fake.Sent())-before < n {
-			time.Sleep(10 * time.Millisecond)
+		if _, err := fake.WaitSent(context.Background(), before+n); err != nil {
+			b.Fatal(err)
 		}
 		elapsed := time.Since(start)
 		cancel()
@@ -170,7 +170,10 @@ func BenchmarkThirtyPerSecond(b *testing.B) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { d.Run(ctx); close(done) }()
-		time.Sleep(5 * time.Second) // reach the steady state
+		// Kept: the benchmark measures a rate over wall-clock windows, after
+		// 5 s to reach the steady state; the figure is what is reported,
+		// not asserted, so a slow machine lowers it without failing.
+		time.Sleep(5 * time.Second)
 		from, t0 := len(fake.Sent()), time.Now()
 		time.Sleep(time.Duration(seconds) * time.Second)
 		sent, elapsed := len(fake.Sent())-from, time.Since(t0)

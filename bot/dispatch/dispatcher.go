@@ -111,33 +111,54 @@ type Limits struct {
 	PerGroupMinute float64
 }
 
-// Config configures the dispatcher.
+// Config is what an operator sets of the dispatcher (the delivery
+// section of configs/tongbao.yaml). The keys tagged "-" are set by the
+// program: Owner per process, the timings and limits from the platforms'
+// settings.
 type Config struct {
-	// Owner names this replica (for leases and consumer names).
-	Owner string
+	// Owner names this replica (for leases and consumer names); a random
+	// name when empty.
+	Owner string `yaml:"-"`
 	// Workers is the number of concurrent sends per platform.
-	Workers int
+	Workers int `yaml:"workers"`
 	// MaxAttempts is how many failed sends a delivery gets before it is
 	// dead-lettered.
-	MaxAttempts int
+	MaxAttempts int `yaml:"max_attempts"`
 	// RetryBase is the first retry delay after a failed send; it doubles
 	// with every attempt (with jitter) up to ten minutes.
-	RetryBase time.Duration
-	// SendTimeout bounds one send; ClaimLease must exceed it, and
-	// ReclaimIdle (when another replica takes over a delivery a crashed
-	// one held) must exceed ClaimLease.
-	SendTimeout time.Duration
-	ClaimLease  time.Duration
-	ReclaimIdle time.Duration
+	RetryBase time.Duration `yaml:"-"`
+	// SendTimeout bounds one send. A delivery a crashed replica was
+	// sending is taken over by another after about three times this:
+	// ClaimLease must exceed it, and ReclaimIdle (when another replica
+	// takes over a delivery a crashed one held) must exceed ClaimLease.
+	SendTimeout time.Duration `yaml:"send_timeout"`
+	ClaimLease  time.Duration `yaml:"-"`
+	ReclaimIdle time.Duration `yaml:"-"`
 	// Limits per platform.
-	Limits map[chat.Platform]Limits
-	// RemindAfter schedules an automatic reminder for bulletins with one
-	// of ImportantTags (0: no automatic reminders).
-	RemindAfter   time.Duration
-	ImportantTags []string
+	Limits map[chat.Platform]Limits `yaml:"-"`
+	// RemindAfter schedules an automatic reminder to the unread of
+	// bulletins with one of ImportantTags (e.g. 防汛); 0 turns it off.
+	RemindAfter   time.Duration `yaml:"remind_after"`
+	ImportantTags []string      `yaml:"important_tags"`
+}
+
+// Deps are the dispatcher's collaborators.
+type Deps struct {
+	// Store holds the queues, subscribers and deliveries. Required.
+	Store Store
+	// Senders send on each platform; empty for a process that only
+	// enqueues (tongbao ingest).
+	Senders []chat.Sender
+	// Limiter counts sends against the limits shared by every replica;
+	// nil for no limits.
+	Limiter RateLimiter
+	// Links makes the personal read links in pushes.
+	Links *readlink.Links
+	// Metrics counts deliveries (nil: not counted).
+	Metrics *metrics.Metrics
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
-	// Logger receives the dispatcher's messages.
+	// Logger receives the dispatcher's messages (slog.Default when nil).
 	Logger *slog.Logger
 }
 
@@ -151,6 +172,7 @@ type Dispatcher struct {
 	links   *readlink.Links
 	metrics *metrics.Metrics
 	cfg     Config
+	now     func() time.Time
 	log     *slog.Logger
 	claims  atomic.Int64 // numbers the claim tokens
 
@@ -186,9 +208,8 @@ func (d *Dispatcher) stopBackground() {
 	d.background.Wait()
 }
 
-// New returns a dispatcher. senders may be empty for a process that only
-// enqueues (tongbao ingest); limiter may be nil for no limits.
-func New(st Store, senders []chat.Sender, limiter RateLimiter, links *readlink.Links, m *metrics.Metrics, cfg Config) *Dispatcher {
+// New returns a dispatcher.
+func New(cfg Config, deps Deps) *Dispatcher {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
 	}
@@ -208,18 +229,19 @@ func New(st Store, senders []chat.Sender, limiter RateLimiter, links *readlink.L
 	if cfg.ReclaimIdle <= cfg.ClaimLease {
 		cfg.ReclaimIdle = cfg.ClaimLease + cfg.SendTimeout
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if deps.Now == nil {
+		deps.Now = time.Now
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
 	}
 	if cfg.Owner == "" {
 		cfg.Owner = "replica-" + randomID()
 	}
-	d := &Dispatcher{store: st, senders: map[chat.Platform]chat.Sender{}, limiter: limiter, links: links, metrics: m, cfg: cfg, log: cfg.Logger}
+	d := &Dispatcher{store: deps.Store, senders: map[chat.Platform]chat.Sender{}, limiter: deps.Limiter, links: deps.Links, metrics: deps.Metrics,
+		cfg: cfg, now: deps.Now, log: deps.Logger}
 	d.backgroundCtx, d.endBackground = context.WithCancel(context.Background())
-	for _, s := range senders {
+	for _, s := range deps.Senders {
 		d.senders[s.Platform()] = s
 	}
 	return d
@@ -238,7 +260,7 @@ const (
 	// schedulePublish holds stored bulletins whose fan-out waits for a
 	// time an admin chose (the console's "send at").
 	schedulePublish = "publish"
-	fanoutLease    = 30 * time.Second
+	fanoutLease     = 30 * time.Second
 )
 
 // Publish fans a newly stored bulletin out: every active subscriber whose
@@ -260,7 +282,7 @@ func (d *Dispatcher) Publish(ctx context.Context, b *content.Bulletin) (int, err
 		return n, err
 	}
 	if d.cfg.RemindAfter > 0 && d.important(b) {
-		if err := d.store.Schedule(ctx, scheduleRemind, b.ID, d.cfg.Now().Add(d.cfg.RemindAfter)); err != nil {
+		if err := d.store.Schedule(ctx, scheduleRemind, b.ID, d.now().Add(d.cfg.RemindAfter)); err != nil {
 			return n, err
 		}
 	}
@@ -367,7 +389,7 @@ func (d *Dispatcher) Resume(ctx context.Context) error {
 // queues, records it in the audit log, and edits the admin's preview
 // message with the progress.
 func (d *Dispatcher) Announce(ctx context.Context, a chat.Announcement) (int64, error) {
-	now := d.cfg.Now().In(content.Shanghai)
+	now := d.now().In(content.Shanghai)
 	b := announcementBulletin(a, now)
 	if err := d.store.SaveAnnouncement(ctx, b); err != nil {
 		return 0, err

@@ -37,7 +37,7 @@ func testBroadcastProgress(t *testing.T, lang, want string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDispatcher(st, []chat.Sender{tg}, dispatch.Config{Workers: 1, Now: func() time.Time { return now }})
+	d := newDispatcherAt(st, []chat.Sender{tg}, dispatch.Config{Workers: 1}, func() time.Time { return now })
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { d.Run(runCtx); close(done) }()

@@ -56,7 +56,7 @@ func TestDeadReplicaReclaimedAtOnce(t *testing.T) {
 	live := takeOver("live-replica", 5)
 	start := time.Now()
 	run(t, d)
-	waitFor(t, "the dead replica's deliveries", 30*time.Second, func() bool { return len(perChat(fake)) == 15 })
+	waitFor(t, fake, "the dead replica's deliveries", func() bool { return len(perChat(fake)) == 15 })
 	t.Logf("15 chats served %v after the survivor started", time.Since(start).Round(time.Millisecond))
 	counts := perChat(fake)
 	for chat, c := range counts {

@@ -65,7 +65,7 @@ func announcementReply(b *content.Bulletin, lang, link string) chat.Reply {
 
 // digest lists the bulletins of the last day that the subscriber wants.
 func (d *Dispatcher) digest(ctx context.Context, sub *content.Subscriber, lang string) (chat.Reply, bool, error) {
-	now := d.cfg.Now()
+	now := d.now()
 	bs, _, err := d.store.Timeline(ctx, content.Filter{From: now.Add(-24 * time.Hour), To: now.Add(time.Minute)}, 0, 200)
 	if err != nil {
 		return chat.Reply{}, false, err

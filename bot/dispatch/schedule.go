@@ -36,7 +36,7 @@ func (d *Dispatcher) RunScheduler(ctx context.Context, every time.Duration) {
 
 // tick runs one round of the scheduler.
 func (d *Dispatcher) tick(ctx context.Context) error {
-	now := d.cfg.Now()
+	now := d.now()
 	if err := d.Resume(ctx); err != nil {
 		return err
 	}

@@ -94,7 +94,7 @@ func (d *Dispatcher) runPlatform(ctx context.Context, p chat.Platform) {
 		now := time.Now()
 		if now.Sub(lastPromote) >= promoteEvery {
 			lastPromote = now
-			if _, err := d.store.PromoteDue(ctx, platform, d.cfg.Now()); err != nil && ctx.Err() == nil {
+			if _, err := d.store.PromoteDue(ctx, platform, d.now()); err != nil && ctx.Err() == nil {
 				d.log.Warn("dispatch: promote retries", "platform", platform, "err", err)
 			}
 		}
@@ -237,7 +237,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p chat.Platform, c claimed) (m
 		release()
 		return metrics.OutcomeSkipped, d.store.Ack(ctx, platform, dl)
 	}
-	now := d.cfg.Now()
+	now := d.now()
 	if !dl.Urgent {
 		if until, quiet := quietUntil(sub.Quiet, now); quiet {
 			release()
@@ -314,7 +314,7 @@ func (d *Dispatcher) fail(ctx context.Context, platform string, dl content.Deliv
 	if dl.Attempt+1 >= d.cfg.MaxAttempts {
 		return metrics.OutcomeDead, d.store.DeadLetter(ctx, platform, dl, fmt.Sprintf("gave up after %d attempts: %s", dl.Attempt+1, reason))
 	}
-	return metrics.OutcomeRetry, d.store.Retry(ctx, platform, dl, d.cfg.Now().Add(backoff(d.cfg.RetryBase, dl.Attempt)), reason, true)
+	return metrics.OutcomeRetry, d.store.Retry(ctx, platform, dl, d.now().Add(backoff(d.cfg.RetryBase, dl.Attempt)), reason, true)
 }
 
 // backoff is base × 2^attempt, capped at 10 minutes, with ±50% jitter so
@@ -352,7 +352,7 @@ func (d *Dispatcher) reserve(ctx context.Context, p chat.Platform, sub *content.
 		return 0, nil
 	}
 	for {
-		wait, err := d.limiter.RateLimit(ctx, string(p), rates, d.cfg.Now())
+		wait, err := d.limiter.RateLimit(ctx, string(p), rates, d.now())
 		if err != nil || wait == 0 {
 			return 0, err
 		}

@@ -59,26 +59,25 @@ type Adapter struct {
 	pollTimeout time.Duration
 }
 
-// Option adjusts an Adapter.
-type Option func(*options)
-
-type options struct {
-	log     *slog.Logger
-	blocker Blocker
-	client  *http.Client
-	pacer   Pacer
+// Deps are the adapter's collaborators.
+type Deps struct {
+	// Handler answers what people send. Required.
+	Handler Handler
+	// Dedupe drops updates Telegram delivers twice. Required.
+	Dedupe Deduper
+	// Blocker marks subscribers blocked when a reply to them gets 403; nil
+	// only logs the 403.
+	Blocker Blocker
+	// Pacer counts the bot's messages, shared with the other replicas;
+	// nil counts them in this process.
+	Pacer Pacer
+	// HTTP makes the Bot API calls (a pooled client when nil). It should
+	// not have a Timeout shorter than a long poll: every call carries its
+	// own deadline.
+	HTTP *http.Client
+	// Logger receives warnings and errors (slog.Default when nil).
+	Logger *slog.Logger
 }
-
-// WithLogger sets the logger (default slog.Default()).
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
-
-// WithBlocker marks subscribers blocked when a reply to them gets 403;
-// without it the 403 is only logged.
-func WithBlocker(b Blocker) Option { return func(o *options) { o.blocker = b } }
-
-// WithHTTPClient sets the client for Bot API calls. It should not have a
-// Timeout shorter than a long poll: every call carries its own deadline.
-func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.client = c } }
 
 // Bounds of the adapter's work.
 const (
@@ -100,8 +99,8 @@ const (
 // New connects to the Bot API (getMe), checks the bot's name and sets its
 // command menu in Chinese and English; it fails when Telegram cannot be
 // reached. Call Run to start receiving.
-func New(ctx context.Context, cfg Config, h Handler, d Deduper, opts ...Option) (*Adapter, error) {
-	a, err := Open(cfg, h, d, opts...)
+func New(ctx context.Context, cfg Config, deps Deps) (*Adapter, error) {
+	a, err := Open(cfg, deps)
 	if err != nil {
 		return nil, err
 	}
@@ -115,15 +114,23 @@ func New(ctx context.Context, cfg Config, h Handler, d Deduper, opts ...Option) 
 // connected yet: Connect connects it, retrying while Telegram cannot be
 // reached. Until then Ready is false, Send and Edit hold messages back
 // (FailRateLimited), the webhook answers 503 and Run waits.
-func Open(cfg Config, h Handler, d Deduper, opts ...Option) (*Adapter, error) {
+func Open(cfg Config, deps Deps) (*Adapter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("telegram: %w", err)
 	}
-	o := options{log: slog.Default(), client: defaultClient()}
-	for _, opt := range opts {
-		opt(&o)
+	if deps.Handler == nil || deps.Dedupe == nil {
+		return nil, errors.New("telegram: Deps.Handler and Deps.Dedupe are required")
 	}
-	return newAdapter(cfg, h, d, o), nil
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	if deps.HTTP == nil {
+		deps.HTTP = defaultClient()
+	}
+	if deps.Pacer == nil {
+		deps.Pacer = newLocalPacer()
+	}
+	return newAdapter(cfg, deps), nil
 }
 
 // connection is the Bot API client and the bot's account once getMe
@@ -227,21 +234,17 @@ type offline struct{}
 func (offline) self() user                                      { return user{} }
 func (offline) call(context.Context, string, params, any) error { return errOffline }
 
-func newAdapter(cfg Config, h Handler, d Deduper, o options) *Adapter {
-	shared := o.pacer
-	if shared == nil {
-		shared = newLocalPacer()
-	}
+func newAdapter(cfg Config, deps Deps) *Adapter {
 	return &Adapter{
 		cfg:            cfg,
-		client:         o.client,
+		client:         deps.HTTP,
 		up:             make(chan struct{}),
-		h:              h,
-		dedupe:         d,
-		blocker:        o.blocker,
-		log:            o.log.With("platform", string(chat.Telegram)),
+		h:              deps.Handler,
+		dedupe:         deps.Dedupe,
+		blocker:        deps.Blocker,
+		log:            deps.Logger.With("platform", string(chat.Telegram)),
 		lanes:          newLanes(maxPending),
-		pace:           newPacer(cfg, shared),
+		pace:           newPacer(cfg, deps.Pacer),
 		retry:          defaultRetry,
 		replyTTL:       replyTTL,
 		connectBackoff: time.Second,

@@ -24,7 +24,7 @@ func BenchmarkWebhook(b *testing.B) {
 	cfg := Config{Token: s.Token(), APIBase: s.URL(), WebhookURL: hook.URL + "/telegram", WebhookSecret: "bench-secret"}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	a, err := New(ctx, cfg, &recorder{answer: echo}, &memDedupe{}, WithLogger(quiet))
+	a, err := New(ctx, cfg, Deps{Handler: &recorder{answer: echo}, Dedupe: &memDedupe{}, Logger: quiet})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -18,42 +18,43 @@ const DefaultAPIBase = "https://api.telegram.org"
 type Config struct {
 	// Token is the bot token from @BotFather ("123456:ABC…"). It is never
 	// logged.
-	Token string
+	Token string `yaml:"token"`
 	// APIBase is the Bot API base URL; the adapter calls
 	// <APIBase>/bot<token>/<method>. Empty means DefaultAPIBase.
-	APIBase string
+	APIBase string `yaml:"api"`
 	// WebhookURL, when set, switches from long polling to a webhook: the
 	// public https URL Telegram POSTs updates to (the /telegram route).
-	WebhookURL string
+	WebhookURL string `yaml:"webhook_url"`
 	// WebhookSecret is the secret_token Telegram sends back in the
 	// X-Telegram-Bot-Api-Secret-Token header; required with WebhookURL.
-	WebhookSecret string
+	WebhookSecret string `yaml:"webhook_secret"`
 	// PaidBroadcast adds allow_paid_broadcast to messages sent through
 	// Send, lifting Telegram's 30 messages/s to 1,000/s (paid in Stars).
-	PaidBroadcast bool
+	PaidBroadcast bool `yaml:"paid_broadcast"`
 	// BotName is the bot's @username without the "@". Empty takes it from
 	// getMe; when set, New checks that the token belongs to this bot.
-	BotName string
+	BotName string `yaml:"bot_name"`
 	// Limits are Telegram's flood limits the adapter paces every message
-	// under; zero fields take DefaultLimits'.
-	Limits Limits
+	// under; zero fields take DefaultLimits'. Their keys sit in the
+	// telegram section itself (per_second, margin …).
+	Limits Limits `yaml:",inline"`
 }
 
 // Limits are Telegram's flood limits, and the margin kept under them.
 type Limits struct {
 	// PerSecond is messages a second for the whole bot (30).
-	PerSecond float64
+	PerSecond float64 `yaml:"per_second"`
 	// PaidPerSecond is messages a second with paid broadcasts (1,000).
-	PaidPerSecond float64
+	PaidPerSecond float64 `yaml:"paid_per_second"`
 	// PerChatSecond is messages a second to one chat (1).
-	PerChatSecond float64
+	PerChatSecond float64 `yaml:"per_chat_second"`
 	// PerGroupMinute is messages a minute to one group or channel (20).
-	PerGroupMinute float64
+	PerGroupMinute float64 `yaml:"per_group_minute"`
 	// Margin is the fraction of every limit left unused, so that timing
 	// jitter between the bot and Telegram never crosses it (0.08: the bot
 	// sends 27.6 messages a second of the 30 allowed). 0 takes the
 	// default; a tiny margin (0.001) sends at the limits themselves.
-	Margin float64
+	Margin float64 `yaml:"margin"`
 }
 
 // DefaultLimits are Telegram's documented limits with an 8% margin.

@@ -16,7 +16,7 @@ func TestConnectWaitsForTelegram(t *testing.T) {
 	// Telegram does not answer getMe for the first three tries.
 	s.AddFault(telegramtest.ServerError().For("getMe").Times(3))
 	h := &recorder{answer: echo}
-	a, err := Open(Config{Token: s.Token(), APIBase: s.URL()}, h, &memDedupe{}, WithLogger(quiet))
+	a, err := Open(Config{Token: s.Token(), APIBase: s.URL()}, Deps{Handler: h, Dedupe: &memDedupe{}, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestConnectWaitsForTelegram(t *testing.T) {
 func TestConnectGivesUpOnARefusedToken(t *testing.T) {
 	s := telegramtest.New(telegramtest.WithToken("42:right"))
 	t.Cleanup(s.Close)
-	a, err := Open(Config{Token: "42:wrong", APIBase: s.URL()}, &recorder{}, &memDedupe{}, WithLogger(quiet))
+	a, err := Open(Config{Token: "42:wrong", APIBase: s.URL()}, Deps{Handler: &recorder{}, Dedupe: &memDedupe{}, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,10 +30,40 @@ func (r *recorder) Handle(ctx context.Context, in chat.Incoming) []chat.Reply {
 	r.got = append(r.got, in)
 	answer := r.answer
 	r.mu.Unlock()
+	activity.wake()
 	if answer == nil {
 		return nil
 	}
 	return answer(ctx, in)
+}
+
+// activity is woken by every message a recorder sees and every log line a
+// lockedBuffer takes: what eventually's conditions read.
+var activity signal
+
+// signal wakes every waiter at once.
+type signal struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+// wait returns a channel closed by the next wake.
+func (s *signal) wait() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch == nil {
+		s.ch = make(chan struct{})
+	}
+	return s.ch
+}
+
+func (s *signal) wake() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch != nil {
+		close(s.ch)
+		s.ch = nil
+	}
 }
 
 func (r *recorder) seen() []chat.Incoming {
@@ -141,14 +171,7 @@ func newSetup(t *testing.T, f fixture) setup {
 	if f.log == nil {
 		f.log = quiet
 	}
-	opts := []Option{WithLogger(f.log)}
-	if f.blocker != nil {
-		opts = append(opts, WithBlocker(f.blocker))
-	}
-	if f.pacer != nil {
-		opts = append(opts, WithPacer(f.pacer))
-	}
-	a, err := New(timeout(t), cfg, f.handler, f.dedupe, opts...)
+	a, err := New(timeout(t), cfg, Deps{Handler: f.handler, Dedupe: f.dedupe, Blocker: f.blocker, Pacer: f.pacer, Logger: f.log})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

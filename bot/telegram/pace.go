@@ -22,10 +22,6 @@ type Pacer interface {
 	SlotsPausedUntil(ctx context.Context, scope, chat string) (time.Time, error)
 }
 
-// WithPacer counts the bot's messages in p, shared with the other
-// replicas, instead of in this process.
-func WithPacer(p Pacer) Option { return func(o *options) { o.pacer = p } }
-
 // kind is what a message is, for its place in line and its limits.
 type kind int
 

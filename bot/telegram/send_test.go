@@ -266,7 +266,7 @@ func TestNew(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := New(timeout(t), tc.cfg, &recorder{}, &memDedupe{}, WithLogger(quiet))
+			_, err := New(timeout(t), tc.cfg, Deps{Handler: &recorder{}, Dedupe: &memDedupe{}, Logger: quiet})
 			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 				t.Errorf("New = %v, want an error with %q", err, tc.want)
 			}

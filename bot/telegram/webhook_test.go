@@ -80,7 +80,7 @@ func TestDuplicateUpdates(t *testing.T) {
 			if webhook {
 				// A second replica behind the same URL: the fake's posts
 				// alternate between the two.
-				second, err := New(timeout(t), st.a.cfg, h, dedupe, WithLogger(quiet))
+				second, err := New(timeout(t), st.a.cfg, Deps{Handler: h, Dedupe: dedupe, Logger: quiet})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -31,7 +31,7 @@ type adminFixture struct {
 func setupAdmin(t *testing.T) *adminFixture {
 	t.Helper()
 	a := &adminFixture{}
-	a.fixture = setupWith(t, func(o *web.Options) {
+	a.fixture = setupWith(t, func(_ *web.Config, o *web.Deps) {
 		st := o.Store.(interface {
 			Stats(ctx context.Context, id string) (*content.DeliveryStats, error)
 			Audit(ctx context.Context, e content.AuditEntry) error
@@ -39,7 +39,7 @@ func setupAdmin(t *testing.T) *adminFixture {
 		o.Admin = &web.Admin{Token: adminToken, Stats: st.Stats, Audit: st.Audit,
 			Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
 				a.ingests.Add(1)
-				b, err := content.NewParser(content.Options{}).Parse(in)
+				b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{}).Parse(in)
 				if err != nil {
 					return web.IngestResult{}, err
 				}

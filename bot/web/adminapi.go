@@ -170,7 +170,7 @@ func isContentError(err error) bool {
 func (s *Server) stats(a *Admin) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
-		_, err := s.opts.Store.Bulletin(r.Context(), id)
+		_, err := s.deps.Store.Bulletin(r.Context(), id)
 		if errors.Is(err, content.ErrNotFound) {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no bulletin %q", id)})
 			return

@@ -50,9 +50,9 @@ func setupConsole(t testing.TB, cfg web.ConsoleConfig, secure bool) *consoleFixt
 	if err := f.st.SetAdmin(ctx, "tg:2", true); err != nil {
 		t.Fatal(err)
 	}
-	disp := dispatch.New(f.st, nil, f.st, f.links, nil, dispatch.Config{Owner: "test", Logger: quiet})
-	parser := content.NewParser(content.Options{})
-	s := web.New(web.Options{Store: f.st, Links: f.links, Logger: quiet})
+	disp := dispatch.New(dispatch.Config{Owner: "test"}, dispatch.Deps{Store: f.st, Limiter: f.st, Links: f.links, Logger: quiet})
+	parser := content.NewParser(content.ParserConfig{}, content.ParserDeps{})
+	s := web.New(web.Config{}, web.Deps{Store: store.NewBulletinCache(f.st, 64), Links: f.links, Logger: quiet})
 	s.MountConsole(web.NewConsole(cfg, web.ConsoleDeps{
 		Store: f.st, Announcer: disp, Reminder: disp, Parse: parser.Parse,
 		Ingest: func(ctx context.Context, in content.Input, edit func(*content.Bulletin), at time.Time) (web.IngestResult, error) {
@@ -489,7 +489,7 @@ func TestConsolePublishNowOrLater(t *testing.T) {
 	f := setupConsole(t, web.ConsoleConfig{}, false)
 	ctx := context.Background()
 	b := f.admin(t, consoleAdmin)
-	data, err := os.ReadFile(filepath.Join("..", "..", "content", "testdata", "qingxi-2022-06-01-flood-notice.txt"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "configs", "samples", "qingxi-2022-06-01-flood-notice.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 		pageNo = n
 	}
 	page, err := s.pages.get("index "+strconv.Itoa(pageNo), indexTTL, func() ([]byte, error) {
-		items, total, err := s.opts.Store.Timeline(r.Context(), content.Filter{}, (pageNo-1)*indexPageSize, indexPageSize)
+		items, total, err := s.deps.Store.Timeline(r.Context(), content.Filter{}, (pageNo-1)*indexPageSize, indexPageSize)
 		if err != nil {
 			return nil, err
 		}

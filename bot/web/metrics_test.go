@@ -21,7 +21,7 @@ func getWith(t *testing.T, url, authorization string) (int, string) {
 
 // With a token, /metrics answers only a scrape that sends it.
 func TestMetricsToken(t *testing.T) {
-	f := setupWith(t, func(o *web.Options) { o.MetricsToken = "scrape-token" })
+	f := setupWith(t, func(c *web.Config, _ *web.Deps) { c.MetricsToken = "scrape-token" })
 	get(t, f.srv.URL+"/r/"+f.links.Token(f.b.ID, f.dense)) // a read to count
 	for _, auth := range []string{"", "Bearer wrong", "scrape-token", "Basic c2NyYXBlLXRva2Vu"} {
 		if code, body := getWith(t, f.srv.URL+"/metrics", auth); code != 401 || strings.Contains(body, "tongbao_") {
@@ -36,7 +36,7 @@ func TestMetricsToken(t *testing.T) {
 // Without a gatherer (metrics served on an address of their own) the
 // main handler has no /metrics.
 func TestNoMetricsRouteWithoutGatherer(t *testing.T) {
-	f := setupWith(t, func(o *web.Options) { o.Gatherer = nil })
+	f := setupWith(t, func(_ *web.Config, o *web.Deps) { o.Gatherer = nil })
 	if code, _ := getWith(t, f.srv.URL+"/metrics", ""); code != 404 {
 		t.Errorf("/metrics without a gatherer: %d", code)
 	}

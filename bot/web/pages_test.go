@@ -137,26 +137,26 @@ func TestIndexPages(t *testing.T) {
 }
 
 func TestIndexOfAnEmptyStore(t *testing.T) {
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: "wt-empty:", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := store.Open(context.Background(), store.Config{URL: redisServer.URL(), Prefix: "wt-empty:"}, store.Deps{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv := httptest.NewServer(web.New(web.Options{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(web.New(web.Config{}, web.Deps{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
 	if code, body, _ := page(t, srv.URL+"/"); code != 200 || !strings.Contains(body, "还没有通报") {
 		t.Errorf("empty index: %d\n%s", code, body)
 	}
 }
 
-// parseFile parses a test bulletin of content/testdata.
+// parseFile parses one of the sample bulletins (configs/samples).
 func parseFile(t *testing.T, name, url string) *content.Bulletin {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "content", "testdata", name))
+	data, err := os.ReadFile(filepath.Join("..", "..", "configs", "samples", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := content.NewParser(content.Options{}).Parse(content.Input{Data: data, Name: filepath.Base(name), URL: url})
+	b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{}).Parse(content.Input{Data: data, Name: filepath.Base(name), URL: url})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestReaderPageImages(t *testing.T) {
 <p>9月19日，石桥镇召开秋季森林防火工作会议，会议要求各村认真落实巡山护林责任，加强野外用火管理，确保不发生森林火灾。</p>
 <p><img src="/picture/2023/fire-meeting.jpg"></p><p><img src="//img.example.gov.cn/b.png"></p>
 <p>会议还对近期重点工作作了部署，要求各单位压实责任、细化措施，把各项工作落到实处。</p></div></body></html>`
-	b, err := content.NewParser(content.Options{}).Parse(content.Input{Data: []byte(html), Name: "p.html", URL: "https://www.example.gov.cn/art/2023/9/20/art_1.html"})
+	b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{}).Parse(content.Input{Data: []byte(html), Name: "p.html", URL: "https://www.example.gov.cn/art/2023/9/20/art_1.html"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,16 +24,24 @@ type Store interface {
 	Ping(ctx context.Context) error
 }
 
-// Options configure the server.
-type Options struct {
-	Store   Store
-	Links   *readlink.Links
+// Config is what an operator sets of the server.
+type Config struct {
+	// MetricsToken, when set, is the bearer token /metrics requires
+	// (metrics.token, TONGBAO_METRICS_TOKEN).
+	MetricsToken string
+}
+
+// Deps are the server's collaborators.
+type Deps struct {
+	// Store holds the bulletins and the reads. Required.
+	Store Store
+	// Links verifies personal read links (/r/…).
+	Links *readlink.Links
+	// Metrics counts reads (nil: not counted).
 	Metrics *metrics.Metrics
 	// Gatherer serves /metrics (nil: no metrics route, as when metrics
 	// have an address of their own: see MetricsHandler).
 	Gatherer prometheus.Gatherer
-	// MetricsToken, when set, is the bearer token /metrics requires.
-	MetricsToken string
 	// Admin is the admin API (nil or without a token: off).
 	Admin *Admin
 	// Ready reports whether the process is ready for traffic (adapters
@@ -42,33 +50,35 @@ type Options struct {
 	// Unavailable names the platforms that cannot be reached yet (and are
 	// retried): /readyz lists them but stays ready, since the rest serves.
 	Unavailable func() []string
-	Logger      *slog.Logger
+	// Logger receives errors (slog.Default when nil).
+	Logger *slog.Logger
 }
 
 // Server routes Tongbao's HTTP requests.
 type Server struct {
 	mux   *http.ServeMux
-	opts  Options
+	cfg   Config
+	deps  Deps
 	pages *pageCache
 	log   *slog.Logger
 }
 
 // New returns the HTTP handler with the reader, health and metrics routes.
 // Adapters add theirs with Handle.
-func New(opts Options) *Server {
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
+func New(cfg Config, deps Deps) *Server {
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
 	}
-	s := &Server{mux: http.NewServeMux(), opts: opts, pages: newPageCache(1024), log: opts.Logger}
+	s := &Server{mux: http.NewServeMux(), cfg: cfg, deps: deps, pages: newPageCache(1024), log: deps.Logger}
 	s.mux.HandleFunc("GET /r/{token}", s.read)
 	s.mux.HandleFunc("GET /b/{id}", s.public)
 	s.mux.HandleFunc("GET /{$}", s.index)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
-	if opts.Gatherer != nil {
-		s.mux.Handle("GET /metrics", MetricsHandler(opts.Gatherer, opts.MetricsToken))
+	if deps.Gatherer != nil {
+		s.mux.Handle("GET /metrics", MetricsHandler(deps.Gatherer, cfg.MetricsToken))
 	}
-	s.mountAdmin(opts.Admin)
+	s.mountAdmin(deps.Admin)
 	return s
 }
 
@@ -90,18 +100,18 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.opts.Store.Ping(ctx); err != nil {
+	if err := s.deps.Store.Ping(ctx); err != nil {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("store unavailable\n"))
 		return
 	}
-	if s.opts.Ready != nil && !s.opts.Ready() {
+	if s.deps.Ready != nil && !s.deps.Ready() {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("starting\n"))
 		return
 	}
-	if s.opts.Unavailable != nil {
-		if down := s.opts.Unavailable(); len(down) > 0 {
+	if s.deps.Unavailable != nil {
+		if down := s.deps.Unavailable(); len(down) > 0 {
 			w.Write([]byte("ready; unavailable, retrying: " + strings.Join(down, ", ") + "\n"))
 			return
 		}
@@ -114,12 +124,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 // bulletin.
 func (s *Server) read(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	id, dense, err := s.opts.Links.Verify(token)
+	id, dense, err := s.deps.Links.Verify(token)
 	if err != nil {
 		s.badLink(w)
 		return
 	}
-	b, err := s.opts.Store.Bulletin(r.Context(), id)
+	b, err := s.deps.Store.Bulletin(r.Context(), id)
 	if errors.Is(err, content.ErrNotFound) {
 		s.badLink(w)
 		return
@@ -128,13 +138,13 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, err, "../")
 		return
 	}
-	first, err := s.opts.Store.MarkRead(r.Context(), b.ID, dense, content.ViaLink, b.PublishedAt, time.Now())
+	first, err := s.deps.Store.MarkRead(r.Context(), b.ID, dense, content.ViaLink, b.PublishedAt, time.Now())
 	if err != nil {
 		s.unavailable(w, err, "../")
 		return
 	}
-	if first && s.opts.Metrics != nil {
-		s.opts.Metrics.Reads.WithLabelValues(content.ViaLink).Inc()
+	if first && s.deps.Metrics != nil {
+		s.deps.Metrics.Reads.WithLabelValues(content.ViaLink).Inc()
 	}
 	writePage(w, http.StatusOK, "private, no-store", s.bulletinPage(b, true))
 }
@@ -147,7 +157,7 @@ func (s *Server) badLink(w http.ResponseWriter) {
 // public serves a bulletin's page to anyone, from the index: it records
 // no read. Announcements are for their recipients only.
 func (s *Server) public(w http.ResponseWriter, r *http.Request) {
-	b, err := s.opts.Store.Bulletin(r.Context(), r.PathValue("id"))
+	b, err := s.deps.Store.Bulletin(r.Context(), r.PathValue("id"))
 	if errors.Is(err, content.ErrNotFound) || (err == nil && b.Kind == content.KindAnnouncement) {
 		s.message(w, http.StatusNotFound, "没有这条通报", "没有找到这条通报，它可能已被删除。", "../")
 		return

@@ -39,20 +39,20 @@ type fixture struct {
 
 func setup(t testing.TB) *fixture { return setupWith(t, nil) }
 
-// setupWith is setup with the server's options adjusted by edit.
-func setupWith(t testing.TB, edit func(*web.Options)) *fixture {
+// setupWith is setup with the server's config and deps adjusted by edit.
+func setupWith(t testing.TB, edit func(*web.Config, *web.Deps)) *fixture {
 	t.Helper()
 	seq++
-	st, err := store.Open(context.Background(), store.Options{URL: redisServer.URL(), Prefix: fmt.Sprintf("wt%d:", seq), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := store.Open(context.Background(), store.Config{URL: redisServer.URL(), Prefix: fmt.Sprintf("wt%d:", seq)}, store.Deps{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	data, err := os.ReadFile(filepath.Join("..", "..", "content", "testdata", "qingxi-2022-06-08-county-executive.txt"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "configs", "samples", "qingxi-2022-06-08-county-executive.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := content.NewParser(content.Options{}).Parse(content.Input{Data: data, Name: "q.txt"})
+	b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{}).Parse(content.Input{Data: data, Name: "q.txt"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,11 +60,12 @@ func setupWith(t testing.TB, edit func(*web.Options)) *fixture {
 	sub, _, _ := st.Touch(context.Background(), "tg:42", "", "", true)
 	links := readlink.New("http://unused", "secret-key")
 	reg := prometheus.NewRegistry()
-	opts := web.Options{Store: store.NewBulletinCache(st, 1024), Links: links, Metrics: metrics.New(reg), Gatherer: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	var cfg web.Config
+	deps := web.Deps{Store: store.NewBulletinCache(st, 1024), Links: links, Metrics: metrics.New(reg), Gatherer: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if edit != nil {
-		edit(&opts)
+		edit(&cfg, &deps)
 	}
-	s := web.New(opts)
+	s := web.New(cfg, deps)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return &fixture{st: st, links: links, srv: ts, b: b, dense: sub.Dense, reg: reg}

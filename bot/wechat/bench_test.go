@@ -34,7 +34,9 @@ func BenchmarkOAEncryptedRoundTrip(b *testing.B) {
 	const clients = 32
 	answer := []chat.Reply{chat.Text("兰溪市委常委会(扩大)会议，2022年5月27日召开。")}
 	f := newFixture(b, wechattest.Options{}, nil)
-	oa, err := NewOfficialAccount(f.oaConfig(), handlerFunc(func(context.Context, chat.Incoming) []chat.Reply { return answer }), f.deps())
+	deps := f.deps()
+	deps.Handler = handlerFunc(func(context.Context, chat.Incoming) []chat.Reply { return answer })
+	oa, err := NewOfficialAccount(f.oaConfig(), deps)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,14 +1,12 @@
 package wechat
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,43 +14,8 @@ import (
 	"tongbao/bot/wechat/wechattest"
 )
 
-// vectors is testdata/wechat-crypto-vectors.json: WeCom's published
-// callback sample (the same algorithm as Official Account safe mode).
-type vectors struct {
-	Token          string `json:"token"`
-	EncodingAESKey string `json:"encoding_aes_key"`
-	ReceiverID     string `json:"receiver_id"`
-	VerifyURL      struct {
-		MsgSignature string `json:"msg_signature"`
-		Timestamp    string `json:"timestamp"`
-		Nonce        string `json:"nonce"`
-		Echostr      string `json:"echostr"`
-		Plaintext    string `json:"plaintext"`
-	} `json:"verify_url"`
-	Message struct {
-		MsgSignature    string            `json:"msg_signature"`
-		Timestamp       string            `json:"timestamp"`
-		Nonce           string            `json:"nonce"`
-		Encrypt         string            `json:"encrypt"`
-		PlaintextFields map[string]string `json:"plaintext_fields"`
-	} `json:"message"`
-}
-
-func loadVectors(t testing.TB) vectors {
-	t.Helper()
-	data, err := os.ReadFile("testdata/wechat-crypto-vectors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v vectors
-	if err := json.Unmarshal(data, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 func TestBoxPublishedVectors(t *testing.T) {
-	v := loadVectors(t)
+	v := wechattest.LoadVectors(t)
 	b, err := newBox(v.Token, v.EncodingAESKey, v.ReceiverID)
 	if err != nil {
 		t.Fatal(err)
@@ -114,11 +77,11 @@ func TestBoxPublishedVectors(t *testing.T) {
 // TestWeComPublishedVectors replays the published requests to the WeCom
 // adapter, as the platform would have sent them.
 func TestWeComPublishedVectors(t *testing.T) {
-	v := loadVectors(t)
+	v := wechattest.LoadVectors(t)
 	f := newFixture(t, wechattest.Options{}, nil)
 	cfg := f.wecomConfig()
 	cfg.CorpID, cfg.Token, cfg.EncodingAESKey = v.ReceiverID, v.Token, v.EncodingAESKey
-	wc, err := NewWeCom(cfg, f.handler, f.deps())
+	wc, err := NewWeCom(cfg, f.deps())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"time"
 	"tongbao/bot/chat"
-
 )
 
 // Handler is the conversation core: it answers what a user sent.
@@ -33,6 +32,8 @@ type Deduper interface {
 
 // Deps are what an adapter needs besides its config.
 type Deps struct {
+	// Handler answers what people send. Required.
+	Handler Handler
 	// Tokens holds the access token every replica shares. Required.
 	Tokens TokenStore
 	// Limits counts the messages to each WeCom member across replicas.
@@ -46,8 +47,8 @@ type Deps struct {
 	// HTTP makes the API calls; nil uses a pooled client. Each call is also
 	// bounded by its context and apiTimeout.
 	HTTP *http.Client
-	// Log receives warnings and errors; nil uses slog.Default().
-	Log *slog.Logger
+	// Logger receives warnings and errors; nil uses slog.Default().
+	Logger *slog.Logger
 }
 
 // defaults fills in the optional dependencies.
@@ -57,8 +58,8 @@ func (d Deps) defaults() Deps {
 		t.MaxIdleConnsPerHost = 32 // the dispatcher sends concurrently to one host
 		d.HTTP = &http.Client{Transport: t}
 	}
-	if d.Log == nil {
-		d.Log = slog.Default()
+	if d.Logger == nil {
+		d.Logger = slog.Default()
 	}
 	return d
 }

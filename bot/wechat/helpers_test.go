@@ -137,7 +137,7 @@ func newFixture(t testing.TB, opts wechattest.Options, h *fakeHandler) *fixture 
 		h = &fakeHandler{}
 	}
 	prefix := testPrefix(t)
-	st, err := store.Open(context.Background(), store.Options{URL: redisSrv.URL(), Prefix: prefix, Logger: quietLog()})
+	st, err := store.Open(context.Background(), store.Config{URL: redisSrv.URL(), Prefix: prefix}, store.Deps{Logger: quietLog()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func newFixture(t testing.TB, opts wechattest.Options, h *fakeHandler) *fixture 
 }
 
 func (f *fixture) deps() Deps {
-	return Deps{Tokens: f.st, Limits: f.st, Dedupe: f.st, Events: f.events, Log: quietLog()}
+	return Deps{Handler: f.handler, Tokens: f.st, Limits: f.st, Dedupe: f.st, Events: f.events, Logger: quietLog()}
 }
 
 // oaConfig is a valid Official Account config against f's fake.
@@ -172,7 +172,7 @@ func (f *fixture) wecomConfig() WeComConfig {
 // its client is in safe mode, or plain mode when cfg has no AES key.
 func (f *fixture) startOA(t testing.TB, cfg OAConfig) *wechattest.Client {
 	t.Helper()
-	oa, err := NewOfficialAccount(cfg, f.handler, f.deps())
+	oa, err := NewOfficialAccount(cfg, f.deps())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func (f *fixture) serveOA(t testing.TB, oa *OfficialAccount) *wechattest.Client 
 // startWeCom builds the WeCom app from cfg and serves it at /wecom.
 func (f *fixture) startWeCom(t testing.TB, cfg WeComConfig) *wechattest.Client {
 	t.Helper()
-	wc, err := NewWeCom(cfg, f.handler, f.deps())
+	wc, err := NewWeCom(cfg, f.deps())
 	if err != nil {
 		t.Fatal(err)
 	}

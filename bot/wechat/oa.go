@@ -28,13 +28,14 @@ var (
 )
 
 // NewOfficialAccount returns the account described by cfg, answering
-// through h. deps.Tokens and deps.Dedupe are required.
-func NewOfficialAccount(cfg OAConfig, h Handler, deps Deps) (*OfficialAccount, error) {
+// through deps.Handler. deps.Handler, deps.Tokens and deps.Dedupe are
+// required.
+func NewOfficialAccount(cfg OAConfig, deps Deps) (*OfficialAccount, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if h == nil || deps.Tokens == nil || deps.Dedupe == nil {
-		return nil, errors.New("wechat: NewOfficialAccount needs a Handler, Deps.Tokens and Deps.Dedupe")
+	if deps.Handler == nil || deps.Tokens == nil || deps.Dedupe == nil {
+		return nil, errors.New("wechat: NewOfficialAccount needs Deps.Handler, Deps.Tokens and Deps.Dedupe")
 	}
 	deps = deps.defaults()
 	b, err := newBox(cfg.Token, cfg.EncodingAESKey, cfg.AppID)
@@ -56,12 +57,12 @@ func NewOfficialAccount(cfg OAConfig, h Handler, deps Deps) (*OfficialAccount, e
 	}
 	a.resp = &responder{
 		platform: chat.WeChat,
-		handler:  h,
+		handler:  deps.Handler,
 		dedupe:   deps.Dedupe,
 		sender:   a,
 		box:      b,
 		budget:   budget(cfg.ReplyBudget),
-		log:      deps.Log,
+		log:      deps.Logger,
 	}
 	return a, nil
 }

@@ -204,7 +204,7 @@ func TestOATokenSharedByReplicas(t *testing.T) {
 	cfg := f.oaConfig()
 	var replicas []*OfficialAccount
 	for range 3 {
-		oa, err := NewOfficialAccount(cfg, f.handler, f.deps())
+		oa, err := NewOfficialAccount(cfg, f.deps())
 		if err != nil {
 			t.Fatal(err)
 		}

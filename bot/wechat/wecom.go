@@ -43,15 +43,15 @@ var (
 	_ chat.Sender  = (*WeCom)(nil)
 )
 
-// NewWeCom returns the app described by cfg, answering through h.
-// deps.Tokens, deps.Limits and deps.Dedupe are required; deps.Events is
-// not used.
-func NewWeCom(cfg WeComConfig, h Handler, deps Deps) (*WeCom, error) {
+// NewWeCom returns the app described by cfg, answering through
+// deps.Handler. deps.Handler, deps.Tokens, deps.Limits and deps.Dedupe are
+// required; deps.Events is not used.
+func NewWeCom(cfg WeComConfig, deps Deps) (*WeCom, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if h == nil || deps.Tokens == nil || deps.Limits == nil || deps.Dedupe == nil {
-		return nil, errors.New("wechat: NewWeCom needs a Handler, Deps.Tokens, Deps.Limits and Deps.Dedupe")
+	if deps.Handler == nil || deps.Tokens == nil || deps.Limits == nil || deps.Dedupe == nil {
+		return nil, errors.New("wechat: NewWeCom needs Deps.Handler, Deps.Tokens, Deps.Limits and Deps.Dedupe")
 	}
 	deps = deps.defaults()
 	b, err := newBox(cfg.Token, cfg.EncodingAESKey, cfg.CorpID)
@@ -72,12 +72,12 @@ func NewWeCom(cfg WeComConfig, h Handler, deps Deps) (*WeCom, error) {
 	c.limitScope = "wecom:" + cfg.CorpID + ":" + agent + ":"
 	c.resp = &responder{
 		platform: chat.WeCom,
-		handler:  h,
+		handler:  deps.Handler,
 		dedupe:   deps.Dedupe,
 		sender:   c,
 		box:      b,
 		budget:   budget(cfg.ReplyBudget),
-		log:      deps.Log,
+		log:      deps.Logger,
 	}
 	return c, nil
 }

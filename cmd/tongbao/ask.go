@@ -31,10 +31,8 @@ func (a *App) newBot(ctx context.Context, cfg *Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
-	return bot.New(st, bot.Config{
-		Topics: topics, Admins: cfg.Admins, MessagesPerMinute: cfg.MessagesPerMinute,
-		Links: links, Logger: log,
-	}), nil
+	return bot.New(cfg.Config,
+		bot.Deps{Store: st, Topics: topics, Links: links, Logger: log}), nil
 }
 
 // openBot gives a command the store and the conversation over it; the

@@ -49,12 +49,9 @@ func (a *App) openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*st
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, store.Options{
-		URL: cfg.Redis.URL, Setting: cfg.redisSetting(), Prefix: cfg.Redis.Prefix, DataDir: cfg.Redis.DataDir,
-		FsyncEvery:        cfg.Redis.EmbeddedFsync,
-		DeliveryRetention: cfg.Redis.DeliveryRetention, QueueRetention: cfg.Redis.QueueRetention,
-		Segmenter: seg, Logger: log,
-	})
+	sc := cfg.Redis
+	sc.Setting = cfg.redisSetting()
+	return store.Open(ctx, sc, store.Deps{Segmenter: seg, Logger: log})
 }
 
 // openCommand gives a one-shot command its settings, a quiet logger
@@ -95,5 +92,5 @@ func (a *App) parser(cfg *Config) (*content.Parser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return content.NewParser(content.Options{SummaryLimit: cfg.SummaryLimit, Topics: topics, Segmenter: seg}), nil
+	return content.NewParser(cfg.ParserConfig, content.ParserDeps{Topics: topics, Segmenter: seg}), nil
 }

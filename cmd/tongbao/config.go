@@ -13,30 +13,25 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"tongbao/bot"
+	"tongbao/bot/dispatch"
+	"tongbao/bot/ingest"
+	"tongbao/bot/telegram"
 	"tongbao/bot/web"
 	"tongbao/bot/wechat"
+	"tongbao/content"
 	"tongbao/store"
 )
 
 // Config is every setting of Tongbao. Defaults are set in defaultConfig;
 // a YAML file (configs/tongbao.yaml documents every key) overrides them,
 // TONGBAO_* environment variables override the file (secrets belong
-// there), and command-line flags override everything.
+// there), and command-line flags override everything. The sections of
+// the packages are their own Config types.
 type Config struct {
-	Redis struct {
-		// URL is the Redis setting, or "embedded" (see store.NewClient).
-		URL    string `yaml:"url"`
-		Prefix string `yaml:"prefix"`
-		// DataDir is the embedded store's folder.
-		DataDir string `yaml:"data_dir"`
-		// EmbeddedFsync is how often the embedded store fsyncs its
-		// journal: a crash loses at most this much of the latest writes.
-		EmbeddedFsync time.Duration `yaml:"embedded_fsync"`
-		// DeliveryRetention expires per-bulletin delivery and read records.
-		DeliveryRetention time.Duration `yaml:"delivery_retention"`
-		// QueueRetention trims queue entries older than this.
-		QueueRetention time.Duration `yaml:"queue_retention"`
-	} `yaml:"redis"`
+	// Redis is the store: "embedded" or a Redis URL, the key prefix, the
+	// embedded store's folder and fsync interval, the retentions.
+	Redis store.Config `yaml:"redis"`
 
 	// Listen is the HTTP address of `tongbao serve`.
 	Listen string `yaml:"listen"`
@@ -47,22 +42,20 @@ type Config struct {
 	// AdminToken is the bearer token of the HTTP admin API
 	// (TONGBAO_ADMIN_TOKEN); empty turns the API off.
 	AdminToken string `yaml:"admin_token"`
-	// Admins are subscriber ids with the admin role (tg:123, wx:oAbC…).
-	Admins []string `yaml:"admins"`
 	// Topics and Sources are file paths; the built-in lists when empty.
 	Topics  string `yaml:"topics"`
 	Sources string `yaml:"sources"`
-	// SummaryLimit is the longest summary in characters.
-	SummaryLimit int `yaml:"summary_limit"`
-	// MessagesPerMinute is how many messages one person may send a minute
-	// before getting one "too fast" reply and then silence.
-	MessagesPerMinute int `yaml:"messages_per_minute"`
+	// ParserConfig holds summary_limit, the longest summary in characters.
+	content.ParserConfig `yaml:",inline"`
+	// Config holds the conversation's keys: admins (subscriber ids with
+	// the admin role) and messages_per_minute.
+	bot.Config `yaml:",inline"`
 
 	Metrics MetricsConfig `yaml:"metrics"`
 	// Console configures the admin web console (/admin/).
 	Console web.ConsoleConfig `yaml:"console"`
 
-	Telegram TelegramConfig     `yaml:"telegram"`
+	Telegram telegram.Config    `yaml:"telegram"`
 	WeChat   WeChatConfig       `yaml:"wechat"`
 	WeCom    wechat.WeComConfig `yaml:"wecom"`
 	Delivery DeliveryConfig     `yaml:"delivery"`
@@ -81,23 +74,6 @@ type MetricsConfig struct {
 	Token string `yaml:"token"`
 }
 
-// TelegramConfig configures the Telegram bot: the adapter's settings and
-// the send limits.
-type TelegramConfig struct {
-	Token         string `yaml:"token"`
-	API           string `yaml:"api"`
-	WebhookURL    string `yaml:"webhook_url"`
-	WebhookSecret string `yaml:"webhook_secret"`
-	PaidBroadcast bool   `yaml:"paid_broadcast"`
-	// Messages per second for the whole bot, per second per chat, and per
-	// minute per group; the platform's documented limits by default.
-	PerSecond      float64 `yaml:"per_second"`
-	PerChatSecond  float64 `yaml:"per_chat_second"`
-	PerGroupMinute float64 `yaml:"per_group_minute"`
-	// Margin is the fraction of each limit left unused (0.08 by default).
-	Margin float64 `yaml:"margin"`
-}
-
 // WeChatConfig configures the WeChat Official Account: the adapter's
 // settings, its send rate and its custom menu.
 type WeChatConfig struct {
@@ -109,25 +85,12 @@ type WeChatConfig struct {
 	Menu wechat.MenuButtons `yaml:"menu"`
 }
 
-// DeliveryConfig tunes the dispatcher.
+// DeliveryConfig is the delivery section: the dispatcher's keys (workers,
+// max_attempts, send_timeout, remind_after, important_tags) and the ingest
+// pipeline's (push_within).
 type DeliveryConfig struct {
-	// Workers is the number of concurrent senders per platform.
-	Workers int `yaml:"workers"`
-	// MaxAttempts is how many times a failing send is tried before it
-	// goes to the dead-letter list.
-	MaxAttempts int `yaml:"max_attempts"`
-	// SendTimeout bounds one send. A delivery a crashed replica was sending
-	// is taken over by another after about three times this.
-	SendTimeout time.Duration `yaml:"send_timeout"`
-	// RemindAfter is when bulletins marked important get their automatic
-	// reminder to the unread (0 turns it off).
-	RemindAfter time.Duration `yaml:"remind_after"`
-	// ImportantTags mark a bulletin important (e.g. 防汛).
-	ImportantTags []string `yaml:"important_tags"`
-	// PushWithin is how recent a bulletin must be to be pushed: one
-	// published longer ago (an archive being imported) is stored and
-	// searchable but not pushed. 0 pushes every new bulletin.
-	PushWithin time.Duration `yaml:"push_within"`
+	Dispatch dispatch.Config `yaml:",inline"`
+	Ingest   ingest.Config   `yaml:",inline"`
 }
 
 func defaultConfig() *Config {
@@ -135,27 +98,25 @@ func defaultConfig() *Config {
 	c.Redis.URL = store.EmbeddedURL
 	c.Redis.Prefix = store.DefaultPrefix
 	c.Redis.DataDir = store.DefaultDataDir
-	c.Redis.EmbeddedFsync = store.DefaultFsyncEvery
+	c.Redis.FsyncEvery = store.DefaultFsyncEvery
 	c.Redis.QueueRetention = store.DefaultQueueRetention
 	c.Listen = ":8080"
 	c.SummaryLimit = 300
 	c.MessagesPerMinute = 20
-	c.Telegram.API = "https://api.telegram.org"
+	c.Telegram.APIBase = telegram.DefaultAPIBase
 	// Telegram's documented limits: ~30 messages/s per bot, 1/s per chat,
-	// 20/min per group.
-	c.Telegram.PerSecond = 30
-	c.Telegram.PerChatSecond = 1
-	c.Telegram.PerGroupMinute = 20
+	// 20/min per group, with a margin under them.
+	c.Telegram.Limits = telegram.DefaultLimits()
 	c.WeChat.APIBase = wechat.DefaultAPIBase
 	c.WeChat.PerSecond = 50
 	// The template fallback is off until a template id is set; its fields
 	// then default to wechat.DefaultTemplateFields.
 	c.WeChat.Template.MaxRunes = 20
 	c.WeCom.APIBase = wechat.DefaultWeComAPIBase
-	c.Delivery.Workers = 32
-	c.Delivery.MaxAttempts = 6
-	c.Delivery.SendTimeout = 20 * time.Second
-	c.Delivery.PushWithin = 72 * time.Hour
+	c.Delivery.Dispatch.Workers = 32
+	c.Delivery.Dispatch.MaxAttempts = 6
+	c.Delivery.Dispatch.SendTimeout = 20 * time.Second
+	c.Delivery.Ingest.PushWithin = 72 * time.Hour
 	return c
 }
 
@@ -174,7 +135,7 @@ func (c *Config) envSettings() map[string]*string {
 		"TONGBAO_TOPICS":             &c.Topics,
 		"TONGBAO_SOURCES":            &c.Sources,
 		"TONGBAO_TELEGRAM_TOKEN":     &c.Telegram.Token,
-		"TONGBAO_TELEGRAM_API":       &c.Telegram.API,
+		"TONGBAO_TELEGRAM_API":       &c.Telegram.APIBase,
 		"TONGBAO_TELEGRAM_WEBHOOK":   &c.Telegram.WebhookURL,
 		"TONGBAO_TELEGRAM_SECRET":    &c.Telegram.WebhookSecret,
 		"TONGBAO_WECHAT_APPID":       &c.WeChat.AppID,
@@ -233,7 +194,7 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 		if err != nil || d < 0 {
 			return nil, fmt.Errorf("config: TONGBAO_PUSH_WITHIN=%q is not a duration like 72h (0 pushes every new bulletin)", v)
 		}
-		c.Delivery.PushWithin = d
+		c.Delivery.Ingest.PushWithin = d
 	}
 	if v := getenv("TONGBAO_WECOM_AGENTID"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -306,10 +267,10 @@ func (c *Config) Validate() error {
 			problems = append(problems, err.Error())
 		}
 	}
-	if c.Delivery.Workers < 1 || c.Delivery.MaxAttempts < 1 {
+	if c.Delivery.Dispatch.Workers < 1 || c.Delivery.Dispatch.MaxAttempts < 1 {
 		problems = append(problems, "delivery.workers and delivery.max_attempts must be at least 1")
 	}
-	if c.Delivery.PushWithin < 0 {
+	if c.Delivery.Ingest.PushWithin < 0 {
 		problems = append(problems, "delivery.push_within must be 0 (push every new bulletin) or a positive duration like 72h")
 	}
 	if len(problems) > 0 {

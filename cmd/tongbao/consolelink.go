@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/ingest"
 	"tongbao/bot/web"
 	"tongbao/content"
 	"tongbao/content/source"
@@ -78,23 +79,24 @@ func (l consoleLinker) ConsoleLink(ctx context.Context, id string) (string, erro
 
 // mountConsole adds the admin console to the service's HTTP server: it
 // acts through the service's store, dispatcher and ingest pipeline.
-func (s *service) mountConsole(g *ingester, srcs []source.Config, poller *source.Poller, platforms []string) {
+func (s *service) mountConsole(parser *content.Parser, p *ingest.Pipeline, srcs []source.Config, poller *source.Poller, platforms []string) {
 	deps := web.ConsoleDeps{
-		Store: s.st, Announcer: s.disp, Reminder: s.disp, Parse: g.parser.Parse,
+		Store: s.st, Announcer: s.disp, Reminder: s.disp, Parse: parser.Parse,
 		Ingest: func(ctx context.Context, in content.Input, edit func(*content.Bulletin), at time.Time) (web.IngestResult, error) {
-			var st stored
-			var queued int
-			var err error
-			if at.IsZero() {
-				st, queued, err = g.ingest(ctx, in, edit)
-			} else if st, err = g.store(ctx, in, edit); err == nil && st.push {
+			st, err := p.StoreEdited(ctx, in, edit)
+			queued := 0
+			switch {
+			case err != nil || !st.Due:
+			case at.IsZero():
+				queued, err = p.Push(ctx, st.Bulletin)
+			default:
 				// Stored now, pushed by the scheduler at the time chosen.
-				err = s.disp.PublishAt(ctx, st.b.ID, at)
+				err = s.disp.PublishAt(ctx, st.Bulletin.ID, at)
 			}
-			if err != nil && !errors.Is(err, errNotPushed) {
+			if err != nil && !errors.Is(err, ingest.ErrNotPushed) {
 				return web.IngestResult{}, err
 			}
-			return web.IngestResult{ID: st.b.ID, Title: st.b.Title, New: st.res.New, DuplicateOf: st.res.DuplicateOf, Pushed: queued}, nil
+			return web.IngestResult{ID: st.Bulletin.ID, Title: st.Bulletin.Title, New: st.Result.New, DuplicateOf: st.Result.DuplicateOf, Pushed: queued}, nil
 		},
 		Admins: s.cfg.Admins, Platforms: platforms, Secure: strings.HasPrefix(s.cfg.publicURL(), "https://"), Logger: s.log,
 	}

@@ -51,8 +51,8 @@ func TestFanoutToTelegramAndWeChat(t *testing.T) {
 	if _, err := wechattest.WaitFor(ctx, wx, wx.CustomMessages, 200); err != nil {
 		t.Fatalf("WeChat: %v (%d sent)", err, len(wx.CustomMessages()))
 	}
-	waitUntil(t, "1,000 Telegram messages", 60*time.Second, func() bool { return len(tg.Sent()) >= 1000 })
-	time.Sleep(500 * time.Millisecond)
+	awaitTG(t, tg, "1,000 Telegram messages", func() bool { return len(tg.Sent()) >= 1000 })
+	waitDrained(t, st, "tg", "wx")
 	perChat := map[int64]int{}
 	for _, m := range tg.Sent() {
 		perChat[m.ChatID]++
@@ -94,8 +94,8 @@ func TestTwoReplicas(t *testing.T) {
 	if code, out := e.run(t, "ingest", samples+"qingxi-2022-06-01-flood-notice.txt"); code != 0 {
 		t.Fatalf("ingest: %s", out)
 	}
-	waitUntil(t, "500 messages", 60*time.Second, func() bool { return len(tg.Sent()) >= 500 })
-	time.Sleep(500 * time.Millisecond)
+	awaitTG(t, tg, "500 messages", func() bool { return len(tg.Sent()) >= 500 })
+	waitDrained(t, st, "tg")
 	if n := len(tg.Sent()); n != 500 {
 		t.Errorf("%d messages for 500 subscribers", n)
 	}
@@ -139,20 +139,20 @@ func TestKillDuringFanout(t *testing.T) {
 		return cmd
 	}
 	first := start()
-	waitUntil(t, "the first 1,000 sends", 60*time.Second, func() bool { return len(tg.Sent()) >= 1000 })
+	awaitTG(t, tg, "the first 1,000 sends", func() bool { return len(tg.Sent()) >= 1000 })
 	first.Process.Signal(syscall.SIGKILL)
 	first.Wait()
 	atKill := len(tg.Sent())
 	second := start()
 	defer func() { second.Process.Signal(syscall.SIGTERM); second.Wait() }()
-	waitUntil(t, "all 5,000 subscribers", 3*time.Minute, func() bool {
+	awaitTG(t, tg, "all 5,000 subscribers", func() bool {
 		chats := map[int64]bool{}
 		for _, m := range tg.Sent() {
 			chats[m.ChatID] = true
 		}
 		return len(chats) == 5000
 	})
-	time.Sleep(time.Second)
+	waitDrained(t, st, "tg")
 	sent := tg.Sent()
 	perChat := map[int64]int{}
 	for _, m := range sent {

@@ -11,6 +11,7 @@ import (
 
 	"tongbao/bot/chat"
 	"tongbao/bot/console"
+	"tongbao/bot/ingest"
 	"tongbao/configs"
 	"tongbao/content"
 )
@@ -59,7 +60,7 @@ Type 帮助 for what to ask, Ctrl-D to leave.`)
 	if _, _, err := svc.st.Touch(ctx, local, "", "", true); err != nil {
 		return err
 	}
-	added, err := app.ingestSamples(ctx, svc, cfg)
+	added, err := app.ingestSamples(ctx, svc, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -114,8 +115,10 @@ func (a *App) demoListener(cfg *Config) (net.Listener, string) {
 }
 
 // ingestSamples stores the built-in sample bulletins (the ones already
-// stored are duplicates and change nothing) and pushes the new ones.
-func (a *App) ingestSamples(ctx context.Context, svc *service, cfg *Config) (int, error) {
+// stored are duplicates and change nothing) and pushes the new ones, and
+// those an earlier demo stored without finishing their fan-out, however
+// old they are.
+func (a *App) ingestSamples(ctx context.Context, svc *service, cfg *Config, log *slog.Logger) (int, error) {
 	parser, err := a.parser(cfg)
 	if err != nil {
 		return 0, err
@@ -124,25 +127,19 @@ func (a *App) ingestSamples(ctx context.Context, svc *service, cfg *Config) (int
 	if err != nil {
 		return 0, err
 	}
+	pipeline := ingest.New(ingest.Config{}, ingest.Deps{Parser: parser, Store: svc.st, Publisher: svc.disp, Logger: log})
 	added := 0
 	for _, name := range names {
 		data, err := configs.Samples.ReadFile(name)
 		if err != nil {
 			return added, err
 		}
-		b, err := parser.Parse(content.Input{Data: data, Name: path.Base(name), URL: "sample:" + path.Base(name)})
+		s, _, err := pipeline.Ingest(ctx, content.Input{Data: data, Name: path.Base(name), URL: "sample:" + path.Base(name)})
+		if s.Result.New {
+			added++
+		}
 		if err != nil {
 			return added, fmt.Errorf("sample %s: %w", name, err)
-		}
-		res, err := svc.st.SaveBulletin(ctx, b)
-		if err != nil {
-			return added, err
-		}
-		if res.New {
-			added++
-			if _, err := svc.disp.Publish(ctx, b); err != nil {
-				return added, err
-			}
 		}
 	}
 	return added, nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"tongbao/bot/ingest"
 	"tongbao/content"
 	"tongbao/content/source"
 )
@@ -57,7 +58,7 @@ file failed or a large push was refused.`)
 		return err
 	}
 	disp := app.newDispatcher(cfg, st, nil, links, nil, "ingest", log)
-	run := &ingestRun{g: newIngester(cfg, parser, st, disp), noPush: *noPush}
+	run := &ingestRun{g: ingest.New(cfg.Delivery.Ingest, ingest.Deps{Parser: parser, Store: st, Publisher: disp, Logger: log}), parser: parser, noPush: *noPush}
 
 	var urls, local []string
 	for _, p := range paths {
@@ -93,7 +94,7 @@ file failed or a large push was refused.`)
 	}
 	fetched := 0
 	if len(urls) > 0 {
-		fetcher := source.NewFetcher(source.FetcherOptions{})
+		fetcher := source.NewFetcher(source.FetcherConfig{}, source.FetcherDeps{})
 		for _, u := range urls {
 			inputs, err := source.FetchOne(ctx, fetcher, u)
 			if err != nil {
@@ -120,7 +121,8 @@ file failed or a large push was refused.`)
 // ingestRun is one `tongbao ingest`: the report lines, the tallies, and
 // the stored bulletins that are due to be pushed once the run is over.
 type ingestRun struct {
-	g                 *ingester
+	g                 *ingest.Pipeline
+	parser            *content.Parser
 	noPush            bool
 	added, dup, old   int
 	failed, notPushed int
@@ -133,7 +135,7 @@ func (r *ingestRun) file(ctx context.Context, f inputFile, bad map[string]error)
 		r.failed++
 		return fmt.Sprintf("%s: error: %v", f.path, err)
 	}
-	in, err := readInput(f, r.g.parser.MaxInput())
+	in, err := readInput(f, r.parser.MaxInput())
 	if err != nil {
 		r.failed++
 		return fmt.Sprintf("%s: error: %v", f.path, err)
@@ -148,34 +150,34 @@ func (r *ingestRun) input(ctx context.Context, in content.Input) string {
 	if in.URL != "" {
 		name = in.URL
 	}
-	s, err := r.g.store(ctx, in, nil)
+	s, err := r.g.Store(ctx, in)
 	switch {
-	case s.b == nil:
+	case s.Bulletin == nil:
 		r.failed++
 		return fmt.Sprintf("%s: error: %v", name, err)
 	case err != nil:
 		r.failed++
-		return fmt.Sprintf("%s: %s error: %v", name, s.b.ID, err)
-	case s.push && !r.noPush:
-		r.due = append(r.due, s.b)
-	case s.old && s.res.New:
+		return fmt.Sprintf("%s: %s error: %v", name, s.Bulletin.ID, err)
+	case s.Due && !r.noPush:
+		r.due = append(r.due, s.Bulletin)
+	case s.Old && s.Result.New:
 		r.old++
-	case s.push && s.res.New:
+	case s.Due && s.Result.New:
 		r.notPushed++
 	}
-	if !s.res.New {
+	if !s.Result.New {
 		r.dup++
-		return fmt.Sprintf("%s: %s duplicate of %s", name, s.b.ID, s.res.DuplicateOf)
+		return fmt.Sprintf("%s: %s duplicate of %s", name, s.Bulletin.ID, s.Result.DuplicateOf)
 	}
 	r.added++
 	note := ""
 	switch {
-	case s.old:
+	case s.Old:
 		note = ", not pushed: published before the push cut-off"
-	case s.push && r.noPush:
+	case s.Due && r.noPush:
 		note = ", not pushed (--no-push)"
 	}
-	return fmt.Sprintf("%s: %s new (%s, %s%s)", name, s.b.ID, s.b.Kind, s.b.Title, note)
+	return fmt.Sprintf("%s: %s new (%s, %s%s)", name, s.Bulletin.ID, s.Bulletin.Kind, s.Bulletin.Title, note)
 }
 
 // confirmPushOver is the largest batch `tongbao ingest` pushes without
@@ -203,7 +205,7 @@ func (r *ingestRun) pushDue(ctx context.Context, app *App, yes bool) error {
 	}
 	queued, pushed := 0, 0
 	for _, b := range r.due {
-		q, err := r.g.push(ctx, b)
+		q, err := r.g.Push(ctx, b)
 		queued += q
 		if err != nil {
 			r.failed++
@@ -221,7 +223,7 @@ func (r *ingestRun) pushDue(ctx context.Context, app *App, yes bool) error {
 func (r *ingestRun) summary(app *App, inputs int) {
 	if r.old > 0 {
 		fmt.Fprintf(app.Stdout, "%s published before %s (Beijing time) stored but not pushed (delivery.push_within)\n",
-			count(r.old, "new bulletin", "new bulletins"), r.g.cutoff().In(content.Shanghai).Format("2006-01-02 15:04"))
+			count(r.old, "new bulletin", "new bulletins"), r.g.Cutoff().In(content.Shanghai).Format("2006-01-02 15:04"))
 	}
 	if r.notPushed > 0 {
 		fmt.Fprintf(app.Stdout, "%s stored without pushing (--no-push)\n", count(r.notPushed, "new bulletin", "new bulletins"))

@@ -192,11 +192,11 @@ func TestServePushCutoff(t *testing.T) {
 	os.WriteFile(filepath.Join(inbox, "old.txt"), old, 0o644)
 	writeRecentBulletins(t, inbox, 41, 1)
 	ctx := context.Background()
-	waitUntil(t, "the folder's bulletins", 60*time.Second, func() bool {
+	waitUntil(t, "the folder's bulletins", func() bool {
 		n, _, _ := st.CountBulletins(ctx)
 		return n == 4
 	})
-	waitUntil(t, "the recent bulletins' pushes", 30*time.Second, func() bool { return len(tg.Sent()) == 4 })
+	awaitTG(t, tg, "the recent bulletins' pushes", func() bool { return len(tg.Sent()) == 4 })
 	for _, m := range tg.Sent() {
 		if strings.Contains(m.Text, "2022") {
 			t.Errorf("an old bulletin was pushed: %s", m.Text)

@@ -33,7 +33,7 @@ and the reason; the others are still printed. Exit status 1 when any failed.`)
 	if err != nil {
 		return err
 	}
-	parser := content.NewParser(content.Options{SummaryLimit: *limit, Topics: topics})
+	parser := content.NewParser(content.ParserConfig{SummaryLimit: *limit}, content.ParserDeps{Topics: topics})
 	failed := 0
 	files, bad := expandPaths(paths)
 	for _, f := range files {

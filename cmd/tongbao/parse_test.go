@@ -20,7 +20,12 @@ func runApp(t *testing.T, env map[string]string, args ...string) (int, string, s
 	return code, stdout.String(), stderr.String()
 }
 
-const samples = "../../content/testdata/"
+// samples holds the sample bulletins the demo ships (their one copy);
+// testInputs the content package's other test inputs (extra/…, feed.xml).
+const (
+	samples    = "../../configs/samples/"
+	testInputs = "../../content/testdata/"
+)
 
 func TestParseJSONSamples(t *testing.T) {
 	code, out, errOut := runApp(t, nil, "parse", "--json",
@@ -169,7 +174,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Redis.URL != "embedded" || cfg.Telegram.PerSecond != 30 || cfg.WeChat.Template.MaxRunes != 20 || len(cfg.WeChat.Template.Fields) != 0 {
+	if cfg.Redis.URL != "embedded" || cfg.Telegram.Limits.PerSecond != 30 || cfg.WeChat.Template.MaxRunes != 20 || len(cfg.WeChat.Template.Fields) != 0 {
 		t.Errorf("config = %+v", cfg)
 	}
 	env := map[string]string{"TONGBAO_REDIS_URL": "redis://x:1", "TONGBAO_ADMINS": "tg:1, wx:2", "TONGBAO_WECOM_AGENTID": "1000002"}

@@ -19,6 +19,7 @@ import (
 	"tongbao/bot"
 	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
+	"tongbao/bot/ingest"
 	"tongbao/bot/metrics"
 	"tongbao/bot/readlink"
 	"tongbao/bot/telegram"
@@ -117,33 +118,28 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 	if err != nil {
 		return err
 	}
-	// The admin upload and the sources share the ingest pipeline; its
-	// publisher is the dispatcher, made below.
-	pipeline := newIngester(cfg, parser, st, nil)
+	// The admin upload and the sources share the ingest pipeline; it is
+	// made below, once its publisher, the dispatcher, is.
+	var pipeline *ingest.Pipeline
 	admin := &web.Admin{Token: cfg.AdminToken, Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
-		s, queued, err := pipeline.ingest(ctx, in, nil)
-		if err != nil && !errors.Is(err, errNotPushed) {
+		s, queued, err := pipeline.Ingest(ctx, in)
+		if err != nil && !errors.Is(err, ingest.ErrNotPushed) {
 			return web.IngestResult{}, err
 		}
-		return web.IngestResult{ID: s.b.ID, Title: s.b.Title, New: s.res.New, DuplicateOf: s.res.DuplicateOf, Pushed: queued}, nil
+		return web.IngestResult{ID: s.Bulletin.ID, Title: s.Bulletin.Title, New: s.Result.New, DuplicateOf: s.Result.DuplicateOf, Pushed: queued}, nil
 	}}
 	s.registry = reg
 	var mainGatherer prometheus.Gatherer = reg // /metrics on the main address unless it has its own
 	if cfg.Metrics.Listen != "" {
 		mainGatherer = nil
 	}
-	s.web = web.New(web.Options{Store: store.NewBulletinCache(st, 1024), Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer, MetricsToken: cfg.Metrics.Token,
+	s.web = web.New(web.Config{MetricsToken: cfg.Metrics.Token}, web.Deps{Store: store.NewBulletinCache(st, 1024), Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer,
 		Ready: s.ready.Load, Unavailable: s.unavailable, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
 	senders := append([]chat.Sender{}, extra...)
 	if cfg.Telegram.Token != "" {
-		tg, err := telegram.Open(telegram.Config{
-			Token: cfg.Telegram.Token, APIBase: cfg.Telegram.API, WebhookURL: cfg.Telegram.WebhookURL,
-			WebhookSecret: cfg.Telegram.WebhookSecret, PaidBroadcast: cfg.Telegram.PaidBroadcast,
-			Limits: telegram.Limits{PerSecond: cfg.Telegram.PerSecond, PerChatSecond: cfg.Telegram.PerChatSecond,
-				PerGroupMinute: cfg.Telegram.PerGroupMinute, Margin: cfg.Telegram.Margin},
-		}, handler, st, telegram.WithBlocker(st), telegram.WithLogger(log), telegram.WithPacer(st))
+		tg, err := telegram.Open(cfg.Telegram, telegram.Deps{Handler: handler, Dedupe: st, Blocker: st, Pacer: st, Logger: log})
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
@@ -160,9 +156,9 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 		}
 		log.Info("telegram adapter configured", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
 	}
-	deps := wechat.Deps{Tokens: st, Limits: st, Dedupe: st, Events: subscriberEvents{st}, Log: log}
+	deps := wechat.Deps{Handler: handler, Tokens: st, Limits: st, Dedupe: st, Events: subscriberEvents{st}, Logger: log}
 	if cfg.WeChat.AppID != "" {
-		oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, handler, deps)
+		oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, deps)
 		if err != nil {
 			return fmt.Errorf("wechat: %w", err)
 		}
@@ -175,7 +171,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 		}
 	}
 	if cfg.WeCom.CorpID != "" {
-		wc, err := wechat.NewWeCom(cfg.WeCom, handler, deps)
+		wc, err := wechat.NewWeCom(cfg.WeCom, deps)
 		if err != nil {
 			return fmt.Errorf("wecom: %w", err)
 		}
@@ -190,7 +186,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 	}
 	reg.MustRegister(metrics.NewQueueCollector(st, platforms))
 	s.disp = a.newDispatcher(cfg, st, senders, core.Links(), s.metrics, s.owner, log)
-	pipeline.pub = s.disp
+	pipeline = ingest.New(cfg.Delivery.Ingest, ingest.Deps{Parser: parser, Store: st, Publisher: s.disp, Logger: log})
 	core.SetAnnouncer(s.disp)
 	core.SetReminder(s.disp)
 	s.runners = append(s.runners, s.disp.Run, func(ctx context.Context) error {
@@ -209,7 +205,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 		s.runners = append(s.runners, poller.Run)
 		log.Info("polling sources", "count", len(srcs), "file", cfg.Sources)
 	}
-	s.mountConsole(pipeline, srcs, poller, platforms)
+	s.mountConsole(parser, pipeline, srcs, poller, platforms)
 	return nil
 }
 
@@ -224,13 +220,12 @@ func (s *service) unavailable() []string {
 // newDispatcher builds the dispatcher with the configured limits; the
 // Telegram adapter paces its own messages, replies and pushes together.
 func (a *App) newDispatcher(cfg *Config, st *store.Store, senders []chat.Sender, links *readlink.Links, m *metrics.Metrics, owner string, log *slog.Logger) *dispatch.Dispatcher {
-	return dispatch.New(store.NewBulletinCache(st, 512), senders, st, links, m, dispatch.Config{
-		Owner: owner, Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, SendTimeout: cfg.Delivery.SendTimeout,
-		RemindAfter: cfg.Delivery.RemindAfter, ImportantTags: cfg.Delivery.ImportantTags, Logger: log,
-		Limits: map[chat.Platform]dispatch.Limits{
-			chat.WeChat: {PerSecond: cfg.WeChat.PerSecond},
-		},
-	})
+	dc := cfg.Delivery.Dispatch
+	dc.Owner = owner
+	dc.Limits = map[chat.Platform]dispatch.Limits{
+		chat.WeChat: {PerSecond: cfg.WeChat.PerSecond},
+	}
+	return dispatch.New(dc, dispatch.Deps{Store: store.NewBulletinCache(st, 512), Senders: senders, Limiter: st, Links: links, Metrics: m, Logger: log})
 }
 
 // whileLeased runs fn only while this replica holds a lease, so of several

@@ -34,14 +34,43 @@ func TestMain(m *testing.M) { redistest.Main(m, &redisServer) }
 
 // syncBuffer collects a command's output from several goroutines.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed and dropped by every Write; nil while nobody waits
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.written != nil {
+		close(b.written)
+		b.written = nil
+	}
 	return b.buf.Write(p)
+}
+
+// await waits until cond holds of what was written so far, re-checking
+// after every Write. The deadline only stops a broken test.
+func (b *syncBuffer) await(t testing.TB, what string, cond func(string) bool) {
+	t.Helper()
+	deadline := time.After(3 * time.Minute)
+	for {
+		b.mu.Lock()
+		text := b.buf.String()
+		if b.written == nil {
+			b.written = make(chan struct{})
+		}
+		written := b.written
+		b.mu.Unlock()
+		if cond(text) {
+			return
+		}
+		select {
+		case <-written:
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s:\n%s", what, text)
+		}
+	}
 }
 
 func (b *syncBuffer) String() string {
@@ -79,7 +108,7 @@ func (e testEnv) run(t testing.TB, args ...string) (int, string) {
 // store opens the test's store, to set up subscribers and check state.
 func (e testEnv) store(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{URL: e["TONGBAO_REDIS_URL"], Prefix: e["TONGBAO_REDIS_PREFIX"], Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := store.Open(context.Background(), store.Config{URL: e["TONGBAO_REDIS_URL"], Prefix: e["TONGBAO_REDIS_PREFIX"]}, store.Deps{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +152,9 @@ func (e testEnv) serve(t testing.TB, extra ...string) *serving {
 		return code
 	}}
 	t.Cleanup(func() { s.stop() })
-	deadline := time.Now().Add(30 * time.Second)
+	// /readyz tells nobody when it turns ready: ask every 50 ms. The
+	// deadline only stops a broken start.
+	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		resp, err := http.Get(s.addr + "/readyz")
 		if err == nil {
@@ -145,14 +176,45 @@ func (e testEnv) serve(t testing.TB, extra ...string) *serving {
 	}
 }
 
-func waitUntil(t testing.TB, what string, timeout time.Duration, cond func() bool) {
+// waitUntil waits until cond, which reads something that tells nobody
+// when it changes (the store, a command's output, /readyz, a log), holds:
+// it asks again every few milliseconds. The deadline only stops a broken
+// test; a loaded machine may take long.
+func waitUntil(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(3 * time.Minute)
 	for !cond() {
-		if time.Now().After(deadline) {
+		select {
+		case <-tick.C:
+		case <-deadline:
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// awaitTG waits until cond, which reads the fake's records, holds,
+// re-checking on every record (telegramtest.Server.Await).
+func awaitTG(t testing.TB, fake *telegramtest.Server, what string, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := fake.Await(ctx, cond); err != nil {
+		t.Fatalf("waiting for %s: %v (%d sent)", what, err, len(fake.Sent()))
+	}
+}
+
+// waitDrained waits until each platform's queue has nothing waiting and
+// nothing being sent (delayed deliveries aside): every delivery is sent
+// and marked, and a duplicate would already have arrived.
+func waitDrained(t testing.TB, st *store.Store, platforms ...string) {
+	t.Helper()
+	for _, p := range platforms {
+		waitUntil(t, "the "+p+" queue to drain", func() bool {
+			qs, err := st.QueueStats(context.Background(), p)
+			return err == nil && qs.Pending == 0 && qs.Lag == 0
+		})
 	}
 }
 
@@ -218,14 +280,34 @@ func telegramEnv(t testing.TB, e testEnv, opts ...telegramtest.Option) *telegram
 	return fake
 }
 
-// say sends a text as a Telegram user and returns the bot's replies to it.
-func say(t *testing.T, fake *telegramtest.Server, user telegramtest.User, text string) []telegramtest.SentMessage {
+// say sends a text as a Telegram user and returns the bot's replies to it,
+// joined, once they hold every one of want (a reply may come in several
+// parts). A reply that lacks one is reported when the wait gives up.
+func say(t *testing.T, fake *telegramtest.Server, user telegramtest.User, text string, want ...string) string {
 	t.Helper()
 	before := len(fake.SentTo(user.ID))
 	fake.SendText(user, text)
-	waitUntil(t, "a reply to "+text, 15*time.Second, func() bool { return len(fake.SentTo(user.ID)) > before })
-	time.Sleep(100 * time.Millisecond) // a reply in several parts
-	return fake.SentTo(user.ID)[before:]
+	replies := func() string { return joined(fake.SentTo(user.ID)[before:]) }
+	hasAll := func() bool {
+		got := replies()
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				return false
+			}
+		}
+		return len(fake.SentTo(user.ID)) > before
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := fake.Await(ctx, hasAll); err != nil {
+		got := replies()
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%q: reply lacks %q:\n%s", text, w, got)
+			}
+		}
+	}
+	return replies()
 }
 
 func joined(ms []telegramtest.SentMessage) string {
@@ -251,12 +333,7 @@ func conversation(t *testing.T, fake *telegramtest.Server) {
 		{"/latest@TongbaoBot", []string{"青溪县召开县政府第十二次常务会议"}},
 	}
 	for _, s := range steps {
-		got := joined(say(t, fake, user, s.text))
-		for _, w := range s.want {
-			if !strings.Contains(got, w) {
-				t.Errorf("%q: reply lacks %q:\n%s", s.text, w, got)
-			}
-		}
+		say(t, fake, user, s.text, s.want...)
 	}
 	// The card's 全文 button sends the full text.
 	card := fake.SentTo(user.ID)[1]
@@ -267,11 +344,11 @@ func conversation(t *testing.T, fake *telegramtest.Server) {
 	if _, err := fake.PressButton(user, user.ID, card.MessageID, "full:"+qingxiID); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the full text", 10*time.Second, func() bool { return len(fake.SentTo(user.ID)) > before })
+	awaitTG(t, fake, "the full text", func() bool { return len(fake.SentTo(user.ID)) > before })
 	if got := joined(fake.SentTo(user.ID)[before:]); !strings.Contains(got, "会议还研究了其他事项。") {
 		t.Errorf("full text:\n%s", got)
 	}
-	waitUntil(t, "the callback answer", 10*time.Second, func() bool { return len(fake.CallbackAnswers()) == 1 })
+	awaitTG(t, fake, "the callback answer", func() bool { return len(fake.CallbackAnswers()) == 1 })
 }
 
 func TestServeTelegramPolling(t *testing.T) {
@@ -283,12 +360,12 @@ func TestServeTelegramPolling(t *testing.T) {
 
 	// A new bulletin ingested while serve runs reaches the subscriber of
 	// 防汛 once, with a personal link that records the read.
-	code, out := e.run(t, "ingest", samples+"extra/dongyang-2023-07-20-executive.txt")
+	code, out := e.run(t, "ingest", testInputs+"extra/dongyang-2023-07-20-executive.txt")
 	if code != 0 || !strings.Contains(out, "queued 1 delivery of 1 bulletin (a running tongbao serve sends them)") {
 		t.Fatalf("ingest: %d %s", code, out)
 	}
 	var push telegramtest.SentMessage
-	waitUntil(t, "the push", 15*time.Second, func() bool {
+	awaitTG(t, fake, "the push", func() bool {
 		for _, m := range fake.SentTo(4242) {
 			if strings.Contains(m.Text, "东阳市召开市政府第35次常务会议") {
 				push = m
@@ -324,7 +401,7 @@ func TestServeTelegramWebhook(t *testing.T) {
 	e["TONGBAO_TELEGRAM_SECRET"] = "hook-secret"
 	e.run(t, append([]string{"ingest"}, sampleFiles...)...)
 	s := e.serve(t)
-	waitUntil(t, "setWebhook", 10*time.Second, func() bool { w, ok := fake.Webhook(); return ok && w.URL != "" })
+	awaitTG(t, fake, "setWebhook", func() bool { w, ok := fake.Webhook(); return ok && w.URL != "" })
 	conversation(t, fake)
 	// A request without the secret is refused and not processed.
 	body := `{"update_id":999999,"message":{"message_id":1,"date":1,"chat":{"id":7,"type":"private"},"from":{"id":7,"is_bot":false,"first_name":"x"},"text":"最新会议"}}`
@@ -340,7 +417,8 @@ func TestServeTelegramWebhook(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	time.Sleep(200 * time.Millisecond)
+	// A refused request is never handed to the bot: nothing can arrive
+	// later, so the check needs no wait.
 	if n := len(fake.SentTo(7)); n != 0 {
 		t.Errorf("a request without the secret was answered (%d messages)", n)
 	}
@@ -416,7 +494,15 @@ func TestServeWeChatSafeMode(t *testing.T) {
 		t.Errorf("retry of MsgId 1001: %+v, %v", again, err)
 	}
 	// Forged requests change nothing.
-	keys := func() int64 { return redisServer.Client(t).DBSize(ctx).Val() }
+	// Only this test's keys: the redis-server is shared with the other
+	// tests, whose keys come and go (and expire) meanwhile.
+	keys := func() int64 {
+		n, err := redisServer.Client(t).Eval(ctx, `return #redis.call('KEYS', ARGV[1])`, nil, "*"+e["TONGBAO_REDIS_PREFIX"]+"*").Int64()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
 	before := keys()
 	for _, f := range []wechattest.Forgery{wechattest.ForgeSignature, wechattest.ForgeMsgSignature, wechattest.ForgeCiphertext, wechattest.ForgeGarbage, wechattest.ForgeOversized} {
 		if _, err := client.Forged(f).SendText("oIntruder", "最新会议", 2000+int64(f)); err == nil {
@@ -431,7 +517,7 @@ func TestServeWeChatSafeMode(t *testing.T) {
 	}
 	// A push outside the 48-hour window falls back to the template.
 	fake.InjectFault(wechattest.Fault{Path: "/cgi-bin/message/custom/send", OpenID: "oFollower", ErrCode: wechattest.CodeOutOfWindow})
-	if code, out := e.run(t, "ingest", samples+"extra/dongyang-2023-07-20-executive.txt"); code != 0 {
+	if code, out := e.run(t, "ingest", testInputs+"extra/dongyang-2023-07-20-executive.txt"); code != 0 {
 		t.Fatalf("ingest: %s", out)
 	}
 	tmpls, err := wechattest.WaitFor(ctx, fake, fake.TemplateMessages, 1)
@@ -495,7 +581,8 @@ func TestBroadcastAndRemindCommands(t *testing.T) {
 	addSubscribers(t, st, "tg", "", 7000, 3)
 	e.run(t, "ingest", samples+"qingxi-2022-06-08-county-executive.txt")
 	e.serve(t)
-	waitUntil(t, "the bulletin's pushes", 15*time.Second, func() bool { return len(tg.Sent()) == 3 })
+	awaitTG(t, tg, "the bulletin's pushes", func() bool { return len(tg.Sent()) == 3 })
+	waitDrained(t, st, "tg") // remind counts the deliveries marked after the sends
 	if code, out := e.run(t, "broadcast", "--text", "明天上午9点全县视频会议", "--to", "platform:tg"); code != exitUsage || !strings.Contains(out, "--yes") {
 		t.Errorf("broadcast without --yes off a terminal: %d %s", code, out)
 	}
@@ -503,7 +590,7 @@ func TestBroadcastAndRemindCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Announcement to platform:tg: 3 active subscribers\n明天上午9点全县视频会议\n") || !strings.Contains(out, "queued for 3 subscribers") {
 		t.Fatalf("broadcast: %d %s", code, out)
 	}
-	waitUntil(t, "the announcement", 15*time.Second, func() bool { return len(tg.Sent()) == 6 })
+	awaitTG(t, tg, "the announcement", func() bool { return len(tg.Sent()) == 6 })
 	if !strings.Contains(tg.SentTo(7000)[1].Text, "明天上午9点全县视频会议") {
 		t.Errorf("announcement: %s", tg.SentTo(7000)[1].Text)
 	}
@@ -514,7 +601,7 @@ func TestBroadcastAndRemindCommands(t *testing.T) {
 	if code, out := e.run(t, "remind", qingxiID); code != 0 || !strings.Contains(out, "reminded 3") {
 		t.Fatalf("remind: %d %s", code, out)
 	}
-	waitUntil(t, "the reminders", 15*time.Second, func() bool { return len(tg.Sent()) == 9 })
+	awaitTG(t, tg, "the reminders", func() bool { return len(tg.Sent()) == 9 })
 	if code, out := e.run(t, "remind", qingxiID); code != 0 || !strings.Contains(out, "reminded 0") {
 		t.Errorf("second remind: %d %s", code, out)
 	}
@@ -583,7 +670,7 @@ func TestAdminAPI(t *testing.T) {
 	if code != 201 || !strings.Contains(out, `"id":"`+lanxiID+`"`) || !strings.Contains(out, `"pushed":2`) {
 		t.Fatalf("upload: %d %s", code, out)
 	}
-	waitUntil(t, "the pushes", 15*time.Second, func() bool { return len(tg.Sent()) == 2 })
+	awaitTG(t, tg, "the pushes", func() bool { return len(tg.Sent()) == 2 })
 	text, _ := os.ReadFile(samples + "lanxi-2022-05-27-standing-committee.txt")
 	if code, out := post("admin-token", "text/plain; charset=utf-8", text); code != 200 || !strings.Contains(out, `"duplicate_of":"`+lanxiID+`"`) {
 		t.Errorf("duplicate upload: %d %s", code, out)
@@ -631,12 +718,10 @@ func TestServeStartsWithoutTelegram(t *testing.T) {
 	if got := readyz(); !strings.Contains(got, "unavailable, retrying: telegram") {
 		t.Errorf("/readyz while Telegram is down = %q", got)
 	}
-	waitUntil(t, "the log to say Telegram is unavailable", 15*time.Second, func() bool {
-		return strings.Contains(s.out.String(), "telegram: unavailable")
+	s.out.await(t, "the log to say Telegram is unavailable", func(log string) bool {
+		return strings.Contains(log, "telegram: unavailable")
 	})
 	fake.ClearFaults()
-	waitUntil(t, "Telegram connected", 30*time.Second, func() bool { return readyz() == "ready\n" })
-	if got := joined(say(t, fake, telegramtest.User{ID: 4343, FirstName: "王", LanguageCode: "zh-hans"}, "/start")); !strings.Contains(got, "您好") {
-		t.Errorf("reply to /start after connecting:\n%s", got)
-	}
+	waitUntil(t, "Telegram connected", func() bool { return readyz() == "ready\n" })
+	say(t, fake, telegramtest.User{ID: 4343, FirstName: "王", LanguageCode: "zh-hans"}, "/start", "您好")
 }

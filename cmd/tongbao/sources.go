@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"tongbao/bot/ingest"
 	"tongbao/content"
 	"tongbao/content/source"
 	"tongbao/store"
@@ -151,7 +152,7 @@ bulletin's id; the near-duplicate check of a real ingest may still find a
 		return err
 	}
 	defer st.Close()
-	items, err := source.Preview(ctx, *src, source.NewFetcher(source.FetcherOptions{}), st)
+	items, err := source.Preview(ctx, *src, source.NewFetcher(source.FetcherConfig{}, source.FetcherDeps{}), st)
 	if err != nil {
 		return fmt.Errorf("%s: %w", src.Name, err)
 	}
@@ -237,22 +238,9 @@ func (a *App) sourceConfigs(cfg *Config, flagPath string) ([]source.Config, erro
 	return srcs, nil
 }
 
-// sourceIngest is the pipeline sources hand their items to (see
-// ingester). A bulletin stored but not pushed is not the item's failure —
-// serve's scheduler resumes its fan-out — so it is only logged.
-func sourceIngest(g *ingester, log *slog.Logger) source.IngestFunc {
-	return func(ctx context.Context, in content.Input) (source.Result, error) {
-		s, _, err := g.ingest(ctx, in, nil)
-		if errors.Is(err, errNotPushed) {
-			log.Warn("source: bulletin stored but not pushed yet", "bulletin_id", s.b.ID, "err", err)
-			return s.res, nil
-		}
-		return s.res, err
-	}
-}
-
 // newSourcePoller builds the poller of `tongbao serve`: replica owner polls
-// the sources whose leases it holds in st, handing their items to g.
-func newSourcePoller(srcs []source.Config, g *ingester, st *store.Store, owner string, log *slog.Logger) (*source.Poller, error) {
-	return source.New(srcs, source.Options{Ingest: sourceIngest(g, log), Status: st, Lease: st, Owner: owner, Logger: log})
+// the sources whose leases it holds in st, handing their items to the
+// ingest pipeline.
+func newSourcePoller(srcs []source.Config, pipeline *ingest.Pipeline, st *store.Store, owner string, log *slog.Logger) (*source.Poller, error) {
+	return source.New(source.PollerConfig{Sources: srcs, Owner: owner}, source.Deps{Ingest: pipeline.Source, Status: st, Lease: st, Logger: log})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -9,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+	"tongbao/content/source"
 )
 
 // newsSite serves the sample feed with its links pointing at itself, the
@@ -24,7 +25,7 @@ func newsSite(t *testing.T) *httptest.Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/rss.xml", func(w http.ResponseWriter, r *http.Request) {
-		feed, err := os.ReadFile(samples + "feed.xml")
+		feed, err := os.ReadFile(testInputs + "feed.xml")
 		if err != nil {
 			t.Error(err)
 			return
@@ -72,16 +73,25 @@ func TestServePollsSources(t *testing.T) {
 	e.serve(t)
 	st := e.store(t)
 	ctx := context.Background()
-	waitUntil(t, "the feed's bulletins", 60*time.Second, func() bool {
+	waitUntil(t, "the feed's bulletins", func() bool {
 		n, _, _ := st.CountBulletins(ctx)
 		return n == 3
 	})
-	time.Sleep(500 * time.Millisecond)
+	// The fourth item, the Lanxi page, is recorded as a copy or stored:
+	// once it is a copy, all four are handled and the count is final.
+	waitUntil(t, "the Lanxi page handled", func() bool {
+		var status source.Status
+		data, err := st.LoadSourceStatus(ctx, "county-feed")
+		if err != nil || json.Unmarshal(data, &status) != nil {
+			return false
+		}
+		return status.Seen >= 4
+	})
 	if n, _, _ := st.CountBulletins(ctx); n != 3 {
 		t.Errorf("%d bulletins stored, want 3 (the Lanxi page is a copy)", n)
 	}
 	var out string
-	waitUntil(t, "source status", 30*time.Second, func() bool {
+	waitUntil(t, "source status", func() bool {
 		_, out = e.run(t, "sources")
 		return strings.Contains(out, "county-feed") && strings.Contains(out, "broken") && strings.Contains(out, "404")
 	})

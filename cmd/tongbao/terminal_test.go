@@ -70,21 +70,19 @@ func TestChatLongLinePastesAtOnce(t *testing.T) {
 	var errOut syncBuffer
 	done := make(chan int, 1)
 	go func() { done <- NewApp(in, out, &errOut, e.get).Run(context.Background(), []string{"chat"}) }()
-	waitUntil(t, "the prompt", 30*time.Second, func() bool { return strings.Contains(screen.String(), "› ") })
+	screen.await(t, "the prompt", func(text string) bool { return strings.Contains(text, "› ") })
 
 	long := "搜索 " + strings.Repeat("汛期值班安排", 680) // 4,083 characters
 	start := len(screen.String())
 	go master.Write([]byte(long + "\r" + "最新会议\r"))
 	const budget = 1 << 20 // the line drawn a few times, not once per character
-	deadline := time.Now().Add(2 * time.Minute)
-	for !strings.Contains(screen.String()[start:], "青溪县召开县政府第十二次常务会议") {
-		if n := len(screen.String()) - start; n > budget {
-			t.Fatalf("the terminal received %d bytes for a %d-character line", n, len([]rune(long)))
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no answer to the line after the long one:\n%s", screen.String()[start:])
-		}
-		time.Sleep(20 * time.Millisecond)
+	var overrun bool
+	screen.await(t, "the answer to the line after the long one", func(text string) bool {
+		overrun = len(text)-start > budget
+		return overrun || strings.Contains(text[start:], "青溪县召开县政府第十二次常务会议")
+	})
+	if overrun {
+		t.Fatalf("the terminal received %d bytes for a %d-character line", len(screen.String())-start, len([]rune(long)))
 	}
 	t.Logf("the terminal received %d bytes for the long line and the next answer", len(screen.String())-start)
 	master.Write([]byte("退出\r"))

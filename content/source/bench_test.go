@@ -67,10 +67,8 @@ func BenchmarkPollRound(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			st := openStore(b)
 			rec := newRecorder()
-			p, err := New(cfgs, Options{
-				Ingest: rec.ingest, Status: st, Lease: st, Owner: "bench", Logger: quietLogger(),
-				Fetcher: NewFetcher(FetcherOptions{Client: client, MinDelay: minDelay}),
-			})
+			p, err := New(PollerConfig{Sources: cfgs, Owner: "bench"},
+				Deps{Ingest: rec.ingest, Status: st, Lease: st, Logger: quietLogger(), Fetcher: NewFetcher(FetcherConfig{MinDelay: minDelay}, FetcherDeps{HTTP: client})})
 			if err != nil {
 				b.Fatal(err)
 			}

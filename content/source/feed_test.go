@@ -186,10 +186,8 @@ func TestFeedBadInput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			rec := newRecorder()
 			st := openStore(t)
-			p, err := New([]Config{{Name: "bad", Type: TypeFeed, URL: s.URL + tc.path, Interval: time.Minute}, feedConfig(s)}, Options{
-				Ingest: rec.ingest, Status: st, Lease: st, Owner: "a", Logger: quietLogger(),
-				Fetcher: NewFetcher(FetcherOptions{MinDelay: -1, Timeout: timeoutFor(tc.path)}),
-			})
+			p, err := New(PollerConfig{Sources: []Config{{Name: "bad", Type: TypeFeed, URL: s.URL + tc.path, Interval: time.Minute}, feedConfig(s)}, Owner: "a"},
+				Deps{Ingest: rec.ingest, Status: st, Lease: st, Logger: quietLogger(), Fetcher: NewFetcher(FetcherConfig{MinDelay: -1, Timeout: timeoutFor(tc.path)}, FetcherDeps{})})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -231,9 +229,8 @@ func TestFeedBackoff(t *testing.T) {
 	s.set("/feed.xml", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", http.StatusServiceUnavailable) })
 	rec := newRecorder()
 	st := openStore(t)
-	p, err := New([]Config{{Name: "down", Type: TypeFeed, URL: s.URL + "/feed.xml", Interval: time.Minute}}, Options{
-		Ingest: rec.ingest, Status: st, Lease: st, Owner: "a", Logger: quietLogger(), Fetcher: testFetcher(), MaxBackoff: 5 * time.Minute,
-	})
+	p, err := New(PollerConfig{Sources: []Config{{Name: "down", Type: TypeFeed, URL: s.URL + "/feed.xml", Interval: time.Minute}}, Owner: "a", MaxBackoff: 5 * time.Minute},
+		Deps{Ingest: rec.ingest, Status: st, Lease: st, Logger: quietLogger(), Fetcher: testFetcher()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 	"tongbao/content"
 )
 
-// Defaults of FetcherOptions.
+// Defaults of FetcherConfig.
 const (
 	// DefaultUserAgent names Tongbao and where to read about it, so a site's
 	// webmaster knows who is asking.
@@ -40,24 +40,29 @@ const (
 	MaxRedirects = 5
 )
 
-// FetcherOptions configure a Fetcher. The zero value gives the defaults.
-type FetcherOptions struct {
-	// Client supplies the transport (proxies, TLS); its Timeout and
-	// CheckRedirect are replaced by the Fetcher's own. http.DefaultTransport
-	// when nil.
-	Client *http.Client
+// FetcherConfig is what an operator sets of a Fetcher. The zero value
+// gives the defaults.
+type FetcherConfig struct {
 	// UserAgent is sent with every request (DefaultUserAgent when empty).
-	UserAgent string
+	UserAgent string `yaml:"user_agent"`
 	// Timeout bounds one request including its body (DefaultTimeout when 0).
-	Timeout time.Duration
+	Timeout time.Duration `yaml:"timeout"`
 	// MaxBytes is the largest body read (DefaultMaxBytes when 0).
-	MaxBytes int64
+	MaxBytes int64 `yaml:"max_bytes"`
 	// PerHost is how many requests may be in flight to one host
 	// (DefaultPerHost when 0).
-	PerHost int
+	PerHost int `yaml:"per_host"`
 	// MinDelay is the least time between the starts of two requests to one
 	// host (DefaultMinDelay when 0; negative for none).
-	MinDelay time.Duration
+	MinDelay time.Duration `yaml:"min_delay"`
+}
+
+// FetcherDeps are a Fetcher's collaborators.
+type FetcherDeps struct {
+	// HTTP supplies the transport (proxies, TLS); its Timeout and
+	// CheckRedirect are replaced by the Fetcher's own. http.DefaultTransport
+	// when nil.
+	HTTP *http.Client
 }
 
 // Validators are what a server said to make the next fetch conditional.
@@ -103,14 +108,14 @@ type hostGate struct {
 	pace  *rate.Limiter
 }
 
-// NewFetcher returns a fetcher with the given options.
-func NewFetcher(opts FetcherOptions) *Fetcher {
+// NewFetcher returns a fetcher.
+func NewFetcher(cfg FetcherConfig, deps FetcherDeps) *Fetcher {
 	f := &Fetcher{
-		userAgent: opts.UserAgent, timeout: opts.Timeout, maxBytes: opts.MaxBytes, perHost: opts.PerHost,
+		userAgent: cfg.UserAgent, timeout: cfg.Timeout, maxBytes: cfg.MaxBytes, perHost: cfg.PerHost,
 		hosts: map[string]*hostGate{},
 	}
-	if opts.Client != nil {
-		f.client = *opts.Client
+	if deps.HTTP != nil {
+		f.client = *deps.HTTP
 	}
 	f.client.Timeout = 0 // each request has its own deadline
 	f.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -127,12 +132,12 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 		f.perHost = DefaultPerHost
 	}
 	switch {
-	case opts.MinDelay == 0:
+	case cfg.MinDelay == 0:
 		f.every = rate.Every(DefaultMinDelay)
-	case opts.MinDelay < 0:
+	case cfg.MinDelay < 0:
 		f.every = rate.Inf
 	default:
-		f.every = rate.Every(opts.MinDelay)
+		f.every = rate.Every(cfg.MinDelay)
 	}
 	return f
 }

@@ -37,9 +37,7 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 // openStore opens the real store on the shared server under a fresh prefix.
 func openStore(tb testing.TB) *store.Store {
 	tb.Helper()
-	st, err := store.Open(context.Background(), store.Options{
-		URL: redisSrv.URL(), Prefix: fmt.Sprintf("src%d:", prefixSeq.Add(1)), Logger: quietLogger(),
-	})
+	st, err := store.Open(context.Background(), store.Config{URL: redisSrv.URL(), Prefix: fmt.Sprintf("src%d:", prefixSeq.Add(1))}, store.Deps{Logger: quietLogger()})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -48,7 +46,7 @@ func openStore(tb testing.TB) *store.Store {
 }
 
 // parser is shared by the tests: building the segmenter takes a moment.
-var parser = content.NewParser(content.Options{})
+var parser = content.NewParser(content.ParserConfig{}, content.ParserDeps{})
 
 // recorder is a fake pipeline: it parses with the real parser, keeps every
 // input it was given and dedupes bulletins by id.
@@ -69,6 +67,7 @@ func (r *recorder) ingest(_ context.Context, in content.Input) (Result, error) {
 	b, err := parser.Parse(in)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	defer activity.wake()
 	r.inputs = append(r.inputs, in)
 	if err != nil {
 		r.refused = append(r.refused, err)
@@ -127,6 +126,7 @@ func newSite(t testing.TB) *site {
 		s.hits[r.URL.Path]++
 		s.agents[r.UserAgent()] = true
 		s.mu.Unlock()
+		activity.wake()
 		if h == nil {
 			http.NotFound(w, r)
 			return
@@ -182,8 +182,13 @@ func gbk(tb testing.TB, s string) []byte {
 // testdata reads one of the sample inputs in ../testdata.
 func testdata(tb testing.TB, name string) []byte {
 	tb.Helper()
-	// The samples are the content package's test inputs.
-	data, err := os.ReadFile("../testdata/" + name)
+	// The sample bulletins' one copy is configs/samples (the demo embeds
+	// them); the feed is a content test input.
+	dir := "../../configs/samples/"
+	if name == "feed.xml" {
+		dir = "../testdata/"
+	}
+	data, err := os.ReadFile(dir + name)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -239,17 +244,15 @@ func (s *site) serveFeed(tb testing.TB, extra string) {
 
 // testFetcher is a fetcher without the polite pause, for fast tests.
 func testFetcher() *Fetcher {
-	return NewFetcher(FetcherOptions{MinDelay: -1, Timeout: 5 * time.Second})
+	return NewFetcher(FetcherConfig{MinDelay: -1, Timeout: 5 * time.Second}, FetcherDeps{})
 }
 
 // newPoller builds a poller over the real store with a recorder as the
 // pipeline.
 func newPoller(tb testing.TB, st *store.Store, owner string, rec *recorder, cfgs ...Config) *Poller {
 	tb.Helper()
-	p, err := New(cfgs, Options{
-		Ingest: rec.ingest, Status: st, Lease: st, Owner: owner,
-		Fetcher: testFetcher(), Logger: quietLogger(), Settle: 200 * time.Millisecond,
-	})
+	p, err := New(PollerConfig{Sources: cfgs, Owner: owner, Settle: 200 * time.Millisecond},
+		Deps{Ingest: rec.ingest, Status: st, Lease: st, Fetcher: testFetcher(), Logger: quietLogger()})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -266,15 +269,69 @@ func poll(tb testing.TB, p *Poller, name string) *Status {
 	return st
 }
 
-// waitFor polls cond until it holds or a generous deadline passes (the
-// deadline only bounds a broken test; it is not a speed assertion).
+// signal wakes every waiter at once.
+type signal struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+// wait returns a channel closed by the next wake.
+func (s *signal) wait() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch == nil {
+		s.ch = make(chan struct{})
+	}
+	return s.ch
+}
+
+func (s *signal) wake() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch != nil {
+		close(s.ch)
+		s.ch = nil
+	}
+}
+
+// activity is woken by every ingest a recorder takes and every request a
+// site gets: what waitFor's conditions read.
+var activity signal
+
+// waitFor waits until cond, which reads recorders and sites, holds,
+// re-checking it on each of their events. The deadline only stops a
+// broken test; it is not a speed assertion.
 func waitFor(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
+	deadline := time.After(3 * time.Minute)
+	for {
+		woken := activity.wait()
+		if cond() {
+			return
+		}
+		select {
+		case <-woken:
+		case <-deadline:
 			tb.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitStatus waits until cond holds of a source's saved status. The store
+// tells nobody when it changes: it asks again every few milliseconds.
+func waitStatus(tb testing.TB, st *store.Store, name, what string, cond func(*Status) bool) {
+	tb.Helper()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(3 * time.Minute)
+	for {
+		if status, err := LoadStatus(context.Background(), st, name); err == nil && cond(status) {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			tb.Fatalf("timed out waiting for %s", what)
+		}
 	}
 }

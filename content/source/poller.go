@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -14,7 +13,7 @@ import (
 	"tongbao/content"
 )
 
-// Defaults of Options.
+// Defaults of PollerConfig.
 const (
 	// DefaultLeaseTTL is how long a replica holds a source's lease without
 	// renewing it: the time another replica waits to take over from one
@@ -42,37 +41,43 @@ type Result = content.SaveResult
 // pipeline failed and the item is tried again at the next poll.
 type IngestFunc func(ctx context.Context, in content.Input) (Result, error)
 
-// Options configure a Poller.
-type Options struct {
+// PollerConfig is what an operator sets of a poller.
+type PollerConfig struct {
+	// Sources are the sources to poll (LoadConfig reads them).
+	Sources []Config `yaml:"sources"`
+	// Owner names this replica in leases and statuses; set by the
+	// program. Required.
+	Owner string `yaml:"-"`
+	// LeaseTTL is how long a lease lasts unrenewed (DefaultLeaseTTL when 0).
+	LeaseTTL time.Duration `yaml:"lease_ttl"`
+	// MaxBackoff caps the wait after failures (DefaultMaxBackoff when 0;
+	// never less than a source's interval).
+	MaxBackoff time.Duration `yaml:"max_backoff"`
+	// Settle is how long a file must stay unchanged before a folder source
+	// reads it (DefaultSettle when 0).
+	Settle time.Duration `yaml:"settle"`
+}
+
+// Deps are a poller's collaborators.
+type Deps struct {
 	// Ingest receives every new item. Required.
 	Ingest IngestFunc
 	// Status remembers statuses and handed-over items. Required.
 	Status StatusStore
 	// Lease decides which replica polls a source. Required.
 	Lease Leaser
-	// Owner names this replica in leases and statuses. Required.
-	Owner string
-	// Fetcher fetches feeds and pages; a Fetcher with the defaults over
-	// Client when nil.
+	// Fetcher fetches feeds and pages; a Fetcher with the defaults when
+	// nil.
 	Fetcher *Fetcher
-	// Client is the HTTP client of the default Fetcher.
-	Client *http.Client
 	// Logger receives poll failures and new items (slog.Default when nil).
 	Logger *slog.Logger
-	// LeaseTTL is how long a lease lasts unrenewed (DefaultLeaseTTL when 0).
-	LeaseTTL time.Duration
-	// MaxBackoff caps the wait after failures (DefaultMaxBackoff when 0;
-	// never less than a source's interval).
-	MaxBackoff time.Duration
-	// Settle is how long a file must stay unchanged before a folder source
-	// reads it (DefaultSettle when 0).
-	Settle time.Duration
 }
 
 // Poller polls sources and hands their new items to the pipeline. It is
 // safe for concurrent use.
 type Poller struct {
-	opts    Options
+	cfg     PollerConfig
+	deps    Deps
 	fetch   *Fetcher
 	log     *slog.Logger
 	runners []*runner
@@ -129,40 +134,40 @@ func (r *runner) takeEarly(now time.Time) bool {
 	return true
 }
 
-// New returns a poller of cfgs (checked as LoadConfig checks them, except
-// for the minimum interval).
-func New(cfgs []Config, opts Options) (*Poller, error) {
+// New returns a poller of cfg.Sources (checked as LoadConfig checks them,
+// except for the minimum interval).
+func New(cfg PollerConfig, deps Deps) (*Poller, error) {
 	switch {
-	case opts.Ingest == nil:
-		return nil, errors.New("source: Options.Ingest is required")
-	case opts.Status == nil || opts.Lease == nil:
-		return nil, errors.New("source: Options.Status and Options.Lease are required")
-	case opts.Owner == "":
-		return nil, errors.New("source: Options.Owner is required")
+	case deps.Ingest == nil:
+		return nil, errors.New("source: Deps.Ingest is required")
+	case deps.Status == nil || deps.Lease == nil:
+		return nil, errors.New("source: Deps.Status and Deps.Lease are required")
+	case cfg.Owner == "":
+		return nil, errors.New("source: PollerConfig.Owner is required")
 	}
-	cfgs = append([]Config(nil), cfgs...)
-	if err := validate(cfgs, 0); err != nil {
+	cfg.Sources = append([]Config(nil), cfg.Sources...)
+	if err := validate(cfg.Sources, 0); err != nil {
 		return nil, err
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
 	}
-	if opts.LeaseTTL <= 0 {
-		opts.LeaseTTL = DefaultLeaseTTL
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = DefaultLeaseTTL
 	}
-	if opts.MaxBackoff <= 0 {
-		opts.MaxBackoff = DefaultMaxBackoff
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = DefaultMaxBackoff
 	}
-	if opts.Settle <= 0 {
-		opts.Settle = DefaultSettle
+	if cfg.Settle <= 0 {
+		cfg.Settle = DefaultSettle
 	}
-	p := &Poller{opts: opts, fetch: opts.Fetcher, log: opts.Logger, byName: map[string]*runner{}}
+	p := &Poller{cfg: cfg, deps: deps, fetch: deps.Fetcher, log: deps.Logger, byName: map[string]*runner{}}
 	if p.fetch == nil {
-		p.fetch = NewFetcher(FetcherOptions{Client: opts.Client})
+		p.fetch = NewFetcher(FetcherConfig{}, FetcherDeps{})
 	}
-	for _, c := range cfgs {
+	for _, c := range cfg.Sources {
 		r := &runner{cfg: c, poke: make(chan struct{}, 1)}
-		r.kind = newLister(c, p.fetch, opts.Settle, r.wakeAt)
+		r.kind = newLister(c, p.fetch, cfg.Settle, r.wakeAt)
 		r.dir, _ = r.kind.(*dirSource)
 		p.runners = append(p.runners, r)
 		p.byName[c.Name] = r
@@ -190,7 +195,7 @@ func (p *Poller) Run(ctx context.Context) error {
 func (p *Poller) loop(ctx context.Context, r *runner) {
 	// Sources start within a second of each other rather than all at once.
 	next := time.Now().Add(jitter(min(r.cfg.Interval/10, time.Second)))
-	if st, err := LoadStatus(ctx, p.opts.Status, r.cfg.Name); err == nil && st.NextPoll.After(next) {
+	if st, err := LoadStatus(ctx, p.deps.Status, r.cfg.Name); err == nil && st.NextPoll.After(next) {
 		next = st.NextPoll
 	}
 	for {
@@ -211,7 +216,7 @@ func (p *Poller) loop(ctx context.Context, r *runner) {
 // attempt polls r if this replica holds its lease and it is due (or asked
 // for early), and returns when to try next.
 func (p *Poller) attempt(ctx context.Context, r *runner, force bool) time.Time {
-	retry := time.Now().Add(p.opts.LeaseTTL/4 + jitter(p.opts.LeaseTTL/20))
+	retry := time.Now().Add(p.cfg.LeaseTTL/4 + jitter(p.cfg.LeaseTTL/20))
 	st, err := p.poll(ctx, r, force)
 	switch {
 	case err == nil:
@@ -221,7 +226,7 @@ func (p *Poller) attempt(ctx context.Context, r *runner, force bool) time.Time {
 	case errors.Is(err, ErrNotHolder):
 		// The holder's status says when it polls next; if it dies, its
 		// lease expires and a retry here takes over.
-		if st, err := LoadStatus(ctx, p.opts.Status, r.cfg.Name); err == nil && st.NextPoll.After(retry) {
+		if st, err := LoadStatus(ctx, p.deps.Status, r.cfg.Name); err == nil && st.NextPoll.After(retry) {
 			return st.NextPoll.Add(jitter(time.Second))
 		}
 		return retry
@@ -255,7 +260,7 @@ func (p *Poller) poll(ctx context.Context, r *runner, force bool) (*Status, erro
 	name := r.cfg.Name
 	var st *Status
 	var runErr error
-	held, err := p.opts.Lease.Hold(ctx, leaseName(name), p.opts.Owner, p.opts.LeaseTTL, func(ctx context.Context) {
+	held, err := p.deps.Lease.Hold(ctx, leaseName(name), p.cfg.Owner, p.cfg.LeaseTTL, func(ctx context.Context) {
 		st, runErr = p.pollHeld(ctx, r, force)
 	})
 	switch {
@@ -271,7 +276,7 @@ func (p *Poller) poll(ctx context.Context, r *runner, force bool) (*Status, erro
 
 // pollHeld is poll while the lease is held: ctx ends if it is lost.
 func (p *Poller) pollHeld(ctx context.Context, r *runner, force bool) (*Status, error) {
-	st, err := LoadStatus(ctx, p.opts.Status, r.cfg.Name)
+	st, err := LoadStatus(ctx, p.deps.Status, r.cfg.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -281,14 +286,14 @@ func (p *Poller) pollHeld(ctx context.Context, r *runner, force bool) (*Status, 
 	p.pollSource(ctx, r, st)
 	sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
 	defer scancel()
-	return st, saveStatus(sctx, p.opts.Status, st)
+	return st, saveStatus(sctx, p.deps.Status, st)
 }
 
 // pollSource reads r, hands its unseen items over and records the outcome
 // in st.
 func (p *Poller) pollSource(ctx context.Context, r *runner, st *Status) {
 	name := r.cfg.Name
-	st.Type, st.Owner, st.LastPoll = r.cfg.Type, p.opts.Owner, time.Now()
+	st.Type, st.Owner, st.LastPoll = r.cfg.Type, p.cfg.Owner, time.Now()
 	l, err := r.kind.list(ctx, st.Validators)
 	if err != nil {
 		p.failed(ctx, r, st, describe(err))
@@ -301,7 +306,7 @@ func (p *Poller) pollSource(ctx context.Context, r *runner, st *Status) {
 	}
 	seen := make([]bool, len(ids))
 	if len(ids) > 0 {
-		if seen, err = p.opts.Status.SourceItemsSeen(ctx, name, ids); err != nil {
+		if seen, err = p.deps.Status.SourceItemsSeen(ctx, name, ids); err != nil {
 			p.failed(ctx, r, st, "cannot read which items were handed over: "+describe(err))
 			return
 		}
@@ -321,7 +326,7 @@ func (p *Poller) pollSource(ctx context.Context, r *runner, st *Status) {
 			retry = append(retry, itemProblem(it, err))
 			continue
 		}
-		if merr := p.opts.Status.MarkSourceItems(ctx, name, ids[i:i+1]); merr != nil {
+		if merr := p.deps.Status.MarkSourceItems(ctx, name, ids[i:i+1]); merr != nil {
 			retry = append(retry, "cannot remember an item: "+describe(merr))
 			break
 		}
@@ -361,7 +366,7 @@ func (p *Poller) handOver(ctx context.Context, it item) (Result, error) {
 		return Result{}, err
 	}
 	for _, in := range inputs {
-		res, ierr := p.opts.Ingest(ctx, in)
+		res, ierr := p.deps.Ingest(ctx, in)
 		switch {
 		case ierr == nil:
 			return res, nil
@@ -384,7 +389,7 @@ func (p *Poller) failed(ctx context.Context, r *runner, st *Status, reason strin
 	}
 	st.Failures++
 	st.LastError, st.LastErrorAt = reason, now
-	wait := backoff(r.cfg.Interval, max(p.opts.MaxBackoff, r.cfg.Interval), st.Failures)
+	wait := backoff(r.cfg.Interval, max(p.cfg.MaxBackoff, r.cfg.Interval), st.Failures)
 	st.NextPoll = now.Add(wait)
 	p.log.Warn("source: poll failed", "source", r.cfg.Name, "failures", st.Failures, "retry_in", wait.Round(time.Second), "reason", reason)
 }

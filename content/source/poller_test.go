@@ -39,6 +39,9 @@ func countFeedRequests(s *site) (most *atomic.Int64) {
 		defer inFlight.Add(-1)
 		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 		}
+		// Kept: holding each request a little widens the window in which
+		// two polls could overlap. A slow machine narrows it, which can
+		// hide a race but never fail a correct poller.
 		time.Sleep(5 * time.Millisecond)
 		inner(w, r)
 	})
@@ -104,10 +107,9 @@ func TestTwoPollersRace(t *testing.T) {
 		// the lease expires.
 		stopA()
 		s.serveFeed(t, newItem+newerItem)
-		waitFor(t, "the item after the takeover", func() bool {
-			// The status is saved after the poll hands the item over.
-			status, err := LoadStatus(context.Background(), st, cfg.Name)
-			return err == nil && status.Seen == 5 && status.Owner == "b"
+		// The status is saved after the poll hands the item over.
+		waitStatus(t, st, cfg.Name, "the item after the takeover", func(status *Status) bool {
+			return status.Seen == 5 && status.Owner == "b"
 		})
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
@@ -128,10 +130,8 @@ func TestTwoPollersRace(t *testing.T) {
 // newShortLeasePoller is newPoller with a short lease, so a takeover
 // happens within the test.
 func newShortLeasePoller(t *testing.T, st *store.Store, owner string, rec *recorder, cfg Config) *Poller {
-	p, err := New([]Config{cfg}, Options{
-		Ingest: rec.ingest, Status: st, Lease: st, Owner: owner,
-		Fetcher: testFetcher(), Logger: quietLogger(), LeaseTTL: 400 * time.Millisecond,
-	})
+	p, err := New(PollerConfig{Sources: []Config{cfg}, Owner: owner, LeaseTTL: 400 * time.Millisecond},
+		Deps{Ingest: rec.ingest, Status: st, Lease: st, Fetcher: testFetcher(), Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,9 +168,8 @@ func TestRunKeepsGoing(t *testing.T) {
 	p := newPoller(t, st, "a", rec, bad, good)
 	runPoller(t, p)
 	waitFor(t, "the healthy source's items", func() bool { return rec.stored() == 3 })
-	waitFor(t, "the failing source's status", func() bool {
-		status, err := LoadStatus(context.Background(), st, "bad")
-		return err == nil && status.Failures >= 1 && strings.Contains(status.LastError, "not an RSS, Atom or JSON feed")
+	waitStatus(t, st, "bad", "the failing source's status", func(status *Status) bool {
+		return status.Failures >= 1 && strings.Contains(status.LastError, "not an RSS, Atom or JSON feed")
 	})
 	status, _ := LoadStatus(context.Background(), st, "bad")
 	if status.Failures != 1 {
@@ -206,9 +205,8 @@ func TestEndToEnd(t *testing.T) {
 		mu.Unlock()
 		return res, err
 	}
-	p, err := New([]Config{feedConfig(s), {Name: "huge", Type: TypeFeed, URL: s.URL + "/huge.xml"}}, Options{
-		Ingest: ingest, Status: st, Lease: st, Owner: "a", Fetcher: testFetcher(), Logger: quietLogger(),
-	})
+	p, err := New(PollerConfig{Sources: []Config{feedConfig(s), {Name: "huge", Type: TypeFeed, URL: s.URL + "/huge.xml"}}, Owner: "a"},
+		Deps{Ingest: ingest, Status: st, Lease: st, Fetcher: testFetcher(), Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +250,8 @@ func TestPipelineFailure(t *testing.T) {
 		return rec.ingest(ctx, in)
 	}
 	st := openStore(t)
-	p, err := New([]Config{feedConfig(s)}, Options{Ingest: ingest, Status: st, Lease: st, Owner: "a", Fetcher: testFetcher(), Logger: quietLogger()})
+	p, err := New(PollerConfig{Sources: []Config{feedConfig(s)}, Owner: "a"},
+		Deps{Ingest: ingest, Status: st, Lease: st, Fetcher: testFetcher(), Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

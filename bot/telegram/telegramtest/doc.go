@@ -17,7 +17,7 @@
 // a newer call ends an older one with 409), sendMessage, editMessageText,
 // answerCallbackQuery, setWebhook, deleteWebhook, getWebhookInfo,
 // setMyCommands, getMyCommands and deleteMyCommands. Texts are checked as
-// Telegram checks them: empty, longer than MaxTextLength, or with HTML that
+// Telegram checks them: empty, longer than 4,096 characters, or with HTML that
 // Telegram cannot parse (unsupported or unbalanced tags, a stray '<'; and,
 // stricter than Telegram unless WithLenientHTML, a stray '&'), and so are
 // inline keyboards (callback_data of 1-64 bytes, valid URLs).

@@ -22,9 +22,10 @@ func start(t testing.TB, opts ...telegramtest.Option) *telegramtest.Server {
 	return s
 }
 
-// timeout bounds a test's waits.
+// timeout bounds a test's waits. It only stops a broken test: the waits
+// end on events, and a loaded machine may take long to produce them.
 func timeout(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }
@@ -117,3 +118,12 @@ var (
 	alice = telegramtest.User{ID: 1001, FirstName: "Alice", Username: "alice", LanguageCode: "en"}
 	wang  = telegramtest.User{ID: 1002, FirstName: "立新", LastName: "王", LanguageCode: "zh-hans"}
 )
+
+// await waits until cond holds, re-checking it whenever s records
+// something (see Server.Await).
+func await(t testing.TB, s *telegramtest.Server, what string, cond func() bool) {
+	t.Helper()
+	if err := s.Await(timeout(t), cond); err != nil {
+		t.Fatalf("waiting for %s: %v", what, err)
+	}
+}

@@ -10,12 +10,12 @@ import (
 	"unicode/utf8"
 )
 
-// MaxTextLength is the longest message text Telegram accepts, counted after
+// maxTextLength is the longest message text Telegram accepts, counted after
 // entity parsing and trimming. The server counts UTF-16 code units (as
 // entity offsets do), which equals characters for Chinese text and is
 // stricter than Telegram for emoji, so a text this server accepts Telegram
 // accepts too.
-const MaxTextLength = 4096
+const maxTextLength = 4096
 
 // htmlTags are the tags Telegram's HTML parse mode supports, with the
 // entity type each makes.

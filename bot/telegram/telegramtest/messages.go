@@ -92,7 +92,7 @@ func (s *Server) readText(p params) (text, error) {
 	switch n := utf16Count(t.plain); {
 	case n == 0:
 		return t, badRequest("message text is empty")
-	case n > MaxTextLength:
+	case n > maxTextLength:
 		return t, badRequest("message is too long")
 	}
 	return t, nil
@@ -114,8 +114,8 @@ type keyboardButton struct {
 	Pay                          bool    `json:"pay"`
 }
 
-// MaxCallbackData is the longest callback_data Telegram accepts, in bytes.
-const MaxCallbackData = 64
+// maxCallbackData is the longest callback_data Telegram accepts, in bytes.
+const maxCallbackData = 64
 
 // readKeyboard reads the inline keyboard of reply_markup, nil if none.
 // Other reply markups (reply keyboards, force reply) are accepted and not
@@ -137,7 +137,7 @@ func readKeyboard(p params) ([][]InlineKeyboardButton, error) {
 			out := InlineKeyboardButton{Text: b.Text}
 			switch {
 			case b.CallbackData != nil:
-				if n := len(*b.CallbackData); n == 0 || n > MaxCallbackData {
+				if n := len(*b.CallbackData); n == 0 || n > maxCallbackData {
 					return nil, badRequest("BUTTON_DATA_INVALID")
 				}
 				out.CallbackData = *b.CallbackData

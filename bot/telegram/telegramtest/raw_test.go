@@ -157,9 +157,7 @@ func TestGetUpdates(t *testing.T) {
 		done := make(chan reply)
 		began := time.Now()
 		go func() { done <- callJSON(t, s, "getUpdates", map[string]any{"timeout": 30}) }()
-		for s.Stats().Calls["getUpdates"] == 0 {
-			time.Sleep(time.Millisecond)
-		}
+		await(t, s, "the long poll", func() bool { return s.Stats().Calls["getUpdates"] > 0 })
 		u := s.SendText(alice, "hi")
 		var got []telegramtest.Update
 		(<-done).result(t, &got)
@@ -179,9 +177,7 @@ func TestGetUpdates(t *testing.T) {
 		s := start(t)
 		done := make(chan reply)
 		go func() { done <- callJSON(t, s, "getUpdates", map[string]any{"timeout": 30}) }()
-		for s.Stats().Calls["getUpdates"] == 0 {
-			time.Sleep(time.Millisecond)
-		}
+		await(t, s, "the long poll", func() bool { return s.Stats().Calls["getUpdates"] > 0 })
 		callJSON(t, s, "getUpdates", nil).result(t, new([]telegramtest.Update))
 		(<-done).wantError(t, 409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
 	})

@@ -166,7 +166,8 @@ func (s *Server) Webhook() (WebhookSettings, bool) {
 
 // Await blocks until cond returns true, re-checking it each time the server
 // records something (a message, an edit, an answer, commands, a webhook
-// change), or until ctx ends. cond may call the server's accessors.
+// change, a webhook POST done or failed, the start of a getUpdates), or
+// until ctx ends. cond may call the server's accessors.
 func (s *Server) Await(ctx context.Context, cond func() bool) error {
 	for {
 		s.mu.Lock()

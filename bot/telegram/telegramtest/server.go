@@ -15,9 +15,9 @@ import (
 	"time"
 )
 
-// DefaultToken is the bot token a Server accepts unless WithToken says
+// defaultToken is the bot token a Server accepts unless WithToken says
 // otherwise; the bot's user id is the part before the colon.
-const DefaultToken = "123456789:telegramtest-token"
+const defaultToken = "123456789:telegramtest-token"
 
 // Server is a fake Telegram Bot API on a local httptest server. It speaks the
 // Bot API wire format, records what the bot does, injects updates and faults
@@ -103,7 +103,7 @@ func WithWebhookRetry(d time.Duration) Option {
 // New starts a server; Close it when done.
 func New(opts ...Option) *Server {
 	s := &Server{
-		token:    DefaultToken,
+		token:    defaultToken,
 		bot:      User{FirstName: "Tongbao", Username: "TongbaoBot"},
 		strict:   true,
 		retry:    100 * time.Millisecond,

@@ -225,6 +225,7 @@ func (s *Server) getUpdates(c *call) (any, error) {
 	s.pollGen++
 	gen := s.pollGen
 	s.updates.wake()
+	s.changed.wake() // a poll began: Await may wait for one
 	s.confirmLocked(offset)
 	for {
 		switch {
@@ -469,6 +470,7 @@ func (s *Server) deliver(ctx context.Context, hook *webhookState) {
 			hook.lastErrorDate, hook.lastError = time.Now().Unix(), err.Error()
 		}
 		s.updates.wake()
+		s.changed.wake() // a POST delivered or failed: Await may wait for either
 		s.mu.Unlock()
 		if call != nil {
 			s.runWebhookReply(call)

@@ -35,7 +35,7 @@ type Forgery int
 
 // Forgeries. Those about encryption apply to encrypted requests only (WeCom,
 // Compatible and Safe); a forgery that cannot apply makes the call fail with
-// ErrNotApplicable.
+// errNotApplicable.
 const (
 	// ForgeSignature signs with a wrong token: signature on the Official
 	// Account, msg_signature on WeCom.
@@ -52,8 +52,8 @@ const (
 	ForgeOversized
 )
 
-// OversizedBytes is how much content ForgeOversized adds: just over 1 MiB.
-const OversizedBytes = 1<<20 + 1
+// oversizedBytes is how much content ForgeOversized adds: just over 1 MiB.
+const oversizedBytes = 1<<20 + 1
 
 // Reply limits the platform puts on a passive reply.
 const (
@@ -63,12 +63,12 @@ const (
 
 // Errors of the callback client beyond the crypto ones; branch with errors.Is.
 var (
-	// ErrBadReply means the passive reply is not one the platform would accept.
-	ErrBadReply = errors.New("wechattest: unacceptable passive reply")
-	// ErrEcho means URL verification answered something other than the expected echo.
-	ErrEcho = errors.New("wechattest: wrong URL verification echo")
-	// ErrNotApplicable means a forgery does not apply to the request.
-	ErrNotApplicable = errors.New("wechattest: forgery does not apply")
+	// errBadReply means the passive reply is not one the platform would accept.
+	errBadReply = errors.New("wechattest: unacceptable passive reply")
+	// errEcho means URL verification answered something other than the expected echo.
+	errEcho = errors.New("wechattest: wrong URL verification echo")
+	// errNotApplicable means a forgery does not apply to the request.
+	errNotApplicable = errors.New("wechattest: forgery does not apply")
 )
 
 // StatusError is a non-200 answer from our callback endpoint.
@@ -137,10 +137,10 @@ func (c *Client) Verify() error {
 	case 0, ForgeSignature:
 	case ForgeMsgSignature, ForgeReceiver, ForgeCiphertext:
 		if !c.wecom {
-			return fmt.Errorf("%w: Official Account URL verification is not encrypted", ErrNotApplicable)
+			return fmt.Errorf("%w: Official Account URL verification is not encrypted", errNotApplicable)
 		}
 	default:
-		return fmt.Errorf("%w: URL verification has no body", ErrNotApplicable)
+		return fmt.Errorf("%w: URL verification has no body", errNotApplicable)
 	}
 	ts, nonce := timestamp(), digits(10)
 	echo := digits(19)
@@ -164,7 +164,7 @@ func (c *Client) Verify() error {
 		return &StatusError{Code: status, Body: string(body)}
 	}
 	if string(body) != echo {
-		return fmt.Errorf("%w: got %.100q, want %q", ErrEcho, body, echo)
+		return fmt.Errorf("%w: got %.100q, want %q", errEcho, body, echo)
 	}
 	return nil
 }
@@ -197,10 +197,10 @@ func (c *Client) Send(m Message) (*Reply, error) {
 	switch c.forgery {
 	case ForgeMsgSignature, ForgeReceiver, ForgeCiphertext:
 		if !c.encrypted() {
-			return nil, fmt.Errorf("%w: plain mode has no ciphertext", ErrNotApplicable)
+			return nil, fmt.Errorf("%w: plain mode has no ciphertext", errNotApplicable)
 		}
 	case ForgeOversized:
-		m.Content += strings.Repeat("长", OversizedBytes/3+1)
+		m.Content += strings.Repeat("长", oversizedBytes/3+1)
 	}
 	if m.CreateTime == 0 {
 		m.CreateTime = time.Now().Unix()
@@ -246,7 +246,7 @@ func (c *Client) sign(parts ...string) string {
 	if (c.forgery == ForgeSignature && (c.wecom || !msgSig)) || (c.forgery == ForgeMsgSignature && msgSig) {
 		token = "forged-" + token
 	}
-	return Sign(append(parts, token)...)
+	return signature(append(parts, token)...)
 }
 
 // encrypt seals msg for c's receiver, or as the forgery says.
@@ -364,22 +364,22 @@ func (c *Client) parseReply(body []byte, openID string) (*Reply, error) {
 		Nonce        string `xml:"Nonce"`
 	}
 	if err := xml.Unmarshal(body, &env); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadReply, err)
+		return nil, fmt.Errorf("%w: %v", errBadReply, err)
 	}
 	r.Encrypted = env.Encrypt != ""
 	switch {
 	case r.Encrypted && !c.encrypted():
-		return nil, fmt.Errorf("%w: encrypted reply in plain mode", ErrBadReply)
+		return nil, fmt.Errorf("%w: encrypted reply in plain mode", errBadReply)
 	case !r.Encrypted && (c.wecom || c.Mode == Safe):
-		return nil, fmt.Errorf("%w: plaintext reply where encryption is required", ErrBadReply)
+		return nil, fmt.Errorf("%w: plaintext reply where encryption is required", errBadReply)
 	}
 	r.XML = body
 	if r.Encrypted {
 		if env.MsgSignature == "" || env.TimeStamp == "" || env.Nonce == "" {
-			return nil, fmt.Errorf("%w: encrypted reply without MsgSignature, TimeStamp or Nonce", ErrBadReply)
+			return nil, fmt.Errorf("%w: encrypted reply without MsgSignature, TimeStamp or Nonce", errBadReply)
 		}
 		if !CheckSign(env.MsgSignature, c.Token, env.TimeStamp, env.Nonce, env.Encrypt) {
-			return nil, fmt.Errorf("wechattest: reply MsgSignature: %w", ErrSignature)
+			return nil, fmt.Errorf("wechattest: reply MsgSignature: %w", errSignature)
 		}
 		plain, err := Decrypt(c.AESKey, c.ReceiverID, env.Encrypt)
 		if err != nil {
@@ -402,7 +402,7 @@ func (c *Client) parseReply(body []byte, openID string) (*Reply, error) {
 		} `xml:"Articles>item"`
 	}
 	if err := xml.Unmarshal(r.XML, &x); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadReply, err)
+		return nil, fmt.Errorf("%w: %v", errBadReply, err)
 	}
 	r.ToUserName, r.FromUserName, r.CreateTime, r.MsgType, r.Content = x.ToUserName, x.FromUserName, x.CreateTime, x.MsgType, x.Content
 	for _, it := range x.Items {
@@ -410,17 +410,17 @@ func (c *Client) parseReply(body []byte, openID string) (*Reply, error) {
 	}
 	switch {
 	case r.MsgType == "":
-		return nil, fmt.Errorf("%w: no MsgType", ErrBadReply)
+		return nil, fmt.Errorf("%w: no MsgType", errBadReply)
 	case r.ToUserName != openID:
-		return nil, fmt.Errorf("%w: ToUserName %q, want the sender %q", ErrBadReply, r.ToUserName, openID)
+		return nil, fmt.Errorf("%w: ToUserName %q, want the sender %q", errBadReply, r.ToUserName, openID)
 	case r.FromUserName != c.AccountID:
-		return nil, fmt.Errorf("%w: FromUserName %q, want the account %q", ErrBadReply, r.FromUserName, c.AccountID)
+		return nil, fmt.Errorf("%w: FromUserName %q, want the account %q", errBadReply, r.FromUserName, c.AccountID)
 	case r.CreateTime <= 0:
-		return nil, fmt.Errorf("%w: no CreateTime", ErrBadReply)
+		return nil, fmt.Errorf("%w: no CreateTime", errBadReply)
 	case r.MsgType == "text" && len(r.Content) > maxReplyText:
-		return nil, fmt.Errorf("%w: text of %d bytes, limit %d", ErrBadReply, len(r.Content), maxReplyText)
+		return nil, fmt.Errorf("%w: text of %d bytes, limit %d", errBadReply, len(r.Content), maxReplyText)
 	case r.MsgType == "news" && (len(r.Articles) == 0 || len(r.Articles) > maxReplyArticles || x.ArticleCount != len(r.Articles)):
-		return nil, fmt.Errorf("%w: ArticleCount %d with %d articles", ErrBadReply, x.ArticleCount, len(r.Articles))
+		return nil, fmt.Errorf("%w: ArticleCount %d with %d articles", errBadReply, x.ArticleCount, len(r.Articles))
 	}
 	return r, nil
 }

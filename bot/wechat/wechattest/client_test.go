@@ -19,7 +19,7 @@ const (
 	testAESKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
 )
 
-// endpoint is a minimal callback endpoint built on this package's Sign,
+// endpoint is a minimal callback endpoint built on this package's signature,
 // Encrypt and Decrypt, standing in for our adapter: it refuses bad requests
 // with 4xx, answers text with "收到: <content>", subscribe with a welcome,
 // CLICK LATEST with a news card and anything else with "success". It replies
@@ -144,9 +144,9 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	sig := Sign(testToken, ts, nonce, enc)
+	sig := signature(testToken, ts, nonce, enc)
 	if e.badSig {
-		sig = Sign("wrong", ts, nonce, enc)
+		sig = signature("wrong", ts, nonce, enc)
 	}
 	fmt.Fprintf(w, "<xml><Encrypt><![CDATA[%s]]></Encrypt><MsgSignature><![CDATA[%s]]></MsgSignature><TimeStamp>%s</TimeStamp><Nonce><![CDATA[%s]]></Nonce></xml>", enc, sig, ts, nonce)
 }
@@ -247,8 +247,8 @@ func TestClientForgeries(t *testing.T) {
 					_, err := c.Forged(f).SendText("o-forged", "最新会议", 1)
 					var se *StatusError
 					switch {
-					case status == 0 && !errors.Is(err, ErrNotApplicable):
-						t.Errorf("err = %v, want ErrNotApplicable", err)
+					case status == 0 && !errors.Is(err, errNotApplicable):
+						t.Errorf("err = %v, want errNotApplicable", err)
 					case status != 0 && (!errors.As(err, &se) || se.Code != status):
 						t.Errorf("err = %v, want HTTP %d", err, status)
 					}
@@ -264,8 +264,8 @@ func TestClientForgeries(t *testing.T) {
 				}
 			})
 			t.Run("verify cannot carry a body forgery", func(t *testing.T) {
-				if err := c.Forged(ForgeGarbage).Verify(); !errors.Is(err, ErrNotApplicable) {
-					t.Errorf("err = %v, want ErrNotApplicable", err)
+				if err := c.Forged(ForgeGarbage).Verify(); !errors.Is(err, errNotApplicable) {
+					t.Errorf("err = %v, want errNotApplicable", err)
 				}
 			})
 		})
@@ -277,8 +277,8 @@ func TestClientRejectsBadReplySignature(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e, c := setups[name].start(t)
 			e.badSig = true
-			if _, err := c.SendText("o1", "最新会议", 1); !errors.Is(err, ErrSignature) {
-				t.Errorf("err = %v, want ErrSignature", err)
+			if _, err := c.SendText("o1", "最新会议", 1); !errors.Is(err, errSignature) {
+				t.Errorf("err = %v, want errSignature", err)
 			}
 		})
 	}
@@ -293,7 +293,7 @@ func TestClientChecksReplies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	encrypted := fmt.Sprintf("<xml><Encrypt>%s</Encrypt><MsgSignature>%s</MsgSignature><TimeStamp>1</TimeStamp><Nonce>2</Nonce></xml>", enc, Sign(testToken, "1", "2", enc))
+	encrypted := fmt.Sprintf("<xml><Encrypt>%s</Encrypt><MsgSignature>%s</MsgSignature><TimeStamp>1</TimeStamp><Nonce>2</Nonce></xml>", enc, signature(testToken, "1", "2", enc))
 	tests := map[string]struct {
 		mode   Mode
 		status int
@@ -305,15 +305,15 @@ func TestClientChecksReplies(t *testing.T) {
 		"plain text":                  {Plain, 200, text("o1", account, "hi"), nil},
 		"encrypted in safe mode":      {Safe, 200, encrypted, nil},
 		"encrypted in compatible":     {Compatible, 200, encrypted, nil},
-		"encrypted in plain mode":     {Plain, 200, encrypted, ErrBadReply},
-		"plaintext in safe mode":      {Safe, 200, text("o1", account, "hi"), ErrBadReply},
-		"to someone else":             {Plain, 200, text("o2", account, "hi"), ErrBadReply},
-		"from another account":        {Plain, 200, text("o1", "gh_other", "hi"), ErrBadReply},
-		"text over 2048 bytes":        {Plain, 200, text("o1", account, strings.Repeat("长", 683)), ErrBadReply},
-		"not xml":                     {Plain, 200, "ok", ErrBadReply},
-		"success with a newline":      {Plain, 200, "success\n", ErrBadReply},
+		"encrypted in plain mode":     {Plain, 200, encrypted, errBadReply},
+		"plaintext in safe mode":      {Safe, 200, text("o1", account, "hi"), errBadReply},
+		"to someone else":             {Plain, 200, text("o2", account, "hi"), errBadReply},
+		"from another account":        {Plain, 200, text("o1", "gh_other", "hi"), errBadReply},
+		"text over 2048 bytes":        {Plain, 200, text("o1", account, strings.Repeat("长", 683)), errBadReply},
+		"not xml":                     {Plain, 200, "ok", errBadReply},
+		"success with a newline":      {Plain, 200, "success\n", errBadReply},
 		"HTTP 500":                    {Plain, 500, "boom", &StatusError{}},
-		"encrypted without signature": {Safe, 200, fmt.Sprintf("<xml><Encrypt>%s</Encrypt></xml>", enc), ErrBadReply},
+		"encrypted without signature": {Safe, 200, fmt.Sprintf("<xml><Encrypt>%s</Encrypt></xml>", enc), errBadReply},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -343,7 +343,7 @@ func TestClientVerifyWrongEcho(t *testing.T) {
 		_, _ = io.WriteString(w, r.URL.Query().Get("echostr")+"\n")
 	}))
 	defer ts.Close()
-	if err := NewOAClient(ts.URL, testToken, testAESKey, DefaultAppID).Verify(); !errors.Is(err, ErrEcho) {
-		t.Errorf("err = %v, want ErrEcho", err)
+	if err := NewOAClient(ts.URL, testToken, testAESKey, DefaultAppID).Verify(); !errors.Is(err, errEcho) {
+		t.Errorf("err = %v, want errEcho", err)
 	}
 }

@@ -20,20 +20,20 @@ const blockSize = 32
 
 // Errors returned by Decrypt and by the callback client; branch with errors.Is.
 var (
-	// ErrAESKey means an EncodingAESKey is not 43 base64 characters of a 32-byte key.
-	ErrAESKey = errors.New("wechattest: invalid EncodingAESKey")
-	// ErrCiphertext means an Encrypt value is not base64 AES-CBC output with valid padding and length.
-	ErrCiphertext = errors.New("wechattest: invalid ciphertext")
-	// ErrReceiverID means a message decrypted but names another AppID or CorpID.
-	ErrReceiverID = errors.New("wechattest: receiver id mismatch")
-	// ErrSignature means a signature or msg_signature does not match.
-	ErrSignature = errors.New("wechattest: signature mismatch")
+	// errAESKey means an EncodingAESKey is not 43 base64 characters of a 32-byte key.
+	errAESKey = errors.New("wechattest: invalid EncodingAESKey")
+	// errCiphertext means an Encrypt value is not base64 AES-CBC output with valid padding and length.
+	errCiphertext = errors.New("wechattest: invalid ciphertext")
+	// errReceiverID means a message decrypted but names another AppID or CorpID.
+	errReceiverID = errors.New("wechattest: receiver id mismatch")
+	// errSignature means a signature or msg_signature does not match.
+	errSignature = errors.New("wechattest: signature mismatch")
 )
 
-// Sign returns the lower-case hex SHA-1 of parts sorted and concatenated.
-// Sign(token, timestamp, nonce) is a callback's signature;
-// Sign(token, timestamp, nonce, encrypt) is its msg_signature.
-func Sign(parts ...string) string {
+// signature returns the lower-case hex SHA-1 of parts sorted and concatenated.
+// signature(token, timestamp, nonce) is a callback's signature;
+// signature(token, timestamp, nonce, encrypt) is its msg_signature.
+func signature(parts ...string) string {
 	sorted := slices.Clone(parts)
 	slices.Sort(sorted)
 	h := sha1.New()
@@ -43,9 +43,9 @@ func Sign(parts ...string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// CheckSign reports, in constant time, whether sig equals Sign(parts...).
+// CheckSign reports, in constant time, whether sig equals signature(parts...).
 func CheckSign(sig string, parts ...string) bool {
-	return subtle.ConstantTimeCompare([]byte(sig), []byte(Sign(parts...))) == 1
+	return subtle.ConstantTimeCompare([]byte(sig), []byte(signature(parts...))) == 1
 }
 
 // Encrypt seals msg for receiverID (the AppID of an Official Account, the
@@ -85,10 +85,10 @@ func Decrypt(aesKey, receiverID, encrypted string) ([]byte, error) {
 	}
 	buf, err := base64.StdEncoding.DecodeString(encrypted)
 	if err != nil {
-		return nil, fmt.Errorf("%w: base64: %v", ErrCiphertext, err)
+		return nil, fmt.Errorf("%w: base64: %v", errCiphertext, err)
 	}
 	if len(buf) == 0 || len(buf)%blockSize != 0 {
-		return nil, fmt.Errorf("%w: length %d is not a positive multiple of %d", ErrCiphertext, len(buf), blockSize)
+		return nil, fmt.Errorf("%w: length %d is not a positive multiple of %d", errCiphertext, len(buf), blockSize)
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
@@ -97,23 +97,23 @@ func Decrypt(aesKey, receiverID, encrypted string) ([]byte, error) {
 	cipher.NewCBCDecrypter(block, key[:aes.BlockSize]).CryptBlocks(buf, buf)
 	pad := int(buf[len(buf)-1])
 	if pad < 1 || pad > blockSize {
-		return nil, fmt.Errorf("%w: padding %d", ErrCiphertext, pad)
+		return nil, fmt.Errorf("%w: padding %d", errCiphertext, pad)
 	}
 	for _, b := range buf[len(buf)-pad:] {
 		if int(b) != pad {
-			return nil, fmt.Errorf("%w: inconsistent padding", ErrCiphertext)
+			return nil, fmt.Errorf("%w: inconsistent padding", errCiphertext)
 		}
 	}
 	buf = buf[:len(buf)-pad]
 	if len(buf) < 20 {
-		return nil, fmt.Errorf("%w: %d bytes after padding", ErrCiphertext, len(buf))
+		return nil, fmt.Errorf("%w: %d bytes after padding", errCiphertext, len(buf))
 	}
 	n := uint64(binary.BigEndian.Uint32(buf[16:20]))
 	if 20+n > uint64(len(buf)) {
-		return nil, fmt.Errorf("%w: message length %d exceeds %d bytes", ErrCiphertext, n, len(buf)-20)
+		return nil, fmt.Errorf("%w: message length %d exceeds %d bytes", errCiphertext, n, len(buf)-20)
 	}
 	if got := string(buf[20+n:]); got != receiverID {
-		return nil, fmt.Errorf("%w: got %q, want %q", ErrReceiverID, got, receiverID)
+		return nil, fmt.Errorf("%w: got %q, want %q", errReceiverID, got, receiverID)
 	}
 	return buf[20 : 20+n : 20+n], nil
 }
@@ -121,11 +121,11 @@ func Decrypt(aesKey, receiverID, encrypted string) ([]byte, error) {
 // decodeAESKey turns a 43-character EncodingAESKey into the 32-byte AES key.
 func decodeAESKey(aesKey string) ([]byte, error) {
 	if len(aesKey) != 43 {
-		return nil, fmt.Errorf("%w: %d characters, want 43", ErrAESKey, len(aesKey))
+		return nil, fmt.Errorf("%w: %d characters, want 43", errAESKey, len(aesKey))
 	}
 	key, err := base64.StdEncoding.DecodeString(aesKey + "=")
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrAESKey, err)
+		return nil, fmt.Errorf("%w: %v", errAESKey, err)
 	}
 	return key, nil
 }

@@ -1,55 +1,19 @@
 package wechattest
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/silenceper/wechat/v2/util"
 )
 
-// vectors is testdata/wechat-crypto-vectors.json, WeCom's published sample.
-type vectors struct {
-	Token          string `json:"token"`
-	EncodingAESKey string `json:"encoding_aes_key"`
-	ReceiverID     string `json:"receiver_id"`
-	VerifyURL      struct {
-		MsgSignature string `json:"msg_signature"`
-		Timestamp    string `json:"timestamp"`
-		Nonce        string `json:"nonce"`
-		Echostr      string `json:"echostr"`
-		Plaintext    string `json:"plaintext"`
-	} `json:"verify_url"`
-	Message struct {
-		MsgSignature    string            `json:"msg_signature"`
-		Timestamp       string            `json:"timestamp"`
-		Nonce           string            `json:"nonce"`
-		Encrypt         string            `json:"encrypt"`
-		PlaintextFields map[string]string `json:"plaintext_fields"`
-	} `json:"message"`
-}
-
-func loadVectors(t testing.TB) vectors {
-	t.Helper()
-	data, err := os.ReadFile("testdata/wechat-crypto-vectors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v vectors
-	if err := json.Unmarshal(data, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 func TestPublishedVectors(t *testing.T) {
-	v := loadVectors(t)
+	v := LoadVectors(t)
 	t.Run("url verification", func(t *testing.T) {
 		u := v.VerifyURL
-		if got := Sign(v.Token, u.Timestamp, u.Nonce, u.Echostr); got != u.MsgSignature {
+		if got := signature(v.Token, u.Timestamp, u.Nonce, u.Echostr); got != u.MsgSignature {
 			t.Errorf("msg_signature = %s, want %s", got, u.MsgSignature)
 		}
 		plain, err := Decrypt(v.EncodingAESKey, v.ReceiverID, u.Echostr)
@@ -78,8 +42,8 @@ func TestPublishedVectors(t *testing.T) {
 	})
 	t.Run("other receiver refused", func(t *testing.T) {
 		_, err := Decrypt(v.EncodingAESKey, "wx0000000000000000", v.Message.Encrypt)
-		if !errors.Is(err, ErrReceiverID) {
-			t.Errorf("err = %v, want ErrReceiverID", err)
+		if !errors.Is(err, errReceiverID) {
+			t.Errorf("err = %v, want errReceiverID", err)
 		}
 	})
 }
@@ -114,8 +78,8 @@ func TestSign(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := Sign(tc.parts...); got != tc.want {
-				t.Errorf("Sign = %s, want %s", got, tc.want)
+			if got := signature(tc.parts...); got != tc.want {
+				t.Errorf("signature = %s, want %s", got, tc.want)
 			}
 			if lib := util.Signature(tc.parts...); lib != tc.want {
 				t.Errorf("silenceper util.Signature = %s, want %s", lib, tc.want)
@@ -169,13 +133,13 @@ func TestDecryptRefuses(t *testing.T) {
 		key, receiver, enc string
 		want               error
 	}{
-		"short key":      {key[:42], receiver, good, ErrAESKey},
-		"bad key chars":  {strings.Repeat("!", 43), receiver, good, ErrAESKey},
-		"not base64":     {key, receiver, "%%%", ErrCiphertext},
-		"empty":          {key, receiver, "", ErrCiphertext},
-		"partial block":  {key, receiver, good[:len(good)-24], ErrCiphertext},
-		"other receiver": {key, "wx0000000000000000", good, ErrReceiverID},
-		"other key":      {"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", receiver, good, ErrCiphertext},
+		"short key":      {key[:42], receiver, good, errAESKey},
+		"bad key chars":  {strings.Repeat("!", 43), receiver, good, errAESKey},
+		"not base64":     {key, receiver, "%%%", errCiphertext},
+		"empty":          {key, receiver, "", errCiphertext},
+		"partial block":  {key, receiver, good[:len(good)-24], errCiphertext},
+		"other receiver": {key, "wx0000000000000000", good, errReceiverID},
+		"other key":      {"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", receiver, good, errCiphertext},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -187,7 +151,7 @@ func TestDecryptRefuses(t *testing.T) {
 }
 
 func FuzzDecrypt(f *testing.F) {
-	v := loadVectors(f)
+	v := LoadVectors(f)
 	f.Add(v.Message.Encrypt)
 	f.Add(v.VerifyURL.Echostr)
 	f.Add("")

@@ -31,7 +31,7 @@
 //
 // Accepted messages are recorded as typed values (CustomMessages,
 // TemplateMessages, MassMessages, Previews, Menus, WeComMessages) and every
-// request as a Call; the accessors return copies. WaitFor blocks until an
+// request is counted by path (Count); the accessors return copies. WaitFor blocks until an
 // accessor returns enough records, waking on each recorded call:
 //
 //	got, err := wechattest.WaitFor(ctx, srv, srv.CustomMessages, 1)
@@ -59,6 +59,6 @@
 //	reply, err := c.SendText("o-openid", "最新会议", 1)
 //	_, err = c.Forged(wechattest.ForgeSignature).SendText("o-openid", "最新会议", 2) // *StatusError
 //
-// Sign, CheckSign, Encrypt and Decrypt are exported for tests that build
+// CheckSign, Encrypt and Decrypt are exported for tests that build
 // requests or replies by hand.
 package wechattest

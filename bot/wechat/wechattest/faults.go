@@ -14,41 +14,41 @@ import (
 const (
 	CodeSystemBusy          = -1    // system error: retry later
 	CodeInvalidCredential   = 40001 // OA: invalid or superseded access_token; WeCom: wrong corpsecret
-	CodeInvalidGrantType    = 40002
+	codeInvalidGrantType    = 40002
 	CodeInvalidOpenID       = 40003
-	CodeInvalidMediaID      = 40007
-	CodeInvalidMsgType      = 40008
-	CodeInvalidAppID        = 40013 // also WeCom's invalid corpid
-	CodeInvalidCorpID       = 40013
-	CodeInvalidAccessToken  = 40014 // WeCom: unknown or expired access_token
-	CodeInvalidButtonSize   = 40016
-	CodeInvalidButtonType   = 40017
-	CodeInvalidButtonName   = 40018
-	CodeInvalidButtonKey    = 40019
-	CodeInvalidButtonURL    = 40020
-	CodeInvalidSubButtons   = 40023
-	CodeInvalidTemplateID   = 40037
-	CodeInvalidAgentID      = 40056
-	CodeInvalidParameter    = 40058
-	CodeInvalidURL          = 40066
+	codeInvalidMediaID      = 40007
+	codeInvalidMsgType      = 40008
+	codeInvalidAppID        = 40013 // also WeCom's invalid corpid
+	codeInvalidCorpID       = 40013
+	codeInvalidAccessToken  = 40014 // WeCom: unknown or expired access_token
+	codeInvalidButtonSize   = 40016
+	codeInvalidButtonType   = 40017
+	codeInvalidButtonName   = 40018
+	codeInvalidButtonKey    = 40019
+	codeInvalidButtonURL    = 40020
+	codeInvalidSubButtons   = 40023
+	codeInvalidTemplateID   = 40037
+	codeInvalidAgentID      = 40056
+	codeInvalidParameter    = 40058
+	codeInvalidURL          = 40066
 	CodeInvalidAppSecret    = 40125
-	CodeOpenIDListSize      = 40130 // mass/send needs at least two openids
-	CodeAccessTokenMissing  = 41001
-	CodeMissingAgentID      = 41011
-	CodeRequireGET          = 43001
-	CodeRequirePOST         = 43002
+	codeOpenIDListSize      = 40130 // mass/send needs at least two openids
+	codeAccessTokenMissing  = 41001
+	codeMissingAgentID      = 41011
+	codeRequireGET          = 43001
+	codeRequirePOST         = 43002
 	CodeRequireSubscribe    = 43004 // the user has unsubscribed
-	CodeEmptyPostData       = 44002
-	CodeEmptyNews           = 44003
-	CodeEmptyContent        = 44004
-	CodeContentTooLong      = 45002
-	CodeTooManyArticles     = 45008
+	codeEmptyPostData       = 44002
+	codeEmptyNews           = 44003
+	codeEmptyContent        = 44004
+	codeContentTooLong      = 45002
+	codeTooManyArticles     = 45008
 	CodeDailyQuota          = 45009 // reach max api daily quota limit
 	CodeOutOfWindow         = 45015 // customer-service message outside the 48-hour window
 	CodeResponseCountLimit  = 45047 // too many customer-service messages since the user last wrote
-	CodeClientMsgIDExist    = 45065 // mass send with a clientmsgid already used
-	CodeClientMsgIDTooLong  = 45067
-	CodeDataFormat          = 47001
+	codeClientMsgIDExist    = 45065 // mass send with a clientmsgid already used
+	codeClientMsgIDTooLong  = 45067
+	codeDataFormat          = 47001
 	CodeAllRecipientInvalid = 81013
 )
 
@@ -56,46 +56,46 @@ const (
 var oaErrmsg = map[int]string{
 	CodeSystemBusy:         "system error",
 	CodeInvalidCredential:  "invalid credential, access_token is invalid or not latest",
-	CodeInvalidGrantType:   "invalid grant_type",
+	codeInvalidGrantType:   "invalid grant_type",
 	CodeInvalidOpenID:      "invalid openid",
-	CodeInvalidMediaID:     "invalid media_id",
-	CodeInvalidMsgType:     "invalid message type",
-	CodeInvalidAppID:       "invalid appid",
-	CodeInvalidButtonSize:  "invalid button size",
-	CodeInvalidButtonType:  "invalid button type",
-	CodeInvalidButtonName:  "invalid button name size",
-	CodeInvalidButtonKey:   "invalid button key size",
-	CodeInvalidButtonURL:   "invalid button url size",
-	CodeInvalidSubButtons:  "invalid sub button size",
-	CodeInvalidTemplateID:  "invalid template_id",
-	CodeInvalidURL:         "invalid url",
+	codeInvalidMediaID:     "invalid media_id",
+	codeInvalidMsgType:     "invalid message type",
+	codeInvalidAppID:       "invalid appid",
+	codeInvalidButtonSize:  "invalid button size",
+	codeInvalidButtonType:  "invalid button type",
+	codeInvalidButtonName:  "invalid button name size",
+	codeInvalidButtonKey:   "invalid button key size",
+	codeInvalidButtonURL:   "invalid button url size",
+	codeInvalidSubButtons:  "invalid sub button size",
+	codeInvalidTemplateID:  "invalid template_id",
+	codeInvalidURL:         "invalid url",
 	CodeInvalidAppSecret:   "invalid appsecret",
-	CodeOpenIDListSize:     "invalid openid list size, at least two openid",
-	CodeAccessTokenMissing: "access_token missing",
-	CodeRequireGET:         "require GET method",
-	CodeRequirePOST:        "require POST method",
+	codeOpenIDListSize:     "invalid openid list size, at least two openid",
+	codeAccessTokenMissing: "access_token missing",
+	codeRequireGET:         "require GET method",
+	codeRequirePOST:        "require POST method",
 	CodeRequireSubscribe:   "require subscribe",
-	CodeEmptyPostData:      "empty post data",
-	CodeEmptyNews:          "empty news data",
-	CodeEmptyContent:       "empty content",
-	CodeContentTooLong:     "content size out of limit",
-	CodeTooManyArticles:    "article size out of limit",
+	codeEmptyPostData:      "empty post data",
+	codeEmptyNews:          "empty news data",
+	codeEmptyContent:       "empty content",
+	codeContentTooLong:     "content size out of limit",
+	codeTooManyArticles:    "article size out of limit",
 	CodeDailyQuota:         "reach max api daily quota limit",
 	CodeOutOfWindow:        "response out of time limit or subscription is canceled",
 	CodeResponseCountLimit: "out of response count limit",
-	CodeClientMsgIDExist:   "clientmsgid exist",
-	CodeClientMsgIDTooLong: "clientmsgid size out of limit",
-	CodeDataFormat:         "data format error",
+	codeClientMsgIDExist:   "clientmsgid exist",
+	codeClientMsgIDTooLong: "clientmsgid size out of limit",
+	codeDataFormat:         "data format error",
 }
 
 // wecomErrmsg holds the WeCom texts that differ from the Official Account's.
 var wecomErrmsg = map[int]string{
 	CodeInvalidCredential:   "invalid credential",
-	CodeInvalidCorpID:       "invalid corpid",
-	CodeInvalidAccessToken:  "invalid access_token",
-	CodeInvalidAgentID:      "invalid agentid",
-	CodeInvalidParameter:    "invalid Request Parameter",
-	CodeMissingAgentID:      "missing agentid",
+	codeInvalidCorpID:       "invalid corpid",
+	codeInvalidAccessToken:  "invalid access_token",
+	codeInvalidAgentID:      "invalid agentid",
+	codeInvalidParameter:    "invalid Request Parameter",
+	codeMissingAgentID:      "missing agentid",
 	CodeDailyQuota:          "api freq out of limit",
 	CodeAllRecipientInvalid: "user & party & tag all invalid",
 }

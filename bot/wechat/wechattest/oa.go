@@ -49,23 +49,23 @@ func (s *Server) customSend(req *apiRequest) reply {
 	case "text":
 		switch {
 		case in.Text == nil || in.Text.Content == "":
-			return fail(CodeEmptyContent)
+			return fail(codeEmptyContent)
 		case len(in.Text.Content) > maxTextBytes:
-			return fail(CodeContentTooLong)
+			return fail(codeContentTooLong)
 		}
 		m.Content = in.Text.Content
 	case "news":
 		switch {
 		case in.News == nil || len(in.News.Articles) == 0:
-			return fail(CodeEmptyNews)
+			return fail(codeEmptyNews)
 		case len(in.News.Articles) > maxCustomArticles:
-			return fail(CodeTooManyArticles)
+			return fail(codeTooManyArticles)
 		}
 		m.Articles = in.News.Articles
 	case "image", "voice", "video", "music", "mpnews", "mpnewsarticle", "msgmenu", "wxcard", "miniprogrampage":
 		// accepted as is; Raw holds the body
 	default:
-		return fail(CodeInvalidMsgType)
+		return fail(codeInvalidMsgType)
 	}
 	record(s, &s.custom, m)
 	return ok(nil)
@@ -86,7 +86,7 @@ func (s *Server) templateSend(req *apiRequest) reply {
 	case in.ToUser == "":
 		return fail(CodeInvalidOpenID)
 	case in.TemplateID == "":
-		return fail(CodeInvalidTemplateID)
+		return fail(codeInvalidTemplateID)
 	}
 	s.mu.Lock()
 	id := s.nextIDLocked()
@@ -110,16 +110,16 @@ func (b massBody) content() (text, mediaID string, rep reply, good bool) {
 	switch b.MsgType {
 	case "text":
 		if b.Text == nil || b.Text.Content == "" {
-			return "", "", fail(CodeEmptyContent), false
+			return "", "", fail(codeEmptyContent), false
 		}
 		return b.Text.Content, "", reply{}, true
 	case "mpnews":
 		if b.MpNews == nil || b.MpNews.MediaID == "" {
-			return "", "", fail(CodeInvalidMediaID), false
+			return "", "", fail(codeInvalidMediaID), false
 		}
 		return "", b.MpNews.MediaID, reply{}, true
 	}
-	return "", "", fail(CodeInvalidMsgType), false
+	return "", "", fail(codeInvalidMsgType), false
 }
 
 // massSend serves sendall (filter: all or a tag) and send (touser: openids).
@@ -142,11 +142,11 @@ func (s *Server) massSend(req *apiRequest) reply {
 	m := MassMessage{MsgType: in.MsgType, ToUsers: in.ToUser, ClientMsgID: in.ClientMsgID}
 	if req.call.Path == "/cgi-bin/message/mass/sendall" {
 		if in.Filter == nil || (!in.Filter.IsToAll && in.Filter.TagID == 0) {
-			return fail(CodeDataFormat)
+			return fail(codeDataFormat)
 		}
 		m.ToAll, m.TagID, m.ToUsers = in.Filter.IsToAll, in.Filter.TagID, nil
 	} else if len(in.ToUser) < 2 {
-		return fail(CodeOpenIDListSize)
+		return fail(codeOpenIDListSize)
 	}
 	text, media, rep, good := in.content()
 	if !good {
@@ -154,7 +154,7 @@ func (s *Server) massSend(req *apiRequest) reply {
 	}
 	m.Content, m.MediaID = text, media
 	if len(in.ClientMsgID) > maxClientMsgID {
-		return fail(CodeClientMsgIDTooLong)
+		return fail(codeClientMsgIDTooLong)
 	}
 	key := in.ClientMsgID
 	if key == "" {
@@ -164,7 +164,7 @@ func (s *Server) massSend(req *apiRequest) reply {
 	s.mu.Lock()
 	if prev, dup := s.massKeys[key]; dup {
 		s.mu.Unlock()
-		return reply{code: CodeClientMsgIDExist, fields: map[string]any{"msg_id": prev}}
+		return reply{code: codeClientMsgIDExist, fields: map[string]any{"msg_id": prev}}
 	}
 	m.MsgID = s.nextIDLocked()
 	s.massKeys[key] = m.MsgID
@@ -208,18 +208,18 @@ func (s *Server) menuCreate(req *apiRequest) reply {
 		return rep
 	}
 	if len(in.Button) == 0 || len(in.Button) > maxTopButtons {
-		return fail(CodeInvalidButtonSize)
+		return fail(codeInvalidButtonSize)
 	}
 	for _, b := range in.Button {
 		if code := checkButton(b, maxTopButtonName); code != 0 {
 			return fail(code)
 		}
 		if len(b.SubButtons) > maxSubButtons {
-			return fail(CodeInvalidSubButtons)
+			return fail(codeInvalidSubButtons)
 		}
 		for _, sub := range b.SubButtons {
 			if len(sub.SubButtons) > 0 {
-				return fail(CodeInvalidSubButtons)
+				return fail(codeInvalidSubButtons)
 			}
 			if code := checkButton(sub, maxSubButtonName); code != 0 {
 				return fail(code)
@@ -233,7 +233,7 @@ func (s *Server) menuCreate(req *apiRequest) reply {
 // checkButton validates one button's name, type, key and url; 0 means valid.
 func checkButton(b MenuButton, maxName int) int {
 	if b.Name == "" || len(b.Name) > maxName {
-		return CodeInvalidButtonName
+		return codeInvalidButtonName
 	}
 	if len(b.SubButtons) > 0 {
 		return 0 // a parent needs only a name
@@ -241,15 +241,15 @@ func checkButton(b MenuButton, maxName int) int {
 	switch b.Type {
 	case "click", "scancode_push", "scancode_waitmsg", "pic_sysphoto", "pic_photo_or_album", "pic_weixin", "location_select":
 		if b.Key == "" || len(b.Key) > maxButtonKeyBytes {
-			return CodeInvalidButtonKey
+			return codeInvalidButtonKey
 		}
 	case "view", "miniprogram":
 		if b.URL == "" || len(b.URL) > maxButtonURLBytes {
-			return CodeInvalidButtonURL
+			return codeInvalidButtonURL
 		}
 	case "media_id", "view_limited", "article_id", "article_view_limited":
 	default:
-		return CodeInvalidButtonType
+		return codeInvalidButtonType
 	}
 	return 0
 }

@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// Call is one HTTP request the server received, whatever its outcome.
-type Call struct {
+// callRecord is one HTTP request the server received, whatever its outcome.
+type callRecord struct {
 	Method  string
 	Path    string
 	Query   url.Values
@@ -116,15 +116,15 @@ type WeComMessage struct {
 // truncated for length. Tests should assert there are none.
 type Violation struct {
 	Member string
-	Kind   string // ViolationPerMinute, ViolationPerHour, ViolationTextTooLong
+	Kind   string // violationPerMinute, violationPerHour, violationTextTooLong
 	At     time.Time
 }
 
 // Violation kinds.
 const (
-	ViolationPerMinute   = "wecom: over 30 messages a minute to one member"
-	ViolationPerHour     = "wecom: over 1000 messages an hour to one member"
-	ViolationTextTooLong = "wecom: text over 2048 bytes, truncated"
+	violationPerMinute   = "wecom: over 30 messages a minute to one member"
+	violationPerHour     = "wecom: over 1000 messages an hour to one member"
+	violationTextTooLong = "wecom: text over 2048 bytes, truncated"
 )
 
 // snapshot copies a record list under the lock.
@@ -133,9 +133,6 @@ func snapshot[T any](s *Server, list *[]T) []T {
 	defer s.mu.Unlock()
 	return slices.Clone(*list)
 }
-
-// Calls returns every request received so far, in order.
-func (s *Server) Calls() []Call { return snapshot(s, &s.calls) }
 
 // Count returns how many requests were made to path.
 func (s *Server) Count(path string) int {

@@ -64,7 +64,7 @@ type Server struct {
 	tokens     map[string]platform // every access token currently valid
 	stable     string              // the current stable_token answer
 	faults     []*faultRule
-	calls      []Call
+	calls      []callRecord
 	custom     []CustomMessage
 	templates  []TemplateMessage
 	mass       []MassMessage
@@ -133,9 +133,6 @@ func NewServer(opts Options) *Server {
 // https://qyapi.weixin.qq.com (TONGBAO_WECHAT_API, TONGBAO_WECOM_API).
 func (s *Server) URL() string { return s.ts.URL }
 
-// Options returns the options in effect, defaults filled in.
-func (s *Server) Options() Options { return s.opts }
-
 // Close shuts the server down, interrupting slow (Delay) answers.
 func (s *Server) Close() {
 	s.ts.CloseClientConnections()
@@ -156,16 +153,16 @@ func (s *Server) ExpireTokens() {
 type apiRequest struct {
 	query url.Values
 	body  []byte
-	call  *Call
+	call  *callRecord
 }
 
 // decode unmarshals the JSON body into v; a failure is the reply to send.
 func (r *apiRequest) decode(v any) (reply, bool) {
 	if len(strings.TrimSpace(string(r.body))) == 0 {
-		return fail(CodeEmptyPostData), false
+		return fail(codeEmptyPostData), false
 	}
 	if err := json.Unmarshal(r.body, v); err != nil {
-		return fail(CodeDataFormat), false
+		return fail(codeDataFormat), false
 	}
 	return reply{}, true
 }
@@ -190,10 +187,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	call := &Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body, At: s.opts.Now()}
+	call := &callRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body, At: s.opts.Now()}
 	rt, found := routes[r.URL.Path]
 	if !found {
-		s.finish(w, call, platformOA, reply{code: CodeInvalidURL}, http.StatusNotFound)
+		s.finish(w, call, platformOA, reply{code: codeInvalidURL}, http.StatusNotFound)
 		return
 	}
 	req := &apiRequest{query: call.Query, body: body, call: call}
@@ -222,15 +219,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) precheck(rt route, req *apiRequest) (reply, bool) {
 	switch {
 	case req.call.Method != rt.method && rt.method == http.MethodPost:
-		return fail(CodeRequirePOST), true
+		return fail(codeRequirePOST), true
 	case req.call.Method != rt.method:
-		return fail(CodeRequireGET), true
+		return fail(codeRequireGET), true
 	case rt.token:
 		return reply{}, false
 	}
 	tok := req.query.Get("access_token")
 	if tok == "" {
-		return fail(CodeAccessTokenMissing), true
+		return fail(codeAccessTokenMissing), true
 	}
 	s.mu.Lock()
 	p, valid := s.tokens[tok]
@@ -239,7 +236,7 @@ func (s *Server) precheck(rt route, req *apiRequest) (reply, bool) {
 		return reply{}, false
 	}
 	if rt.platform == platformWeCom {
-		return fail(CodeInvalidAccessToken), true
+		return fail(codeInvalidAccessToken), true
 	}
 	return fail(CodeInvalidCredential), true
 }
@@ -260,7 +257,7 @@ func wait(ctx context.Context, d time.Duration) bool {
 }
 
 // finish writes the answer (status 0: none) and records the call.
-func (s *Server) finish(w http.ResponseWriter, call *Call, p platform, rep reply, status int) {
+func (s *Server) finish(w http.ResponseWriter, call *callRecord, p platform, rep reply, status int) {
 	call.Status = status
 	call.ErrCode = rep.code
 	switch {
@@ -351,9 +348,9 @@ func (s *Server) oaStableToken(req *apiRequest) reply {
 func (s *Server) checkOACredentials(grantType, appID, secret string) (reply, bool) {
 	switch {
 	case grantType != "client_credential":
-		return fail(CodeInvalidGrantType), true
+		return fail(codeInvalidGrantType), true
 	case appID != s.opts.AppID:
-		return fail(CodeInvalidAppID), true
+		return fail(codeInvalidAppID), true
 	case secret != s.opts.AppSecret:
 		return fail(CodeInvalidAppSecret), true
 	}
@@ -363,7 +360,7 @@ func (s *Server) checkOACredentials(grantType, appID, secret string) (reply, boo
 func (s *Server) wecomToken(req *apiRequest) reply {
 	switch {
 	case req.query.Get("corpid") != s.opts.CorpID:
-		return fail(CodeInvalidCorpID)
+		return fail(codeInvalidCorpID)
 	case req.query.Get("corpsecret") != s.opts.CorpSecret:
 		return fail(CodeInvalidCredential)
 	}

@@ -125,12 +125,12 @@ func TestTokenEndpoints(t *testing.T) {
 	}{
 		"oa ok":            {"GET", "/cgi-bin/token?" + q("grant_type", "client_credential", "appid", DefaultAppID, "secret", DefaultAppSecret), 0},
 		"oa wrong secret":  {"GET", "/cgi-bin/token?" + q("grant_type", "client_credential", "appid", DefaultAppID, "secret", "nope"), CodeInvalidAppSecret},
-		"oa wrong appid":   {"GET", "/cgi-bin/token?" + q("grant_type", "client_credential", "appid", "wxnope", "secret", DefaultAppSecret), CodeInvalidAppID},
-		"oa wrong grant":   {"GET", "/cgi-bin/token?" + q("grant_type", "password", "appid", DefaultAppID, "secret", DefaultAppSecret), CodeInvalidGrantType},
-		"oa POST":          {"POST", "/cgi-bin/token?" + q("grant_type", "client_credential", "appid", DefaultAppID, "secret", DefaultAppSecret), CodeRequireGET},
+		"oa wrong appid":   {"GET", "/cgi-bin/token?" + q("grant_type", "client_credential", "appid", "wxnope", "secret", DefaultAppSecret), codeInvalidAppID},
+		"oa wrong grant":   {"GET", "/cgi-bin/token?" + q("grant_type", "password", "appid", DefaultAppID, "secret", DefaultAppSecret), codeInvalidGrantType},
+		"oa POST":          {"POST", "/cgi-bin/token?" + q("grant_type", "client_credential", "appid", DefaultAppID, "secret", DefaultAppSecret), codeRequireGET},
 		"wecom ok":         {"GET", "/cgi-bin/gettoken?" + q("corpid", DefaultCorpID, "corpsecret", DefaultCorpSecret), 0},
 		"wecom bad secret": {"GET", "/cgi-bin/gettoken?" + q("corpid", DefaultCorpID, "corpsecret", "nope"), CodeInvalidCredential},
-		"wecom bad corpid": {"GET", "/cgi-bin/gettoken?" + q("corpid", "wwnope", "corpsecret", DefaultCorpSecret), CodeInvalidCorpID},
+		"wecom bad corpid": {"GET", "/cgi-bin/gettoken?" + q("corpid", "wwnope", "corpsecret", DefaultCorpSecret), codeInvalidCorpID},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -189,12 +189,12 @@ func TestAccessTokenChecks(t *testing.T) {
 		want int
 	}{
 		"oa valid":             {func() answer { return custom(oaTok) }, 0},
-		"oa missing":           {func() answer { return custom("") }, CodeAccessTokenMissing},
+		"oa missing":           {func() answer { return custom("") }, codeAccessTokenMissing},
 		"oa unknown":           {func() answer { return custom("12_forged") }, CodeInvalidCredential},
-		"oa token on wecom":    {func() answer { return wecomSend(oaTok) }, CodeInvalidAccessToken},
+		"oa token on wecom":    {func() answer { return wecomSend(oaTok) }, codeInvalidAccessToken},
 		"wecom valid":          {func() answer { return wecomSend(wcTok) }, 0},
 		"wecom token on oa":    {func() answer { return custom(wcTok) }, CodeInvalidCredential},
-		"GET on a POST method": {func() answer { return call(t, "GET", s.URL()+"/cgi-bin/message/custom/send?access_token="+oaTok, nil) }, CodeRequirePOST},
+		"GET on a POST method": {func() answer { return call(t, "GET", s.URL()+"/cgi-bin/message/custom/send?access_token="+oaTok, nil) }, codeRequirePOST},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) { wantCode(t, tc.do(), tc.want) })
@@ -202,7 +202,7 @@ func TestAccessTokenChecks(t *testing.T) {
 	t.Run("expired then refreshed", func(t *testing.T) {
 		s.ExpireTokens()
 		wantCode(t, custom(oaTok), CodeInvalidCredential)
-		wantCode(t, wecomSend(wcTok), CodeInvalidAccessToken)
+		wantCode(t, wecomSend(wcTok), codeInvalidAccessToken)
 		wantCode(t, custom(oaToken(t, s)), 0)
 		wantCode(t, wecomSend(wecomToken(t, s)), 0)
 	})
@@ -221,14 +221,14 @@ func TestCustomSend(t *testing.T) {
 		"news": {map[string]any{"touser": "o2", "msgtype": "news", "news": map[string]any{"articles": []any{article}}}, 0,
 			&CustomMessage{ToUser: "o2", MsgType: "news", Articles: []Article{{Title: "兰溪市委常委会", Description: "会议强调…", URL: "https://tb.example/r/x", PicURL: "https://tb.example/p.jpg"}}}},
 		"text at the limit": {textMsg("o3", strings.Repeat("字", 682)), 0, &CustomMessage{ToUser: "o3", MsgType: "text", Content: strings.Repeat("字", 682)}},
-		"text too long":     {textMsg("o1", strings.Repeat("字", 683)), CodeContentTooLong, nil},
-		"empty text":        {textMsg("o1", ""), CodeEmptyContent, nil},
-		"two articles":      {map[string]any{"touser": "o1", "msgtype": "news", "news": map[string]any{"articles": []any{article, article}}}, CodeTooManyArticles, nil},
-		"no articles":       {map[string]any{"touser": "o1", "msgtype": "news", "news": map[string]any{"articles": []any{}}}, CodeEmptyNews, nil},
+		"text too long":     {textMsg("o1", strings.Repeat("字", 683)), codeContentTooLong, nil},
+		"empty text":        {textMsg("o1", ""), codeEmptyContent, nil},
+		"two articles":      {map[string]any{"touser": "o1", "msgtype": "news", "news": map[string]any{"articles": []any{article, article}}}, codeTooManyArticles, nil},
+		"no articles":       {map[string]any{"touser": "o1", "msgtype": "news", "news": map[string]any{"articles": []any{}}}, codeEmptyNews, nil},
 		"no touser":         {textMsg("", "hi"), CodeInvalidOpenID, nil},
-		"unknown msgtype":   {map[string]any{"touser": "o1", "msgtype": "telegram"}, CodeInvalidMsgType, nil},
-		"not json":          {"{touser:", CodeDataFormat, nil},
-		"empty body":        {"", CodeEmptyPostData, nil},
+		"unknown msgtype":   {map[string]any{"touser": "o1", "msgtype": "telegram"}, codeInvalidMsgType, nil},
+		"not json":          {"{touser:", codeDataFormat, nil},
+		"empty body":        {"", codeEmptyPostData, nil},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -276,7 +276,7 @@ func TestTemplateSend(t *testing.T) {
 	if a.MsgID == 0 || !equalJSON(got, want) {
 		t.Errorf("records %+v (msgid %d), want %+v", got, a.MsgID, want)
 	}
-	wantCode(t, call(t, "POST", u, map[string]any{"touser": "o1", "data": map[string]any{}}), CodeInvalidTemplateID)
+	wantCode(t, call(t, "POST", u, map[string]any{"touser": "o1", "data": map[string]any{}}), codeInvalidTemplateID)
 	wantCode(t, call(t, "POST", u, map[string]any{"template_id": "tpl"}), CodeInvalidOpenID)
 	if n := len(s.TemplateMessages()); n != 1 {
 		t.Errorf("%d records after refusals, want 1", n)
@@ -296,7 +296,7 @@ func TestMassSend(t *testing.T) {
 	}
 	t.Run("duplicate clientmsgid", func(t *testing.T) {
 		dup := call(t, "POST", sendall, byTag)
-		wantCode(t, dup, CodeClientMsgIDExist)
+		wantCode(t, dup, codeClientMsgIDExist)
 		if dup.MassMsgID != first.MassMsgID {
 			t.Errorf("duplicate answered msg_id %d, want the first %d", dup.MassMsgID, first.MassMsgID)
 		}
@@ -308,13 +308,13 @@ func TestMassSend(t *testing.T) {
 		if a.MsgDataID == 0 {
 			t.Errorf("mpnews send without msg_data_id: %+v", a)
 		}
-		wantCode(t, call(t, "POST", sendall, body), CodeClientMsgIDExist)
+		wantCode(t, call(t, "POST", sendall, body), codeClientMsgIDExist)
 	})
 	t.Run("refusals", func(t *testing.T) {
-		wantCode(t, call(t, "POST", sendall, map[string]any{"filter": map[string]any{"is_to_all": true}, "msgtype": "text", "text": map[string]any{"content": "x"}, "clientmsgid": strings.Repeat("x", 65)}), CodeClientMsgIDTooLong)
-		wantCode(t, call(t, "POST", sendall, map[string]any{"msgtype": "text", "text": map[string]any{"content": "x"}}), CodeDataFormat)
-		wantCode(t, call(t, "POST", sendall, map[string]any{"filter": map[string]any{"is_to_all": true}, "msgtype": "mpnews", "mpnews": map[string]any{}}), CodeInvalidMediaID)
-		wantCode(t, call(t, "POST", s.URL()+"/cgi-bin/message/mass/send?access_token="+tok, map[string]any{"touser": []string{"o1"}, "msgtype": "text", "text": map[string]any{"content": "x"}}), CodeOpenIDListSize)
+		wantCode(t, call(t, "POST", sendall, map[string]any{"filter": map[string]any{"is_to_all": true}, "msgtype": "text", "text": map[string]any{"content": "x"}, "clientmsgid": strings.Repeat("x", 65)}), codeClientMsgIDTooLong)
+		wantCode(t, call(t, "POST", sendall, map[string]any{"msgtype": "text", "text": map[string]any{"content": "x"}}), codeDataFormat)
+		wantCode(t, call(t, "POST", sendall, map[string]any{"filter": map[string]any{"is_to_all": true}, "msgtype": "mpnews", "mpnews": map[string]any{}}), codeInvalidMediaID)
+		wantCode(t, call(t, "POST", s.URL()+"/cgi-bin/message/mass/send?access_token="+tok, map[string]any{"touser": []string{"o1"}, "msgtype": "text", "text": map[string]any{"content": "x"}}), codeOpenIDListSize)
 	})
 	t.Run("by openids", func(t *testing.T) {
 		wantCode(t, call(t, "POST", s.URL()+"/cgi-bin/message/mass/send?access_token="+tok, map[string]any{"touser": []string{"o1", "o2"}, "msgtype": "text", "text": map[string]any{"content": "x"}}), 0)
@@ -363,13 +363,13 @@ func TestMenuCreate(t *testing.T) {
 	}{
 		"valid": {[]any{click("最新会议", "LATEST_MEETING"), parent("更多", 5),
 			map[string]any{"type": "view", "name": "阅读", "url": "https://tb.example/"}}, 0},
-		"four top buttons":    {[]any{click("a", "A"), click("b", "B"), click("c", "C"), click("d", "D")}, CodeInvalidButtonSize},
-		"no buttons":          {[]any{}, CodeInvalidButtonSize},
-		"six sub buttons":     {[]any{parent("更多", 6)}, CodeInvalidSubButtons},
-		"top name too long":   {[]any{click("最新会议通报", "LATEST")}, CodeInvalidButtonName},
-		"click without key":   {[]any{click("最新", "")}, CodeInvalidButtonKey},
-		"view without url":    {[]any{map[string]any{"type": "view", "name": "阅读"}}, CodeInvalidButtonURL},
-		"unknown button type": {[]any{map[string]any{"type": "telegram", "name": "x"}}, CodeInvalidButtonType},
+		"four top buttons":    {[]any{click("a", "A"), click("b", "B"), click("c", "C"), click("d", "D")}, codeInvalidButtonSize},
+		"no buttons":          {[]any{}, codeInvalidButtonSize},
+		"six sub buttons":     {[]any{parent("更多", 6)}, codeInvalidSubButtons},
+		"top name too long":   {[]any{click("最新会议通报", "LATEST")}, codeInvalidButtonName},
+		"click without key":   {[]any{click("最新", "")}, codeInvalidButtonKey},
+		"view without url":    {[]any{map[string]any{"type": "view", "name": "阅读"}}, codeInvalidButtonURL},
+		"unknown button type": {[]any{map[string]any{"type": "telegram", "name": "x"}}, codeInvalidButtonType},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -457,9 +457,9 @@ func TestFaults(t *testing.T) {
 		if _, err := client.Post(u, "application/json", strings.NewReader(`{}`)); err == nil {
 			t.Fatal("a call delayed by an hour returned")
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		calls, err := WaitFor(ctx, s, s.Calls, 2)
+		calls, err := WaitFor(ctx, s, func() []callRecord { return snapshot(s, &s.calls) }, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -503,11 +503,11 @@ func TestWeComSend(t *testing.T) {
 		"textcard": {map[string]any{"touser": "a", "msgtype": "textcard", "agentid": DefaultAgentID, "textcard": card}, 0,
 			&WeComMessage{ToUsers: []string{"a"}, AgentID: DefaultAgentID, MsgType: "textcard", Delivered: []string{"a"},
 				TextCard: &TextCard{Title: "新通报", Description: "兰溪市委常委会", URL: "https://tb.example/r/x", BtnTxt: "详情"}}},
-		"textcard without url": {map[string]any{"touser": "a", "msgtype": "textcard", "agentid": DefaultAgentID, "textcard": map[string]any{"title": "t", "description": "d"}}, CodeInvalidParameter, nil},
-		"wrong agentid":        {map[string]any{"touser": "a", "msgtype": "text", "agentid": 7, "text": map[string]any{"content": "hi"}}, CodeInvalidAgentID, nil},
-		"no agentid":           {map[string]any{"touser": "a", "msgtype": "text", "text": map[string]any{"content": "hi"}}, CodeMissingAgentID, nil},
+		"textcard without url": {map[string]any{"touser": "a", "msgtype": "textcard", "agentid": DefaultAgentID, "textcard": map[string]any{"title": "t", "description": "d"}}, codeInvalidParameter, nil},
+		"wrong agentid":        {map[string]any{"touser": "a", "msgtype": "text", "agentid": 7, "text": map[string]any{"content": "hi"}}, codeInvalidAgentID, nil},
+		"no agentid":           {map[string]any{"touser": "a", "msgtype": "text", "text": map[string]any{"content": "hi"}}, codeMissingAgentID, nil},
 		"no recipient":         {map[string]any{"msgtype": "text", "agentid": DefaultAgentID, "text": map[string]any{"content": "hi"}}, CodeAllRecipientInvalid, nil},
-		"empty text":           {map[string]any{"touser": "a", "msgtype": "text", "agentid": DefaultAgentID, "text": map[string]any{"content": ""}}, CodeEmptyContent, nil},
+		"empty text":           {map[string]any{"touser": "a", "msgtype": "text", "agentid": DefaultAgentID, "text": map[string]any{"content": ""}}, codeEmptyContent, nil},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -567,7 +567,7 @@ func TestWeComLimits(t *testing.T) {
 		}
 		send(t, u, "a|b", "one too many for a") // still errcode 0, like WeCom
 		v := s.Violations()
-		if len(v) != 1 || v[0].Member != "a" || v[0].Kind != ViolationPerMinute {
+		if len(v) != 1 || v[0].Member != "a" || v[0].Kind != violationPerMinute {
 			t.Fatalf("violations %+v, want one per-minute for a", v)
 		}
 		last := s.WeComMessages()[30]
@@ -588,7 +588,7 @@ func TestWeComLimits(t *testing.T) {
 		}
 		send(t, u, "a", "1001st within the hour")
 		v := s.Violations()
-		if len(v) != 1 || v[0].Kind != ViolationPerHour {
+		if len(v) != 1 || v[0].Kind != violationPerHour {
 			t.Fatalf("violations %+v, want one per-hour", v)
 		}
 		clock.Advance(10 * time.Minute) // the first messages leave the window
@@ -609,7 +609,7 @@ func TestWeComLimits(t *testing.T) {
 	t.Run("text over 2048 bytes", func(t *testing.T) {
 		s, _, u := setup(t, false)
 		send(t, u, "a", strings.Repeat("长", 683))
-		if v := s.Violations(); len(v) != 1 || v[0].Kind != ViolationTextTooLong {
+		if v := s.Violations(); len(v) != 1 || v[0].Kind != violationTextTooLong {
 			t.Errorf("violations %+v, want one text too long", v)
 		}
 	})

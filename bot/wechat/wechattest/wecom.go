@@ -49,9 +49,9 @@ func (s *Server) wecomSend(req *apiRequest) reply {
 	}
 	switch {
 	case in.AgentID == 0:
-		return fail(CodeMissingAgentID)
+		return fail(codeMissingAgentID)
 	case int64(in.AgentID) != s.opts.AgentID:
-		return fail(CodeInvalidAgentID)
+		return fail(codeInvalidAgentID)
 	case in.ToUser == "" && in.ToParty == "" && in.ToTag == "":
 		return fail(CodeAllRecipientInvalid)
 	}
@@ -59,19 +59,19 @@ func (s *Server) wecomSend(req *apiRequest) reply {
 	switch in.MsgType {
 	case "text":
 		if in.Text == nil || in.Text.Content == "" {
-			return fail(CodeEmptyContent)
+			return fail(codeEmptyContent)
 		}
 		m.Content = in.Text.Content
 	case "textcard":
 		c := in.TextCard
 		if c == nil || c.Title == "" || c.Description == "" || c.URL == "" {
-			return fail(CodeInvalidParameter)
+			return fail(codeInvalidParameter)
 		}
 		m.TextCard = c
 	case "image", "voice", "video", "file", "news", "mpnews", "markdown", "miniprogram_notice", "template_card":
 		// accepted as is
 	default:
-		return fail(CodeInvalidMsgType)
+		return fail(codeInvalidMsgType)
 	}
 	if in.ToUser != "" {
 		m.ToUsers = strings.Split(in.ToUser, "|")
@@ -81,7 +81,7 @@ func (s *Server) wecomSend(req *apiRequest) reply {
 	defer s.mu.Unlock()
 	m.MsgID = strconv.FormatInt(s.nextIDLocked(), 10)
 	if len(m.Content) > wecomMaxText {
-		s.violations = append(s.violations, Violation{Member: in.ToUser, Kind: ViolationTextTooLong, At: now})
+		s.violations = append(s.violations, Violation{Member: in.ToUser, Kind: violationTextTooLong, At: now})
 	}
 	for _, u := range m.ToUsers {
 		kind := ""
@@ -120,10 +120,10 @@ func (s *Server) admitLocked(member string, now time.Time) string {
 	switch {
 	case inMinute >= wecomPerMinute:
 		s.sentTo[member] = times
-		return ViolationPerMinute
+		return violationPerMinute
 	case len(times) >= wecomPerHour:
 		s.sentTo[member] = times
-		return ViolationPerHour
+		return violationPerHour
 	}
 	s.sentTo[member] = append(times, now)
 	return ""

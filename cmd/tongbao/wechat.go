@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,125 +12,6 @@ import (
 	"tongbao/content"
 	"tongbao/store"
 )
-
-func runBroadcast(ctx context.Context, app *App, args []string) error {
-	fs := app.newFlags("broadcast", "--text TEXT [--to all|platform:tg|topic:防汛|unit:…] [--urgent] [--yes]", `
-Sends an announcement to every active subscriber in a segment through the
-delivery queues (a running tongbao serve sends it). Shows the audience size
-and asks for confirmation unless --yes. Recorded in the audit log.`)
-	common := addCommonFlags(fs)
-	text := fs.String("text", "", "the announcement")
-	to := fs.String("to", "all", "audience: all, platform:tg|wx|wecom, topic:NAME, unit:NAME, kind:meeting")
-	urgent := fs.Bool("urgent", false, "ignore quiet hours and daily digests")
-	yes := fs.Bool("yes", false, "send without asking")
-	actor := fs.String("as", "console:operator", "who is sending (for the audit log)")
-	if _, err := app.parseFlags(fs, args); err != nil {
-		return err
-	}
-	if strings.TrimSpace(*text) == "" {
-		fmt.Fprintln(app.Stderr, "tongbao broadcast: --text is required")
-		return errUsage
-	}
-	cfg, log, st, err := app.openCommand(ctx, common)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	seg, err := app.resolveTopic(cfg, content.Segment(*to))
-	if err != nil {
-		fmt.Fprintf(app.Stderr, "tongbao broadcast: %v\n", err)
-		return errReported
-	}
-	n, err := st.CountAudience(ctx, seg)
-	if err != nil {
-		fmt.Fprintf(app.Stderr, "tongbao broadcast: %v\n", err)
-		return errUsage
-	}
-	urgentNote := ""
-	if *urgent {
-		urgentNote = " (urgent: ignores quiet hours and digests)"
-	}
-	fmt.Fprintf(app.Stdout, "Announcement to %s: %s%s\n%s\n", seg, count(int(n), "active subscriber", "active subscribers"), urgentNote, *text)
-	if !*yes {
-		if !isTerminal(app.Stdin) {
-			fmt.Fprintln(app.Stderr, "tongbao broadcast: not a terminal; add --yes to send")
-			return errUsage
-		}
-		fmt.Fprint(app.Stdout, "Send it? [y/N] ")
-		answer, _ := bufio.NewReader(app.Stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			fmt.Fprintln(app.Stdout, "Cancelled.")
-			return nil
-		}
-	}
-	links, err := app.links(ctx, cfg, st, log)
-	if err != nil {
-		return err
-	}
-	disp := app.newDispatcher(cfg, st, nil, links, nil, "broadcast", log)
-	sent, err := disp.Announce(ctx, chat.Announcement{Actor: *actor, Text: *text, Segment: seg, Urgent: *urgent})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(app.Stdout, "queued for %s (a running tongbao serve sends it)\n", count(int(sent), "subscriber", "subscribers"))
-	return nil
-}
-
-// resolveTopic turns an audience topic:NAME (Chinese or English) into the
-// topic's own name, and refuses one that names no topic (it would reach
-// nobody), listing the topics there are.
-func (a *App) resolveTopic(cfg *Config, seg content.Segment) (content.Segment, error) {
-	kind, name, _ := strings.Cut(string(seg), ":")
-	if kind != content.SubTopic {
-		return seg, nil
-	}
-	topics, err := loadTopics(cfg.Topics)
-	if err != nil {
-		return seg, err
-	}
-	if tp, ok := topics.Find(name); ok {
-		return content.Segment(content.SubTopic + ":" + tp.Name), nil
-	}
-	names := make([]string, len(topics.List))
-	for i, tp := range topics.List {
-		names[i] = tp.Name
-	}
-	return seg, fmt.Errorf("unknown topic %q (topics: %s)", name, strings.Join(names, ", "))
-}
-
-func runRemind(ctx context.Context, app *App, args []string) error {
-	fs := app.newFlags("remind", "BULLETIN_ID", `
-Sends one reminder to each subscriber who received the bulletin and has not
-read it. Nobody is reminded twice of the same bulletin.`)
-	common := addCommonFlags(fs)
-	actor := fs.String("as", "console:operator", "who is reminding (for the audit log)")
-	rest, err := app.parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		fmt.Fprintln(app.Stderr, "tongbao remind: name one BULLETIN_ID")
-		return errUsage
-	}
-	cfg, log, st, err := app.openCommand(ctx, common)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if _, err := st.Bulletin(ctx, rest[0]); err != nil {
-		return fmt.Errorf("no bulletin %s: %w", rest[0], err)
-	}
-	links, err := app.links(ctx, cfg, st, log)
-	if err != nil {
-		return err
-	}
-	n, err := app.newDispatcher(cfg, st, nil, links, nil, "remind", log).Remind(ctx, *actor, rest[0])
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(app.Stdout, "reminded %d subscribers\n", n)
-	return nil
-}
 
 // wechatUsage is the help of `tongbao wechat`.
 const wechatUsage = `Usage: tongbao wechat TASK [flags]
@@ -242,7 +122,7 @@ func (a *App) officialAccount(ctx context.Context, common *commonFlags) (*Config
 		st.Close()
 		return nil, nil, nil, fmt.Errorf("no Official Account configured (TONGBAO_WECHAT_APPID, TONGBAO_WECHAT_SECRET, TONGBAO_WECHAT_TOKEN)")
 	}
-	oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, noConversation{}, wechat.Deps{Tokens: st, Dedupe: st, Log: log})
+	oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, wechat.Deps{Handler: noConversation{}, Tokens: st, Dedupe: st, Logger: log})
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, err
