@@ -28,6 +28,8 @@
 //	sources.go        source pollers' status and the items they handed over
 //	secret.go         the deployment's read-link secret
 //	tokens.go         platform access tokens every replica shares
+//	cache.go          BulletinCache: recently read bulletins kept in memory
+//	                  (fan-outs and the web reader; a bulletin never changes)
 //	store.go          opening and closing; connect.go the Redis settings
 //
 // Keys that one command touches together share a hash tag, so every

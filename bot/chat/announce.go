@@ -8,7 +8,7 @@ type Announcement struct {
 	Text    string          // what to send
 	Segment content.Segment // who receives it
 	Urgent  bool            // ignores quiet hours and digests
-	Lang    string          // the admin's language, for the progress text
+	Lang    string          // the admin's language, for the progress edited into ReplyTo
 	// ReplyTo is where the admin's preview lives, so progress can be
 	// edited into it: platform, chat id and message id.
 	ReplyTo Origin

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Platform identifies a messaging platform; it is also the prefix of a
@@ -121,6 +122,25 @@ func Text(s string) Reply { return Reply{Blocks: []Block{{Kind: BlockText, Text:
 func (r Reply) Add(blocks ...Block) Reply {
 	r.Blocks = append(r.Blocks, blocks...)
 	return r
+}
+
+// Lang is the language the reply is written in, for the few words an
+// adapter adds of its own (a note that a long reply was cut, a card's
+// button): "zh" when any of its text is Chinese, else "en".
+func (r Reply) Lang() string {
+	texts := []string{}
+	if r.Card != nil {
+		texts = append(texts, r.Card.Title, r.Card.Description)
+	}
+	for _, b := range r.Blocks {
+		texts = append(append(texts, b.Text, b.Label), b.Items...)
+	}
+	for _, t := range texts {
+		if strings.IndexFunc(t, func(c rune) bool { return unicode.Is(unicode.Han, c) }) >= 0 {
+			return "zh"
+		}
+	}
+	return "en"
 }
 
 // PlainText renders the reply as plain text with line breaks, the way a

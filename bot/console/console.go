@@ -1,6 +1,3 @@
-// Package console is the terminal adapter: it renders replies as text for
-// a terminal (`tongbao ask`, `tongbao chat`, `tongbao demo`) and delivers
-// pushes to console subscribers by printing them.
 package console
 
 import (

@@ -69,7 +69,7 @@ func recent() content.Input {
 // sample is one of content's sample bulletins, published in 2022.
 func sample(t *testing.T, name string) content.Input {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "content", "testdata", name))
+	data, err := os.ReadFile(filepath.Join("..", "..", "configs", "samples", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,3 @@
-// Package metrics holds Tongbao's Prometheus metrics: deliveries by
-// platform and outcome, send latency, fan-out volume, reads by channel, and
-// the queue depths, served on /metrics by bot/web.
 package metrics
 
 import (

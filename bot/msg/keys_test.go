@@ -11,16 +11,19 @@ import (
 	"testing"
 )
 
-// TestKeysInTheCodeExist reads the Go sources of the bot tree and checks
-// that every key written out in the code is in the catalog: the literal
-// key of each msg.Say and msg.Date call, and the literals assigned to a
-// variable named key or hint (which is then passed to Say). Keys built at
-// run time ("ans."+field) must at least have entries with their prefix;
+// TestKeysInTheCodeExist reads the Go sources of the whole bot tree (the
+// conversation, the adapters, dispatch, web) and checks that every key
+// written out in the code is in the catalog: the literal key of each
+// msg.Say and msg.Date call, and the literals assigned to a variable or a
+// struct field named key or hint (which is then passed to Say). Keys built
+// at run time ("ans."+field) must at least have entries with their prefix;
 // bot's own tests check those families one by one.
 func TestKeysInTheCodeExist(t *testing.T) {
 	fset := token.NewFileSet()
 	var checked int
+	perDir := map[string]int{} // keys found in each package directory
 	check := func(pos token.Pos, e ast.Expr) {
+		perDir[filepath.Dir(fset.Position(pos).Filename)]++
 		switch e := e.(type) {
 		case *ast.BasicLit:
 			if e.Kind != token.STRING {
@@ -59,6 +62,12 @@ func TestKeysInTheCodeExist(t *testing.T) {
 				if isSay(n.Fun) && len(n.Args) >= 2 {
 					check(n.Pos(), n.Args[1])
 				}
+			case *ast.KeyValueExpr:
+				if id, ok := n.Key.(*ast.Ident); ok && (id.Name == "key" || id.Name == "hint") {
+					if lit, ok := n.Value.(*ast.BasicLit); ok {
+						check(n.Pos(), lit)
+					}
+				}
 			case *ast.AssignStmt:
 				for i, lhs := range n.Lhs {
 					id, ok := lhs.(*ast.Ident)
@@ -79,6 +88,12 @@ func TestKeysInTheCodeExist(t *testing.T) {
 	}
 	if checked < 100 {
 		t.Errorf("only %d keys found in the code: is the scan still finding msg.Say calls?", checked)
+	}
+	// Every package that speaks to users is in the scan.
+	for _, dir := range []string{"..", "../cards", "../dispatch", "../telegram", "../wechat", "../web"} {
+		if perDir[dir] == 0 {
+			t.Errorf("no catalog key found in %s: is the scan still reading it?", dir)
+		}
 	}
 }
 

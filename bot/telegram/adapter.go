@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 )
 
 // Handler answers what a user did: the conversation core.
@@ -268,29 +269,32 @@ type commandList struct {
 	commands []botCommand
 }
 
-// menu holds the command lists set at start. Chinese is the fallback.
+// menu holds the command lists set at start, their descriptions from the
+// message catalog. Chinese is the fallback.
 var menu = func() []commandList {
-	type entry struct{ cmd, zh, en string }
-	entries := []entry{
-		{"start", "开始使用并订阅全部通报", "Start and subscribe to all bulletins"},
-		{"latest", "最新会议或通报", "The latest meeting or bulletin"},
-		{"recent", "最近的通报列表", "Recent bulletins"},
-		{"search", "搜索通报，如 /search 防汛", "Search bulletins, e.g. /search flood"},
-		{"full", "查看全文，如 /full 1", "Full text, e.g. /full 1"},
-		{"sub", "订阅主题或关键词，如 /sub 防汛", "Subscribe to a topic or keyword"},
-		{"unsub", "退订", "Unsubscribe"},
-		{"mysubs", "我的订阅", "My subscriptions"},
-		{"topics", "可订阅的主题", "Topics you can subscribe to"},
-		{"digest", "每日摘要，如 /digest 08:00", "Daily digest, e.g. /digest 08:00"},
-		{"instant", "有新通报立即推送", "Push each bulletin at once"},
-		{"help", "帮助", "Help"},
+	entries := []struct{ cmd, key string }{
+		{cmd: "start", key: "tg.cmd.start"},
+		{cmd: "latest", key: "tg.cmd.latest"},
+		{cmd: "recent", key: "tg.cmd.recent"},
+		{cmd: "search", key: "tg.cmd.search"},
+		{cmd: "full", key: "tg.cmd.full"},
+		{cmd: "sub", key: "tg.cmd.sub"},
+		{cmd: "unsub", key: "tg.cmd.unsub"},
+		{cmd: "mysubs", key: "tg.cmd.mysubs"},
+		{cmd: "topics", key: "tg.cmd.topics"},
+		{cmd: "digest", key: "tg.cmd.digest"},
+		{cmd: "instant", key: "tg.cmd.instant"},
+		{cmd: "help", key: "tg.cmd.help"},
 	}
-	var zh, en []botCommand
-	for _, e := range entries {
-		zh = append(zh, botCommand{e.cmd, e.zh})
-		en = append(en, botCommand{e.cmd, e.en})
+	list := func(lang string) []botCommand {
+		var out []botCommand
+		for _, e := range entries {
+			out = append(out, botCommand{e.cmd, msg.Say(lang, e.key)})
+		}
+		return out
 	}
-	return []commandList{{"", zh}, {"zh", zh}, {"en", en}}
+	zh := list("zh")
+	return []commandList{{"", zh}, {"zh", zh}, {"en", list("en")}}
 }()
 
 // setCommands sets the command menu.

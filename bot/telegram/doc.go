@@ -2,9 +2,11 @@
 // github.com/go-telegram-bot-api/telegram-bot-api/v5 (wrapped behind a
 // two-method internal interface, since the library is unmaintained).
 //
-// An Adapter is built with New from a Config, the conversation core (a
-// Handler) and a Deduper (the store). New checks the token (getMe) and sets
-// the command menu in Chinese (the default) and English. Run then receives
+// An Adapter is built with New(ctx, Config, Deps): the conversation core
+// (Handler), the store as Deduper, Blocker and Pacer. New checks the token
+// (getMe) and sets the command menu, its descriptions from the message
+// catalog (bot/msg) in Chinese (the default) and English; Open and Connect
+// do the same for a start while Telegram cannot be reached. Run then receives
 // updates: by long polling, or, when Config.WebhookURL is set, through
 // ServeHTTP mounted at /telegram, which accepts only requests carrying the
 // webhook's secret token. Every update id is handled once, even across
@@ -21,7 +23,8 @@
 // <a href>, link previews off, buttons as an inline keyboard (callback
 // data over 64 bytes is left out, not cut). A reply over 4,096 characters
 // goes out in several messages split between blocks (inside a longer block
-// between lines, then sentences), the keyboard under the last one. When
+// between lines, then sentences), the keyboard under the last one; after
+// five messages the rest is left out with a note saying so. When
 // the Handler answers a button press with a first reply that is a single
 // BlockNote and nothing else, that note is shown as the press's toast
 // instead of a message.

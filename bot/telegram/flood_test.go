@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/bot/telegram/telegramtest"
 	"tongbao/store"
 	"tongbao/store/redistest"
@@ -247,7 +248,7 @@ func TestHugeReplyCostsAtMostFiveMessages(t *testing.T) {
 	st := newSetup(t, fixture{serverOpt: strict(), pacer: sharedPacer(t)})
 	st.s.SendText(zhang, "搜索"+strings.Repeat("防汛 ", 50000))
 	sent := waitSent(t, st.s, zhang.ID, maxParts)
-	if !strings.HasSuffix(sent[len(sent)-1].PlainText, cutNoteZH) {
+	if !strings.HasSuffix(sent[len(sent)-1].PlainText, msg.Say("zh", "reply.cut")) {
 		t.Errorf("the last message does not say the rest is left out: …%q", reverse(prefix(reverse(sent[len(sent)-1].PlainText))))
 	}
 	// Telegram refused none (each within 4,096, valid HTML), and the chat

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"unicode"
 	"unicode/utf8"
 )
@@ -22,12 +23,6 @@ const (
 	// maxParts is the most messages one reply becomes; the rest is left
 	// out with a note, so that one long text cannot flood its chat.
 	maxParts = 5
-)
-
-// Notes ending a reply cut at maxParts messages.
-const (
-	cutNoteZH = "……（内容过长，其余从略）"
-	cutNoteEN = "… (too long: the rest is left out)"
 )
 
 // rendered is a reply as Telegram messages in HTML parse mode.
@@ -49,10 +44,7 @@ type rendered struct {
 // longer than parts messages (parts > 0) ends with a note that the rest
 // is left out.
 func render(r chat.Reply, limit, parts int) rendered {
-	note := cutNoteEN
-	if hasHan(r) {
-		note = cutNoteZH
-	}
+	note := msg.Say(r.Lang(), "reply.cut")
 	p := packer{limit: limit, maxParts: parts}
 	if parts > 0 {
 		p.reserve = utf16Len(note) + 1
@@ -70,18 +62,6 @@ func render(r chat.Reply, limit, parts int) rendered {
 	}
 	kb, dropped := renderKeyboard(r.Buttons)
 	return rendered{parts: p.parts, keyboard: kb, dropped: dropped}
-}
-
-// hasHan reports whether a reply's text has Chinese characters.
-func hasHan(r chat.Reply) bool {
-	for _, b := range r.Blocks {
-		for _, t := range append([]string{b.Text, b.Label}, b.Items...) {
-			if strings.IndexFunc(t, func(c rune) bool { return unicode.Is(unicode.Han, c) }) >= 0 {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // span is plain text with the markup around it; only the text counts

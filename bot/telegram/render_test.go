@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/bot/telegram/telegramtest"
 )
 
@@ -318,11 +319,11 @@ func TestLongReplyIsCut(t *testing.T) {
 	}{
 		"astral characters (two UTF-16 units each)": {
 			chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockTitle, Text: "搜索结果"}, {Kind: chat.BlockText, Text: strings.Repeat("𠀀𝐀😀。", 20000)}}},
-			cutNoteZH, "。",
+			msg.Say("zh", "reply.cut"), "。",
 		},
 		"50,000 short words": {
 			chat.Reply{Blocks: []chat.Block{{Kind: chat.BlockField, Label: "You searched", Text: strings.Repeat("a&b <x> ", 50000)}}},
-			cutNoteEN, "<x>",
+			msg.Say("en", "reply.cut"), "<x>",
 		},
 	}
 	s := telegramtest.New()

@@ -31,12 +31,13 @@ type adminFixture struct {
 func setupAdmin(t *testing.T) *adminFixture {
 	t.Helper()
 	a := &adminFixture{}
-	a.fixture = setupWith(t, func(_ *web.Config, o *web.Deps) {
+	a.fixture = setupWith(t, func(c *web.Config, o *web.Deps) {
+		c.AdminToken = adminToken
 		st := o.Store.(interface {
 			Stats(ctx context.Context, id string) (*content.DeliveryStats, error)
 			Audit(ctx context.Context, e content.AuditEntry) error
 		})
-		o.Admin = &web.Admin{Token: adminToken, Stats: st.Stats, Audit: st.Audit,
+		o.Admin = &web.Admin{Stats: st.Stats, Audit: st.Audit,
 			Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
 				a.ingests.Add(1)
 				b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{}).Parse(in)

@@ -25,13 +25,11 @@ const (
 // errTooLarge is the answer to an upload over the limit.
 var errTooLarge = fmt.Errorf("upload too large: a bulletin may be at most %d MiB", maxUpload>>20)
 
-// Admin is the admin API: upload a bulletin (which is stored and pushed
-// like any other) and read a bulletin's delivery stats. Every request needs
-// the bearer token; every upload is audited.
+// Admin is what the admin API does: upload a bulletin (which is stored
+// and pushed like any other) and read a bulletin's delivery stats. Every
+// request needs the bearer token (Config.AdminToken); every upload is
+// audited.
 type Admin struct {
-	// Token is the bearer token (TONGBAO_ADMIN_TOKEN); empty turns the API
-	// off.
-	Token string
 	// Ingest parses, stores and publishes one bulletin.
 	Ingest func(ctx context.Context, in content.Input) (IngestResult, error)
 	// Stats and Audit come from the store.
@@ -50,17 +48,17 @@ type IngestResult struct {
 
 // mountAdmin adds the admin routes when a token is configured.
 func (s *Server) mountAdmin(a *Admin) {
-	if a == nil || a.Token == "" {
+	if a == nil || s.cfg.AdminToken == "" {
 		return
 	}
-	s.mux.Handle("POST /admin/bulletins", s.adminOnly(a, s.upload(a)))
-	s.mux.Handle("GET /admin/stats/{id}", s.adminOnly(a, s.stats(a)))
+	s.mux.Handle("POST /admin/bulletins", s.adminOnly(s.upload(a)))
+	s.mux.Handle("GET /admin/stats/{id}", s.adminOnly(s.stats(a)))
 }
 
 // adminOnly checks the bearer token in constant time.
-func (s *Server) adminOnly(a *Admin, next http.Handler) http.Handler {
+func (s *Server) adminOnly(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !hasBearer(r, a.Token) {
+		if !hasBearer(r, s.cfg.AdminToken) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="tongbao admin"`)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong admin token"})
 			return

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"tongbao/bot/msg"
 	"tongbao/content"
 )
 
@@ -27,16 +28,17 @@ var errNoSuchPage = errors.New("web: no such index page")
 // index serves the public index at /: recent bulletins, each leading to
 // its public page. Opening it records nothing.
 func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(r)
 	pageNo := 1
 	if v := r.URL.Query().Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxIndexPage {
-			s.message(w, http.StatusNotFound, "没有这一页", "页码不对。请从第一页看起。", "./")
+			s.message(w, lang, http.StatusNotFound, msg.Say(lang, "web.nopage"), msg.Say(lang, "web.nopage.bad"), "./")
 			return
 		}
 		pageNo = n
 	}
-	page, err := s.pages.get("index "+strconv.Itoa(pageNo), indexTTL, func() ([]byte, error) {
+	page, err := s.pages.get("index "+lang+" "+strconv.Itoa(pageNo), indexTTL, func() ([]byte, error) {
 		items, total, err := s.deps.Store.Timeline(r.Context(), content.Filter{}, (pageNo-1)*indexPageSize, indexPageSize)
 		if err != nil {
 			return nil, err
@@ -45,13 +47,13 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 		if pageNo > 1 && pageNo > pages {
 			return nil, errNoSuchPage
 		}
-		return indexPage(items, pageNo, pages), nil
+		return indexPage(lang, items, pageNo, pages), nil
 	})
 	switch {
 	case errors.Is(err, errNoSuchPage):
-		s.message(w, http.StatusNotFound, "没有这一页", "通报没有这么多页。请从第一页看起。", "./")
+		s.message(w, lang, http.StatusNotFound, msg.Say(lang, "web.nopage"), msg.Say(lang, "web.nopage.past"), "./")
 	case err != nil:
-		s.unavailable(w, err, "./")
+		s.unavailable(w, lang, err, "./")
 	default:
 		writePage(w, http.StatusOK, "no-cache", page)
 	}

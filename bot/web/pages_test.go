@@ -254,3 +254,48 @@ func TestPagesSendContentSecurityPolicy(t *testing.T) {
 		}
 	}
 }
+
+// The pages speak English to ?lang=en and to browsers that prefer
+// English, Chinese otherwise; links keep a language chosen by the query.
+func TestPagesLanguage(t *testing.T) {
+	f := setup(t)
+	saveNews(t, f.st, 24)
+	tests := map[string]struct {
+		path, acceptLanguage string
+		want, wantNot        []string
+	}{
+		"default": {"/", "", []string{`<html lang="zh-CN">`, "<h1>最新通报</h1>", "第 1 / 2 页"}, []string{"Latest"}},
+		"query": {"/?lang=en", "zh-CN", []string{`<html lang="en">`, "<h1>Latest bulletins</h1>", "Page 1 of 2",
+			`href="?page=2&amp;lang=en" rel="next"`, "January 24, 2024 09:30 · News", `?lang=en">`}, []string{"最新通报"}},
+		"browser prefers english": {"/", "en-GB,en;q=0.9,zh;q=0.5", []string{"<h1>Latest bulletins</h1>"}, nil},
+		"browser prefers chinese": {"/", "zh-TW,en;q=0.8", []string{"<h1>最新通报</h1>"}, nil},
+		"query beats the browser": {"/?lang=zh", "en", []string{"<h1>最新通报</h1>"}, nil},
+		"bulletin page": {"/b/" + f.b.ID + "?lang=en", "", []string{`<a href="../?lang=en">‹ All bulletins</a>`, "June 8, 2022", "Key points", "<dt>Chaired by</dt>"},
+			[]string{"会议要点", "全部通报"}},
+		"bad page number":  {"/?page=abc&lang=en", "", []string{"No such page", `href="./?lang=en"`}, []string{"没有这一页"}},
+		"unknown bulletin": {"/b/20000101-deadbeef", "en", []string{"No such bulletin"}, nil},
+		"forged link":      {"/r/forged", "en-US", []string{"Invalid link"}, nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var header http.Header
+			if tc.acceptLanguage != "" {
+				header = http.Header{"Accept-Language": {tc.acceptLanguage}}
+			}
+			_, body, hdr := fetch(t, "GET", f.srv.URL+tc.path, header, nil)
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("lacks %q:\n%s", w, body)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(body, w) {
+					t.Errorf("has %q:\n%s", w, body)
+				}
+			}
+			if hdr.Get("Vary") != "Accept-Language" {
+				t.Errorf("Vary %q", hdr.Get("Vary"))
+			}
+		})
+	}
+}

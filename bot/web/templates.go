@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"tongbao/bot/msg"
 	"tongbao/content"
 )
 
@@ -60,11 +61,16 @@ var contentSecurityPolicy = func() string {
 		"'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }()
 
-// page writes an HTML page: the escaped title, and a body already in HTML.
-func page(title, body string) []byte {
+// page writes an HTML page in a language: the escaped title, and a body
+// already in HTML.
+func page(lang, title, body string) []byte {
 	var b strings.Builder
+	htmlLang := "zh-CN"
+	if msg.English(lang) {
+		htmlLang = "en"
+	}
 	b.WriteString(`<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="` + htmlLang + `">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -81,16 +87,39 @@ func tag(b *strings.Builder, name, text string) {
 	b.WriteString("<" + name + ">" + html.EscapeString(text) + "</" + name + ">")
 }
 
+// langQuery is the query that keeps a page's language on the links it
+// gives: "" for Chinese, the default.
+func langQuery(lang string) string {
+	if msg.English(lang) {
+		return "lang=en"
+	}
+	return ""
+}
+
+// withLang adds the page's language to a relative address.
+func withLang(addr, lang string) string {
+	q := langQuery(lang)
+	switch {
+	case q == "":
+		return addr
+	case strings.Contains(addr, "?"):
+		return addr + "&" + q
+	}
+	return addr + "?" + q
+}
+
 // backLink leads from a bulletin page to the index. It is relative, so it
 // stays under the public URL's path when a proxy serves Tongbao below one.
-const backLink = "<nav class=\"back\"><a href=\"../\">‹ 全部通报</a></nav>\n"
+func backLink(lang string) string {
+	return `<nav class="back"><a href="` + html.EscapeString(withLang("../", lang)) + `">` + html.EscapeString(msg.Say(lang, "web.back")) + "</a></nav>\n"
+}
 
 // readerPage renders a bulletin's page; personal pages (behind a read
 // link) say that the read was recorded.
 func readerPage(v view, personal bool) []byte {
-	bl := v.Bulletin
+	bl, lang := v.Bulletin, v.Lang
 	var b strings.Builder
-	b.WriteString(backLink)
+	b.WriteString(backLink(lang))
 	tag(&b, "h1", bl.Title)
 	b.WriteString("\n<div class=\"meta\">")
 	for _, s := range []string{v.Date, v.Kind, bl.Source, bl.DocNumber} {
@@ -99,7 +128,7 @@ func readerPage(v view, personal bool) []byte {
 		}
 	}
 	if v.Source != "" {
-		b.WriteString(`<span><a href="` + html.EscapeString(v.Source) + `" rel="noreferrer">原文</a></span>`)
+		b.WriteString(`<span><a href="` + html.EscapeString(v.Source) + `" rel="noreferrer">` + html.EscapeString(msg.Say(lang, "web.original")) + `</a></span>`)
 	}
 	b.WriteString("</div>\n")
 	if m := bl.Meeting; m != nil {
@@ -111,26 +140,27 @@ func readerPage(v view, personal bool) []byte {
 				b.WriteByte('\n')
 			}
 		}
-		field("会议", strings.TrimSpace(m.Organ+" "+m.Name))
+		field(msg.Say(lang, "card.meeting"), strings.TrimSpace(m.Organ+" "+m.Name))
 		if m.Chair.Name != "" {
-			field("主持", m.Chair.Title+m.Chair.Name)
+			field(msg.Say(lang, "card.chair"), m.Chair.Title+m.Chair.Name)
 		}
-		field("召开", m.Held)
+		field(msg.Say(lang, "card.held"), m.Held)
 		var att []string
 		for _, p := range m.Attendees {
 			att = append(att, p.Title+p.Name)
 		}
-		field("出席", strings.Join(att, "、"))
-		field("传达学习", strings.Join(m.Relayed, "；"))
-		field("听取", strings.Join(m.Heard, "；"))
-		field("审议通过", strings.Join(m.Approved, ""))
+		field(msg.Say(lang, "web.attendees"), strings.Join(att, "、"))
+		field(msg.Say(lang, "web.relayed"), strings.Join(m.Relayed, "；"))
+		field(msg.Say(lang, "web.heard"), strings.Join(m.Heard, "；"))
+		field(msg.Say(lang, "card.approved"), strings.Join(m.Approved, ""))
 		b.WriteString("</dl>\n")
 	}
 	if bl.Summary != "" {
-		b.WriteString(`<div class="summary"><strong>摘要</strong> ` + html.EscapeString(bl.Summary) + "</div>\n")
+		b.WriteString(`<div class="summary"><strong>` + html.EscapeString(msg.Say(lang, "card.summary")) + `</strong> ` + html.EscapeString(bl.Summary) + "</div>\n")
 	}
 	if m := bl.Meeting; m != nil && len(m.Points) > 0 {
-		b.WriteString("<h2>会议要点</h2><ol>")
+		tag(&b, "h2", msg.Say(lang, "card.points"))
+		b.WriteString("<ol>")
 		for _, p := range m.Points {
 			tag(&b, "li", p)
 		}
@@ -155,12 +185,13 @@ func readerPage(v view, personal bool) []byte {
 		b.WriteString(`<img src="` + html.EscapeString(img) + `" alt="" loading="lazy">` + "\n")
 	}
 	b.WriteString("</article>\n")
+	footer := "web.footer"
 	if personal {
-		b.WriteString("<footer>通报 · 本页已记录您的阅读</footer>\n")
-	} else {
-		b.WriteString("<footer>通报</footer>\n")
+		footer = "web.footer.read"
 	}
-	return page(bl.Title, b.String())
+	tag(&b, "footer", msg.Say(lang, footer))
+	b.WriteByte('\n')
+	return page(lang, bl.Title, b.String())
 }
 
 // addressLine reports whether a notice's first line names whom it is
@@ -170,21 +201,21 @@ func addressLine(b *content.Bulletin, line string) bool {
 		utf8.RuneCountInString(line) <= 80 && !strings.ContainsAny(line, "。；")
 }
 
-// indexPage renders one page of the index: the bulletins newest first,
-// each leading to its page, and links to the pages around it.
-func indexPage(items []*content.Bulletin, pageNo, pages int) []byte {
+// indexPage renders one page of the index in a language: the bulletins
+// newest first, each leading to its page, and links to the pages around it.
+func indexPage(lang string, items []*content.Bulletin, pageNo, pages int) []byte {
 	var b strings.Builder
-	tag(&b, "h1", "最新通报")
+	tag(&b, "h1", msg.Say(lang, "web.index"))
 	b.WriteByte('\n')
 	if len(items) == 0 {
-		tag(&b, "p", "还没有通报。")
-		return page("最新通报", b.String())
+		tag(&b, "p", msg.Say(lang, "web.index.empty"))
+		return page(lang, msg.Say(lang, "web.index"), b.String())
 	}
 	b.WriteString("<ul class=\"list\">\n")
 	for _, bl := range items {
-		b.WriteString(`<li><a href="b/` + url.PathEscape(bl.ID) + `">`)
+		b.WriteString(`<li><a href="` + html.EscapeString(withLang("b/"+url.PathEscape(bl.ID), lang)) + `">`)
 		b.WriteString(`<span class="t">` + html.EscapeString(bl.Title) + "</span>")
-		meta := []string{bl.PublishedText(dateLayout), bl.Kind.Label()}
+		meta := []string{publishedText(bl, lang), kindLabel(bl.Kind, lang)}
 		if bl.Source != "" {
 			meta = append(meta, bl.Source)
 		}
@@ -198,23 +229,33 @@ func indexPage(items []*content.Bulletin, pageNo, pages int) []byte {
 	if pages > 1 {
 		b.WriteString(`<nav class="pager">`)
 		if pageNo > 1 {
-			b.WriteString(`<a href="?page=` + strconv.Itoa(pageNo-1) + `" rel="prev">‹ 上一页</a>`)
+			pageLink(&b, pageNo-1, lang, "prev")
 		} else {
 			b.WriteString("<span></span>")
 		}
-		b.WriteString("<span>第 " + strconv.Itoa(pageNo) + " / " + strconv.Itoa(pages) + " 页</span>")
+		tag(&b, "span", msg.Say(lang, "web.pages", pageNo, pages))
 		if pageNo < pages {
-			b.WriteString(`<a href="?page=` + strconv.Itoa(pageNo+1) + `" rel="next">下一页 ›</a>`)
+			pageLink(&b, pageNo+1, lang, "next")
 		} else {
 			b.WriteString("<span></span>")
 		}
 		b.WriteString("</nav>\n")
 	}
-	title := "最新通报"
+	title := msg.Say(lang, "web.index")
 	if pageNo > 1 {
-		title += " · 第 " + strconv.Itoa(pageNo) + " 页"
+		title = msg.Say(lang, "web.index.page", pageNo)
 	}
-	return page(title, b.String())
+	return page(lang, title, b.String())
+}
+
+// pageLink writes the link to another page of the index; rel is "prev"
+// or "next".
+func pageLink(b *strings.Builder, pageNo int, lang, rel string) {
+	text := msg.Say(lang, "web.prev")
+	if rel == "next" {
+		text = msg.Say(lang, "web.next")
+	}
+	b.WriteString(`<a href="` + html.EscapeString(withLang("?page="+strconv.Itoa(pageNo), lang)) + `" rel="` + rel + `">` + html.EscapeString(text) + "</a>")
 }
 
 // indexSummaryRunes is how much of a summary the index shows.
@@ -232,17 +273,18 @@ func cutRunes(s string, n int) string {
 // messagePage renders a short notice (a bad link, an outage) with the way
 // to the index: index is its address relative to the page ("../" from
 // /r/… and /b/…, "./" from the index itself).
-func messagePage(title, text, index string) []byte {
+func messagePage(lang, title, text, index string) []byte {
 	var b strings.Builder
 	tag(&b, "h1", title)
 	tag(&b, "p", text)
-	b.WriteString(`<p><a href="` + html.EscapeString(index) + `">‹ 全部通报</a></p>` + "\n")
-	return page(title, b.String())
+	b.WriteString(`<p><a href="` + html.EscapeString(withLang(index, lang)) + `">` + html.EscapeString(msg.Say(lang, "web.back")) + "</a></p>\n")
+	return page(lang, title, b.String())
 }
 
 // view is what the reader page shows.
 type view struct {
 	Bulletin *content.Bulletin
+	Lang     string // the page's language: "en", else Chinese
 	Date     string
 	Kind     string
 	Images   []string // pictures a browser can load: absolute http(s) addresses

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"tongbao/bot/metrics"
+	"tongbao/bot/msg"
 	"tongbao/bot/readlink"
 	"tongbao/content"
 )
@@ -29,6 +30,9 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (metrics.token, TONGBAO_METRICS_TOKEN).
 	MetricsToken string
+	// AdminToken is the bearer token the admin API requires
+	// (TONGBAO_ADMIN_TOKEN); empty turns the API off.
+	AdminToken string
 }
 
 // Deps are the server's collaborators.
@@ -42,7 +46,7 @@ type Deps struct {
 	// Gatherer serves /metrics (nil: no metrics route, as when metrics
 	// have an address of their own: see MetricsHandler).
 	Gatherer prometheus.Gatherer
-	// Admin is the admin API (nil or without a token: off).
+	// Admin is what the admin API does (nil, or no Config.AdminToken: off).
 	Admin *Admin
 	// Ready reports whether the process is ready for traffic (adapters
 	// started); nil means ready once the store answers.
@@ -123,73 +127,101 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 // and records nothing; a good one records the first read and shows the
 // bulletin.
 func (s *Server) read(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(r)
 	token := r.PathValue("token")
 	id, dense, err := s.deps.Links.Verify(token)
 	if err != nil {
-		s.badLink(w)
+		s.badLink(w, lang)
 		return
 	}
 	b, err := s.deps.Store.Bulletin(r.Context(), id)
 	if errors.Is(err, content.ErrNotFound) {
-		s.badLink(w)
+		s.badLink(w, lang)
 		return
 	}
 	if err != nil {
-		s.unavailable(w, err, "../")
+		s.unavailable(w, lang, err, "../")
 		return
 	}
 	first, err := s.deps.Store.MarkRead(r.Context(), b.ID, dense, content.ViaLink, b.PublishedAt, time.Now())
 	if err != nil {
-		s.unavailable(w, err, "../")
+		s.unavailable(w, lang, err, "../")
 		return
 	}
 	if first && s.deps.Metrics != nil {
 		s.deps.Metrics.Reads.WithLabelValues(content.ViaLink).Inc()
 	}
-	writePage(w, http.StatusOK, "private, no-store", s.bulletinPage(b, true))
+	writePage(w, http.StatusOK, "private, no-store", s.bulletinPage(b, lang, true))
 }
 
 // badLink answers a personal link that names nothing: 404, nothing recorded.
-func (s *Server) badLink(w http.ResponseWriter) {
-	s.message(w, http.StatusNotFound, "链接无效", "这个链接无效或已损坏。请从推送消息中重新打开，或在对话中发送「最新通报」。", "../")
+func (s *Server) badLink(w http.ResponseWriter, lang string) {
+	s.message(w, lang, http.StatusNotFound, msg.Say(lang, "web.badlink"), msg.Say(lang, "web.badlink.text"), "../")
 }
 
 // public serves a bulletin's page to anyone, from the index: it records
 // no read. Announcements are for their recipients only.
 func (s *Server) public(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(r)
 	b, err := s.deps.Store.Bulletin(r.Context(), r.PathValue("id"))
 	if errors.Is(err, content.ErrNotFound) || (err == nil && b.Kind == content.KindAnnouncement) {
-		s.message(w, http.StatusNotFound, "没有这条通报", "没有找到这条通报，它可能已被删除。", "../")
+		s.message(w, lang, http.StatusNotFound, msg.Say(lang, "web.missing"), msg.Say(lang, "web.missing.text"), "../")
 		return
 	}
 	if err != nil {
-		s.unavailable(w, err, "../")
+		s.unavailable(w, lang, err, "../")
 		return
 	}
-	writePage(w, http.StatusOK, "public, max-age=300", s.bulletinPage(b, false))
+	writePage(w, http.StatusOK, "public, max-age=300", s.bulletinPage(b, lang, false))
 }
 
-// bulletinPage is a bulletin's page, personal (behind a read link) or
-// public, rendered once and kept.
-func (s *Server) bulletinPage(b *content.Bulletin, personal bool) []byte {
-	key := b.ID + " public"
+// bulletinPage is a bulletin's page in a language, personal (behind a
+// read link) or public, rendered once and kept.
+func (s *Server) bulletinPage(b *content.Bulletin, lang string, personal bool) []byte {
+	key := b.ID + " " + lang + " public"
 	if personal {
-		key = b.ID + " personal"
+		key = b.ID + " " + lang + " personal"
 	}
-	page, _ := s.pages.get(key, 0, func() ([]byte, error) { return readerPage(pageData(b), personal), nil }) // rendering cannot fail
+	page, _ := s.pages.get(key, 0, func() ([]byte, error) { return readerPage(pageData(b, lang), personal), nil }) // rendering cannot fail
 	return page
 }
 
 // message answers with a short page; index leads back to the index from
 // the page's address.
-func (s *Server) message(w http.ResponseWriter, status int, title, text, index string) {
-	writePage(w, status, "no-store", messagePage(title, text, index))
+func (s *Server) message(w http.ResponseWriter, lang string, status int, title, text, index string) {
+	writePage(w, status, "no-store", messagePage(lang, title, text, index))
 }
 
 // unavailable logs a store failure and answers 503 with a polite page.
-func (s *Server) unavailable(w http.ResponseWriter, err error, index string) {
+func (s *Server) unavailable(w http.ResponseWriter, lang string, err error, index string) {
 	s.log.Error("web: reader page", "err", err)
-	s.message(w, http.StatusServiceUnavailable, "暂时无法打开", "服务暂时不可用，请稍后再试。", index)
+	s.message(w, lang, http.StatusServiceUnavailable, msg.Say(lang, "web.down"), msg.Say(lang, "web.down.text"), index)
+}
+
+// pageLang is the language a page is written in: ?lang=en or ?lang=zh
+// when given, else English when the browser prefers English to Chinese
+// (Accept-Language), else Chinese.
+func pageLang(r *http.Request) string {
+	switch r.URL.Query().Get("lang") {
+	case "en":
+		return "en"
+	case "zh":
+		return "zh"
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(q) == "q=0" {
+			continue
+		}
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		switch {
+		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
+			return "zh"
+		case tag == "en" || strings.HasPrefix(tag, "en-"):
+			return "en"
+		}
+	}
+	return "zh"
 }
 
 // writePage sends an HTML page with the headers every page gets: no
@@ -201,16 +233,37 @@ func writePage(w http.ResponseWriter, status int, cacheControl string, page []by
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", cacheControl)
+	h.Set("Vary", "Accept-Language")
 	w.WriteHeader(status)
 	w.Write(page)
 }
 
-// dateLayout is how the pages write a day.
-const dateLayout = "2006年1月2日"
+// publishedText is when b was published, as a page in lang writes it: the
+// day, and the time of day when the bulletin gives one.
+func publishedText(b *content.Bulletin, lang string) string {
+	t := b.PublishedAt.In(content.Shanghai)
+	day := msg.Say(lang, "web.date", t.Year(), int(t.Month()), t.Day(), t.Format("Jan"), t.Format("January"))
+	if b.DateOnly || t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return day
+	}
+	return day + " " + t.Format("15:04")
+}
 
-// pageData is what a bulletin's page shows beside the bulletin itself.
-func pageData(b *content.Bulletin) view {
-	v := view{Bulletin: b, Date: b.PublishedText(dateLayout), Kind: b.Kind.Label()}
+// kindLabel names a kind of bulletin on a page in lang; a kind the
+// catalog has no label for is shown as news.
+func kindLabel(k content.Kind, lang string) string {
+	switch k {
+	case content.KindMeeting, content.KindNotice, content.KindAnnouncement, content.KindNews:
+	default:
+		k = content.KindNews
+	}
+	return msg.Say(lang, "web.kind."+string(k))
+}
+
+// pageData is what a bulletin's page in lang shows beside the bulletin
+// itself.
+func pageData(b *content.Bulletin, lang string) view {
+	v := view{Bulletin: b, Lang: lang, Date: publishedText(b, lang), Kind: kindLabel(b.Kind, lang)}
 	for _, img := range b.Images {
 		if u, ok := webAddress(img); ok {
 			v.Images = append(v.Images, u)

@@ -110,6 +110,32 @@ type responder struct {
 	late sync.WaitGroup // answers still being computed or delivered
 }
 
+// methodNotAllowed answers a callback request that is neither GET (URL
+// verification) nor POST (a message or event).
+func methodNotAllowed(w http.ResponseWriter) {
+	w.Header().Set("Allow", "GET, POST")
+	http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+}
+
+// newResponder returns the responder of an adapter's callback: sender
+// sends its late answers, and the callback's token, EncodingAESKey and
+// receiver id (the appid or corpid) open and seal its messages.
+func newResponder(sender chat.Sender, deps Deps, token, aesKey, receiver string, replyBudget time.Duration) (*responder, error) {
+	b, err := newBox(token, aesKey, receiver)
+	if err != nil {
+		return nil, err
+	}
+	return &responder{
+		platform: sender.Platform(),
+		handler:  deps.Handler,
+		dedupe:   deps.Dedupe,
+		sender:   sender,
+		box:      b,
+		budget:   budget(replyBudget),
+		log:      deps.Logger,
+	}, nil
+}
+
 // first reports whether the callback identified by key is seen for the
 // first time. When the dedupe store fails it says yes: a rare duplicate
 // answer is better than none.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"tongbao/bot/msg"
 )
 
 // Default API bases; tests point them at wechattest.
@@ -129,9 +130,16 @@ func (c WeComConfig) Validate() error {
 // DefaultTemplateFields is the field mapping of a template given by id
 // alone: a typical "new notice" template (first, keyword1, keyword2,
 // remark) filled with a fixed greeting, the title, the card's 发布 field
-// and the summary.
+// and the summary. The mapping is operator config (tongbao.yaml overrides
+// it); the greeting and the field's label are the catalog's Chinese, the
+// language of the account's one template.
 func DefaultTemplateFields() map[string]string {
-	return map[string]string{"first": "=新的通报", "keyword1": "title", "keyword2": "field:发布", "remark": "summary"}
+	return map[string]string{
+		"first":    "=" + msg.Say("zh", "wx.template.first"),
+		"keyword1": "title",
+		"keyword2": "field:" + msg.Say("zh", "card.published"),
+		"remark":   "summary",
+	}
 }
 
 // fields is the mapping in use: the configured one, else the default.

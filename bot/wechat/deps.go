@@ -2,10 +2,19 @@ package wechat
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 	"tongbao/bot/chat"
+)
+
+// Both adapters serve their callback and send.
+var (
+	_ http.Handler = (*OfficialAccount)(nil)
+	_ chat.Sender  = (*OfficialAccount)(nil)
+	_ http.Handler = (*WeCom)(nil)
+	_ chat.Sender  = (*WeCom)(nil)
 )
 
 // Handler is the conversation core: it answers what a user sent.
@@ -49,6 +58,23 @@ type Deps struct {
 	HTTP *http.Client
 	// Logger receives warnings and errors; nil uses slog.Default().
 	Logger *slog.Logger
+}
+
+// prepare checks an adapter's config and the dependencies its
+// constructor (named by who) requires — Handler, Tokens and Dedupe, and
+// Limits when needLimits — and fills in the optional ones.
+func (d Deps) prepare(who string, cfg interface{ Validate() error }, needLimits bool) (Deps, error) {
+	if err := cfg.Validate(); err != nil {
+		return d, err
+	}
+	if d.Handler == nil || d.Tokens == nil || d.Dedupe == nil || needLimits && d.Limits == nil {
+		need := "Deps.Handler, Deps.Tokens and Deps.Dedupe"
+		if needLimits {
+			need = "Deps.Handler, Deps.Tokens, Deps.Limits and Deps.Dedupe"
+		}
+		return d, fmt.Errorf("wechat: %s needs %s", who, need)
+	}
+	return d.defaults(), nil
 }
 
 // defaults fills in the optional dependencies.

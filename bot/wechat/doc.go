@@ -28,7 +28,7 @@
 // every attempt; an error answers 500 and the platform retries); a follow
 // is welcomed with the Handler's answer to "/start". Menu clicks become
 // the texts of MenuText, as if typed; MenuButtons and CreateMenu build the
-// custom menu.
+// custom menu (DefaultMenu's labels come from the message catalog).
 //
 // # Pushes
 //

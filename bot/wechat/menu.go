@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/silenceper/wechat/v2/officialaccount/menu"
+
+	"tongbao/bot/msg"
 )
 
 // Menu click keys. A press of a click button reaches the Handler as the
@@ -18,7 +20,9 @@ const (
 	KeyHelp          = "HELP"           // 帮助
 )
 
-// MenuText returns the text a menu key stands for.
+// MenuText returns the text a menu key stands for: what the user would
+// have typed, read by the conversation's parser like any message (so it is
+// input, not a catalog text).
 func MenuText(key string) (string, bool) {
 	switch key {
 	case KeyLatestMeeting:
@@ -59,12 +63,23 @@ const (
 )
 
 // DefaultMenu is the menu `tongbao wechat menu` creates when the config
-// has none.
+// has none. An account has one menu for every follower, so its labels are
+// the catalog's Chinese.
 func DefaultMenu() MenuButtons {
+	const zh = "zh"
 	return MenuButtons{
-		{Name: "最新", Sub: []MenuButton{{Name: "最新会议", Key: KeyLatestMeeting}, {Name: "最新通报", Key: KeyLatest}}},
-		{Name: "订阅", Sub: []MenuButton{{Name: "我的订阅", Key: KeyMySubs}, {Name: "订阅主题", Key: KeyTopics}}},
-		{Name: "帮助", Sub: []MenuButton{{Name: "怎么搜索", Key: KeySearchHint}, {Name: "使用帮助", Key: KeyHelp}}},
+		{Name: msg.Say(zh, "wx.menu.latest"), Sub: []MenuButton{
+			{Name: msg.Say(zh, "wx.menu.latest.meeting"), Key: KeyLatestMeeting},
+			{Name: msg.Say(zh, "wx.menu.latest.any"), Key: KeyLatest},
+		}},
+		{Name: msg.Say(zh, "wx.menu.subs"), Sub: []MenuButton{
+			{Name: msg.Say(zh, "wx.menu.subs.mine"), Key: KeyMySubs},
+			{Name: msg.Say(zh, "wx.menu.subs.topics"), Key: KeyTopics},
+		}},
+		{Name: msg.Say(zh, "wx.menu.help"), Sub: []MenuButton{
+			{Name: msg.Say(zh, "wx.menu.help.search"), Key: KeySearchHint},
+			{Name: msg.Say(zh, "wx.menu.help.use"), Key: KeyHelp},
+		}},
 	}
 }
 

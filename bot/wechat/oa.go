@@ -22,23 +22,11 @@ type OfficialAccount struct {
 	resp   *responder
 }
 
-var (
-	_ http.Handler = (*OfficialAccount)(nil)
-	_ chat.Sender  = (*OfficialAccount)(nil)
-)
-
 // NewOfficialAccount returns the account described by cfg, answering
 // through deps.Handler. deps.Handler, deps.Tokens and deps.Dedupe are
 // required.
 func NewOfficialAccount(cfg OAConfig, deps Deps) (*OfficialAccount, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	if deps.Handler == nil || deps.Tokens == nil || deps.Dedupe == nil {
-		return nil, errors.New("wechat: NewOfficialAccount needs Deps.Handler, Deps.Tokens and Deps.Dedupe")
-	}
-	deps = deps.defaults()
-	b, err := newBox(cfg.Token, cfg.EncodingAESKey, cfg.AppID)
+	deps, err := deps.prepare("NewOfficialAccount", cfg, false)
 	if err != nil {
 		return nil, err
 	}
@@ -55,14 +43,8 @@ func NewOfficialAccount(cfg OAConfig, deps Deps) (*OfficialAccount, error) {
 		fetch:   fetch,
 		expired: oaTokenExpired,
 	}
-	a.resp = &responder{
-		platform: chat.WeChat,
-		handler:  deps.Handler,
-		dedupe:   deps.Dedupe,
-		sender:   a,
-		box:      b,
-		budget:   budget(cfg.ReplyBudget),
-		log:      deps.Logger,
+	if a.resp, err = newResponder(a, deps, cfg.Token, cfg.EncodingAESKey, cfg.AppID, cfg.ReplyBudget); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -110,8 +92,7 @@ func (a *OfficialAccount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case http.MethodPost:
 	default:
-		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		methodNotAllowed(w)
 		return
 	}
 	var b *box

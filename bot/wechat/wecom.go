@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 )
@@ -38,23 +39,11 @@ type WeCom struct {
 	resp       *responder
 }
 
-var (
-	_ http.Handler = (*WeCom)(nil)
-	_ chat.Sender  = (*WeCom)(nil)
-)
-
 // NewWeCom returns the app described by cfg, answering through
 // deps.Handler. deps.Handler, deps.Tokens, deps.Limits and deps.Dedupe are
 // required; deps.Events is not used.
 func NewWeCom(cfg WeComConfig, deps Deps) (*WeCom, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	if deps.Handler == nil || deps.Tokens == nil || deps.Limits == nil || deps.Dedupe == nil {
-		return nil, errors.New("wechat: NewWeCom needs Deps.Handler, Deps.Tokens, Deps.Limits and Deps.Dedupe")
-	}
-	deps = deps.defaults()
-	b, err := newBox(cfg.Token, cfg.EncodingAESKey, cfg.CorpID)
+	deps, err := deps.prepare("NewWeCom", cfg, true)
 	if err != nil {
 		return nil, err
 	}
@@ -70,14 +59,8 @@ func NewWeCom(cfg WeComConfig, deps Deps) (*WeCom, error) {
 	}
 	c.limits = deps.Limits
 	c.limitScope = "wecom:" + cfg.CorpID + ":" + agent + ":"
-	c.resp = &responder{
-		platform: chat.WeCom,
-		handler:  deps.Handler,
-		dedupe:   deps.Dedupe,
-		sender:   c,
-		box:      b,
-		budget:   budget(cfg.ReplyBudget),
-		log:      deps.Logger,
+	if c.resp, err = newResponder(c, deps, cfg.Token, cfg.EncodingAESKey, cfg.CorpID, cfg.ReplyBudget); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -106,8 +89,7 @@ func (c *WeCom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case http.MethodPost:
 	default:
-		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		methodNotAllowed(w)
 		return
 	}
 	body, e := readBody(w, r)
@@ -186,7 +168,7 @@ func (c *WeCom) messages(userID string, r chat.Reply) []wecomMessage {
 			desc = card.Title
 		}
 		return []wecomMessage{{ToUser: userID, MsgType: "textcard", AgentID: c.cfg.AgentID, TextCard: &wecomTextCard{
-			Title: cutBytes(card.Title, maxCardTitle), Description: cutBytes(desc, maxCardDescription), URL: card.URL, BtnTxt: "详情",
+			Title: cutBytes(card.Title, maxCardTitle), Description: cutBytes(desc, maxCardDescription), URL: card.URL, BtnTxt: msg.Say(r.Lang(), "wecom.card.button"),
 		}}}
 	}
 	text := renderText(r)

@@ -14,9 +14,11 @@ import (
 
 // commonFlags are the settings most commands share.
 type commonFlags struct {
-	config *string
-	redis  *string
-	data   *string
+	config  *string
+	redis   *string
+	data    *string
+	listen  *string // nil for commands that serve no HTTP
+	sources *string // nil for commands that read no sources
 }
 
 func addCommonFlags(fs *flag.FlagSet) *commonFlags {
@@ -25,6 +27,18 @@ func addCommonFlags(fs *flag.FlagSet) *commonFlags {
 		redis:  fs.String("redis", "", `Redis URL, or "embedded" (default: $TONGBAO_REDIS_URL, redis.url, else embedded)`),
 		data:   fs.String("data", "", "data folder of the embedded store (default ./data)"),
 	}
+}
+
+// addListen adds --listen, the HTTP address, for the commands that serve
+// (serve, demo).
+func (f *commonFlags) addListen(fs *flag.FlagSet, usage string) {
+	f.listen = fs.String("listen", "", usage)
+}
+
+// addSources adds --sources, the sources file, for the commands that
+// read it (serve, sources).
+func (f *commonFlags) addSources(fs *flag.FlagSet, usage string) {
+	f.sources = fs.String("sources", "", usage)
 }
 
 // config loads and validates the configuration with the flags applied.
@@ -39,6 +53,12 @@ func (a *App) config(f *commonFlags) (*Config, error) {
 	}
 	if *f.data != "" {
 		cfg.Redis.DataDir = *f.data
+	}
+	if f.listen != nil && *f.listen != "" {
+		cfg.Listen = *f.listen
+	}
+	if f.sources != nil && *f.sources != "" {
+		cfg.Sources = *f.sources
 	}
 	return cfg, cfg.Validate()
 }

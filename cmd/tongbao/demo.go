@@ -24,7 +24,7 @@ platform adapters are configured (TONGBAO_TELEGRAM_TOKEN, TONGBAO_WECHAT_*),
 and a chat in this terminal as a local subscriber who receives the pushes.
 Type 帮助 for what to ask, Ctrl-D to leave.`)
 	common := addCommonFlags(fs)
-	listen := fs.String("listen", "", "HTTP address of the web reader (default :8080)")
+	common.addListen(fs, "HTTP address of the web reader (default :8080)")
 	as := fs.String("as", "console:me", "chat as this subscriber")
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
@@ -32,9 +32,6 @@ Type 帮助 for what to ask, Ctrl-D to leave.`)
 	cfg, err := app.config(common)
 	if err != nil {
 		return err
-	}
-	if *listen != "" {
-		cfg.Listen = *listen
 	}
 	// The web reader listens before anything is built, so the links in
 	// pushes name the port it really has.

@@ -1,6 +1,3 @@
-// Command tongbao is Tongbao's one binary: it parses and ingests bulletins,
-// runs the service (serve), the local demo and chat, and the operator
-// commands. Run `tongbao help` for the list.
 package main
 
 import (

@@ -39,20 +39,14 @@ workers and the scheduler (digests, reminders). Any number of replicas can
 share one Redis. SIGTERM shuts down gracefully: deliveries in progress finish
 or go back to the queue.`)
 	common := addCommonFlags(fs)
-	listen := fs.String("listen", "", "HTTP address (default :8080, or listen in the config)")
-	sources := fs.String("sources", "", "sources file to poll (default: $TONGBAO_SOURCES, else sources in tongbao.yaml; none when unset)")
+	common.addListen(fs, "HTTP address (default :8080, or listen in the config)")
+	common.addSources(fs, "sources file to poll (default: $TONGBAO_SOURCES, else sources in tongbao.yaml; none when unset)")
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := app.config(common)
 	if err != nil {
 		return err
-	}
-	if *listen != "" {
-		cfg.Listen = *listen
-	}
-	if *sources != "" {
-		cfg.Sources = *sources
 	}
 	log := app.logger(slog.LevelInfo)
 	svc, err := app.buildService(ctx, cfg, log)
@@ -121,7 +115,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 	// The admin upload and the sources share the ingest pipeline; it is
 	// made below, once its publisher, the dispatcher, is.
 	var pipeline *ingest.Pipeline
-	admin := &web.Admin{Token: cfg.AdminToken, Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
+	admin := &web.Admin{Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
 		s, queued, err := pipeline.Ingest(ctx, in)
 		if err != nil && !errors.Is(err, ingest.ErrNotPushed) {
 			return web.IngestResult{}, err
@@ -133,7 +127,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 	if cfg.Metrics.Listen != "" {
 		mainGatherer = nil
 	}
-	s.web = web.New(web.Config{MetricsToken: cfg.Metrics.Token}, web.Deps{Store: store.NewBulletinCache(st, 1024), Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer,
+	s.web = web.New(web.Config{MetricsToken: cfg.Metrics.Token, AdminToken: cfg.AdminToken}, web.Deps{Store: store.NewBulletinCache(st, 1024), Links: core.Links(), Metrics: s.metrics, Gatherer: mainGatherer,
 		Ready: s.ready.Load, Unavailable: s.unavailable, Admin: admin, Logger: log})
 	handler := countingHandler{core, s.metrics}
 
@@ -157,15 +151,24 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 		log.Info("telegram adapter configured", "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
 	}
 	deps := wechat.Deps{Handler: handler, Tokens: st, Limits: st, Dedupe: st, Events: subscriberEvents{st}, Logger: log}
+	// A WeChat adapter answers its callback path, sends, and is shut down
+	// after the HTTP server.
+	mount := func(path string, a interface {
+		http.Handler
+		chat.Sender
+		Shutdown(context.Context) error
+	}) {
+		s.web.Handle(path, a)
+		senders = append(senders, a)
+		s.stoppers = append(s.stoppers, a.Shutdown)
+		log.Info("wechat adapter ready", "platform", a.Platform(), "path", path)
+	}
 	if cfg.WeChat.AppID != "" {
 		oa, err := wechat.NewOfficialAccount(cfg.WeChat.OAConfig, deps)
 		if err != nil {
 			return fmt.Errorf("wechat: %w", err)
 		}
-		s.web.Handle("/wechat", oa)
-		senders = append(senders, oa)
-		s.stoppers = append(s.stoppers, oa.Shutdown)
-		log.Info("wechat official account ready")
+		mount("/wechat", oa)
 		if cfg.WeChat.Template.ID == "" {
 			log.Warn("wechat: no template id (wechat.template.id or TONGBAO_WECHAT_TEMPLATE_ID): pushes to followers who have not written in 48 hours cannot fall back to a template message and will fail")
 		}
@@ -175,10 +178,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 		if err != nil {
 			return fmt.Errorf("wecom: %w", err)
 		}
-		s.web.Handle("/wecom", wc)
-		senders = append(senders, wc)
-		s.stoppers = append(s.stoppers, wc.Shutdown)
-		log.Info("wecom app ready")
+		mount("/wecom", wc)
 	}
 	platforms := make([]string, 0, len(senders))
 	for _, snd := range senders {
@@ -196,7 +196,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 	var srcs []source.Config
 	var poller *source.Poller
 	if cfg.Sources != "" {
-		if srcs, err = a.sourceConfigs(cfg, ""); err != nil {
+		if srcs, err = a.sourceConfigs(cfg); err != nil {
 			return err
 		}
 		if poller, err = newSourcePoller(srcs, pipeline, st, s.owner, log); err != nil {

@@ -27,7 +27,7 @@ status: last success, next poll, items seen and new, and the last error.
 `+"`tongbao sources check NAME`"+` fetches one source once and prints what it
 would ingest, changing nothing.`)
 	common := addCommonFlags(fs)
-	file := fs.String("sources", "", "sources file (default: $TONGBAO_SOURCES, else sources in tongbao.yaml)")
+	common.addSources(fs, "sources file (default: $TONGBAO_SOURCES, else sources in tongbao.yaml)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
@@ -37,19 +37,15 @@ would ingest, changing nothing.`)
 		fmt.Fprintf(app.Stderr, "tongbao sources: unexpected argument %q (to fetch one source: tongbao sources check NAME)\n", rest[0])
 		return errUsage
 	}
-	cfg, err := app.config(common)
-	if err != nil {
-		return err
-	}
-	srcs, err := app.sourceConfigs(cfg, *file)
-	if err != nil {
-		return err
-	}
-	st, err := app.openStore(ctx, cfg, app.logger(slog.LevelWarn))
+	cfg, _, st, err := app.openCommand(ctx, common)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	srcs, err := app.sourceConfigs(cfg)
+	if err != nil {
+		return err
+	}
 	statuses := make([]*source.Status, len(srcs))
 	for i, c := range srcs {
 		if statuses[i], err = source.LoadStatus(ctx, st, c.Name); err != nil {
@@ -115,7 +111,7 @@ fetched again), or refused and why. New or stored is judged by the parsed
 bulletin's id; the near-duplicate check of a real ingest may still find a
 "new" item to be a copy. Nothing is stored or remembered.`)
 	common := addCommonFlags(fs)
-	file := fs.String("sources", "", "sources file (default: $TONGBAO_SOURCES, else sources in tongbao.yaml)")
+	common.addSources(fs, "sources file (default: $TONGBAO_SOURCES, else sources in tongbao.yaml)")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -128,7 +124,7 @@ bulletin's id; the near-duplicate check of a real ingest may still find a
 	if err != nil {
 		return err
 	}
-	srcs, err := app.sourceConfigs(cfg, *file)
+	srcs, err := app.sourceConfigs(cfg)
 	if err != nil {
 		return err
 	}
@@ -217,13 +213,10 @@ func checkItem(ctx context.Context, parser *content.Parser, st *store.Store, it 
 	return fmt.Sprintf("refused  %s: %v", label, reason), "refused", nil
 }
 
-// sourceConfigs reads the sources file named by the flag, else by the
-// configuration (TONGBAO_SOURCES, sources: in tongbao.yaml).
-func (a *App) sourceConfigs(cfg *Config, flagPath string) ([]source.Config, error) {
-	path := flagPath
-	if path == "" {
-		path = cfg.Sources
-	}
+// sourceConfigs reads the sources file the configuration names (--sources,
+// TONGBAO_SOURCES, sources: in tongbao.yaml).
+func (a *App) sourceConfigs(cfg *Config) ([]source.Config, error) {
+	path := cfg.Sources
 	if path == "" {
 		return nil, errors.New("no sources file: pass --sources FILE, set TONGBAO_SOURCES, or set sources: in tongbao.yaml (configs/sources.yaml is an example)")
 	}

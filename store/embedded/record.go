@@ -107,18 +107,14 @@ type payloadReader struct {
 	err error
 }
 
-func (r *payloadReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
+func (r *payloadReader) uvarint() uint64 { return readVarint(r, binary.Uvarint) }
 
-func (r *payloadReader) varint() int64 {
-	v, n := binary.Varint(r.b)
+func (r *payloadReader) varint() int64 { return readVarint(r, binary.Varint) }
+
+// readVarint reads one number with decode (binary.Uvarint or
+// binary.Varint), failing the reader when the payload holds none.
+func readVarint[T uint64 | int64](r *payloadReader, decode func([]byte) (T, int)) T {
+	v, n := decode(r.b)
 	if n <= 0 {
 		r.fail()
 		return 0

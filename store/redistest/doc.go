@@ -16,21 +16,12 @@
 // URL is "host:port,host:port,host:port".
 //
 // A package whose whole suite shares one server starts it from TestMain,
-// where no testing.TB exists, and calls FlushAll between tests as needed:
+// where no testing.TB exists, with Main (or StartMain, for a TestMain that
+// does more), and calls FlushAll between tests as needed:
 //
-//	var srv *redistest.Server
+//	var redisServer *redistest.Server
 //
-//	func TestMain(m *testing.M) {
-//		s, stop, err := redistest.StartMain()
-//		if err != nil {
-//			fmt.Fprintln(os.Stderr, err)
-//			os.Exit(1)
-//		}
-//		srv = s
-//		code := m.Run()
-//		stop()
-//		os.Exit(code)
-//	}
+//	func TestMain(m *testing.M) { redistest.Main(m, &redisServer) }
 //
 // StartClusterMain does the same for a cluster.
 //

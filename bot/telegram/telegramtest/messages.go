@@ -117,6 +117,17 @@ type keyboardButton struct {
 // maxCallbackData is the longest callback_data Telegram accepts, in bytes.
 const maxCallbackData = 64
 
+// readShown reads what a sent or edited message shows: its text and its
+// inline keyboard.
+func (s *Server) readShown(p params) (text, [][]InlineKeyboardButton, error) {
+	t, err := s.readText(p)
+	if err != nil {
+		return text{}, nil, err
+	}
+	kb, err := readKeyboard(p)
+	return t, kb, err
+}
+
 // readKeyboard reads the inline keyboard of reply_markup, nil if none.
 // Other reply markups (reply keyboards, force reply) are accepted and not
 // recorded.
@@ -232,11 +243,7 @@ func (s *Server) sendMessage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.readText(c.p)
-	if err != nil {
-		return nil, err
-	}
-	kb, err := readKeyboard(c.p)
+	t, kb, err := s.readShown(c.p)
 	if err != nil {
 		return nil, err
 	}
@@ -293,11 +300,7 @@ func (s *Server) editMessageText(c *call) (any, error) {
 	if err != nil || messageID == 0 {
 		return nil, badRequest("message identifier is not specified")
 	}
-	t, err := s.readText(c.p)
-	if err != nil {
-		return nil, err
-	}
-	kb, err := readKeyboard(c.p)
+	t, kb, err := s.readShown(c.p)
 	if err != nil {
 		return nil, err
 	}

@@ -52,12 +52,6 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	r.arrived = make(chan struct{})
 }
 
-func (r *receiver) got() []telegramtest.Update {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]telegramtest.Update(nil), r.updates...)
-}
-
 // await waits until the receiver has n updates, waking on each one.
 func (r *receiver) await(t *testing.T, n int) []telegramtest.Update {
 	t.Helper()
