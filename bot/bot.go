@@ -32,7 +32,7 @@ type Store interface {
 type SubscriberStore interface {
 	Touch(ctx context.Context, id, name, lang string, inbound bool) (*content.Subscriber, bool, error)
 	SetLang(ctx context.Context, id, lang string) error
-	SetStatus(ctx context.Context, id, status string) error
+	SetStatus(ctx context.Context, id string, status content.Status) error
 	SetUnit(ctx context.Context, id, unit string) error
 	SetDelivery(ctx context.Context, id, mode, digestAt, quiet string) error
 	Subscribe(ctx context.Context, id string, sub content.Subscription) (bool, error)

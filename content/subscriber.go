@@ -5,12 +5,18 @@ import (
 	"time"
 )
 
+// Status is whether a subscriber receives pushes.
+type Status string
+
 // Subscriber statuses.
 const (
-	StatusActive  = "active"  // receives pushes
-	StatusBlocked = "blocked" // blocked the bot (Telegram 403); nothing is pushed
-	StatusLeft    = "left"    // unfollowed the account / left; nothing is pushed
+	StatusActive  Status = "active"  // receives pushes
+	StatusBlocked Status = "blocked" // blocked the bot (Telegram 403); nothing is pushed
+	StatusLeft    Status = "left"    // unfollowed the account / left; nothing is pushed
 )
+
+// Statuses lists every subscriber status.
+var Statuses = []Status{StatusActive, StatusBlocked, StatusLeft}
 
 // Delivery modes.
 const (
@@ -40,7 +46,7 @@ type Subscriber struct {
 	Name     string
 	Lang     string // "zh" or "en"
 	Unit     string // 单位
-	Status   string
+	Status   Status
 	Admin    bool
 	// Dense is the subscriber's small integer, its bit in every per-bulletin
 	// bitmap.
@@ -104,7 +110,7 @@ type Segment string
 // SubscriberCounts tallies subscribers by status, platform and unit.
 type SubscriberCounts struct {
 	Total      int64            `json:"total"`
-	ByStatus   map[string]int64 `json:"by_status"`
+	ByStatus   map[Status]int64 `json:"by_status"`
 	ByPlatform map[string]int64 `json:"by_platform"`
 	ByUnit     map[string]int64
 }

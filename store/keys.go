@@ -3,6 +3,7 @@ package store
 import (
 	"strconv"
 	"strings"
+	"tongbao/content"
 )
 
 // keys builds every key name the store uses; no other code spells one.
@@ -49,6 +50,7 @@ func (k keys) subscriber(id string) string        { return k.p + "s:" + id }
 func (k keys) history(dense int64) string         { return k.p + "h:" + strconv.FormatInt(dense, 10) }
 func (k keys) cat(parts ...string) string         { return k.p + "{cat}:" + strings.Join(parts, ":") }
 func (k keys) subs(parts ...string) string        { return k.p + "{sub}:" + strings.Join(parts, ":") }
+func (k keys) byStatus(st content.Status) string  { return k.subs("status", string(st)) }
 func (k keys) perBulletin(id, part string) string { return k.p + "{b:" + id + "}:" + part }
 func (k keys) queue(platform, part string) string { return k.p + "{q:" + platform + "}:" + part }
 func (k keys) rate(scope, name string) string     { return k.p + "{rl:" + scope + "}:" + name }

@@ -85,13 +85,13 @@ func (s *Store) createSubscriber(ctx context.Context, id, platform, native, lang
 	}
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, map[string]any{
-			"platform": platform, "native": native, "lang": lang, "status": content.StatusActive,
+			"platform": platform, "native": native, "lang": lang, "status": string(content.StatusActive),
 			"first": now.Unix(), "last": now.Unix(), "mode": content.ModeInstant,
 			"subs": `[{"kind":"all"}]`,
 		})
 		p.HSet(ctx, s.k.subs("dense"), strconv.FormatInt(n, 10), id)
 		p.HSet(ctx, s.k.subs("idx"), id, n)
-		p.SAdd(ctx, s.k.subs("status", content.StatusActive), id)
+		p.SAdd(ctx, s.k.byStatus(content.StatusActive), id)
 		p.SAdd(ctx, s.k.subs("platform", platform), id)
 		p.SetBit(ctx, s.k.subs("pbm", platform), n, 1)
 		p.SAdd(ctx, s.k.subs("all"), id)
@@ -125,7 +125,7 @@ func decodeSubscriber(id string, m map[string]string) (*content.Subscriber, erro
 	}
 	sub := &content.Subscriber{
 		ID: id, Platform: m["platform"], NativeID: m["native"], Name: m["name"], Lang: m["lang"],
-		Unit: m["unit"], Status: m["status"], Admin: m["admin"] == "1",
+		Unit: m["unit"], Status: content.Status(m["status"]), Admin: m["admin"] == "1",
 		FirstSeen: unix("first"), LastSeen: unix("last"), LastInbound: unix("inbound"),
 		Mode: m["mode"], DigestAt: m["digest_at"], Quiet: m["quiet"],
 	}
@@ -142,19 +142,19 @@ func decodeSubscriber(id string, m map[string]string) (*content.Subscriber, erro
 }
 
 // SetStatus changes a subscriber's status (active, blocked, left).
-func (s *Store) SetStatus(ctx context.Context, id, status string) error {
+func (s *Store) SetStatus(ctx context.Context, id string, status content.Status) error {
 	switch status {
 	case content.StatusActive, content.StatusBlocked, content.StatusLeft:
 	default:
 		return fmt.Errorf("store: unknown status %q", status)
 	}
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, s.k.subscriber(id), "status", status)
-		for _, st := range []string{content.StatusActive, content.StatusBlocked, content.StatusLeft} {
+		p.HSet(ctx, s.k.subscriber(id), "status", string(status))
+		for _, st := range content.Statuses {
 			if st == status {
-				p.SAdd(ctx, s.k.subs("status", st), id)
+				p.SAdd(ctx, s.k.byStatus(st), id)
 			} else {
-				p.SRem(ctx, s.k.subs("status", st), id)
+				p.SRem(ctx, s.k.byStatus(st), id)
 			}
 		}
 		return nil
@@ -377,7 +377,7 @@ func (s *Store) CountAudience(ctx context.Context, seg content.Segment) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	active := s.k.subs("status", content.StatusActive)
+	active := s.k.byStatus(content.StatusActive)
 	if len(keys) == 1 {
 		return s.rdb.SInterCard(ctx, 0, keys[0], active).Result()
 	}
@@ -401,7 +401,7 @@ func (s *Store) segmentKeys(seg content.Segment) ([]string, error) {
 	kind, value, _ := strings.Cut(string(seg), ":")
 	switch {
 	case kind == "all" || kind == "":
-		return []string{s.k.subs("status", content.StatusActive)}, nil
+		return []string{s.k.byStatus(content.StatusActive)}, nil
 	case value == "":
 		return nil, fmt.Errorf("store: segment %q names no value (want all, platform:tg, topic:防汛, unit:…, kind:meeting)", seg)
 	case kind == content.SubTopic || kind == content.SubKind:
@@ -417,7 +417,7 @@ func (s *Store) scanAudience(ctx context.Context, bulletinID string, keys []stri
 	var size, seq *redis.IntCmd
 	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.SUnionStore(ctx, tmp, keys...)
-		p.SInterStore(ctx, tmp, tmp, s.k.subs("status", content.StatusActive))
+		p.SInterStore(ctx, tmp, tmp, s.k.byStatus(content.StatusActive))
 		if !includeDigest {
 			p.SDiffStore(ctx, tmp, tmp, s.k.subs("digest"))
 		}
@@ -463,7 +463,7 @@ func (s *Store) scanAudience(ctx context.Context, bulletinID string, keys []stri
 
 // DigestSubscribers lists the ids of active subscribers in digest mode.
 func (s *Store) DigestSubscribers(ctx context.Context) ([]string, error) {
-	return s.rdb.SInter(ctx, s.k.subs("digest"), s.k.subs("status", content.StatusActive)).Result()
+	return s.rdb.SInter(ctx, s.k.subs("digest"), s.k.byStatus(content.StatusActive)).Result()
 }
 
 // SubscriberIDs maps dense ids back to subscriber ids ("" for unknown).
@@ -492,12 +492,11 @@ func (s *Store) CountSubscribers(ctx context.Context) (*content.SubscriberCounts
 	if err != nil {
 		return nil, fmt.Errorf("store: count subscribers: %w", err)
 	}
-	statuses := []string{content.StatusActive, content.StatusBlocked, content.StatusLeft}
 	platforms := []string{"tg", "wx", "wecom", "console"}
 	cmds := map[string]*redis.IntCmd{}
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, st := range statuses {
-			cmds["status:"+st] = p.SCard(ctx, s.k.subs("status", st))
+		for _, st := range content.Statuses {
+			cmds["status:"+string(st)] = p.SCard(ctx, s.k.byStatus(st))
 		}
 		for _, pl := range platforms {
 			cmds["platform:"+pl] = p.SCard(ctx, s.k.subs("platform", pl))
@@ -509,13 +508,13 @@ func (s *Store) CountSubscribers(ctx context.Context) (*content.SubscriberCounts
 	}); err != nil {
 		return nil, fmt.Errorf("store: count subscribers: %w", err)
 	}
-	c := &content.SubscriberCounts{ByStatus: map[string]int64{}, ByPlatform: map[string]int64{}, ByUnit: map[string]int64{}}
+	c := &content.SubscriberCounts{ByStatus: map[content.Status]int64{}, ByPlatform: map[string]int64{}, ByUnit: map[string]int64{}}
 	for name, cmd := range cmds {
 		kind, value, _ := strings.Cut(name, ":")
 		n := cmd.Val()
 		switch kind {
 		case "status":
-			c.ByStatus[value] = n
+			c.ByStatus[content.Status(value)] = n
 			c.Total += n
 		case "platform":
 			if n > 0 {
@@ -530,13 +529,13 @@ func (s *Store) CountSubscribers(ctx context.Context) (*content.SubscriberCounts
 
 // ListSubscribers returns subscribers with a status ("" for all), sorted by
 // id, at most limit of them.
-func (s *Store) ListSubscribers(ctx context.Context, status string, limit int) ([]*content.Subscriber, error) {
+func (s *Store) ListSubscribers(ctx context.Context, status content.Status, limit int) ([]*content.Subscriber, error) {
 	var ids []string
-	for _, st := range []string{content.StatusActive, content.StatusBlocked, content.StatusLeft} {
+	for _, st := range content.Statuses {
 		if status != "" && st != status {
 			continue
 		}
-		m, err := s.rdb.SMembers(ctx, s.k.subs("status", st)).Result()
+		m, err := s.rdb.SMembers(ctx, s.k.byStatus(st)).Result()
 		if err != nil {
 			return nil, fmt.Errorf("store: list subscribers: %w", err)
 		}

@@ -39,7 +39,7 @@ type Bulletins interface {
 // Recipients are the subscribers a bulletin goes to.
 type Recipients interface {
 	Subscriber(ctx context.Context, id string) (*content.Subscriber, error)
-	SetStatus(ctx context.Context, id, status string) error
+	SetStatus(ctx context.Context, id string, status content.Status) error
 	Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func([]content.Recipient) error) error
 	AudienceOf(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error
 	DigestSubscribers(ctx context.Context) ([]string, error)

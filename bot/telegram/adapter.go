@@ -14,6 +14,7 @@ import (
 	"time"
 	"tongbao/bot/chat"
 	"tongbao/bot/msg"
+	"tongbao/content"
 )
 
 // Handler answers what a user did: the conversation core.
@@ -33,7 +34,7 @@ type Deduper interface {
 // Blocker records that a subscriber blocked the bot (Telegram answered
 // 403 to a reply): store.Store.SetStatus implements it.
 type Blocker interface {
-	SetStatus(ctx context.Context, subscriberID, status string) error
+	SetStatus(ctx context.Context, subscriberID string, status content.Status) error
 }
 
 // Adapter connects the bot to Telegram: it receives updates by long

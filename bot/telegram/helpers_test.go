@@ -14,6 +14,7 @@ import (
 
 	"tongbao/bot/chat"
 	"tongbao/bot/telegram/telegramtest"
+	"tongbao/content"
 	"tongbao/store/redistest"
 )
 
@@ -112,10 +113,10 @@ type blocks struct {
 	set []string
 }
 
-func (b *blocks) SetStatus(_ context.Context, id, status string) error {
+func (b *blocks) SetStatus(_ context.Context, id string, status content.Status) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.set = append(b.set, id+"="+status)
+	b.set = append(b.set, id+"="+string(status))
 	return nil
 }
 

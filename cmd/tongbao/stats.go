@@ -164,7 +164,7 @@ with --count only the counts by status, platform and unit.`)
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch *status {
+	switch content.Status(*status) {
 	case "", content.StatusActive, content.StatusBlocked, content.StatusLeft:
 	default:
 		fmt.Fprintf(app.Stderr, "tongbao subscribers: --status must be active, blocked or left, not %q\n", *status)
@@ -187,14 +187,14 @@ with --count only the counts by status, platform and unit.`)
 		for _, group := range []struct {
 			name string
 			m    map[string]int64
-		}{{"status", counts.ByStatus}, {"platform", counts.ByPlatform}, {"unit", counts.ByUnit}} {
+		}{{"status", byName(counts.ByStatus)}, {"platform", counts.ByPlatform}, {"unit", counts.ByUnit}} {
 			for _, k := range slices.Sorted(maps.Keys(group.m)) {
 				fmt.Fprintf(app.Stdout, "%s %-10s %d\n", group.name, k, group.m[k])
 			}
 		}
 		return nil
 	}
-	subs, err := st.ListSubscribers(ctx, *status, *limit)
+	subs, err := st.ListSubscribers(ctx, content.Status(*status), *limit)
 	if err != nil {
 		return err
 	}
@@ -217,4 +217,13 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// byName keys counts by their names as strings, for printing.
+func byName[K ~string](m map[K]int64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for k, n := range m {
+		out[string(k)] = n
+	}
+	return out
 }
