@@ -236,7 +236,7 @@ func (s *Store) TakeBroadcast(ctx context.Context, id string) (*content.PendingB
 // then name. An empty query lists the first subscribers found. It scans in
 // batches and stops at limit, so a page of results costs little however
 // many subscribers there are.
-func (s *Store) FindSubscribers(ctx context.Context, query, status, topic string, limit int) ([]*content.Subscriber, error) {
+func (s *Store) FindSubscribers(ctx context.Context, query string, status content.Status, topic string, limit int) ([]*content.Subscriber, error) {
 	query = strings.TrimSpace(query)
 	if query != "" && strings.Contains(query, ":") {
 		if sub, err := s.Subscriber(ctx, query); err == nil && (status == "" || sub.Status == status) {

@@ -48,13 +48,13 @@ type ConsoleStore interface {
 
 	IsAdmin(ctx context.Context, id string) (bool, error)
 	Subscriber(ctx context.Context, id string) (*content.Subscriber, error)
-	FindSubscribers(ctx context.Context, query, status, topic string, limit int) ([]*content.Subscriber, error)
+	FindSubscribers(ctx context.Context, query string, status content.Status, topic string, limit int) ([]*content.Subscriber, error)
 	UnreadSubscribers(ctx context.Context, bulletinID string, limit int) ([]*content.Subscriber, int64, error)
 	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
 	CountAudience(ctx context.Context, seg content.Segment) (int64, error)
 	SetUnit(ctx context.Context, id, unit string) error
 	SetAdmin(ctx context.Context, id string, admin bool) error
-	SetStatus(ctx context.Context, id, status string) error
+	SetStatus(ctx context.Context, id string, status content.Status) error
 
 	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
 	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)

@@ -22,7 +22,7 @@ const recentCount = 10
 type overviewData struct {
 	Subscribers *content.SubscriberCounts
 	Platforms   []string
-	Statuses    []string
+	Statuses    []content.Status
 	Bulletins   int64
 	ThisWeek    int64
 	Queues      []queueRow
@@ -46,7 +46,7 @@ type bulletinRow struct {
 
 func (c *Console) overview(w http.ResponseWriter, r *http.Request, a admin) {
 	ctx := r.Context()
-	d := overviewData{Statuses: []string{content.StatusActive, content.StatusBlocked, content.StatusLeft}}
+	d := overviewData{Statuses: content.Statuses}
 	var err error
 	if d.Subscribers, err = c.deps.Store.CountSubscribers(ctx); err != nil {
 		c.fail(w, r, a.lang, err)
@@ -281,10 +281,11 @@ func (c *Console) remind(w http.ResponseWriter, r *http.Request, a admin) {
 
 // subscribersData is the subscribers page.
 type subscribersData struct {
-	Query, Status, Topic string
-	Statuses             []string
-	Rows                 []*content.Subscriber
-	Limit                int
+	Query, Topic string
+	Status       content.Status
+	Statuses     []content.Status
+	Rows         []*content.Subscriber
+	Limit        int
 }
 
 // subscribersShown is how many subscribers a search lists.
@@ -292,8 +293,8 @@ const subscribersShown = 100
 
 func (c *Console) subscribers(w http.ResponseWriter, r *http.Request, a admin) {
 	q := r.URL.Query()
-	d := subscribersData{Query: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Topic: strings.TrimSpace(q.Get("topic")), Limit: subscribersShown,
-		Statuses: []string{content.StatusActive, content.StatusBlocked, content.StatusLeft}}
+	d := subscribersData{Query: strings.TrimSpace(q.Get("q")), Status: content.Status(q.Get("status")), Topic: strings.TrimSpace(q.Get("topic")),
+		Limit: subscribersShown, Statuses: content.Statuses}
 	if !slices.Contains(d.Statuses, d.Status) {
 		d.Status = ""
 	}
@@ -343,7 +344,7 @@ func (c *Console) updateSubscriber(w http.ResponseWriter, r *http.Request, a adm
 			c.refuse(w, r, a.lang, http.StatusBadRequest, "subscriber.left")
 			return
 		}
-		err, detail["status"] = c.deps.Store.SetStatus(ctx, id, status), status
+		err, detail["status"] = c.deps.Store.SetStatus(ctx, id, status), string(status)
 	default:
 		c.refuse(w, r, a.lang, http.StatusBadRequest, "form.bad")
 		return

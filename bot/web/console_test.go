@@ -308,6 +308,9 @@ func TestConsoleRefusesWithNothingChanged(t *testing.T) {
 		if sub, _ := f.st.Subscriber(ctx, "tg:2"); sub.Status != content.StatusBlocked {
 			t.Errorf("tg:2 is %s after blocking", sub.Status)
 		}
+		if _, body := b.get("/admin/subscribers?q=tg:2"); !strings.Contains(body, "已屏蔽") || !strings.Contains(body, `value="unblock"`) {
+			t.Errorf("the subscribers page does not offer to unblock tg:2:\n%s", body)
+		}
 		if log, _ := f.st.AuditLog(ctx, 1); log[0].Action != "console.subscriber" || log[0].Actor != consoleAdmin || log[0].Detail["status"] != "blocked" {
 			t.Errorf("block audited as %+v", log[0])
 		}
