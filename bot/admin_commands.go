@@ -80,6 +80,11 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]chat.Reply, erro
 	if len(lines) > 0 {
 		r = r.Add(chat.Block{Kind: chat.BlockList, Items: lines})
 	}
+	byUnit, err := b.rosterStats(ctx, t, id)
+	if err != nil {
+		return nil, err
+	}
+	r = r.Add(byUnit...)
 	if buckets, byDay := content.ReadsOverTime(bl.PublishedAt, s.ByHour); len(buckets) > 0 {
 		key, items := "stats.by_hour", make([]string, len(buckets))
 		for i, bk := range buckets {
@@ -96,6 +101,9 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]chat.Reply, erro
 }
 
 func (b *Bot) remind(ctx context.Context, t *turn, id string) ([]chat.Reply, error) {
+	if replies, ok, err := b.rosterRemind(ctx, t, id); ok {
+		return replies, err
+	}
 	if id == "" {
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "remind.which"))}, nil
 	}

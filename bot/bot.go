@@ -117,6 +117,12 @@ type Deps struct {
 	Now func() time.Time
 	// Logger receives errors (slog.Default when nil).
 	Logger *slog.Logger
+	// Roster binds accounts to roster people and answers receipts by unit
+	// (绑定, 谁没读, /stats by unit); nil: no roster commands.
+	Roster RosterStore
+	// RosterReminder sends 催读 for bulletins sent by roster; nil: 催读
+	// reminds subscribers as for any bulletin.
+	RosterReminder RosterReminder
 }
 
 // Bot is the platform-neutral conversation: it turns what people send
@@ -250,6 +256,9 @@ func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]chat.Reply, err
 	}
 	if pending {
 		return b.broadcastText(ctx, t, in)
+	}
+	if replies, ok, err := b.rosterCommand(ctx, t); ok {
+		return replies, err
 	}
 	switch in.Action {
 	case ActStart:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -164,6 +165,13 @@ func cutWord(s string) (word, rest string) {
 
 // audienceName says who a broadcast goes to, in the reader's language.
 func (b *Bot) audienceName(seg content.Segment, lang string) string {
+	if aud, err := content.ParseRosterAudience(seg); err == nil {
+		parts := slices.Concat(aud.Units, aud.Posts)
+		if len(aud.IDs) > 0 {
+			parts = append(parts, msg.Say(lang, "bc.to.roster_people", len(aud.IDs)))
+		}
+		return msg.Say(lang, "bc.to.roster", strings.Join(parts, msg.Say(lang, "list.sep")))
+	}
 	kind, value, _ := strings.Cut(string(seg), ":")
 	switch kind {
 	case "all":

@@ -35,6 +35,8 @@
 //	cache.go          BulletinCache: recently read bulletins kept in memory
 //	                  (fan-outs and the web reader; a bulletin never changes)
 //	store.go          opening and closing; connect.go the Redis settings
+//	schema.go         the data's schema version, migrated at Open under a lease
+//	backup.go         Backup and Restore: a compressed copy of every key
 //
 // Keys that one command touches together share a hash tag, so every
 // multi-key command runs unchanged on Redis Cluster; keys.go builds every

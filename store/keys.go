@@ -21,10 +21,17 @@ import (
 //	                      units, digest, admins, the dense-id maps (seq, idx,
 //	                      dense), segment bitmaps (pbm:P, ubm:U), scratch tmp:…
 //	{b:ID}:PART           one bulletin's delivery state: dlv and read bitmaps,
-//	                      stats, enq (who was enqueued), remind, lease:DENSE
+//	                      stats, enq (who was enqueued), remind, lease:DENSE;
+//	                      for roster bulletins ros (who was meant, by unit)
+//	                      and rrem (members reminded)
 //	{q:PLATFORM}:PART     one platform's delivery queue: stream, delayed, dead
 //	{rl:SCOPE}:NAME       rate limits and send slots of one scope (a platform,
 //	                      a chat's sender, a WeCom member): GCRA counters, pauses
+//	{ros}:…               the roster: members (m), who left (gone), unit and
+//	                      post indexes (u:UNIT, t:POST, units), bindings (acc,
+//	                      ma, hist), codes (codes, mcode), bind requests (req,
+//	                      reqseq), admins' units (scope), bulletins sent by
+//	                      roster (sent), seq, ver — see roster.go
 //	alive:CONSUMER        a queue consumer's heartbeat
 //	lease:NAME            a named lease (pollers, schedulers, fan-out)
 //	jobs:KIND             unfinished jobs of a kind
@@ -35,13 +42,14 @@ import (
 //	source:NAME:PART      a source poller's status and handed-over items
 //	secret                the read-link secret
 //	tok:NAME              a platform access token shared by every replica
+//	schema                the stored data's schema version (schema.go)
 //	console:…             the admin console: one-time sign-in links link:HASH,
 //	                      sessions sess:HASH and their index (sessions),
 //	                      broadcasts awaiting approval (approvals)
 //
 // Keys that one command (a MULTI, a Lua script, ZINTERSTORE, SUNIONSTORE)
 // touches together share a hash tag — {cat}, {sub}, {b:ID}, {q:PLATFORM},
-// {rl:SCOPE} — so the same code runs on Redis Cluster. The others stand
+// {rl:SCOPE}, {ros} — so the same code runs on Redis Cluster. The others stand
 // alone and spread across the cluster.
 type keys struct{ p string }
 
@@ -54,6 +62,7 @@ func (k keys) byStatus(st content.Status) string  { return k.subs("status", stri
 func (k keys) perBulletin(id, part string) string { return k.p + "{b:" + id + "}:" + part }
 func (k keys) queue(platform, part string) string { return k.p + "{q:" + platform + "}:" + part }
 func (k keys) rate(scope, name string) string     { return k.p + "{rl:" + scope + "}:" + name }
+func (k keys) roster(parts ...string) string      { return k.p + "{ros}:" + strings.Join(parts, ":") }
 func (k keys) alive(consumer string) string       { return k.p + "alive:" + consumer }
 func (k keys) lease(name string) string           { return k.p + "lease:" + name }
 func (k keys) jobs(kind string) string            { return k.p + "jobs:" + kind }
@@ -64,4 +73,5 @@ func (k keys) audit() string                      { return k.p + "audit" }
 func (k keys) source(name, part string) string    { return k.p + "source:" + name + ":" + part }
 func (k keys) secret() string                     { return k.p + "secret" }
 func (k keys) token(name string) string           { return k.p + "tok:" + name }
+func (k keys) schema() string                     { return k.p + "schema" }
 func (k keys) console(parts ...string) string     { return k.p + "console:" + strings.Join(parts, ":") }

@@ -84,25 +84,8 @@ type Store struct {
 // connection. A wrong or unreachable setting fails with one line naming the
 // setting and what was tried.
 func Open(ctx context.Context, cfg Config, deps Deps) (*Store, error) {
-	if cfg.Prefix == "" {
-		cfg.Prefix = DefaultPrefix
-	}
-	if cfg.DataDir == "" {
-		cfg.DataDir = DefaultDataDir
-	}
-	if cfg.SnapshotEvery <= 0 {
-		cfg.SnapshotEvery = DefaultSnapshotEvery
-	}
-	if cfg.QueueRetention <= 0 {
-		cfg.QueueRetention = DefaultQueueRetention
-	}
-	if deps.Logger == nil {
-		deps.Logger = slog.Default()
-	}
+	cfg, deps = cfg.withDefaults(), deps.withDefaults()
 	setting := cfg.Setting
-	if setting == "" {
-		setting = "the Redis setting"
-	}
 	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{deps.Logger}) })
 	s := &Store{k: keys{p: cfg.Prefix}, cfg: cfg, log: deps.Logger, seg: deps.Segmenter}
 	url := strings.TrimSpace(cfg.URL)
@@ -136,7 +119,40 @@ func Open(ctx context.Context, cfg Config, deps Deps) (*Store, error) {
 			return nil, fmt.Errorf("%s=%q: load scripts: %w", setting, redactURL(cfg.URL), err)
 		}
 	}
+	if err := s.upgrade(ctx, migrations); err != nil {
+		rdb.Close()
+		s.closeEmbedded()
+		return nil, err
+	}
 	return s, nil
+}
+
+// withDefaults fills the Config's empty fields.
+func (c Config) withDefaults() Config {
+	if c.Prefix == "" {
+		c.Prefix = DefaultPrefix
+	}
+	if c.DataDir == "" {
+		c.DataDir = DefaultDataDir
+	}
+	if c.SnapshotEvery <= 0 {
+		c.SnapshotEvery = DefaultSnapshotEvery
+	}
+	if c.QueueRetention <= 0 {
+		c.QueueRetention = DefaultQueueRetention
+	}
+	if c.Setting == "" {
+		c.Setting = "the Redis setting"
+	}
+	return c
+}
+
+// withDefaults fills the Deps' empty fields.
+func (d Deps) withDefaults() Deps {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	return d
 }
 
 var redisLogOnce sync.Once

@@ -362,8 +362,12 @@ func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest
 }
 
 // AudienceOf calls fn with batches of the active subscribers in a
-// segment, for the delivery of bulletinID (an announcement).
+// segment, for the delivery of bulletinID (an announcement); a roster
+// segment (content.RosterAudience) gives one account per person reached.
 func (s *Store) AudienceOf(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error {
+	if seg.IsRoster() {
+		return s.rosterAudience(ctx, bulletinID, seg, fn)
+	}
 	keys, err := s.segmentKeys(seg)
 	if err != nil {
 		return err
@@ -373,6 +377,9 @@ func (s *Store) AudienceOf(ctx context.Context, bulletinID string, seg content.S
 
 // CountAudience is how many active subscribers a segment has.
 func (s *Store) CountAudience(ctx context.Context, seg content.Segment) (int64, error) {
+	if seg.IsRoster() {
+		return s.countRoster(ctx, seg)
+	}
 	keys, err := s.segmentKeys(seg)
 	if err != nil {
 		return 0, err

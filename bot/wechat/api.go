@@ -74,11 +74,16 @@ type apiClient struct {
 // the answer into out (nil: discard). When the platform says the token is
 // expired or superseded it fetches a new one and retries, once.
 func (c *apiClient) call(ctx context.Context, path string, body, out any) error {
+	return c.callQuery(ctx, path, nil, body, out)
+}
+
+// callQuery is call with query parameters besides the access token.
+func (c *apiClient) callQuery(ctx context.Context, path string, q url.Values, body, out any) error {
 	tok, err := c.token(ctx)
 	if err != nil {
 		return err
 	}
-	err = c.callWith(ctx, tok, path, body, out)
+	err = c.callWith(ctx, tok, path, q, body, out)
 	var ae *APIError
 	if !errors.As(err, &ae) || !c.expired(ae.Code) {
 		return err
@@ -86,11 +91,15 @@ func (c *apiClient) call(ctx context.Context, path string, body, out any) error 
 	if tok, err = c.refresh(ctx, tok); err != nil {
 		return err
 	}
-	return c.callWith(ctx, tok, path, body, out)
+	return c.callWith(ctx, tok, path, q, body, out)
 }
 
-func (c *apiClient) callWith(ctx context.Context, tok, path string, body, out any) error {
-	return c.do(ctx, path, url.Values{"access_token": {tok}}, body, out)
+func (c *apiClient) callWith(ctx context.Context, tok, path string, q url.Values, body, out any) error {
+	all := url.Values{"access_token": {tok}}
+	for k, v := range q {
+		all[k] = v
+	}
+	return c.do(ctx, path, all, body, out)
 }
 
 // do performs one request and decodes the answer; an errcode is an *APIError.

@@ -55,6 +55,9 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		"wechat":       {"WeChat Official Account tasks: menu, mass send", runWeChat},
 		"sources":      {"list sources with their status; sources check NAME fetches one", runSources},
 		"admins":       {"list admins, or grant and withdraw the role", runAdmins},
+		"backup":       {"write a copy of everything in the store to a file", runBackup},
+		"restore":      {"load a backup file into an empty store", runRestore},
+		"roster":       {"the roster: import, export, forget, invite codes, WeCom sync, send", runRoster},
 		"console-link": {"print a one-time sign-in link to the admin console", runConsoleLink},
 	}
 	return a

@@ -16,6 +16,7 @@ import (
 	"tongbao/bot"
 	"tongbao/bot/chat"
 	"tongbao/bot/console"
+	"tongbao/bot/dispatch"
 	"tongbao/bot/readlink"
 	"tongbao/content"
 	"tongbao/store"
@@ -31,8 +32,8 @@ func (a *App) newBot(ctx context.Context, cfg *Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
-	return bot.New(cfg.Config,
-		bot.Deps{Store: st, Topics: topics, Links: links, Logger: log}), nil
+	return bot.New(cfg.Config, bot.Deps{Store: st, Topics: topics, Links: links, Logger: log,
+		Roster: st, RosterReminder: dispatch.NewRosterReminder(st, cfg.Roster.Platforms)}), nil
 }
 
 // openBot gives a command the store and the conversation over it; the

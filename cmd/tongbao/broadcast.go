@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"strings"
@@ -17,7 +16,7 @@ delivery queues (a running tongbao serve sends it). Shows the audience size
 and asks for confirmation unless --yes. Recorded in the audit log.`)
 	common := addCommonFlags(fs)
 	text := fs.String("text", "", "the announcement")
-	to := fs.String("to", "all", "audience: all, platform:tg|wx|wecom, topic:NAME, unit:NAME, kind:meeting")
+	to := fs.String("to", "all", "audience: all, platform:tg|wx|wecom, topic:NAME, unit:NAME, kind:meeting, or roster people: roster:unit=县委办,县财政局;post=主要负责人")
 	urgent := fs.Bool("urgent", false, "ignore quiet hours and daily digests")
 	yes := fs.Bool("yes", false, "send without asking")
 	actor := fs.String("as", "console:operator", "who is sending (for the audit log)")
@@ -48,17 +47,8 @@ and asks for confirmation unless --yes. Recorded in the audit log.`)
 		urgentNote = " (urgent: ignores quiet hours and digests)"
 	}
 	fmt.Fprintf(app.Stdout, "Announcement to %s: %s%s\n%s\n", seg, count(int(n), "active subscriber", "active subscribers"), urgentNote, *text)
-	if !*yes {
-		if !isTerminal(app.Stdin) {
-			fmt.Fprintln(app.Stderr, "tongbao broadcast: not a terminal; add --yes to send")
-			return errUsage
-		}
-		fmt.Fprint(app.Stdout, "Send it? [y/N] ")
-		answer, _ := bufio.NewReader(app.Stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			fmt.Fprintln(app.Stdout, "Cancelled.")
-			return nil
-		}
+	if ok, err := app.confirm("broadcast", *yes); !ok {
+		return err
 	}
 	links, err := app.links(ctx, cfg, st, log)
 	if err != nil {
@@ -75,8 +65,19 @@ and asks for confirmation unless --yes. Recorded in the audit log.`)
 
 // resolveTopic turns an audience topic:NAME (Chinese or English) into the
 // topic's own name, and refuses one that names no topic (it would reach
-// nobody), listing the topics there are.
+// nobody), listing the topics there are. A roster audience gets the
+// configured platform order unless it names one (via=…).
 func (a *App) resolveTopic(cfg *Config, seg content.Segment) (content.Segment, error) {
+	if seg.IsRoster() {
+		aud, err := content.ParseRosterAudience(seg)
+		if err != nil {
+			return seg, err
+		}
+		if len(aud.Via) == 0 {
+			aud.Via = cfg.Roster.Platforms
+		}
+		return aud.Segment(), nil
+	}
 	kind, name, _ := strings.Cut(string(seg), ":")
 	if kind != content.SubTopic {
 		return seg, nil

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 
@@ -69,9 +72,14 @@ func (a *App) openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*st
 	if err != nil {
 		return nil, err
 	}
-	sc := cfg.Redis
-	sc.Setting = cfg.redisSetting()
-	return store.Open(ctx, sc, store.Deps{Segmenter: seg, Logger: log})
+	return store.Open(ctx, cfg.storeConfig(), store.Deps{Segmenter: seg, Logger: log})
+}
+
+// storeConfig is the store's configuration with where its URL came from.
+func (c *Config) storeConfig() store.Config {
+	sc := c.Redis
+	sc.Setting = c.redisSetting()
+	return sc
 }
 
 // openCommand gives a one-shot command its settings, a quiet logger
@@ -113,4 +121,24 @@ func (a *App) parser(cfg *Config) (*content.Parser, error) {
 		return nil, err
 	}
 	return content.NewParser(cfg.ParserConfig, content.ParserDeps{Topics: topics, Segmenter: seg}), nil
+}
+
+// confirm asks "Send it? [y/N]" on a terminal, unless yes. Without a
+// terminal and without yes it says to add --yes and returns errUsage; ok
+// is false when the operator said no (after saying "Cancelled.").
+func (a *App) confirm(command string, yes bool) (ok bool, err error) {
+	if yes {
+		return true, nil
+	}
+	if !isTerminal(a.Stdin) {
+		fmt.Fprintf(a.Stderr, "tongbao %s: not a terminal; add --yes to send\n", command)
+		return false, errUsage
+	}
+	fmt.Fprint(a.Stdout, "Send it? [y/N] ")
+	answer, _ := bufio.NewReader(a.Stdin).ReadString('\n')
+	if ans := strings.ToLower(strings.TrimSpace(answer)); ans != "y" && ans != "yes" {
+		fmt.Fprintln(a.Stdout, "Cancelled.")
+		return false, nil
+	}
+	return true, nil
 }

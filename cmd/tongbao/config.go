@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +60,7 @@ type Config struct {
 	WeChat   WeChatConfig       `yaml:"wechat"`
 	WeCom    wechat.WeComConfig `yaml:"wecom"`
 	Delivery DeliveryConfig     `yaml:"delivery"`
+	Roster   RosterConfig       `yaml:"roster"`
 
 	// source names where each setting came from, for error messages.
 	source map[string]string
@@ -83,6 +85,18 @@ type WeChatConfig struct {
 	// Menu is the custom menu `tongbao wechat menu` creates (the default
 	// menu when empty).
 	Menu wechat.MenuButtons `yaml:"menu"`
+}
+
+// RosterConfig is the roster section: how roster people are reached and
+// how often serve takes the WeCom directory in.
+type RosterConfig struct {
+	// Platforms is the order in which a person's accounts are tried
+	// (wecom, wx, tg): a bulletin sent by roster, and 催读, go to the first
+	// platform on which they have an active account.
+	Platforms []string `yaml:"platforms"`
+	// SyncEvery runs `tongbao roster sync wecom` inside serve this often
+	// (one replica at a time; TONGBAO_ROSTER_SYNC_EVERY); 0: never.
+	SyncEvery time.Duration `yaml:"sync_every"`
 }
 
 // DeliveryConfig is the delivery section: the dispatcher's keys (workers,
@@ -117,6 +131,7 @@ func defaultConfig() *Config {
 	c.Delivery.Dispatch.MaxAttempts = 6
 	c.Delivery.Dispatch.SendTimeout = 20 * time.Second
 	c.Delivery.Ingest.PushWithin = 72 * time.Hour
+	c.Roster.Platforms = slices.Clone(content.DefaultPlatformOrder)
 	return c
 }
 
@@ -196,6 +211,13 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 		}
 		c.Delivery.Ingest.PushWithin = d
 	}
+	if v := getenv("TONGBAO_ROSTER_SYNC_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("config: TONGBAO_ROSTER_SYNC_EVERY=%q is not a duration like 1h (0: never)", v)
+		}
+		c.Roster.SyncEvery = d
+	}
 	if v := getenv("TONGBAO_WECOM_AGENTID"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
@@ -272,6 +294,20 @@ func (c *Config) Validate() error {
 	}
 	if c.Delivery.Ingest.PushWithin < 0 {
 		problems = append(problems, "delivery.push_within must be 0 (push every new bulletin) or a positive duration like 72h")
+	}
+	if len(c.Roster.Platforms) == 0 || len(c.Roster.Platforms) > len(content.DefaultPlatformOrder) {
+		problems = append(problems, "roster.platforms must list one to three of wecom, wx, tg, in the order to try them")
+	}
+	for i, p := range c.Roster.Platforms {
+		if !slices.Contains(content.DefaultPlatformOrder, p) || slices.Index(c.Roster.Platforms, p) != i {
+			problems = append(problems, fmt.Sprintf("roster.platforms: %q is not one of wecom, wx, tg, or is listed twice", p))
+		}
+	}
+	if c.Roster.SyncEvery < 0 || (c.Roster.SyncEvery > 0 && c.Roster.SyncEvery < time.Minute) {
+		problems = append(problems, "roster.sync_every must be 0 (never) or at least 1m (TONGBAO_ROSTER_SYNC_EVERY)")
+	}
+	if c.Roster.SyncEvery > 0 && c.WeCom.CorpID == "" {
+		problems = append(problems, "roster.sync_every is set but no WeCom app is configured (wecom.corp_id, TONGBAO_WECOM_CORPID)")
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("config: %s", strings.Join(problems, "; "))

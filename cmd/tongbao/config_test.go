@@ -72,6 +72,9 @@ delivery:
   remind_after: 24h
   important_tags: [防汛]
   push_within: 48h
+roster:
+  platforms: [tg, wecom]
+  sync_every: 6h
 `
 
 // TestConfigKeys: every key of the YAML file lands in its field.
@@ -139,6 +142,8 @@ func TestConfigKeys(t *testing.T) {
 		{"delivery.remind_after", c.Delivery.Dispatch.RemindAfter, 24 * time.Hour},
 		{"delivery.important_tags", strings.Join(c.Delivery.Dispatch.ImportantTags, ","), "防汛"},
 		{"delivery.push_within", c.Delivery.Ingest.PushWithin, 48 * time.Hour},
+		{"roster.platforms", strings.Join(c.Roster.Platforms, ","), "tg,wecom"},
+		{"roster.sync_every", c.Roster.SyncEvery, 6 * time.Hour},
 	} {
 		if f.got != f.want {
 			t.Errorf("%s: got %v (%T), want %v", f.key, f.got, f.got, f.want)
@@ -159,7 +164,7 @@ func TestConfigEnv(t *testing.T) {
 		"TONGBAO_WECHAT_AESKEY": "e-aes", "TONGBAO_WECHAT_API": "https://wx.e", "TONGBAO_WECHAT_TEMPLATE_ID": "e-tpl",
 		"TONGBAO_WECOM_CORPID": "ecorp", "TONGBAO_WECOM_SECRET": "e-wecom", "TONGBAO_WECOM_TOKEN": "ewecom",
 		"TONGBAO_WECOM_AESKEY": "e-wecom-aes", "TONGBAO_WECOM_API": "https://qy.e", "TONGBAO_WECOM_AGENTID": "7",
-		"TONGBAO_ADMINS": "tg:1, wx:2", "TONGBAO_PUSH_WITHIN": "5h",
+		"TONGBAO_ADMINS": "tg:1, wx:2", "TONGBAO_PUSH_WITHIN": "5h", "TONGBAO_ROSTER_SYNC_EVERY": "2h",
 	}
 	c, err := loadConfig("", func(k string) string { return env[k] })
 	if err != nil {
@@ -199,6 +204,7 @@ func TestConfigEnv(t *testing.T) {
 		{"TONGBAO_WECOM_AGENTID", c.WeCom.AgentID, int64(7)},
 		{"TONGBAO_ADMINS", strings.Join(c.Admins, ","), "tg:1,wx:2"},
 		{"TONGBAO_PUSH_WITHIN", c.Delivery.Ingest.PushWithin, 5 * time.Hour},
+		{"TONGBAO_ROSTER_SYNC_EVERY", c.Roster.SyncEvery, 2 * time.Hour},
 	} {
 		if f.got != f.want {
 			t.Errorf("%s: got %v, want %v", f.name, f.got, f.want)
@@ -223,6 +229,10 @@ func TestConfigValidate(t *testing.T) {
 		"wecom":           {func(c *Config) { c.WeCom.CorpID = "corp" }, "agent_id"},
 		"workers":         {func(c *Config) { c.Delivery.Dispatch.Workers = 0 }, "delivery.workers"},
 		"push within":     {func(c *Config) { c.Delivery.Ingest.PushWithin = -time.Hour }, "delivery.push_within"},
+		"roster platform": {func(c *Config) { c.Roster.Platforms = []string{"wecom", "sms"} }, "roster.platforms"},
+		"roster twice":    {func(c *Config) { c.Roster.Platforms = []string{"tg", "tg"} }, "roster.platforms"},
+		"roster sync":     {func(c *Config) { c.Roster.SyncEvery = time.Second }, "roster.sync_every"},
+		"sync no wecom":   {func(c *Config) { c.Roster.SyncEvery = time.Hour }, "wecom.corp_id"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := defaultConfig()

@@ -109,12 +109,7 @@ func TestKillDuringFanout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs a 5,000-delivery fan-out")
 	}
-	bin := filepath.Join(t.TempDir(), "tongbao")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("go build: %v", err)
-	}
+	bin := buildTongbao(t)
 	e := newEnv()
 	tg := telegramEnv(t, e)
 	// Slow sends (20 ms) keep the fan-out running long enough to be killed.
@@ -128,15 +123,7 @@ func TestKillDuringFanout(t *testing.T) {
 		t.Fatalf("ingest: %s", out)
 	}
 	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "serve", "--config", cfgFile, "--listen", freeAddr(t))
-		for k, v := range e {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
-		cmd.Env = append(cmd.Env, "PATH="+os.Getenv("PATH"))
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
+		return startTongbao(t, bin, e, "serve", "--config", cfgFile, "--listen", freeAddr(t))
 	}
 	first := start()
 	awaitTG(t, tg, "the first 1,000 sends", func() bool { return len(tg.Sent()) >= 1000 })

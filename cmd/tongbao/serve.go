@@ -179,6 +179,12 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 			return fmt.Errorf("wecom: %w", err)
 		}
 		mount("/wecom", wc)
+		if every := cfg.Roster.SyncEvery; every > 0 {
+			s.runners = append(s.runners, func(ctx context.Context) error {
+				return s.whileLeased(ctx, "roster:sync", func(ctx context.Context) error { return syncWeComEvery(ctx, wc, st, every, log) })
+			})
+			log.Info("syncing the roster from the WeCom directory", "every", every)
+		}
 	}
 	platforms := make([]string, 0, len(senders))
 	for _, snd := range senders {

@@ -18,20 +18,23 @@ import (
 const unreadShown = 50
 
 func runStats(ctx context.Context, app *App, args []string) error {
-	fs := app.newFlags("stats", "[--redis URL] [--json] [--unit NAME] [BULLETIN_ID]", `
+	fs := app.newFlags("stats", "[--redis URL] [--json] [--unit NAME] [BULLETIN_ID [--by unit]]", `
 Without an id: how many bulletins and subscribers are stored, and the
 delivery queues. With a bulletin id: delivered / read / unread and the
 read rate, by platform and unit, how and when reads happened, and the
-unread list (--unit NAME: only that unit's unread).`)
+unread list (--unit NAME: only that unit's unread). With --by unit, for a
+bulletin sent to roster people: per unit intended / delivered / read, the
+unread names and the 未绑定.`)
 	common := addCommonFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	unit := fs.String("unit", "", "only this unit in the unread list")
+	by := fs.String("by", "", "unit: a roster bulletin's receipt by unit (intended / delivered / read, unread and 未绑定 names)")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(rest) > 1 {
-		fmt.Fprintln(app.Stderr, "tongbao stats: at most one BULLETIN_ID (see --help)")
+	if len(rest) > 1 || (*by != "" && (*by != "unit" || len(rest) != 1)) {
+		fmt.Fprintln(app.Stderr, "tongbao stats: at most one BULLETIN_ID; --by unit needs one (see --help)")
 		return errUsage
 	}
 	_, _, st, err := app.openCommand(ctx, common)
@@ -41,6 +44,9 @@ unread list (--unit NAME: only that unit's unread).`)
 	defer st.Close()
 	if len(rest) == 0 {
 		return overview(ctx, app.Stdout, st, *asJSON)
+	}
+	if *by == "unit" {
+		return rosterReceipts(ctx, app.Stdout, st, rest[0], *asJSON)
 	}
 	return bulletinStats(ctx, app.Stdout, st, rest[0], *unit, *asJSON)
 }

@@ -51,7 +51,7 @@ type loaded struct {
 // load restores a snapshot into r, with miniredis's clock at the time it
 // was taken, then replays the journal segments from meta.JournalFrom up to
 // (not including) upTo. at is the clock after the last entry.
-func (r *replica) load(ctx context.Context, dir string, meta snapshotMeta, records []record, upTo uint64, truncate bool, log *slog.Logger) (loaded, error) {
+func (r *replica) load(ctx context.Context, dir string, meta snapshotMeta, records []Record, upTo uint64, torn tornEnd, log *slog.Logger) (loaded, error) {
 	r.mr.SetTime(meta.Taken)
 	n, err := restore(ctx, r.rdb, records, meta.Taken)
 	if err != nil {
@@ -60,7 +60,7 @@ func (r *replica) load(ctx context.Context, dir string, meta snapshotMeta, recor
 	from := max(meta.JournalFrom, 1)
 	x := newExpiries(r.mr)
 	x.addRecords(records, meta.Taken)
-	last, lastAt, entries, err := replayJournal(dir, from, upTo, x, truncate, log)
+	last, lastAt, entries, err := replayJournal(dir, from, upTo, x, torn, log)
 	if err != nil {
 		return loaded{}, err
 	}
@@ -77,25 +77,7 @@ func (r *replica) load(ctx context.Context, dir string, meta snapshotMeta, recor
 // the journal at upTo. Segments that even the replaced snapshot (now
 // SnapshotFile.prev) no longer needs are removed.
 func compact(ctx context.Context, dir string, upTo uint64, log *slog.Logger) (taken time.Time, keys int, size int64, skippedHLL int, err error) {
-	meta, records, _, err := readSnapshotFile(dir)
-	if err != nil {
-		return time.Time{}, 0, 0, 0, err
-	}
-	r, err := startReplica()
-	if err != nil {
-		return time.Time{}, 0, 0, 0, err
-	}
-	defer r.close()
-	state, err := r.load(ctx, dir, meta, records, upTo, false, log)
-	if err != nil {
-		return time.Time{}, 0, 0, 0, err
-	}
-	records = nil // let the old snapshot go before the new one is read
-	// The snapshot is read with the clock at the last entry's time, and
-	// the TTLs set to the time left then.
-	r.mr.SetTime(state.at)
-	state.expiries.refreshAll(state.at)
-	taken, records, skippedHLL, err = dump(ctx, r.rdb)
+	meta, taken, records, skippedHLL, err := readFolder(ctx, dir, upTo, tornFails, log)
 	if err != nil {
 		return time.Time{}, 0, 0, 0, err
 	}
@@ -107,6 +89,32 @@ func compact(ctx context.Context, dir string, upTo uint64, log *slog.Logger) (ta
 		return time.Time{}, 0, 0, 0, err
 	}
 	return taken, len(records), size, skippedHLL, nil
+}
+
+// readFolder loads dir's snapshot (meta is its header) and the journal
+// segments before upTo on a replica of its own and reads every key there,
+// as of the last entry replayed (taken).
+func readFolder(ctx context.Context, dir string, upTo uint64, torn tornEnd, log *slog.Logger) (meta snapshotMeta, taken time.Time, records []Record, skippedHLL int, err error) {
+	meta, records, _, err = readSnapshotFile(dir)
+	if err != nil {
+		return meta, time.Time{}, nil, 0, err
+	}
+	r, err := startReplica()
+	if err != nil {
+		return meta, time.Time{}, nil, 0, err
+	}
+	defer r.close()
+	state, err := r.load(ctx, dir, meta, records, upTo, torn, log)
+	if err != nil {
+		return meta, time.Time{}, nil, 0, err
+	}
+	records = nil // let the old snapshot go before the new one is read
+	// The keys are read with the clock at the last entry's time, and the
+	// TTLs set to the time left then.
+	r.mr.SetTime(state.at)
+	state.expiries.refreshAll(state.at)
+	taken, records, skippedHLL, err = dump(ctx, r.rdb)
+	return meta, taken, records, skippedHLL, err
 }
 
 // allSegments is an upTo that replays every segment there is.

@@ -64,6 +64,15 @@
 //   - The sixteen databases of a default redis-server (SELECT 0–15); higher
 //     indexes are refused, so that a snapshot can walk every database.
 //
+// # Reading keys for backups
+//
+// The snapshot's key records (Record) also serve Tongbao's backups
+// (store.Backup): ReadFolder reads a data folder as its snapshot and journal
+// have it without taking its lock, so a running Server keeps it (a journal
+// record still being written is not read); ReadKeys reads keys one by one
+// from a Redis server or Cluster, each whole at one moment; a Replayer
+// recreates records on any of them.
+//
 // # Journal format
 //
 // A segment is a sequence of records: the payload's length (4 bytes, little

@@ -12,15 +12,10 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// dumpScript reads every key of every database. miniredis runs a script
-// under the lock that serializes all commands, so what it returns is one
-// point in time. It returns {unix seconds, microseconds, group…}, a group
-// being {db, type, keys, PTTLs, values} for the keys of one type in one
-// database, with a stream's value {entries, last generated ID, groups} and a
-// group's {name, last delivered ID, consumers, XPENDING entries}.
-// miniredis's SCAN returns every key in one reply; HyperLogLogs (type "hll"
-// in miniredis) are listed but cannot be read.
-var dumpScript = redis.NewScript(`
+// readLua defines the Lua functions that read one key of each type: read[t](k)
+// is the value of key k of type t (a stream's being {entries, last
+// generated ID, groups}). dumpScript and keyScript share it.
+const readLua = `
 local function fields(flat)
   local m = {}
   for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end
@@ -51,7 +46,17 @@ local read = {
   stream = stream,
   hll = function(k) return 0 end,
 }
+`
 
+// dumpScript reads every key of every database. miniredis runs a script
+// under the lock that serializes all commands, so what it returns is one
+// point in time. It returns {unix seconds, microseconds, group…}, a group
+// being {db, type, keys, PTTLs, values} for the keys of one type in one
+// database, with a stream's value {entries, last generated ID, groups} and a
+// group's {name, last delivered ID, consumers, XPENDING entries}.
+// miniredis's SCAN returns every key in one reply; HyperLogLogs (type "hll"
+// in miniredis) are listed but cannot be read.
+var dumpScript = redis.NewScript(readLua + `
 local out = redis.call('TIME')
 for db = 0, tonumber(ARGV[1]) - 1 do
   redis.call('SELECT', db)
@@ -73,7 +78,7 @@ return out
 // dump reads the whole dataset through dumpScript and returns it as records
 // sorted by database and key, with the time it was read and the number of
 // HyperLogLog keys left out.
-func dump(ctx context.Context, rdb *redis.Client) (taken time.Time, records []record, skippedHLL int, err error) {
+func dump(ctx context.Context, rdb *redis.Client) (taken time.Time, records []Record, skippedHLL int, err error) {
 	res, err := dumpScript.Run(ctx, rdb, nil, databases).Slice()
 	if err != nil {
 		return time.Time{}, nil, 0, fmt.Errorf("embedded: read dataset: %w", err)
@@ -82,14 +87,14 @@ func dump(ctx context.Context, rdb *redis.Client) (taken time.Time, records []re
 	if err != nil {
 		return time.Time{}, nil, 0, fmt.Errorf("embedded: read dataset: %w", err)
 	}
-	slices.SortFunc(records, func(a, b record) int {
+	slices.SortFunc(records, func(a, b Record) int {
 		return cmp.Or(cmp.Compare(a.DB, b.DB), cmp.Compare(a.Key, b.Key))
 	})
 	return taken, records, skippedHLL, nil
 }
 
 // parseDump turns dumpScript's reply into records.
-func parseDump(res []any) (taken time.Time, records []record, skippedHLL int, err error) {
+func parseDump(res []any) (taken time.Time, records []Record, skippedHLL int, err error) {
 	if len(res) < 2 {
 		return time.Time{}, nil, 0, fmt.Errorf("reply has %d elements", len(res))
 	}
@@ -117,7 +122,7 @@ func parseDump(res []any) (taken time.Time, records []record, skippedHLL int, er
 			continue
 		}
 		for i, key := range keys {
-			rec := record{DB: int(db), Key: key, Type: typ}
+			rec := Record{DB: int(db), Key: key, Type: typ}
 			ttl, err := integer(ttls[i])
 			if err == nil {
 				err = rec.setValue(values[i], taken)
@@ -135,7 +140,7 @@ func parseDump(res []any) (taken time.Time, records []record, skippedHLL int, er
 }
 
 // setValue fills r's value fields from the script's value for r.Type.
-func (r *record) setValue(v any, taken time.Time) error {
+func (r *Record) setValue(v any, taken time.Time) error {
 	var err error
 	switch r.Type {
 	case "string":
@@ -175,7 +180,7 @@ func scored(v any) (members []string, scores []float64, err error) {
 }
 
 // parseStream reads a stream's {entries, last generated ID, groups}.
-func parseStream(v any, taken time.Time) (*streamValue, error) {
+func parseStream(v any, taken time.Time) (*StreamValue, error) {
 	parts, err := array(v, 3)
 	if err != nil {
 		return nil, err
@@ -186,7 +191,7 @@ func parseStream(v any, taken time.Time) (*streamValue, error) {
 	if err := firstErr(err1, err2, err3); err != nil {
 		return nil, err
 	}
-	s := &streamValue{LastGeneratedID: lastID}
+	s := &StreamValue{LastGeneratedID: lastID}
 	for _, e := range entries {
 		pair, err := array(e, 2)
 		if err != nil {
@@ -197,7 +202,7 @@ func parseStream(v any, taken time.Time) (*streamValue, error) {
 		if err := firstErr(err1, err2); err != nil {
 			return nil, fmt.Errorf("entry: %w", err)
 		}
-		s.Entries = append(s.Entries, streamEntry{ID: id, Fields: fields})
+		s.Entries = append(s.Entries, StreamEntry{ID: id, Fields: fields})
 	}
 	for _, g := range groups {
 		group, err := parseGroup(g, taken)
@@ -207,40 +212,40 @@ func parseStream(v any, taken time.Time) (*streamValue, error) {
 		s.Groups = append(s.Groups, group)
 	}
 	// miniredis lists groups in map order; a snapshot keeps them sorted.
-	slices.SortFunc(s.Groups, func(a, b streamGroup) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(s.Groups, func(a, b StreamGroup) int { return cmp.Compare(a.Name, b.Name) })
 	return s, nil
 }
 
 // parseGroup reads a group's {name, last delivered ID, consumers, XPENDING
 // entries}; XPENDING gives the time since the last delivery, which becomes
 // an absolute time.
-func parseGroup(v any, taken time.Time) (streamGroup, error) {
+func parseGroup(v any, taken time.Time) (StreamGroup, error) {
 	parts, err := array(v, 4)
 	if err != nil {
-		return streamGroup{}, err
+		return StreamGroup{}, err
 	}
 	name, err1 := bulk(parts[0])
 	last, err2 := bulk(parts[1])
 	consumers, err3 := bulks(parts[2])
 	pending, err4 := array(parts[3], -1)
 	if err := firstErr(err1, err2, err3, err4); err != nil {
-		return streamGroup{}, err
+		return StreamGroup{}, err
 	}
 	slices.Sort(consumers)
-	g := streamGroup{Name: name, LastDeliveredID: last, Consumers: consumers}
+	g := StreamGroup{Name: name, LastDeliveredID: last, Consumers: consumers}
 	for _, p := range pending {
 		entry, err := array(p, 4)
 		if err != nil {
-			return streamGroup{}, fmt.Errorf("pending: %w", err)
+			return StreamGroup{}, fmt.Errorf("pending: %w", err)
 		}
 		id, err1 := bulk(entry[0])
 		consumer, err2 := bulk(entry[1])
 		idle, err3 := integer(entry[2])
 		deliveries, err4 := integer(entry[3])
 		if err := firstErr(err1, err2, err3, err4); err != nil {
-			return streamGroup{}, fmt.Errorf("pending: %w", err)
+			return StreamGroup{}, fmt.Errorf("pending: %w", err)
 		}
-		g.Pending = append(g.Pending, pendingEntry{
+		g.Pending = append(g.Pending, PendingEntry{
 			ID: id, Consumer: consumer, Deliveries: deliveries,
 			LastDeliveryMilli: taken.UnixMilli() - idle,
 		})

@@ -42,7 +42,7 @@ func newExpiries(mr *miniredis.Miniredis) *expiries {
 
 // addRecords indexes the keys of a snapshot's records that expire after
 // now (restore leaves out the others).
-func (x *expiries) addRecords(records []record, now time.Time) {
+func (x *expiries) addRecords(records []Record, now time.Time) {
 	for i := range records {
 		rec := &records[i]
 		if rec.ExpireAtMilli > now.UnixMilli() {

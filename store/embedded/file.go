@@ -21,7 +21,7 @@ const prevSuffix = ".prev"
 // temporary file, fsynced, then renamed over the old snapshot, which is
 // first hard-linked as SnapshotFile+".prev". At every moment SnapshotFile is
 // a complete snapshot, old or new. It returns the file's size.
-func writeSnapshotFile(dir string, meta snapshotMeta, records []record) (int64, error) {
+func writeSnapshotFile(dir string, meta snapshotMeta, records []Record) (int64, error) {
 	tmp, err := os.CreateTemp(dir, SnapshotFile+".*.tmp")
 	if err != nil {
 		return 0, fmt.Errorf("embedded: create snapshot: %w", err)
@@ -82,7 +82,7 @@ func syncDir(dir string) error {
 // readSnapshotFile reads dir's snapshot. found is false when there is none
 // to restore. A snapshot that cannot be read is an ErrCorruptSnapshot naming
 // the file and, when there is one, the previous snapshot to fall back on.
-func readSnapshotFile(dir string) (meta snapshotMeta, records []record, found bool, err error) {
+func readSnapshotFile(dir string) (meta snapshotMeta, records []Record, found bool, err error) {
 	path := filepath.Join(dir, SnapshotFile)
 	prev := path + prevSuffix
 	f, err := os.Open(path)

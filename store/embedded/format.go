@@ -42,8 +42,9 @@ type snapshotMeta struct {
 	JournalFrom uint64
 }
 
-// record is one key. Which value fields are set depends on Type.
-type record struct {
+// Record is one key with its value, as snapshots and Tongbao's backups
+// (store.Backup) hold it. Which value fields are set depends on Type.
+type Record struct {
 	DB   int
 	Key  string
 	Type string // string, hash, list, set, zset or stream
@@ -57,35 +58,35 @@ type record struct {
 	// Scores are a sorted set's scores, one per member of Items.
 	Scores []float64
 	// Stream is a stream's entries and consumer groups.
-	Stream *streamValue
+	Stream *StreamValue
 }
 
-// streamValue is a stream's content.
-type streamValue struct {
-	Entries []streamEntry
+// StreamValue is a stream's content.
+type StreamValue struct {
+	Entries []StreamEntry
 	// LastGeneratedID is the highest ID the stream has handed out, which
 	// can be above the last entry's after XDEL or XTRIM; "" for a stream
 	// that was only ever created by XGROUP CREATE … MKSTREAM.
 	LastGeneratedID string
-	Groups          []streamGroup
+	Groups          []StreamGroup
 }
 
-// streamEntry is one stream entry.
-type streamEntry struct {
+// StreamEntry is one stream entry.
+type StreamEntry struct {
 	ID     string
 	Fields []string // field, value, field, value…
 }
 
-// streamGroup is one consumer group.
-type streamGroup struct {
+// StreamGroup is one consumer group.
+type StreamGroup struct {
 	Name            string
 	LastDeliveredID string
 	Consumers       []string
-	Pending         []pendingEntry
+	Pending         []PendingEntry
 }
 
-// pendingEntry is one entry of a group's pending entries list.
-type pendingEntry struct {
+// PendingEntry is one entry of a group's pending entries list.
+type PendingEntry struct {
 	ID                string
 	Consumer          string
 	Deliveries        int64
@@ -93,7 +94,7 @@ type pendingEntry struct {
 }
 
 // encodeSnapshot writes a snapshot of records to w.
-func encodeSnapshot(w io.Writer, meta snapshotMeta, records []record) error {
+func encodeSnapshot(w io.Writer, meta snapshotMeta, records []Record) error {
 	zw, err := gzip.NewWriterLevel(w, gzip.BestSpeed)
 	if err != nil {
 		return fmt.Errorf("embedded: gzip: %w", err)
@@ -117,7 +118,7 @@ func encodeSnapshot(w io.Writer, meta snapshotMeta, records []record) error {
 // decodeSnapshot reads a whole snapshot from r. It fails unless r holds
 // exactly one complete, intact snapshot of a known version: gzip's checksum
 // catches flipped bits, the header's key count a truncated gob stream.
-func decodeSnapshot(r io.Reader) (meta snapshotMeta, records []record, err error) {
+func decodeSnapshot(r io.Reader) (meta snapshotMeta, records []Record, err error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return snapshotMeta{}, nil, fmt.Errorf("not a gzip stream: %w", err)
@@ -137,15 +138,15 @@ func decodeSnapshot(r io.Reader) (meta snapshotMeta, records []record, err error
 		return snapshotMeta{}, nil, fmt.Errorf("header: %d keys", h.Keys)
 	}
 	// The key count comes from the file: do not trust it with an allocation.
-	records = make([]record, 0, min(h.Keys, 1<<16))
+	records = make([]Record, 0, min(h.Keys, 1<<16))
 	for i := range h.Keys {
-		var rec record
+		var rec Record
 		if err := dec.Decode(&rec); err != nil {
 			return snapshotMeta{}, nil, fmt.Errorf("key %d of %d: %w", i+1, h.Keys, err)
 		}
 		records = append(records, rec)
 	}
-	var extra record
+	var extra Record
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		if err == nil {
 			err = errors.New("more keys than the header announces")

@@ -13,14 +13,14 @@ import (
 
 func TestFormatRoundTrip(t *testing.T) {
 	meta := snapshotMeta{Taken: time.UnixMilli(1_700_000_000_123), JournalFrom: 42}
-	records := []record{
+	records := []Record{
 		{DB: 0, Key: "s\x00", Type: "string", Value: "\x00\xff\x80 bits", ExpireAtMilli: 1_700_000_060_000},
 		{DB: 2, Key: "z", Type: "zset", Items: []string{"a", "b", "c"}, Scores: []float64{math.Inf(-1), 1e-12, math.Inf(1)}},
-		{DB: 15, Key: "q", Type: "stream", Stream: &streamValue{
-			Entries:         []streamEntry{{ID: "1-0", Fields: []string{"f", "\xfe"}}},
+		{DB: 15, Key: "q", Type: "stream", Stream: &StreamValue{
+			Entries:         []StreamEntry{{ID: "1-0", Fields: []string{"f", "\xfe"}}},
 			LastGeneratedID: "5-0",
-			Groups: []streamGroup{{Name: "g", LastDeliveredID: "1-0", Consumers: []string{"c"},
-				Pending: []pendingEntry{{ID: "1-0", Consumer: "c", Deliveries: 3, LastDeliveryMilli: 1_699_999_999_000}}}},
+			Groups: []StreamGroup{{Name: "g", LastDeliveredID: "1-0", Consumers: []string{"c"},
+				Pending: []PendingEntry{{ID: "1-0", Consumer: "c", Deliveries: 3, LastDeliveryMilli: 1_699_999_999_000}}}},
 		}},
 	}
 	var buf bytes.Buffer
@@ -51,7 +51,7 @@ func TestDecodeRejects(t *testing.T) {
 		return buf.Bytes()
 	}
 	good := header{Magic: formatMagic, Version: formatVersion, Keys: 1}
-	rec := record{Key: "k", Type: "string"}
+	rec := Record{Key: "k", Type: "string"}
 	cases := map[string]struct {
 		data []byte
 		want string
@@ -78,7 +78,7 @@ func TestDecodeRejects(t *testing.T) {
 // cleanly, never panic, and what it accepts must encode back to the same.
 func FuzzDecodeSnapshot(f *testing.F) {
 	var buf bytes.Buffer
-	records := []record{{Key: "k", Type: "hash", Items: []string{"f", "v"}, ExpireAtMilli: 42}}
+	records := []Record{{Key: "k", Type: "hash", Items: []string{"f", "v"}, ExpireAtMilli: 42}}
 	if err := encodeSnapshot(&buf, snapshotMeta{Taken: time.UnixMilli(1), JournalFrom: 3}, records); err != nil {
 		f.Fatal(err)
 	}

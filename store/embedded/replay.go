@@ -152,13 +152,29 @@ func (a *applier) do(args ...string) {
 	a.mr.Server().Dispatch(a.peer, args)
 }
 
+// tornEnd says what replayJournal makes of a last segment that ends in the
+// middle of a record.
+type tornEnd int
+
+const (
+	// tornFails: it is ErrCorruptJournal (a compaction, whose segments
+	// are all closed).
+	tornFails tornEnd = iota
+	// tornCut: the crash that left it is over; it is cut off the file and
+	// logged (Start).
+	tornCut
+	// tornSkipped: the server that owns the folder is writing it; the
+	// whole records before it are replayed and the file is left alone
+	// (ReadFolder).
+	tornSkipped
+)
+
 // replayJournal applies dir's segments numbered from from (at least 1) up
 // to, not including, upTo into x's miniredis, in order, and returns the number of the last one (from-1 if
 // there is none)
-// and the time of the last entry (zero if none). With truncate set (at
-// start) a torn end of the last written segment is cut off, and the cut is
-// logged; otherwise it is an error.
-func replayJournal(dir string, from, upTo uint64, x *expiries, truncate bool, log *slog.Logger) (last uint64, lastAt int64, n int, err error) {
+// and the time of the last entry (zero if none). torn says what a torn end
+// of the last written segment is.
+func replayJournal(dir string, from, upTo uint64, x *expiries, torn tornEnd, log *slog.Logger) (last uint64, lastAt int64, n int, err error) {
 	seqs, err := listSegments(dir)
 	if err != nil {
 		return 0, 0, 0, err
@@ -166,7 +182,7 @@ func replayJournal(dir string, from, upTo uint64, x *expiries, truncate bool, lo
 	seqs = slices.DeleteFunc(seqs, func(s uint64) bool { return s < from || s >= upTo })
 	a := newApplier(x)
 	last = from - 1
-	var torn []uint64 // segments cut short so far: only empty ones may follow
+	var cut []uint64 // segments cut short so far: only empty ones may follow
 	for _, seq := range seqs {
 		path := segmentPath(dir, seq)
 		if seq != last+1 {
@@ -177,19 +193,24 @@ func replayJournal(dir string, from, upTo uint64, x *expiries, truncate bool, lo
 		if err != nil {
 			return 0, 0, 0, err
 		}
-		if len(torn) > 0 && r.size > 0 {
-			return 0, 0, 0, fmt.Errorf("%w: %s ends with a damaged record but %s follows it", ErrCorruptJournal, segmentPath(dir, torn[0]), path)
+		if len(cut) > 0 && r.size > 0 {
+			return 0, 0, 0, fmt.Errorf("%w: %s ends with a damaged record but %s follows it", ErrCorruptJournal, segmentPath(dir, cut[0]), path)
 		}
 		if r.whole < r.size {
-			if !truncate {
+			switch {
+			case torn == tornSkipped && seq == seqs[len(seqs)-1]:
+				// The server that owns the folder is writing this record:
+				// the ones before it are replayed.
+			case torn == tornCut:
+				cut = append(cut, seq)
+				if err := os.Truncate(path, r.whole); err != nil {
+					return 0, 0, 0, fmt.Errorf("embedded: cut torn journal record: %w", err)
+				}
+				log.Warn("embedded store: the journal ended with a half-written record (the server stopped while writing it); cut it off",
+					"file", path, "kept_bytes", r.whole, "dropped_bytes", r.size-r.whole)
+			default:
 				return 0, 0, 0, fmt.Errorf("%w: %s: damaged record at byte %d", ErrCorruptJournal, path, r.whole)
 			}
-			torn = append(torn, seq)
-			if err := os.Truncate(path, r.whole); err != nil {
-				return 0, 0, 0, fmt.Errorf("embedded: cut torn journal record: %w", err)
-			}
-			log.Warn("embedded store: the journal ended with a half-written record (the server stopped while writing it); cut it off",
-				"file", path, "kept_bytes", r.whole, "dropped_bytes", r.size-r.whole)
 		}
 		for i := range r.entries {
 			a.apply(&r.entries[i])

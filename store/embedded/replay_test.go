@@ -163,7 +163,7 @@ func startJournaled(t *testing.T) (*Server, *redis.Client, string) {
 // liveAndReplayed starts a second server on a crash image of dir, the
 // folder of srv, and returns the keys of both (rdb is srv's client), which
 // must be as many.
-func liveAndReplayed(t *testing.T, srv *Server, rdb *redis.Client, dir string) (live, replayed []record) {
+func liveAndReplayed(t *testing.T, srv *Server, rdb *redis.Client, dir string) (live, replayed []Record) {
 	t.Helper()
 	ctx := context.Background()
 	image := crashImage(t, srv, dir)

@@ -16,10 +16,10 @@ const restoreBatch = 1000
 // pipelined. Keys whose expiry has passed by now are skipped; the others
 // get their absolute expiry back (PEXPIREAT). It returns how many keys it
 // restored.
-func restore(ctx context.Context, rdb *redis.Client, records []record, now time.Time) (int, error) {
+func restore(ctx context.Context, rdb *redis.Client, records []Record, now time.Time) (int, error) {
 	conn := rdb.Conn()
 	defer conn.Close()
-	r := &replayer{ctx: ctx, pipe: conn.Pipeline(), db: -1}
+	r := NewReplayer(ctx, conn.Pipeline())
 	n := 0
 	for i := range records {
 		rec := &records[i]
@@ -30,16 +30,18 @@ func restore(ctx context.Context, rdb *redis.Client, records []record, now time.
 			r.do("SELECT", rec.DB)
 			r.db = rec.DB
 		}
-		if err := r.key(rec); err != nil {
+		if err := r.Add(rec); err != nil {
 			return n, err
 		}
 		n++
 	}
-	return n, r.flush()
+	return n, r.Flush()
 }
 
-// replayer queues commands on a pipeline and sends them in batches.
-type replayer struct {
+// Replayer recreates Records on any Redis (miniredis, a server, a Cluster)
+// through a pipeline, sending the commands in batches. Add sends no SELECT:
+// a record goes to the pipeline's database whatever its DB field says.
+type Replayer struct {
 	ctx    context.Context
 	pipe   redis.Pipeliner
 	db     int // the database SELECTed on the connection
@@ -47,13 +49,18 @@ type replayer struct {
 }
 
 // do queues one command.
-func (r *replayer) do(args ...any) {
+func (r *Replayer) do(args ...any) {
 	r.pipe.Do(r.ctx, args...)
 	r.queued++
 }
 
-// flush sends the queued commands and returns the first one's failure.
-func (r *replayer) flush() error {
+// NewReplayer returns a Replayer that queues on pipe.
+func NewReplayer(ctx context.Context, pipe redis.Pipeliner) *Replayer {
+	return &Replayer{ctx: ctx, pipe: pipe, db: -1}
+}
+
+// Flush sends the queued commands and returns the first one's failure.
+func (r *Replayer) Flush() error {
 	r.queued = 0
 	cmds, err := r.pipe.Exec(r.ctx)
 	if err == nil {
@@ -68,9 +75,9 @@ func (r *replayer) flush() error {
 	return fmt.Errorf("embedded: restore: %w", err)
 }
 
-// key queues the commands that recreate rec, and sends a batch when enough
-// are queued.
-func (r *replayer) key(rec *record) error {
+// Add queues the commands that recreate rec (which must not exist yet),
+// and sends a batch when enough are queued.
+func (r *Replayer) Add(rec *Record) error {
 	k := rec.Key
 	switch rec.Type {
 	case "string":
@@ -96,7 +103,7 @@ func (r *replayer) key(rec *record) error {
 		r.do("PEXPIREAT", k, rec.ExpireAtMilli)
 	}
 	if r.queued >= restoreBatch {
-		return r.flush()
+		return r.Flush()
 	}
 	return nil
 }
@@ -107,7 +114,7 @@ func (r *replayer) key(rec *record) error {
 // by adding an entry with that ID and deleting it again, and each group is
 // created at its last delivered ID. XCLAIM … FORCE puts each pending entry
 // back with its consumer, delivery count and delivery time.
-func (r *replayer) stream(k string, s *streamValue) {
+func (r *Replayer) stream(k string, s *StreamValue) {
 	last := "0-0"
 	for _, e := range s.Entries {
 		r.do(withItems([]any{"XADD", k, e.ID}, e.Fields)...)

@@ -16,7 +16,7 @@ import (
 )
 
 // writeSnapshot writes records as dir's snapshot.
-func writeSnapshot(t *testing.T, dir string, records []record) {
+func writeSnapshot(t *testing.T, dir string, records []Record) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := encodeSnapshot(&buf, snapshotMeta{Taken: time.Now()}, records); err != nil {
@@ -31,7 +31,7 @@ func TestRestoreSkipsExpired(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	now := time.Now()
-	writeSnapshot(t, dir, []record{
+	writeSnapshot(t, dir, []Record{
 		{Key: "expired", Type: "string", Value: "x", ExpireAtMilli: now.Add(-time.Second).UnixMilli()},
 		{Key: "live", Type: "list", Items: []string{"a"}, ExpireAtMilli: now.Add(time.Hour).UnixMilli()},
 		{DB: 7, Key: "forever", Type: "set", Items: []string{"m"}},
@@ -53,7 +53,7 @@ func TestRestoreSkipsExpired(t *testing.T) {
 
 func TestRestoreFailureIsCorruptSnapshot(t *testing.T) {
 	dir := t.TempDir()
-	writeSnapshot(t, dir, []record{{Key: "k", Type: "geo"}})
+	writeSnapshot(t, dir, []Record{{Key: "k", Type: "geo"}})
 	_, err := Start(Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if !errors.Is(err, ErrCorruptSnapshot) || !strings.Contains(err.Error(), `unknown type "geo"`) {
 		t.Fatalf("Start = %v, want ErrCorruptSnapshot about the unknown type", err)

@@ -134,7 +134,7 @@ func start(opts Options, lock *os.File) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	state, err := r.load(context.Background(), opts.Dir, meta, records, allSegments, true, opts.Logger)
+	state, err := r.load(context.Background(), opts.Dir, meta, records, allSegments, tornCut, opts.Logger)
 	if err != nil {
 		r.close()
 		return nil, err

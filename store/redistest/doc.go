@@ -15,6 +15,12 @@
 // redis-cli --cluster create and ready on every node when it returns. Its
 // URL is "host:port,host:port,host:port".
 //
+// StartSentinel gives a test a Sentinel deployment: a primary, its replica
+// and three sentinels, ready to fail over when it returns. Its URL is
+// "redis-sentinel://host:port,host:port,host:port/tongbao"; KillPrimary
+// kills the primary as a crash would and WaitFailover waits until the
+// sentinels have promoted the replica.
+//
 // A package whose whole suite shares one server starts it from TestMain,
 // where no testing.TB exists, with Main (or StartMain, for a TestMain that
 // does more), and calls FlushAll between tests as needed:

@@ -51,6 +51,9 @@ type node struct {
 	socket  string
 	cluster bool
 	args    []string // extra redis-server arguments
+	// sentinelConf, when set, runs the node as a Sentinel with this
+	// configuration file (which Sentinel rewrites as it learns).
+	sentinelConf string
 
 	mu      sync.Mutex
 	port    int
@@ -127,7 +130,11 @@ func (n *node) launch() error {
 		return fmt.Errorf("redistest: stat log: %w", err)
 	}
 	n.logFrom = st.Size()
-	cmd := exec.Command("redis-server", append(args, n.args...)...)
+	args = append(args, n.args...)
+	if n.sentinelConf != "" {
+		args = append([]string{n.sentinelConf, "--sentinel"}, args...)
+	}
+	cmd := exec.Command("redis-server", args...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = n.dir, log, log
 	setParentDeathSignal(cmd)
 	if err := cmd.Start(); err != nil {

@@ -74,6 +74,7 @@ type Server struct {
 	wecomMsgs  []WeComMessage
 	violations []Violation
 	sentTo     map[string][]time.Time // WeCom member -> delivery times within the last hour
+	dir        directory              // the WeCom contact book (SetDirectory)
 }
 
 // route is one API endpoint.

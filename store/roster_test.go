@@ -1,0 +1,419 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"tongbao/content"
+)
+
+// rosterCSV builds a roster file: each person "单位,姓名,职务[,手机[,企业微信账号]]".
+func rosterCSV(people ...string) []byte {
+	var b strings.Builder
+	b.WriteString("姓名,单位,职务,手机,企业微信账号\n")
+	for _, p := range people {
+		f := strings.Split(p, ",")
+		for len(f) < 5 {
+			f = append(f, "")
+		}
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s\n", f[1], f[0], f[2], f[3], f[4])
+	}
+	return []byte(b.String())
+}
+
+// importRoster brings the store's roster in line with a file, as
+// `tongbao roster import` does.
+func importRoster(t testing.TB, s *Store, file []byte) content.RosterChange {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := content.ReadRoster(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, version, err := s.Roster(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := content.PlanRoster(current, rows, content.SourceImport)
+	if err := s.ApplyRoster(ctx, ch, version); err != nil {
+		t.Fatal(err)
+	}
+	return ch
+}
+
+func memberByName(t testing.TB, s *Store, unit, name string) content.Member {
+	t.Helper()
+	ms, err := s.FindMembers(context.Background(), name, unit)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("find %s %s: %v %v", unit, name, ms, err)
+	}
+	return ms[0]
+}
+
+func TestRosterImport(t *testing.T) {
+	for _, name := range []string{"single", "cluster"} {
+		t.Run(name, func(t *testing.T) {
+			s := backends[name](t)
+			ctx := context.Background()
+			file := rosterCSV("县委办,张三,主任,13800000001", "县委办/督查室,李四,科员", "县财政局,王五,局长,,wangwu")
+			ch := importRoster(t, s, file)
+			if len(ch.Added) != 3 || len(ch.Changed)+len(ch.Removed) != 0 {
+				t.Fatalf("first import: %+v", ch)
+			}
+			people, _, err := s.Roster(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var export strings.Builder
+			if err := content.WriteRosterCSV(&export, people); err != nil {
+				t.Fatal(err)
+			}
+			if again := importRoster(t, s, []byte(export.String())); !again.Empty() {
+				t.Fatalf("re-importing the export changed %v", again.Lines())
+			}
+			units, _ := s.RosterUnits(ctx)
+			if !slices.Equal(units, []string{"县委办", "县委办/督查室", "县财政局"}) {
+				t.Fatalf("units %v", units)
+			}
+
+			// 王五 moves (matched by WeCom account), 李四 leaves, 赵六 arrives.
+			before := memberByName(t, s, "县财政局", "王五")
+			ch = importRoster(t, s, rosterCSV("县委办,张三,主任,13800000001", "县委办,王五,副主任,,wangwu", "县财政局,赵六,局长"))
+			if got := strings.Join(ch.Lines(), "\n"); got != "+ 县财政局 赵六 (局长)\n~ 县财政局 王五: 单位 县财政局 → 县委办; 职务 局长 → 副主任\n- 县委办/督查室 李四 (科员)" {
+				t.Fatalf("lines:\n%s", got)
+			}
+			after := memberByName(t, s, "县委办", "王五")
+			if after.ID != before.ID {
+				t.Fatalf("a move changed the id: %d → %d", before.ID, after.ID)
+			}
+			if ms, _ := s.FindMembers(ctx, "李四", ""); len(ms) != 0 {
+				t.Fatalf("李四 is still on the roster: %v", ms)
+			}
+			units, _ = s.RosterUnits(ctx)
+			if !slices.Equal(units, []string{"县委办", "县财政局"}) {
+				t.Fatalf("units after the move %v", units)
+			}
+		})
+	}
+}
+
+func TestRosterApplyConflict(t *testing.T) {
+	s := backends["single"](t)
+	ctx := context.Background()
+	importRoster(t, s, rosterCSV("县委办,张三,主任"))
+	current, version, _ := s.Roster(ctx)
+	rows, _ := content.ReadRoster(rosterCSV("县委办,张三,主任", "县委办,李四,科员"))
+	ch := content.PlanRoster(current, rows, content.SourceImport)
+	importRoster(t, s, rosterCSV("县委办,张三,副主任")) // another import lands first
+	if err := s.ApplyRoster(ctx, ch, version); !errors.Is(err, ErrRosterChanged) {
+		t.Fatalf("stale plan applied: %v", err)
+	}
+	people, _, _ := s.Roster(ctx)
+	if len(people) != 1 || people[0].Post != "副主任" {
+		t.Fatalf("roster after a refused change: %+v", people)
+	}
+}
+
+func TestRosterBinding(t *testing.T) {
+	s := backends["single"](t)
+	ctx := context.Background()
+	importRoster(t, s, rosterCSV("县委办,张三,主任", "县委办,李四,科员"))
+	zhang, li := memberByName(t, s, "县委办", "张三"), memberByName(t, s, "县委办", "李四")
+	for _, id := range []string{"tg:1", "wx:o1", "tg:2"} {
+		if _, _, err := s.Touch(ctx, id, "", "zh", true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 6, 1, 9, 0, 0, 0, content.Shanghai)
+	codes, err := s.Invite(ctx, []int64{zhang.ID, li.ID}, 72*time.Hour, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.BindCode(ctx, strings.ToLower(codes[zhang.ID][:4])+"-"+codes[zhang.ID][4:], "tg:1", now)
+	if err != nil || m.ID != zhang.ID || !slices.Equal(m.Accounts, []string{"tg:1"}) {
+		t.Fatalf("bind: %+v %v", m, err)
+	}
+	cases := map[string]struct {
+		code, account string
+		at            time.Time
+		want          error
+	}{
+		"reused":          {codes[zhang.ID], "tg:2", now, content.ErrCodeUsed},
+		"unknown":         {"ABCDEFGH", "tg:2", now, content.ErrCodeUnknown},
+		"expired":         {codes[li.ID], "tg:2", now.Add(73 * time.Hour), content.ErrCodeExpired},
+		"someone else's":  {codes[li.ID], "tg:1", now, content.ErrBoundElsewhere},
+		"unknown account": {codes[li.ID], "tg:999", now, ErrNotFound},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			if _, err := s.BindCode(ctx, c.code, c.account, c.at); !errors.Is(err, c.want) {
+				t.Fatalf("got %v, want %v", err, c.want)
+			}
+		})
+	}
+	// A refused attempt changed nothing: 李四's code still works once.
+	if _, err := s.BindCode(ctx, codes[li.ID], "tg:2", now); err != nil {
+		t.Fatal(err)
+	}
+	// A second account for 张三 through an approved request.
+	req, err := s.RequestBind(ctx, "wx:o1", zhang, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken, err := s.TakeBindRequest(ctx, req.ID)
+	if err != nil || taken.Subscriber != "wx:o1" {
+		t.Fatalf("take: %+v %v", taken, err)
+	}
+	if _, err := s.TakeBindRequest(ctx, req.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a request taken twice: %v", err)
+	}
+	if m, err = s.Bind(ctx, taken.MemberID, taken.Subscriber); err != nil || len(m.Accounts) != 2 {
+		t.Fatalf("approve: %+v %v", m, err)
+	}
+	if got, _ := s.BoundMember(ctx, "wx:o1"); got == nil || got.ID != zhang.ID {
+		t.Fatalf("bound member of wx:o1: %+v", got)
+	}
+	if _, err := s.Unbind(ctx, "tg:1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.BoundMember(ctx, "tg:1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("tg:1 still bound: %v", err)
+	}
+}
+
+// rosterFixture imports three units and binds some accounts: 县委办 张三
+// on WeCom and Telegram, 县委办/督查室 李四 on Telegram, 县财政局 王五 on
+// the Official Account, 县财政局 赵六 on nothing.
+func rosterFixture(t *testing.T, s *Store) map[string]content.Member {
+	t.Helper()
+	ctx := context.Background()
+	importRoster(t, s, rosterCSV("县委办,张三,主任", "县委办/督查室,李四,科员", "县财政局,王五,局长", "县财政局,赵六,科员"))
+	out := map[string]content.Member{}
+	for unit, name := range map[string]string{"县委办": "张三", "县委办/督查室": "李四", "县财政局": "王五"} {
+		out[name] = memberByName(t, s, unit, name)
+	}
+	out["赵六"] = memberByName(t, s, "县财政局", "赵六")
+	for acc, name := range map[string]string{"tg:1": "张三", "wecom:zhangsan": "张三", "tg:2": "李四", "wx:o3": "王五"} {
+		if _, _, err := s.Touch(ctx, acc, "", "zh", true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Bind(ctx, out[name].ID, acc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+func TestRosterAudience(t *testing.T) {
+	s := backends["single"](t)
+	ctx := context.Background()
+	ms := rosterFixture(t, s)
+	cases := map[string]struct {
+		aud  content.RosterAudience
+		want string // member name → chosen account, sorted
+	}{
+		"unit with sub-units": {content.RosterAudience{Units: []string{"县委办"}}, "张三=wecom:zhangsan 李四=tg:2"},
+		"Telegram first":      {content.RosterAudience{Units: []string{"县委办"}, Via: []string{"tg", "wecom"}}, "张三=tg:1 李四=tg:2"},
+		"post":                {content.RosterAudience{Posts: []string{"科员"}}, "李四=tg:2 赵六=-"},
+		"unit and post":       {content.RosterAudience{Units: []string{"县财政局"}, Posts: []string{"局长"}}, "王五=wx:o3"},
+		"named":               {content.RosterAudience{IDs: []int64{ms["赵六"].ID, ms["王五"].ID}}, "王五=wx:o3 赵六=-"},
+		"sub-unit only":       {content.RosterAudience{Units: []string{"县委办/督查室"}}, "李四=tg:2"},
+	}
+	names := map[int64]string{}
+	for n, m := range ms {
+		names[m.ID] = n
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			targets, err := s.ResolveRoster(ctx, c.aud)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, tg := range targets {
+				acc := "-"
+				if tg.Bound {
+					acc = tg.Recipient.ID
+				}
+				got = append(got, names[tg.Member]+"="+acc)
+			}
+			slices.Sort(got)
+			if strings.Join(got, " ") != c.want {
+				t.Fatalf("got %v, want %s", got, c.want)
+			}
+		})
+	}
+	// A blocked account is passed over for the next platform.
+	if err := s.SetStatus(ctx, "wecom:zhangsan", content.StatusBlocked); err != nil {
+		t.Fatal(err)
+	}
+	targets, _ := s.ResolveRoster(ctx, content.RosterAudience{IDs: []int64{ms["张三"].ID}})
+	if len(targets) != 1 || targets[0].Recipient.ID != "tg:1" {
+		t.Fatalf("blocked WeCom account chosen: %+v", targets)
+	}
+}
+
+func TestRosterReceipts(t *testing.T) {
+	s := backends["single"](t)
+	ctx := context.Background()
+	ms := rosterFixture(t, s)
+	const id = "a-roster-1"
+	seg := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
+	if n, err := s.CountAudience(ctx, seg); err != nil || n != 3 {
+		t.Fatalf("count: %d %v", n, err)
+	}
+	var got []content.Recipient
+	if err := s.AudienceOf(ctx, id, seg, func(b []content.Recipient) error { got = append(got, b...); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("recipients %v", got)
+	}
+	for _, r := range got {
+		if err := s.complete(ctx, id, r.Dense); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 张三 reads on Telegram (not the WeCom account it was sent to), then
+	// unbinds it: the read still counts.
+	tg1, _ := s.accountDense(ctx, "tg:1")
+	if _, err := s.MarkRead(ctx, id, tg1, content.ViaLink, time.Time{}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Unbind(ctx, "tg:1"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.RosterStatus(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := content.Receipts(id, st, nil)
+	want := "县委办 1/1/1 [] []; 县委办/督查室 1/1/0 [李四] []; 县财政局 2/1/0 [王五] [赵六]"
+	if g := receiptLine(rc); g != want {
+		t.Fatalf("receipts\n got %s\nwant %s", g, want)
+	}
+	if g := receiptLine(content.Receipts(id, st, []string{"县财政局"})); g != "县财政局 2/1/0 [王五] [赵六]" {
+		t.Fatalf("scoped receipts %s", g)
+	}
+
+	// Reminders: once per person, on their platform, within scope.
+	recips, who, err := s.RosterReminders(ctx, id, []string{"县委办"}, content.DefaultPlatformOrder)
+	if err != nil || len(recips) != 1 || recips[0].ID != "tg:2" || who[0].Name != "李四" {
+		t.Fatalf("reminders: %v %v %v", recips, who, err)
+	}
+	recips, _, _ = s.RosterReminders(ctx, id, nil, content.DefaultPlatformOrder)
+	if len(recips) != 1 || recips[0].ID != "wx:o3" {
+		t.Fatalf("second reminders: %v", recips)
+	}
+	if recips, _, _ = s.RosterReminders(ctx, id, nil, content.DefaultPlatformOrder); len(recips) != 0 {
+		t.Fatalf("reminded twice: %v", recips)
+	}
+
+	// Forgetting 王五 removes his name and his pending request; the counts
+	// stay.
+	wang := memberByName(t, s, "县财政局", "王五")
+	if _, err := s.RequestBind(ctx, "tg:1", wang, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Forget(ctx, wang); err != nil {
+		t.Fatal(err)
+	}
+	if reqs, _ := s.BindRequests(ctx); len(reqs) != 0 {
+		t.Fatalf("requests after forget: %+v", reqs)
+	}
+	st, _ = s.RosterStatus(ctx, id)
+	if g := receiptLine(content.Receipts(id, st, nil)); g != "县委办 1/1/1 [] []; 县委办/督查室 1/1/0 [李四] []; 县财政局 2/1/0 [] [赵六]" {
+		t.Fatalf("after forget %s", g)
+	}
+	if _, err := s.BoundMember(ctx, "wx:o3"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a forgotten member's account is still bound: %v", err)
+	}
+	_ = ms
+}
+
+func receiptLine(rc *content.RosterReceipts) string {
+	var parts []string
+	for _, u := range rc.Units {
+		parts = append(parts, fmt.Sprintf("%s %d/%d/%d %v %v", u.Unit, u.Intended, u.Delivered, u.Read, u.Unread, u.Unbound))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func TestSyncDirectory(t *testing.T) {
+	s := backends["single"](t)
+	ctx := context.Background()
+	importRoster(t, s, rosterCSV("县委办,张三,主任,13800000001"))
+	dir := []content.Member{
+		{Name: "张三", Unit: "县委办", WeComID: "zhangsan"},
+		{Name: "钱七", Unit: "县委办/督查室", Post: "科员", WeComID: "qianqi"},
+	}
+	res, err := s.SyncDirectory(ctx, dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Bound != 2 || len(res.Change.Added) != 1 || len(res.Change.Changed) != 1 {
+		t.Fatalf("sync: %+v", res)
+	}
+	zhang := memberByName(t, s, "县委办", "张三")
+	if zhang.Post != "主任" || zhang.Phone != "13800000001" || !slices.Equal(zhang.Accounts, []string{"wecom:zhangsan"}) {
+		t.Fatalf("张三 after sync: %+v", zhang)
+	}
+	if res, err = s.SyncDirectory(ctx, dir, false); err != nil || !res.Change.Empty() || res.Bound != 0 {
+		t.Fatalf("second sync: %+v %v", res, err)
+	}
+	// 钱七 leaves WeCom: off the roster; 张三 stays (the import brought
+	// him) but his WeCom account is no longer bound.
+	res, err = s.SyncDirectory(ctx, dir[:0], false)
+	if err != nil || len(res.Change.Removed) != 1 || res.Unbound != 1 {
+		t.Fatalf("sync after leaving: %+v %v", res, err)
+	}
+	if zhang = memberByName(t, s, "县委办", "张三"); len(zhang.Accounts) != 0 {
+		t.Fatalf("张三 keeps %v", zhang.Accounts)
+	}
+}
+
+// TestRosterBindCrowd: many people binding at once (a meeting room typing
+// their codes) all succeed.
+func TestRosterBindCrowd(t *testing.T) {
+	s := backends["single"](t)
+	ctx := context.Background()
+	var people []string
+	for i := range 30 {
+		people = append(people, fmt.Sprintf("县委办,人员%02d,科员", i))
+	}
+	importRoster(t, s, rosterCSV(people...))
+	all, _, _ := s.Roster(ctx)
+	ids := make([]int64, len(all))
+	for i, m := range all {
+		ids[i] = m.ID
+	}
+	now := time.Now()
+	codes, err := s.Invite(ctx, ids, time.Hour, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, len(ids))
+	for i, id := range ids {
+		acc := fmt.Sprintf("tg:%d", 500+i)
+		if _, _, err := s.Touch(ctx, acc, "", "zh", true); err != nil {
+			t.Fatal(err)
+		}
+		go func() { _, err := s.BindCode(ctx, codes[id], acc, now); errs <- err }()
+	}
+	for range ids {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	all, _, _ = s.Roster(ctx)
+	for _, m := range all {
+		if len(m.Accounts) != 1 {
+			t.Errorf("%s has %v", m.Label(), m.Accounts)
+		}
+	}
+}

@@ -1,0 +1,360 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tongbao/content"
+)
+
+// RosterTarget is one person a roster audience intends: their member id,
+// their unit now, and the account chosen to reach them (Bound false when
+// they have no active account on any platform of the order: 未绑定).
+type RosterTarget struct {
+	Member    int64
+	Unit      string
+	Bound     bool
+	Recipient content.Recipient
+}
+
+// ResolveRoster finds the people of a roster audience and, for each, the
+// account to reach them on: the first platform of the audience's order on
+// which they have an active account.
+func (s *Store) ResolveRoster(ctx context.Context, a content.RosterAudience) ([]RosterTarget, error) {
+	units, err := s.rdb.SMembers(ctx, s.k.roster("units")).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: roster audience: %w", err)
+	}
+	var targets []RosterTarget
+	if len(a.Units) > 0 || len(a.Posts) > 0 {
+		if len(a.Units) > 0 {
+			units = unitsWithin(units, a.Units)
+		}
+		var postIDs map[string]bool
+		sets := make([]*redis.StringSliceCmd, len(units))
+		posts := make([]*redis.StringSliceCmd, len(a.Posts))
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, u := range units {
+				sets[i] = p.SMembers(ctx, s.k.roster("u", u))
+			}
+			for i, t := range a.Posts {
+				posts[i] = p.SMembers(ctx, s.k.roster("t", t))
+			}
+			return nil
+		}); err != nil {
+			return nil, fmt.Errorf("store: roster audience: %w", err)
+		}
+		if len(a.Posts) > 0 {
+			postIDs = map[string]bool{}
+			for _, c := range posts {
+				for _, id := range c.Val() {
+					postIDs[id] = true
+				}
+			}
+		}
+		for i, c := range sets {
+			for _, v := range c.Val() {
+				if postIDs != nil && !postIDs[v] {
+					continue
+				}
+				id, _ := strconv.ParseInt(v, 10, 64)
+				targets = append(targets, RosterTarget{Member: id, Unit: units[i]})
+			}
+		}
+	}
+	if len(a.IDs) > 0 {
+		named, err := s.Members(ctx, a.IDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range named {
+			if !slices.ContainsFunc(targets, func(t RosterTarget) bool { return t.Member == m.ID }) {
+				targets = append(targets, RosterTarget{Member: m.ID, Unit: m.Unit})
+			}
+		}
+	}
+	ids := make([]int64, len(targets))
+	for i, t := range targets {
+		ids[i] = t.Member
+	}
+	picks, err := s.pickAccounts(ctx, ids, a.Order())
+	if err != nil {
+		return nil, err
+	}
+	for i := range targets {
+		targets[i].Recipient, targets[i].Bound = picks[i].Recipient, picks[i].ok
+	}
+	return targets, nil
+}
+
+type pick struct {
+	content.Recipient
+	ok bool
+}
+
+// pickAccounts chooses for each member the account to reach them on: the
+// first platform of order on which they have an active account.
+func (s *Store) pickAccounts(ctx context.Context, ids []int64, order []string) ([]pick, error) {
+	out := make([]pick, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	accs, err := s.rdb.HMGet(ctx, s.k.roster("ma"), idFields(ids)...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: roster accounts: %w", err)
+	}
+	per := make([][]boundAccount, len(ids))
+	var all []any
+	for i, v := range accs {
+		per[i] = parseAccounts(v)
+		for _, a := range per[i] {
+			all = append(all, a.ID)
+		}
+	}
+	if len(all) == 0 {
+		return out, nil
+	}
+	active, err := s.rdb.SMIsMember(ctx, s.k.byStatus(content.StatusActive), all...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: roster accounts: %w", err)
+	}
+	k := 0
+	for i, as := range per {
+		best := len(order)
+		for _, a := range as {
+			if !active[k] {
+				k++
+				continue
+			}
+			k++
+			platform, _, _ := strings.Cut(a.ID, ":")
+			if rank := slices.Index(order, platform); rank >= 0 && rank < best {
+				best = rank
+				out[i] = pick{content.Recipient{ID: a.ID, Dense: a.Dense}, true}
+			}
+		}
+	}
+	return out, nil
+}
+
+// rosterAudience is AudienceOf for a roster segment: it records who the
+// bulletin is meant for (each person with their unit, marked when they
+// cannot be reached) and hands over the accounts chosen to reach them.
+func (s *Store) rosterAudience(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error {
+	a, err := content.ParseRosterAudience(seg)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	targets, err := s.ResolveRoster(ctx, a)
+	if err != nil {
+		return err
+	}
+	if err := s.recordIntended(ctx, bulletinID, targets); err != nil {
+		return err
+	}
+	batch := make([]content.Recipient, 0, audienceBatch)
+	for _, t := range targets {
+		if !t.Bound {
+			continue
+		}
+		batch = append(batch, t.Recipient)
+		if len(batch) == audienceBatch {
+			if err := fn(batch); err != nil {
+				return err
+			}
+			batch = make([]content.Recipient, 0, audienceBatch)
+		}
+	}
+	if len(batch) > 0 {
+		return fn(batch)
+	}
+	return nil
+}
+
+// recordIntended stores a bulletin's intended readers with their units
+// ("-" before the unit of those who could not be reached). A resumed
+// fan-out writes the same again.
+func (s *Store) recordIntended(ctx context.Context, bulletinID string, targets []RosterTarget) error {
+	const chunk = 10000
+	key := s.k.perBulletin(bulletinID, "ros")
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		fields := make([]any, 0, 2*min(chunk, len(targets)))
+		for _, t := range targets {
+			v := t.Unit
+			if !t.Bound {
+				v = "-" + v
+			}
+			fields = append(fields, strconv.FormatInt(t.Member, 10), v)
+			if len(fields) == 2*chunk {
+				p.HSet(ctx, key, fields...)
+				fields = fields[:0]
+			}
+		}
+		if len(fields) > 0 {
+			p.HSet(ctx, key, fields...)
+		}
+		p.ZAddNX(ctx, s.k.roster("sent"), redis.Z{Score: float64(time.Now().UnixMilli()), Member: bulletinID})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: record audience of %s: %w", bulletinID, err)
+	}
+	return nil
+}
+
+// LatestRosterBulletin is the id of the bulletin last sent to roster
+// people, or ErrNotFound.
+func (s *Store) LatestRosterBulletin(ctx context.Context) (string, error) {
+	ids, err := s.rdb.ZRevRange(ctx, s.k.roster("sent"), 0, 0).Result()
+	if err != nil {
+		return "", fmt.Errorf("store: latest roster bulletin: %w", err)
+	}
+	if len(ids) == 0 {
+		return "", ErrNotFound
+	}
+	return ids[0], nil
+}
+
+// countRoster is CountAudience for a roster segment: how many of its
+// people can be reached.
+func (s *Store) countRoster(ctx context.Context, seg content.Segment) (int64, error) {
+	a, err := content.ParseRosterAudience(seg)
+	if err != nil {
+		return 0, fmt.Errorf("store: %w", err)
+	}
+	targets, err := s.ResolveRoster(ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, t := range targets {
+		if t.Bound {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// RosterStatus tells, for a bulletin sent to roster people, where each
+// intended reader stands: delivered and read count through every account
+// they ever had bound (so unbinding keeps what was read), under the unit
+// they were in when it was sent. ErrNotFound when the bulletin was not
+// sent to roster people.
+func (s *Store) RosterStatus(ctx context.Context, bulletinID string) ([]content.MemberStatus, error) {
+	intended, err := s.rdb.HGetAll(ctx, s.k.perBulletin(bulletinID, "ros")).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: roster status %s: %w", bulletinID, err)
+	}
+	if len(intended) == 0 {
+		return nil, ErrNotFound
+	}
+	fields := make([]string, 0, len(intended))
+	for f := range intended {
+		fields = append(fields, f)
+	}
+	slices.Sort(fields)
+	var hist, ma, names, gone *redis.SliceCmd
+	var dlv, read *redis.StringCmd
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		hist = p.HMGet(ctx, s.k.roster("hist"), fields...)
+		ma = p.HMGet(ctx, s.k.roster("ma"), fields...)
+		names = p.HMGet(ctx, s.k.roster("m"), fields...)
+		gone = p.HMGet(ctx, s.k.roster("gone"), fields...)
+		dlv = p.Get(ctx, s.k.perBulletin(bulletinID, "dlv"))
+		read = p.Get(ctx, s.k.perBulletin(bulletinID, "read"))
+		return nil
+	}); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("store: roster status %s: %w", bulletinID, err)
+	}
+	d, r := bitmapOf(dlv), bitmapOf(read)
+	out := make([]content.MemberStatus, len(fields))
+	for i, f := range fields {
+		id, _ := strconv.ParseInt(f, 10, 64)
+		unit, wasBound := intended[f], true
+		if rest, ok := strings.CutPrefix(unit, "-"); ok {
+			unit, wasBound = rest, false
+		}
+		st := content.MemberStatus{ID: id, Unit: unit, Name: memberName(names.Val()[i], gone.Val()[i])}
+		st.Bound = wasBound || len(parseAccounts(ma.Val()[i])) > 0
+		hs, _ := hist.Val()[i].(string)
+		for _, x := range strings.Fields(hs) {
+			n, err := strconv.ParseInt(x, 10, 64)
+			if err != nil {
+				continue
+			}
+			st.Delivered = st.Delivered || bitSet(d, n)
+			st.Read = st.Read || bitSet(r, n)
+		}
+		out[i] = st
+	}
+	return out, nil
+}
+
+// memberName is the name in a member record (on the roster, or left), ""
+// when forgotten.
+func memberName(current, gone any) string {
+	for _, v := range []any{current, gone} {
+		if str, _ := v.(string); str != "" {
+			var rec memberRecord
+			if json.Unmarshal([]byte(str), &rec) == nil {
+				return rec.Name
+			}
+		}
+	}
+	return ""
+}
+
+// RosterReminders picks, of a roster bulletin's intended readers within
+// scope (everyone for nil), those bound and not yet read who were never
+// reminded of it, marks them reminded, and returns the accounts to remind
+// them on (by order) and their statuses. Each person is reminded once per
+// bulletin, whichever account and whoever asks.
+func (s *Store) RosterReminders(ctx context.Context, bulletinID string, scope, order []string) ([]content.Recipient, []content.MemberStatus, error) {
+	all, err := s.RosterStatus(ctx, bulletinID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cand []content.MemberStatus
+	var ids []int64
+	for _, st := range all {
+		if st.Bound && !st.Read && st.Name != "" && content.WithinAny(st.Unit, scope) {
+			cand = append(cand, st)
+			ids = append(ids, st.ID)
+		}
+	}
+	picks, err := s.pickAccounts(ctx, ids, order)
+	if err != nil {
+		return nil, nil, err
+	}
+	olds := make([]*redis.IntCmd, len(cand))
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, st := range cand {
+			if picks[i].ok {
+				olds[i] = p.SetBit(ctx, s.k.perBulletin(bulletinID, "rrem"), st.ID, 1)
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, nil, fmt.Errorf("store: roster reminders %s: %w", bulletinID, err)
+	}
+	var recips []content.Recipient
+	var who []content.MemberStatus
+	for i, st := range cand {
+		if olds[i] != nil && olds[i].Val() == 0 {
+			recips = append(recips, picks[i].Recipient)
+			who = append(who, st)
+		}
+	}
+	if len(recips) > 0 {
+		s.rdb.HIncrBy(ctx, s.k.perBulletin(bulletinID, "stats"), "reminded", int64(len(recips)))
+	}
+	return recips, who, nil
+}
