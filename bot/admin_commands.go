@@ -30,6 +30,8 @@ func (b *Bot) admin(ctx context.Context, t *turn, in Intent) ([]chat.Reply, erro
 		return b.remind(ctx, t, strings.TrimSpace(in.Query))
 	case ActChannel:
 		return b.channel(ctx, t, strings.Fields(in.Query))
+	case ActConsole:
+		return b.consoleLink(ctx, t)
 	}
 	if strings.TrimSpace(in.Query) == "" {
 		if err := b.store.SaveSession(ctx, t.sub.ID, "broadcast", broadcastDraft{Awaiting: true}, broadcastTTL); err != nil {
@@ -83,7 +85,7 @@ func (b *Bot) stats(ctx context.Context, t *turn, id string) ([]chat.Reply, erro
 		return nil, err
 	}
 	r = r.Add(byUnit...)
-	if buckets, byDay := ReadsOverTime(bl.PublishedAt, s.ByHour); len(buckets) > 0 {
+	if buckets, byDay := content.ReadsOverTime(bl.PublishedAt, s.ByHour); len(buckets) > 0 {
 		key, items := "stats.by_hour", make([]string, len(buckets))
 		for i, bk := range buckets {
 			if byDay {
@@ -156,3 +158,19 @@ func (b *Bot) channel(ctx context.Context, t *turn, args []string) ([]chat.Reply
 
 // channelRef is a chat a bot can post to: @username or a numeric id.
 var channelRef = regexp.MustCompile(`^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d{5,})$`)
+
+// consoleLink answers 后台 with a one-time sign-in link to the web console,
+// in a private chat only: in a group anyone could use it first.
+func (b *Bot) consoleLink(ctx context.Context, t *turn) ([]chat.Reply, error) {
+	if b.console == nil {
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "console.chat.off"))}, nil
+	}
+	if t.in.Group {
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "console.chat.group"))}, nil
+	}
+	link, err := b.console.ConsoleLink(ctx, t.sub.ID)
+	if err != nil {
+		return nil, err
+	}
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "console.chat.link", link))}, nil
+}

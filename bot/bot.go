@@ -90,6 +90,11 @@ type Reminder interface {
 	Remind(ctx context.Context, actor, bulletinID string) (int, error)
 }
 
+// ConsoleLinker makes one-time sign-in links to the admin web console.
+type ConsoleLinker interface {
+	ConsoleLink(ctx context.Context, admin string) (string, error)
+}
+
 // Config is what an operator sets of the conversation.
 type Config struct {
 	// Admins are subscriber ids with the admin role besides those the
@@ -129,6 +134,7 @@ type Bot struct {
 	admins    map[string]bool
 	announcer Announcer
 	reminder  Reminder
+	console   ConsoleLinker
 	log       *slog.Logger
 	lex       *lexicon
 }
@@ -156,6 +162,9 @@ func (b *Bot) SetAnnouncer(a Announcer) { b.announcer = a }
 
 // SetReminder plugs in the dispatcher's reminders.
 func (b *Bot) SetReminder(r Reminder) { b.reminder = r }
+
+// SetConsoleLinker plugs in the admin console's sign-in links (后台).
+func (b *Bot) SetConsoleLinker(c ConsoleLinker) { b.console = c }
 
 // Topics is the topic list the bot offers.
 func (b *Bot) Topics() *content.Topics { return b.deps.Topics }
@@ -287,7 +296,7 @@ func (b *Bot) answer(ctx context.Context, t *turn, in Intent) ([]chat.Reply, err
 		return b.setUnit(ctx, t, in.Query)
 	case ActHistory:
 		return b.history(ctx, t)
-	case ActStats, ActBroadcast, ActRemind, ActChannel:
+	case ActStats, ActBroadcast, ActRemind, ActChannel, ActConsole:
 		return b.admin(ctx, t, in)
 	}
 	return []chat.Reply{chat.Text(msg.Say(t.lang, "unknown", quote(in.Query)))}, nil

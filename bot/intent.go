@@ -40,6 +40,7 @@ const (
 	ActRemind             // /remind id, 催读 (admin)
 	ActHistory            // 我的阅读, /history
 	ActChannel            // /channel @name | /channel remove @name (admin): a push target
+	ActConsole            // 后台, /console (admin): a one-time sign-in link to the web console
 )
 
 // Intent is an understood message: the action and its arguments.
@@ -214,6 +215,8 @@ func command(s string, in Intent) Intent {
 		in.Action = ActHistory
 	case "/channel", "/target":
 		in.Action = ActChannel
+	case "/console", "/admin":
+		in.Action = ActConsole
 	case "/date", "/day", "/ask", "/q":
 		in.Action = ActAsk
 	default:
@@ -288,6 +291,7 @@ func init() {
 		ActHistory: {"我的阅读", "阅读记录", "已读记录", "历史"},
 		ActLang:    {"english", "英文", "英语", "中文", "汉语", "简体中文"},
 		ActRecent:  {"列表", "最近通报", "最近消息", "通报列表", "最近的通报", "最近发布", "往期"},
+		ActConsole: {"后台", "管理后台", "登录后台", "后台登录", "进入后台"},
 	} {
 		for _, p := range phrases {
 			exactPhrases[p] = act

@@ -25,6 +25,10 @@
 //	sessions.go       small per-user conversation state
 //	once.go           dropping platform retries (seen-once keys)
 //	audit.go          the admin audit log
+//	console.go        the admin console: one-time sign-in links, sessions,
+//	                  broadcasts awaiting approval, subscriber search, the
+//	                  unread by unit, read counts of many bulletins at once,
+//	                  dead-letter retry
 //	sources.go        source pollers' status and the items they handed over
 //	secret.go         the deployment's read-link secret
 //	tokens.go         platform access tokens every replica shares

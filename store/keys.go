@@ -43,6 +43,9 @@ import (
 //	secret                the read-link secret
 //	tok:NAME              a platform access token shared by every replica
 //	schema                the stored data's schema version (schema.go)
+//	console:…             the admin console: one-time sign-in links link:HASH,
+//	                      sessions sess:HASH and their index (sessions),
+//	                      broadcasts awaiting approval (approvals)
 //
 // Keys that one command (a MULTI, a Lua script, ZINTERSTORE, SUNIONSTORE)
 // touches together share a hash tag — {cat}, {sub}, {b:ID}, {q:PLATFORM},
@@ -71,3 +74,4 @@ func (k keys) source(name, part string) string    { return k.p + "source:" + nam
 func (k keys) secret() string                     { return k.p + "secret" }
 func (k keys) token(name string) string           { return k.p + "tok:" + name }
 func (k keys) schema() string                     { return k.p + "schema" }
+func (k keys) console(parts ...string) string     { return k.p + "console:" + strings.Join(parts, ":") }

@@ -453,3 +453,31 @@ func TestDigest(t *testing.T) {
 		t.Errorf("digest: %s", msg)
 	}
 }
+
+// TestPublishAt: a bulletin scheduled for a time reaches nobody before it
+// and its subscribers once the scheduler finds it due.
+func TestPublishAt(t *testing.T) {
+	st := openStore(t)
+	fake, tg := newTelegram(t, st)
+	ctx := context.Background()
+	addSubscribers(t, st, 2)
+	b := sample(t, "qingxi-2022-06-08-county-executive.txt")
+	st.SaveBulletin(ctx, b)
+	var now atomic.Int64
+	start := time.Date(2026, 12, 6, 9, 0, 0, 0, content.Shanghai)
+	now.Store(start.UnixNano())
+	d := newDispatcherAt(st, []chat.Sender{tg}, dispatch.Config{Workers: 2}, func() time.Time { return time.Unix(0, now.Load()) })
+	if err := d.PublishAt(ctx, b.ID, start.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	// Not due before its time (the scheduler asks the same question).
+	if due, err := st.PopDue(ctx, "publish", start.Add(time.Hour-time.Second)); err != nil || len(due) != 0 {
+		t.Fatalf("due before its time: %v %v", due, err)
+	}
+	run(t, d)
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go d.RunScheduler(sctx, 20*time.Millisecond)
+	now.Store(start.Add(time.Hour + time.Second).UnixNano())
+	waitFor(t, fake, "the scheduled publication", func() bool { return perChat(fake)[1001] == 1 && perChat(fake)[1002] == 1 })
+}

@@ -257,7 +257,10 @@ func randomID() string {
 const (
 	jobFanout      = "fanout"
 	scheduleRemind = "remind"
-	fanoutLease    = 30 * time.Second
+	// schedulePublish holds stored bulletins whose fan-out waits for a
+	// time an admin chose (the console's "send at").
+	schedulePublish = "publish"
+	fanoutLease     = 30 * time.Second
 )
 
 // Publish fans a newly stored bulletin out: every active subscriber whose

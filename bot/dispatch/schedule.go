@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"errors"
 	"time"
 	"tongbao/bot/chat"
 	"tongbao/content"
@@ -37,6 +38,9 @@ func (d *Dispatcher) RunScheduler(ctx context.Context, every time.Duration) {
 func (d *Dispatcher) tick(ctx context.Context) error {
 	now := d.now()
 	if err := d.Resume(ctx); err != nil {
+		return err
+	}
+	if err := d.publishDue(ctx, now); err != nil {
 		return err
 	}
 	due, err := d.store.PopDue(ctx, scheduleRemind, now)
@@ -96,6 +100,36 @@ func (d *Dispatcher) enqueueDigests(ctx context.Context, now time.Time) error {
 		if err := d.store.Enqueue(ctx, p, ds); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// PublishAt schedules the fan-out of a stored bulletin for a time: the
+// scheduler publishes it once that time has come (within its period).
+func (d *Dispatcher) PublishAt(ctx context.Context, bulletinID string, at time.Time) error {
+	return d.store.Schedule(ctx, schedulePublish, bulletinID, at)
+}
+
+// publishDue publishes the scheduled bulletins whose time has come.
+func (d *Dispatcher) publishDue(ctx context.Context, now time.Time) error {
+	due, err := d.store.PopDue(ctx, schedulePublish, now)
+	if err != nil {
+		return err
+	}
+	for _, id := range due {
+		b, err := d.store.Bulletin(ctx, id)
+		if errors.Is(err, content.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		n, err := d.Publish(ctx, b)
+		if err != nil {
+			// Back on the schedule: the next tick tries again.
+			return errors.Join(err, d.store.Schedule(ctx, schedulePublish, id, now))
+		}
+		d.log.Info("scheduled publication", "bulletin_id", id, "enqueued", n)
 	}
 	return nil
 }

@@ -92,10 +92,20 @@ func (p *Pipeline) Cutoff() time.Time {
 // pushed; it pushes nothing. A parse failure returns a zero Stored and
 // content's sentinel error.
 func (p *Pipeline) Store(ctx context.Context, in content.Input) (Stored, error) {
+	return p.StoreEdited(ctx, in, nil)
+}
+
+// StoreEdited is Store with edit, when not nil, applied to the parsed
+// bulletin before it is saved: the console's corrected title, kind and
+// summary.
+func (p *Pipeline) StoreEdited(ctx context.Context, in content.Input, edit func(*content.Bulletin)) (Stored, error) {
 	var s Stored
 	var err error
 	if s.Bulletin, err = p.deps.Parser.Parse(in); err != nil {
 		return s, err
+	}
+	if edit != nil {
+		edit(s.Bulletin)
 	}
 	if s.Result, err = p.deps.Store.SaveBulletin(ctx, s.Bulletin); err != nil {
 		return s, err

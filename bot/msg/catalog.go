@@ -15,8 +15,8 @@ var catalog = map[string][2]string{
 		"latest meeting — the key points of the newest meeting\nwho chaired the last meeting / which documents were approved / flood notice\nlatest notice / /latest news\nmeetings on May 27 / yesterday's meetings / meetings in June\nsearch flood — search all bulletins\n/recent — the newest bulletins; more — next page\nfull 2 — the full text of item 2\nsubscribe flood control / unsubscribe … / my subscriptions / topics\n/digest 08:00 / /instant / /quiet 22:00-07:00\nbind CODE — bind this account to your unit's roster; unbind\n/lang zh — 切换为中文",
 	},
 	"help.admin": {
-		"管理员：/stats [编号] 阅读统计；/broadcast 广播通知；/remind 编号 催读；/channel @频道 添加推送频道；谁没读 [编号] 本单位未读名单；绑定申请 / 批准 编号 / 拒绝 编号",
-		"Admins: /stats [id] reading stats; /broadcast an announcement; /remind id to nudge the unread; /channel @name adds a push channel; unread [id] lists your units' unread; requests / approve N / refuse N",
+		"管理员：/stats [编号] 阅读统计；/broadcast 广播通知；/remind 编号 催读；/channel @频道 添加推送频道；谁没读 [编号] 本单位未读名单；绑定申请 / 批准 编号 / 拒绝 编号；后台 获取管理后台登录链接",
+		"Admins: /stats [id] reading stats; /broadcast an announcement; /remind id to nudge the unread; /channel @name adds a push channel; unread [id] lists your units' unread; requests / approve N / refuse N; /console a sign-in link to the web console",
 	},
 	"error":          {"抱歉，服务暂时不可用，请稍后再试。", "Sorry, something went wrong on our side. Please try again shortly."},
 	"too.fast":       {"您发送得太快了，请 %d 秒后再发。", "You are sending messages too fast. Please write again in %d seconds."},

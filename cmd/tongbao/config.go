@@ -18,6 +18,7 @@ import (
 	"tongbao/bot/dispatch"
 	"tongbao/bot/ingest"
 	"tongbao/bot/telegram"
+	"tongbao/bot/web"
 	"tongbao/bot/wechat"
 	"tongbao/content"
 	"tongbao/store"
@@ -52,6 +53,8 @@ type Config struct {
 	bot.Config `yaml:",inline"`
 
 	Metrics MetricsConfig `yaml:"metrics"`
+	// Console configures the admin web console (/admin/).
+	Console web.ConsoleConfig `yaml:"console"`
 
 	Telegram telegram.Config    `yaml:"telegram"`
 	WeChat   WeChatConfig       `yaml:"wechat"`

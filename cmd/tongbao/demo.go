@@ -70,6 +70,13 @@ Type 帮助 for what to ask, Ctrl-D to leave.`)
 	total, _, _ := svc.st.CountBulletins(ctx)
 	fmt.Fprintf(app.Stdout, "通报 Tongbao 演示：共 %d 条通报（本次新增 %d 条），数据保存在 %s。\n%s", total, added, cfg.Redis.DataDir, webNote)
 	fmt.Fprintln(app.Stdout, "您是本演示的管理员，可以使用 /stats、/broadcast、/remind。")
+	if ln != nil {
+		link, err := consoleLink(ctx, cfg, svc.st, local)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(app.Stdout, "管理后台（一次性链接，10 分钟内有效；之后发送「后台」获取新链接）：%s\n", link)
+	}
 	fmt.Fprintln(app.Stdout, "试试：最新会议 · 最近的常委会 · 搜索 防汛 · 5月27日的会议 · 订阅 防汛")
 	fmt.Fprintln(app.Stdout, "In English: latest meeting · search flood · help")
 	fmt.Fprintln(app.Stdout)

@@ -40,6 +40,11 @@ func TestDemoConsole(t *testing.T) {
 	if !strings.Contains(text, "http://localhost:"+m[1]+"/r/") || strings.Contains(text, "localhost:"+takenPort+"/r/") {
 		t.Errorf("pushed links do not name the reader's port %s:\n%s", m[1], text)
 	}
+	// The demo prints a one-time link to the admin console, and it opens
+	// the sign-in page (spending it needs the button).
+	if !strings.Contains(text, "管理后台") || !strings.Contains(text, "http://localhost:"+m[1]+"/admin/signin/") {
+		t.Errorf("no console link on the reader's port:\n%s", text)
+	}
 	if !strings.Contains(text, "阅读统计") || strings.Contains(text, "只对管理员开放") {
 		t.Errorf("the demo's user is not an admin:\n%s", text)
 	}

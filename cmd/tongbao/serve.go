@@ -26,6 +26,7 @@ import (
 	"tongbao/bot/web"
 	"tongbao/bot/wechat"
 	"tongbao/content"
+	"tongbao/content/source"
 	"tongbao/store"
 )
 
@@ -198,18 +199,19 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 		s.disp.RunScheduler(ctx, 30*time.Second)
 		return nil
 	})
+	var srcs []source.Config
+	var poller *source.Poller
 	if cfg.Sources != "" {
-		srcs, err := a.sourceConfigs(cfg)
-		if err != nil {
+		if srcs, err = a.sourceConfigs(cfg); err != nil {
 			return err
 		}
-		poller, err := newSourcePoller(srcs, pipeline, st, s.owner, log)
-		if err != nil {
+		if poller, err = newSourcePoller(srcs, pipeline, st, s.owner, log); err != nil {
 			return err
 		}
 		s.runners = append(s.runners, poller.Run)
 		log.Info("polling sources", "count", len(srcs), "file", cfg.Sources)
 	}
+	s.mountConsole(parser, pipeline, srcs, poller, platforms)
 	return nil
 }
 

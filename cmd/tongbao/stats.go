@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 
-	"tongbao/bot"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -129,7 +128,7 @@ func bulletinStats(ctx context.Context, w io.Writer, st *store.Store, id, unit s
 		}
 		fmt.Fprintf(w, "reads via: %s\n", strings.Join(parts, ", "))
 	}
-	if buckets, byDay := bot.ReadsOverTime(b.PublishedAt, s.ByHour); len(buckets) > 0 {
+	if buckets, byDay := content.ReadsOverTime(b.PublishedAt, s.ByHour); len(buckets) > 0 {
 		if byDay {
 			fmt.Fprintln(w, "reads by day (Beijing time):")
 		} else {

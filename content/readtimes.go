@@ -1,11 +1,9 @@
-package bot
+package content
 
 import (
 	"maps"
 	"slices"
 	"time"
-
-	"tongbao/content"
 )
 
 // hourlyReadsUpTo is how many hours after publication reads are shown
@@ -37,8 +35,8 @@ func ReadsOverTime(published time.Time, byHour map[int]int64) (buckets []ReadBuc
 		return buckets, false
 	}
 	for _, h := range hours {
-		at := published.Add(time.Duration(h) * time.Hour).In(content.Shanghai)
-		day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, content.Shanghai)
+		at := published.Add(time.Duration(h) * time.Hour).In(Shanghai)
+		day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, Shanghai)
 		if n := len(buckets); n > 0 && buckets[n-1].Day.Equal(day) {
 			buckets[n-1].Reads += byHour[h]
 			continue

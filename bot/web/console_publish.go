@@ -1,0 +1,147 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"tongbao/bot/cards"
+	"tongbao/bot/chat"
+	"tongbao/content"
+)
+
+// publishDraft is an input between its preview and its sending, kept in
+// the store under the admin's id.
+type publishDraft struct {
+	Input content.Input `json:"input"`
+}
+
+// draftTTL is how long a publish or broadcast preview may wait.
+const draftTTL = time.Hour
+
+// publishData is the publish form or its preview.
+type publishData struct {
+	Text  string
+	Error string
+	// Preview, when set, is the parsed bulletin and its card.
+	Preview *content.Bulletin
+	Card    chat.Reply
+	Kinds   []content.Kind
+}
+
+func (c *Console) publishForm(w http.ResponseWriter, r *http.Request, a admin) {
+	c.render(w, r, http.StatusOK, "publish", c.page(a, "publish", publishData{}))
+}
+
+// publishInput reads the pasted text or the uploaded file of the form.
+func publishInput(r *http.Request, now time.Time) (content.Input, error) {
+	in := content.Input{Fetched: now}
+	if file, header, err := r.FormFile("file"); err == nil {
+		defer file.Close()
+		if header.Size > 0 {
+			if in.Data, err = io.ReadAll(io.LimitReader(file, maxUpload+1)); err != nil {
+				return in, err
+			}
+			in.Name = header.Filename
+			return in, nil
+		}
+	}
+	in.Data, in.Name = []byte(r.PostFormValue("text")), "console.txt"
+	return in, nil
+}
+
+// publishPreview parses the input and shows the card and summary before
+// anything is stored or sent.
+func (c *Console) publishPreview(w http.ResponseWriter, r *http.Request, a admin) {
+	in, err := publishInput(r, c.deps.Now())
+	if err != nil {
+		c.fail(w, r, a.lang, err)
+		return
+	}
+	d := publishData{Text: r.PostFormValue("text"), Kinds: []content.Kind{content.KindMeeting, content.KindNotice, content.KindNews}}
+	b, err := c.deps.Parse(in)
+	if err != nil {
+		d.Error = contentProblem(a.lang, err)
+		c.render(w, r, http.StatusUnprocessableEntity, "publish", c.page(a, "publish", d))
+		return
+	}
+	if err := c.deps.Store.SaveSession(r.Context(), a.session.Admin, "console-publish", publishDraft{Input: in}, draftTTL); err != nil {
+		c.fail(w, r, a.lang, err)
+		return
+	}
+	d.Preview, d.Card = b, cards.Bulletin(b, a.lang, "", "")
+	c.render(w, r, http.StatusOK, "publish", c.page(a, "publish", d))
+}
+
+// contentProblem says in the admin's language why an input was refused.
+func contentProblem(lang string, err error) string {
+	for _, p := range []struct {
+		err error
+		key string
+	}{{content.ErrEmpty, "empty"}, {content.ErrTooLarge, "large"}, {content.ErrBinary, "binary"}, {content.ErrEncoding, "encoding"},
+		{content.ErrNoArticle, "noarticle"}, {content.ErrNoTitle, "notitle"}} {
+		if errors.Is(err, p.err) {
+			return say(lang, "publish.bad."+p.key)
+		}
+	}
+	return say(lang, "publish.bad.other")
+}
+
+// publishSend stores the previewed input through the ingest pipeline, with
+// the admin's corrections, and pushes it to the subscribers who want it.
+func (c *Console) publishSend(w http.ResponseWriter, r *http.Request, a admin) {
+	ctx := r.Context()
+	var draft publishDraft
+	err := c.deps.Store.LoadSession(ctx, a.session.Admin, "console-publish", &draft)
+	if isNotFound(err) {
+		c.refuse(w, r, a.lang, http.StatusConflict, "publish.expired")
+		return
+	}
+	if err != nil {
+		c.fail(w, r, a.lang, err)
+		return
+	}
+	title := strings.TrimSpace(r.PostFormValue("title"))
+	summary := strings.TrimSpace(r.PostFormValue("summary"))
+	kind := content.Kind(r.PostFormValue("kind"))
+	if title == "" || len([]rune(title)) > 200 || len([]rune(summary)) > 2000 ||
+		(kind != content.KindMeeting && kind != content.KindNotice && kind != content.KindNews) {
+		c.refuse(w, r, a.lang, http.StatusBadRequest, "form.bad")
+		return
+	}
+	var at time.Time
+	if v := r.PostFormValue("at"); v != "" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", v, content.Shanghai)
+		if err != nil {
+			c.refuse(w, r, a.lang, http.StatusBadRequest, "form.bad")
+			return
+		}
+		if t.After(c.deps.Now()) {
+			at = t
+		}
+	}
+	res, err := c.deps.Ingest(ctx, draft.Input, func(b *content.Bulletin) {
+		b.Title, b.Kind = title, kind
+		if summary != "" {
+			b.Summary = summary
+		}
+	}, at)
+	if err != nil {
+		c.fail(w, r, a.lang, err)
+		return
+	}
+	_ = c.deps.Store.DeleteSession(ctx, a.session.Admin, "console-publish")
+	detail := map[string]string{"id": res.ID, "title": res.Title, "new": boolText(res.New), "pushed": fmt.Sprint(res.Pushed)}
+	notice := "published"
+	if !at.IsZero() {
+		detail["at"], notice = at.Format(time.RFC3339), "scheduled"
+	}
+	if !res.New {
+		notice = "duplicate"
+	}
+	c.audit(ctx, a, "publish", detail)
+	done(w, r, "/admin/bulletins/"+res.ID, notice)
+}
