@@ -227,7 +227,7 @@ func shutdown(t testing.TB, fn func(context.Context) error) {
 	}
 }
 
-// keys lists the Redis keys under f's prefix.
+// keys lists the Redis keys under f's prefix written since the store opened.
 func (f *fixture) keys(t testing.TB) []string {
 	t.Helper()
 	keys, err := f.rdb.Keys(context.Background(), f.prefix+"*").Result()
