@@ -117,7 +117,8 @@ type fixture struct {
 	st      *store.Store // the real store, under prefix
 	rdb     *redis.Client
 	prefix  string
-	url     string // our callback endpoint
+	opened  map[string]bool // the keys the store wrote when it opened
+	url     string          // our callback endpoint
 	oa      *OfficialAccount
 	wecom   *WeCom
 }
@@ -142,7 +143,11 @@ func newFixture(t testing.TB, opts wechattest.Options, h *fakeHandler) *fixture 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return &fixture{api: api, handler: h, events: &recordedEvents{}, st: st, rdb: redisSrv.Client(t), prefix: prefix}
+	f := &fixture{api: api, handler: h, events: &recordedEvents{}, st: st, rdb: redisSrv.Client(t), prefix: prefix, opened: map[string]bool{}}
+	for _, k := range f.keys(t) {
+		f.opened[k] = true
+	}
+	return f
 }
 
 func (f *fixture) deps() Deps {
@@ -222,14 +227,20 @@ func shutdown(t testing.TB, fn func(context.Context) error) {
 	}
 }
 
-// keys lists the Redis keys under f's prefix.
+// keys lists the Redis keys under f's prefix written since the store opened.
 func (f *fixture) keys(t testing.TB) []string {
 	t.Helper()
 	keys, err := f.rdb.Keys(context.Background(), f.prefix+"*").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return keys
+	var written []string
+	for _, k := range keys {
+		if !f.opened[k] {
+			written = append(written, k)
+		}
+	}
+	return written
 }
 
 // waitCtx bounds a wait for the fake to record something.
