@@ -51,7 +51,7 @@ import (
 //
 //	TONGBAO_SOAK=30m go test -run XXX -bench Soak -timeout 0 ./cmd/tongbao
 //
-// Every TONGBAO_SOAK_SAMPLE (15s) it writes a row to soak.csv and at the
+// Every TONGBAO_SOAK_SAMPLE (15s) it adds a row to soak.csv and at the
 // end draws soak.svg, both in TONGBAO_SOAK_OUT (scripts/soak). It reports
 // each series' final value and its growth after the warm-up (the first 20%
 // of the run): the median of the last fifth of the run against the median
@@ -91,9 +91,6 @@ func BenchmarkSoak(b *testing.B) {
 	samples := runSoak(b, cfg)
 	if len(samples) < 5 {
 		b.Fatalf("%d samples: run longer than 5 sample periods", len(samples))
-	}
-	if err := writeSoakCSV(filepath.Join(cfg.out, "soak.csv"), samples); err != nil {
-		b.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(cfg.out, "soak.svg"), soakSVG(samples, cfg), 0o644); err != nil {
 		b.Fatal(err)
@@ -478,6 +475,10 @@ func runSoak(b *testing.B, cfg soakConfig) []soakSample {
 		s.Goroutines, s.HeapMiB = m[0], m[1]/(1<<20)
 		s.RedisMiB = float64(redisUsedMemory(b, rdb)) / (1 << 20)
 		samples = append(samples, s)
+		// Rewritten at every sample, so a run cut short leaves its figures.
+		if err := writeSoakCSV(filepath.Join(cfg.out, "soak.csv"), samples); err != nil {
+			b.Fatal(err)
+		}
 		b.Logf("%6.0fs rss %.1f MiB, %0.f goroutines, heap %.1f MiB, redis %.1f MiB, p99 tg %.1f ms wx %.1f ms; %d questions, %d answers, %d unanswered, %d sent, %d pushes, %d reads, %d bulletins",
 			s.At.Seconds(), s.RSSMiB, s.Goroutines, s.HeapMiB, s.RedisMiB, s.TGp99ms, s.WXp99ms, s.Questions, s.Answers, s.Unanswered, s.Sent, s.Pushes, s.Reads, s.BulletinsTotal)
 	}
