@@ -141,7 +141,7 @@ type soakSample struct {
 	Sent           int           // messages the fake Bot API received in the window
 	Questions      int           // asked in the window
 	Answers        int           // answered in the window
-	Unanswered     int           // given up after 60 s in the window
+	Unanswered     int           // Telegram questions given up after 60 s, WeChat ones that failed
 	Bulletins      int           // new bulletins uploaded in the window
 	Pushes         int           // pushed messages the fake received in the window
 	Reads          int           // /r/ links read in the window
@@ -223,7 +223,7 @@ func runSoak(b *testing.B, cfg soakConfig) []soakSample {
 		b.Fatal(err)
 	}
 	defer logFile.Close()
-	b.Logf("serve's log: %s", logFile.Name())
+	fmt.Fprintf(os.Stderr, "soak: serve's log is %s\n", logFile.Name())
 	child := exec.Command(bin, "serve", "--listen", addr)
 	for k, v := range e {
 		child.Env = append(child.Env, k+"="+v)
@@ -253,13 +253,16 @@ func runSoak(b *testing.B, cfg soakConfig) []soakSample {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var (
-		mu          sync.Mutex
-		pending     = map[int64]time.Time{} // asker -> when the question went out
-		latencies   []float64               // this window's Telegram answer times, ms
-		wxLatencies []float64               // this window's WeChat reply times, ms
-		w           soakSample              // this window's counts
-		total       atomic.Int64            // new bulletins
-		wg          sync.WaitGroup
+		mu           sync.Mutex
+		pending      = map[int64]time.Time{} // asker -> when the question went out
+		latencies    []float64               // this window's Telegram answer times, ms
+		wxLatencies  []float64               // this window's WeChat reply times, ms
+		w            soakSample              // this window's counts
+		total        atomic.Int64            // new bulletins
+		wxFailures   = map[string]int{}      // why WeChat questions got no answer
+		tgUnanswered int                     // Telegram questions given up
+		wxLater      int                     // WeChat questions answered by customer-service messages
+		wg           sync.WaitGroup
 	)
 	links := make(chan string, 1024)
 	linkRE := regexp.MustCompile(regexp.QuoteMeta(base) + `/r/[^\s"'<>]+`)
@@ -399,8 +402,15 @@ func runSoak(b *testing.B, cfg soakConfig) []soakSample {
 				mu.Lock()
 				defer mu.Unlock()
 				w.Questions++
-				if err != nil || reply.Empty {
+				if err == nil && reply.Empty {
+					// An answer of more than one message comes as
+					// customer-service messages, untimed here.
+					wxLater++
+					return
+				}
+				if err != nil {
 					w.Unanswered++
+					wxFailures[err.Error()[:min(len(err.Error()), 200)]]++
 					return
 				}
 				w.Answers++
@@ -462,6 +472,7 @@ func runSoak(b *testing.B, cfg soakConfig) []soakSample {
 			if time.Since(at) > time.Minute {
 				delete(pending, id)
 				s.Unanswered++
+				tgUnanswered++
 				askers <- id
 			}
 		}
@@ -479,11 +490,16 @@ func runSoak(b *testing.B, cfg soakConfig) []soakSample {
 		if err := writeSoakCSV(filepath.Join(cfg.out, "soak.csv"), samples); err != nil {
 			b.Fatal(err)
 		}
-		b.Logf("%6.0fs rss %.1f MiB, %0.f goroutines, heap %.1f MiB, redis %.1f MiB, p99 tg %.1f ms wx %.1f ms; %d questions, %d answers, %d unanswered, %d sent, %d pushes, %d reads, %d bulletins",
+		// Live on stderr: a benchmark's log is shown only at its end, cut short.
+		fmt.Fprintf(os.Stderr, "soak %6.0fs rss %.1f MiB, %0.f goroutines, heap %.1f MiB, redis %.1f MiB, p99 tg %.1f ms wx %.1f ms; %d questions, %d answers, %d unanswered, %d sent, %d pushes, %d reads, %d bulletins\n",
 			s.At.Seconds(), s.RSSMiB, s.Goroutines, s.HeapMiB, s.RedisMiB, s.TGp99ms, s.WXp99ms, s.Questions, s.Answers, s.Unanswered, s.Sent, s.Pushes, s.Reads, s.BulletinsTotal)
 	}
 	cancel()
 	wg.Wait()
+	b.Logf("Telegram questions unanswered after 60 s: %d; WeChat questions answered by customer-service messages (more than one message, untimed): %d", tgUnanswered, wxLater)
+	for why, n := range wxFailures {
+		b.Logf("WeChat questions without an answer: %d: %s", n, why)
+	}
 	return samples
 }
 
