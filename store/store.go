@@ -51,8 +51,9 @@ type Config struct {
 	// DeliveryRetention expires a bulletin's delivery and read records
 	// this long after its fan-out; 0 keeps them.
 	DeliveryRetention time.Duration `yaml:"delivery_retention"`
-	// QueueRetention trims queue entries older than this
-	// (DefaultQueueRetention when 0).
+	// QueueRetention trims queue entries older than this, handled or not
+	// (DefaultQueueRetention when 0); acknowledged ones go at the next
+	// enqueue.
 	QueueRetention time.Duration `yaml:"queue_retention"`
 }
 

@@ -92,6 +92,18 @@ func (s *Server) Sent() []SentMessage {
 	return append([]SentMessage(nil), s.sent...)
 }
 
+// SentSince returns the messages sent after the first n, in order: a
+// long-running reader (a soak benchmark) follows the record with it
+// without copying it all each time.
+func (s *Server) SentSince(n int) []SentMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n >= len(s.sent) {
+		return nil
+	}
+	return append([]SentMessage(nil), s.sent[max(n, 0):]...)
+}
+
 // SentTo returns the messages sent to one chat, in order.
 func (s *Server) SentTo(chatID int64) []SentMessage {
 	s.mu.Lock()
