@@ -77,7 +77,7 @@ are kept in the store.`)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	fmt.Fprintf(app.Stdout, "backed up %d keys of the %s store (schema version %d, as of %s) to %s (%s)\n",
-		info.Keys, info.Source, info.Schema, info.Taken.Local().Format(time.DateTime), path, byteSize(st.Size()))
+		info.Keys, info.Source, info.Schema, info.Taken.Local().Format(time.DateTime), path, humanBytes(st.Size()))
 	return nil
 }
 
@@ -104,15 +104,4 @@ func (a *App) progress(what string) (store.Progress, func()) {
 			bar.Finish()
 		}
 	}
-}
-
-// byteSize writes a file size for people.
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
