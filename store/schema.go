@@ -44,9 +44,14 @@ type migration struct {
 }
 
 // migrations lead from a store without a version (0: what Tongbao wrote
-// before versions were recorded, the same layout) to CurrentSchema.
+// before versions were recorded) to CurrentSchema.
 var migrations = []migration{
-	{to: 1, what: "record the schema version", run: func(context.Context, *Store) error { return nil }},
+	// Version 0 also kept a hash of every meeting's name ({cat}:meetings)
+	// for a "latest meeting" lookup that questions now answer from the
+	// timeline; nothing reads or updates it any more.
+	{to: 1, what: "drop the unused meetings hash", run: func(ctx context.Context, s *Store) error {
+		return s.rdb.Del(ctx, s.k.cat("meetings")).Err()
+	}},
 }
 
 // schemaVersion returns the stored data's schema version (0 when none is

@@ -82,8 +82,13 @@ func TestUpgradeFromPreviousLayout(t *testing.T) {
 				t.Fatal(err)
 			}
 			saveSamples(t, old)
-			// The previous layout is this one without the version.
+			// The previous layout is this one without the version, with the
+			// meetings hash version 1 drops.
 			if err := old.rdb.Del(ctx, (keys{p: prefix}).schema()).Err(); err != nil {
+				t.Fatal(err)
+			}
+			meetings := (keys{p: prefix}).cat("meetings")
+			if err := old.rdb.HSet(ctx, meetings, "20220608-1", "县政府常务会议").Err(); err != nil {
 				t.Fatal(err)
 			}
 			if v, err := old.schemaVersion(ctx); err != nil || v != 0 {
@@ -109,6 +114,9 @@ func TestUpgradeFromPreviousLayout(t *testing.T) {
 			}
 			if v, err := stores[1].schemaVersion(ctx); err != nil || v != CurrentSchema {
 				t.Errorf("SchemaVersion after the upgrade = %d, %v", v, err)
+			}
+			if n, err := stores[1].rdb.Exists(ctx, meetings).Result(); err != nil || n != 0 {
+				t.Errorf("the meetings hash is still there after the upgrade (%d, %v)", n, err)
 			}
 			if tl, total, err := stores[1].Timeline(ctx, content.Filter{}, 0, 10); err != nil || total != 3 || len(tl) != 3 {
 				t.Errorf("timeline after the upgrade: %d of %d, %v", len(tl), total, err)
