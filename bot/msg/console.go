@@ -189,11 +189,13 @@ var consoleCatalog = map[string][2]string{
 }
 
 func init() {
-	for k, v := range consoleCatalog {
-		if _, dup := catalog[k]; dup {
-			panic(fmt.Sprintf("msg: %q is in the catalog twice", k))
+	for _, part := range []map[string][2]string{consoleCatalog, consoleRosterCatalog} {
+		for k, v := range part {
+			if _, dup := catalog[k]; dup {
+				panic(fmt.Sprintf("msg: %q is in the catalog twice", k))
+			}
+			catalog[k] = v
 		}
-		catalog[k] = v
 	}
 }
 

@@ -67,6 +67,18 @@ type ConsoleStore interface {
 	DeadLetters(ctx context.Context, platform string, n int) ([]content.DeadLetter, error)
 	RetryDeadLetter(ctx context.Context, platform string, index int64, at time.Time) (*content.DeadLetter, error)
 
+	// The roster, through the functions `tongbao roster` and the chat's
+	// 绑定申请 / 批准 / 拒绝 use.
+	Roster(ctx context.Context) ([]content.Member, int64, error)
+	Members(ctx context.Context, ids []int64) ([]content.Member, error)
+	ApplyRoster(ctx context.Context, ch content.RosterChange, version int64) error
+	Forget(ctx context.Context, m content.Member) error
+	Invite(ctx context.Context, ids []int64, ttl time.Duration, now time.Time) (map[int64]string, error)
+	Bind(ctx context.Context, memberID int64, subscriber string) (*content.Member, error)
+	BindRequests(ctx context.Context) ([]content.BindRequest, error)
+	TakeBindRequest(ctx context.Context, id int64) (content.BindRequest, error)
+	Scope(ctx context.Context, subscriber string) ([]string, error)
+
 	SaveSession(ctx context.Context, subscriber, name string, v any, ttl time.Duration) error
 	LoadSession(ctx context.Context, subscriber, name string, v any) error
 	DeleteSession(ctx context.Context, subscriber, name string) error

@@ -37,6 +37,7 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/audit", c.signedIn(c.auditLog))
 	mux.HandleFunc("GET /admin/dead", c.signedIn(c.deadLetters))
 	mux.HandleFunc("POST /admin/dead/retry", c.signedIn(c.retryDead))
+	c.rosterRoutes(mux)
 }
 
 // stylesheet serves the console's one stylesheet.

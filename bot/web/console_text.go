@@ -21,7 +21,7 @@ type navItem struct{ Key, Path string }
 
 // navItems is the console's menu, in order.
 var navItems = []navItem{{"overview", "/admin/"}, {"bulletins", "/admin/bulletins"}, {"publish", "/admin/publish"},
-	{"broadcast", "/admin/broadcast"}, {"subscribers", "/admin/subscribers"}, {"sources", "/admin/sources"},
+	{"broadcast", "/admin/broadcast"}, {"subscribers", "/admin/subscribers"}, {"roster", "/admin/roster"}, {"sources", "/admin/sources"},
 	{"audit", "/admin/audit"}, {"dead", "/admin/dead"}, {"sessions", "/admin/sessions"}}
 
 // consoleTemplates parses the console's templates with their functions.
