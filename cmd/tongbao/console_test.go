@@ -342,12 +342,19 @@ func TestConsoleInABrowser(t *testing.T) {
 		}
 	}
 
-	// The remaining pages, for the screenshots.
-	for i, p := range []string{"bulletins", "subscribers", "sources", "audit", "dead", "sessions"} {
+	// The remaining pages, for the screenshots; the roster with people in it.
+	rosterFile := filepath.Join(t.TempDir(), "roster.csv")
+	if err := os.WriteFile(rosterFile, []byte("姓名,单位,职务\n张三,县应急管理局,局长\n李四,县水利局,科员\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := e.run(t, "roster", "import", rosterFile); code != 0 {
+		t.Fatalf("roster import: %d %s", code, out)
+	}
+	for i, p := range []string{"bulletins", "subscribers", "sources", "audit", "dead", "sessions", "roster"} {
 		run(t, tab, p, chromedp.Navigate(base+"/admin/"+p), chromedp.WaitVisible(chromedp.CSS("main")))
 		shoot(t, tab, dir, fmt.Sprintf("%02d-%s", 11+i, p))
 	}
 	run(t, tab, "english", chromedp.Navigate(base+"/admin/?lang=en"), chromedp.WaitVisible(chromedp.CSS(".tiles")))
-	shoot(t, tab, dir, "17-overview-en")
+	shoot(t, tab, dir, "18-overview-en")
 	t.Logf("screenshots in %s", dir)
 }
