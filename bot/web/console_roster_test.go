@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -510,3 +511,50 @@ func sep(path string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// benchRosterPeople is the roster of the roster page's benchmark: a
+// county's cadres many times over, in 200 units.
+const benchRosterPeople = 20_000
+
+// BenchmarkConsoleRoster renders the roster pages, and plans an import of
+// the whole roster file, over a roster of 20,000 people.
+func BenchmarkConsoleRoster(b *testing.B) {
+	f := setupConsole(b, web.ConsoleConfig{}, false)
+	ctx := context.Background()
+	var file strings.Builder
+	file.WriteString("姓名,单位,职务,手机\n")
+	for i := range benchRosterPeople {
+		fmt.Fprintf(&file, "干部%05d,局%03d/科%d,科员,1380%07d\n", i, i%100, i%2, i)
+	}
+	rows, err := content.ReadRoster([]byte(file.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := f.st.ApplyRoster(ctx, content.PlanRoster(nil, rows, content.SourceImport), 0); err != nil {
+		b.Fatal(err)
+	}
+	br := f.admin(b, consoleAdmin)
+	csrf := br.csrf()
+	pages := []struct {
+		name string
+		do   func() int
+	}{
+		{"units", func() int { c, _ := br.get("/admin/roster"); return c }},
+		{"unit", func() int { c, _ := br.get("/admin/roster?unit=" + url.QueryEscape("局042")); return c }},
+		{"search", func() int { c, _ := br.get("/admin/roster?q=" + url.QueryEscape("干部1234")); return c }},
+		{"import-plan", func() int {
+			c, _ := br.upload("/admin/roster/import", "r.csv", []byte(file.String()), url.Values{"csrf": {csrf}})
+			return c
+		}},
+	}
+	for _, p := range pages {
+		b.Run(p.name, func(b *testing.B) {
+			for b.Loop() {
+				if code := p.do(); code != http.StatusOK {
+					b.Fatalf("%s: %d", p.name, code)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/page")
+		})
+	}
+}
