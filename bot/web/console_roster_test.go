@@ -155,6 +155,28 @@ func TestConsoleRosterImportPlanThenConfirm(t *testing.T) {
 	}
 }
 
+// TestConsoleRosterPlanGoesStale: a plan confirmed after the roster
+// changed (another admin's edit) is refused, and the edit stands.
+func TestConsoleRosterPlanGoesStale(t *testing.T) {
+	f := setupConsole(t, web.ConsoleConfig{}, false)
+	b := f.admin(t, consoleAdmin)
+	importRoster(t, b, rosterCSV)
+	if code, _ := b.upload("/admin/roster/import", "r.csv", []byte("姓名,单位,职务\n张三,县委办,副主任\n"), url.Values{"csrf": {b.csrf()}}); code != http.StatusOK {
+		t.Fatalf("plan: %d", code)
+	}
+	other := f.admin(t, "tg:2")
+	wang := f.member(t, "王五")
+	if code, _, _ := other.do("POST", "/admin/roster/people/"+itoa(wang.ID), url.Values{"csrf": {other.csrf()}, "unit": {"财政局"}, "post": {"副局长"}}); code != http.StatusSeeOther {
+		t.Fatalf("the other admin's edit: %d", code)
+	}
+	if code, page, _ := b.do("POST", "/admin/roster/import/confirm", url.Values{"csrf": {b.csrf()}}); code != http.StatusConflict || !strings.Contains(page, "已被修改") {
+		t.Errorf("a stale plan: %d\n%s", code, page)
+	}
+	if n, _ := rosterSize(t, f); n != 3 || f.member(t, "张三").Post != "主任" || f.member(t, "王五").Post != "副局长" {
+		t.Error("a stale plan changed the roster")
+	}
+}
+
 func TestConsoleRosterRefusesABadFile(t *testing.T) {
 	f := setupConsole(t, web.ConsoleConfig{}, false)
 	b := f.admin(t, consoleAdmin)
