@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"tongbao/bot/msg"
 	"tongbao/bot/web"
 	"tongbao/content"
@@ -79,6 +81,24 @@ func (f *consoleFixture) member(t *testing.T, name string) content.Member {
 	return ms[0]
 }
 
+// workbook is a CSV file's lines as an XLSX workbook's first sheet.
+func workbook(t *testing.T, csv string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	for i, line := range strings.Split(strings.TrimSpace(csv), "\n") {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		row := strings.Split(line, ",")
+		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func rosterSize(t *testing.T, f *consoleFixture) (int, int64) {
 	t.Helper()
 	people, version, err := f.st.Roster(context.Background())
@@ -92,9 +112,9 @@ func TestConsoleRosterImportPlanThenConfirm(t *testing.T) {
 	f := setupConsole(t, web.ConsoleConfig{}, false)
 	ctx := context.Background()
 	b := f.admin(t, consoleAdmin)
-	// The plan stores nothing.
-	code, page := b.upload("/admin/roster/import", "roster.csv", []byte(rosterCSV), url.Values{"csrf": {b.csrf()}})
-	if code != http.StatusOK || !strings.Contains(page, "roster.csv：3 人；新增 3，变更 0，移出 0") || !strings.Contains(page, "+ 县委办 张三 (主任)") {
+	// The plan (of the roster as a workbook) stores nothing.
+	code, page := b.upload("/admin/roster/import", "roster.xlsx", workbook(t, rosterCSV), url.Values{"csrf": {b.csrf()}})
+	if code != http.StatusOK || !strings.Contains(page, "roster.xlsx：3 人；新增 3，变更 0，移出 0") || !strings.Contains(page, "+ 县委办 张三 (主任)") {
 		t.Fatalf("plan: %d\n%s", code, page)
 	}
 	if n, _ := rosterSize(t, f); n != 0 {
