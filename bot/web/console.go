@@ -24,8 +24,8 @@ import (
 
 // The admin console is server-rendered with templ (console_*.templ,
 // compiled to the console_*_templ.go beside them): every value is escaped
-// for where it lands — text, attribute, and URLs that are not http(s),
-// mailto or tel are neutralised — which a page with forms, links and SVG
+// for where it lands — text, attribute, and a URL with a scheme other than
+// http(s), mailto, tel or ftp is neutralised — which a page with forms, links and SVG
 // built from admins' and bulletins' text needs. html/template did the same,
 // but its reflection made the linker keep every exported method of the
 // binary. No page runs script; the progress page refreshes itself with a
