@@ -246,7 +246,7 @@ func (c *Console) chart(w http.ResponseWriter, r *http.Request, a admin) {
 		return
 	}
 	var buf strings.Builder
-	if err := c.tmpl.ExecuteTemplate(&buf, "chart-file", readsChart(b.PublishedAt, st.ByHour, a.lang)); err != nil {
+	if err := chartFile(readsChart(b.PublishedAt, st.ByHour, a.lang)).Render(r.Context(), &buf); err != nil {
 		c.fail(w, r, a.lang, err)
 		return
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/a-h/templ"
 
 	"tongbao/content"
 )
@@ -133,7 +130,7 @@ func (c *Console) roster(w http.ResponseWriter, r *http.Request, a admin) {
 		c.fail(w, r, a.lang, err)
 		return
 	}
-	c.renderRoster(w, r, http.StatusOK, c.page(a, "roster", d), rosterPage(a.lang, a.session.CSRF, d))
+	c.render(w, r, http.StatusOK, "roster", c.page(a, "roster", d))
 }
 
 // scopedRequests lists the pending bind requests for people of the
@@ -204,7 +201,7 @@ func (c *Console) rosterImport(w http.ResponseWriter, r *http.Request, a admin) 
 	var re *content.RosterError
 	if errors.As(err, &re) {
 		d.Errors = re.Lines
-		c.renderRoster(w, r, http.StatusUnprocessableEntity, c.page(a, "roster", d), rosterImportPage(a.lang, a.session.CSRF, d))
+		c.render(w, r, http.StatusUnprocessableEntity, "roster-import", c.page(a, "roster", d))
 		return
 	}
 	if err != nil {
@@ -230,7 +227,7 @@ func (c *Console) rosterImport(w http.ResponseWriter, r *http.Request, a admin) 
 	for _, u := range ch.NewUnits {
 		d.NewUnits = append(d.NewUnits, [2]string{u, content.NearestUnit(u, known)})
 	}
-	c.renderRoster(w, r, http.StatusOK, c.page(a, "roster", d), rosterImportPage(a.lang, a.session.CSRF, d))
+	c.render(w, r, http.StatusOK, "roster-import", c.page(a, "roster", d))
 }
 
 // outsideScope refuses, by line, the rows of units outside a scoped
@@ -388,7 +385,7 @@ func (c *Console) renderPerson(w http.ResponseWriter, r *http.Request, a admin, 
 	if !d.New {
 		p.Title = d.Member.Label()
 	}
-	c.renderRoster(w, r, status, p, personPage(a.lang, a.session.CSRF, d))
+	c.render(w, r, status, "roster-person", p)
 }
 
 func (c *Console) rosterAddForm(w http.ResponseWriter, r *http.Request, a admin) {
@@ -631,7 +628,7 @@ func (c *Console) rosterInvite(w http.ResponseWriter, r *http.Request, a admin) 
 	}
 	c.audit(ctx, a, "roster_invite", map[string]string{"members": joinIDs(ids)})
 	d := inviteData{People: people, Codes: codes, Until: now.Add(inviteTTL)}
-	c.renderRoster(w, r, http.StatusOK, c.page(a, "roster", d), invitePage(a.lang, d))
+	c.render(w, r, http.StatusOK, "roster-invite", c.page(a, "roster", d))
 }
 
 func joinIDs(ids []int64) string {
@@ -648,23 +645,10 @@ func accountPlatforms(lang string, accounts []string) []string {
 	var out []string
 	for _, acc := range accounts {
 		p, _, _ := strings.Cut(acc, ":")
-		if hasMessage("platform." + p) {
-			p = say(lang, "platform."+p)
-		}
+		p = platformName(lang, p)
 		if !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 	}
 	return out
-}
-
-// renderRoster writes a roster page: body inside the console's layout.
-func (c *Console) renderRoster(w http.ResponseWriter, r *http.Request, status int, p consolePage, body templ.Component) {
-	var buf bytes.Buffer
-	if err := body.Render(r.Context(), &buf); err != nil {
-		c.fail(w, r, p.Lang, err)
-		return
-	}
-	p.Data = template.HTML(buf.String())
-	c.render(w, r, status, "message", p)
 }
