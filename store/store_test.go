@@ -164,7 +164,7 @@ func TestSaveAndDedupe(t *testing.T) {
 		if err != nil || total != 3 || byKind[content.KindMeeting] != 2 || byKind[content.KindNotice] != 1 {
 			t.Errorf("counts: %d %v %v, want 3 (2 meetings, 1 notice)", total, byKind, err)
 		}
-		aliases, _ := s.aliases(ctx, samples[lanxiTxt].ID)
+		aliases, _ := s.Aliases(ctx, samples[lanxiTxt].ID)
 		if len(aliases) != 1 || aliases[0] != "file://"+lanxiPage {
 			t.Errorf("aliases = %q, want the page's URL", aliases)
 		}

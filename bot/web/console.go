@@ -67,6 +67,7 @@ type ConsoleStore interface {
 	SetStatus(ctx context.Context, id string, status content.Status) error
 
 	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
+	Aliases(ctx context.Context, id string) ([]string, error)
 	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
 	Search(ctx context.Context, query string, offset, limit int) ([]content.SearchHit, int64, error)
 	CountBulletins(ctx context.Context) (int64, map[content.Kind]int64, error)
