@@ -74,7 +74,7 @@ type StatsStore interface {
 	CountBulletins(ctx context.Context) (int64, map[content.Kind]int64, error)
 	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
 	Stats(ctx context.Context, bulletinID string) (*content.DeliveryStats, error)
-	CountAudience(ctx context.Context, seg content.Segment) (int64, error)
+	CountAudience(ctx context.Context, seg content.Segment, scope []string) (int64, error)
 }
 
 // Announcer sends an admin's announcement to a segment of subscribers and

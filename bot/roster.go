@@ -222,9 +222,12 @@ func (b *Bot) myBinding(ctx context.Context, t *turn) ([]chat.Reply, error) {
 	return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.mine", m.Label(), len(m.Accounts)))}, nil
 }
 
-// adminScope is the units an admin sees: their scope, or every unit (nil)
-// when none was set.
+// adminScope is the units an admin sees and broadcasts to: their scope,
+// or every unit (nil) when none was set or there is no roster.
 func (b *Bot) adminScope(ctx context.Context, t *turn) ([]string, error) {
+	if b.deps.Roster == nil {
+		return nil, nil
+	}
 	return b.deps.Roster.Scope(ctx, t.sub.ID)
 }
 

@@ -120,7 +120,7 @@ func TestWhoUnreadInChat(t *testing.T) {
 	}
 	const id = "20220608-roster"
 	seg := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
-	if err := st.AudienceOf(ctx, id, seg, func(rs []content.Recipient) error { return deliverOnTelegram(ctx, st, id, rs) }); err != nil {
+	if err := st.AudienceOf(ctx, id, seg, nil, func(rs []content.Recipient) error { return deliverOnTelegram(ctx, st, id, rs) }); err != nil {
 		t.Fatal(err)
 	}
 	zhang, err := st.Subscriber(ctx, "tg:100")

@@ -264,11 +264,11 @@ func TestRosterReceipts(t *testing.T) {
 	ms := rosterFixture(t, s)
 	const id = "a-roster-1"
 	seg := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
-	if n, err := s.CountAudience(ctx, seg); err != nil || n != 3 {
+	if n, err := s.CountAudience(ctx, seg, nil); err != nil || n != 3 {
 		t.Fatalf("count: %d %v", n, err)
 	}
 	var got []content.Recipient
-	if err := s.AudienceOf(ctx, id, seg, func(b []content.Recipient) error { got = append(got, b...); return nil }); err != nil {
+	if err := s.AudienceOf(ctx, id, seg, nil, func(b []content.Recipient) error { got = append(got, b...); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 3 {

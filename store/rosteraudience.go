@@ -95,6 +95,64 @@ func (s *Store) ResolveRoster(ctx context.Context, a content.RosterAudience) ([]
 	return targets, nil
 }
 
+// resolveWithin resolves a roster segment and keeps its people in scope's
+// units and below (all of them for nil).
+func (s *Store) resolveWithin(ctx context.Context, seg content.Segment, scope []string) ([]RosterTarget, error) {
+	a, err := content.ParseRosterAudience(seg)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	targets, err := s.ResolveRoster(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(targets, func(t RosterTarget) bool { return !content.WithinAny(t.Unit, scope) }), nil
+}
+
+// scopeSet writes the accounts bound to the people of scope's units (and
+// below) to a temporary set beside the subscriber sets, for an audience to
+// be intersected with, and returns its key; "" for no scope (everyone).
+// The set is empty (absent) when nobody there has an account. The caller
+// deletes it; it expires within the hour anyway.
+func (s *Store) scopeSet(ctx context.Context, scope []string) (string, error) {
+	if scope == nil {
+		return "", nil
+	}
+	units, err := s.rdb.SMembers(ctx, s.k.roster("units")).Result()
+	if err != nil {
+		return "", fmt.Errorf("store: scope: %w", err)
+	}
+	ids, err := s.unitMembers(ctx, unitsWithin(units, scope))
+	if err != nil {
+		return "", err
+	}
+	key := s.k.subs("tmp", randomToken())
+	const chunk = 10000
+	for start := 0; start < len(ids); start += chunk {
+		accs, err := s.rdb.HMGet(ctx, s.k.roster("ma"), idFields(ids[start:min(start+chunk, len(ids))])...).Result()
+		if err != nil {
+			return "", fmt.Errorf("store: scope: %w", err)
+		}
+		var members []any
+		for _, v := range accs {
+			for _, a := range parseAccounts(v) {
+				members = append(members, a.ID)
+			}
+		}
+		if len(members) == 0 {
+			continue
+		}
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			p.SAdd(ctx, key, members...)
+			p.Expire(ctx, key, time.Hour)
+			return nil
+		}); err != nil {
+			return "", fmt.Errorf("store: scope: %w", err)
+		}
+	}
+	return key, nil
+}
+
 type pick struct {
 	content.Recipient
 	ok bool
@@ -146,14 +204,11 @@ func (s *Store) pickAccounts(ctx context.Context, ids []int64, order []string) (
 }
 
 // rosterAudience is AudienceOf for a roster segment: it records who the
-// bulletin is meant for (each person with their unit, marked when they
-// cannot be reached) and hands over the accounts chosen to reach them.
-func (s *Store) rosterAudience(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error {
-	a, err := content.ParseRosterAudience(seg)
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	targets, err := s.ResolveRoster(ctx, a)
+// bulletin is meant for (each person within scope with their unit, marked
+// when they cannot be reached) and hands over the accounts chosen to reach
+// them.
+func (s *Store) rosterAudience(ctx context.Context, bulletinID string, seg content.Segment, scope []string, fn func([]content.Recipient) error) error {
+	targets, err := s.resolveWithin(ctx, seg, scope)
 	if err != nil {
 		return err
 	}
@@ -224,13 +279,9 @@ func (s *Store) LatestRosterBulletin(ctx context.Context) (string, error) {
 }
 
 // countRoster is CountAudience for a roster segment: how many of its
-// people can be reached.
-func (s *Store) countRoster(ctx context.Context, seg content.Segment) (int64, error) {
-	a, err := content.ParseRosterAudience(seg)
-	if err != nil {
-		return 0, fmt.Errorf("store: %w", err)
-	}
-	targets, err := s.ResolveRoster(ctx, a)
+// people within scope can be reached.
+func (s *Store) countRoster(ctx context.Context, seg content.Segment, scope []string) (int64, error) {
+	targets, err := s.resolveWithin(ctx, seg, scope)
 	if err != nil {
 		return 0, err
 	}
