@@ -4,11 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/dispatch"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -199,5 +201,49 @@ func TestBroadcastToRosterInChat(t *testing.T) {
 		if !strings.Contains(got, w) {
 			t.Errorf("preview lacks %q:\n%s", w, got)
 		}
+	}
+}
+
+// TestScopedBroadcastInChat: the broadcast of an admin scoped to 县委办
+// reaches only the accounts bound to 县委办's people, and the preview says
+// so and counts exactly those.
+func TestScopedBroadcastInChat(t *testing.T) {
+	b, st, _ := newRosterBot(t)
+	ctx := context.Background()
+	for user, who := range map[string][2]string{"100": {"县委办", "张三"}, "101": {"县委办/督查室", "王五"}, "102": {"县财政局", "赵六"}} {
+		if got := typeIn(b, chat.Telegram, user, "绑定 "+inviteCode(t, st, who[0], who[1], time.Hour)); !strings.Contains(got, "已绑定") {
+			t.Fatalf("bind %s: %s", user, got)
+		}
+	}
+	typeIn(b, chat.Telegram, "103", "你好") // a subscriber bound to nobody
+	if err := st.EnsureQueue(ctx, "tg"); err != nil {
+		t.Fatal(err)
+	}
+	b.SetAnnouncer(dispatch.New(dispatch.Config{}, dispatch.Deps{Store: st, Logger: b.log}))
+
+	got := typeIn(b, chat.Telegram, "2", "/broadcast 明天上午开会")
+	for _, w := range []string{"将发送给 2 位订阅者", "仅限您管理的单位：县委办"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("preview of 县委办's admin lacks %q:\n%s", w, got)
+		}
+	}
+	if got := press(t, b, "2", "bc:ok"); !strings.Contains(got, "已开始发送，共 2 位") {
+		t.Errorf("confirm: %s", got)
+	}
+	queued, err := st.Receive(ctx, "tg", "test", 100, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var to []string
+	for _, d := range queued {
+		to = append(to, d.Subscriber)
+	}
+	slices.Sort(to)
+	if strings.Join(to, " ") != "tg:100 tg:101" {
+		t.Errorf("县委办's admin broadcast to %v, want tg:100 tg:101", to)
+	}
+	// The county admin (no scope) reaches everyone.
+	if got := typeIn(b, chat.Telegram, "1", "/broadcast 明天上午开会"); !strings.Contains(got, "将发送给 6 位订阅者") || strings.Contains(got, "仅限") {
+		t.Errorf("preview of the county admin:\n%s", got)
 	}
 }

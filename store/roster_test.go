@@ -417,3 +417,60 @@ func TestRosterBindCrowd(t *testing.T) {
 		}
 	}
 }
+
+// TestScopedAudience: an admin's scope limits every kind of audience to
+// the accounts bound to people of their units, and the count before
+// sending is the audience sent to.
+func TestScopedAudience(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		rosterFixture(t, s)
+		if _, _, err := s.Touch(ctx, "tg:99", "", "zh", true); err != nil { // bound to nobody
+			t.Fatal(err)
+		}
+		roster := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
+		cases := []struct {
+			seg   content.Segment
+			scope []string
+			want  string
+		}{
+			{"all", nil, "tg:1 tg:2 tg:99 wecom:zhangsan wx:o3"},
+			{"all", []string{"县委办"}, "tg:1 tg:2 wecom:zhangsan"},
+			{"all", []string{"县委办/督查室"}, "tg:2"},
+			{"platform:tg", []string{"县委办"}, "tg:1 tg:2"},
+			{"all", []string{"县财政局"}, "wx:o3"},
+			{"all", []string{"县税务局"}, ""},
+			{roster, []string{"县委办"}, "tg:2 wecom:zhangsan"},
+			{roster, []string{"县财政局", "县委办/督查室"}, "tg:2 wx:o3"},
+		}
+		for i, c := range cases {
+			id := fmt.Sprintf("a-scope-%d", i)
+			var got []string
+			if err := s.AudienceOf(ctx, id, c.seg, c.scope, func(rs []content.Recipient) error {
+				for _, r := range rs {
+					got = append(got, r.ID)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(got)
+			if strings.Join(got, " ") != c.want {
+				t.Errorf("%s within %v: got %v, want %s", c.seg, c.scope, got, c.want)
+			}
+			n, err := s.CountAudience(ctx, c.seg, c.scope)
+			if err != nil || int(n) != len(got) {
+				t.Errorf("%s within %v: count %d (%v), sent to %d", c.seg, c.scope, n, err, len(got))
+			}
+		}
+		// The receipts of a scoped roster broadcast list only the people
+		// it was meant for.
+		st, err := s.RosterStatus(ctx, "a-scope-6")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := receiptLine(content.Receipts("a-scope-6", st, nil)); g != "县委办 1/0/0 [张三] []; 县委办/督查室 1/0/0 [李四] []" {
+			t.Errorf("receipts of a scoped roster broadcast: %s", g)
+		}
+	})
+}
