@@ -123,6 +123,9 @@ type Deps struct {
 	// RosterReminder sends 催读 for bulletins sent by roster; nil: 催读
 	// reminds subscribers as for any bulletin.
 	RosterReminder RosterReminder
+	// Notifier tells people what became of their bind requests; nil: they
+	// are not told.
+	Notifier Notifier
 }
 
 // Bot is the platform-neutral conversation: it turns what people send

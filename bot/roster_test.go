@@ -46,7 +46,7 @@ func newRosterBot(t *testing.T) (*Bot, *store.Store, *rosterReminderOf) {
 	}
 	rem := &rosterReminderOf{st: st}
 	b := New(Config{Admins: []string{"tg:1", "tg:2"}, MessagesPerMinute: 100}, Deps{Store: st, Topics: testTopics,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Roster: st, RosterReminder: rem})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Roster: st, RosterReminder: rem, Notifier: dispatch.NewNotifier(st)})
 	return b, st, rem
 }
 
@@ -65,10 +65,14 @@ func inviteCode(t *testing.T, st *store.Store, unit, name string, ttl time.Durat
 
 // TestBindInChat: a code binds once; a reused, unknown or expired code and
 // an account bound to someone else are each refused with their own reply;
-// 绑定 姓名 单位 is a request that an admin of the unit approves.
+// 绑定 姓名 单位 is a request that an admin of the unit approves, and the
+// requester is told the decision once.
 func TestBindInChat(t *testing.T) {
 	b, st, _ := newRosterBot(t)
 	ctx := context.Background()
+	if err := st.EnsureQueue(ctx, "tg"); err != nil {
+		t.Fatal(err)
+	}
 	code := inviteCode(t, st, "县委办", "张三", time.Hour)
 	steps := []struct {
 		user, text, want string
@@ -89,6 +93,7 @@ func TestBindInChat(t *testing.T) {
 		{"2", "批准 2", "没有第 2 号待批准的申请"}, // 县财政局 is not tg:2's
 		{"2", "批准 1", "已批准第 1 号申请：县委办/督查室 王五"},
 		{"1", "拒绝 2", "已拒绝第 2 号申请（县财政局 赵六）"},
+		{"1", "拒绝 2", "没有第 2 号待批准的申请"},
 		{"1", "绑定申请", "没有待批准的绑定申请"},
 		{"103", "我的绑定", "您已绑定：县委办/督查室 王五"},
 		{"104", "我的绑定", "还没有绑定名册"},
@@ -103,6 +108,24 @@ func TestBindInChat(t *testing.T) {
 	}
 	if _, err := st.BoundMember(ctx, "tg:101"); err == nil {
 		t.Error("a refused code bound tg:101")
+	}
+	// The requesters' notices are queued, one each, to the account that
+	// asked.
+	queued, err := st.Receive(ctx, "tg", "test", 100, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notices []string
+	for _, d := range queued {
+		if d.Purpose != content.PurposeNotice || d.Notice == nil {
+			t.Fatalf("queued %+v", d)
+		}
+		notices = append(notices, d.Subscriber+" "+d.BulletinID+" "+d.Notice.Key+" "+strings.Join(d.Notice.Args, "|"))
+	}
+	slices.Sort(notices)
+	want := "tg:103 notice:bind-1 bind.approved 1|县委办/督查室 王五; tg:104 notice:bind-2 bind.refused 2|县财政局 赵六"
+	if got := strings.Join(notices, "; "); got != want {
+		t.Errorf("notices\n got %s\nwant %s", got, want)
 	}
 }
 
