@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"tongbao/content"
 )
 
@@ -473,4 +475,130 @@ func TestScopedAudience(t *testing.T) {
 			t.Errorf("receipts of a scoped roster broadcast: %s", g)
 		}
 	})
+}
+
+// TestRosterReadsFollowTheBinding: a read counts for the person the
+// account was bound to when it happened. An account unbound from 张三 and
+// bound to 李四 takes none of 张三's reads along, and what it reads for 李四
+// does not count for 张三.
+func TestRosterReadsFollowTheBinding(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		rosterFixture(t, s)
+		seg := content.RosterAudience{Units: []string{"县委办"}}.Segment()
+		send := func(id string) {
+			t.Helper()
+			if err := s.AudienceOf(ctx, id, seg, nil, func([]content.Recipient) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		read := func(id, account string) {
+			t.Helper()
+			dense, err := s.accountDense(ctx, account)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.MarkRead(ctx, id, dense, content.ViaLink, time.Time{}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		readers := func(id string) string {
+			t.Helper()
+			st, err := s.RosterStatus(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, m := range st {
+				if m.Read {
+					out = append(out, m.Name)
+				}
+			}
+			slices.Sort(out)
+			return strings.Join(out, " ")
+		}
+		send("b-before")
+		read("b-before", "tg:1") // 张三's
+		if _, err := s.Unbind(ctx, "tg:1"); err != nil {
+			t.Fatal(err)
+		}
+		li := memberByName(t, s, "县委办/督查室", "李四")
+		if _, err := s.Bind(ctx, li.ID, "tg:1"); err != nil {
+			t.Fatal(err)
+		}
+		if got := readers("b-before"); got != "张三" {
+			t.Errorf("read b-before: %q, want 张三 (the account was his then)", got)
+		}
+		send("b-after")
+		read("b-after", "tg:1") // now 李四's
+		if got := readers("b-after"); got != "李四" {
+			t.Errorf("read b-after: %q, want 李四 (the account is hers now)", got)
+		}
+	})
+}
+
+// TestRosterRecordsExpire: a roster bulletin's records — who was meant,
+// who read, who was reminded — expire with the delivery retention, and
+// the list of roster bulletins forgets those older than it.
+func TestRosterRecordsExpire(t *testing.T) {
+	const retention = 30 * 24 * time.Hour
+	open := map[string]func(t *testing.T) *Store{
+		"single": func(t *testing.T) *Store {
+			return openWith(t, Config{URL: single.URL(), Prefix: fmt.Sprintf("t%d:", prefixSeq.Add(1)), DeliveryRetention: retention})
+		},
+		"cluster": func(t *testing.T) *Store {
+			return openWith(t, Config{URL: cluster.URL(), Prefix: fmt.Sprintf("t%d:", prefixSeq.Add(1)), DeliveryRetention: retention})
+		},
+		"embedded": func(t *testing.T) *Store {
+			return openWith(t, Config{URL: EmbeddedURL, DataDir: t.TempDir(), DeliveryRetention: retention})
+		},
+	}
+	for name, openStore := range open {
+		t.Run(name, func(t *testing.T) {
+			s := openStore(t)
+			ctx := context.Background()
+			rosterFixture(t, s)
+			const id = "a-retained"
+			seg := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
+			if err := s.AudienceOf(ctx, id, seg, nil, func([]content.Recipient) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			dense, _ := s.accountDense(ctx, "tg:2")
+			if _, err := s.MarkRead(ctx, id, dense, content.ViaLink, time.Time{}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.RosterReminders(ctx, id, nil, content.DefaultPlatformOrder); err != nil {
+				t.Fatal(err)
+			}
+			for _, part := range []string{"ros", "rread", "rrem"} {
+				ttl, err := s.rdb.TTL(ctx, s.k.perBulletin(id, part)).Result()
+				if err != nil || ttl <= retention-time.Hour || ttl > retention {
+					t.Errorf("%s expires in %v (%v), want about %v", part, ttl, err, retention)
+				}
+			}
+			// A roster bulletin sent longer ago than the retention leaves
+			// the list when the next is sent.
+			old := float64(time.Now().Add(-retention - time.Hour).UnixMilli())
+			if err := s.rdb.ZAdd(ctx, s.k.roster("sent"), redis.Z{Score: old, Member: "a-old"}).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AudienceOf(ctx, "a-next", seg, nil, func([]content.Recipient) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			sent, err := s.rdb.ZRange(ctx, s.k.roster("sent"), 0, -1).Result()
+			if err != nil || strings.Join(sent, " ") != id+" a-next" {
+				t.Errorf("roster bulletins %v (%v), want %s a-next", sent, err, id)
+			}
+		})
+	}
+}
+
+func openWith(t *testing.T, cfg Config) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), cfg, Deps{Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

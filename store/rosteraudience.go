@@ -236,10 +236,13 @@ func (s *Store) rosterAudience(ctx context.Context, bulletinID string, seg conte
 
 // recordIntended stores a bulletin's intended readers with their units
 // ("-" before the unit of those who could not be reached). A resumed
-// fan-out writes the same again.
+// fan-out writes the same again. The record expires with the bulletin's
+// other delivery records (the delivery retention), and the list of roster
+// bulletins forgets those older than that.
 func (s *Store) recordIntended(ctx context.Context, bulletinID string, targets []RosterTarget) error {
 	const chunk = 10000
 	key := s.k.perBulletin(bulletinID, "ros")
+	now := time.Now()
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		fields := make([]any, 0, 2*min(chunk, len(targets)))
 		for _, t := range targets {
@@ -256,11 +259,59 @@ func (s *Store) recordIntended(ctx context.Context, bulletinID string, targets [
 		if len(fields) > 0 {
 			p.HSet(ctx, key, fields...)
 		}
-		p.ZAddNX(ctx, s.k.roster("sent"), redis.Z{Score: float64(time.Now().UnixMilli()), Member: bulletinID})
+		p.ZAddNX(ctx, s.k.roster("sent"), redis.Z{Score: float64(now.UnixMilli()), Member: bulletinID})
+		if s.cfg.DeliveryRetention > 0 {
+			p.ZRemRangeByScore(ctx, s.k.roster("sent"), "-inf", "("+strconv.FormatInt(now.Add(-s.cfg.DeliveryRetention).UnixMilli(), 10))
+		}
 		return nil
 	})
+	if err == nil {
+		err = s.retain(ctx, key)
+	}
 	if err != nil {
 		return fmt.Errorf("store: record audience of %s: %w", bulletinID, err)
+	}
+	return nil
+}
+
+// retainScript gives the keys that have no expiry yet one of ARGV[2]
+// seconds, after setting bit ARGV[1] of KEYS[1] unless it is "". KEYS: one
+// bulletin's records.
+var retainScript = redis.NewScript(`
+if ARGV[1] ~= '' then redis.call('SETBIT', KEYS[1], ARGV[1], 1) end
+if tonumber(ARGV[2]) > 0 then
+  for _, k in ipairs(KEYS) do
+    if redis.call('TTL', k) == -1 then redis.call('EXPIRE', k, ARGV[2]) end
+  end
+end
+return 1`)
+
+// retain gives a bulletin's roster records (keys of one bulletin) the
+// delivery retention, counted from when they were first written, as its
+// delivered and read bitmaps have.
+func (s *Store) retain(ctx context.Context, keys ...string) error {
+	if s.cfg.DeliveryRetention <= 0 {
+		return nil
+	}
+	return retainScript.Run(ctx, s.rdb, keys, "", int64(s.cfg.DeliveryRetention/time.Second)).Err()
+}
+
+// markMemberRead records, for a bulletin sent to roster people, that the
+// person an account is bound to now read it: a read counts for whoever
+// was bound when it happened, so an account that is unbound and bound to
+// someone else later neither takes its old reads to the new person nor
+// gives the old one its new reads. subscriber is the account's id.
+func (s *Store) markMemberRead(ctx context.Context, bulletinID, subscriber string) error {
+	owner, err := s.rdb.HGet(ctx, s.k.roster("acc"), subscriber).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil // bound to nobody
+	}
+	if err != nil {
+		return fmt.Errorf("store: roster read of %s by %s: %w", bulletinID, subscriber, err)
+	}
+	keys := []string{s.k.perBulletin(bulletinID, "rread")}
+	if err := retainScript.Run(ctx, s.rdb, keys, owner, int64(s.cfg.DeliveryRetention/time.Second)).Err(); err != nil {
+		return fmt.Errorf("store: roster read of %s by %s: %w", bulletinID, subscriber, err)
 	}
 	return nil
 }
@@ -295,10 +346,11 @@ func (s *Store) countRoster(ctx context.Context, seg content.Segment, scope []st
 }
 
 // RosterStatus tells, for a bulletin sent to roster people, where each
-// intended reader stands: delivered and read count through every account
-// they ever had bound (so unbinding keeps what was read), under the unit
-// they were in when it was sent. ErrNotFound when the bulletin was not
-// sent to roster people.
+// intended reader stands, under the unit they were in when it was sent:
+// read when they read it on an account bound to them at the time (so
+// unbinding keeps what was read, and rebinding an account moves none of
+// it), delivered when it reached any account they ever had bound.
+// ErrNotFound when the bulletin was not sent to roster people.
 func (s *Store) RosterStatus(ctx context.Context, bulletinID string) ([]content.MemberStatus, error) {
 	intended, err := s.rdb.HGetAll(ctx, s.k.perBulletin(bulletinID, "ros")).Result()
 	if err != nil {
@@ -320,7 +372,7 @@ func (s *Store) RosterStatus(ctx context.Context, bulletinID string) ([]content.
 		names = p.HMGet(ctx, s.k.roster("m"), fields...)
 		gone = p.HMGet(ctx, s.k.roster("gone"), fields...)
 		dlv = p.Get(ctx, s.k.perBulletin(bulletinID, "dlv"))
-		read = p.Get(ctx, s.k.perBulletin(bulletinID, "read"))
+		read = p.Get(ctx, s.k.perBulletin(bulletinID, "rread"))
 		return nil
 	}); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("store: roster status %s: %w", bulletinID, err)
@@ -335,6 +387,7 @@ func (s *Store) RosterStatus(ctx context.Context, bulletinID string) ([]content.
 		}
 		st := content.MemberStatus{ID: id, Unit: unit, Name: memberName(names.Val()[i], gone.Val()[i])}
 		st.Bound = wasBound || len(parseAccounts(ma.Val()[i])) > 0
+		st.Read = bitSet(r, id)
 		hs, _ := hist.Val()[i].(string)
 		for _, x := range strings.Fields(hs) {
 			n, err := strconv.ParseInt(x, 10, 64)
@@ -342,7 +395,6 @@ func (s *Store) RosterStatus(ctx context.Context, bulletinID string) ([]content.
 				continue
 			}
 			st.Delivered = st.Delivered || bitSet(d, n)
-			st.Read = st.Read || bitSet(r, n)
 		}
 		out[i] = st
 	}
@@ -406,6 +458,9 @@ func (s *Store) RosterReminders(ctx context.Context, bulletinID string, scope, o
 	}
 	if len(recips) > 0 {
 		s.rdb.HIncrBy(ctx, s.k.perBulletin(bulletinID, "stats"), "reminded", int64(len(recips)))
+		if err := s.retain(ctx, s.k.perBulletin(bulletinID, "rrem")); err != nil {
+			return nil, nil, fmt.Errorf("store: roster reminders %s: %w", bulletinID, err)
+		}
 	}
 	return recips, who, nil
 }
