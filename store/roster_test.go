@@ -586,8 +586,9 @@ func TestRosterRecordsExpire(t *testing.T) {
 				t.Fatal(err)
 			}
 			sent, err := s.rdb.ZRange(ctx, s.k.roster("sent"), 0, -1).Result()
-			if err != nil || strings.Join(sent, " ") != id+" a-next" {
-				t.Errorf("roster bulletins %v (%v), want %s a-next", sent, err, id)
+			slices.Sort(sent)
+			if err != nil || strings.Join(sent, " ") != "a-next "+id {
+				t.Errorf("roster bulletins %v (%v), want a-next %s", sent, err, id)
 			}
 		})
 	}
@@ -601,4 +602,57 @@ func openWith(t *testing.T, cfg Config) *Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// TestUpgradeCountsRosterReadsPerPerson: the step to schema 2 counts the
+// roster reads that schema 1 recorded only per account for the people
+// bound to those accounts, so the upgrade loses none.
+func TestUpgradeCountsRosterReadsPerPerson(t *testing.T) {
+	ctx := context.Background()
+	for name, url := range map[string]string{"single": single.URL(), "cluster": cluster.URL()} {
+		t.Run(name, func(t *testing.T) {
+			prefix := fmt.Sprintf("t%d:", prefixSeq.Add(1))
+			old, err := openPrefix(t, url, prefix, quietLogger())
+			if err != nil {
+				t.Fatal(err)
+			}
+			rosterFixture(t, old)
+			const id = "a-legacy"
+			seg := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
+			if err := old.AudienceOf(ctx, id, seg, nil, func([]content.Recipient) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			for _, acc := range []string{"wecom:zhangsan", "wx:o3"} {
+				dense, _ := old.accountDense(ctx, acc)
+				if _, err := old.MarkRead(ctx, id, dense, content.ViaLink, time.Time{}, time.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Schema 1 had the per-account reads only.
+			if err := old.rdb.Del(ctx, old.k.perBulletin(id, "rread")).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if err := old.rdb.Set(ctx, old.k.schema(), 1, 0).Err(); err != nil {
+				t.Fatal(err)
+			}
+			s, err := openPrefix(t, url, prefix, quietLogger())
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := s.RosterStatus(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var readers []string
+			for _, m := range st {
+				if m.Read {
+					readers = append(readers, m.Name)
+				}
+			}
+			slices.Sort(readers)
+			if got := strings.Join(readers, " "); got != "张三 王五" {
+				t.Errorf("readers after the upgrade: %q, want 张三 王五", got)
+			}
+		})
+	}
 }

@@ -401,6 +401,58 @@ func (s *Store) RosterStatus(ctx context.Context, bulletinID string) ([]content.
 	return out, nil
 }
 
+// attributeRosterReads counts the reads of roster bulletins recorded
+// before reads were counted per person (schema 2) for the people whose
+// accounts, bound then or since, read them — the attribution those
+// records allow — so no read recorded before the upgrade is lost.
+func (s *Store) attributeRosterReads(ctx context.Context) error {
+	ids, err := s.rdb.ZRange(ctx, s.k.roster("sent"), 0, -1).Result()
+	if err != nil {
+		return fmt.Errorf("store: roster bulletins: %w", err)
+	}
+	for _, id := range ids {
+		intended, err := s.rdb.HKeys(ctx, s.k.perBulletin(id, "ros")).Result()
+		if err != nil {
+			return fmt.Errorf("store: roster reads of %s: %w", id, err)
+		}
+		if len(intended) == 0 {
+			continue // expired
+		}
+		var hist *redis.SliceCmd
+		var read *redis.StringCmd
+		var ttl *redis.DurationCmd
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			hist = p.HMGet(ctx, s.k.roster("hist"), intended...)
+			read = p.Get(ctx, s.k.perBulletin(id, "read"))
+			ttl = p.PTTL(ctx, s.k.perBulletin(id, "ros"))
+			return nil
+		}); err != nil && !errors.Is(err, redis.Nil) {
+			return fmt.Errorf("store: roster reads of %s: %w", id, err)
+		}
+		r := bitmapOf(read)
+		key := s.k.perBulletin(id, "rread")
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, f := range intended {
+				hs, _ := hist.Val()[i].(string)
+				for _, x := range strings.Fields(hs) {
+					if n, err := strconv.ParseInt(x, 10, 64); err == nil && bitSet(r, n) {
+						member, _ := strconv.ParseInt(f, 10, 64)
+						p.SetBit(ctx, key, member, 1)
+						break
+					}
+				}
+			}
+			if ttl.Val() > 0 {
+				p.PExpire(ctx, key, ttl.Val())
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("store: roster reads of %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
 // memberName is the name in a member record (on the roster, or left), ""
 // when forgotten.
 func memberName(current, gone any) string {
