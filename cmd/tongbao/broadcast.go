@@ -48,14 +48,14 @@ reaches only the people of their units.`)
 		fmt.Fprintf(app.Stderr, "tongbao broadcast: %v\n", err)
 		return errUsage
 	}
-	urgentNote := ""
+	note := ""
 	if scope != nil {
-		urgentNote = " within " + strings.Join(scope, ", ")
+		note = " within " + strings.Join(scope, ", ")
 	}
 	if *urgent {
-		urgentNote += " (urgent: ignores quiet hours and digests)"
+		note += " (urgent: ignores quiet hours and digests)"
 	}
-	fmt.Fprintf(app.Stdout, "Announcement to %s: %s%s\n%s\n", seg, count(int(n), "active subscriber", "active subscribers"), urgentNote, *text)
+	fmt.Fprintf(app.Stdout, "Announcement to %s: %s%s\n%s\n", seg, count(int(n), "active subscriber", "active subscribers"), note, *text)
 	if ok, err := app.confirm("broadcast", *yes); !ok {
 		return err
 	}
