@@ -289,15 +289,19 @@ func (b *Bot) decideRequest(ctx context.Context, t *turn, arg string, approve bo
 	if err != nil {
 		return nil, err
 	}
+	// The request is taken: whatever happens now, its requester is told.
+	refused := content.Notice{Key: "bind.refused", Args: []string{strconv.FormatInt(r.ID, 10), r.Unit + " " + r.Name}}
 	if !approve {
-		b.tellRequester(ctx, r, content.Notice{Key: "bind.refused", Args: []string{strconv.FormatInt(r.ID, 10), r.Unit + " " + r.Name}})
+		b.tellRequester(ctx, r, refused)
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.refused", r.ID, r.Unit+" "+r.Name))}, nil
 	}
 	m, err := b.deps.Roster.Bind(ctx, r.MemberID, r.Subscriber)
 	switch {
 	case errors.Is(err, content.ErrBoundElsewhere):
+		b.tellRequester(ctx, r, refused)
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.elsewhere", r.Subscriber))}, nil
 	case errors.Is(err, content.ErrCodeUsed), errors.Is(err, content.ErrNotFound):
+		b.tellRequester(ctx, r, refused)
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.gone", r.Unit+" "+r.Name))}, nil
 	case err != nil:
 		return nil, err
