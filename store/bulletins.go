@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -121,6 +122,28 @@ func (s *Store) SaveBulletins(ctx context.Context, bs []*content.Bulletin) ([]co
 		return nil, fmt.Errorf("store: save bulletins: %w", err)
 	}
 	return results, nil
+}
+
+// Aliases are the other addresses a bulletin was published at: copies
+// recognized as duplicates when they came in, and so neither stored nor
+// pushed again. Sorted.
+func (s *Store) Aliases(ctx context.Context, id string) ([]string, error) {
+	b, err := s.Bulletin(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.rdb.SMembers(ctx, s.k.cat("alias", id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: aliases of %s: %w", id, err)
+	}
+	out := all[:0]
+	for _, u := range all {
+		if u != b.URL {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // findNearDuplicates marks as duplicates the bulletins whose MinHash bands

@@ -61,12 +61,13 @@ type ConsoleStore interface {
 	FindSubscribers(ctx context.Context, query string, status content.Status, topic string, limit int) ([]*content.Subscriber, error)
 	UnreadSubscribers(ctx context.Context, bulletinID string, limit int) ([]*content.Subscriber, int64, error)
 	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
-	CountAudience(ctx context.Context, seg content.Segment) (int64, error)
+	CountAudience(ctx context.Context, seg content.Segment, scope []string) (int64, error)
 	SetUnit(ctx context.Context, id, unit string) error
 	SetAdmin(ctx context.Context, id string, admin bool) error
 	SetStatus(ctx context.Context, id string, status content.Status) error
 
 	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
+	Aliases(ctx context.Context, id string) ([]string, error)
 	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
 	Search(ctx context.Context, query string, offset, limit int) ([]content.SearchHit, int64, error)
 	CountBulletins(ctx context.Context) (int64, map[content.Kind]int64, error)

@@ -187,6 +187,9 @@ type bulletinData struct {
 	Unread    []*content.Subscriber
 	UnreadAll int64
 	Reads     chart
+	// Copies are the other addresses the bulletin was published at,
+	// merged into it rather than pushed again.
+	Copies []string
 }
 
 // reachRow is the reach within one platform or unit.
@@ -223,6 +226,10 @@ func (c *Console) bulletin(w http.ResponseWriter, r *http.Request, a admin) {
 		}
 	}
 	if d.Unread, d.UnreadAll, err = c.deps.Store.UnreadSubscribers(ctx, b.ID, unreadShown); err != nil {
+		c.fail(w, r, a.lang, err)
+		return
+	}
+	if d.Copies, err = c.deps.Store.Aliases(ctx, b.ID); err != nil {
 		c.fail(w, r, a.lang, err)
 		return
 	}
