@@ -109,6 +109,13 @@ type Reminder interface {
 	Remind(ctx context.Context, actor, bulletinID string) (int, error)
 }
 
+// Notifier tells one person something of the catalog through the
+// delivery queues, once per name (the dispatcher's Notifier): the
+// requester of a bind request, when an admin decides it.
+type Notifier interface {
+	Notify(ctx context.Context, subscriber, once string, n content.Notice) error
+}
+
 // ConsoleConfig configures the console.
 type ConsoleConfig struct {
 	// Approval turns on the two-person rule: a broadcast composed by one
@@ -132,6 +139,9 @@ type ConsoleDeps struct {
 	Store     ConsoleStore
 	Announcer Announcer
 	Reminder  Reminder
+	// Notifier tells requesters what became of their bind requests, as
+	// the chat's 批准 / 拒绝 do; nil: they are not told.
+	Notifier Notifier
 	// Parse reads an input into a bulletin without storing it (the
 	// publish preview).
 	Parse func(in content.Input) (*content.Bulletin, error)

@@ -559,26 +559,47 @@ func (c *Console) rosterDecide(w http.ResponseWriter, r *http.Request, a admin) 
 		c.fail(w, r, a.lang, err)
 		return
 	}
+	// The request is taken: whatever happens now, its requester is told
+	// and the decision audited.
 	detail := map[string]string{"request": fmt.Sprint(req.ID), "member": fmt.Sprint(req.MemberID), "subscriber": req.Subscriber}
+	refused := content.Notice{Key: "bind.refused", Args: []string{fmt.Sprint(req.ID), req.Unit + " " + req.Name}}
 	if op == "refuse" {
-		c.audit(ctx, a, "roster_refuse", detail)
+		c.decided(ctx, a, req, "roster_refuse", detail, refused)
 		done(w, r, "/admin/roster", "reqrefused")
 		return
 	}
-	_, err = c.deps.Store.Bind(ctx, req.MemberID, req.Subscriber)
+	m, err := c.deps.Store.Bind(ctx, req.MemberID, req.Subscriber)
 	switch {
 	case errors.Is(err, content.ErrBoundElsewhere):
+		detail["refused"] = "bound elsewhere"
+		c.decided(ctx, a, req, "roster_refuse", detail, refused)
 		done(w, r, "/admin/roster", "reqelsewhere")
 		return
 	case errors.Is(err, content.ErrCodeUsed), isNotFound(err):
+		detail["refused"] = "gone"
+		c.decided(ctx, a, req, "roster_refuse", detail, refused)
 		done(w, r, "/admin/roster", "reqleft")
 		return
 	case err != nil:
 		c.fail(w, r, a.lang, err)
 		return
 	}
-	c.audit(ctx, a, "roster_approve", detail)
+	c.decided(ctx, a, req, "roster_approve", detail, content.Notice{Key: "bind.approved", Args: []string{fmt.Sprint(req.ID), m.Label()}})
 	done(w, r, "/admin/roster?unit="+url.QueryEscape(req.Unit), "reqapproved")
+}
+
+// decided audits an admin's decision of a bind request and tells its
+// requester, once (under the name the chat's 批准 / 拒绝 use, so the two
+// never tell them twice). The decision stands when the notice cannot be
+// queued; that is logged.
+func (c *Console) decided(ctx context.Context, a admin, req content.BindRequest, action string, detail map[string]string, n content.Notice) {
+	c.audit(ctx, a, action, detail)
+	if c.deps.Notifier == nil {
+		return
+	}
+	if err := c.deps.Notifier.Notify(ctx, req.Subscriber, "bind-"+strconv.FormatInt(req.ID, 10), n); err != nil {
+		c.log.Warn("web: could not tell the requester about their bind request", "request", req.ID, "subscriber", req.Subscriber, "err", err)
+	}
 }
 
 // inviteData is the codes just made, shown once.

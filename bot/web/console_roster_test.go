@@ -319,9 +319,21 @@ func TestConsoleRosterBindRequestsAndCodes(t *testing.T) {
 			t.Fatalf("%s %d: %d", op, id, code)
 		}
 	}
+	// Each requester is told, once, on the account they asked from.
+	told := func() int64 {
+		t.Helper()
+		qs, err := f.st.QueueStats(ctx, "wx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return qs.Length
+	}
 	decide(reqLi.ID, "approve")
 	if !strings.Contains(b.lastTo, "done=reqapproved") {
 		t.Errorf("approve: %s", b.lastTo)
+	}
+	if n := told(); n != 1 {
+		t.Errorf("%d notices queued after an approval, want 1", n)
 	}
 	if m, err := f.st.BoundMember(ctx, "wx:oLi"); err != nil || m.ID != li.ID {
 		t.Errorf("wx:oLi bound to %+v %v", m, err)
@@ -336,6 +348,9 @@ func TestConsoleRosterBindRequestsAndCodes(t *testing.T) {
 	decide(reqLi.ID, "approve")
 	if !strings.Contains(b.lastTo, "done=reqgone") {
 		t.Errorf("a decided request decided again: %s", b.lastTo)
+	}
+	if n := told(); n != 2 {
+		t.Errorf("%d notices queued after an approval, a refusal and a request decided twice, want 2", n)
 	}
 	log, _ := f.st.AuditLog(ctx, 2)
 	if log[0].Action != "console.roster_refuse" || log[1].Action != "console.roster_approve" || log[1].Actor != consoleAdmin || log[1].Detail["subscriber"] != "wx:oLi" {

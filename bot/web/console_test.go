@@ -54,7 +54,7 @@ func setupConsole(t testing.TB, cfg web.ConsoleConfig, secure bool) *consoleFixt
 	parser := content.NewParser(content.ParserConfig{}, content.ParserDeps{})
 	s := web.New(web.Config{}, web.Deps{Store: store.NewBulletinCache(f.st, 64), Links: f.links, Logger: quiet})
 	s.MountConsole(web.NewConsole(cfg, web.ConsoleDeps{
-		Store: f.st, Announcer: disp, Reminder: disp, Parse: parser.Parse,
+		Store: f.st, Announcer: disp, Reminder: disp, Notifier: dispatch.NewNotifier(f.st), Parse: parser.Parse,
 		Ingest: func(ctx context.Context, in content.Input, edit func(*content.Bulletin), at time.Time) (web.IngestResult, error) {
 			// The test's stand-in for the ingest pipeline, which the
 			// end-to-end test in cmd/tongbao runs for real.

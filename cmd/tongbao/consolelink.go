@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/dispatch"
 	"tongbao/bot/ingest"
 	"tongbao/bot/web"
 	"tongbao/content"
@@ -81,7 +82,7 @@ func (l consoleLinker) ConsoleLink(ctx context.Context, id string) (string, erro
 // acts through the service's store, dispatcher and ingest pipeline.
 func (s *service) mountConsole(parser *content.Parser, p *ingest.Pipeline, srcs []source.Config, poller *source.Poller, platforms []string) {
 	deps := web.ConsoleDeps{
-		Store: s.st, Announcer: s.disp, Reminder: s.disp, Parse: parser.Parse,
+		Store: s.st, Announcer: s.disp, Reminder: s.disp, Notifier: dispatch.NewNotifier(s.st), Parse: parser.Parse,
 		Ingest: func(ctx context.Context, in content.Input, edit func(*content.Bulletin), at time.Time) (web.IngestResult, error) {
 			st, err := p.StoreEdited(ctx, in, edit)
 			queued := 0
