@@ -201,7 +201,7 @@ func (c *Console) rosterImport(w http.ResponseWriter, r *http.Request, a admin) 
 	var re *content.RosterError
 	if errors.As(err, &re) {
 		d.Errors = re.Lines
-		c.render(w, r, http.StatusUnprocessableEntity, "roster-import", c.page(a, "roster", d))
+		c.render(w, r, http.StatusUnprocessableEntity, "roster-plan", c.page(a, "roster", d))
 		return
 	}
 	if err != nil {
@@ -227,7 +227,7 @@ func (c *Console) rosterImport(w http.ResponseWriter, r *http.Request, a admin) 
 	for _, u := range ch.NewUnits {
 		d.NewUnits = append(d.NewUnits, [2]string{u, content.NearestUnit(u, known)})
 	}
-	c.render(w, r, http.StatusOK, "roster-import", c.page(a, "roster", d))
+	c.render(w, r, http.StatusOK, "roster-plan", c.page(a, "roster", d))
 }
 
 // outsideScope refuses, by line, the rows of units outside a scoped
@@ -385,7 +385,7 @@ func (c *Console) renderPerson(w http.ResponseWriter, r *http.Request, a admin, 
 	if !d.New {
 		p.Title = d.Member.Label()
 	}
-	c.render(w, r, status, "roster-person", p)
+	c.render(w, r, status, "person", p)
 }
 
 func (c *Console) rosterAddForm(w http.ResponseWriter, r *http.Request, a admin) {
@@ -649,7 +649,7 @@ func (c *Console) rosterInvite(w http.ResponseWriter, r *http.Request, a admin) 
 	}
 	c.audit(ctx, a, "roster_invite", map[string]string{"members": joinIDs(ids)})
 	d := inviteData{People: people, Codes: codes, Until: now.Add(inviteTTL)}
-	c.render(w, r, http.StatusOK, "roster-invite", c.page(a, "roster", d))
+	c.render(w, r, http.StatusOK, "invite", c.page(a, "roster", d))
 }
 
 func joinIDs(ids []int64) string {
