@@ -163,8 +163,8 @@ type rosterImportData struct {
 	File   string
 	Rows   int
 	Errors []content.LineError
-	// Plan is the change the file makes, as `tongbao roster import
-	// --dry-run` prints it.
+	// Change is what the file changes, and Lines say it as `tongbao
+	// roster import --dry-run` prints it.
 	Change *content.RosterChange
 	Lines  []string
 	// NewUnits are the units the file brings that the roster lacks, each
@@ -200,6 +200,11 @@ func (c *Console) rosterImport(w http.ResponseWriter, r *http.Request, a admin) 
 	}
 	var re *content.RosterError
 	if errors.As(err, &re) {
+		// An earlier plan is no longer what the admin is looking at.
+		if err := c.deps.Store.DeleteSession(ctx, a.session.Admin, rosterDraftName); err != nil {
+			c.fail(w, r, a.lang, err)
+			return
+		}
 		d.Errors = re.Lines
 		c.render(w, r, http.StatusUnprocessableEntity, "roster-plan", c.page(a, "roster", d))
 		return
@@ -248,9 +253,11 @@ func outsideScope(lang string, rows []content.RosterRow, scope []string) error {
 // knownUnits are the units of people and every unit above them.
 func knownUnits(people []content.Member) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, m := range people {
 		for _, u := range content.UnitAncestors(m.Unit) {
-			if !slices.Contains(out, u) {
+			if !seen[u] {
+				seen[u] = true
 				out = append(out, u)
 			}
 		}

@@ -202,6 +202,10 @@ func TestConsoleRosterRefusesABadFile(t *testing.T) {
 	b := f.admin(t, consoleAdmin)
 	importRoster(t, b, rosterCSV)
 	_, before := rosterSize(t, f)
+	// A plan left unconfirmed is dropped by the refused file after it.
+	if code, _ := b.upload("/admin/roster/import", "good.csv", []byte("姓名,单位,职务\n张三,县委办,主任\n"), url.Values{"csrf": {b.csrf()}}); code != http.StatusOK {
+		t.Fatalf("plan: %d", code)
+	}
 	for name, file := range map[string]string{
 		"missing column": "姓名,单位\n张三,县委办\n",
 		"bad lines":      "姓名,单位,职务,手机\n张三,县委办,主任,not-a-phone\n,县委办,科员,\n",
