@@ -267,7 +267,7 @@ func runSoak(b *testing.B, cfg soakConfig) []soakSample {
 	)
 	links := make(chan string, 1024)
 	linkRE := regexp.MustCompile(regexp.QuoteMeta(base) + `/r/[^\s"'<>]+`)
-	questions := []string{"最新会议", "最近的常委会", "搜索 防汛", "5月27日的会议", "latest meeting", "/latest", "搜索 安全生产", "最新通知"}
+	questions := soakQuestions
 
 	// The watcher follows what the fake receives: answers end a question,
 	// pushes may be read.
@@ -507,6 +507,56 @@ func runSoak(b *testing.B, cfg soakConfig) []soakSample {
 	}
 	return samples
 }
+
+// TestSoakListsAnswerPassively: the soak's WeChat questions get their
+// answer as the passive reply after as many bulletins as a soak uploads.
+// Its 搜索 防汛 from the 23rd bulletin on listed four or five meetings
+// whose snippets made 2,045–2,557 bytes, more than one WeChat message: it
+// got "success" and customer-service messages, which an account without
+// them (unverified, or 48 hours after the user last wrote) never sends.
+func TestSoakListsAnswerPassively(t *testing.T) {
+	e := newEnv()
+	fake := wechatEnv(t, e, testAESKey)
+	e["TONGBAO_ADMIN_TOKEN"] = "soak-admin-token"
+	s := e.serve(t)
+	rng := rand.New(rand.NewPCG(3, 4)) // the soak's bulletins
+	for n := 1; n <= 26; n++ {
+		req, _ := http.NewRequest("POST", s.addr+"/admin/bulletins?name=soak-"+strconv.Itoa(n)+".txt",
+			strings.NewReader(soakBulletin(rng, n, time.Now())))
+		req.Header.Set("Authorization", "Bearer "+e["TONGBAO_ADMIN_TOKEN"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("upload %d: %s", n, resp.Status)
+		}
+	}
+	wx := wechattest.NewOAClient(s.addr+"/wechat", "wxtoken", testAESKey, wechattest.DefaultAppID)
+	wx.Mode = wechattest.Safe
+	for i, q := range soakQuestions {
+		openID := fmt.Sprintf("oAsker%d", i)
+		reply, err := wx.SendText(openID, q, int64(i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reply.Empty || len(reply.Content) > 2048 {
+			t.Errorf("%s: passive reply %s of %d bytes (empty %v)", q, reply.MsgType, len(reply.Content), reply.Empty)
+		}
+		if q == "搜索 防汛" && !strings.Contains(reply.Content, "「防汛」共找到") {
+			t.Errorf("%s: %q", q, reply.Content)
+		}
+	}
+	for _, m := range fake.CustomMessages() {
+		if m.MsgType == "text" {
+			t.Errorf("customer-service text to %s: %.80q", m.ToUser, m.Content)
+		}
+	}
+}
+
+// soakQuestions are what the soak's askers ask, in turn.
+var soakQuestions = []string{"最新会议", "最近的常委会", "搜索 防汛", "5月27日的会议", "latest meeting", "/latest", "搜索 安全生产", "最新通知"}
 
 // checkLateAnswers reports the WeChat questions that got "success" instead
 // of a passive reply, by question, and checks that the fake received their
