@@ -509,11 +509,11 @@ func runSoak(b *testing.B, cfg soakConfig) []soakSample {
 }
 
 // TestSoakListsAnswerPassively: the soak's WeChat questions get their
-// answer as the passive reply after as many bulletins as a soak uploads.
-// Its 搜索 防汛 from the 23rd bulletin on listed four or five meetings
-// whose snippets made 2,045–2,557 bytes, more than one WeChat message: it
-// got "success" and customer-service messages, which an account without
-// them (unverified, or 48 hours after the user last wrote) never sends.
+// answer as the passive reply after 26 of its bulletins. By then 搜索 防汛
+// lists meetings whose whole snippets take more than one WeChat message
+// (2,557 bytes): the list must still come as one passive reply, not as
+// "success" and customer-service messages, which an account without them
+// (unverified, or 48 hours after the user last wrote) cannot send.
 func TestSoakListsAnswerPassively(t *testing.T) {
 	e := newEnv()
 	fake := wechatEnv(t, e, testAESKey)
