@@ -511,7 +511,7 @@ func runSoak(b *testing.B, cfg soakConfig) []soakSample {
 // TestSoakListsAnswerPassively: the soak's WeChat questions get their
 // answer as the passive reply after 26 of its bulletins. By then 搜索 防汛
 // lists meetings whose whole snippets take more than one WeChat message
-// (2,557 bytes): the list must still come as one passive reply, not as
+// (2,558 bytes): the list must still come as one passive reply, not as
 // "success" and customer-service messages, which an account without them
 // (unverified, or 48 hours after the user last wrote) cannot send.
 func TestSoakListsAnswerPassively(t *testing.T) {
