@@ -53,6 +53,9 @@ func (s *Store) Touch(ctx context.Context, id, name, lang string, inbound bool) 
 	if err != nil {
 		return nil, false, err
 	}
+	if err := s.reindexSubscriber(ctx, id, sub.Dense, sub.Name, sub.Unit); err != nil {
+		return nil, false, err
+	}
 	if inbound && sub.Status != content.StatusActive {
 		if err := s.SetStatus(ctx, id, content.StatusActive); err != nil {
 			return nil, false, err
@@ -177,6 +180,7 @@ func (s *Store) SetUnit(ctx context.Context, id, unit string) error {
 		return err
 	}
 	unit = strings.TrimSpace(unit)
+	var now *redis.SliceCmd
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		if sub.Unit != "" {
 			p.SRem(ctx, s.k.subs("unit", sub.Unit), id)
@@ -188,12 +192,17 @@ func (s *Store) SetUnit(ctx context.Context, id, unit string) error {
 			p.SAdd(ctx, s.k.subs("units"), unit)
 			p.SetBit(ctx, s.k.subs("ubm", unit), sub.Dense, 1)
 		}
+		// Read after the write: the search index gets what the record
+		// holds now.
+		now = p.HMGet(ctx, s.k.subscriber(id), "name", "unit")
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("store: set unit %s: %w", id, err)
 	}
-	return nil
+	name, _ := now.Val()[0].(string)
+	unit, _ = now.Val()[1].(string)
+	return s.reindexSubscriber(ctx, id, sub.Dense, name, unit)
 }
 
 // SetDelivery records how a subscriber receives bulletins: mode (instant
