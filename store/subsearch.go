@@ -45,7 +45,7 @@ import (
 // searchNarrow is how many candidates a search checks one by one; past
 // that it walks {sub}:sord in order and stops at the limit, which for so
 // common a query comes quickly.
-const searchNarrow = 4000
+var searchNarrow = 4000
 
 // searchWalk is how many search keys one step of the walk reads.
 const searchWalk = 2000
@@ -398,7 +398,7 @@ func (s *Store) searchCandidates(ctx context.Context, query string) ([]int64, bo
 		small = append(small, ds)
 	}
 	if len(small) == 0 {
-		if popcount(bitmap) > searchNarrow {
+		if popcount(bitmap) > int64(searchNarrow) {
 			return nil, false, nil
 		}
 		return setBits(bitmap), true, nil
