@@ -2,11 +2,15 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"tongbao/content"
 	"tongbao/store/redistest"
@@ -16,13 +20,12 @@ import (
 // stores.
 const searchBenchSubscribers = 100_000
 
-// dropSearchIndex deletes every key of the search index (what a store of
-// schema version 1 lacks); the keys are found from the search keys, so no
-// SCAN of a cluster's nodes is needed.
-func dropSearchIndex(tb testing.TB, s *Store) {
+// searchIndexKeys lists every key of the search index (what a store of
+// schema version 1 lacks), found from the search keys, so no SCAN of a
+// cluster's nodes is needed.
+func searchIndexKeys(tb testing.TB, s *Store) []string {
 	tb.Helper()
-	ctx := context.Background()
-	keys, err := s.rdb.HVals(ctx, s.k.subs("sx")).Result()
+	keys, err := s.rdb.HVals(context.Background(), s.k.subs("sx")).Result()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -36,13 +39,47 @@ func dropSearchIndex(tb testing.TB, s *Store) {
 			}
 		}
 	}
-	for len(index) > 0 {
+	return index
+}
+
+// dropSearchIndex deletes every key of the search index.
+func dropSearchIndex(tb testing.TB, s *Store) {
+	tb.Helper()
+	for index := searchIndexKeys(tb, s); len(index) > 0; {
 		n := min(len(index), 1000)
-		if err := s.rdb.Del(ctx, index[:n]...).Err(); err != nil {
+		if err := s.rdb.Del(context.Background(), index[:n]...).Err(); err != nil {
 			tb.Fatal(err)
 		}
 		index = index[n:]
 	}
+}
+
+// searchIndexMemory is MEMORY USAGE of the index's parts, in bytes: the
+// search keys by dense id (sx), in order (sord), the gram postings kept
+// as sets (ng) and as bitmaps (nb); and how many postings of each kind.
+func searchIndexMemory(tb testing.TB, s *Store) (bytes, keys map[string]int64) {
+	tb.Helper()
+	ctx := context.Background()
+	index := searchIndexKeys(tb, s)
+	usage := make([]*redis.IntCmd, len(index))
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range index {
+			usage[i] = p.MemoryUsage(ctx, k, 0)
+		}
+		return nil
+	}); err != nil && !errors.Is(err, redis.Nil) {
+		tb.Fatal(err)
+	}
+	bytes, keys = map[string]int64{}, map[string]int64{}
+	for i, k := range index {
+		if usage[i].Err() != nil {
+			continue // a gram kept the other way
+		}
+		part := strings.SplitN(strings.TrimPrefix(k, s.k.subs("")), ":", 2)[0]
+		bytes[part] += usage[i].Val()
+		keys[part]++
+	}
+	return bytes, keys
 }
 
 // searchPeople generates subscribers as a county's would look: Chinese
@@ -144,6 +181,7 @@ func BenchmarkSubscriberSearch(b *testing.B) {
 	b.Logf("seeded %d subscribers in %v", len(people), time.Since(start).Round(time.Second))
 
 	with := usedMemory(b, admin)
+	parts, counts := searchIndexMemory(b, s)
 	dropSearchIndex(b, s)
 	without := usedMemory(b, admin)
 	start = time.Now()
@@ -160,6 +198,10 @@ func BenchmarkSubscriberSearch(b *testing.B) {
 		b.ReportMetric(float64(with-without)/1e6, "MB-index")
 		b.ReportMetric(float64(with-without)/searchBenchSubscribers, "B-index/subscriber")
 		b.ReportMetric(build.Seconds(), "s-build")
+		for part, n := range parts {
+			b.ReportMetric(float64(n)/1e6, "MB-"+part)
+			b.ReportMetric(float64(counts[part]), "keys-"+part)
+		}
 	})
 
 	openid := people[4242][0][len("wx:o") : len("wx:o")+6] // 4242 is a WeChat subscriber
