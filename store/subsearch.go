@@ -24,7 +24,8 @@ import (
 //	                         order (unit, those without one last, then name,
 //	                         then id)
 //	{sub}:ng:GRAM     set    dense ids whose id, name or unit holds GRAM
-//	{sub}:nb:GRAM     bitmap the same, once more than bigGram of them do
+//	{sub}:nb:GRAM     bitmap the same, once more than max(512, N/256) of
+//	                         the N subscribers do
 //
 // A search key is "1"+unit+NUL+name+NUL+id, or "2"+NUL+name+NUL+id for a
 // subscriber without a unit. The grams of a text are its characters and
@@ -34,13 +35,15 @@ import (
 // so nothing is missed, and the few that hold the pairs apart are dropped
 // by comparing the search keys themselves.
 //
-// Why grams and not a sorted set of suffixes: names are 2–4 characters but
-// ids are long (a WeChat openid has 28), and a set of every suffix would
-// hold some 20 entries of ~40 bytes per subscriber. Grams are small
-// integers in small sets (Redis keeps a set of at most 512 integers as a
-// packed array, 4 bytes each); a gram that many share (a platform's
-// prefix, a common surname, a digit) becomes a bitmap of N/8 bytes rather
-// than a hash table of ~40 bytes per member.
+// Why grams and not a sorted set of every suffix: names are 2–4
+// characters but ids are long (a WeChat openid has 28), so the suffixes
+// would be some 40 sorted-set entries of ~100 bytes per subscriber. Grams
+// are small integers in small sets (Redis keeps a set of at most 512
+// integers as a packed array, 4 bytes each, and ~40 bytes a member past
+// that); a gram that many share (a platform's prefix, a common surname, a
+// digit, a unit's words) becomes a bitmap of N/8 bytes, cheaper than the
+// hash table past max(512, N/256) members. For 100,000 subscribers the
+// whole index takes ~520 bytes each (BENCHMARKS.md).
 
 // searchNarrow is how many candidates a search checks one by one; past
 // that it walks {sub}:sord in order and stops at the limit, which for so
@@ -118,22 +121,18 @@ func queryGrams(q string) []string {
 	return out
 }
 
-// reindexScript swaps a subscriber's search key from ARGV[2] to ARGV[3]
-// ("" for none) if the index still holds ARGV[2] for dense id ARGV[1]; it
-// returns 0, changing nothing, when another writer got there first. KEYS:
-// the sx hash, the sord zset, the seq counter, then a set and a bitmap key
-// for each of the ARGV[4] grams to remove, then for each gram to add. A
-// set that grows past bigGram members becomes a bitmap.
+// reindexScript swaps a subscriber's search key from ARGV[2] ("" for
+// none) to ARGV[3] if the index still holds ARGV[2] for dense id ARGV[1];
+// it returns 0, changing nothing, when another writer got there first.
+// KEYS: the sx hash, the sord zset, the seq counter (N), then a set and a
+// bitmap key for each of the ARGV[4] grams to remove, then for each gram
+// to add. A set that grows past max(512, N/256) members becomes a bitmap.
 var reindexScript = redis.NewScript(`
 local dense, old, new, nrem = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 if (redis.call('HGET', KEYS[1], dense) or '') ~= old then return 0 end
 if old ~= '' then redis.call('ZREM', KEYS[2], old) end
-if new == '' then
-  redis.call('HDEL', KEYS[1], dense)
-else
-  redis.call('HSET', KEYS[1], dense, new)
-  redis.call('ZADD', KEYS[2], 0, new)
-end
+redis.call('HSET', KEYS[1], dense, new)
+redis.call('ZADD', KEYS[2], 0, new)
 local big = math.max(512, math.floor(tonumber(redis.call('GET', KEYS[3]) or '0') / 256))
 for i = 4, #KEYS, 2 do
   local set, bm = KEYS[i], KEYS[i+1]
@@ -151,11 +150,6 @@ for i = 4, #KEYS, 2 do
   end
 end
 return 1`)
-
-// The bitmap threshold, bigGram in the script: a set of dense ids costs
-// 4 bytes a member up to 512 members and ~40 past that, a bitmap N/8 bytes
-// for N subscribers, so a gram turns into a bitmap past max(512, N/256)
-// members.
 
 // reindexArgs are the keys and arguments of reindexScript for one swap.
 func (s *Store) reindexArgs(dense int64, old, new string) ([]string, []any) {
