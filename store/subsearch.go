@@ -51,7 +51,7 @@ import (
 var searchNarrow = 4000
 
 // searchWalk is how many search keys one step of the walk reads.
-const searchWalk = 2000
+var searchWalk = int64(2000)
 
 // searchKey is a subscriber's key in the search index; NUL separates the
 // fields, so none may hold one.
@@ -315,17 +315,19 @@ func (s *Store) searchSubscribers(ctx context.Context, query string, status cont
 			return nil, err
 		}
 	default:
-		for start := int64(0); len(ids) < limit; start += searchWalk {
-			keys, err := s.rdb.ZRange(ctx, s.k.subs("sord"), start, start+searchWalk-1).Result()
+		// By key, not by rank: a subscriber added meanwhile shifts no one.
+		for from := "-"; len(ids) < limit; {
+			keys, err := s.rdb.ZRangeByLex(ctx, s.k.subs("sord"), &redis.ZRangeBy{Min: from, Max: "+", Count: searchWalk}).Result()
 			if err != nil {
 				return nil, fmt.Errorf("store: find subscribers: %w", err)
 			}
 			if err := take(keys); err != nil {
 				return nil, err
 			}
-			if len(keys) < searchWalk {
+			if int64(len(keys)) < searchWalk {
 				break
 			}
+			from = "(" + keys[len(keys)-1]
 		}
 	}
 	if len(ids) > limit {

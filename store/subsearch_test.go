@@ -114,7 +114,8 @@ var searchQueries = []string{
 
 // TestFindSubscribersMatchesScan compares the index's answers with the
 // definition over a few hundred generated subscribers, on every backend,
-// with the candidates checked one by one and with the ordered walk.
+// with the candidates checked one by one and with the ordered walk (in
+// small steps, so it crosses many).
 func TestFindSubscribersMatchesScan(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
@@ -123,9 +124,10 @@ func TestFindSubscribersMatchesScan(t *testing.T) {
 		if err != nil || len(all) != 600 {
 			t.Fatalf("ListSubscribers: %d, %v", len(all), err)
 		}
-		defer func(n int) { searchNarrow = n }(searchNarrow)
+		defer func(n int, w int64) { searchNarrow, searchWalk = n, w }(searchNarrow, searchWalk)
 		for _, narrow := range []int{searchNarrow, 5} {
-			searchNarrow = narrow
+			// Checked one by one, then walked 7 keys a step.
+			searchNarrow, searchWalk = narrow, 7
 			for _, q := range searchQueries {
 				for _, f := range []struct {
 					status content.Status
