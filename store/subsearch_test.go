@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"tongbao/content"
@@ -175,6 +176,67 @@ func TestSearchIndexFollowsChanges(t *testing.T) {
 		for q, want := range map[string]int{"三丰": 0, "武当": 0, "无忌": 1, "明教": 1, "张": 1} {
 			if got, err := s.FindSubscribers(ctx, q, "", "", 10); err != nil || len(got) != want {
 				t.Errorf("FindSubscribers(%q) = %v, %v; want %d", q, got, err, want)
+			}
+		}
+	})
+}
+
+// TestSearchIndexUnderConcurrentWrites renames and moves one subscriber
+// from several writers at once: afterwards the index holds exactly what
+// the record does — its search key, and its dense id under its grams and
+// no others.
+func TestSearchIndexUnderConcurrentWrites(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		sub, _, err := s.Touch(ctx, "tg:1", "张三", "zh", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := []string{"李四", "王五六", "欧阳修", "赵钱孙李"}
+		units := []string{"农业局", "县教育局", "", "卫健委"}
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for w := range 8 {
+			wg.Go(func() {
+				for i := range 15 {
+					var err error
+					if (w+i)%2 == 0 {
+						_, _, err = s.Touch(ctx, "tg:1", names[(w*3+i)%len(names)], "zh", false)
+					} else {
+						err = s.SetUnit(ctx, "tg:1", units[(w*5+i)%len(units)])
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		final, err := s.Subscriber(ctx, "tg:1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := searchKey(final.ID, final.Name, final.Unit)
+		if got, err := s.rdb.HGet(ctx, s.k.subs("sx"), "1").Result(); err != nil || got != want {
+			t.Fatalf("search key %q, %v; the record holds %q", got, err, want)
+		}
+		mine := searchKeyGrams(want)
+		all := []string{"张三"}
+		all = append(append(all, names...), units...)
+		for _, text := range all {
+			for _, g := range searchKeyGrams(searchKey("", text, "")) {
+				in, err := s.rdb.SIsMember(ctx, s.k.subs("ng", g), sub.Dense).Result()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if in != slices.Contains(mine, g) {
+					t.Errorf("gram %q: indexed %v, the record (%s, %s) holds it %v", g, in, final.Name, final.Unit, !in)
+				}
 			}
 		}
 	})
