@@ -18,7 +18,8 @@ import (
 // any part of a name, id or unit without reading everyone. All its keys
 // are in the {sub} slot:
 //
-//	{sub}:sx          hash   dense id → the subscriber's search key
+//	{sub}:sx          hash   dense id → the version of the record indexed
+//	                         and the subscriber's search key
 //	{sub}:sord        zset   every search key, all scored 0: in
 //	                         lexicographic order, which is the console's
 //	                         order (unit, those without one last, then name,
@@ -121,18 +122,39 @@ func queryGrams(q string) []string {
 	return out
 }
 
-// reindexScript swaps a subscriber's search key from ARGV[2] ("" for
-// none) to ARGV[3] if the index still holds ARGV[2] for dense id ARGV[1];
-// it returns 0, changing nothing, when another writer got there first.
-// KEYS: the sx hash, the sord zset, the seq counter (N), then a set and a
-// bitmap key for each of the ARGV[4] grams to remove, then for each gram
-// to add. A set that grows past max(512, N/256) members becomes a bitmap.
+// indexEntry is what {sub}:sx holds for a subscriber: the version of the
+// record it was made from (the record's iv field, bumped by every write
+// of its name or unit) and its search key.
+func indexEntry(version int64, key string) string {
+	return strconv.FormatInt(version, 10) + " " + key
+}
+
+// parseIndexEntry reads an sx entry; a missing one ("") is version -1.
+func parseIndexEntry(v string) (version int64, key string) {
+	ver, key, ok := strings.Cut(v, " ")
+	if !ok {
+		return -1, ""
+	}
+	n, err := strconv.ParseInt(ver, 10, 64)
+	if err != nil {
+		return -1, ""
+	}
+	return n, key
+}
+
+// reindexScript swaps a subscriber's sx entry from ARGV[2] ("" for none)
+// to ARGV[3] if the index still holds ARGV[2] for dense id ARGV[1]; it
+// returns 0, changing nothing, when another writer got there first. The
+// search keys are ARGV[5] (old, "" for none) and ARGV[6] (new). KEYS: the
+// sx hash, the sord zset, the seq counter (N), then a set and a bitmap key
+// for each of the ARGV[4] grams to remove, then for each gram to add. A
+// set that grows past max(512, N/256) members becomes a bitmap.
 var reindexScript = redis.NewScript(`
 local dense, old, new, nrem = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 if (redis.call('HGET', KEYS[1], dense) or '') ~= old then return 0 end
-if old ~= '' then redis.call('ZREM', KEYS[2], old) end
+if ARGV[5] ~= '' then redis.call('ZREM', KEYS[2], ARGV[5]) end
 redis.call('HSET', KEYS[1], dense, new)
-redis.call('ZADD', KEYS[2], 0, new)
+redis.call('ZADD', KEYS[2], 0, ARGV[6])
 local big = math.max(512, math.floor(tonumber(redis.call('GET', KEYS[3]) or '0') / 256))
 for i = 4, #KEYS, 2 do
   local set, bm = KEYS[i], KEYS[i+1]
@@ -151,9 +173,12 @@ for i = 4, #KEYS, 2 do
 end
 return 1`)
 
-// reindexArgs are the keys and arguments of reindexScript for one swap.
+// reindexArgs are the keys and arguments of reindexScript to replace the
+// sx entry old ("" for none) with new.
 func (s *Store) reindexArgs(dense int64, old, new string) ([]string, []any) {
-	oldGrams, newGrams := searchKeyGrams(old), searchKeyGrams(new)
+	_, oldKey := parseIndexEntry(old)
+	_, newKey := parseIndexEntry(new)
+	oldGrams, newGrams := searchKeyGrams(oldKey), searchKeyGrams(newKey)
 	var rem, add []string
 	for _, g := range oldGrams {
 		if !slices.Contains(newGrams, g) {
@@ -169,26 +194,40 @@ func (s *Store) reindexArgs(dense int64, old, new string) ([]string, []any) {
 	for _, g := range append(rem, add...) {
 		keys = append(keys, s.k.subs("ng", g), s.k.subs("nb", g))
 	}
-	return keys, []any{dense, old, new, len(rem)}
+	return keys, []any{dense, old, new, len(rem), oldKey, newKey}
+}
+
+// recordSnapshot is what the search index is made from, read from a
+// subscriber's record in one command: name, unit and version.
+type recordSnapshot struct {
+	name, unit string
+	version    int64
+}
+
+// snapshotOf reads a snapshot from a record's fields.
+func snapshotOf(name, unit, version string) recordSnapshot {
+	v, _ := strconv.ParseInt(version, 10, 64)
+	return recordSnapshot{name: name, unit: unit, version: v}
 }
 
 // reindexSubscriber brings a subscriber's entry in the search index up to
-// date after a write to its name or unit: name and unit are the values
-// read after that write. Of concurrent writers the last to finish indexes
-// what the record holds then (each swap checks the entry it replaces, and
-// one that lost re-reads the record).
-func (s *Store) reindexSubscriber(ctx context.Context, id string, dense int64, name, unit string) error {
+// date after a write to its name or unit; snap is read from the record
+// after that write. Versions decide between concurrent writers: every
+// write bumps the record's version after writing, so whoever reads the
+// highest version reads the final name and unit, and the index takes only
+// a newer version than it holds.
+func (s *Store) reindexSubscriber(ctx context.Context, id string, dense int64, snap recordSnapshot) error {
 	field := strconv.FormatInt(dense, 10)
+	entry := indexEntry(snap.version, searchKey(id, snap.name, snap.unit))
 	for range 20 {
 		old, err := s.rdb.HGet(ctx, s.k.subs("sx"), field).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return fmt.Errorf("store: index subscriber %s: %w", id, err)
 		}
-		key := searchKey(id, name, unit)
-		if old == key {
+		if v, _ := parseIndexEntry(old); v >= snap.version {
 			return nil
 		}
-		keys, args := s.reindexArgs(dense, old, key)
+		keys, args := s.reindexArgs(dense, old, entry)
 		done, err := reindexScript.Run(ctx, s.rdb, keys, args...).Int()
 		if err != nil {
 			return fmt.Errorf("store: index subscriber %s: %w", id, err)
@@ -196,12 +235,6 @@ func (s *Store) reindexSubscriber(ctx context.Context, id string, dense int64, n
 		if done == 1 {
 			return nil
 		}
-		vals, err := s.rdb.HMGet(ctx, s.k.subscriber(id), "name", "unit").Result()
-		if err != nil {
-			return fmt.Errorf("store: index subscriber %s: %w", id, err)
-		}
-		name, _ = vals[0].(string)
-		unit, _ = vals[1].(string)
 	}
 	return fmt.Errorf("store: index subscriber %s: too many concurrent changes", id)
 }
@@ -240,7 +273,7 @@ func (s *Store) indexBatch(ctx context.Context, fields, ids []string) error {
 	var olds *redis.SliceCmd
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			recs[i] = p.HMGet(ctx, s.k.subscriber(id), "name", "unit", "platform")
+			recs[i] = p.HMGet(ctx, s.k.subscriber(id), "name", "unit", "iv", "platform")
 		}
 		olds = p.HMGet(ctx, s.k.subs("sx"), fields...)
 		return nil
@@ -248,25 +281,27 @@ func (s *Store) indexBatch(ctx context.Context, fields, ids []string) error {
 		return fmt.Errorf("store: index subscribers: %w", err)
 	}
 	type swap struct {
-		i          int
-		dense      int64
-		name, unit string
-		run        *redis.Cmd
+		i     int
+		dense int64
+		snap  recordSnapshot
+		run   *redis.Cmd
 	}
 	var swaps []*swap
-	for i, id := range ids {
+	for i := range ids {
 		v := recs[i].Val()
-		if platform, _ := v[2].(string); platform == "" {
+		if platform, _ := v[3].(string); platform == "" {
 			continue // a dense id whose record is gone
 		}
 		name, _ := v[0].(string)
 		unit, _ := v[1].(string)
+		version, _ := v[2].(string)
+		snap := snapshotOf(name, unit, version)
 		old, _ := olds.Val()[i].(string)
 		dense, err := strconv.ParseInt(fields[i], 10, 64)
-		if err != nil || old == searchKey(id, name, unit) {
+		if cur, _ := parseIndexEntry(old); err != nil || cur >= snap.version {
 			continue
 		}
-		swaps = append(swaps, &swap{i: i, dense: dense, name: name, unit: unit})
+		swaps = append(swaps, &swap{i: i, dense: dense, snap: snap})
 	}
 	if len(swaps) == 0 {
 		return nil
@@ -274,7 +309,7 @@ func (s *Store) indexBatch(ctx context.Context, fields, ids []string) error {
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, w := range swaps {
 			old, _ := olds.Val()[w.i].(string)
-			keys, args := s.reindexArgs(w.dense, old, searchKey(ids[w.i], w.name, w.unit))
+			keys, args := s.reindexArgs(w.dense, old, indexEntry(w.snap.version, searchKey(ids[w.i], w.snap.name, w.snap.unit)))
 			w.run = reindexScript.Eval(ctx, p, keys, args...)
 		}
 		return nil
@@ -283,7 +318,7 @@ func (s *Store) indexBatch(ctx context.Context, fields, ids []string) error {
 	}
 	for _, w := range swaps {
 		if n, _ := w.run.Int(); n != 1 {
-			if err := s.reindexSubscriber(ctx, ids[w.i], w.dense, w.name, w.unit); err != nil {
+			if err := s.reindexSubscriber(ctx, ids[w.i], w.dense, w.snap); err != nil {
 				return err
 			}
 		}
@@ -438,7 +473,8 @@ func (s *Store) searchKeys(ctx context.Context, dense []int64) ([]string, error)
 	}
 	keys := make([]string, 0, len(vals))
 	for _, v := range vals {
-		if k, _ := v.(string); k != "" {
+		e, _ := v.(string)
+		if _, k := parseIndexEntry(e); k != "" {
 			keys = append(keys, k)
 		}
 	}

@@ -31,7 +31,8 @@ func searchIndexKeys(tb testing.TB, s *Store) []string {
 	}
 	seen := map[string]bool{}
 	index := []string{s.k.subs("sx"), s.k.subs("sord")}
-	for _, k := range keys {
+	for _, e := range keys {
+		_, k := parseIndexEntry(e)
 		for _, g := range searchKeyGrams(k) {
 			if !seen[g] {
 				seen[g] = true

@@ -222,7 +222,8 @@ func TestSearchIndexUnderConcurrentWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := searchKey(final.ID, final.Name, final.Unit)
-		if got, err := s.rdb.HGet(ctx, s.k.subs("sx"), "1").Result(); err != nil || got != want {
+		entry, err := s.rdb.HGet(ctx, s.k.subs("sx"), "1").Result()
+		if _, got := parseIndexEntry(entry); err != nil || got != want {
 			t.Fatalf("search key %q, %v; the record holds %q", got, err, want)
 		}
 		mine := searchKeyGrams(want)
