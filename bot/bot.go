@@ -74,7 +74,7 @@ type StatsStore interface {
 	CountBulletins(ctx context.Context) (int64, map[content.Kind]int64, error)
 	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
 	Stats(ctx context.Context, bulletinID string) (*content.DeliveryStats, error)
-	CountAudience(ctx context.Context, seg content.Segment) (int64, error)
+	CountAudience(ctx context.Context, seg content.Segment, scope []string) (int64, error)
 }
 
 // Announcer sends an admin's announcement to a segment of subscribers and
@@ -123,6 +123,9 @@ type Deps struct {
 	// RosterReminder sends 催读 for bulletins sent by roster; nil: 催读
 	// reminds subscribers as for any bulletin.
 	RosterReminder RosterReminder
+	// Notifier tells people what became of their bind requests; nil: they
+	// are not told.
+	Notifier Notifier
 }
 
 // Bot is the platform-neutral conversation: it turns what people send

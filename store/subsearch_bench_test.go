@@ -21,7 +21,7 @@ import (
 const searchBenchSubscribers = 100_000
 
 // searchIndexKeys lists every key of the search index (what a store of
-// schema version 1 lacks), found from the search keys, so no SCAN of a
+// schema version 2 lacks), found from the search keys, so no SCAN of a
 // cluster's nodes is needed.
 func searchIndexKeys(tb testing.TB, s *Store) []string {
 	tb.Helper()
@@ -134,7 +134,7 @@ func (p searchPeople) person(i int) (id, name, unit string) {
 // Touch and SetUnit on a redis-server of its own and reports what the
 // search index costs in Redis memory (INFO used_memory with the index and
 // after dropping it), how long building it for existing data takes (the
-// schema 2 step), and how long FindSubscribers takes for names, units and
+// schema 3 step), and how long FindSubscribers takes for names, units and
 // ids: part of a name nobody has, a surname (everyone's first page), a
 // name, a unit, part of an openid, digits. Seeding takes a minute or two,
 // so it runs only with TONGBAO_BENCH_LARGE=1.
