@@ -152,9 +152,11 @@ func parseIndexEntry(v string) (version int64, key string) {
 var reindexScript = redis.NewScript(`
 local dense, old, new, nrem = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 if (redis.call('HGET', KEYS[1], dense) or '') ~= old then return 0 end
-if ARGV[5] ~= '' then redis.call('ZREM', KEYS[2], ARGV[5]) end
 redis.call('HSET', KEYS[1], dense, new)
-redis.call('ZADD', KEYS[2], 0, ARGV[6])
+if ARGV[5] ~= ARGV[6] then
+  if ARGV[5] ~= '' then redis.call('ZREM', KEYS[2], ARGV[5]) end
+  redis.call('ZADD', KEYS[2], 0, ARGV[6])
+end
 local big = math.max(512, math.floor(tonumber(redis.call('GET', KEYS[3]) or '0') / 256))
 for i = 4, #KEYS, 2 do
   local set, bm = KEYS[i], KEYS[i+1]
