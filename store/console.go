@@ -232,11 +232,11 @@ func (s *Store) TakeBroadcast(ctx context.Context, id string) (*content.PendingB
 
 // FindSubscribers returns up to limit subscribers matching query — a
 // subscriber id, or part of a name, id or unit — with a status ("" for
-// any) and subscribed to topic ("" for any), sorted by unit then name. A
-// query returns the first limit of its matches in that order, found
-// through the search index (subsearch.go). An empty query lists the first
-// subscribers found: it scans in batches and stops at limit, so a page
-// costs little however many subscribers there are.
+// any) and subscribed to topic ("" for any), sorted by unit then name: the
+// first limit of them in that order, found through the search index
+// (subsearch.go). An empty query lists the first subscribers in that
+// order, or with a topic the first of its followers found (its set is
+// scanned in batches until limit are found).
 func (s *Store) FindSubscribers(ctx context.Context, query string, status content.Status, topic string, limit int) ([]*content.Subscriber, error) {
 	query = strings.TrimSpace(query)
 	if strings.Contains(query, ":") {
@@ -244,26 +244,14 @@ func (s *Store) FindSubscribers(ctx context.Context, query string, status conten
 			return []*content.Subscriber{sub}, nil
 		}
 	}
-	if query != "" {
+	if query != "" || topic == "" {
 		return s.searchSubscribers(ctx, query, status, topic, limit)
 	}
-	// Everyone (by dense id), or a topic's followers, a thousand at a time.
-	scan := func(cursor uint64) ([]string, uint64, error) {
-		kv, next, err := s.rdb.HScan(ctx, s.k.subs("dense"), cursor, "", 1000).Result()
-		ids := make([]string, 0, len(kv)/2)
-		for i := 1; i < len(kv); i += 2 {
-			ids = append(ids, kv[i])
-		}
-		return ids, next, err
-	}
-	if topic != "" {
-		key := s.subIndexKey(content.Subscription{Kind: content.SubTopic, Value: topic})
-		scan = func(cursor uint64) ([]string, uint64, error) { return s.rdb.SScan(ctx, key, cursor, "", 1000).Result() }
-	}
+	key := s.subIndexKey(content.Subscription{Kind: content.SubTopic, Value: topic})
 	var out []*content.Subscriber
 	var cursor uint64
 	for len(out) < limit {
-		ids, next, err := scan(cursor)
+		ids, next, err := s.rdb.SScan(ctx, key, cursor, "", 1000).Result()
 		if err != nil {
 			return nil, fmt.Errorf("store: find subscribers: %w", err)
 		}

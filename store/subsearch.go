@@ -328,9 +328,9 @@ func (s *Store) indexBatch(ctx context.Context, fields, ids []string) error {
 	return nil
 }
 
-// searchSubscribers is FindSubscribers for a non-empty query: the first
-// limit subscribers, in the console's order, whose id, name or unit holds
-// query, with the status and topic asked for.
+// searchSubscribers is FindSubscribers through the index: the first limit
+// subscribers, in the console's order, whose id, name or unit holds query
+// (everyone for ""), with the status and topic asked for.
 func (s *Store) searchSubscribers(ctx context.Context, query string, status content.Status, topic string, limit int) ([]*content.Subscriber, error) {
 	var ids []string
 	take := func(keys []string) error {
@@ -386,10 +386,11 @@ func (s *Store) searchSubscribers(ctx context.Context, query string, status cont
 
 // searchCandidates reads the postings of query's grams and intersects
 // them: the dense ids of everyone who may match, and narrow true. When
-// there are more than searchNarrow of them (or the query is not UTF-8, so
-// it has no grams), narrow is false and the caller walks everyone in order.
+// there are more than searchNarrow of them (or the query is empty or not
+// UTF-8, so it has no grams), narrow is false and the caller walks
+// everyone in order.
 func (s *Store) searchCandidates(ctx context.Context, query string) ([]int64, bool, error) {
-	if !utf8.ValidString(query) {
+	if query == "" || !utf8.ValidString(query) {
 		return nil, false, nil
 	}
 	grams := queryGrams(query)
