@@ -195,8 +195,8 @@ var wholeArea = regexp.MustCompile(`^(?:全省|全市|全县|全区|全州|全�
 // ("A等7项精神") when there are more.
 func enumerate(items []string, n int, unit string) string {
 	if len(items) <= n {
-		if strings.HasPrefix(items[0], "《") {
-			return strings.Join(items, "")
+		if !slices.ContainsFunc(items, func(it string) bool { return !strings.HasPrefix(it, "《") || !strings.HasSuffix(it, "》") }) {
+			return strings.Join(items, "") // 《甲》《乙》
 		}
 		return strings.Join(items, "、")
 	}

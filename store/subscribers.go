@@ -43,14 +43,21 @@ func (s *Store) Touch(ctx context.Context, id, name, lang string, inbound bool) 
 	if inbound {
 		fields["inbound"] = now.Unix()
 	}
+	var rec *redis.MapStringStringCmd
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, fields)
+		if name != "" {
+			p.HIncrBy(ctx, key, "iv", 1) // the search index's version, after the write
+		}
+		rec = p.HGetAll(ctx, key)
 		return nil
 	}); err != nil {
 		return nil, false, fmt.Errorf("store: touch %s: %w", id, err)
 	}
-	sub, err = s.Subscriber(ctx, id)
-	if err != nil {
+	if sub, err = decodeSubscriber(id, rec.Val()); err != nil {
+		return nil, false, err
+	}
+	if err := s.reindexSubscriber(ctx, id, sub.Dense, snapshotOf(sub.Name, sub.Unit, rec.Val()["iv"])); err != nil {
 		return nil, false, err
 	}
 	if inbound && sub.Status != content.StatusActive {
@@ -177,6 +184,7 @@ func (s *Store) SetUnit(ctx context.Context, id, unit string) error {
 		return err
 	}
 	unit = strings.TrimSpace(unit)
+	var now *redis.SliceCmd
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		if sub.Unit != "" {
 			p.SRem(ctx, s.k.subs("unit", sub.Unit), id)
@@ -188,12 +196,19 @@ func (s *Store) SetUnit(ctx context.Context, id, unit string) error {
 			p.SAdd(ctx, s.k.subs("units"), unit)
 			p.SetBit(ctx, s.k.subs("ubm", unit), sub.Dense, 1)
 		}
+		// The search index's version, bumped after the write, and what
+		// the record holds then.
+		p.HIncrBy(ctx, s.k.subscriber(id), "iv", 1)
+		now = p.HMGet(ctx, s.k.subscriber(id), "name", "unit", "iv")
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("store: set unit %s: %w", id, err)
 	}
-	return nil
+	name, _ := now.Val()[0].(string)
+	unit, _ = now.Val()[1].(string)
+	version, _ := now.Val()[2].(string)
+	return s.reindexSubscriber(ctx, id, sub.Dense, snapshotOf(name, unit, version))
 }
 
 // SetDelivery records how a subscriber receives bulletins: mode (instant
