@@ -268,3 +268,16 @@ func unzipAll(t *testing.T, data []byte) map[string]string {
 	}
 	return parts
 }
+
+// FuzzParseDocx feeds damaged Word files to the parser: it refuses them
+// or reads them, and never panics.
+func FuzzParseDocx(f *testing.F) {
+	f.Add(meetingDocx(f))
+	f.Add(noticeDocx(f))
+	f.Add(zipParts(f, map[string]string{docxTypesPart: docxTypes, docxBodyPart: docxDocHead + para("青石县", docxTab, "<w:r><w:t>召开会议") + docxDocTail}))
+	f.Add(oleFile("EncryptedPackage"))
+	p := newTestParser()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, p, Input{Data: data, Name: "fuzz.docx"})
+	})
+}
