@@ -233,7 +233,7 @@ func docxParagraphs(r io.Reader) ([]string, error) {
 				open = append(open, &strings.Builder{})
 			case t.Name.Local == "t":
 				inT = true
-			case t.Name.Local == "tab":
+			case t.Name.Local == "tab", t.Name.Local == "ptab":
 				write("\t")
 			case t.Name.Local == "br", t.Name.Local == "cr":
 				write("\n")
