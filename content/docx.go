@@ -80,7 +80,7 @@ type docxText struct {
 func readDocx(raw []byte, limit int) (*docxText, error) {
 	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
-		return nil, fmt.Errorf("%w: not a zip archive", ErrDocx)
+		return nil, fmt.Errorf("%w: not a zip archive, or one cut short", ErrDocx)
 	}
 	parts := map[string]*zip.File{}
 	for _, f := range zr.File {
