@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Word documents (.docx) are read with archive/zip and encoding/xml: the
@@ -307,25 +309,66 @@ const docxTitleReach = 6
 // draft makes a .docx a draft as text is: the first paragraph that is not
 // site chrome is the title, unless the document's properties name a title
 // that is one of its first paragraphs (a notice's letterhead and number
-// come above its title, and a long title is broken over two lines), which
-// is then the title and what is above it the header.
+// come above its title), which is then the title and what is above it the
+// header. A title paragraph may be broken over lines (a long title is).
 func (doc *docxText) draft() *draft {
+	at := func(i int) *draft {
+		return &draft{title: joinBroken(doc.paragraphs[i]), header: docxLines(doc.paragraphs[:i]), lines: docxLines(doc.paragraphs[i+1:])}
+	}
 	if doc.title != "" && plausibleTitle(doc.title) {
 		seen := 0
 		for i, p := range doc.paragraphs {
-			p = collapseSpace(strings.ReplaceAll(p, "\n", ""))
+			p = joinBroken(p)
 			if p == "" {
 				continue
 			}
 			if p == doc.title {
-				return &draft{title: p, header: docxLines(doc.paragraphs[:i]), lines: docxLines(doc.paragraphs[i+1:])}
+				return at(i)
 			}
 			if seen++; seen == docxTitleReach {
 				break
 			}
 		}
 	}
+	for i, p := range doc.paragraphs {
+		if collapseSpace(p) == "" {
+			continue
+		}
+		if strings.Contains(p, "\n") && plausibleTitle(joinBroken(p)) && !strings.ContainsFunc(p, isSentenceEnd) {
+			for _, l := range strings.Split(p, "\n") {
+				if l = collapseSpace(l); l != "" && (isChromeLine(l) || isInfoLine(Simplify(l))) {
+					return textDraft(strings.Join(doc.paragraphs, "\n"))
+				}
+			}
+			return at(i)
+		}
+		break
+	}
 	return textDraft(strings.Join(doc.paragraphs, "\n"))
+}
+
+// isSentenceEnd reports whether r ends a sentence.
+func isSentenceEnd(r rune) bool { return strings.ContainsRune(sentenceEnds, r) }
+
+// joinBroken joins the lines of a paragraph broken by line breaks: Chinese
+// runs on without a space, other words are kept apart by one.
+func joinBroken(p string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(p, "\n") {
+		l = collapseSpace(l)
+		if l == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			last, _ := utf8.DecodeLastRuneInString(b.String())
+			first, _ := utf8.DecodeRuneInString(l)
+			if !isHan(last) && !isHan(first) && !unicode.IsPunct(last) && !unicode.IsPunct(first) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // docxLines are the lines of paragraphs: a line break in a paragraph

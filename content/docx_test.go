@@ -130,6 +130,32 @@ func TestDocxTitleFromProperties(t *testing.T) {
 	}
 }
 
+// A long title broken over two lines is one title, with or without the
+// properties naming it; a paragraph of sentences broken over lines is not.
+func TestDocxBrokenTitle(t *testing.T) {
+	lead := para("4月8日，全县安全生产工作会议召开，会议通报了一季度安全生产形势，部署开展隐患排查整治行动。")
+	for name, tc := range map[string]struct {
+		prop  string
+		body  []string
+		title string
+	}{
+		"broken title":             {"", []string{para("青石县召开2026年安全生产", docxBreak, "暨消防工作会议"), lead}, "青石县召开2026年安全生产暨消防工作会议"},
+		"broken title, properties": {"青石县召开2026年安全生产暨消防工作会议", []string{para("青石县人民政府"), para("青石县召开2026年安全生产", docxBreak, "暨消防工作会议"), lead}, "青石县召开2026年安全生产暨消防工作会议"},
+		"English words":            {"", []string{para("Qingshi County", docxBreak, "Safety Meeting"), lead}, "Qingshi County Safety Meeting"},
+		"sentences":                {"", []string{para("青石县召开安全生产工作会议", docxBreak, "会议通报了一季度安全生产形势。"), lead}, "青石县召开安全生产工作会议"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, err := newTestParser().Parse(Input{Data: makeDocx(t, tc.prop, tc.body...), Name: "a.docx"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.Title != tc.title {
+				t.Errorf("title %q, want %q", b.Title, tc.title)
+			}
+		})
+	}
+}
+
 // A document saved as Strict Open XML uses another namespace.
 func TestDocxStrict(t *testing.T) {
 	strict := strings.ReplaceAll(docxDocHead+para("青石县召开安全生产工作会议")+para("4月8日，全县安全生产工作会议召开，部署开展隐患排查整治行动，确保全年安全稳定。")+docxDocTail,
