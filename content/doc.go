@@ -1,6 +1,6 @@
 // Package content is Tongbao's domain: the Bulletin, its Meeting structure
 // and Summary, and the pipeline that turns raw bytes (text or HTML, UTF-8 or
-// GBK) into a Bulletin: decode, strip site chrome, extract fields and meeting
+// GBK, or a Word .docx) into a Bulletin: decode, strip site chrome, extract fields and meeting
 // structure, summarize, tag topics and fingerprint for dedupe.
 //
 // It also holds the records the rest of Tongbao passes around —

@@ -36,7 +36,8 @@ type ParserDeps struct {
 type Input struct {
 	Data []byte
 	// Name is the file name or URL path; an .htm/.html ending selects the
-	// HTML reader (pages are also recognized by their content).
+	// HTML reader, a .docx ending the Word reader (both formats are also
+	// recognized by their content).
 	Name string
 	// URL is the page's address, for resolving images and as the
 	// bulletin's URL.
@@ -94,6 +95,13 @@ var htmlSniff = regexp.MustCompile(`(?i)^\s*(?:<!doctype\s+html|<html|<head|<bod
 func (p *Parser) Parse(in Input) (*Bulletin, error) {
 	if len(in.Data) > p.cfg.MaxInput {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(in.Data), p.cfg.MaxInput)
+	}
+	doc, word, err := wordFile(in.Data, in.Name, p.cfg.MaxInput)
+	if err != nil {
+		return nil, err
+	}
+	if word {
+		return p.build(doc.draft(), in)
 	}
 	text, err := Decode(in.Data, in.Charset)
 	if err != nil {

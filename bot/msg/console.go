@@ -112,7 +112,7 @@ var consoleCatalog = map[string][2]string{
 	"console.chart.none":    {"还没有人阅读。", "Nobody has read it yet."},
 
 	"console.pub.paste":             {"粘贴通报全文", "Paste the bulletin"},
-	"console.pub.file":              {"或上传文件（文本或网页）", "or upload a file (text or HTML)"},
+	"console.pub.file":              {"或上传文件（文本、网页或 Word .docx）", "or upload a file (text, HTML or Word .docx)"},
 	"console.pub.preview":           {"预览", "Preview"},
 	"console.pub.check":             {"请核对解析结果。确认无误后再发布，发布前不会发送任何消息。", "Check what was read. Nothing is sent until you publish."},
 	"console.pub.correct":           {"更正并发布", "Correct and publish"},
@@ -124,10 +124,13 @@ var consoleCatalog = map[string][2]string{
 	"console.publish.expired":       {"预览已过期（超过 1 小时），请重新粘贴或上传。", "The preview expired (over an hour old); paste or upload it again."},
 	"console.publish.bad.empty":     {"内容为空。", "There is nothing in it."},
 	"console.publish.bad.large":     {"文件太大（最多 8 MB）。", "The file is too large (8 MB at most)."},
-	"console.publish.bad.binary":    {"这不是文本或网页文件。", "This is not a text or HTML file."},
+	"console.publish.bad.binary":    {"这不是文本、网页或 Word .docx 文件。", "This is not a text, HTML or Word .docx file."},
 	"console.publish.bad.encoding":  {"无法识别文件的编码。", "The file's encoding could not be read."},
 	"console.publish.bad.noarticle": {"网页中没有找到正文。", "No article was found in the page."},
 	"console.publish.bad.notitle":   {"没有找到标题：第一行应是通报标题。", "No title was found: the first line should be the bulletin's title."},
+	"console.publish.bad.docx":      {"这个 Word 文件已损坏或不是 .docx 格式，无法读取。", "This Word file is damaged or not a .docx, and cannot be read."},
+	"console.publish.bad.olddoc":    {"不支持旧版 Word 文件（.doc）：请在 Word 中打开，另存为 .docx 后再上传。", "Old Word files (.doc) are not supported: open it in Word, save it as .docx, and upload that."},
+	"console.publish.bad.encrypted": {"这个 Word 文件设有密码，无法读取：请在 Word 中取消密码后重新保存再上传。", "This Word file is password-protected and cannot be read: remove the password in Word, save it, and upload it again."},
 	"console.publish.bad.other":     {"无法解析这份内容。", "This could not be read as a bulletin."},
 
 	"console.bc.text":          {"广播内容", "Announcement"},

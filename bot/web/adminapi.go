@@ -67,8 +67,8 @@ func (s *Server) adminOnly(next http.Handler) http.Handler {
 	})
 }
 
-// upload takes a bulletin as the request body (text or HTML; the
-// Content-Type's charset is honoured) or as the "file" field of a form.
+// upload takes a bulletin as the request body (text, HTML or a Word
+// .docx; the Content-Type's charset is honoured) or as the "file" field of a form.
 func (s *Server) upload(a *Admin) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxUploadRequest {
@@ -92,7 +92,7 @@ func (s *Server) upload(a *Admin) http.HandlerFunc {
 		}
 		if err != nil {
 			status := http.StatusUnprocessableEntity
-			if !isContentError(err) {
+			if !content.Refused(err) {
 				status = http.StatusServiceUnavailable
 				s.log.Error("web: admin upload", "err", err)
 			}
@@ -150,17 +150,6 @@ func uploadedInput(r *http.Request) (content.Input, error) {
 func tooLarge(err error) bool {
 	var tooBig *http.MaxBytesError
 	return errors.As(err, &tooBig) || errors.Is(err, multipart.ErrMessageTooLarge)
-}
-
-// isContentError reports whether the upload itself was refused (empty,
-// binary, no title …) rather than the service failing.
-func isContentError(err error) bool {
-	for _, e := range []error{content.ErrEmpty, content.ErrTooLarge, content.ErrBinary, content.ErrEncoding, content.ErrNoArticle, content.ErrNoTitle} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
 }
 
 // stats answers a bulletin's (or an announcement's) delivery stats; 404

@@ -82,7 +82,8 @@ func contentProblem(lang string, err error) string {
 		err error
 		key string
 	}{{content.ErrEmpty, "empty"}, {content.ErrTooLarge, "large"}, {content.ErrBinary, "binary"}, {content.ErrEncoding, "encoding"},
-		{content.ErrNoArticle, "noarticle"}, {content.ErrNoTitle, "notitle"}} {
+		{content.ErrNoArticle, "noarticle"}, {content.ErrNoTitle, "notitle"},
+		{content.ErrDocx, "docx"}, {content.ErrOldWord, "olddoc"}, {content.ErrEncrypted, "encrypted"}} {
 		if errors.Is(err, p.err) {
 			return say(lang, "publish.bad."+p.key)
 		}

@@ -20,9 +20,10 @@ const progressThreshold = 20
 
 func runIngest(ctx context.Context, app *App, args []string) error {
 	fs := app.newFlags("ingest", "[--redis URL] [--no-push] [--yes] FILE|DIR|URL...", `
-Parses bulletin files (or fetches a page or feed URL), drops exact and near
-duplicates of what is stored, saves the new ones, and queues the recent ones
-for their subscribers (a running tongbao serve sends them). Bulletins
+Parses bulletin files (text or HTML in UTF-8 or GBK, or Word .docx; an old
+.doc is refused: save it as .docx) or fetches a page or feed URL, drops
+exact and near duplicates of what is stored, saves the new ones, and queues
+the recent ones for their subscribers (a running tongbao serve sends them). Bulletins
 published before the push cut-off (delivery.push_within, default 72h) are
 stored and searchable but not pushed; --no-push stores without pushing (an
 archive import). Pushing more than 20 new bulletins at once asks first on a

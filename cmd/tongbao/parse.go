@@ -14,9 +14,9 @@ import (
 
 func runParse(ctx context.Context, app *App, args []string) error {
 	fs := app.newFlags("parse", "[--json] FILE|DIR...", `
-Parses bulletin files (text or HTML, UTF-8 or GBK) and prints each as a
-card, or with --json as one JSON object per line. Folders are read
-recursively. A file that cannot be parsed gets one line on stderr naming it
+Parses bulletin files (text or HTML in UTF-8 or GBK, or Word .docx) and
+prints each as a card, or with --json as one JSON object per line. Folders
+are read recursively. A file that cannot be parsed gets one line on stderr naming it
 and the reason; the others are still printed. Exit status 1 when any failed.`)
 	asJSON := fs.Bool("json", false, "print one JSON object per bulletin")
 	limit := fs.Int("summary-limit", content.DefaultSummaryLimit, "longest summary, in characters")

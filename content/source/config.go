@@ -21,7 +21,7 @@ type Type string
 
 // The kinds of source.
 const (
-	TypeDir  Type = "dir"  // a watched folder of .txt/.html/.htm files
+	TypeDir  Type = "dir"  // a watched folder of .txt/.html/.htm/.docx files
 	TypeFeed Type = "feed" // an RSS 2.0, Atom or JSON feed
 	TypeSite Type = "site" // a list page of article links
 )

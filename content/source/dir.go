@@ -26,11 +26,13 @@ import (
 // written is never read half-way.
 const DefaultSettle = 2 * time.Second
 
-// dirExts are the files a folder source reads.
-var dirExts = map[string]bool{".txt": true, ".html": true, ".htm": true}
+// dirExts are the files a folder source reads. An old Word .doc is read to
+// be refused with its reason (save it as .docx), which the source's status
+// shows, rather than passed over in silence.
+var dirExts = map[string]bool{".txt": true, ".html": true, ".htm": true, ".docx": true, ".doc": true}
 
-// dirSource watches a folder: every .txt, .html or .htm file directly in it
-// is an item, known by its name and the hash of its bytes.
+// dirSource watches a folder: every .txt, .html, .htm, .docx or .doc file
+// directly in it is an item, known by its name and the hash of its bytes.
 type dirSource struct {
 	cfg    Config
 	settle time.Duration

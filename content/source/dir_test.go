@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -178,4 +180,44 @@ func TestDirScan(t *testing.T) {
 			t.Errorf("status %+v", status)
 		}
 	})
+}
+
+// TestDirDocx reads Word files from a folder: a .docx is a bulletin like a
+// text file, whatever the case of its ending; an old .doc is refused with
+// the reason in the source's status, and nothing is stored for it.
+func TestDirDocx(t *testing.T) {
+	dir := t.TempDir()
+	meeting, err := os.ReadFile("../testdata/docx/meeting.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	notice, err := os.ReadFile("../testdata/docx/notice.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeOld(t, filepath.Join(dir, "常务会议.docx"), meeting)
+	writeOld(t, filepath.Join(dir, "汛期通知.DOCX"), notice)
+	st := openStore(t)
+	rec := newRecorder()
+	p := newPoller(t, st, "a", rec, Config{Name: "inbox", Type: TypeDir, Path: dir, Interval: time.Minute})
+
+	status := poll(t, p, "inbox")
+	titles := rec.titles()
+	sort.Strings(titles)
+	want := []string{"关于做好2026年汛期安全防范工作的通知", "青石县政府召开第十二次常务会议"}
+	if !reflect.DeepEqual(titles, want) || status.Failures != 0 || status.LastError != "" {
+		t.Fatalf("stored %q, want %q; status %+v", titles, want, status)
+	}
+
+	// An old binary .doc: the start of a compound file with a WordDocument
+	// stream in its directory.
+	doc := append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 504)...)
+	for _, c := range "WordDocument" {
+		doc = append(doc, byte(c), 0)
+	}
+	writeOld(t, filepath.Join(dir, "旧通知.doc"), doc)
+	status = poll(t, p, "inbox")
+	if rec.stored() != 2 || !strings.Contains(status.LastError, "旧通知.doc") || !strings.Contains(status.LastError, "save it as .docx") {
+		t.Errorf("stored %d; status %+v, want the .doc refused with its reason", rec.stored(), status)
+	}
 }

@@ -74,18 +74,8 @@ func permanent(err error) bool {
 	if errors.As(err, &fe) && errors.Is(fe.Reason, ErrHTTP) {
 		return fe.Code >= 400 && fe.Code < 500 && fe.Code != http.StatusRequestTimeout && fe.Code != http.StatusTooManyRequests
 	}
-	return refused(err) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrRedirectLoop) ||
+	return content.Refused(err) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrRedirectLoop) ||
 		errors.Is(err, ErrTooManyRedirects) || errors.Is(err, ErrScheme)
-}
-
-// refused reports whether the parser refused an input as not a bulletin.
-func refused(err error) bool {
-	for _, e := range []error{content.ErrEmpty, content.ErrTooLarge, content.ErrBinary, content.ErrEncoding, content.ErrNoArticle, content.ErrNoTitle} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
 }
 
 // maxReason bounds a reason kept in a status, in runes.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tongbao/content"
 )
 
 // sampleTitles are the sample feed's bulletins, oldest first.
@@ -346,7 +348,7 @@ func FuzzFeedItems(f *testing.F) {
 				t.Fatalf("item %q loaded no inputs and no error", it.key)
 			}
 			for _, in := range inputs {
-				if _, err := parser.Parse(in); err != nil && !refused(err) {
+				if _, err := parser.Parse(in); err != nil && !content.Refused(err) {
 					t.Fatalf("parse of a fallback input: %v", err)
 				}
 			}

@@ -370,7 +370,7 @@ func (p *Poller) handOver(ctx context.Context, it item) (Result, error) {
 		switch {
 		case ierr == nil:
 			return res, nil
-		case !refused(ierr):
+		case !content.Refused(ierr):
 			return res, &plainError{"could not store it: " + cause(ierr), ierr}
 		}
 		err = ierr
