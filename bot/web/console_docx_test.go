@@ -1,10 +1,9 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,37 +12,6 @@ import (
 	"tongbao/bot/msg"
 	"tongbao/bot/web"
 )
-
-// upload posts a file as the publish form does, and returns the status
-// and the page.
-func (b *browser) upload(path, csrf, name string, data []byte) (int, string) {
-	b.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("csrf", csrf)
-	mw.WriteField("text", "")
-	fw, err := mw.CreateFormFile("file", name)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	fw.Write(data)
-	if err := mw.Close(); err != nil {
-		b.t.Fatal(err)
-	}
-	req, err := http.NewRequest("POST", b.base+path, &body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out bytes.Buffer
-	out.ReadFrom(resp.Body)
-	return resp.StatusCode, out.String()
-}
 
 // TestConsolePublishesAWordFile uploads a .docx on the publish page: the
 // preview shows the bulletin read from it, and sending stores and pushes
@@ -75,7 +43,7 @@ func TestConsolePublishesAWordFile(t *testing.T) {
 		{"损坏.docx", []byte("PK\x03\x04 这不是完整的压缩包"), "console.publish.bad.docx"},
 	}
 	for _, r := range refused {
-		code, body := b.upload("/admin/publish/preview", csrf, r.name, r.data)
+		code, body := b.upload("/admin/publish/preview", r.name, r.data, url.Values{"csrf": {csrf}})
 		if code != http.StatusUnprocessableEntity || !strings.Contains(body, msg.Say("zh", r.key)) {
 			t.Errorf("%s: %d, want 422 saying %q", r.name, code, msg.Say("zh", r.key))
 		}
@@ -92,7 +60,7 @@ func TestConsolePublishesAWordFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, body := b.upload("/admin/publish/preview", csrf, "常务会议.docx", data)
+	code, body := b.upload("/admin/publish/preview", "常务会议.docx", data, url.Values{"csrf": {csrf}})
 	if code != http.StatusOK || !strings.Contains(body, "青石县政府召开第十二次常务会议") || !strings.Contains(body, "林志远") {
 		t.Fatalf("preview of the .docx: %d\n%s", code, body)
 	}
