@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
 
@@ -63,6 +65,80 @@ func decodeMember(id int64, data string) (content.Member, error) {
 	return content.Member{ID: id, Name: r.Name, Unit: r.Unit, Post: r.Post, Phone: r.Phone, WeComID: r.WeComID, Source: r.Source}, nil
 }
 
+// memberMemo keeps the roster as last read, decoded and sorted: reading
+// the roster is one HGETALL, but decoding and sorting 100,000 records was
+// most of a console roster page. A record whose text is unchanged is not
+// decoded again, and an unchanged roster is not sorted again. The memo
+// holds the last read only, so it never grows past the roster.
+type memberMemo struct {
+	mu     sync.Mutex
+	data   map[string]string // field → record text
+	sorted []content.Member  // by unit, then name; no accounts
+	fields []string          // sorted[i]'s field
+}
+
+// decode returns the members of the roster hash m (field → record) sorted
+// by unit and name, and each one's field; the caller may change the
+// members, not the fields.
+func (mm *memberMemo) decode(m map[string]string) ([]content.Member, []string, error) {
+	mm.mu.Lock()
+	defer mm.mu.Unlock()
+	if !sameRecords(mm.data, m) {
+		known := make(map[string]content.Member, len(mm.sorted))
+		for i, f := range mm.fields {
+			if mm.data[f] == m[f] {
+				known[f] = mm.sorted[i]
+			}
+		}
+		sorted, fields := make([]content.Member, 0, len(m)), make([]string, 0, len(m))
+		for f, v := range m {
+			mem, ok := known[f]
+			if !ok {
+				id, _ := strconv.ParseInt(f, 10, 64)
+				var err error
+				if mem, err = decodeMember(id, v); err != nil {
+					return nil, nil, err
+				}
+			}
+			sorted, fields = append(sorted, mem), append(fields, f)
+		}
+		sort.Sort(byUnitName{sorted, fields})
+		mm.data, mm.sorted, mm.fields = m, sorted, fields
+	}
+	return slices.Clone(mm.sorted), mm.fields, nil
+}
+
+// sameRecords reports whether two reads of the roster hash are the same.
+func sameRecords(a, b map[string]string) bool {
+	if a == nil || len(a) != len(b) {
+		return false
+	}
+	for k, v := range b {
+		if w, ok := a[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// byUnitName sorts members, and their fields with them, by unit and name.
+type byUnitName struct {
+	members []content.Member
+	fields  []string
+}
+
+func (s byUnitName) Len() int { return len(s.members) }
+func (s byUnitName) Less(i, j int) bool {
+	if s.members[i].Unit != s.members[j].Unit {
+		return s.members[i].Unit < s.members[j].Unit
+	}
+	return s.members[i].Name < s.members[j].Name
+}
+func (s byUnitName) Swap(i, j int) {
+	s.members[i], s.members[j] = s.members[j], s.members[i]
+	s.fields[i], s.fields[j] = s.fields[j], s.fields[i]
+}
+
 // Roster returns everyone on the roster with their bound accounts, sorted
 // by unit and name, and the roster's version for ApplyRoster.
 func (s *Store) Roster(ctx context.Context) ([]content.Member, int64, error) {
@@ -76,23 +152,14 @@ func (s *Store) Roster(ctx context.Context) ([]content.Member, int64, error) {
 	}); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, 0, fmt.Errorf("store: read roster: %w", err)
 	}
-	accounts := ma.Val()
-	out := make([]content.Member, 0, len(m.Val()))
-	for k, v := range m.Val() {
-		id, _ := strconv.ParseInt(k, 10, 64)
-		mem, err := decodeMember(id, v)
-		if err != nil {
-			return nil, 0, err
-		}
-		mem.Accounts = accountIDs(parseAccounts(accounts[k]))
-		out = append(out, mem)
+	out, fields, err := s.members.decode(m.Val())
+	if err != nil {
+		return nil, 0, err
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Unit != out[j].Unit {
-			return out[i].Unit < out[j].Unit
-		}
-		return out[i].Name < out[j].Name
-	})
+	accounts := ma.Val()
+	for i, f := range fields {
+		out[i].Accounts = accountIDs(parseAccounts(accounts[f]))
+	}
 	v, _ := strconv.ParseInt(ver.Val(), 10, 64)
 	return out, v, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -99,6 +100,17 @@ func TestRosterImport(t *testing.T) {
 			units, _ = s.RosterUnits(ctx)
 			if !slices.Equal(units, []string{"县委办", "县财政局"}) {
 				t.Fatalf("units after the move %v", units)
+			}
+			// The roster as remembered from the reads before is the roster
+			// read afresh.
+			remembered, _, err := s.Roster(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.members = memberMemo{}
+			fresh, _, err := s.Roster(ctx)
+			if err != nil || !reflect.DeepEqual(remembered, fresh) {
+				t.Fatalf("remembered roster %+v\nread afresh %+v (%v)", remembered, fresh, err)
 			}
 		})
 	}

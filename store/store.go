@@ -79,6 +79,9 @@ type Store struct {
 
 	segOnce sync.Once
 	segErr  error
+
+	// members remembers roster records already decoded (see Roster).
+	members memberMemo
 }
 
 // Open connects to Redis (or starts the embedded store) and checks the
