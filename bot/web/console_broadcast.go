@@ -29,6 +29,8 @@ type broadcastData struct {
 	Approval  bool
 	Pending   []content.PendingBroadcast
 	Platforms []string
+	// Shown is the announcement as each platform it reaches shows it.
+	Shown []platformPreview
 }
 
 // broadcastForm shows the compose form and the broadcasts waiting for
@@ -118,6 +120,11 @@ func (c *Console) broadcastPreview(w http.ResponseWriter, r *http.Request, a adm
 		status = http.StatusUnprocessableEntity
 	} else {
 		d.Preview = true
+		var err error
+		if d.Shown, err = c.platformPreviews(r.Context(), a.lang, d); err != nil {
+			c.fail(w, r, a.lang, err)
+			return
+		}
 	}
 	c.render(w, r, status, "broadcast", c.page(a, "broadcast", d))
 }
