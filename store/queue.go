@@ -457,10 +457,12 @@ func (s *Store) finish(ctx context.Context, platform string, d content.Delivery,
 			} else {
 				completeScript.Eval(ctx, p, keys, args...)
 			}
-			p.XAck(ctx, s.stream(platform), queueGroup, d.StreamID)
+			// Counted before the acknowledgement, on the same node: a
+			// delivery seen acknowledged is counted.
 			if sent {
 				p.Incr(ctx, s.k.queue(platform, "sent"))
 			}
+			p.XAck(ctx, s.stream(platform), queueGroup, d.StreamID)
 			return nil
 		})
 		return err
