@@ -98,7 +98,7 @@ func TestOverviewShowsSentPerPlatform(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tgWant := n + 3 // and tg:1, tg:2 and tg:42
+	tgWant := n + 3         // and tg:1, tg:2 and tg:42
 	if queued != tgWant+1 { // and wx:oNotAdmin, whose platform has no sender here
 		t.Fatalf("queued %d, want %d on Telegram and 1 on WeChat", queued, tgWant)
 	}
