@@ -21,6 +21,10 @@ type PreviewMessage struct {
 	// text card), nil for text; CardButton is its button's text, if any.
 	Card       *Card
 	CardButton string
+	// TitleLimit and DescriptionLimit are the most bytes the card's title
+	// and description take, 0 for no limit: longer ones were cut to fit,
+	// ending in "…".
+	TitleLimit, DescriptionLimit int
 	// Buttons are the texts of the buttons under the message, row by row.
 	Buttons [][]string
 }

@@ -30,7 +30,10 @@ type previewMessage struct {
 	Unit       string
 	Card       *chat.Card
 	CardButton string
-	Buttons    [][]string
+	// CardSizes says how long the card's title and description are
+	// against the platform's limits, "" when it has none.
+	CardSizes string
+	Buttons   [][]string
 }
 
 // platformPreviews shows an announcement as each platform that its
@@ -54,8 +57,11 @@ func (c *Console) platformPreviews(ctx context.Context, lang string, d broadcast
 		pp := platformPreview{Platform: name}
 		for _, m := range p.Messages {
 			pm := previewMessage{Size: m.Size, Limit: m.Limit, Card: m.Card, CardButton: m.CardButton, Buttons: m.Buttons}
-			if m.Card == nil {
+			switch {
+			case m.Card == nil:
 				pm.HTML, pm.Unit = shownText(p.Platform, m.Markup)
+			case m.TitleLimit > 0:
+				pm.CardSizes = say(lang, "pv.card", len(m.Card.Title), m.TitleLimit, len(m.Card.Description), m.DescriptionLimit)
 			}
 			pp.Messages = append(pp.Messages, pm)
 		}

@@ -46,6 +46,17 @@ func TestBroadcastPreviewPerPlatform(t *testing.T) {
 	if strings.Contains(body, `id="preview-wecom"`) {
 		t.Errorf("WeCom, with no subscribers, is previewed")
 	}
+	// With a WeCom member, WeCom's text card joins, with its limits.
+	if _, _, err := f.st.Touch(context.Background(), "wecom:zhangsan", "", "zh", true); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ = a.do("POST", "/admin/broadcast/preview", url.Values{"csrf": {a.csrf()}, "text": {text}, "audience": {"all"}})
+	wecom := section(body, "preview-wecom")
+	for _, want := range []string{`<p class="ct">通知：明天上午停电检修`, `<p class="note">详情 ›</p>`, "/128 字节，描述 ", "/512 字节"} {
+		if !strings.Contains(wecom, want) {
+			t.Errorf("the WeCom preview lacks %q:\n%s", want, wecom)
+		}
+	}
 	// An audience on one platform previews that platform only.
 	_, body, _ = a.do("POST", "/admin/broadcast/preview", url.Values{"csrf": {a.csrf()}, "text": {text}, "audience": {"platform"}, "value": {"wx"}})
 	if strings.Contains(body, `id="preview-tg"`) || !strings.Contains(body, `id="preview-wx"`) {

@@ -32,7 +32,8 @@ func PreviewWeCom(r chat.Reply) chat.Preview {
 		switch {
 		case m.TextCard != nil:
 			c := m.TextCard
-			p.Messages = append(p.Messages, chat.PreviewMessage{Card: &chat.Card{Title: c.Title, Description: c.Description, URL: c.URL}, CardButton: c.BtnTxt})
+			p.Messages = append(p.Messages, chat.PreviewMessage{Card: &chat.Card{Title: c.Title, Description: c.Description, URL: c.URL}, CardButton: c.BtnTxt,
+				TitleLimit: maxCardTitle, DescriptionLimit: maxCardDescription})
 		case m.Text != nil:
 			p.Messages = append(p.Messages, textPreview(m.Text.Content))
 		}
