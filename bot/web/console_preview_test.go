@@ -18,6 +18,8 @@ import (
 	"tongbao/bot/telegram"
 	"tongbao/bot/telegram/telegramtest"
 	"tongbao/bot/web"
+	"tongbao/bot/wechat"
+	"tongbao/bot/wechat/wechattest"
 )
 
 // TestBroadcastPreviewPerPlatform: the preview shows the announcement as
@@ -82,8 +84,9 @@ func section(page, id string) string {
 
 var sentCell = regexp.MustCompile(`(?s)id="queue-(\w+)">.*?class="n sent">(\d+)<`)
 
-// TestOverviewShowsSentPerPlatform: deliveries the dispatcher sends to a
-// fake Telegram are counted on the overview, per platform.
+// TestOverviewShowsSentPerPlatform: deliveries the dispatcher sends to
+// fake Telegram and WeChat servers are counted on the overview, per
+// platform.
 func TestOverviewShowsSentPerPlatform(t *testing.T) {
 	f := setupConsole(t, web.ConsoleConfig{}, false)
 	ctx := context.Background()
@@ -100,8 +103,15 @@ func TestOverviewShowsSentPerPlatform(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	wxFake := wechattest.NewServer(wechattest.Options{})
+	t.Cleanup(wxFake.Close)
+	oa, err := wechat.NewOfficialAccount(wechat.OAConfig{AppID: wechattest.DefaultAppID, AppSecret: wechattest.DefaultAppSecret, Token: "tongbao", APIBase: wxFake.URL()},
+		wechat.Deps{Handler: noAnswers{}, Tokens: f.st, Limits: f.st, Dedupe: f.st, Logger: discard})
+	if err != nil {
+		t.Fatal(err)
+	}
 	disp := dispatch.New(dispatch.Config{Owner: "sender", SendTimeout: 2 * time.Second, ClaimLease: 3 * time.Second, ReclaimIdle: 4 * time.Second},
-		dispatch.Deps{Store: f.st, Senders: []chat.Sender{tg}, Limiter: f.st, Logger: discard})
+		dispatch.Deps{Store: f.st, Senders: []chat.Sender{tg, oa}, Limiter: f.st, Logger: discard})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { disp.Run(runCtx); close(done) }()
@@ -112,7 +122,7 @@ func TestOverviewShowsSentPerPlatform(t *testing.T) {
 		t.Fatal(err)
 	}
 	tgWant := n + 3         // and tg:1, tg:2 and tg:42
-	if queued != tgWant+1 { // and wx:oNotAdmin, whose platform has no sender here
+	if queued != tgWant+1 { // and wx:oNotAdmin
 		t.Fatalf("queued %d, want %d on Telegram and 1 on WeChat", queued, tgWant)
 	}
 	wait, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -120,14 +130,18 @@ func TestOverviewShowsSentPerPlatform(t *testing.T) {
 	if _, err := fake.WaitSent(wait, tgWant); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := wechattest.WaitFor(wait, wxFake, wxFake.CustomMessages, 1); err != nil {
+		t.Fatal(err)
+	}
 	waitAcknowledged(t, f, "tg")
+	waitAcknowledged(t, f, "wx")
 	_, page := f.admin(t, consoleAdmin).get("/admin/")
 	got := map[string]string{}
 	for _, m := range sentCell.FindAllStringSubmatch(page, -1) {
 		got[m[1]] = m[2]
 	}
-	if got["tg"] != fmt.Sprint(tgWant) || got["wx"] != "0" {
-		t.Errorf("the overview shows sent %v, want tg %d and wx 0", got, tgWant)
+	if got["tg"] != fmt.Sprint(tgWant) || got["wx"] != "1" {
+		t.Errorf("the overview shows sent %v, want tg %d and wx 1", got, tgWant)
 	}
 }
 
