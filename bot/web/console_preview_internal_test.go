@@ -1,6 +1,9 @@
 package web
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestPreviewMarkupIsShownSafely: a preview keeps the formatting the
 // platform shows and nothing that would run in the page.
@@ -34,5 +37,18 @@ func TestPreviewMarkupIsShownSafely(t *testing.T) {
 				t.Errorf("wechatHTML(%q)\n = %q\nwant %q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// BenchmarkPreviewMarkup makes a longest announcement's Telegram and
+// WeChat messages safe for the page: the preview's own work, beside the
+// store's audience count.
+func BenchmarkPreviewMarkup(b *testing.B) {
+	text := strings.Repeat("明天上午9点至11点停电检修 &amp; 请提前做好准备。\n", 60)
+	tg := "<b>通知</b>\n" + text + `<a href="https://tb.example/r/a-1.0.sig">确认已读</a>`
+	wx := "【通知】\n" + text + `<a href="https://tb.example/r/a-1.0.sig">确认已读</a>`
+	for b.Loop() {
+		telegramHTML(tg)
+		wechatHTML(wx)
 	}
 }
