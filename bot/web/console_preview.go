@@ -51,7 +51,11 @@ func (c *Console) platformPreviews(ctx context.Context, lang string, d broadcast
 	var out []platformPreview
 	for _, p := range c.deps.Preview(chat.Announcement{Text: d.Text, Segment: d.Segment, Urgent: d.Urgent}, lang) {
 		name := string(p.Platform)
-		if d.Audience == "platform" && d.Value != name || d.Audience != "platform" && counts.ByPlatform[name] == 0 {
+		reached := counts.ByPlatform[name] > 0
+		if d.Audience == "platform" {
+			reached = d.Value == name
+		}
+		if !reached {
 			continue
 		}
 		pp := platformPreview{Platform: name}
