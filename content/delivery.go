@@ -90,6 +90,7 @@ type QueueStats struct {
 	Lag     int64 `json:"lag"`     // not yet received by any consumer
 	Delayed int64 `json:"delayed"` // waiting for a retry
 	Dead    int64 `json:"dead"`    // given up
+	Sent    int64 `json:"sent"`    // sent, ever (kept in the store)
 }
 
 // AuditEntry is one admin action.

@@ -258,17 +258,20 @@ func (s *Store) QueueStats(ctx context.Context, platform string) (*content.Queue
 		return nil, err
 	}
 	var length, delayed, dead *redis.IntCmd
+	var sent *redis.StringCmd
 	var groups *redis.XInfoGroupsCmd
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		length = p.XLen(ctx, s.stream(platform))
 		groups = p.XInfoGroups(ctx, s.stream(platform))
 		delayed = p.ZCard(ctx, s.k.queue(platform, "delayed"))
 		dead = p.LLen(ctx, s.k.queue(platform, "dead"))
+		sent = p.Get(ctx, s.k.queue(platform, "sent"))
 		return nil
-	}); err != nil {
+	}); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("store: queue stats %s: %w", platform, err)
 	}
 	st := &content.QueueStats{Length: length.Val(), Delayed: delayed.Val(), Dead: dead.Val()}
+	st.Sent, _ = sent.Int64() // none sent yet: no key
 	for _, g := range groups.Val() {
 		if g.Name != queueGroup {
 			continue
@@ -433,6 +436,18 @@ func (s *Store) BeginDeliveries(ctx context.Context, ds []content.Delivery, clai
 // FinishDelivery records a delivery as done, drops the lease token holds
 // and acknowledges the queue entry, in one round trip.
 func (s *Store) FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID, token string) error {
+	return s.finish(ctx, platform, d, claimID, token, false)
+}
+
+// FinishSent is FinishDelivery for a delivery that was sent: it also adds
+// one to the platform's sent total (QueueStats.Sent).
+func (s *Store) FinishSent(ctx context.Context, platform string, d content.Delivery, claimID, token string) error {
+	return s.finish(ctx, platform, d, claimID, token, true)
+}
+
+// finish records a delivery as delivered and acknowledges it, counting it
+// as sent when sent is true.
+func (s *Store) finish(ctx context.Context, platform string, d content.Delivery, claimID, token string, sent bool) error {
 	keys := []string{s.k.perBulletin(claimID, "dlv"), s.leaseKey(claimID, d.Dense)}
 	args := []any{d.Dense, int64(s.cfg.DeliveryRetention / time.Second), token}
 	run := func(useSHA bool) error {
@@ -442,6 +457,11 @@ func (s *Store) FinishDelivery(ctx context.Context, platform string, d content.D
 			} else {
 				completeScript.Eval(ctx, p, keys, args...)
 			}
+			// Counted before the acknowledgement, on the same node: a
+			// delivery seen acknowledged is counted.
+			if sent {
+				p.Incr(ctx, s.k.queue(platform, "sent"))
+			}
 			p.XAck(ctx, s.stream(platform), queueGroup, d.StreamID)
 			return nil
 		})
@@ -449,6 +469,8 @@ func (s *Store) FinishDelivery(ctx context.Context, platform string, d content.D
 	}
 	err := run(true)
 	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		// The pipeline's other commands ran: counted already.
+		sent = false
 		err = run(false)
 	}
 	if err != nil {

@@ -66,6 +66,7 @@ type Queue interface {
 	DeadLetter(ctx context.Context, platform string, d content.Delivery, reason string) error
 	BeginDeliveries(ctx context.Context, ds []content.Delivery, claimIDs, tokens []string, lease time.Duration) ([]content.Claim, []*content.Subscriber, error)
 	FinishDelivery(ctx context.Context, platform string, d content.Delivery, claimID, token string) error
+	FinishSent(ctx context.Context, platform string, d content.Delivery, claimID, token string) error
 	Release(ctx context.Context, claimID string, dense int64, token string) error
 	Renew(ctx context.Context, claimID string, dense int64, token string, lease time.Duration) (bool, error)
 }

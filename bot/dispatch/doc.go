@@ -13,7 +13,8 @@
 // The files: dispatcher.go (fan-out, announcements and their progress,
 // reminders), worker.go (the sender workers, retries, reclaiming),
 // render.go (the message of each delivery: a card from bot/cards, an
-// announcement or a digest, in the subscriber's language from bot/msg) and
+// announcement or a digest, in the subscriber's language from bot/msg),
+// preview.go (an announcement's message for the console's preview) and
 // schedule.go (the scheduler: automatic reminders, daily digests and
 // resumed fan-outs on the replica holding its lease). It talks to the
 // platforms through bot/chat's Sender and never imports the conversation.

@@ -274,7 +274,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p chat.Platform, c claimed) (m
 		d.metrics.SendSeconds.WithLabelValues(platform).Observe(time.Since(start).Seconds())
 	}
 	if err == nil {
-		return metrics.OutcomeSent, d.store.FinishDelivery(ctx, platform, dl, claimID, c.token)
+		return metrics.OutcomeSent, d.store.FinishSent(ctx, platform, dl, claimID, c.token)
 	}
 	release()
 	failure, retryAfter := chat.ClassifySend(err)

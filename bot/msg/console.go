@@ -67,6 +67,7 @@ var consoleCatalog = map[string][2]string{
 	"console.q.pending":      {"发送中", "sending"},
 	"console.q.delayed":      {"等待重试", "retrying"},
 	"console.q.dead":         {"失败", "failed"},
+	"console.q.sent":         {"已发送", "sent"},
 
 	"console.status.active":  {"正常", "active"},
 	"console.status.blocked": {"已屏蔽", "blocked"},
@@ -144,6 +145,10 @@ var consoleCatalog = map[string][2]string{
 	"console.bc.urgent":        {"紧急", "urgent"},
 	"console.bc.preview":       {"各平台预览", "Preview on each platform"},
 	"console.bc.count":         {"将发送给 %d 人", "It will reach %d people"},
+	"console.pv.chars":         {"%d/%d 字符", "%d/%d characters"},
+	"console.pv.bytes":         {"%d/%d 字节", "%d/%d bytes"},
+	"console.pv.card":          {"标题 %d/%d 字节，描述 %d/%d 字节", "title %d/%d bytes, description %d/%d bytes"},
+	"console.pv.note":          {"以上是各平台实际发出的消息；链接为示例，每位订阅者收到自己的阅读链接。", "These are the messages each platform sends; the link is a sample: each subscriber gets their own read link."},
 	"console.bc.confirm":       {"确认发送", "Confirm and send"},
 	"console.bc.propose":       {"提交审批", "Submit for approval"},
 	"console.bc.needsapproval": {"已启用双人审批：提交后须由另一位管理员批准才会发送。", "Two-person approval is on: another admin must approve before anything is sent."},

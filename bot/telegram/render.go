@@ -27,8 +27,10 @@ const (
 
 // rendered is a reply as Telegram messages in HTML parse mode.
 type rendered struct {
-	// parts are the message texts in order, each within the length limit.
+	// parts are the message texts in order, each within the length limit,
+	// and sizes their lengths as Telegram counts them.
 	parts []string
+	sizes []int
 	// keyboard is the reply_markup of the last part, "" for none.
 	keyboard string
 	// dropped counts buttons Telegram would refuse (no text, callback data
@@ -59,9 +61,10 @@ func render(r chat.Reply, limit, parts int) rendered {
 	if p.cut {
 		last := len(p.parts) - 1
 		p.parts[last] += "\n<i>" + html.EscapeString(note) + "</i>"
+		p.sizes[last] += 1 + utf16Len(note)
 	}
 	kb, dropped := renderKeyboard(r.Buttons)
-	return rendered{parts: p.parts, keyboard: kb, dropped: dropped}
+	return rendered{parts: p.parts, sizes: p.sizes, keyboard: kb, dropped: dropped}
 }
 
 // span is plain text with the markup around it; only the text counts
@@ -169,6 +172,7 @@ type packer struct {
 	maxParts int
 	cut      bool // content was left out after maxParts messages
 	parts    []string
+	sizes    []int
 	b        strings.Builder
 	lines    int  // lines in the current message
 	n        int  // length of the current message
@@ -243,6 +247,7 @@ func (p *packer) flush() {
 			p.cut = true
 		} else {
 			p.parts = append(p.parts, p.b.String())
+			p.sizes = append(p.sizes, p.n)
 		}
 		if len(p.parts) == p.maxParts-1 {
 			p.limit -= p.reserve

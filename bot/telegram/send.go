@@ -135,7 +135,7 @@ func (a *Adapter) send(ctx context.Context, chatID int64, r chat.Reply, k kind, 
 
 // render renders r for a chat, logging the buttons left out.
 func (a *Adapter) render(chatID int64, r chat.Reply) rendered {
-	out := render(r, maxText, maxParts)
+	out := messages(r)
 	if out.dropped > 0 {
 		a.log.Warn("telegram: buttons left out of a reply", "chat", chatID, "dropped", out.dropped)
 	}

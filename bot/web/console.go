@@ -153,6 +153,10 @@ type ConsoleDeps struct {
 	// one now. Both nil when no sources are configured.
 	Sources func(ctx context.Context) ([]SourceRow, error)
 	Poll    func(ctx context.Context, name string) error
+	// Preview is an announcement as each configured platform shows it to
+	// a subscriber who reads lang, built by the adapters' send paths'
+	// rendering (nil: the broadcast preview shows none).
+	Preview func(a chat.Announcement, lang string) []chat.Preview
 	// Admins are the admins named in the configuration; the store names
 	// the others.
 	Admins []string

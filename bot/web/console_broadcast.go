@@ -18,17 +18,18 @@ const maxBroadcast = 2000
 // broadcastData is the broadcast form, its preview, and the broadcasts
 // waiting for approval.
 type broadcastData struct {
-	Text      string
-	Audience  string // all, platform, topic, unit
-	Value     string
-	Urgent    bool
-	Segment   content.Segment
-	Count     int64
-	Preview   bool
-	Error     string
-	Approval  bool
-	Pending   []content.PendingBroadcast
-	Platforms []string
+	Text     string
+	Audience string // all, platform, topic, unit
+	Value    string
+	Urgent   bool
+	Segment  content.Segment
+	Count    int64
+	Preview  bool
+	Error    string
+	Approval bool
+	Pending  []content.PendingBroadcast
+	// Shown is the announcement as each platform it reaches shows it.
+	Shown []platformPreview
 }
 
 // broadcastForm shows the compose form and the broadcasts waiting for
@@ -44,7 +45,7 @@ func (c *Console) broadcastForm(w http.ResponseWriter, r *http.Request, a admin)
 
 // broadcastBase is the form's data with the pending broadcasts.
 func (c *Console) broadcastBase(r *http.Request) (broadcastData, error) {
-	d := broadcastData{Audience: "all", Approval: c.cfg.Approval, Platforms: c.deps.Platforms}
+	d := broadcastData{Audience: "all", Approval: c.cfg.Approval}
 	var err error
 	d.Pending, err = c.deps.Store.PendingBroadcasts(r.Context())
 	return d, err
@@ -118,6 +119,11 @@ func (c *Console) broadcastPreview(w http.ResponseWriter, r *http.Request, a adm
 		status = http.StatusUnprocessableEntity
 	} else {
 		d.Preview = true
+		var err error
+		if d.Shown, err = c.platformPreviews(r.Context(), a.lang, d); err != nil {
+			c.fail(w, r, a.lang, err)
+			return
+		}
 	}
 	c.render(w, r, status, "broadcast", c.page(a, "broadcast", d))
 }

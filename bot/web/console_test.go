@@ -16,9 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"tongbao/bot/chat"
 	"tongbao/bot/dispatch"
 	"tongbao/bot/msg"
+	"tongbao/bot/telegram"
 	"tongbao/bot/web"
+	"tongbao/bot/wechat"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -72,6 +75,10 @@ func setupConsole(t testing.TB, cfg web.ConsoleConfig, secure bool) *consoleFixt
 			}
 			n, err := disp.Publish(ctx, b)
 			return web.IngestResult{ID: b.ID, Title: b.Title, New: res.New, Pushed: n}, err
+		},
+		Preview: func(a chat.Announcement, lang string) []chat.Preview {
+			r := disp.AnnouncementReply(a, lang)
+			return []chat.Preview{telegram.Preview(r), wechat.PreviewOA(r), wechat.PreviewWeCom(r)}
 		},
 		Platforms: []string{"tg", "wx"}, Secure: secure, Logger: quiet,
 	}))

@@ -159,15 +159,15 @@ type wecomTextCard struct {
 	BtnTxt      string `json:"btntxt,omitempty"`
 }
 
-// messages renders r as app messages to userID.
-func (c *WeCom) messages(userID string, r chat.Reply) []wecomMessage {
+// wecomMessages renders r as the app's (agentID) messages to userID.
+func wecomMessages(agentID int64, userID string, r chat.Reply) []wecomMessage {
 	if hasCard(r) {
 		card := r.Card
 		desc := card.Description
 		if desc == "" {
 			desc = card.Title
 		}
-		return []wecomMessage{{ToUser: userID, MsgType: "textcard", AgentID: c.cfg.AgentID, TextCard: &wecomTextCard{
+		return []wecomMessage{{ToUser: userID, MsgType: "textcard", AgentID: agentID, TextCard: &wecomTextCard{
 			Title: cutBytes(card.Title, maxCardTitle), Description: cutBytes(desc, maxCardDescription), URL: card.URL, BtnTxt: msg.Say(r.Lang(), "wecom.card.button"),
 		}}}
 	}
@@ -177,7 +177,7 @@ func (c *WeCom) messages(userID string, r chat.Reply) []wecomMessage {
 	}
 	var msgs []wecomMessage
 	for _, part := range splitText(text, maxText) {
-		msgs = append(msgs, wecomMessage{ToUser: userID, MsgType: "text", AgentID: c.cfg.AgentID, Text: &message.MediaText{Content: part}})
+		msgs = append(msgs, wecomMessage{ToUser: userID, MsgType: "text", AgentID: agentID, Text: &message.MediaText{Content: part}})
 	}
 	return msgs
 }
@@ -194,7 +194,7 @@ func (c *WeCom) messages(userID string, r chat.Reply) []wecomMessage {
 // FailRetry. An expired token (40014, 42001) is refreshed and the call
 // retried once.
 func (c *WeCom) Send(ctx context.Context, userID string, r chat.Reply) (string, error) {
-	msgs := c.messages(userID, r)
+	msgs := wecomMessages(c.cfg.AgentID, userID, r)
 	if len(msgs) == 0 {
 		return "", &chat.SendError{Failure: chat.FailPermanent, Err: errEmptyReply}
 	}

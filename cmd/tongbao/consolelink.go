@@ -101,6 +101,14 @@ func (s *service) mountConsole(parser *content.Parser, p *ingest.Pipeline, srcs 
 		},
 		Admins: s.cfg.Admins, Platforms: platforms, Secure: strings.HasPrefix(s.cfg.publicURL(), "https://"), Logger: s.log,
 	}
+	deps.Preview = func(ann chat.Announcement, lang string) []chat.Preview {
+		r := s.disp.AnnouncementReply(ann, lang)
+		out := make([]chat.Preview, len(s.previews))
+		for i, preview := range s.previews {
+			out[i] = preview(r)
+		}
+		return out
+	}
 	if poller != nil {
 		deps.Sources = func(ctx context.Context) ([]web.SourceRow, error) {
 			rows := make([]web.SourceRow, len(srcs))

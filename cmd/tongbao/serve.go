@@ -73,6 +73,8 @@ type service struct {
 	owner   string
 	ready   atomic.Bool
 	tg      *telegram.Adapter // nil without Telegram
+	// previews show a reply as each configured platform sends it.
+	previews []func(chat.Reply) chat.Preview
 	// runners are the long-running parts (adapters, workers, scheduler).
 	runners []func(ctx context.Context) error
 	// stoppers shut parts down after the HTTP server stops.
@@ -143,6 +145,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 		s.tg = tg
 		s.web.Handle("/telegram", tg)
 		senders = append(senders, tg)
+		s.previews = append(s.previews, telegram.Preview)
 		// Telegram unreachable at start stops nothing else: Connect retries
 		// while the rest serves, and Run waits for it.
 		s.runners = append(s.runners, tg.Connect)
@@ -172,6 +175,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 			return fmt.Errorf("wechat: %w", err)
 		}
 		mount("/wechat", oa)
+		s.previews = append(s.previews, wechat.PreviewOA)
 	}
 	if cfg.WeCom.CorpID != "" {
 		wc, err := wechat.NewWeCom(cfg.WeCom, deps)
@@ -179,6 +183,7 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 			return fmt.Errorf("wecom: %w", err)
 		}
 		mount("/wecom", wc)
+		s.previews = append(s.previews, wechat.PreviewWeCom)
 		if every := cfg.Roster.SyncEvery; every > 0 {
 			s.runners = append(s.runners, func(ctx context.Context) error {
 				return s.whileLeased(ctx, "roster:sync", func(ctx context.Context) error { return syncWeComEvery(ctx, wc, st, every, log) })
