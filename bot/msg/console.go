@@ -145,6 +145,7 @@ var consoleCatalog = map[string][2]string{
 	"console.bc.urgent":        {"紧急", "urgent"},
 	"console.bc.preview":       {"各平台预览", "Preview on each platform"},
 	"console.bc.count":         {"将发送给 %d 人", "It will reach %d people"},
+	"console.bc.scope":         {"仅限您管理的单位：%s", "only within your units: %s"},
 	"console.pv.chars":         {"%d/%d 字符", "%d/%d characters"},
 	"console.pv.bytes":         {"%d/%d 字节", "%d/%d bytes"},
 	"console.pv.card":          {"标题 %d/%d 字节，描述 %d/%d 字节", "title %d/%d bytes, description %d/%d bytes"},

@@ -23,6 +23,9 @@ type broadcastData struct {
 	Value    string
 	Urgent   bool
 	Segment  content.Segment
+	// Scope is the admin's units when they manage only some: the
+	// broadcast reaches the accounts bound to people there.
+	Scope    []string
 	Count    int64
 	Preview  bool
 	Error    string
@@ -80,7 +83,7 @@ func (c *Console) readBroadcast(r *http.Request, d *broadcastData) (problem stri
 	default:
 		return "bc.audience.bad", nil
 	}
-	if d.Count, err = c.deps.Store.CountAudience(r.Context(), d.Segment, nil); err != nil {
+	if d.Count, err = c.deps.Store.CountAudience(r.Context(), d.Segment, d.Scope); err != nil {
 		return "", err
 	}
 	if d.Count == 0 {
@@ -94,6 +97,9 @@ func (c *Console) readBroadcast(r *http.Request, d *broadcastData) (problem stri
 // with a broadcast that cannot be sent as it is.
 func (c *Console) checkedBroadcast(w http.ResponseWriter, r *http.Request, a admin) (d broadcastData, ok bool) {
 	d, err := c.broadcastBase(r)
+	if err == nil {
+		d.Scope, err = c.deps.Store.Scope(r.Context(), a.session.Admin)
+	}
 	if err == nil {
 		var problem string
 		if problem, err = c.readBroadcast(r, &d); problem != "" {
@@ -149,7 +155,7 @@ func (c *Console) broadcastSend(w http.ResponseWriter, r *http.Request, a admin)
 		done(w, r, "/admin/broadcast", "proposed")
 		return
 	}
-	c.announce(w, r, a, chat.Announcement{Actor: a.session.Admin, Text: d.Text, Segment: d.Segment, Urgent: d.Urgent})
+	c.announce(w, r, a, chat.Announcement{Actor: a.session.Admin, Text: d.Text, Segment: d.Segment, Urgent: d.Urgent, Scope: d.Scope})
 }
 
 // announce sends an announcement through the dispatcher (which queues it,
@@ -200,8 +206,15 @@ func (c *Console) broadcastApprove(w http.ResponseWriter, r *http.Request, a adm
 	if !ok {
 		return
 	}
+	// The proposer's scope as it is now: one narrowed meanwhile is not
+	// widened by the approval.
+	scope, err := c.deps.Store.Scope(ctx, pb.Proposer)
+	if err != nil {
+		c.fail(w, r, a.lang, err)
+		return
+	}
 	c.audit(ctx, a, "approve", map[string]string{"pending": pb.ID, "proposer": pb.Proposer})
-	c.announce(w, r, a, chat.Announcement{Actor: pb.Proposer, Text: pb.Text, Segment: pb.Segment, Urgent: pb.Urgent})
+	c.announce(w, r, a, chat.Announcement{Actor: pb.Proposer, Text: pb.Text, Segment: pb.Segment, Urgent: pb.Urgent, Scope: scope})
 }
 
 // broadcastWithdraw drops a pending broadcast (any admin may).

@@ -619,3 +619,36 @@ func BenchmarkConsoleRoster(b *testing.B) {
 		})
 	}
 }
+
+// TestConsoleScopedBroadcast: an admin who manages some units broadcasts
+// only to the accounts bound to people there, counted so before sending;
+// the preview says so.
+func TestConsoleScopedBroadcast(t *testing.T) {
+	f := setupConsole(t, web.ConsoleConfig{}, false)
+	ctx := context.Background()
+	importRoster(t, f.admin(t, consoleAdmin), rosterCSV)
+	for name, account := range map[string]string{"张三": "tg:71", "王五": "tg:72"} {
+		if _, _, err := f.st.Touch(ctx, account, "", "zh", true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.st.Bind(ctx, f.member(t, name).ID, account); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.st.SetScope(ctx, "tg:2", []string{"县委办"}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.admin(t, "tg:2")
+	form := url.Values{"csrf": {b.csrf()}, "text": {"县委办今晚加班。"}, "audience": {"all"}}
+	_, page, _ := b.do("POST", "/admin/broadcast/preview", form)
+	if !strings.Contains(page, "将发送给 1 人") || !strings.Contains(page, "仅限您管理的单位：县委办") {
+		t.Fatalf("a scoped admin's preview does not count within the scope:\n%s", page)
+	}
+	if code, _, _ := b.do("POST", "/admin/broadcast/send", form); code != http.StatusSeeOther {
+		t.Fatalf("send: %d", code)
+	}
+	qs, err := f.st.QueueStats(ctx, "tg")
+	if err != nil || qs.Lag != 1 {
+		t.Fatalf("queued %+v (%v), want the one account in 县委办", qs, err)
+	}
+}
