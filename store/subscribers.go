@@ -338,19 +338,30 @@ func (s *Store) subIndexKey(sub content.Subscription) string {
 // audienceBatch is how many subscriber ids fan-out hands over at a time.
 const audienceBatch = 1000
 
-// Audience calls fn with batches of the active subscribers whose
-// subscriptions match the bulletin (everything, its topics, its kind, or a
-// keyword in its text). Digest-mode subscribers are left out unless
+// Audience calls fn with batches of the active subscribers the bulletin
+// goes to: its chosen audience (content.Audience), or when none was chosen
+// those whose subscriptions match it (everything, its topics, its kind, or
+// a keyword in its text). Digest-mode subscribers are left out unless
 // includeDigest. The set is computed once in Redis and read in batches, so
 // a province-sized audience never sits in memory at once.
 func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func([]content.Recipient) error) error {
+	keys, within, err := s.bulletinSets(ctx, b)
+	if err != nil {
+		return err
+	}
+	return s.scanAudience(ctx, b.ID, keys, within, includeDigest, fn)
+}
+
+// subscribedKeys are the sets whose union is everyone whose subscriptions
+// match the bulletin.
+func (s *Store) subscribedKeys(ctx context.Context, b *content.Bulletin) ([]string, error) {
 	keys := []string{s.k.subs("all"), s.k.subs(content.SubKind, string(b.Kind))}
 	for _, t := range b.Tags {
 		keys = append(keys, s.k.subs(content.SubTopic, t))
 	}
 	kws, err := s.rdb.SMembers(ctx, s.k.subs("kws")).Result()
 	if err != nil {
-		return fmt.Errorf("store: audience: %w", err)
+		return nil, fmt.Errorf("store: audience: %w", err)
 	}
 	text := b.Title + "\n" + b.Text()
 	for _, kw := range kws {
@@ -358,7 +369,7 @@ func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest
 			keys = append(keys, s.k.subs("kw", kw))
 		}
 	}
-	return s.scanAudience(ctx, b.ID, keys, includeDigest, fn)
+	return keys, nil
 }
 
 // AudienceOf calls fn with batches of the active subscribers in a
@@ -372,7 +383,7 @@ func (s *Store) AudienceOf(ctx context.Context, bulletinID string, seg content.S
 	if err != nil {
 		return err
 	}
-	return s.scanAudience(ctx, bulletinID, keys, true, fn)
+	return s.scanAudience(ctx, bulletinID, keys, nil, true, fn)
 }
 
 // CountAudience is how many active subscribers a segment has.
@@ -384,21 +395,7 @@ func (s *Store) CountAudience(ctx context.Context, seg content.Segment) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	active := s.k.byStatus(content.StatusActive)
-	if len(keys) == 1 {
-		return s.rdb.SInterCard(ctx, 0, keys[0], active).Result()
-	}
-	tmp := s.k.subs("tmp", randomToken())
-	var n *redis.IntCmd
-	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.SUnionStore(ctx, tmp, keys...)
-		n = p.SInterCard(ctx, 0, tmp, active)
-		p.Del(ctx, tmp)
-		return nil
-	}); err != nil {
-		return 0, fmt.Errorf("store: count audience: %w", err)
-	}
-	return n.Val(), nil
+	return s.countSets(ctx, keys, nil)
 }
 
 // segmentKeys are the sets whose union is a segment. A topic (or kind)
@@ -419,12 +416,14 @@ func (s *Store) segmentKeys(seg content.Segment) ([]string, error) {
 	return nil, fmt.Errorf("store: unknown segment %q (want all, platform:tg, topic:防汛, unit:…, kind:meeting)", seg)
 }
 
-func (s *Store) scanAudience(ctx context.Context, bulletinID string, keys []string, includeDigest bool, fn func([]content.Recipient) error) error {
+// scanAudience calls fn with batches of the active subscribers in the
+// union of keys and, when within names sets, in the union of those too.
+func (s *Store) scanAudience(ctx context.Context, bulletinID string, keys, within []string, includeDigest bool, fn func([]content.Recipient) error) error {
 	tmp := s.k.subs("tmp", randomToken())
 	var size, seq *redis.IntCmd
 	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.SUnionStore(ctx, tmp, keys...)
-		p.SInterStore(ctx, tmp, tmp, s.k.byStatus(content.StatusActive))
+		s.restrict(ctx, p, tmp, within)
 		if !includeDigest {
 			p.SDiffStore(ctx, tmp, tmp, s.k.subs("digest"))
 		}
