@@ -52,7 +52,6 @@ var consoleCatalog = map[string][2]string{
 	"console.done.published":  {"已发布，正在推送给订阅者。", "Published; it is going out to its subscribers."},
 	"console.done.duplicate":  {"这条通报已经存在，没有重复发布。", "This bulletin was already stored; it was not published twice."},
 	"console.done.proposed":   {"已提交，等待另一位管理员批准。", "Submitted; waiting for another admin's approval."},
-	"console.done.sent":       {"广播已发出。", "The broadcast is going out."},
 	"console.done.gone":       {"这条广播已被批准或撤回。", "That broadcast was already approved or withdrawn."},
 	"console.done.withdrawn":  {"已撤回。", "Withdrawn."},
 

@@ -77,7 +77,7 @@ type ConsoleStore interface {
 // Announcer sends a broadcast through the queues (the dispatcher) and
 // returns the announcement's id and how many it was queued for.
 type Announcer interface {
-	Announce(ctx context.Context, a chat.Announcement) (int64, error)
+	Announce(ctx context.Context, a chat.Announcement) (chat.Announced, error)
 }
 
 // Reminder sends one reminder to each subscriber who received a bulletin

@@ -59,7 +59,7 @@ and asks for confirmation unless --yes. Recorded in the audit log.`)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Stdout, "queued for %s (a running tongbao serve sends it)\n", count(int(sent), "subscriber", "subscribers"))
+	fmt.Fprintf(app.Stdout, "%s queued for %s (a running tongbao serve sends it)\n", sent.ID, count(int(sent.Recipients), "subscriber", "subscribers"))
 	return nil
 }
 
