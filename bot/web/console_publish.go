@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -144,4 +145,18 @@ func (c *Console) publishSend(w http.ResponseWriter, r *http.Request, a admin) {
 	}
 	c.audit(ctx, a, "publish", detail)
 	done(w, r, "/admin/bulletins/"+res.ID, notice)
+}
+
+// audienceOf reads a chosen audience from a form or query: the fields
+// topic, unit and platform, each repeatable or comma-separated. An empty
+// value or an unknown platform is refused (content.ErrBadAudience).
+func audienceOf(v url.Values) (content.Audience, error) {
+	split := func(name string) []string {
+		var out []string
+		for _, s := range v[name] {
+			out = append(out, strings.Split(s, ",")...)
+		}
+		return out
+	}
+	return content.NewAudience(split("topic"), split("unit"), split("platform"))
 }
