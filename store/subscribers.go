@@ -345,10 +345,11 @@ const audienceBatch = 1000
 // includeDigest. The set is computed once in Redis and read in batches, so
 // a province-sized audience never sits in memory at once.
 func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func([]content.Recipient) error) error {
-	keys, within, err := s.bulletinSets(ctx, b)
+	keys, within, done, err := s.bulletinSets(ctx, b)
 	if err != nil {
 		return err
 	}
+	defer done()
 	return s.scanAudience(ctx, b.ID, keys, within, includeDigest, fn)
 }
 
@@ -383,7 +384,7 @@ func (s *Store) AudienceOf(ctx context.Context, bulletinID string, seg content.S
 	if err != nil {
 		return err
 	}
-	return s.scanAudience(ctx, bulletinID, keys, nil, true, fn)
+	return s.scanAudience(ctx, bulletinID, keys, "", true, fn)
 }
 
 // CountAudience is how many active subscribers a segment has.
@@ -395,7 +396,21 @@ func (s *Store) CountAudience(ctx context.Context, seg content.Segment) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	return s.countSets(ctx, keys, nil)
+	active := s.k.byStatus(content.StatusActive)
+	if len(keys) == 1 {
+		return s.rdb.SInterCard(ctx, 0, keys[0], active).Result()
+	}
+	tmp := s.k.subs("tmp", randomToken())
+	var n *redis.IntCmd
+	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.SUnionStore(ctx, tmp, keys...)
+		n = p.SInterCard(ctx, 0, tmp, active)
+		p.Del(ctx, tmp)
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("store: count audience: %w", err)
+	}
+	return n.Val(), nil
 }
 
 // segmentKeys are the sets whose union is a segment. A topic (or kind)
@@ -417,13 +432,16 @@ func (s *Store) segmentKeys(seg content.Segment) ([]string, error) {
 }
 
 // scanAudience calls fn with batches of the active subscribers in the
-// union of keys and, when within names sets, in the union of those too.
-func (s *Store) scanAudience(ctx context.Context, bulletinID string, keys, within []string, includeDigest bool, fn func([]content.Recipient) error) error {
+// union of keys, and in the set within unless it is "".
+func (s *Store) scanAudience(ctx context.Context, bulletinID string, keys []string, within string, includeDigest bool, fn func([]content.Recipient) error) error {
 	tmp := s.k.subs("tmp", randomToken())
 	var size, seq *redis.IntCmd
 	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.SUnionStore(ctx, tmp, keys...)
-		s.restrict(ctx, p, tmp, within)
+		p.SInterStore(ctx, tmp, tmp, s.k.byStatus(content.StatusActive))
+		if within != "" {
+			p.SInterStore(ctx, tmp, tmp, within)
+		}
 		if !includeDigest {
 			p.SDiffStore(ctx, tmp, tmp, s.k.subs("digest"))
 		}
