@@ -52,6 +52,7 @@ type ConsoleStore interface {
 	UnreadSubscribers(ctx context.Context, bulletinID string, limit int) ([]*content.Subscriber, int64, error)
 	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
 	CountAudience(ctx context.Context, seg content.Segment) (int64, error)
+	CountBulletinAudience(ctx context.Context, b *content.Bulletin) (int64, error)
 	SetUnit(ctx context.Context, id, unit string) error
 	SetAdmin(ctx context.Context, id string, admin bool) error
 	SetStatus(ctx context.Context, id string, status content.Status) error
@@ -125,6 +126,9 @@ type ConsoleDeps struct {
 	Admins []string
 	// Platforms are the platforms with queues (tg, wx, wecom, console).
 	Platforms []string
+	// Topics are the names of the topic list, offered as a publication's
+	// audience.
+	Topics []string
 	// Secure marks the session cookie Secure (the public URL is https).
 	Secure bool
 	Now    func() time.Time

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,10 +29,22 @@ const draftTTL = time.Hour
 type publishData struct {
 	Text  string
 	Error string
-	// Preview, when set, is the parsed bulletin and its card.
+	// Preview, when set, is the parsed bulletin (with the corrections
+	// entered so far, and the audience chosen in Preview.Audience) and its
+	// card.
 	Preview *content.Bulletin
 	Card    chat.Reply
 	Kinds   []content.Kind
+	// At is the send time entered ("2006-01-02T15:04", or "" for now).
+	At string
+	// Count is how many active subscribers the chosen audience reaches
+	// (now or in their digest): the form's counted field carries which
+	// audience it was counted for, and a send for another one is shown
+	// with its own count first.
+	Count int64
+	// The audience's choices: the known topics, the subscribers' units and
+	// the platforms there are.
+	Topics, Units, Platforms []string
 }
 
 func (c *Console) publishForm(w http.ResponseWriter, r *http.Request, a admin) {
@@ -62,7 +76,7 @@ func (c *Console) publishPreview(w http.ResponseWriter, r *http.Request, a admin
 		c.fail(w, r, a.lang, err)
 		return
 	}
-	d := publishData{Text: r.PostFormValue("text"), Kinds: []content.Kind{content.KindMeeting, content.KindNotice, content.KindNews}}
+	d := publishData{Text: r.PostFormValue("text")}
 	b, err := c.deps.Parse(in)
 	if err != nil {
 		d.Error = contentProblem(a.lang, err)
@@ -72,6 +86,35 @@ func (c *Console) publishPreview(w http.ResponseWriter, r *http.Request, a admin
 	if err := c.deps.Store.SaveSession(r.Context(), a.session.Admin, "console-publish", publishDraft{Input: in}, draftTTL); err != nil {
 		c.fail(w, r, a.lang, err)
 		return
+	}
+	c.showPreview(w, r, a, b, d)
+}
+
+// showPreview shows the parsed (and corrected) bulletin with the choice of
+// audience and how many the audience chosen reaches.
+func (c *Console) showPreview(w http.ResponseWriter, r *http.Request, a admin, b *content.Bulletin, d publishData) {
+	ctx := r.Context()
+	counts, err := c.deps.Store.CountSubscribers(ctx)
+	if err != nil {
+		c.fail(w, r, a.lang, err)
+		return
+	}
+	if d.Count, err = c.deps.Store.CountBulletinAudience(ctx, b); err != nil {
+		c.fail(w, r, a.lang, err)
+		return
+	}
+	d.Kinds = []content.Kind{content.KindMeeting, content.KindNotice, content.KindNews}
+	d.Topics = slices.Clone(c.deps.Topics)
+	for _, t := range append(slices.Clone(b.Tags), b.Audience.Topics...) {
+		if !slices.Contains(d.Topics, t) {
+			d.Topics = append(d.Topics, t)
+		}
+	}
+	d.Units = slices.Sorted(maps.Keys(counts.ByUnit))
+	for _, p := range content.AudiencePlatforms {
+		if counts.ByPlatform[p] > 0 || slices.Contains(b.Audience.Platforms, p) {
+			d.Platforms = append(d.Platforms, p)
+		}
 	}
 	d.Preview, d.Card = b, cards.Bulletin(b, a.lang, "", "")
 	c.render(w, r, http.StatusOK, "publish", c.page(a, "publish", d))
@@ -92,7 +135,9 @@ func contentProblem(lang string, err error) string {
 }
 
 // publishSend stores the previewed input through the ingest pipeline, with
-// the admin's corrections, and pushes it to the subscribers who want it.
+// the admin's corrections, and pushes it to the audience chosen. A choice
+// of audience other than the one last counted (or the count button) shows
+// the preview again with its count, sending nothing.
 func (c *Console) publishSend(w http.ResponseWriter, r *http.Request, a admin) {
 	ctx := r.Context()
 	var draft publishDraft
@@ -113,6 +158,17 @@ func (c *Console) publishSend(w http.ResponseWriter, r *http.Request, a admin) {
 		c.refuse(w, r, a.lang, http.StatusBadRequest, "form.bad")
 		return
 	}
+	aud, err := audienceOf(r.PostForm)
+	if err != nil {
+		c.refuse(w, r, a.lang, http.StatusBadRequest, "form.bad")
+		return
+	}
+	edit := func(b *content.Bulletin) {
+		b.Title, b.Kind, b.Audience = title, kind, aud
+		if summary != "" {
+			b.Summary = summary
+		}
+	}
 	var at time.Time
 	if v := r.PostFormValue("at"); v != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", v, content.Shanghai)
@@ -124,12 +180,17 @@ func (c *Console) publishSend(w http.ResponseWriter, r *http.Request, a admin) {
 			at = t
 		}
 	}
-	res, err := c.deps.Ingest(ctx, draft.Input, func(b *content.Bulletin) {
-		b.Title, b.Kind = title, kind
-		if summary != "" {
-			b.Summary = summary
+	if r.PostFormValue("recount") != "" || r.PostFormValue("counted") != aud.String() {
+		b, err := c.deps.Parse(draft.Input)
+		if err != nil {
+			c.fail(w, r, a.lang, err)
+			return
 		}
-	}, at)
+		edit(b)
+		c.showPreview(w, r, a, b, publishData{At: r.PostFormValue("at")})
+		return
+	}
+	res, err := c.deps.Ingest(ctx, draft.Input, edit, at)
 	if err != nil {
 		c.fail(w, r, a.lang, err)
 		return
@@ -139,6 +200,9 @@ func (c *Console) publishSend(w http.ResponseWriter, r *http.Request, a admin) {
 	notice := "published"
 	if !at.IsZero() {
 		detail["at"], notice = at.Format(time.RFC3339), "scheduled"
+	}
+	if !aud.IsZero() {
+		detail["audience"] = aud.String()
 	}
 	if !res.New {
 		notice = "duplicate"

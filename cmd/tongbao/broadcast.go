@@ -89,9 +89,5 @@ func (a *App) resolveTopic(cfg *Config, seg content.Segment) (content.Segment, e
 	if tp, ok := topics.Find(name); ok {
 		return content.Segment(content.SubTopic + ":" + tp.Name), nil
 	}
-	names := make([]string, len(topics.List))
-	for i, tp := range topics.List {
-		names[i] = tp.Name
-	}
-	return seg, fmt.Errorf("unknown topic %q (topics: %s)", name, strings.Join(names, ", "))
+	return seg, fmt.Errorf("unknown topic %q (topics: %s)", name, strings.Join(topics.Names(), ", "))
 }
