@@ -73,7 +73,7 @@ func setupConsole(t testing.TB, cfg web.ConsoleConfig, secure bool) *consoleFixt
 			n, err := disp.Publish(ctx, b)
 			return web.IngestResult{ID: b.ID, Title: b.Title, New: res.New, Pushed: n}, err
 		},
-		Platforms: []string{"tg", "wx"}, Secure: secure, Logger: quiet,
+		Platforms: []string{"tg", "wx"}, Topics: []string{"防汛", "人才"}, Secure: secure, Logger: quiet,
 	}))
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
