@@ -44,7 +44,23 @@ type publishData struct {
 	Count int64
 	// The audience's choices: the known topics, the subscribers' units and
 	// the platforms there are.
-	Topics, Units, Platforms []string
+	Topics, Units, Platforms []choice
+}
+
+// choice is one box of a choice of several: its value, and whether it is
+// chosen.
+type choice struct {
+	Value  string
+	Chosen bool
+}
+
+// choices are the boxes for values, with those in chosen ticked.
+func choices(values, chosen []string) []choice {
+	out := make([]choice, len(values))
+	for i, v := range values {
+		out[i] = choice{Value: v, Chosen: slices.Contains(chosen, v)}
+	}
+	return out
 }
 
 func (c *Console) publishForm(w http.ResponseWriter, r *http.Request, a admin) {
@@ -104,18 +120,26 @@ func (c *Console) showPreview(w http.ResponseWriter, r *http.Request, a admin, b
 		return
 	}
 	d.Kinds = []content.Kind{content.KindMeeting, content.KindNotice, content.KindNews}
-	d.Topics = slices.Clone(c.deps.Topics)
-	for _, t := range append(slices.Clone(b.Tags), b.Audience.Topics...) {
-		if !slices.Contains(d.Topics, t) {
-			d.Topics = append(d.Topics, t)
+	aud := b.Audience
+	topics := slices.Clone(c.deps.Topics)
+	for _, t := range append(slices.Clone(b.Tags), aud.Topics...) {
+		if !slices.Contains(topics, t) {
+			topics = append(topics, t)
 		}
 	}
-	d.Units = slices.Sorted(maps.Keys(counts.ByUnit))
+	units := slices.DeleteFunc(slices.Sorted(maps.Keys(counts.ByUnit)), func(u string) bool { return counts.ByUnit[u] == 0 })
+	for _, u := range aud.Units {
+		if !slices.Contains(units, u) {
+			units = append(units, u)
+		}
+	}
+	var platforms []string
 	for _, p := range content.AudiencePlatforms {
-		if counts.ByPlatform[p] > 0 || slices.Contains(b.Audience.Platforms, p) {
-			d.Platforms = append(d.Platforms, p)
+		if counts.ByPlatform[p] > 0 || slices.Contains(aud.Platforms, p) {
+			platforms = append(platforms, p)
 		}
 	}
+	d.Topics, d.Units, d.Platforms = choices(topics, aud.Topics), choices(units, aud.Units), choices(platforms, aud.Platforms)
 	d.Preview, d.Card = b, cards.Bulletin(b, a.lang, "", "")
 	c.render(w, r, http.StatusOK, "publish", c.page(a, "publish", d))
 }
