@@ -42,6 +42,8 @@ type Question struct {
 	earlier []string
 	// Corrected are near misses resolved to lexicon words ("常委汇→常委会").
 	Corrected []string
+	// docNoun is set when Field was named by a document noun alone.
+	docNoun bool
 }
 
 // FacetSlot is a facet of the store ("type:常务会议") and what was said.
@@ -86,6 +88,10 @@ type wordRole struct {
 	latest bool
 	list   bool
 	stop   bool
+	// docNoun marks a noun (文件, 政策) that asks what a meeting approved
+	// only when the question is about a meeting; else it names what the
+	// bulletins are about (人才政策, 关于安全生产的文件).
+	docNoun bool
 }
 
 // vocabulary is the fixed words of questions, Chinese and English. Words
@@ -107,7 +113,8 @@ func init() {
 		{field: fieldAttendees}:                 {"出席", "参加", "参会", "列席", "与会", "到会", "参加会议", "出席会议", "attended", "attendees", "attend", "present", "participants", "participated"},
 		{field: fieldRelayed}:                   {"传达学习", "学习传达", "传达", "学习了", "学了", "学习", "学习贯彻", "精神", "relayed", "studied", "learned", "spirit", "study", "learn", "relay"},
 		{field: fieldHeard}:                     {"听取", "听了", "听取了", "汇报", "报告", "heard", "reports", "briefings", "briefed", "hear", "report"},
-		{field: fieldApproved}:                  {"审议通过", "通过", "审议", "审定", "批准", "原则通过", "文件", "政策", "方案", "approved", "passed", "adopted", "documents", "approve", "adopt"},
+		{field: fieldApproved}:                  {"审议通过", "通过", "审议", "审定", "批准", "原则通过", "approved", "passed", "adopted", "approve", "adopt"},
+		{field: fieldApproved, docNoun: true}:   {"文件", "政策", "方案", "documents"},
 		{field: fieldDecided}:                   {"决定", "研究决定", "部署", "研究部署", "研究了", "定了", "安排", "布置", "部署了", "decided", "decisions", "decision", "resolved", "decide"},
 		{field: fieldPoints}:                    {"强调", "要点", "重点", "指出", "讲了", "讲了什么", "讲了啥", "说了", "说了什么", "说了啥", "讲话", "内容", "主要内容", "points", "key points", "emphasized", "stressed", "said", "highlights", "emphasize", "stress", "say"},
 		{field: fieldMeasures}:                  {"要求", "措施", "举措", "通知事项", "事项", "怎么做", "规定", "工作要求", "任务", "requirements", "measures", "require", "required", "steps", "what to do"},
@@ -189,7 +196,31 @@ func parseQuestion(text string, now time.Time, topics *content.Topics, lex *lexi
 		}
 	}
 	scanWords(q, s, topics, lex)
+	if q.docNoun && !q.aboutMeetings() {
+		// 人才政策, 有没有关于安全生产的文件: documents about something,
+		// not a meeting's approvals.
+		q.Field, q.docNoun = "", false
+		if n := len(q.earlier); n > 0 {
+			q.Field, q.earlier = q.earlier[n-1], q.earlier[:n-1]
+		}
+	}
 	return q
+}
+
+// aboutMeetings reports whether the question names meetings: the word
+// 会议, or a meeting's type, name or ordinal, or who chaired it. A place or
+// a body (县政府) issues documents too.
+func (q *Question) aboutMeetings() bool {
+	if q.Kind == content.KindMeeting {
+		return true
+	}
+	for _, f := range q.Facets {
+		switch kind, _, _ := strings.Cut(f.Facet, ":"); kind {
+		case "type", "meeting", "ord", "person", "post":
+			return true
+		}
+	}
+	return false
 }
 
 // docFacet resolves a document number in the question to the store's
@@ -332,6 +363,8 @@ func applyRole(q *Question, r wordRole) {
 		if q.Field != "" && q.Field != r.field {
 			q.earlier = append(q.earlier, q.Field)
 		}
+		// 通过了哪些文件: the verb already asked; the noun only repeats it.
+		q.docNoun = r.docNoun && (q.Field != r.field || q.docNoun)
 		q.Field = r.field
 	}
 	q.Latest = q.Latest || r.latest

@@ -161,6 +161,12 @@ var questionCases = []questionCase{
 	{q: "常务会议通过了哪些文件", want: "Q", has: []string{"审议通过了2项", "《青溪县促进经济稳进提质若干政策措施》", "《青溪县2022年防汛防台应急预案（修订）》"}},
 	{q: "县政府常务会审议通过了什么", want: "Q", has: []string{"防汛防台应急预案"}},
 	{q: "最新会议通过了什么政策", want: "Q", has: []string{"若干政策措施"}},
+	// a document noun with no meeting named asks about a subject, not
+	// about a meeting's approvals
+	{q: "人才政策", want: "L", not: []string{"没有写审议通过的文件"}},
+	{q: "有没有关于安全生产的文件", want: "Q", not: []string{"审议通过了2项"}},
+	{q: "人才方面的政策有哪些", want: "L", not: []string{"没有写审议通过的文件"}},
+	{q: "常务会的文件", want: "Q", has: []string{"审议通过了2项"}},
 	{q: "常委会通过了哪些文件", want: "L", has: []string{"没有写审议通过的文件"}},
 	{q: "常务会议决定了什么", want: "Q", has: []string{"研究决定（部署）了"}},
 	{q: "常务会议部署了哪些工作", want: "Q", has: []string{"研究决定（部署）了"}},

@@ -22,10 +22,7 @@ func readAgenda(p string, m *Meeting, lead bool) {
 		var previous *[]string
 		clauses := splitClauses(sentence)
 		for ci := 0; ci < len(clauses); ci++ {
-			c := strings.TrimPrefix(clauses[ci], "会议")
-			for _, pre := range []string{"还", "并", "同时", "首先", "先后", "集中"} {
-				c = strings.TrimPrefix(c, pre)
-			}
+			c := agendaAdverbs.ReplaceAllString(strings.TrimPrefix(clauses[ci], "会议"), "")
 			list := previous
 			previous = nil
 			before := c
@@ -74,6 +71,10 @@ func readAgenda(p string, m *Meeting, lead bool) {
 		}
 	}
 }
+
+// agendaAdverbs open an agenda clause before its verb: 会议还听取…,
+// 认真传达学习…, 第一时间专题学习….
+var agendaAdverbs = regexp.MustCompile(`^(?:还|并|又|同时|首先|随后|先后|集中|认真|深入|专题|系统|逐项|逐条|一并|再次|及时|第一时间)+`)
 
 // settledVerb is the verb a decision keeps: 同意 and 确定 say something
 // 决定 does not (同意…的请示), so they stay with the item; 决定 and 研究决定

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/redis/go-redis/v9"
@@ -94,6 +96,10 @@ func (s *Store) SaveBulletins(ctx context.Context, bs []*content.Bulletin) ([]co
 	}
 	close(next)
 	wg.Wait()
+	seq, err := s.takeSequence(ctx, results)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, b := range bs {
 			r := results[i]
@@ -107,7 +113,7 @@ func (s *Store) SaveBulletins(ctx context.Context, bs []*content.Bulletin) ([]co
 				}
 				continue
 			}
-			if err := s.writeBulletin(ctx, p, b, weights[i]); err != nil {
+			if err := s.writeBulletin(ctx, p, b, timelineScore(b.PublishedAt, seq[i]), weights[i]); err != nil {
 				return err
 			}
 		}
@@ -116,6 +122,28 @@ func (s *Store) SaveBulletins(ctx context.Context, bs []*content.Bulletin) ([]co
 		return nil, fmt.Errorf("store: save bulletins: %w", err)
 	}
 	return results, nil
+}
+
+// Aliases are the other addresses a bulletin was published at: copies
+// recognized as duplicates when they came in, and so neither stored nor
+// pushed again. Sorted.
+func (s *Store) Aliases(ctx context.Context, id string) ([]string, error) {
+	b, err := s.Bulletin(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.rdb.SMembers(ctx, s.k.cat("alias", id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: aliases of %s: %w", id, err)
+	}
+	out := all[:0]
+	for _, u := range all {
+		if u != b.URL {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // findNearDuplicates marks as duplicates the bulletins whose MinHash bands
@@ -180,14 +208,53 @@ func (s *Store) findNearDuplicates(ctx context.Context, bs []*content.Bulletin, 
 	return nil
 }
 
+// sequenceSpan is how many stored bulletins the timeline tells apart
+// within one second of publication: 2^20 steps of the score's fraction,
+// four float64 ulps apart at today's Unix times.
+const sequenceSpan = 1 << 20
+
+// takeSequence numbers the new bulletins of a batch in the order they are
+// stored (one INCRBY for the batch); the others get 0.
+func (s *Store) takeSequence(ctx context.Context, results []content.SaveResult) ([]int64, error) {
+	seq := make([]int64, len(results))
+	n := int64(0)
+	for _, r := range results {
+		if r.New {
+			n++
+		}
+	}
+	if n == 0 {
+		return seq, nil
+	}
+	last, err := s.rdb.IncrBy(ctx, s.k.cat("seq"), n).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: save bulletins: number them: %w", err)
+	}
+	next := last - n + 1
+	for i, r := range results {
+		if r.New {
+			seq[i], next = next, next+1
+		}
+	}
+	return seq, nil
+}
+
+// timelineScore orders bulletins by publication time and, among those
+// published in the same second (most sites give only a date), by when
+// they were stored: the later stored is the newer. The store number adds
+// a fraction below one, so a date range on whole seconds still holds
+// exactly the bulletins published in it.
+func timelineScore(published time.Time, seq int64) float64 {
+	return float64(published.Unix()) + float64(seq%sequenceSpan)/sequenceSpan
+}
+
 // writeBulletin queues the bulletin and every index entry it needs, with
-// its words' BM25 weights.
-func (s *Store) writeBulletin(ctx context.Context, p redis.Pipeliner, b *content.Bulletin, weights map[string]float64) error {
+// its timeline score and its words' BM25 weights.
+func (s *Store) writeBulletin(ctx context.Context, p redis.Pipeliner, b *content.Bulletin, score float64, weights map[string]float64) error {
 	data, err := json.Marshal(b)
 	if err != nil {
 		return fmt.Errorf("encode bulletin %s: %w", b.ID, err)
 	}
-	score := float64(b.PublishedAt.Unix())
 	member := redis.Z{Score: score, Member: b.ID}
 	p.Set(ctx, s.k.bulletin(b.ID), data, 0)
 	p.ZAdd(ctx, s.k.cat("tl"), member)

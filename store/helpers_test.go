@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 )
 
@@ -21,25 +20,4 @@ func (s *Store) complete(ctx context.Context, bulletinID string, dense int64) er
 func (s *Store) isDelivered(ctx context.Context, bulletinID string, dense int64) (bool, error) {
 	v, err := s.rdb.GetBit(ctx, s.k.perBulletin(bulletinID, "dlv"), dense).Result()
 	return v == 1, err
-}
-
-// aliases are the other addresses a bulletin was published at (copies
-// recognized as duplicates), sorted.
-func (s *Store) aliases(ctx context.Context, id string) ([]string, error) {
-	b, err := s.Bulletin(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.rdb.SMembers(ctx, s.k.cat("alias", id)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("store: aliases of %s: %w", id, err)
-	}
-	out := all[:0]
-	for _, u := range all {
-		if u != b.URL {
-			out = append(out, u)
-		}
-	}
-	sort.Strings(out)
-	return out, nil
 }

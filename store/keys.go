@@ -15,7 +15,7 @@ import (
 //	{cat}:…               the catalog: timeline (tl), kind:K, tag:T, f:FACET,
 //	                      search postings ix:TERM, fingerprints fp:HASH,
 //	                      LSH bands lsh:BAND, aliases alias:ID, the lexicon
-//	                      (lex), announcements
+//	                      (lex), announcements, the store order (seq)
 //	{sub}:…               subscriber indexes: who wants what (all, kind:K,
 //	                      topic:T, kw:WORD, kws), status:S, platform:P, unit:U,
 //	                      units, digest, admins, the dense-id maps (seq, idx,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -163,7 +164,7 @@ func TestSaveAndDedupe(t *testing.T) {
 		if err != nil || total != 3 || byKind[content.KindMeeting] != 2 || byKind[content.KindNotice] != 1 {
 			t.Errorf("counts: %d %v %v, want 3 (2 meetings, 1 notice)", total, byKind, err)
 		}
-		aliases, _ := s.aliases(ctx, samples[lanxiTxt].ID)
+		aliases, _ := s.Aliases(ctx, samples[lanxiTxt].ID)
 		if len(aliases) != 1 || aliases[0] != "file://"+lanxiPage {
 			t.Errorf("aliases = %q, want the page's URL", aliases)
 		}
@@ -187,6 +188,53 @@ func TestSaveAndDedupe(t *testing.T) {
 		}
 		if _, err := s.Bulletin(ctx, "nope"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("missing bulletin: %v, want ErrNotFound", err)
+		}
+	})
+}
+
+// TestTimelineSameDayNewestStored: most sites give only a date, so
+// bulletins published the same day tie on time; the one stored later is
+// the newer, one at a time or in a batch, and the day's range still holds
+// exactly them.
+func TestTimelineSameDayNewestStored(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		p := content.NewParser(content.ParserConfig{}, content.ParserDeps{})
+		subjects := []string{"城区老旧小区改造", "秋季学期校舍建设", "农村公路养护", "森林防火巡查", "冬季供暖保障"}
+		var stored []string
+		var batch []*content.Bulletin
+		for i, subject := range subjects {
+			text := fmt.Sprintf("青溪县召开县政府第%d次常务会议\n发布日期：2026年03月02日\n\n3月2日上午，县长主持召开县政府第%d次常务会议，研究%s工作。\n会议强调，要把%s工作落到实处。\n", i+1, i+1, subject, subject)
+			b, err := p.Parse(content.Input{Data: []byte(text), Name: fmt.Sprintf("m%d.txt", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored = append(stored, b.ID)
+			if i < 2 {
+				if _, err := s.SaveBulletin(ctx, b); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			batch = append(batch, b)
+		}
+		if _, err := s.SaveBulletins(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		bs, total, err := s.Timeline(ctx, content.Filter{From: day(2026, 3, 2), To: day(2026, 3, 3)}, 0, 10)
+		if err != nil || total != int64(len(subjects)) {
+			t.Fatalf("timeline of the day: %d, %v", total, err)
+		}
+		var got []string
+		for _, b := range bs {
+			got = append(got, b.ID)
+		}
+		slices.Reverse(stored)
+		if !slices.Equal(got, stored) {
+			t.Errorf("same-day order = %v, want the last stored first: %v", got, stored)
+		}
+		if _, n, _ := s.Timeline(ctx, content.Filter{From: day(2026, 3, 3), To: day(2026, 3, 4)}, 0, 10); n != 0 {
+			t.Errorf("the next day holds %d bulletins, want 0", n)
 		}
 	})
 }

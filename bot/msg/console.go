@@ -104,6 +104,8 @@ var consoleCatalog = map[string][2]string{
 	"console.b.allread":     {"没有未读的人。", "Nobody is left unread."},
 	"console.b.more":        {"只列出前 200 人。", "Only the first 200 are listed."},
 	"console.bulletin.none": {"没有这条通报。", "There is no such bulletin."},
+	"console.b.source":      {"原文：", "Source:"},
+	"console.b.copies":      {"其他网站的转载（已合并，未重复推送）", "Also published at (merged, not pushed again)"},
 	"console.chart.title":   {"阅读随时间变化", "Reads over time"},
 	"console.chart.hour":    {"%d–%d小时", "%d–%dh"},
 	"console.chart.none":    {"还没有人阅读。", "Nobody has read it yet."},

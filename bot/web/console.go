@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
-	"embed"
+	_ "embed"
 	"errors"
-	"html/template"
+	"fmt"
+	"html"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -14,14 +16,22 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"tongbao/bot/chat"
 	"tongbao/content"
 )
 
-// The admin console is server-rendered with html/template: every value
-// is escaped for where it lands (text, attribute, URL, CSS), which a page
-// with forms, links and SVG built from admins' and bulletins' text needs.
-// No page runs script; the progress page refreshes itself with a meta tag.
+// The admin console is server-rendered with templ (console_*.templ,
+// compiled to the console_*_templ.go beside them): every value is escaped
+// for where it lands — text, attribute, and a URL with a scheme other than
+// http(s), mailto, tel or ftp is neutralised — which a page with forms, links and SVG
+// built from admins' and bulletins' text needs. html/template did the same,
+// but its reflection made the linker keep every exported method of the
+// binary. No page runs script; the progress page refreshes itself with a
+// meta tag.
+//
+//go:generate go tool templ generate
 
 // Console settings.
 const (
@@ -58,6 +68,7 @@ type ConsoleStore interface {
 	SetStatus(ctx context.Context, id string, status content.Status) error
 
 	Bulletin(ctx context.Context, id string) (*content.Bulletin, error)
+	Aliases(ctx context.Context, id string) ([]string, error)
 	Timeline(ctx context.Context, f content.Filter, offset, limit int) ([]*content.Bulletin, int64, error)
 	Search(ctx context.Context, query string, offset, limit int) ([]content.SearchHit, int64, error)
 	CountBulletins(ctx context.Context) (int64, map[content.Kind]int64, error)
@@ -139,12 +150,11 @@ type ConsoleDeps struct {
 type Console struct {
 	cfg  ConsoleConfig
 	deps ConsoleDeps
-	tmpl *template.Template
 	log  *slog.Logger
 }
 
-//go:embed console
-var consoleFiles embed.FS
+//go:embed console/console.css
+var consoleCSS []byte
 
 // NewConsole builds the console; mount it with Server.MountConsole.
 func NewConsole(cfg ConsoleConfig, deps ConsoleDeps) *Console {
@@ -154,7 +164,7 @@ func NewConsole(cfg ConsoleConfig, deps ConsoleDeps) *Console {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
-	return &Console{cfg: cfg, deps: deps, tmpl: consoleTemplates(), log: deps.Logger}
+	return &Console{cfg: cfg, deps: deps, log: deps.Logger}
 }
 
 // MountConsole adds the console's routes.
@@ -256,7 +266,7 @@ func acceptLanguage(h string) string {
 	return "zh"
 }
 
-// consolePage is what every console page's template gets.
+// consolePage is what every console page's view gets.
 type consolePage struct {
 	Lang   string
 	Title  string
@@ -267,7 +277,43 @@ type consolePage struct {
 	// Refresh, when > 0, reloads the page after that many seconds (the
 	// broadcast progress, without script).
 	Refresh int
-	Data    any
+	// Data is the page's own: its view (consoleViews) takes it.
+	Data any
+}
+
+// consoleViews are the console's pages by name, each with the type of the
+// Data it shows.
+var consoleViews = map[string]func(consolePage) templ.Component{
+	"message":     pageView(messageView),
+	"signin":      pageView(signinView),
+	"sessions":    pageView(sessionsView),
+	"overview":    pageView(overviewView),
+	"bulletins":   pageView(bulletinsView),
+	"bulletin":    pageView(bulletinView),
+	"publish":     pageView(publishView),
+	"broadcast":   pageView(broadcastView),
+	"progress":    pageView(progressView),
+	"subscribers": pageView(subscribersView),
+	"sources":     pageView(sourcesView),
+	"audit":       pageView(auditView),
+	"dead":        pageView(deadView),
+}
+
+// pageView gives a page's view of a consolePage: a view that fails when the
+// page's Data is not what it shows.
+func pageView[T any](v func(consolePage, T) templ.Component) func(consolePage) templ.Component {
+	return func(p consolePage) templ.Component {
+		d, ok := p.Data.(T)
+		if !ok {
+			return failedView(fmt.Errorf("page data is %T", p.Data))
+		}
+		return v(p, d)
+	}
+}
+
+// failedView renders nothing and fails with err.
+func failedView(err error) templ.Component {
+	return templ.ComponentFunc(func(context.Context, io.Writer) error { return err })
 }
 
 // render writes a console page.
@@ -275,12 +321,16 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if p.Notice == "" {
 		p.Notice = c.notice(r, p.Lang)
 	}
+	v := failedView(fmt.Errorf("no page %q", name))
+	if page, ok := consoleViews[name]; ok {
+		v = page(p)
+	}
 	var buf bytes.Buffer
-	if err := c.tmpl.ExecuteTemplate(&buf, name, p); err != nil {
+	if err := v.Render(r.Context(), &buf); err != nil {
 		c.log.Error("web: console page", "page", name, "err", err)
 		status = http.StatusInternalServerError
 		buf.Reset()
-		buf.WriteString("<!doctype html><title>error</title><p>" + template.HTMLEscapeString(say(p.Lang, "error.body")))
+		buf.WriteString("<!doctype html><title>error</title><p>" + html.EscapeString(say(p.Lang, "error.body")))
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")

@@ -187,6 +187,9 @@ type bulletinData struct {
 	Unread    []*content.Subscriber
 	UnreadAll int64
 	Reads     chart
+	// Copies are the other addresses the bulletin was published at,
+	// merged into it rather than pushed again.
+	Copies []string
 }
 
 // reachRow is the reach within one platform or unit.
@@ -226,6 +229,10 @@ func (c *Console) bulletin(w http.ResponseWriter, r *http.Request, a admin) {
 		c.fail(w, r, a.lang, err)
 		return
 	}
+	if d.Copies, err = c.deps.Store.Aliases(ctx, b.ID); err != nil {
+		c.fail(w, r, a.lang, err)
+		return
+	}
 	d.Reads = readsChart(b.PublishedAt, d.Stats.ByHour, a.lang)
 	p := c.page(a, "bulletins", d)
 	p.Title = b.Title
@@ -246,7 +253,7 @@ func (c *Console) chart(w http.ResponseWriter, r *http.Request, a admin) {
 		return
 	}
 	var buf strings.Builder
-	if err := c.tmpl.ExecuteTemplate(&buf, "chart-file", readsChart(b.PublishedAt, st.ByHour, a.lang)); err != nil {
+	if err := chartFile(readsChart(b.PublishedAt, st.ByHour, a.lang)).Render(r.Context(), &buf); err != nil {
 		c.fail(w, r, a.lang, err)
 		return
 	}

@@ -41,10 +41,9 @@ func (c *Console) routes(mux *http.ServeMux) {
 
 // stylesheet serves the console's one stylesheet.
 func (c *Console) stylesheet(w http.ResponseWriter, _ *http.Request) {
-	data, _ := consoleFiles.ReadFile("console/console.css")
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	w.Write(data)
+	w.Write(consoleCSS)
 }
 
 // signinPage answers a one-time link with a button that signs in: link

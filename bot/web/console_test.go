@@ -533,3 +533,25 @@ func TestConsolePublishNowOrLater(t *testing.T) {
 		t.Errorf("empty text: %d", code)
 	}
 }
+
+// TestConsoleShowsCopies: a copy of a bulletin from another site is merged
+// into it, not pushed again; its page names the other address.
+func TestConsoleShowsCopies(t *testing.T) {
+	f := setupConsole(t, web.ConsoleConfig{}, false)
+	ctx := context.Background()
+	for _, u := range []string{"https://www.other-county.gov.cn/art/2022/6/8/1.html", "javascript:alert(1)"} {
+		copied := *f.b
+		copied.URL = u
+		if res, err := f.st.SaveBulletin(ctx, &copied); err != nil || res.New || res.DuplicateOf != f.b.ID {
+			t.Fatalf("saving a copy from %s: %+v, %v", u, res, err)
+		}
+	}
+	b := f.admin(t, consoleAdmin)
+	_, body := b.get("/admin/bulletins/" + f.b.ID)
+	if !strings.Contains(body, `id="copies"`) || !strings.Contains(body, `href="https://www.other-county.gov.cn/art/2022/6/8/1.html"`) {
+		t.Errorf("the bulletin page does not name the copy:\n%s", body)
+	}
+	if strings.Contains(body, `href="javascript:`) {
+		t.Error("a copy's javascript: address is a live link")
+	}
+}

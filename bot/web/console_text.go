@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"html/template"
 	"time"
 
 	"tongbao/bot/msg"
@@ -24,37 +23,42 @@ var navItems = []navItem{{"overview", "/admin/"}, {"bulletins", "/admin/bulletin
 	{"broadcast", "/admin/broadcast"}, {"subscribers", "/admin/subscribers"}, {"sources", "/admin/sources"},
 	{"audit", "/admin/audit"}, {"dead", "/admin/dead"}, {"sessions", "/admin/sessions"}}
 
-// consoleTemplates parses the console's templates with their functions.
-func consoleTemplates() *template.Template {
-	funcs := template.FuncMap{
-		"t":        func(lang, key string) string { return say(lang, key) },
-		"navItems": func() []navItem { return navItems },
-		"platform": func(lang, p string) string {
-			if hasMessage("platform." + p) {
-				return say(lang, "platform."+p)
-			}
-			return p
-		},
-		"kind": func(lang string, k content.Kind) string {
-			if lang == "en" {
-				return string(k)
-			}
-			return k.Label()
-		},
-		"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
-		"when": func(t time.Time) string {
-			if t.IsZero() {
-				return "—"
-			}
-			return t.In(content.Shanghai).Format("2006-01-02 15:04")
-		},
-		"rows": func(lang string, rows []bulletinRow) map[string]any {
-			return map[string]any{"Lang": lang, "Rows": rows}
-		},
-		"reach": func(lang string, rows []reachRow, platform bool) map[string]any {
-			return map[string]any{"Lang": lang, "Rows": rows, "Platform": platform}
-		},
-		"sub": func(a, b int) int { return a - b },
+// platformName names a platform in lang, or gives its code when the
+// catalog does not name it.
+func platformName(lang, p string) string {
+	if hasMessage("platform." + p) {
+		return say(lang, "platform."+p)
 	}
-	return template.Must(template.New("console").Funcs(funcs).ParseFS(consoleFiles, "console/*.html"))
+	return p
 }
+
+// kindName names a kind of bulletin: its code in English, its Chinese
+// label otherwise.
+func kindName(lang string, k content.Kind) string {
+	if lang == "en" {
+		return string(k)
+	}
+	return k.Label()
+}
+
+// percent writes a rate (0 to 1) as a whole percentage.
+func percent(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
+
+// when writes a time in Beijing time, or "—" for none.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(content.Shanghai).Format("2006-01-02 15:04")
+}
+
+// htmlLang is a page's lang attribute.
+func htmlLang(lang string) string {
+	if lang == "en" {
+		return "en"
+	}
+	return "zh-CN"
+}
+
+// xmlDeclaration opens the chart's SVG file.
+const xmlDeclaration = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"

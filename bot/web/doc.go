@@ -4,7 +4,7 @@
 // readiness checks, Prometheus metrics, the token-protected admin API in
 // adminapi.go (upload a bulletin, read its stats), and the mount points of
 // the platform callbacks (/telegram, /wechat, /wecom), and the admin console
-// under /admin/ (console*.go, templates and stylesheet in console/): admins
+// under /admin/ (console*.go, views in console_*.templ, stylesheet in console/): admins
 // sign in with one-time links, then publish, broadcast, remind and look
 // after subscribers through the same store, dispatcher and ingest pipeline
 // as the chat and the CLI. It reads bulletins
