@@ -345,7 +345,11 @@ const audienceBatch = 1000
 // includeDigest. The set is computed once in Redis and read in batches, so
 // a province-sized audience never sits in memory at once.
 func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func([]content.Recipient) error) error {
-	keys, within, done, err := s.bulletinSets(ctx, b)
+	keys, platforms, err := s.bulletinSets(ctx, b)
+	if err != nil {
+		return err
+	}
+	within, done, err := s.unionSet(ctx, platforms)
 	if err != nil {
 		return err
 	}
