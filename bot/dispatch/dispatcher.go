@@ -263,8 +263,10 @@ const (
 	fanoutLease     = 30 * time.Second
 )
 
-// Publish fans a newly stored bulletin out: every active subscriber whose
-// subscriptions match gets one delivery on their platform's queue. It is
+// Publish fans a newly stored bulletin out: every active subscriber of its
+// audience — the one an admin chose (content.Audience, stored with it), or
+// else those whose subscriptions match — gets one delivery on their
+// platform's queue (digest-mode subscribers get it in their digest). It is
 // recorded as a job first, so a crash mid-way is resumed (Resume) without
 // enqueueing anyone twice; a bulletin already fanned out is not fanned out
 // again. It returns how many deliveries were enqueued.
