@@ -317,16 +317,19 @@ func (b *Bot) answerQuestion(ctx context.Context, t *turn, q *Question) ([]chat.
 	for i, bl := range bs {
 		items[i], session.IDs[i] = listItem{b: bl}, bl.ID
 	}
-	// A list the store selects alone can be paged with 下一页.
-	more := !s.inMemory() && total > int64(len(bs))
-	if more {
+	// A list the store selects alone can be paged with 下一页, and so
+	// shortened to fit one message.
+	pageable := !s.inMemory()
+	title := msg.Say(t.lang, "ask.found", quote(describeQuestion(q, label, t.lang)), total)
+	r, shown := fitList(t.in.Platform.MessageFits, pageable, title, items, 1, t.lang, pageable && total > int64(len(bs)))
+	session.IDs = session.IDs[:shown]
+	if pageable && total > int64(shown) {
 		session.What, session.Filter = "recent", s.filter
 	}
 	if err := b.remember(ctx, t, session); err != nil {
 		return nil, err
 	}
-	title := msg.Say(t.lang, "ask.found", quote(describeQuestion(q, label, t.lang)), total)
-	return []chat.Reply{listReply(title, items, 1, t.lang, more)}, nil
+	return []chat.Reply{r}, nil
 }
 
 // yearLabel puts a year in front of a date said without one.
@@ -421,7 +424,8 @@ func (b *Bot) nothingFound(ctx context.Context, t *turn, q *Question, s selectio
 		if err := b.remember(ctx, t, listSession{IDs: ids}); err != nil {
 			return nil, err
 		}
-		r := listReply(msg.Say(t.lang, "ask.nearest"), items, 1, t.lang, false)
+		fits := func(list string) bool { return t.in.Platform.MessageFits(note + "\n" + list) }
+		r, _ := fitList(fits, false, msg.Say(t.lang, "ask.nearest"), items, 1, t.lang, false)
 		r.Blocks = append([]chat.Block{{Kind: chat.BlockText, Text: note}}, r.Blocks...)
 		return []chat.Reply{r}, nil
 	}

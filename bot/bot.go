@@ -74,7 +74,7 @@ type StatsStore interface {
 	CountBulletins(ctx context.Context) (int64, map[content.Kind]int64, error)
 	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
 	Stats(ctx context.Context, bulletinID string) (*content.DeliveryStats, error)
-	CountAudience(ctx context.Context, seg content.Segment) (int64, error)
+	CountAudience(ctx context.Context, seg content.Segment, scope []string) (int64, error)
 }
 
 // Announcer sends an admin's announcement to a segment of subscribers and
@@ -123,6 +123,9 @@ type Deps struct {
 	// RosterReminder sends 催读 for bulletins sent by roster; nil: 催读
 	// reminds subscribers as for any bulletin.
 	RosterReminder RosterReminder
+	// Notifier tells people what became of their bind requests; nil: they
+	// are not told.
+	Notifier Notifier
 }
 
 // Bot is the platform-neutral conversation: it turns what people send
@@ -388,10 +391,6 @@ func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, gue
 		items[i] = listItem{b: h.Bulletin, snippet: h.Snippet}
 		ids[i] = h.Bulletin.ID
 	}
-	more := int64(offset+len(hits)) < total
-	if err := b.remember(ctx, t, listSession{What: "search", Query: query, Offset: offset, IDs: ids}); err != nil {
-		return nil, err
-	}
 	key := "search.found"
 	if guess {
 		key = "search.guess"
@@ -400,7 +399,12 @@ func (b *Bot) search(ctx context.Context, t *turn, query string, offset int, gue
 	if total >= content.SearchCountCap {
 		count += "+"
 	}
-	return []chat.Reply{listReply(msg.Say(t.lang, key, quote(query), count), items, offset+1, t.lang, more)}, nil
+	more := int64(offset+len(hits)) < total
+	r, shown := fitList(t.in.Platform.MessageFits, true, msg.Say(t.lang, key, quote(query), count), items, offset+1, t.lang, more)
+	if err := b.remember(ctx, t, listSession{What: "search", Query: query, Offset: offset, IDs: ids[:shown]}); err != nil {
+		return nil, err
+	}
+	return []chat.Reply{r}, nil
 }
 
 // expandQuery turns an English topic name ("talent") into the topic's
@@ -447,11 +451,12 @@ func (b *Bot) recent(ctx context.Context, t *turn, f content.Filter, n, offset i
 		items[i] = listItem{b: bl}
 		ids[i] = bl.ID
 	}
-	if err := b.remember(ctx, t, listSession{What: "recent", Filter: f, Offset: offset, IDs: ids}); err != nil {
+	more := int64(offset+len(bs)) < total
+	r, shown := fitList(t.in.Platform.MessageFits, true, msg.Say(t.lang, "recent.title", offset/n+1), items, offset+1, t.lang, more)
+	if err := b.remember(ctx, t, listSession{What: "recent", Filter: f, Offset: offset, IDs: ids[:shown]}); err != nil {
 		return nil, err
 	}
-	more := int64(offset+len(bs)) < total
-	return []chat.Reply{listReply(msg.Say(t.lang, "recent.title", offset/n+1), items, offset+1, t.lang, more)}, nil
+	return []chat.Reply{r}, nil
 }
 
 func (b *Bot) more(ctx context.Context, t *turn) ([]chat.Reply, error) {

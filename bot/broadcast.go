@@ -131,7 +131,11 @@ done:
 	if _, known := b.deps.Topics.Find(value); kind == content.SubTopic && !known {
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.segment", d.Segment))}, nil
 	}
-	n, err := b.store.CountAudience(ctx, d.Segment)
+	scope, err := b.adminScope(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	n, err := b.store.CountAudience(ctx, d.Segment, scope)
 	if err != nil {
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.segment", d.Segment))}, nil
 	}
@@ -147,8 +151,11 @@ done:
 		{Kind: chat.BlockText, Text: d.Text},
 		{Kind: chat.BlockField, Label: msg.Say(t.lang, "bc.to"), Text: b.audienceName(d.Segment, t.lang)},
 		{Kind: chat.BlockNote, Text: msg.Say(t.lang, "bc.audience", n, urgent)},
-		{Kind: chat.BlockNote, Text: msg.Say(t.lang, "bc.hint")},
 	}}
+	if scope != nil {
+		r = r.Add(chat.Block{Kind: chat.BlockNote, Text: msg.Say(t.lang, "bc.scope", strings.Join(scope, msg.Say(t.lang, "list.sep")))})
+	}
+	r = r.Add(chat.Block{Kind: chat.BlockNote, Text: msg.Say(t.lang, "bc.hint")})
 	r.Buttons = [][]chat.Button{{{Text: msg.Say(t.lang, "bc.confirm"), Data: btnBroadcast + "ok"}, {Text: msg.Say(t.lang, "bc.cancel"), Data: btnBroadcast + "no"}}}
 	return []chat.Reply{r}, nil
 }
@@ -232,8 +239,14 @@ func (b *Bot) broadcastButton(ctx context.Context, t *turn, choice string) ([]ch
 	if b.announcer == nil {
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.disabled"))}, nil
 	}
+	// The scope as it is now, not as it was at the preview: one narrowed
+	// meanwhile is not widened again.
+	scope, err := b.adminScope(ctx, t)
+	if err != nil {
+		return nil, err
+	}
 	sent, err := b.announcer.Announce(ctx, chat.Announcement{
-		Actor: t.sub.ID, Text: d.Text, Segment: d.Segment, Urgent: d.Urgent, Lang: t.lang,
+		Actor: t.sub.ID, Text: d.Text, Segment: d.Segment, Scope: scope, Urgent: d.Urgent, Lang: t.lang,
 		ReplyTo: chat.Origin{Platform: t.in.Platform, ChatID: t.in.ChatID, MessageID: t.in.MessageID},
 	})
 	if err != nil {

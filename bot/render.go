@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"tongbao/bot/cards"
 	"tongbao/bot/chat"
@@ -40,19 +41,68 @@ type listItem struct {
 	snippet string
 }
 
+// minSnippetRunes is as short as fitList cuts snippets before it drops
+// items instead.
+const minSnippetRunes = 24
+
+// fitList renders a list reply (listReply) that fits one message where it
+// is shown (fits: chat.Platform.MessageFits): with whole snippets when it
+// can, else with the snippets cut to the longest length that fits, else,
+// when canDrop, with fewer items, the rest left to 下一页 (the caller
+// remembers only the items shown). A list that fits in no way comes whole,
+// and the adapter splits it. It returns the reply and how many of items
+// it shows.
+func fitList(fits func(string) bool, canDrop bool, title string, items []listItem, first int, lang string, more bool) (chat.Reply, int) {
+	build := func(n, snippetRunes int) (chat.Reply, bool) {
+		r := listReply(title, items[:n], first, lang, more || n < len(items), snippetRunes)
+		return r, fits(r.PlainText())
+	}
+	longest := 0
+	for _, it := range items {
+		longest = max(longest, utf8.RuneCountInString(it.text()))
+	}
+	for n := len(items); n > 0 && (canDrop || n == len(items)); n-- {
+		if r, ok := build(n, 0); ok {
+			return r, n
+		}
+		if _, ok := build(n, minSnippetRunes); !ok {
+			continue
+		}
+		lo, hi := minSnippetRunes, longest // cut at lo fits, at hi does not
+		for hi-lo > 1 {
+			mid := (lo + hi) / 2
+			if _, ok := build(n, mid); ok {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		r, _ := build(n, lo)
+		return r, n
+	}
+	r, _ := build(len(items), 0)
+	return r, len(items)
+}
+
+// text is the line under an item: its search snippet, else its summary's
+// first sentence.
+func (it listItem) text() string {
+	if it.snippet != "" {
+		return it.snippet
+	}
+	return cards.FirstSentence(it.b.Summary)
+}
+
 // listReply renders a numbered list of bulletins with their dates and a
-// snippet (or summary), numbered from first.
-func listReply(title string, items []listItem, first int, lang string, more bool) chat.Reply {
+// snippet (or summary), cut to snippetRunes characters (0: whole),
+// numbered from first.
+func listReply(title string, items []listItem, first int, lang string, more bool, snippetRunes int) chat.Reply {
 	r := chat.Text(title)
 	r.Blocks[0].Kind = chat.BlockTitle
 	for i, it := range items {
 		line := msg.Say(lang, "list.item", first+i, it.b.Title, shortDate(it.b.PublishedAt, lang))
 		r = r.Add(chat.Block{Kind: chat.BlockText, Text: line})
-		snippet := it.snippet
-		if snippet == "" {
-			snippet = cards.FirstSentence(it.b.Summary)
-		}
-		if snippet != "" {
+		if snippet := clipRunes(it.text(), snippetRunes); snippet != "" {
 			r = r.Add(chat.Block{Kind: chat.BlockNote, Text: snippet})
 		}
 	}
@@ -70,4 +120,13 @@ func listReply(title string, items []listItem, first int, lang string, more bool
 	}
 	r.Buttons = append([][]chat.Button{row}, r.Buttons...)
 	return r.Add(chat.Block{Kind: chat.BlockNote, Text: msg.Say(lang, hint)})
+}
+
+// clipRunes cuts s to n characters, the last one "…", when it is longer;
+// n <= 0 leaves it whole.
+func clipRunes(s string, n int) string {
+	if n <= 0 || utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return capRunes(s, n-1) + "…"
 }

@@ -36,6 +36,12 @@ type RosterReminder interface {
 	RemindRoster(ctx context.Context, actor, bulletinID string, scope []string) ([]content.MemberStatus, error)
 }
 
+// Notifier sends a catalog message to one person who did not just write,
+// once per name (the dispatcher's Notifier implements it).
+type Notifier interface {
+	Notify(ctx context.Context, subscriber, once string, n content.Notice) error
+}
+
 // rosterCommands are the words that start a roster command (after an
 // optional "/"), longest first so 绑定申请 is not read as 绑定.
 var rosterCommands = []struct{ word, cmd string }{
@@ -222,9 +228,12 @@ func (b *Bot) myBinding(ctx context.Context, t *turn) ([]chat.Reply, error) {
 	return []chat.Reply{chat.Text(msg.Say(t.lang, "bind.mine", m.Label(), len(m.Accounts)))}, nil
 }
 
-// adminScope is the units an admin sees: their scope, or every unit (nil)
-// when none was set.
+// adminScope is the units an admin sees and broadcasts to: their scope,
+// or every unit (nil) when none was set or there is no roster.
 func (b *Bot) adminScope(ctx context.Context, t *turn) ([]string, error) {
+	if b.deps.Roster == nil {
+		return nil, nil
+	}
 	return b.deps.Roster.Scope(ctx, t.sub.ID)
 }
 
@@ -280,19 +289,37 @@ func (b *Bot) decideRequest(ctx context.Context, t *turn, arg string, approve bo
 	if err != nil {
 		return nil, err
 	}
+	// The request is taken: whatever happens now, its requester is told.
+	refused := content.Notice{Key: "bind.refused", Args: []string{strconv.FormatInt(r.ID, 10), r.Unit + " " + r.Name}}
 	if !approve {
+		b.tellRequester(ctx, r, refused)
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.refused", r.ID, r.Unit+" "+r.Name))}, nil
 	}
 	m, err := b.deps.Roster.Bind(ctx, r.MemberID, r.Subscriber)
 	switch {
 	case errors.Is(err, content.ErrBoundElsewhere):
+		b.tellRequester(ctx, r, refused)
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.elsewhere", r.Subscriber))}, nil
 	case errors.Is(err, content.ErrCodeUsed), errors.Is(err, content.ErrNotFound):
+		b.tellRequester(ctx, r, refused)
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.gone", r.Unit+" "+r.Name))}, nil
 	case err != nil:
 		return nil, err
 	}
+	b.tellRequester(ctx, r, content.Notice{Key: "bind.approved", Args: []string{strconv.FormatInt(r.ID, 10), m.Label()}})
 	return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.approved", r.ID, m.Label()))}, nil
+}
+
+// tellRequester tells the person who asked to be bound that an admin
+// decided their request, once, on the account they asked from. The
+// decision stands when the notice cannot be queued; that is logged.
+func (b *Bot) tellRequester(ctx context.Context, r content.BindRequest, n content.Notice) {
+	if b.deps.Notifier == nil {
+		return
+	}
+	if err := b.deps.Notifier.Notify(ctx, r.Subscriber, "bind-"+strconv.FormatInt(r.ID, 10), n); err != nil {
+		b.log.Warn("bot: could not tell the requester about their bind request", "request", r.ID, "subscriber", r.Subscriber, "err", err)
+	}
 }
 
 // rosterBulletin is the bulletin an admin's 谁没读 / 催读 is about: the one

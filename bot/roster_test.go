@@ -4,11 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/dispatch"
 	"tongbao/content"
 	"tongbao/store"
 )
@@ -44,7 +46,7 @@ func newRosterBot(t *testing.T) (*Bot, *store.Store, *rosterReminderOf) {
 	}
 	rem := &rosterReminderOf{st: st}
 	b := New(Config{Admins: []string{"tg:1", "tg:2"}, MessagesPerMinute: 100}, Deps{Store: st, Topics: testTopics,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Roster: st, RosterReminder: rem})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Roster: st, RosterReminder: rem, Notifier: dispatch.NewNotifier(st)})
 	return b, st, rem
 }
 
@@ -63,10 +65,14 @@ func inviteCode(t *testing.T, st *store.Store, unit, name string, ttl time.Durat
 
 // TestBindInChat: a code binds once; a reused, unknown or expired code and
 // an account bound to someone else are each refused with their own reply;
-// 绑定 姓名 单位 is a request that an admin of the unit approves.
+// 绑定 姓名 单位 is a request that an admin of the unit approves, and the
+// requester is told the decision once.
 func TestBindInChat(t *testing.T) {
 	b, st, _ := newRosterBot(t)
 	ctx := context.Background()
+	if err := st.EnsureQueue(ctx, "tg"); err != nil {
+		t.Fatal(err)
+	}
 	code := inviteCode(t, st, "县委办", "张三", time.Hour)
 	steps := []struct {
 		user, text, want string
@@ -87,6 +93,7 @@ func TestBindInChat(t *testing.T) {
 		{"2", "批准 2", "没有第 2 号待批准的申请"}, // 县财政局 is not tg:2's
 		{"2", "批准 1", "已批准第 1 号申请：县委办/督查室 王五"},
 		{"1", "拒绝 2", "已拒绝第 2 号申请（县财政局 赵六）"},
+		{"1", "拒绝 2", "没有第 2 号待批准的申请"},
 		{"1", "绑定申请", "没有待批准的绑定申请"},
 		{"103", "我的绑定", "您已绑定：县委办/督查室 王五"},
 		{"104", "我的绑定", "还没有绑定名册"},
@@ -101,6 +108,24 @@ func TestBindInChat(t *testing.T) {
 	}
 	if _, err := st.BoundMember(ctx, "tg:101"); err == nil {
 		t.Error("a refused code bound tg:101")
+	}
+	// The requesters' notices are queued, one each, to the account that
+	// asked.
+	queued, err := st.Receive(ctx, "tg", "test", 100, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notices []string
+	for _, d := range queued {
+		if d.Purpose != content.PurposeNotice || d.Notice == nil {
+			t.Fatalf("queued %+v", d)
+		}
+		notices = append(notices, d.Subscriber+" "+d.BulletinID+" "+d.Notice.Key+" "+strings.Join(d.Notice.Args, "|"))
+	}
+	slices.Sort(notices)
+	want := "tg:103 notice:bind-1 bind.approved 1|县委办/督查室 王五; tg:104 notice:bind-2 bind.refused 2|县财政局 赵六"
+	if got := strings.Join(notices, "; "); got != want {
+		t.Errorf("notices\n got %s\nwant %s", got, want)
 	}
 }
 
@@ -120,7 +145,7 @@ func TestWhoUnreadInChat(t *testing.T) {
 	}
 	const id = "20220608-roster"
 	seg := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
-	if err := st.AudienceOf(ctx, id, seg, func(rs []content.Recipient) error { return deliverOnTelegram(ctx, st, id, rs) }); err != nil {
+	if err := st.AudienceOf(ctx, id, seg, nil, func(rs []content.Recipient) error { return deliverOnTelegram(ctx, st, id, rs) }); err != nil {
 		t.Fatal(err)
 	}
 	zhang, err := st.Subscriber(ctx, "tg:100")
@@ -199,5 +224,49 @@ func TestBroadcastToRosterInChat(t *testing.T) {
 		if !strings.Contains(got, w) {
 			t.Errorf("preview lacks %q:\n%s", w, got)
 		}
+	}
+}
+
+// TestScopedBroadcastInChat: the broadcast of an admin scoped to 县委办
+// reaches only the accounts bound to 县委办's people, and the preview says
+// so and counts exactly those.
+func TestScopedBroadcastInChat(t *testing.T) {
+	b, st, _ := newRosterBot(t)
+	ctx := context.Background()
+	for user, who := range map[string][2]string{"100": {"县委办", "张三"}, "101": {"县委办/督查室", "王五"}, "102": {"县财政局", "赵六"}} {
+		if got := typeIn(b, chat.Telegram, user, "绑定 "+inviteCode(t, st, who[0], who[1], time.Hour)); !strings.Contains(got, "已绑定") {
+			t.Fatalf("bind %s: %s", user, got)
+		}
+	}
+	typeIn(b, chat.Telegram, "103", "你好") // a subscriber bound to nobody
+	if err := st.EnsureQueue(ctx, "tg"); err != nil {
+		t.Fatal(err)
+	}
+	b.SetAnnouncer(dispatch.New(dispatch.Config{}, dispatch.Deps{Store: st, Logger: b.log}))
+
+	got := typeIn(b, chat.Telegram, "2", "/broadcast 明天上午开会")
+	for _, w := range []string{"将发送给 2 位订阅者", "仅限您管理的单位：县委办"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("preview of 县委办's admin lacks %q:\n%s", w, got)
+		}
+	}
+	if got := press(t, b, "2", "bc:ok"); !strings.Contains(got, "已开始发送，共 2 位") {
+		t.Errorf("confirm: %s", got)
+	}
+	queued, err := st.Receive(ctx, "tg", "test", 100, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var to []string
+	for _, d := range queued {
+		to = append(to, d.Subscriber)
+	}
+	slices.Sort(to)
+	if strings.Join(to, " ") != "tg:100 tg:101" {
+		t.Errorf("县委办's admin broadcast to %v, want tg:100 tg:101", to)
+	}
+	// The county admin (no scope) reaches everyone.
+	if got := typeIn(b, chat.Telegram, "1", "/broadcast 明天上午开会"); !strings.Contains(got, "将发送给 6 位订阅者") || strings.Contains(got, "仅限") {
+		t.Errorf("preview of the county admin:\n%s", got)
 	}
 }

@@ -113,7 +113,7 @@ func cutVerb(s *string, verbs []string) bool {
 }
 
 var (
-	heardSuffix = regexp.MustCompile(`(?:的|等)?(?:工作)?(?:汇报|报告)$`)
+	heardSuffix = regexp.MustCompile(`(?:的|等)?(?:工作)?(?:汇报|报告|通报)$`)
 	relaySuffix = regexp.MustCompile(`等$`)
 	studySuffix = regexp.MustCompile(`(?:等)?(?:工作|事项|问题)$`)
 	bookTitle   = regexp.MustCompile(`《[^》]+》`)

@@ -15,7 +15,18 @@ const (
 	PurposeAnnouncement = "announcement"
 	PurposeReminder     = "reminder"
 	PurposeDigest       = "digest"
+	// PurposeNotice is a message of the catalog to one person (their bind
+	// request was decided); its BulletinID names it, for the once-only
+	// claim.
+	PurposeNotice = "notice"
 )
+
+// Notice is what a PurposeNotice delivery says: a catalog key (bot/msg)
+// and its arguments, put in the recipient's language when it is sent.
+type Notice struct {
+	Key  string   `json:"k"`
+	Args []string `json:"a,omitempty"`
+}
 
 // Delivery is one message to send to one subscriber.
 type Delivery struct {
@@ -32,6 +43,8 @@ type Delivery struct {
 	LastError string `json:"e,omitempty"`
 	// NotBefore holds a delivery back until then (quiet hours).
 	NotBefore int64 `json:"nb,omitempty"`
+	// Notice is the message of a PurposeNotice delivery.
+	Notice *Notice `json:"n,omitempty"`
 }
 
 // DeadLetter is a delivery that was given up on, with the reason.

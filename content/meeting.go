@@ -11,7 +11,7 @@ var (
 	chairConvened = regexp.MustCompile(`主持召开了?`)
 	// chairedBy is "会议由XXX主持" or "XXX主持会议".
 	chairedBy    = regexp.MustCompile(`(?:会议由|由)([^，,。；;]{2,40}?)主持`)
-	chairMeeting = regexp.MustCompile(`([^，,。；;]{2,40}?)主持(?:会议|了会议|并(?:作|发表)?(?:重要)?讲话|[。，,；;]|$)`)
+	chairMeeting = regexp.MustCompile(`([^，,。；;]{2,40}?)主持(?:会议|了会议|并[^，,。；;]{1,10}|[。，,；;]|$)`)
 	// convened finds who convened what meeting, in a title or a lead:
 	// 兰溪召开市委常委会(扩大)会议, 县委常委会召开会议.
 	convened = regexp.MustCompile(`^(.{0,12}?)(?:召开|举行)了?([^\s:：，,。；;]{0,40}?会议?)(?:[:：\s，,。；;]|$)`)
@@ -148,6 +148,10 @@ func extractMeeting(title string, paras []string, published time.Time, issuers .
 		m.Organ = organFromName(m.Name)
 	}
 	m.Type, m.Ordinal = meetingType(m.Name), ordinalOf(m.Name)
+	if m.Name == m.Type {
+		// "市政府召开专题会议": a bare type is no name; the body makes one.
+		m.Name = displayName(m)
+	}
 	if lead != "" {
 		h := heldOf(lead, published)
 		if h.text == "" && leadIdx > 0 && heldVerb.MatchString(paras[0]) {

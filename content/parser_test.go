@@ -110,7 +110,7 @@ func TestParseSamples(t *testing.T) {
 		"extra/meixi-2023-03-15-county-committee.html": {
 			title:     "梅溪县委召开常委会会议 研究部署春耕生产和乡村振兴工作",
 			published: "2023-03-15T18:20:00+08:00", kind: "meeting", source: "梅溪县融媒体中心",
-			meeting: &Meeting{Name: "常委会会议", Organ: "梅溪县委", Held: "3月14日上午", Chair: Person{Name: "赵志强", Title: "县委书记"},
+			meeting: &Meeting{Name: "梅溪县委常委会会议", Organ: "梅溪县委", Held: "3月14日上午", Chair: Person{Name: "赵志强", Title: "县委书记"},
 				Attendees: []Person{{"孙海", "县领导"}, {"周敏", "县领导"}, {"吴建国", "县领导"}},
 				Approved:  []string{"《梅溪县2023年乡村振兴重点工作任务清单》"}},
 			relayed: 1, points: []string{"要抓好春耕备耕", "要推进乡村产业发展", "要深化农村改革"},

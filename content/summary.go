@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // DefaultSummaryLimit is the longest summary, in characters, unless the
@@ -193,8 +195,8 @@ var wholeArea = regexp.MustCompile(`^(?:全省|全市|全县|全区|全州|全�
 // ("A等7项精神") when there are more.
 func enumerate(items []string, n int, unit string) string {
 	if len(items) <= n {
-		if strings.HasPrefix(items[0], "《") {
-			return strings.Join(items, "")
+		if !slices.ContainsFunc(items, func(it string) bool { return !strings.HasPrefix(it, "《") || !strings.HasSuffix(it, "》") }) {
+			return strings.Join(items, "") // 《甲》《乙》
 		}
 		return strings.Join(items, "、")
 	}
@@ -233,6 +235,9 @@ func textRankSummary(seg *Segmenter, paras []string, limit int) string {
 			continue
 		}
 		for _, s := range splitSentences(p) {
+			// "为做好…工作，现将有关事项通知如下：" states the purpose; the
+			// formula after it says nothing.
+			s = purpose(s)
 			if hanCount(s) < 8 || dateOnlyLine.MatchString(s) || isRemark(s) || strings.HasSuffix(s, "：") || strings.HasSuffix(s, ":") {
 				continue
 			}
@@ -298,6 +303,35 @@ func textRankSummary(seg *Segmenter, paras []string, limit int) string {
 	return b.String()
 }
 
+// followsBelow is the formula that ends a document's purpose and opens
+// its list: "，经县政府同意，现将有关事项通知如下：", "，特作如下安排：".
+var followsBelow = regexp.MustCompile(`(?:[，,]经[^，,。]{1,15}(?:同意|批准|研究))?[，,](?:现|特|经研究，?)?(?:将|就|作|提出)?[^，,。]{0,12}(?:通知|明确|要求|安排|说明|公告|公布|意见|规定)如下[：:]$|[，,](?:现|特)?(?:作|提出)(?:如下|以下)(?:通知|安排|要求|意见)[：:]$`)
+
+// purpose rewrites a sentence that ends in the formula opening a list
+// ("为切实做好汛期安全防范工作，现将有关事项通知如下：") as what the document
+// asks ("切实做好汛期安全防范工作。"), or "" when it gives no purpose;
+// other sentences are returned as they are.
+func purpose(s string) string {
+	loc := followsBelow.FindStringIndex(s)
+	if loc == nil {
+		return s
+	}
+	head := s[:loc[0]]
+	cut := 0 // where the last clause of head starts
+	if i := strings.LastIndexAny(head, "，,。"); i >= 0 {
+		_, size := utf8.DecodeRuneInString(head[i:])
+		cut = i + size
+	}
+	clause, isPurpose := strings.CutPrefix(head[cut:], "为了")
+	if !isPurpose {
+		clause, isPurpose = strings.CutPrefix(clause, "为")
+	}
+	if !isPurpose {
+		return "" // "根据…，结合…，提出如下意见：" says no more than its list
+	}
+	return head[:cut] + clause + "。"
+}
+
 // headingExpr is a numbered section heading of an official document:
 // 一、压实防汛责任。 / （二）开展隐患排查 / 3. 加强信息报送
 var headingExpr = regexp.MustCompile(`^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．]\s*|第[一二三四五六七八九十]{1,3}[条章部分]\s*)([^。：:；;！]{2,40})`)
@@ -314,6 +348,11 @@ func heading(p string) string {
 // most central sentences by TextRank, then the headings of its numbered
 // sections ("主要内容：压实防汛责任；开展隐患排查…") when it has them.
 func outlineSummary(seg *Segmenter, paras []string, limit int) string {
+	// The lines it is signed with name the issuer, shown apart; they are no
+	// sentence of the summary.
+	if from, to := SignatureLines(paras); from < to {
+		paras = append(slices.Clip(paras[:from]), paras[to:]...)
+	}
 	var headings []string
 	for _, p := range paras {
 		if h := heading(p); h != "" {

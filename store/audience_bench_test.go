@@ -56,7 +56,7 @@ func BenchmarkCountBulletinAudience(b *testing.B) {
 		"subscriptions":         {bulletin(content.Audience{}), n},
 		"unit on two platforms": {bulletin(content.Audience{Units: []string{"单位3"}, Platforms: []string{"tg", "wx"}}), n / 20 / 7},
 		"topic on one platform": {bulletin(content.Audience{Topics: []string{"防汛"}, Platforms: []string{"wx"}}), n / 2},
-		"broadcast to a topic":  {func() (int64, error) { return s.CountAudience(ctx, "topic:防汛") }, n},
+		"broadcast to a topic":  {func() (int64, error) { return s.CountAudience(ctx, "topic:防汛", nil) }, n},
 	} {
 		b.Run(name, func(b *testing.B) {
 			start := time.Now()

@@ -231,45 +231,27 @@ func (s *Store) TakeBroadcast(ctx context.Context, id string) (*content.PendingB
 }
 
 // FindSubscribers returns up to limit subscribers matching query — a
-// subscriber id, a unit's name, or part of a name, id or unit — with a
-// status ("" for any) and subscribed to topic ("" for any), sorted by unit
-// then name. An empty query lists the first subscribers found. It scans in
-// batches and stops at limit, so a page of results costs little however
-// many subscribers there are.
+// subscriber id, or part of a name, id or unit — with a status ("" for
+// any) and subscribed to topic ("" for any), sorted by unit then name: the
+// first limit of them in that order, found through the search index
+// (subsearch.go). An empty query lists the first subscribers in that
+// order, or with a topic the first of its followers found (its set is
+// scanned in batches until limit are found).
 func (s *Store) FindSubscribers(ctx context.Context, query string, status content.Status, topic string, limit int) ([]*content.Subscriber, error) {
 	query = strings.TrimSpace(query)
-	if query != "" && strings.Contains(query, ":") {
+	if strings.Contains(query, ":") {
 		if sub, err := s.Subscriber(ctx, query); err == nil && (status == "" || sub.Status == status) {
 			return []*content.Subscriber{sub}, nil
 		}
 	}
-	// A unit's exact name scans that unit's members; anything else scans
-	// everyone (by dense id), a thousand at a time.
-	scan := func(cursor uint64) ([]string, uint64, error) {
-		kv, next, err := s.rdb.HScan(ctx, s.k.subs("dense"), cursor, "", 1000).Result()
-		ids := make([]string, 0, len(kv)/2)
-		for i := 1; i < len(kv); i += 2 {
-			ids = append(ids, kv[i])
-		}
-		return ids, next, err
+	if query != "" || topic == "" {
+		return s.searchSubscribers(ctx, query, status, topic, limit)
 	}
-	switch {
-	case topic != "":
-		key := s.subIndexKey(content.Subscription{Kind: content.SubTopic, Value: topic})
-		scan = func(cursor uint64) ([]string, uint64, error) { return s.rdb.SScan(ctx, key, cursor, "", 1000).Result() }
-	case query != "":
-		if isUnit, err := s.rdb.SIsMember(ctx, s.k.subs("units"), query).Result(); err != nil {
-			return nil, fmt.Errorf("store: find subscribers: %w", err)
-		} else if isUnit {
-			scan = func(cursor uint64) ([]string, uint64, error) {
-				return s.rdb.SScan(ctx, s.k.subs("unit", query), cursor, "", 1000).Result()
-			}
-		}
-	}
+	key := s.subIndexKey(content.Subscription{Kind: content.SubTopic, Value: topic})
 	var out []*content.Subscriber
 	var cursor uint64
 	for len(out) < limit {
-		ids, next, err := scan(cursor)
+		ids, next, err := s.rdb.SScan(ctx, key, cursor, "", 1000).Result()
 		if err != nil {
 			return nil, fmt.Errorf("store: find subscribers: %w", err)
 		}
@@ -279,9 +261,6 @@ func (s *Store) FindSubscribers(ctx context.Context, query string, status conten
 		}
 		for _, sub := range subs {
 			if status != "" && sub.Status != status {
-				continue
-			}
-			if query != "" && !strings.Contains(sub.ID, query) && !strings.Contains(sub.Name, query) && !strings.Contains(sub.Unit, query) {
 				continue
 			}
 			out = append(out, sub)

@@ -19,7 +19,9 @@ import (
 //	{sub}:…               subscriber indexes: who wants what (all, kind:K,
 //	                      topic:T, kw:WORD, kws), status:S, platform:P, unit:U,
 //	                      units, digest, admins, the dense-id maps (seq, idx,
-//	                      dense), segment bitmaps (pbm:P, ubm:U), scratch tmp:…
+//	                      dense), segment bitmaps (pbm:P, ubm:U), scratch tmp:…,
+//	                      the search index (sx, sord, ng:GRAM, nb:GRAM — see
+//	                      subsearch.go)
 //	{b:ID}:PART           one bulletin's delivery state: dlv and read bitmaps,
 //	                      stats, enq (who was enqueued), remind, lease:DENSE;
 //	                      for roster bulletins ros (who was meant, by unit)

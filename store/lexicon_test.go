@@ -130,12 +130,12 @@ func TestTopicSegmentIncludesEveryone(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		n, err := s.CountAudience(ctx, "topic:防汛")
+		n, err := s.CountAudience(ctx, "topic:防汛", nil)
 		if err != nil || n != 2 {
 			t.Errorf("CountAudience(topic:防汛) = %d, %v; want 2 (tg:all, tg:flood)", n, err)
 		}
 		var got []string
-		if err := s.AudienceOf(ctx, "ann-1", "topic:防汛", func(batch []content.Recipient) error {
+		if err := s.AudienceOf(ctx, "ann-1", "topic:防汛", nil, func(batch []content.Recipient) error {
 			for _, r := range batch {
 				got = append(got, r.ID)
 			}

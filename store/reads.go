@@ -90,8 +90,8 @@ return n`)
 
 // MarkRead records that a subscriber (by dense id) read a bulletin through
 // a channel. Only the first read counts; first reports whether this was it.
-// It is one round trip: the bitmap, counters and history go in one
-// pipeline.
+// It is one round trip — the bitmap, counters and history go in one
+// pipeline — and two more for a bulletin sent to roster people.
 func (s *Store) MarkRead(ctx context.Context, bulletinID string, dense int64, via string, published, at time.Time) (first bool, err error) {
 	hours := int64(0)
 	if !published.IsZero() && at.After(published) {
@@ -101,6 +101,11 @@ func (s *Store) MarkRead(ctx context.Context, bulletinID string, dense int64, vi
 	args := []any{dense, via, hours, int64(s.cfg.DeliveryRetention / time.Second)}
 	histKeys := []string{s.k.history(dense)}
 	histArgs := []any{historyRecord(bulletinID, at), historyRecordLen, historyLen * historyRecordLen, int64(historyTTL / time.Second)}
+	// A bulletin sent to roster people also counts the read for the person
+	// the account is bound to (markMemberRead): the same round trip asks
+	// whether it was and which account read.
+	var roster *redis.IntCmd
+	var account *redis.SliceCmd
 	run := func(useSHA bool) (*redis.Cmd, error) {
 		var res *redis.Cmd
 		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -111,6 +116,8 @@ func (s *Store) MarkRead(ctx context.Context, bulletinID string, dense int64, vi
 				res = markReadScript.Eval(ctx, p, keys, args...)
 				historyScript.Eval(ctx, p, histKeys, histArgs...)
 			}
+			roster = p.Exists(ctx, s.k.perBulletin(bulletinID, "ros"))
+			account = p.HMGet(ctx, s.k.subs("dense"), strconv.FormatInt(dense, 10))
 			return nil
 		})
 		return res, err
@@ -123,6 +130,11 @@ func (s *Store) MarkRead(ctx context.Context, bulletinID string, dense int64, vi
 	}
 	if err != nil {
 		return false, fmt.Errorf("store: mark read b=%s s=%d: %w", bulletinID, dense, err)
+	}
+	if sub, _ := account.Val()[0].(string); roster.Val() == 1 && sub != "" {
+		if err := s.markMemberRead(ctx, bulletinID, sub); err != nil {
+			return false, err
+		}
 	}
 	n, _ := res.Int64()
 	return n == 1, nil

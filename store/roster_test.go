@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"tongbao/content"
 )
 
@@ -264,11 +266,11 @@ func TestRosterReceipts(t *testing.T) {
 	ms := rosterFixture(t, s)
 	const id = "a-roster-1"
 	seg := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
-	if n, err := s.CountAudience(ctx, seg); err != nil || n != 3 {
+	if n, err := s.CountAudience(ctx, seg, nil); err != nil || n != 3 {
 		t.Fatalf("count: %d %v", n, err)
 	}
 	var got []content.Recipient
-	if err := s.AudienceOf(ctx, id, seg, func(b []content.Recipient) error { got = append(got, b...); return nil }); err != nil {
+	if err := s.AudienceOf(ctx, id, seg, nil, func(b []content.Recipient) error { got = append(got, b...); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 3 {
@@ -415,5 +417,242 @@ func TestRosterBindCrowd(t *testing.T) {
 		if len(m.Accounts) != 1 {
 			t.Errorf("%s has %v", m.Label(), m.Accounts)
 		}
+	}
+}
+
+// TestScopedAudience: an admin's scope limits every kind of audience to
+// the accounts bound to people of their units, and the count before
+// sending is the audience sent to.
+func TestScopedAudience(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		rosterFixture(t, s)
+		if _, _, err := s.Touch(ctx, "tg:99", "", "zh", true); err != nil { // bound to nobody
+			t.Fatal(err)
+		}
+		roster := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
+		cases := []struct {
+			seg   content.Segment
+			scope []string
+			want  string
+		}{
+			{"all", nil, "tg:1 tg:2 tg:99 wecom:zhangsan wx:o3"},
+			{"all", []string{"县委办"}, "tg:1 tg:2 wecom:zhangsan"},
+			{"all", []string{"县委办/督查室"}, "tg:2"},
+			{"platform:tg", []string{"县委办"}, "tg:1 tg:2"},
+			{"all", []string{"县财政局"}, "wx:o3"},
+			{"all", []string{"县税务局"}, ""},
+			{roster, []string{"县委办"}, "tg:2 wecom:zhangsan"},
+			{roster, []string{"县财政局", "县委办/督查室"}, "tg:2 wx:o3"},
+		}
+		for i, c := range cases {
+			id := fmt.Sprintf("a-scope-%d", i)
+			var got []string
+			if err := s.AudienceOf(ctx, id, c.seg, c.scope, func(rs []content.Recipient) error {
+				for _, r := range rs {
+					got = append(got, r.ID)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(got)
+			if strings.Join(got, " ") != c.want {
+				t.Errorf("%s within %v: got %v, want %s", c.seg, c.scope, got, c.want)
+			}
+			n, err := s.CountAudience(ctx, c.seg, c.scope)
+			if err != nil || int(n) != len(got) {
+				t.Errorf("%s within %v: count %d (%v), sent to %d", c.seg, c.scope, n, err, len(got))
+			}
+		}
+		// The receipts of a scoped roster broadcast list only the people
+		// it was meant for.
+		st, err := s.RosterStatus(ctx, "a-scope-6")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := receiptLine(content.Receipts("a-scope-6", st, nil)); g != "县委办 1/0/0 [张三] []; 县委办/督查室 1/0/0 [李四] []" {
+			t.Errorf("receipts of a scoped roster broadcast: %s", g)
+		}
+	})
+}
+
+// TestRosterReadsFollowTheBinding: a read counts for the person the
+// account was bound to when it happened. An account unbound from 张三 and
+// bound to 李四 takes none of 张三's reads along, and what it reads for 李四
+// does not count for 张三.
+func TestRosterReadsFollowTheBinding(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		rosterFixture(t, s)
+		seg := content.RosterAudience{Units: []string{"县委办"}}.Segment()
+		send := func(id string) {
+			t.Helper()
+			if err := s.AudienceOf(ctx, id, seg, nil, func([]content.Recipient) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		read := func(id, account string) {
+			t.Helper()
+			dense, err := s.accountDense(ctx, account)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.MarkRead(ctx, id, dense, content.ViaLink, time.Time{}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		readers := func(id string) string {
+			t.Helper()
+			st, err := s.RosterStatus(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, m := range st {
+				if m.Read {
+					out = append(out, m.Name)
+				}
+			}
+			slices.Sort(out)
+			return strings.Join(out, " ")
+		}
+		send("b-before")
+		read("b-before", "tg:1") // 张三's
+		if _, err := s.Unbind(ctx, "tg:1"); err != nil {
+			t.Fatal(err)
+		}
+		li := memberByName(t, s, "县委办/督查室", "李四")
+		if _, err := s.Bind(ctx, li.ID, "tg:1"); err != nil {
+			t.Fatal(err)
+		}
+		if got := readers("b-before"); got != "张三" {
+			t.Errorf("read b-before: %q, want 张三 (the account was his then)", got)
+		}
+		send("b-after")
+		read("b-after", "tg:1") // now 李四's
+		if got := readers("b-after"); got != "李四" {
+			t.Errorf("read b-after: %q, want 李四 (the account is hers now)", got)
+		}
+	})
+}
+
+// TestRosterRecordsExpire: a roster bulletin's records — who was meant,
+// who read, who was reminded — expire with the delivery retention, and
+// the list of roster bulletins forgets those older than it.
+func TestRosterRecordsExpire(t *testing.T) {
+	const retention = 30 * 24 * time.Hour
+	open := map[string]func(t *testing.T) *Store{
+		"single": func(t *testing.T) *Store {
+			return openWith(t, Config{URL: single.URL(), Prefix: fmt.Sprintf("t%d:", prefixSeq.Add(1)), DeliveryRetention: retention})
+		},
+		"cluster": func(t *testing.T) *Store {
+			return openWith(t, Config{URL: cluster.URL(), Prefix: fmt.Sprintf("t%d:", prefixSeq.Add(1)), DeliveryRetention: retention})
+		},
+		"embedded": func(t *testing.T) *Store {
+			return openWith(t, Config{URL: EmbeddedURL, DataDir: t.TempDir(), DeliveryRetention: retention})
+		},
+	}
+	for name, openStore := range open {
+		t.Run(name, func(t *testing.T) {
+			s := openStore(t)
+			ctx := context.Background()
+			rosterFixture(t, s)
+			const id = "a-retained"
+			seg := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
+			if err := s.AudienceOf(ctx, id, seg, nil, func([]content.Recipient) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			dense, _ := s.accountDense(ctx, "tg:2")
+			if _, err := s.MarkRead(ctx, id, dense, content.ViaLink, time.Time{}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.RosterReminders(ctx, id, nil, content.DefaultPlatformOrder); err != nil {
+				t.Fatal(err)
+			}
+			for _, part := range []string{"ros", "rread", "rrem"} {
+				ttl, err := s.rdb.TTL(ctx, s.k.perBulletin(id, part)).Result()
+				if err != nil || ttl <= retention-time.Hour || ttl > retention {
+					t.Errorf("%s expires in %v (%v), want about %v", part, ttl, err, retention)
+				}
+			}
+			// A roster bulletin sent longer ago than the retention leaves
+			// the list when the next is sent.
+			old := float64(time.Now().Add(-retention - time.Hour).UnixMilli())
+			if err := s.rdb.ZAdd(ctx, s.k.roster("sent"), redis.Z{Score: old, Member: "a-old"}).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AudienceOf(ctx, "a-next", seg, nil, func([]content.Recipient) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			sent, err := s.rdb.ZRange(ctx, s.k.roster("sent"), 0, -1).Result()
+			slices.Sort(sent)
+			if err != nil || strings.Join(sent, " ") != "a-next "+id {
+				t.Errorf("roster bulletins %v (%v), want a-next %s", sent, err, id)
+			}
+		})
+	}
+}
+
+func openWith(t *testing.T, cfg Config) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), cfg, Deps{Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestUpgradeCountsRosterReadsPerPerson: the step to schema 2 counts the
+// roster reads that schema 1 recorded only per account for the people
+// bound to those accounts, so the upgrade loses none.
+func TestUpgradeCountsRosterReadsPerPerson(t *testing.T) {
+	ctx := context.Background()
+	for name, url := range map[string]string{"single": single.URL(), "cluster": cluster.URL()} {
+		t.Run(name, func(t *testing.T) {
+			prefix := fmt.Sprintf("t%d:", prefixSeq.Add(1))
+			old, err := openPrefix(t, url, prefix, quietLogger())
+			if err != nil {
+				t.Fatal(err)
+			}
+			rosterFixture(t, old)
+			const id = "a-legacy"
+			seg := content.RosterAudience{Units: []string{"县委办", "县财政局"}}.Segment()
+			if err := old.AudienceOf(ctx, id, seg, nil, func([]content.Recipient) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			for _, acc := range []string{"wecom:zhangsan", "wx:o3"} {
+				dense, _ := old.accountDense(ctx, acc)
+				if _, err := old.MarkRead(ctx, id, dense, content.ViaLink, time.Time{}, time.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Schema 1 had the per-account reads only.
+			if err := old.rdb.Del(ctx, old.k.perBulletin(id, "rread")).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if err := old.rdb.Set(ctx, old.k.schema(), 1, 0).Err(); err != nil {
+				t.Fatal(err)
+			}
+			s, err := openPrefix(t, url, prefix, quietLogger())
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := s.RosterStatus(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var readers []string
+			for _, m := range st {
+				if m.Read {
+					readers = append(readers, m.Name)
+				}
+			}
+			slices.Sort(readers)
+			if got := strings.Join(readers, " "); got != "张三 王五" {
+				t.Errorf("readers after the upgrade: %q, want 张三 王五", got)
+			}
+		})
 	}
 }

@@ -95,6 +95,64 @@ func (s *Store) ResolveRoster(ctx context.Context, a content.RosterAudience) ([]
 	return targets, nil
 }
 
+// resolveWithin resolves a roster segment and keeps its people in scope's
+// units and below (all of them for nil).
+func (s *Store) resolveWithin(ctx context.Context, seg content.Segment, scope []string) ([]RosterTarget, error) {
+	a, err := content.ParseRosterAudience(seg)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	targets, err := s.ResolveRoster(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(targets, func(t RosterTarget) bool { return !content.WithinAny(t.Unit, scope) }), nil
+}
+
+// scopeSet writes the accounts bound to the people of scope's units (and
+// below) to a temporary set beside the subscriber sets, for an audience to
+// be intersected with, and returns its key; "" for no scope (everyone).
+// The set is empty (absent) when nobody there has an account. The caller
+// deletes it; it expires within the hour anyway.
+func (s *Store) scopeSet(ctx context.Context, scope []string) (string, error) {
+	if scope == nil {
+		return "", nil
+	}
+	units, err := s.rdb.SMembers(ctx, s.k.roster("units")).Result()
+	if err != nil {
+		return "", fmt.Errorf("store: scope: %w", err)
+	}
+	ids, err := s.unitMembers(ctx, unitsWithin(units, scope))
+	if err != nil {
+		return "", err
+	}
+	key := s.k.subs("tmp", randomToken())
+	const chunk = 10000
+	for start := 0; start < len(ids); start += chunk {
+		accs, err := s.rdb.HMGet(ctx, s.k.roster("ma"), idFields(ids[start:min(start+chunk, len(ids))])...).Result()
+		if err != nil {
+			return "", fmt.Errorf("store: scope: %w", err)
+		}
+		var members []any
+		for _, v := range accs {
+			for _, a := range parseAccounts(v) {
+				members = append(members, a.ID)
+			}
+		}
+		if len(members) == 0 {
+			continue
+		}
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			p.SAdd(ctx, key, members...)
+			p.Expire(ctx, key, time.Hour)
+			return nil
+		}); err != nil {
+			return "", fmt.Errorf("store: scope: %w", err)
+		}
+	}
+	return key, nil
+}
+
 type pick struct {
 	content.Recipient
 	ok bool
@@ -146,14 +204,11 @@ func (s *Store) pickAccounts(ctx context.Context, ids []int64, order []string) (
 }
 
 // rosterAudience is AudienceOf for a roster segment: it records who the
-// bulletin is meant for (each person with their unit, marked when they
-// cannot be reached) and hands over the accounts chosen to reach them.
-func (s *Store) rosterAudience(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error {
-	a, err := content.ParseRosterAudience(seg)
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	targets, err := s.ResolveRoster(ctx, a)
+// bulletin is meant for (each person within scope with their unit, marked
+// when they cannot be reached) and hands over the accounts chosen to reach
+// them.
+func (s *Store) rosterAudience(ctx context.Context, bulletinID string, seg content.Segment, scope []string, fn func([]content.Recipient) error) error {
+	targets, err := s.resolveWithin(ctx, seg, scope)
 	if err != nil {
 		return err
 	}
@@ -181,10 +236,13 @@ func (s *Store) rosterAudience(ctx context.Context, bulletinID string, seg conte
 
 // recordIntended stores a bulletin's intended readers with their units
 // ("-" before the unit of those who could not be reached). A resumed
-// fan-out writes the same again.
+// fan-out writes the same again. The record expires with the bulletin's
+// other delivery records (the delivery retention), and the list of roster
+// bulletins forgets those older than that.
 func (s *Store) recordIntended(ctx context.Context, bulletinID string, targets []RosterTarget) error {
 	const chunk = 10000
 	key := s.k.perBulletin(bulletinID, "ros")
+	now := time.Now()
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		fields := make([]any, 0, 2*min(chunk, len(targets)))
 		for _, t := range targets {
@@ -201,11 +259,59 @@ func (s *Store) recordIntended(ctx context.Context, bulletinID string, targets [
 		if len(fields) > 0 {
 			p.HSet(ctx, key, fields...)
 		}
-		p.ZAddNX(ctx, s.k.roster("sent"), redis.Z{Score: float64(time.Now().UnixMilli()), Member: bulletinID})
+		p.ZAddNX(ctx, s.k.roster("sent"), redis.Z{Score: float64(now.UnixMilli()), Member: bulletinID})
+		if s.cfg.DeliveryRetention > 0 {
+			p.ZRemRangeByScore(ctx, s.k.roster("sent"), "-inf", "("+strconv.FormatInt(now.Add(-s.cfg.DeliveryRetention).UnixMilli(), 10))
+		}
 		return nil
 	})
+	if err == nil {
+		err = s.retain(ctx, key)
+	}
 	if err != nil {
 		return fmt.Errorf("store: record audience of %s: %w", bulletinID, err)
+	}
+	return nil
+}
+
+// retainScript gives the keys that have no expiry yet one of ARGV[2]
+// seconds, after setting bit ARGV[1] of KEYS[1] unless it is "". KEYS: one
+// bulletin's records.
+var retainScript = redis.NewScript(`
+if ARGV[1] ~= '' then redis.call('SETBIT', KEYS[1], ARGV[1], 1) end
+if tonumber(ARGV[2]) > 0 then
+  for _, k in ipairs(KEYS) do
+    if redis.call('TTL', k) == -1 then redis.call('EXPIRE', k, ARGV[2]) end
+  end
+end
+return 1`)
+
+// retain gives a bulletin's roster records (keys of one bulletin) the
+// delivery retention, counted from when they were first written, as its
+// delivered and read bitmaps have.
+func (s *Store) retain(ctx context.Context, keys ...string) error {
+	if s.cfg.DeliveryRetention <= 0 {
+		return nil
+	}
+	return retainScript.Run(ctx, s.rdb, keys, "", int64(s.cfg.DeliveryRetention/time.Second)).Err()
+}
+
+// markMemberRead records, for a bulletin sent to roster people, that the
+// person an account is bound to now read it: a read counts for whoever
+// was bound when it happened, so an account that is unbound and bound to
+// someone else later neither takes its old reads to the new person nor
+// gives the old one its new reads. subscriber is the account's id.
+func (s *Store) markMemberRead(ctx context.Context, bulletinID, subscriber string) error {
+	owner, err := s.rdb.HGet(ctx, s.k.roster("acc"), subscriber).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil // bound to nobody
+	}
+	if err != nil {
+		return fmt.Errorf("store: roster read of %s by %s: %w", bulletinID, subscriber, err)
+	}
+	keys := []string{s.k.perBulletin(bulletinID, "rread")}
+	if err := retainScript.Run(ctx, s.rdb, keys, owner, int64(s.cfg.DeliveryRetention/time.Second)).Err(); err != nil {
+		return fmt.Errorf("store: roster read of %s by %s: %w", bulletinID, subscriber, err)
 	}
 	return nil
 }
@@ -224,13 +330,9 @@ func (s *Store) LatestRosterBulletin(ctx context.Context) (string, error) {
 }
 
 // countRoster is CountAudience for a roster segment: how many of its
-// people can be reached.
-func (s *Store) countRoster(ctx context.Context, seg content.Segment) (int64, error) {
-	a, err := content.ParseRosterAudience(seg)
-	if err != nil {
-		return 0, fmt.Errorf("store: %w", err)
-	}
-	targets, err := s.ResolveRoster(ctx, a)
+// people within scope can be reached.
+func (s *Store) countRoster(ctx context.Context, seg content.Segment, scope []string) (int64, error) {
+	targets, err := s.resolveWithin(ctx, seg, scope)
 	if err != nil {
 		return 0, err
 	}
@@ -244,10 +346,11 @@ func (s *Store) countRoster(ctx context.Context, seg content.Segment) (int64, er
 }
 
 // RosterStatus tells, for a bulletin sent to roster people, where each
-// intended reader stands: delivered and read count through every account
-// they ever had bound (so unbinding keeps what was read), under the unit
-// they were in when it was sent. ErrNotFound when the bulletin was not
-// sent to roster people.
+// intended reader stands, under the unit they were in when it was sent:
+// read when they read it on an account bound to them at the time (so
+// unbinding keeps what was read, and rebinding an account moves none of
+// it), delivered when it reached any account they ever had bound.
+// ErrNotFound when the bulletin was not sent to roster people.
 func (s *Store) RosterStatus(ctx context.Context, bulletinID string) ([]content.MemberStatus, error) {
 	intended, err := s.rdb.HGetAll(ctx, s.k.perBulletin(bulletinID, "ros")).Result()
 	if err != nil {
@@ -269,7 +372,7 @@ func (s *Store) RosterStatus(ctx context.Context, bulletinID string) ([]content.
 		names = p.HMGet(ctx, s.k.roster("m"), fields...)
 		gone = p.HMGet(ctx, s.k.roster("gone"), fields...)
 		dlv = p.Get(ctx, s.k.perBulletin(bulletinID, "dlv"))
-		read = p.Get(ctx, s.k.perBulletin(bulletinID, "read"))
+		read = p.Get(ctx, s.k.perBulletin(bulletinID, "rread"))
 		return nil
 	}); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("store: roster status %s: %w", bulletinID, err)
@@ -284,6 +387,7 @@ func (s *Store) RosterStatus(ctx context.Context, bulletinID string) ([]content.
 		}
 		st := content.MemberStatus{ID: id, Unit: unit, Name: memberName(names.Val()[i], gone.Val()[i])}
 		st.Bound = wasBound || len(parseAccounts(ma.Val()[i])) > 0
+		st.Read = bitSet(r, id)
 		hs, _ := hist.Val()[i].(string)
 		for _, x := range strings.Fields(hs) {
 			n, err := strconv.ParseInt(x, 10, 64)
@@ -291,11 +395,62 @@ func (s *Store) RosterStatus(ctx context.Context, bulletinID string) ([]content.
 				continue
 			}
 			st.Delivered = st.Delivered || bitSet(d, n)
-			st.Read = st.Read || bitSet(r, n)
 		}
 		out[i] = st
 	}
 	return out, nil
+}
+
+// attributeRosterReads counts the reads of roster bulletins recorded
+// before reads were counted per person (schema 2) for the people whose
+// accounts, bound then or since, read them — the attribution those
+// records allow — so no read recorded before the upgrade is lost.
+func (s *Store) attributeRosterReads(ctx context.Context) error {
+	ids, err := s.rdb.ZRange(ctx, s.k.roster("sent"), 0, -1).Result()
+	if err != nil {
+		return fmt.Errorf("store: roster bulletins: %w", err)
+	}
+	for _, id := range ids {
+		intended, err := s.rdb.HKeys(ctx, s.k.perBulletin(id, "ros")).Result()
+		if err != nil {
+			return fmt.Errorf("store: roster reads of %s: %w", id, err)
+		}
+		if len(intended) == 0 {
+			continue // expired
+		}
+		var hist *redis.SliceCmd
+		var read *redis.StringCmd
+		var ttl *redis.DurationCmd
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			hist = p.HMGet(ctx, s.k.roster("hist"), intended...)
+			read = p.Get(ctx, s.k.perBulletin(id, "read"))
+			ttl = p.PTTL(ctx, s.k.perBulletin(id, "ros"))
+			return nil
+		}); err != nil && !errors.Is(err, redis.Nil) {
+			return fmt.Errorf("store: roster reads of %s: %w", id, err)
+		}
+		r := bitmapOf(read)
+		key := s.k.perBulletin(id, "rread")
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, f := range intended {
+				hs, _ := hist.Val()[i].(string)
+				for _, x := range strings.Fields(hs) {
+					if n, err := strconv.ParseInt(x, 10, 64); err == nil && bitSet(r, n) {
+						member, _ := strconv.ParseInt(f, 10, 64)
+						p.SetBit(ctx, key, member, 1)
+						break
+					}
+				}
+			}
+			if ttl.Val() > 0 {
+				p.PExpire(ctx, key, ttl.Val())
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("store: roster reads of %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // memberName is the name in a member record (on the roster, or left), ""
@@ -355,6 +510,9 @@ func (s *Store) RosterReminders(ctx context.Context, bulletinID string, scope, o
 	}
 	if len(recips) > 0 {
 		s.rdb.HIncrBy(ctx, s.k.perBulletin(bulletinID, "stats"), "reminded", int64(len(recips)))
+		if err := s.retain(ctx, s.k.perBulletin(bulletinID, "rrem")); err != nil {
+			return nil, nil, fmt.Errorf("store: roster reminders %s: %w", bulletinID, err)
+		}
 	}
 	return recips, who, nil
 }

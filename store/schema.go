@@ -16,7 +16,7 @@ import (
 // CurrentSchema is the version of the stored data's layout this build
 // reads and writes. The data carries its version under the key
 // PREFIX+"schema"; Open migrates older data to it and refuses newer data.
-const CurrentSchema = 1
+const CurrentSchema = 3
 
 // ErrNewerSchema is returned by Open when the stored data was written by a
 // newer Tongbao than this one, which would misread it.
@@ -51,6 +51,18 @@ var migrations = []migration{
 	// timeline; nothing reads or updates it any more.
 	{to: 1, what: "drop the unused meetings hash", run: func(ctx context.Context, s *Store) error {
 		return s.rdb.Del(ctx, s.k.cat("meetings")).Err()
+	}},
+	// Version 2 counts a roster bulletin's reads per person, for whoever
+	// the reading account was bound to then ({b:ID}:rread); version 1
+	// credited every person an account had ever been bound to.
+	{to: 2, what: "count the roster reads so far per person", run: func(ctx context.Context, s *Store) error {
+		return s.attributeRosterReads(ctx)
+	}},
+	// Version 3 searches subscribers by part of a name, id or unit through
+	// an index (subsearch.go) that every write keeps; data written before
+	// gets it built here.
+	{to: 3, what: "build the subscriber search index", run: func(ctx context.Context, s *Store) error {
+		return s.indexAllSubscribers(ctx)
 	}},
 }
 

@@ -408,17 +408,17 @@ func TestSubscribersAndAudience(t *testing.T) {
 		if err := s.SetUnit(ctx, "wx:oA", "县应急管理局"); err != nil {
 			t.Fatal(err)
 		}
-		n, err := s.CountAudience(ctx, "unit:县应急管理局")
+		n, err := s.CountAudience(ctx, "unit:县应急管理局", nil)
 		if err != nil || n != 1 {
 			t.Errorf("CountAudience(unit) = %d, %v", n, err)
 		}
-		if n, _ := s.CountAudience(ctx, "all"); n != 4 {
+		if n, _ := s.CountAudience(ctx, "all", nil); n != 4 {
 			t.Errorf("CountAudience(all) = %d, want 4 active", n)
 		}
-		if n, _ := s.CountAudience(ctx, "platform:tg"); n != 2 {
+		if n, _ := s.CountAudience(ctx, "platform:tg", nil); n != 2 {
 			t.Errorf("platform:tg = %d, want 2 (tg:1, tg:2; tg:5 is blocked)", n)
 		}
-		if _, err := s.CountAudience(ctx, "planet:mars"); err == nil {
+		if _, err := s.CountAudience(ctx, "planet:mars", nil); err == nil {
 			t.Error("an unknown segment was accepted")
 		}
 		counts, err := s.CountSubscribers(ctx)

@@ -43,14 +43,21 @@ func (s *Store) Touch(ctx context.Context, id, name, lang string, inbound bool) 
 	if inbound {
 		fields["inbound"] = now.Unix()
 	}
+	var rec *redis.MapStringStringCmd
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, fields)
+		if name != "" {
+			p.HIncrBy(ctx, key, "iv", 1) // the search index's version, after the write
+		}
+		rec = p.HGetAll(ctx, key)
 		return nil
 	}); err != nil {
 		return nil, false, fmt.Errorf("store: touch %s: %w", id, err)
 	}
-	sub, err = s.Subscriber(ctx, id)
-	if err != nil {
+	if sub, err = decodeSubscriber(id, rec.Val()); err != nil {
+		return nil, false, err
+	}
+	if err := s.reindexSubscriber(ctx, id, sub.Dense, snapshotOf(sub.Name, sub.Unit, rec.Val()["iv"])); err != nil {
 		return nil, false, err
 	}
 	if inbound && sub.Status != content.StatusActive {
@@ -177,6 +184,7 @@ func (s *Store) SetUnit(ctx context.Context, id, unit string) error {
 		return err
 	}
 	unit = strings.TrimSpace(unit)
+	var now *redis.SliceCmd
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		if sub.Unit != "" {
 			p.SRem(ctx, s.k.subs("unit", sub.Unit), id)
@@ -188,12 +196,19 @@ func (s *Store) SetUnit(ctx context.Context, id, unit string) error {
 			p.SAdd(ctx, s.k.subs("units"), unit)
 			p.SetBit(ctx, s.k.subs("ubm", unit), sub.Dense, 1)
 		}
+		// The search index's version, bumped after the write, and what
+		// the record holds then.
+		p.HIncrBy(ctx, s.k.subscriber(id), "iv", 1)
+		now = p.HMGet(ctx, s.k.subscriber(id), "name", "unit", "iv")
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("store: set unit %s: %w", id, err)
 	}
-	return nil
+	name, _ := now.Val()[0].(string)
+	unit, _ = now.Val()[1].(string)
+	version, _ := now.Val()[2].(string)
+	return s.reindexSubscriber(ctx, id, sub.Dense, snapshotOf(name, unit, version))
 }
 
 // SetDelivery records how a subscriber receives bulletins: mode (instant
@@ -380,35 +395,54 @@ func (s *Store) subscribedKeys(ctx context.Context, b *content.Bulletin) ([]stri
 // AudienceOf calls fn with batches of the active subscribers in a
 // segment, for the delivery of bulletinID (an announcement); a roster
 // segment (content.RosterAudience) gives one account per person reached.
-func (s *Store) AudienceOf(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error {
+// scope, the units the sender administers (nil: everyone), limits it to
+// the people of those units and below: for a roster segment its people
+// there, for any other the accounts bound to them.
+func (s *Store) AudienceOf(ctx context.Context, bulletinID string, seg content.Segment, scope []string, fn func([]content.Recipient) error) error {
 	if seg.IsRoster() {
-		return s.rosterAudience(ctx, bulletinID, seg, fn)
+		return s.rosterAudience(ctx, bulletinID, seg, scope, fn)
 	}
 	keys, err := s.segmentKeys(seg)
 	if err != nil {
 		return err
 	}
-	return s.scanAudience(ctx, bulletinID, keys, "", true, fn)
+	within, err := s.scopeSet(ctx, scope)
+	if err != nil {
+		return err
+	}
+	if within != "" {
+		defer s.rdb.Del(context.WithoutCancel(ctx), within)
+	}
+	return s.scanAudience(ctx, bulletinID, keys, within, true, fn)
 }
 
-// CountAudience is how many active subscribers a segment has.
-func (s *Store) CountAudience(ctx context.Context, seg content.Segment) (int64, error) {
+// CountAudience is how many active subscribers a segment has within scope
+// (nil: everyone): as many as AudienceOf gives for the same arguments.
+func (s *Store) CountAudience(ctx context.Context, seg content.Segment, scope []string) (int64, error) {
 	if seg.IsRoster() {
-		return s.countRoster(ctx, seg)
+		return s.countRoster(ctx, seg, scope)
 	}
 	keys, err := s.segmentKeys(seg)
 	if err != nil {
 		return 0, err
 	}
-	active := s.k.byStatus(content.StatusActive)
+	within, err := s.scopeSet(ctx, scope)
+	if err != nil {
+		return 0, err
+	}
+	among := []string{s.k.byStatus(content.StatusActive)}
+	if within != "" {
+		defer s.rdb.Del(context.WithoutCancel(ctx), within)
+		among = append(among, within)
+	}
 	if len(keys) == 1 {
-		return s.rdb.SInterCard(ctx, 0, keys[0], active).Result()
+		return s.rdb.SInterCard(ctx, 0, append([]string{keys[0]}, among...)...).Result()
 	}
 	tmp := s.k.subs("tmp", randomToken())
 	var n *redis.IntCmd
 	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.SUnionStore(ctx, tmp, keys...)
-		n = p.SInterCard(ctx, 0, tmp, active)
+		n = p.SInterCard(ctx, 0, append([]string{tmp}, among...)...)
 		p.Del(ctx, tmp)
 		return nil
 	}); err != nil {

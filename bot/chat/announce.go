@@ -7,8 +7,11 @@ type Announcement struct {
 	Actor   string          // subscriber id of the admin
 	Text    string          // what to send
 	Segment content.Segment // who receives it
-	Urgent  bool            // ignores quiet hours and digests
-	Lang    string          // the admin's language, for the progress edited into ReplyTo
+	// Scope limits Segment to the people of these roster units and below:
+	// the units the actor administers (nil: everyone).
+	Scope  []string
+	Urgent bool   // ignores quiet hours and digests
+	Lang   string // the admin's language, for the progress edited into ReplyTo
 	// ReplyTo is where the admin's preview lives, so progress can be
 	// edited into it: platform, chat id and message id.
 	ReplyTo Origin

@@ -41,7 +41,7 @@ type Recipients interface {
 	Subscriber(ctx context.Context, id string) (*content.Subscriber, error)
 	SetStatus(ctx context.Context, id string, status content.Status) error
 	Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func([]content.Recipient) error) error
-	AudienceOf(ctx context.Context, bulletinID string, seg content.Segment, fn func([]content.Recipient) error) error
+	AudienceOf(ctx context.Context, bulletinID string, seg content.Segment, scope []string, fn func([]content.Recipient) error) error
 	DigestSubscribers(ctx context.Context) ([]string, error)
 	SubscriberIDs(ctx context.Context, dense []int64) ([]string, error)
 }
@@ -403,7 +403,7 @@ func (d *Dispatcher) Announce(ctx context.Context, a chat.Announcement) (chat.An
 		return res, err
 	}
 	n, err := d.fanout(ctx, b.ID, content.PurposeAnnouncement, a.Urgent, func(fn func([]content.Recipient) error) error {
-		return d.store.AudienceOf(ctx, b.ID, a.Segment, fn)
+		return d.store.AudienceOf(ctx, b.ID, a.Segment, a.Scope, fn)
 	})
 	res.Recipients = int64(n)
 	if err != nil {
@@ -411,6 +411,7 @@ func (d *Dispatcher) Announce(ctx context.Context, a chat.Announcement) (chat.An
 	}
 	if err := d.store.Audit(ctx, content.AuditEntry{At: now, Actor: a.Actor, Action: "broadcast", Detail: map[string]string{
 		"id": b.ID, "text": a.Text, "audience": string(a.Segment), "recipients": fmt.Sprint(n), "urgent": fmt.Sprint(a.Urgent),
+		"scope": strings.Join(a.Scope, ","),
 	}}); err != nil {
 		return res, err
 	}

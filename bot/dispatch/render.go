@@ -23,8 +23,11 @@ const digestMax = 10
 // skip is true when there is nothing to send (an empty digest).
 func (d *Dispatcher) render(ctx context.Context, sub *content.Subscriber, dl content.Delivery) (chat.Reply, bool, error) {
 	lang := sub.Lang
-	if dl.Purpose == content.PurposeDigest {
+	switch dl.Purpose {
+	case content.PurposeDigest:
 		return d.digest(ctx, sub, lang)
+	case content.PurposeNotice:
+		return noticeReply(dl.Notice, lang)
 	}
 	b, err := d.store.Bulletin(ctx, dl.BulletinID)
 	if errors.Is(err, content.ErrNotFound) {

@@ -18,7 +18,7 @@ func (d *Dispatcher) PublishTo(ctx context.Context, b *content.Bulletin, seg con
 		return 0, fmt.Errorf("dispatch: %q is not a roster audience", seg)
 	}
 	return d.fanout(ctx, b.ID, content.PurposeBulletin, false, func(fn func([]content.Recipient) error) error {
-		return d.store.AudienceOf(ctx, b.ID, seg, fn)
+		return d.store.AudienceOf(ctx, b.ID, seg, nil, fn)
 	})
 }
 

@@ -92,6 +92,7 @@ var catalog = map[string][2]string{
 	"bc.expired":          {"这个广播草稿已过期，请重新发送 /broadcast。", "This draft has expired; send /broadcast again."},
 	"bc.started":          {"已开始发送，共 %d 位订阅者。", "Sending to %d subscribers."},
 	"bc.disabled":         {"广播发送未启用（需要运行 tongbao serve）。", "Broadcasting is not enabled here (run tongbao serve)."},
+	"bc.scope":            {"仅限您管理的单位：%s（名册上的人绑定的账号）。", "Only within your units: %s (the accounts bound to their roster people)."},
 	"bc.hint":             {"回复「确认」发送，回复「取消」放弃。", "Reply \"confirm\" to send it, or \"cancel\" to drop it."},
 	"bc.to":               {"发送对象", "To"},
 	"bc.to.all":           {"全部订阅者", "all subscribers"},
@@ -246,6 +247,8 @@ var catalog = map[string][2]string{
 	"bind.already":   {"您已绑定：%s。", "You are already bound to %s."},
 	"bind.requested": {"已提交绑定申请（第 %d 号：%s），等单位管理员批准后生效。", "Request no. %d (%s) sent; it takes effect once your unit's admin approves it."},
 	"bind.none":      {"您的这个账号还没有绑定名册。发送「绑定 绑定码」即可绑定。", "This account is not bound to the roster. Send \"bind CODE\" to bind it."},
+	"bind.approved":  {"您的绑定申请（第 %s 号：%s）已获批准。发给您的通报今后会送到这里，阅读情况计入名册。", "Your bind request no. %s (%s) was approved. Bulletins meant for you now come here, and your reads count on the roster."},
+	"bind.refused":   {"您的绑定申请（第 %s 号：%s）未获批准。如有疑问，请联系单位管理员，或向其索取绑定码。", "Your bind request no. %s (%s) was not approved. Ask your unit's admin if in doubt, or ask them for a code."},
 	"bind.mine":      {"您已绑定：%s（共 %d 个账号）。发送「解绑」可解除这个账号的绑定。", "You are bound to %s (%d accounts). Send \"unbind\" to unbind this account."},
 	"unbind.done":    {"已解除这个账号与 %s 的绑定，以前的阅读记录仍然保留。", "This account is no longer bound to %s; what you read before still counts."},
 

@@ -15,7 +15,8 @@ import (
 // conversation, the adapters, dispatch, web) and checks that every key
 // written out in the code is in the catalog: the literal key of each
 // msg.Say and msg.Date call, and the literals assigned to a variable or a
-// struct field named key or hint (which is then passed to Say). Keys built
+// struct field named key or hint (which is then passed to Say), or to the
+// Key of a content.Notice (which the dispatcher passes to Say). Keys built
 // at run time ("ans."+field) must at least have entries with their prefix;
 // bot's own tests check those families one by one.
 func TestKeysInTheCodeExist(t *testing.T) {
@@ -61,6 +62,16 @@ func TestKeysInTheCodeExist(t *testing.T) {
 			case *ast.CallExpr:
 				if isSay(n.Fun) && len(n.Args) >= 2 {
 					check(n.Pos(), n.Args[1])
+				}
+			case *ast.CompositeLit:
+				if sel, ok := n.Type.(*ast.SelectorExpr); ok && sel.Sel.Name == "Notice" {
+					for _, e := range n.Elts {
+						if kv, ok := e.(*ast.KeyValueExpr); ok {
+							if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "Key" {
+								check(kv.Pos(), kv.Value)
+							}
+						}
+					}
 				}
 			case *ast.KeyValueExpr:
 				if id, ok := n.Key.(*ast.Ident); ok && (id.Name == "key" || id.Name == "hint") {

@@ -61,7 +61,7 @@ type ConsoleStore interface {
 	FindSubscribers(ctx context.Context, query string, status content.Status, topic string, limit int) ([]*content.Subscriber, error)
 	UnreadSubscribers(ctx context.Context, bulletinID string, limit int) ([]*content.Subscriber, int64, error)
 	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
-	CountAudience(ctx context.Context, seg content.Segment) (int64, error)
+	CountAudience(ctx context.Context, seg content.Segment, scope []string) (int64, error)
 	CountBulletinAudience(ctx context.Context, b *content.Bulletin) (int64, error)
 	SetUnit(ctx context.Context, id, unit string) error
 	SetAdmin(ctx context.Context, id string, admin bool) error

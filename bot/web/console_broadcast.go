@@ -79,7 +79,7 @@ func (c *Console) readBroadcast(r *http.Request, d *broadcastData) (problem stri
 	default:
 		return "bc.audience.bad", nil
 	}
-	if d.Count, err = c.deps.Store.CountAudience(r.Context(), d.Segment); err != nil {
+	if d.Count, err = c.deps.Store.CountAudience(r.Context(), d.Segment, nil); err != nil {
 		return "", err
 	}
 	if d.Count == 0 {

@@ -33,7 +33,7 @@ func (a *App) newBot(ctx context.Context, cfg *Config, st *store.Store, log *slo
 		return nil, err
 	}
 	return bot.New(cfg.Config, bot.Deps{Store: st, Topics: topics, Links: links, Logger: log,
-		Roster: st, RosterReminder: dispatch.NewRosterReminder(st, cfg.Roster.Platforms)}), nil
+		Roster: st, RosterReminder: dispatch.NewRosterReminder(st, cfg.Roster.Platforms), Notifier: dispatch.NewNotifier(st)}), nil
 }
 
 // openBot gives a command the store and the conversation over it; the

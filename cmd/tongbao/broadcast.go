@@ -13,7 +13,9 @@ func runBroadcast(ctx context.Context, app *App, args []string) error {
 	fs := app.newFlags("broadcast", "--text TEXT [--to all|platform:tg|topic:防汛|unit:…] [--urgent] [--yes]", `
 Sends an announcement to every active subscriber in a segment through the
 delivery queues (a running tongbao serve sends it). Shows the audience size
-and asks for confirmation unless --yes. Recorded in the audit log.`)
+and asks for confirmation unless --yes. Recorded in the audit log. An admin
+with a roster scope (tongbao roster scope ID UNIT…) sending --as themselves
+reaches only the people of their units.`)
 	common := addCommonFlags(fs)
 	text := fs.String("text", "", "the announcement")
 	to := fs.String("to", "all", "audience: all, platform:tg|wx|wecom, topic:NAME, unit:NAME, kind:meeting, or roster people: roster:unit=县委办,县财政局;post=主要负责人")
@@ -37,16 +39,23 @@ and asks for confirmation unless --yes. Recorded in the audit log.`)
 		fmt.Fprintf(app.Stderr, "tongbao broadcast: %v\n", err)
 		return errReported
 	}
-	n, err := st.CountAudience(ctx, seg)
+	scope, err := st.Scope(ctx, *actor)
+	if err != nil {
+		return err
+	}
+	n, err := st.CountAudience(ctx, seg, scope)
 	if err != nil {
 		fmt.Fprintf(app.Stderr, "tongbao broadcast: %v\n", err)
 		return errUsage
 	}
-	urgentNote := ""
-	if *urgent {
-		urgentNote = " (urgent: ignores quiet hours and digests)"
+	note := ""
+	if scope != nil {
+		note = " within " + strings.Join(scope, ", ")
 	}
-	fmt.Fprintf(app.Stdout, "Announcement to %s: %s%s\n%s\n", seg, count(int(n), "active subscriber", "active subscribers"), urgentNote, *text)
+	if *urgent {
+		note += " (urgent: ignores quiet hours and digests)"
+	}
+	fmt.Fprintf(app.Stdout, "Announcement to %s: %s%s\n%s\n", seg, count(int(n), "active subscriber", "active subscribers"), note, *text)
 	if ok, err := app.confirm("broadcast", *yes); !ok {
 		return err
 	}
@@ -55,7 +64,7 @@ and asks for confirmation unless --yes. Recorded in the audit log.`)
 		return err
 	}
 	disp := app.newDispatcher(cfg, st, nil, links, nil, "broadcast", log)
-	sent, err := disp.Announce(ctx, chat.Announcement{Actor: *actor, Text: *text, Segment: seg, Urgent: *urgent})
+	sent, err := disp.Announce(ctx, chat.Announcement{Actor: *actor, Text: *text, Segment: seg, Scope: scope, Urgent: *urgent})
 	if err != nil {
 		return err
 	}

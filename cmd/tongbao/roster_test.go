@@ -115,6 +115,16 @@ func TestRosterInviteAndScope(t *testing.T) {
 	if code, out = e.run(t, "stats", id, "--by", "unit"); code != 0 || !strings.Contains(out, "县委办 未绑定: 张三") || !strings.Contains(out, "县委办/督查室 未绑定: 李四") || strings.Contains(out, "王五") {
 		t.Fatalf("stats --by unit of the broadcast: %d\n%s", code, out)
 	}
+	// tg:9's broadcast is meant for 县委办's people only, whatever it names.
+	if code, out = e.run(t, "broadcast", "--text", "明天开会", "--to", "roster:unit=县委办,县财政局", "--as", "tg:9", "--yes"); code != 0 || !strings.Contains(out, "within 县委办") {
+		t.Fatalf("scoped broadcast: %d\n%s", code, out)
+	}
+	if id, err = e.store(t).LatestRosterBulletin(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if code, out = e.run(t, "stats", id, "--by", "unit"); code != 0 || !strings.Contains(out, "县委办 未绑定: 张三") || strings.Contains(out, "县财政局") {
+		t.Fatalf("stats --by unit of the scoped broadcast: %d\n%s", code, out)
+	}
 }
 
 // TestRosterSyncWeCom: departments and members of the fake WeCom directory
