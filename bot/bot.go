@@ -81,7 +81,7 @@ type StatsStore interface {
 // reports progress by editing the admin's preview message (the dispatcher
 // implements it).
 type Announcer interface {
-	Announce(ctx context.Context, a chat.Announcement) (audience int64, err error)
+	Announce(ctx context.Context, a chat.Announcement) (chat.Announced, error)
 }
 
 // Reminder sends one reminder to each subscriber who received a bulletin

@@ -85,11 +85,11 @@ type fakeAnnouncer struct {
 	got []chat.Announcement
 }
 
-func (f *fakeAnnouncer) Announce(_ context.Context, a chat.Announcement) (int64, error) {
+func (f *fakeAnnouncer) Announce(_ context.Context, a chat.Announcement) (chat.Announced, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.got = append(f.got, a)
-	return 7, nil
+	return chat.Announced{ID: "a-test", Recipients: 7}, nil
 }
 
 func newTestBot(t testing.TB, st Store, perMinute int) *Bot {

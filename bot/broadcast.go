@@ -245,12 +245,12 @@ func (b *Bot) broadcastButton(ctx context.Context, t *turn, choice string) ([]ch
 	if err != nil {
 		return nil, err
 	}
-	n, err := b.announcer.Announce(ctx, chat.Announcement{
+	sent, err := b.announcer.Announce(ctx, chat.Announcement{
 		Actor: t.sub.ID, Text: d.Text, Segment: d.Segment, Scope: scope, Urgent: d.Urgent, Lang: t.lang,
 		ReplyTo: chat.Origin{Platform: t.in.Platform, ChatID: t.in.ChatID, MessageID: t.in.MessageID},
 	})
 	if err != nil {
 		return nil, err
 	}
-	return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.started", n))}, nil
+	return []chat.Reply{chat.Text(msg.Say(t.lang, "bc.started", sent.Recipients))}, nil
 }

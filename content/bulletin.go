@@ -111,6 +111,9 @@ type Bulletin struct {
 	Images      []string    `json:"images"`
 	Paragraphs  []string    `json:"paragraphs"`
 	Fingerprint Fingerprint `json:"fingerprint"`
+	// Audience is who an admin chose to send it to (zero: whoever's
+	// subscriptions match it); see Audience.
+	Audience Audience `json:"audience,omitzero"`
 }
 
 // PublishedText is when the bulletin was published, in China Standard

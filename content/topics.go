@@ -57,6 +57,18 @@ func ParseTopics(data []byte) (*Topics, error) {
 // part of its English name ("work" is too common to mean work safety).
 const minTopicWordLen = 5
 
+// Names are the topics' names, in the list's order.
+func (t *Topics) Names() []string {
+	if t == nil {
+		return nil
+	}
+	names := make([]string, len(t.List))
+	for i, tp := range t.List {
+		names[i] = tp.Name
+	}
+	return names
+}
+
 // Find returns the topic a user's word names (its name or English name,
 // case-insensitively), or false. An English word that is part of exactly
 // one topic's English name finds that topic too: "flood" is flood control.

@@ -353,19 +353,35 @@ func (s *Store) subIndexKey(sub content.Subscription) string {
 // audienceBatch is how many subscriber ids fan-out hands over at a time.
 const audienceBatch = 1000
 
-// Audience calls fn with batches of the active subscribers whose
-// subscriptions match the bulletin (everything, its topics, its kind, or a
-// keyword in its text). Digest-mode subscribers are left out unless
+// Audience calls fn with batches of the active subscribers the bulletin
+// goes to: its chosen audience (content.Audience), or when none was chosen
+// those whose subscriptions match it (everything, its topics, its kind, or
+// a keyword in its text). Digest-mode subscribers are left out unless
 // includeDigest. The set is computed once in Redis and read in batches, so
 // a province-sized audience never sits in memory at once.
 func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest bool, fn func([]content.Recipient) error) error {
+	keys, platforms, err := s.bulletinSets(ctx, b)
+	if err != nil {
+		return err
+	}
+	within, done, err := s.unionSet(ctx, platforms)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return s.scanAudience(ctx, b.ID, keys, within, includeDigest, fn)
+}
+
+// subscribedKeys are the sets whose union is everyone whose subscriptions
+// match the bulletin.
+func (s *Store) subscribedKeys(ctx context.Context, b *content.Bulletin) ([]string, error) {
 	keys := []string{s.k.subs("all"), s.k.subs(content.SubKind, string(b.Kind))}
 	for _, t := range b.Tags {
 		keys = append(keys, s.k.subs(content.SubTopic, t))
 	}
 	kws, err := s.rdb.SMembers(ctx, s.k.subs("kws")).Result()
 	if err != nil {
-		return fmt.Errorf("store: audience: %w", err)
+		return nil, fmt.Errorf("store: audience: %w", err)
 	}
 	text := b.Title + "\n" + b.Text()
 	for _, kw := range kws {
@@ -373,7 +389,7 @@ func (s *Store) Audience(ctx context.Context, b *content.Bulletin, includeDigest
 			keys = append(keys, s.k.subs("kw", kw))
 		}
 	}
-	return s.scanAudience(ctx, b.ID, keys, "", includeDigest, fn)
+	return keys, nil
 }
 
 // AudienceOf calls fn with batches of the active subscribers in a

@@ -23,3 +23,11 @@ type Origin struct {
 	ChatID    string
 	MessageID string
 }
+
+// Announced is what sending an announcement did: the id it is stored and
+// tracked under (its stats, its console page) and how many subscribers
+// it was queued for.
+type Announced struct {
+	ID         string
+	Recipients int64
+}

@@ -379,16 +379,16 @@ func TestQuietHoursAndUrgentAnnouncements(t *testing.T) {
 		t.Errorf("queue = %+v, want the quiet subscriber's delivery waiting", qs)
 	}
 	// An urgent announcement goes through at once, with an audit entry.
-	n, err := d.Announce(ctx, chat.Announcement{Actor: "tg:1", Text: "紧急通知：今晚有暴雨\n请减少外出", Segment: "all", Urgent: true})
-	if err != nil || n != 2 {
-		t.Fatalf("Announce = %d, %v", n, err)
+	sent, err := d.Announce(ctx, chat.Announcement{Actor: "tg:1", Text: "紧急通知：今晚有暴雨\n请减少外出", Segment: "all", Urgent: true})
+	if err != nil || sent.Recipients != 2 || !strings.HasPrefix(sent.ID, "a-") {
+		t.Fatalf("Announce = %+v, %v", sent, err)
 	}
 	waitFor(t, fake, "the urgent announcement", func() bool { return perChat(fake)[1001] == 1 })
 	if msg := fake.SentTo(1001)[0]; !strings.Contains(msg.Text, "今晚有暴雨") || !strings.Contains(msg.Text, "请减少外出") {
 		t.Errorf("announcement text: %s", msg.Text)
 	}
 	log, _ := st.AuditLog(ctx, 5)
-	if len(log) == 0 || log[0].Action != "broadcast" || log[0].Actor != "tg:1" || log[0].Detail["recipients"] != "2" {
+	if len(log) == 0 || log[0].Action != "broadcast" || log[0].Actor != "tg:1" || log[0].Detail["recipients"] != "2" || log[0].Detail["id"] != sent.ID {
 		t.Errorf("audit = %+v", log)
 	}
 }

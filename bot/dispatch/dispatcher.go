@@ -264,8 +264,10 @@ const (
 	fanoutLease     = 30 * time.Second
 )
 
-// Publish fans a newly stored bulletin out: every active subscriber whose
-// subscriptions match gets one delivery on their platform's queue. It is
+// Publish fans a newly stored bulletin out: every active subscriber of its
+// audience — the one an admin chose (content.Audience, stored with it), or
+// else those whose subscriptions match — gets one delivery on their
+// platform's queue (digest-mode subscribers get it in their digest). It is
 // recorded as a job first, so a crash mid-way is resumed (Resume) without
 // enqueueing anyone twice; a bulletin already fanned out is not fanned out
 // again. It returns how many deliveries were enqueued.
@@ -388,32 +390,36 @@ func (d *Dispatcher) Resume(ctx context.Context) error {
 
 // Announce sends an admin's announcement to a segment through the same
 // queues, records it in the audit log, and edits the admin's preview
-// message with the progress.
-func (d *Dispatcher) Announce(ctx context.Context, a chat.Announcement) (int64, error) {
+// message with the progress. It returns the announcement's id and how
+// many it was queued for; the id is set once the announcement is stored,
+// even when the fan-out then fails (Resume finishes it).
+func (d *Dispatcher) Announce(ctx context.Context, a chat.Announcement) (chat.Announced, error) {
 	now := d.now().In(content.Shanghai)
 	b := announcementBulletin(a, now)
 	if err := d.store.SaveAnnouncement(ctx, b); err != nil {
-		return 0, err
+		return chat.Announced{}, err
 	}
+	res := chat.Announced{ID: b.ID}
 	if err := d.store.AddJob(ctx, jobFanout, b.ID); err != nil {
-		return 0, err
+		return res, err
 	}
 	n, err := d.fanout(ctx, b.ID, content.PurposeAnnouncement, a.Urgent, func(fn func([]content.Recipient) error) error {
 		return d.store.AudienceOf(ctx, b.ID, a.Segment, a.Scope, fn)
 	})
+	res.Recipients = int64(n)
 	if err != nil {
-		return int64(n), err
+		return res, err
 	}
 	if err := d.store.Audit(ctx, content.AuditEntry{At: now, Actor: a.Actor, Action: "broadcast", Detail: map[string]string{
 		"id": b.ID, "text": a.Text, "audience": string(a.Segment), "recipients": fmt.Sprint(n), "urgent": fmt.Sprint(a.Urgent),
 		"scope": strings.Join(a.Scope, ","),
 	}}); err != nil {
-		return int64(n), err
+		return res, err
 	}
 	if a.ReplyTo.MessageID != "" {
 		d.goBackground(func(ctx context.Context) { d.reportProgress(ctx, a.ReplyTo, a.Lang, b.ID, n) })
 	}
-	return int64(n), nil
+	return res, nil
 }
 
 // announcementBulletin stores an announcement as a bulletin of its own

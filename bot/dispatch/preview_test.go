@@ -70,8 +70,8 @@ func TestAnnouncementPreviewIsWhatIsSent(t *testing.T) {
 			ann := chat.Announcement{Actor: "tg:1", Text: tc.text, Segment: "all"}
 			reply := d.AnnouncementReply(ann, "zh")
 			run(t, d)
-			if n, err := d.Announce(ctx, ann); err != nil || n != 3 {
-				t.Fatalf("Announce = %d, %v", n, err)
+			if sent, err := d.Announce(ctx, ann); err != nil || sent.Recipients != 3 {
+				t.Fatalf("Announce = %+v, %v", sent, err)
 			}
 			for _, p := range []string{"tg", "wx", "wecom"} {
 				waitDrained(t, st, p)

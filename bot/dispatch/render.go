@@ -75,7 +75,7 @@ func (d *Dispatcher) digest(ctx context.Context, sub *content.Subscriber, lang s
 	}
 	var items []string
 	for _, b := range bs {
-		if !sub.Wants(b) {
+		if !sub.Receives(b) {
 			continue
 		}
 		line := b.Title

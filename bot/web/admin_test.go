@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -25,7 +27,9 @@ const adminToken = "admin-token"
 // uploads that reached the ingest step.
 type adminFixture struct {
 	*fixture
-	ingests atomic.Int64
+	ingests   atomic.Int64
+	mu        sync.Mutex
+	audiences []content.Audience // what each upload that reached the ingest step was for
 }
 
 func setupAdmin(t *testing.T) *adminFixture {
@@ -38,8 +42,11 @@ func setupAdmin(t *testing.T) *adminFixture {
 			Audit(ctx context.Context, e content.AuditEntry) error
 		})
 		o.Admin = &web.Admin{Stats: st.Stats, Audit: st.Audit,
-			Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
+			Ingest: func(ctx context.Context, in content.Input, aud content.Audience) (web.IngestResult, error) {
 				a.ingests.Add(1)
+				a.mu.Lock()
+				a.audiences = append(a.audiences, aud)
+				a.mu.Unlock()
 				b, err := content.NewParser(content.ParserConfig{}, content.ParserDeps{}).Parse(in)
 				if err != nil {
 					return web.IngestResult{}, err
@@ -172,5 +179,35 @@ func TestAdminUploadTooLargeIs413(t *testing.T) {
 	ew.Close()
 	if code, body := a.do(t, "POST", "/admin/bulletins", ew.FormDataContentType(), &empty); code != 400 || !strings.Contains(body, `form field \"file\"`) {
 		t.Errorf("form without a file: %d %s", code, body)
+	}
+}
+
+// TestAdminUploadAudience: topic=, unit= and platform= in the query choose
+// the upload's audience; an unknown platform or an empty value is a 400
+// that says so, and the upload reaches nothing.
+func TestAdminUploadAudience(t *testing.T) {
+	a := setupAdmin(t)
+	text := "关于做好防汛工作的通知\n各乡镇：\n入汛以来，全县降雨偏多，请立即开展隐患排查，落实值班值守。\n县防汛指挥部\n"
+	for _, q := range []string{"platform=fax", "unit=", "topic=防汛,,人才"} {
+		code, body := a.do(t, "POST", "/admin/bulletins?"+q, "text/plain; charset=utf-8", strings.NewReader(text))
+		if code != http.StatusBadRequest || !strings.Contains(body, "bad audience") {
+			t.Errorf("%s: %d %s", q, code, body)
+		}
+	}
+	if n := a.ingests.Load(); n != 0 {
+		t.Fatalf("%d refused uploads reached the ingest step", n)
+	}
+	q := url.Values{"topic": {"防汛,人才"}, "unit": {"县委办", "县应急管理局"}, "platform": {"wecom"}}
+	if code, body := a.do(t, "POST", "/admin/bulletins?"+q.Encode(), "text/plain; charset=utf-8", strings.NewReader(text)); code != http.StatusCreated {
+		t.Fatalf("upload with an audience: %d %s", code, body)
+	}
+	if code, body := a.do(t, "POST", "/admin/bulletins", "text/plain; charset=utf-8", strings.NewReader(text)); code != http.StatusCreated {
+		t.Fatalf("upload without one: %d %s", code, body)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	want := []content.Audience{{Topics: []string{"防汛", "人才"}, Units: []string{"县委办", "县应急管理局"}, Platforms: []string{"wecom"}}, {}}
+	if !reflect.DeepEqual(a.audiences, want) {
+		t.Errorf("audiences = %+v, want %+v", a.audiences, want)
 	}
 }

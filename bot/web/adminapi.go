@@ -26,12 +26,14 @@ const (
 var errTooLarge = fmt.Errorf("upload too large: a bulletin may be at most %d MiB", maxUpload>>20)
 
 // Admin is what the admin API does: upload a bulletin (which is stored
-// and pushed like any other) and read a bulletin's delivery stats. Every
-// request needs the bearer token (Config.AdminToken); every upload is
-// audited.
+// and pushed like any other, to the audience the query names with topic=,
+// unit= and platform= — repeatable or comma-separated — or else to its
+// subscribers) and read a bulletin's delivery stats. Every request needs
+// the bearer token (Config.AdminToken); every upload is audited.
 type Admin struct {
-	// Ingest parses, stores and publishes one bulletin.
-	Ingest func(ctx context.Context, in content.Input) (IngestResult, error)
+	// Ingest parses, stores and publishes one bulletin to aud (zero: to
+	// whoever's subscriptions match it).
+	Ingest func(ctx context.Context, in content.Input, aud content.Audience) (IngestResult, error)
 	// Stats and Audit come from the store.
 	Stats func(ctx context.Context, bulletinID string) (*content.DeliveryStats, error)
 	Audit func(ctx context.Context, e content.AuditEntry) error
@@ -75,6 +77,11 @@ func (s *Server) upload(a *Admin) http.HandlerFunc {
 			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": errTooLarge.Error()})
 			return
 		}
+		aud, err := audienceOf(r.URL.Query())
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxUploadRequest)
 		in, err := uploadedInput(r)
 		switch {
@@ -85,7 +92,7 @@ func (s *Server) upload(a *Admin) http.HandlerFunc {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}
-		res, err := a.Ingest(r.Context(), in)
+		res, err := a.Ingest(r.Context(), in, aud)
 		if errors.Is(err, content.ErrTooLarge) {
 			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": errTooLarge.Error()})
 			return
@@ -100,7 +107,7 @@ func (s *Server) upload(a *Admin) http.HandlerFunc {
 			return
 		}
 		if err := a.Audit(r.Context(), content.AuditEntry{Actor: "admin-api", Action: "upload", Detail: map[string]string{
-			"id": res.ID, "title": res.Title, "new": boolText(res.New), "from": r.RemoteAddr}}); err != nil {
+			"id": res.ID, "title": res.Title, "new": boolText(res.New), "audience": aud.String(), "from": r.RemoteAddr}}); err != nil {
 			s.log.Error("web: audit upload", "err", err)
 		}
 		status := http.StatusOK

@@ -62,6 +62,7 @@ type ConsoleStore interface {
 	UnreadSubscribers(ctx context.Context, bulletinID string, limit int) ([]*content.Subscriber, int64, error)
 	CountSubscribers(ctx context.Context) (*content.SubscriberCounts, error)
 	CountAudience(ctx context.Context, seg content.Segment, scope []string) (int64, error)
+	CountBulletinAudience(ctx context.Context, b *content.Bulletin) (int64, error)
 	SetUnit(ctx context.Context, id, unit string) error
 	SetAdmin(ctx context.Context, id string, admin bool) error
 	SetStatus(ctx context.Context, id string, status content.Status) error
@@ -100,7 +101,7 @@ type ConsoleStore interface {
 // Announcer sends a broadcast through the queues (the dispatcher) and
 // returns the announcement's id and how many it was queued for.
 type Announcer interface {
-	Announce(ctx context.Context, a chat.Announcement) (int64, error)
+	Announce(ctx context.Context, a chat.Announcement) (chat.Announced, error)
 }
 
 // Reminder sends one reminder to each subscriber who received a bulletin
@@ -162,6 +163,9 @@ type ConsoleDeps struct {
 	Admins []string
 	// Platforms are the platforms with queues (tg, wx, wecom, console).
 	Platforms []string
+	// Topics are the names of the topic list, offered as a publication's
+	// audience.
+	Topics []string
 	// Secure marks the session cookie Secure (the public URL is https).
 	Secure bool
 	Now    func() time.Time

@@ -162,25 +162,12 @@ func (c *Console) broadcastSend(w http.ResponseWriter, r *http.Request, a admin)
 // audits it and counts its reach like any other) and shows its progress.
 func (c *Console) announce(w http.ResponseWriter, r *http.Request, a admin, ann chat.Announcement) {
 	ctx := r.Context()
-	n, err := c.deps.Announcer.Announce(ctx, ann)
+	sent, err := c.deps.Announcer.Announce(ctx, ann)
 	if err != nil {
 		c.fail(w, r, a.lang, err)
 		return
 	}
-	// The dispatcher names the announcement in the audit entry it writes
-	// before returning: the newest broadcast of this admin with this text.
-	entries, err := c.deps.Store.AuditLog(ctx, 50)
-	if err != nil {
-		c.fail(w, r, a.lang, err)
-		return
-	}
-	for _, e := range entries {
-		if e.Action == "broadcast" && e.Actor == ann.Actor && e.Detail["text"] == ann.Text {
-			http.Redirect(w, r, "/admin/broadcast/"+url.PathEscape(e.Detail["id"])+"?n="+strconv.FormatInt(n, 10), http.StatusSeeOther)
-			return
-		}
-	}
-	done(w, r, "/admin/broadcast", "sent")
+	http.Redirect(w, r, "/admin/broadcast/"+url.PathEscape(sent.ID)+"?n="+strconv.FormatInt(sent.Recipients, 10), http.StatusSeeOther)
 }
 
 // broadcastApprove sends a pending broadcast on a second admin's word;

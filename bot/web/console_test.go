@@ -80,7 +80,7 @@ func setupConsole(t testing.TB, cfg web.ConsoleConfig, secure bool) *consoleFixt
 			r := disp.AnnouncementReply(a, lang)
 			return []chat.Preview{telegram.Preview(r), wechat.PreviewOA(r), wechat.PreviewWeCom(r)}
 		},
-		Platforms: []string{"tg", "wx"}, Secure: secure, Logger: quiet,
+		Platforms: []string{"tg", "wx"}, Topics: []string{"防汛", "人才"}, Secure: secure, Logger: quiet,
 	}))
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)

@@ -68,7 +68,7 @@ reaches only the people of their units.`)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Stdout, "queued for %s (a running tongbao serve sends it)\n", count(int(sent), "subscriber", "subscribers"))
+	fmt.Fprintf(app.Stdout, "%s queued for %s (a running tongbao serve sends it)\n", sent.ID, count(int(sent.Recipients), "subscriber", "subscribers"))
 	return nil
 }
 
@@ -98,9 +98,5 @@ func (a *App) resolveTopic(cfg *Config, seg content.Segment) (content.Segment, e
 	if tp, ok := topics.Find(name); ok {
 		return content.Segment(content.SubTopic + ":" + tp.Name), nil
 	}
-	names := make([]string, len(topics.List))
-	for i, tp := range topics.List {
-		names[i] = tp.Name
-	}
-	return seg, fmt.Errorf("unknown topic %q (topics: %s)", name, strings.Join(names, ", "))
+	return seg, fmt.Errorf("unknown topic %q (topics: %s)", name, strings.Join(topics.Names(), ", "))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -99,7 +100,7 @@ func (s *service) mountConsole(parser *content.Parser, p *ingest.Pipeline, srcs 
 			}
 			return web.IngestResult{ID: st.Bulletin.ID, Title: st.Bulletin.Title, New: st.Result.New, DuplicateOf: st.Result.DuplicateOf, Pushed: queued}, nil
 		},
-		Admins: s.cfg.Admins, Platforms: platforms, Secure: strings.HasPrefix(s.cfg.publicURL(), "https://"), Logger: s.log,
+		Admins: s.cfg.Admins, Platforms: platforms, Topics: topicNames(s.cfg, s.log), Secure: strings.HasPrefix(s.cfg.publicURL(), "https://"), Logger: s.log,
 	}
 	deps.Preview = func(ann chat.Announcement, lang string) []chat.Preview {
 		r := s.disp.AnnouncementReply(ann, lang)
@@ -135,4 +136,15 @@ func (s *service) mountConsole(parser *content.Parser, p *ingest.Pipeline, srcs 
 	}
 	s.web.MountConsole(web.NewConsole(s.cfg.Console, deps))
 	s.bot.SetConsoleLinker(consoleLinker{s.cfg, s.st})
+}
+
+// topicNames are the names of the configured topic list (none, with a
+// warning, when it cannot be read: the parser read it at start).
+func topicNames(cfg *Config, log *slog.Logger) []string {
+	topics, err := loadTopics(cfg.Topics)
+	if err != nil {
+		log.Warn("console: topic list", "err", err)
+		return nil
+	}
+	return topics.Names()
 }

@@ -19,7 +19,7 @@ import (
 const progressThreshold = 20
 
 func runIngest(ctx context.Context, app *App, args []string) error {
-	fs := app.newFlags("ingest", "[--redis URL] [--no-push] [--yes] FILE|DIR|URL...", `
+	fs := app.newFlags("ingest", "[--redis URL] [--no-push] [--yes] [--topic T]… [--unit U]… [--platform P]… FILE|DIR|URL...", `
 Parses bulletin files (text or HTML in UTF-8 or GBK, or Word .docx; an old
 .doc is refused: save it as .docx) or fetches a page or feed URL, drops
 exact and near duplicates of what is stored, saves the new ones, and queues
@@ -29,12 +29,24 @@ stored and searchable but not pushed; --no-push stores without pushing (an
 archive import). Pushing more than 20 new bulletins at once asks first on a
 terminal, and elsewhere needs --yes.
 
+The new bulletins go to the subscribers whose subscriptions match them,
+unless an audience is chosen: --topic sends to the followers of any of
+the topics (and to those who take everything), --unit to every subscriber
+in the units, both to the union; --platform (tg, wx, wecom) keeps only
+subscribers on those platforms, of the chosen audience or of the
+subscriptions. Each flag is repeatable or takes a comma-separated list.
+The audience is stored with the bulletin: a fan-out resumed later keeps it.
+
 Prints one line per file — the id and "new", "duplicate of ID", or
 "error: reason" — then what was queued and a summary. Exit status 1 when any
 file failed or a large push was refused.`)
 	common := addCommonFlags(fs)
 	noPush := fs.Bool("no-push", false, "store the bulletins without pushing any (an archive import)")
 	yes := fs.Bool("yes", false, "push a large batch without asking")
+	var topics, units, platforms audienceFlag
+	fs.Var(&topics, "topic", "send to the followers of a topic, Chinese or English name (repeatable, or comma-separated)")
+	fs.Var(&units, "unit", "send to every subscriber in a unit (repeatable, or comma-separated)")
+	fs.Var(&platforms, "platform", "send only to subscribers on a platform: tg, wx, wecom (repeatable, or comma-separated)")
 	paths, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -48,6 +60,11 @@ file failed or a large push was refused.`)
 		return err
 	}
 	defer st.Close()
+	aud, err := app.ingestAudience(cfg, topics, units, platforms)
+	if err != nil {
+		fmt.Fprintf(app.Stderr, "tongbao ingest: %v\n", err)
+		return errUsage
+	}
 	parser, err := app.parser(cfg)
 	if err != nil {
 		return err
@@ -59,7 +76,7 @@ file failed or a large push was refused.`)
 		return err
 	}
 	disp := app.newDispatcher(cfg, st, nil, links, nil, "ingest", log)
-	run := &ingestRun{g: ingest.New(cfg.Delivery.Ingest, ingest.Deps{Parser: parser, Store: st, Publisher: disp, Logger: log}), parser: parser, noPush: *noPush}
+	run := &ingestRun{g: ingest.New(cfg.Delivery.Ingest, ingest.Deps{Parser: parser, Store: st, Publisher: disp, Logger: log}), parser: parser, noPush: *noPush, audience: aud}
 
 	var urls, local []string
 	for _, p := range paths {
@@ -125,6 +142,7 @@ type ingestRun struct {
 	g                 *ingest.Pipeline
 	parser            *content.Parser
 	noPush            bool
+	audience          content.Audience // chosen for every new bulletin (zero: none)
 	added, dup, old   int
 	failed, notPushed int
 	due               []*content.Bulletin
@@ -151,7 +169,11 @@ func (r *ingestRun) input(ctx context.Context, in content.Input) string {
 	if in.URL != "" {
 		name = in.URL
 	}
-	s, err := r.g.Store(ctx, in)
+	var edit func(*content.Bulletin)
+	if !r.audience.IsZero() {
+		edit = func(b *content.Bulletin) { b.Audience = r.audience }
+	}
+	s, err := r.g.StoreEdited(ctx, in, edit)
 	switch {
 	case s.Bulletin == nil:
 		r.failed++
@@ -215,8 +237,12 @@ func (r *ingestRun) pushDue(ctx context.Context, app *App, yes bool) error {
 		}
 		pushed++
 	}
-	fmt.Fprintf(app.Stdout, "queued %s of %s (a running tongbao serve sends them)\n",
-		count(queued, "delivery", "deliveries"), count(pushed, "bulletin", "bulletins"))
+	to := ""
+	if !r.audience.IsZero() {
+		to = " to " + r.audience.String()
+	}
+	fmt.Fprintf(app.Stdout, "queued %s of %s%s (a running tongbao serve sends them)\n",
+		count(queued, "delivery", "deliveries"), count(pushed, "bulletin", "bulletins"), to)
 	return nil
 }
 
@@ -238,4 +264,31 @@ func count(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// audienceFlag collects a repeated or comma-separated audience flag. Unlike
+// listFlag it keeps empty values, for content.NewAudience to refuse: a
+// mistyped --unit "" must not widen the audience to everyone.
+type audienceFlag []string
+
+func (l *audienceFlag) String() string { return strings.Join(*l, ",") }
+
+// Set adds the comma-separated values of one use of the flag.
+func (l *audienceFlag) Set(s string) error {
+	*l = append(*l, strings.Split(s, ",")...)
+	return nil
+}
+
+// ingestAudience is the audience chosen with --topic, --unit and
+// --platform: topics by their name or English name in the topic list.
+func (a *App) ingestAudience(cfg *Config, topics, units, platforms []string) (content.Audience, error) {
+	names := make([]string, len(topics))
+	for i, t := range topics {
+		seg, err := a.resolveTopic(cfg, content.Segment(content.SubTopic+":"+t))
+		if err != nil {
+			return content.Audience{}, err
+		}
+		_, names[i], _ = strings.Cut(string(seg), ":")
+	}
+	return content.NewAudience(names, units, platforms)
 }

@@ -120,8 +120,12 @@ func (s *service) build(ctx context.Context, a *App, extra []chat.Sender) error 
 	// The admin upload and the sources share the ingest pipeline; it is
 	// made below, once its publisher, the dispatcher, is.
 	var pipeline *ingest.Pipeline
-	admin := &web.Admin{Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input) (web.IngestResult, error) {
-		s, queued, err := pipeline.Ingest(ctx, in)
+	admin := &web.Admin{Stats: st.Stats, Audit: st.Audit, Ingest: func(ctx context.Context, in content.Input, aud content.Audience) (web.IngestResult, error) {
+		s, err := pipeline.StoreEdited(ctx, in, func(b *content.Bulletin) { b.Audience = aud })
+		queued := 0
+		if err == nil && s.Due {
+			queued, err = pipeline.Push(ctx, s.Bulletin)
+		}
 		if err != nil && !errors.Is(err, ingest.ErrNotPushed) {
 			return web.IngestResult{}, err
 		}
