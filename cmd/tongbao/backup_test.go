@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"tongbao/store"
 )
 
 // TestBackupAndRestoreCommands copies a Redis store to an embedded one with
@@ -20,7 +22,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	}
 	file := filepath.Join(t.TempDir(), "tongbao.backup")
 	code, out := e.run(t, "backup", file)
-	if code != 0 || !strings.Contains(out, "of the redis store (schema version 1") || !strings.Contains(out, "to "+file) {
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("of the redis store (schema version %d", store.CurrentSchema)) || !strings.Contains(out, "to "+file) {
 		t.Fatalf("backup: %d %s", code, out)
 	}
 	if st, err := os.Stat(file); err != nil {
