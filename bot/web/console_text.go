@@ -62,3 +62,10 @@ func htmlLang(lang string) string {
 
 // xmlDeclaration opens the chart's SVG file.
 const xmlDeclaration = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
+
+// linkable reports whether u is shown as a link: a page on the web (see
+// webAddress); a file name or a folder source's file:// path is text.
+func linkable(u string) bool {
+	_, ok := webAddress(u)
+	return ok
+}
