@@ -107,8 +107,8 @@ type RosterRow struct {
 }
 
 // LineError is what is wrong with one line of a roster file (0: the file
-// as a whole), as a catalog key (one of the RosterErr… constants) with the
-// values its text names. content does not say it in words: the bot's
+// as a whole), as a catalog key (one of the RosterErr… constants, or a
+// caller's own refusal of a line) with the values its text names. content does not say it in words: the bot's
 // catalog (bot/msg) does, in the reader's language.
 type LineError struct {
 	Line int
