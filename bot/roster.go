@@ -303,6 +303,12 @@ func (b *Bot) decideRequest(ctx context.Context, t *turn, arg string, approve bo
 	case errors.Is(err, content.ErrCodeUsed), errors.Is(err, content.ErrNotFound):
 		b.tellRequester(ctx, r, refused)
 		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.gone", r.Unit+" "+r.Name))}, nil
+	case errors.Is(err, content.ErrRosterChanged):
+		// Nothing was bound: the request waits again (under a new number).
+		if _, err := b.deps.Roster.RequestBind(ctx, r.Subscriber, content.Member{ID: r.MemberID, Name: r.Name, Unit: r.Unit}, r.At); err != nil {
+			return nil, err
+		}
+		return []chat.Reply{chat.Text(msg.Say(t.lang, "requests.changed"))}, nil
 	case err != nil:
 		return nil, err
 	}

@@ -107,17 +107,20 @@ type RosterRow struct {
 }
 
 // LineError is what is wrong with one line of a roster file (0: the file
-// as a whole).
+// as a whole), as a catalog key (one of the RosterErr… constants, or a
+// caller's own refusal of a line) with the values its text names. content does not say it in words: the bot's
+// catalog (bot/msg) does, in the reader's language.
 type LineError struct {
 	Line int
-	Msg  string
+	Key  string
+	Args []any
 }
 
-// RosterError lists everything wrong with a roster file; nothing of a file
-// with any error is stored.
+// RosterError lists everything wrong with a roster file or a person's
+// entry; nothing of a file with any error is stored.
 type RosterError struct{ Lines []LineError }
 
-// Error lists the problems, one a line: "line 3: ...".
+// Error lists the problems for logs, one a line: "line 3: roster.err.phone [12a]".
 func (e *RosterError) Error() string {
 	var b strings.Builder
 	for i, l := range e.Lines {
@@ -127,10 +130,46 @@ func (e *RosterError) Error() string {
 		if l.Line > 0 {
 			fmt.Fprintf(&b, "line %d: ", l.Line)
 		}
-		b.WriteString(l.Msg)
+		b.WriteString(l.Key)
+		if len(l.Args) > 0 {
+			fmt.Fprint(&b, " ", l.Args)
+		}
 	}
 	return b.String()
 }
+
+// rosterError is a RosterError of one problem.
+func rosterError(line int, key string, args ...any) *RosterError {
+	return &RosterError{[]LineError{{line, key, args}}}
+}
+
+// The problems a roster file or a person's entry can have: catalog keys of
+// bot/msg, each with the arguments it is given.
+const (
+	RosterErrTooLarge    = "roster.err.toolarge"    // the file's limit in MB
+	RosterErrNotXLSX     = "roster.err.notxlsx"     // a ZIP that is no workbook
+	RosterErrNoSheet     = "roster.err.nosheet"     // a workbook without sheets
+	RosterErrSheet       = "roster.err.sheet"       // the unreadable sheet's name
+	RosterErrNotCSV      = "roster.err.notcsv"      // neither text nor a workbook
+	RosterErrCSV         = "roster.err.csv"         // a line CSV cannot read
+	RosterErrEmpty       = "roster.err.empty"       // no header line
+	RosterErrDupColumn   = "roster.err.dupcolumn"   // the column's Chinese and English header
+	RosterErrNoColumn    = "roster.err.nocolumn"    // the column's Chinese and English header
+	RosterErrNoName      = "roster.err.noname"      //
+	RosterErrNoUnit      = "roster.err.nounit"      //
+	RosterErrUnitPart    = "roster.err.unitpart"    // the unit as written
+	RosterErrNameLong    = "roster.err.namelong"    // the limit in characters
+	RosterErrUnitLong    = "roster.err.unitlong"    // the limit in characters
+	RosterErrPostLong    = "roster.err.postlong"    // the limit in characters
+	RosterErrReserved    = "roster.err.reserved"    // the characters refused
+	RosterErrPhone       = "roster.err.phone"       // the phone as written
+	RosterErrWeCom       = "roster.err.wecom"       // the WeCom userid as written
+	RosterErrDupPerson   = "roster.err.dupperson"   // the person's unit and name, the line they are first on
+	RosterErrDupWeCom    = "roster.err.dupwecom"    // the WeCom userid, the line it is first on
+	RosterErrMore        = "roster.err.more"        // how many problems were left out
+	RosterErrUnknownUnit = "roster.err.unknownunit" // the unit
+	RosterErrNearUnit    = "roster.err.nearunit"    // the unit, the known unit nearest in spelling
+)
 
 // maxRosterErrors is how many problems a refused file reports before
 // "… and N more".
@@ -153,11 +192,11 @@ const (
 // *RosterError.
 func readRosterRecords(records [][]string) ([]RosterRow, error) {
 	errs := &RosterError{}
-	add := func(line int, format string, args ...any) {
-		errs.Lines = append(errs.Lines, LineError{line, fmt.Sprintf(format, args...)})
+	add := func(line int, key string, args ...any) {
+		errs.Lines = append(errs.Lines, LineError{line, key, args})
 	}
 	if len(records) == 0 {
-		return nil, &RosterError{[]LineError{{0, "the file is empty: the first line must be the header 姓名,单位,职务,手机,企业微信账号"}}}
+		return nil, rosterError(0, RosterErrEmpty)
 	}
 	col := map[string]int{}
 	for i, h := range records[0] {
@@ -165,7 +204,7 @@ func readRosterRecords(records [][]string) ([]RosterRow, error) {
 		for _, c := range rosterColumns {
 			if slices.ContainsFunc(c.Headers, func(x string) bool { return strings.EqualFold(x, h) }) {
 				if _, dup := col[c.Field]; dup {
-					add(1, "column %s appears twice", c.Headers[0])
+					add(1, RosterErrDupColumn, c.Headers[0], c.Headers[1])
 				}
 				col[c.Field] = i
 			}
@@ -173,7 +212,7 @@ func readRosterRecords(records [][]string) ([]RosterRow, error) {
 	}
 	for _, c := range rosterColumns {
 		if _, ok := col[c.Field]; !ok && c.Required {
-			add(1, "missing column %s (%s); the header must name 姓名,单位,职务 and may add 手机,企业微信账号", c.Headers[0], c.Headers[1])
+			add(1, RosterErrNoColumn, c.Headers[0], c.Headers[1])
 		}
 	}
 	if len(errs.Lines) > 0 {
@@ -202,34 +241,34 @@ func readRosterRecords(records [][]string) ([]RosterRow, error) {
 		}
 		p := Member{Name: cell(rec, "name"), Post: cell(rec, "post"), Phone: cell(rec, "phone"), WeComID: cell(rec, "wecom_id"), Source: SourceImport}
 		bad := false
-		check := func(ok bool, format string, args ...any) {
+		check := func(ok bool, key string, args ...any) {
 			if !ok {
-				add(line, format, args...)
+				add(line, key, args...)
 				bad = true
 			}
 		}
 		unit, unitOK := CleanUnit(cell(rec, "unit"))
 		p.Unit = unit
-		check(p.Name != "", "姓名 is empty")
-		check(cell(rec, "unit") != "", "单位 is empty")
-		check(cell(rec, "unit") == "" || unitOK, "单位 %q has an empty part (write 县委办/督查室)", cell(rec, "unit"))
-		check(utf8.RuneCountInString(p.Name) <= maxNameLen, "姓名 is longer than %d characters", maxNameLen)
-		check(utf8.RuneCountInString(p.Unit) <= maxUnitLen, "单位 is longer than %d characters", maxUnitLen)
-		check(utf8.RuneCountInString(p.Post) <= maxPostLen, "职务 is longer than %d characters", maxPostLen)
-		check(!strings.ContainsAny(p.Name+p.Unit+p.Post, reservedRosterChars), "姓名, 单位 and 职务 may not contain any of %s", reservedRosterChars)
-		check(p.Phone == "" || validPhone(p.Phone), "手机 %q is not a phone number", p.Phone)
-		check(len(p.WeComID) <= maxWeComLen && !strings.ContainsAny(p.WeComID, " \t|"), "企业微信账号 %q is not a WeCom userid", p.WeComID)
+		check(p.Name != "", RosterErrNoName)
+		check(cell(rec, "unit") != "", RosterErrNoUnit)
+		check(cell(rec, "unit") == "" || unitOK, RosterErrUnitPart, cell(rec, "unit"))
+		check(utf8.RuneCountInString(p.Name) <= maxNameLen, RosterErrNameLong, maxNameLen)
+		check(utf8.RuneCountInString(p.Unit) <= maxUnitLen, RosterErrUnitLong, maxUnitLen)
+		check(utf8.RuneCountInString(p.Post) <= maxPostLen, RosterErrPostLong, maxPostLen)
+		check(!strings.ContainsAny(p.Name+p.Unit+p.Post, reservedRosterChars), RosterErrReserved, reservedRosterChars)
+		check(p.Phone == "" || validPhone(p.Phone), RosterErrPhone, p.Phone)
+		check(len(p.WeComID) <= maxWeComLen && !strings.ContainsAny(p.WeComID, " \t|"), RosterErrWeCom, p.WeComID)
 		if bad {
 			continue
 		}
 		if first, dup := seen[p.Key()]; dup {
-			add(line, "%s is already on line %d (two people with the same name in one unit: tell them apart, e.g. 张伟(大))", p.Label(), first)
+			add(line, RosterErrDupPerson, p.Label(), first)
 			continue
 		}
 		seen[p.Key()] = line
 		if p.WeComID != "" {
 			if first, dup := wecom[p.WeComID]; dup {
-				add(line, "企业微信账号 %s is already on line %d", p.WeComID, first)
+				add(line, RosterErrDupWeCom, p.WeComID, first)
 				continue
 			}
 			wecom[p.WeComID] = line
@@ -238,7 +277,7 @@ func readRosterRecords(records [][]string) ([]RosterRow, error) {
 	}
 	if len(errs.Lines) > 0 {
 		if n := len(errs.Lines); n > maxRosterErrors {
-			errs.Lines = append(errs.Lines[:maxRosterErrors], LineError{0, fmt.Sprintf("… and %d more problems", n-maxRosterErrors)})
+			errs.Lines = append(errs.Lines[:maxRosterErrors], LineError{0, RosterErrMore, []any{n - maxRosterErrors}})
 		}
 		return nil, errs
 	}
@@ -297,6 +336,11 @@ var (
 	ErrCodeUsed       = errors.New("the invitation code was already used")
 	ErrCodeExpired    = errors.New("the invitation code has expired")
 	ErrBoundElsewhere = errors.New("the account is bound to another roster member")
+	// ErrRosterChanged is a change of the roster or of a binding refused
+	// because the roster changed between reading it and writing (another
+	// import, an edit, a binding): nothing was written; look again and
+	// retry.
+	ErrRosterChanged = errors.New("the roster changed meanwhile")
 )
 
 // BindRequest is someone asking, in chat, to be bound to a roster member

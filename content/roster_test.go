@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -11,20 +12,25 @@ import (
 )
 
 func TestReadRosterBadInput(t *testing.T) {
+	type le = LineError
 	cases := map[string]struct {
 		file string
-		want []string // each a line of the error
+		want []LineError // each problem: its line, key and arguments
 	}{
-		"empty":                         {"", []string{"the file is empty"}},
-		"missing column":                {"姓名,单位,手机\n张三,县委办,13800000001\n", []string{"line 1: missing column 职务 (post)"}},
-		"duplicate name":                {"姓名,单位,职务\n张三,县委办,主任\n李四,县委办,科员\n张三, 县委办 ,科员\n", []string{"line 4: 县委办 张三 is already on line 2"}},
+		"empty":                         {"", []le{{0, RosterErrEmpty, nil}}},
+		"missing column":                {"姓名,单位,手机\n张三,县委办,13800000001\n", []le{{1, RosterErrNoColumn, []any{"职务", "post"}}}},
+		"column twice":                  {"姓名,单位,职务,name\n张三,县委办,主任,张三\n", []le{{1, RosterErrDupColumn, []any{"姓名", "name"}}}},
+		"duplicate name":                {"姓名,单位,职务\n张三,县委办,主任\n李四,县委办,科员\n张三, 县委办 ,科员\n", []le{{4, RosterErrDupPerson, []any{"县委办 张三", 2}}}},
 		"same name, other unit is fine": {"姓名,单位,职务\n张三,县委办,主任\n张三,县财政局,科员\n", nil},
-		"empty fields":                  {"name,unit,post\n,县委办,主任\n张三,,主任\n", []string{"line 2: 姓名 is empty", "line 3: 单位 is empty"}},
-		"bad unit path":                 {"姓名,单位,职务\n张三,县委办//督查室,主任\n", []string{"line 2: 单位 \"县委办//督查室\" has an empty part"}},
-		"bad phone":                     {"姓名,单位,职务,手机\n张三,县委办,主任,call me\n", []string{"line 2: 手机 \"call me\" is not a phone number"}},
-		"reserved char":                 {"姓名,单位,职务\n张三;李四,县委办,主任\n", []string{"line 2: 姓名, 单位 and 职务 may not contain"}},
-		"duplicate WeCom account":       {"姓名,单位,职务,企业微信账号\n张三,县委办,主任,zs\n李四,县委办,科员,zs\n", []string{"line 3: 企业微信账号 zs is already on line 2"}},
-		"every problem at once":         {"姓名,单位,职务\n,县委办,主任\n张三,县委办,主任\n张三,县委办,科员\n", []string{"line 2: 姓名 is empty", "line 4: 县委办 张三 is already on line 3"}},
+		"empty fields":                  {"name,unit,post\n,县委办,主任\n张三,,主任\n", []le{{2, RosterErrNoName, nil}, {3, RosterErrNoUnit, nil}}},
+		"bad unit path":                 {"姓名,单位,职务\n张三,县委办//督查室,主任\n", []le{{2, RosterErrUnitPart, []any{"县委办//督查室"}}}},
+		"bad phone":                     {"姓名,单位,职务,手机\n张三,县委办,主任,call me\n", []le{{2, RosterErrPhone, []any{"call me"}}}},
+		"reserved char":                 {"姓名,单位,职务\n张三;李四,县委办,主任\n", []le{{2, RosterErrReserved, []any{reservedRosterChars}}}},
+		"too long":                      {"姓名,单位,职务\n" + strings.Repeat("张", 33) + ",县委办,主任\n", []le{{2, RosterErrNameLong, []any{maxNameLen}}}},
+		"duplicate WeCom account":       {"姓名,单位,职务,企业微信账号\n张三,县委办,主任,zs\n李四,县委办,科员,zs\n", []le{{3, RosterErrDupWeCom, []any{"zs", 2}}}},
+		"every problem at once":         {"姓名,单位,职务\n,县委办,主任\n张三,县委办,主任\n张三,县委办,科员\n", []le{{2, RosterErrNoName, nil}, {4, RosterErrDupPerson, []any{"县委办 张三", 3}}}},
+		"not a roster":                  {"\x00\x01\x02\xff\xfe binary", []le{{0, RosterErrNotCSV, nil}}},
+		"not a workbook":                {"PK\x03\x04 broken", []le{{0, RosterErrNotXLSX, nil}}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -35,19 +41,42 @@ func TestReadRosterBadInput(t *testing.T) {
 				}
 				return
 			}
-			if err == nil {
-				t.Fatalf("accepted: %+v", rows)
+			var re *RosterError
+			if !errors.As(err, &re) {
+				t.Fatalf("not a RosterError: %v (rows %+v)", err, rows)
 			}
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(c.want) {
-				t.Fatalf("got %d problems, want %d:\n%v", len(lines), len(c.want), err)
-			}
-			for i, w := range c.want {
-				if !strings.Contains(lines[i], w) {
-					t.Errorf("problem %d: %q does not say %q", i, lines[i], w)
-				}
+			if fmt.Sprint(re.Lines) != fmt.Sprint(c.want) {
+				t.Errorf("problems %v, want %v", re.Lines, c.want)
 			}
 		})
+	}
+}
+
+func TestReadRosterCapsItsProblems(t *testing.T) {
+	file := "姓名,单位,职务\n" + strings.Repeat(",县委办,科员\n", maxRosterErrors+7)
+	_, err := ReadRoster([]byte(file))
+	var re *RosterError
+	if !errors.As(err, &re) || len(re.Lines) != maxRosterErrors+1 {
+		t.Fatalf("%v", err)
+	}
+	if last := re.Lines[maxRosterErrors]; last.Key != RosterErrMore || fmt.Sprint(last.Args) != "[7]" {
+		t.Errorf("the last problem is %+v, want %s [7]", last, RosterErrMore)
+	}
+}
+
+func TestUnknownUnits(t *testing.T) {
+	current := []Member{{ID: 1, Name: "张三", Unit: "县委办", Source: SourceImport}, {ID: 2, Name: "赵六", Unit: "县财政局", Source: SourceImport}}
+	rows, err := ReadRoster([]byte("姓名,单位,职务\n张三,县委办,主任\n赵六,县财政居,科员\n钱七,县应急管理局,局长\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := UnknownUnits(current, PlanRoster(current, rows, SourceImport))
+	want := []LineError{{3, RosterErrNearUnit, []any{"县财政居", "县财政局"}}, {4, RosterErrUnknownUnit, []any{"县应急管理局"}}}
+	if got == nil || fmt.Sprint(got.Lines) != fmt.Sprint(want) {
+		t.Errorf("%v, want %v", got, want)
+	}
+	if got := UnknownUnits(current, PlanRoster(current, rows[:1], SourceImport)); got != nil {
+		t.Errorf("known units refused: %v", got)
 	}
 }
 

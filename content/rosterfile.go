@@ -23,7 +23,7 @@ var xlsxMagic = []byte("PK\x03\x04")
 // first sheet) — and checks it as readRosterRecords does.
 func ReadRoster(data []byte) ([]RosterRow, error) {
 	if len(data) > MaxRosterFile {
-		return nil, &RosterError{[]LineError{{0, fmt.Sprintf("the file is larger than %d MB", MaxRosterFile>>20)}}}
+		return nil, rosterError(0, RosterErrTooLarge, MaxRosterFile>>20)
 	}
 	var records [][]string
 	var err error
@@ -41,16 +41,16 @@ func ReadRoster(data []byte) ([]RosterRow, error) {
 func readXLSX(data []byte) ([][]string, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
-		return nil, &RosterError{[]LineError{{0, "not a readable XLSX workbook: " + err.Error()}}}
+		return nil, rosterError(0, RosterErrNotXLSX)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, &RosterError{[]LineError{{0, "the workbook has no sheet"}}}
+		return nil, rosterError(0, RosterErrNoSheet)
 	}
 	rows, err := f.GetRows(sheets[0])
 	if err != nil {
-		return nil, &RosterError{[]LineError{{0, fmt.Sprintf("sheet %s: %v", sheets[0], err)}}}
+		return nil, rosterError(0, RosterErrSheet, sheets[0])
 	}
 	return rows, nil
 }
@@ -61,7 +61,7 @@ func readCSV(data []byte) ([][]string, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, &RosterError{[]LineError{{0, "not a CSV or XLSX roster: " + err.Error()}}}
+		return nil, rosterError(0, RosterErrNotCSV)
 	}
 	text = strings.TrimPrefix(text, "\ufeff")
 	r := csv.NewReader(strings.NewReader(text))
@@ -80,9 +80,9 @@ func readCSV(data []byte) ([][]string, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, &RosterError{[]LineError{{pe.Line, pe.Err.Error()}}}
+				return nil, rosterError(pe.Line, RosterErrCSV)
 			}
-			return nil, &RosterError{[]LineError{{0, err.Error()}}}
+			return nil, rosterError(0, RosterErrCSV)
 		}
 		records = append(records, rec)
 	}

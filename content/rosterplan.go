@@ -211,3 +211,53 @@ func editDistance(a, b []rune) int {
 	}
 	return prev[len(b)]
 }
+
+// KnownUnits are the units of people and every unit above them, each
+// once, in the order people first name them.
+func KnownUnits(people []Member) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range people {
+		for _, u := range UnitAncestors(m.Unit) {
+			if !seen[u] {
+				seen[u] = true
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}
+
+// UnknownUnits refuses, by line, the rows of a change planned from current
+// that bring units current does not have (a likely typo), each with the
+// known unit nearest in spelling when there is one; nil when there are
+// none.
+func UnknownUnits(current []Member, ch RosterChange) *RosterError {
+	known := KnownUnits(current)
+	isNew := map[string]bool{}
+	for _, u := range ch.NewUnits {
+		isNew[u] = true
+	}
+	errs := &RosterError{}
+	note := func(line int, unit string) {
+		if near := NearestUnit(unit, known); near != "" {
+			errs.Lines = append(errs.Lines, LineError{line, RosterErrNearUnit, []any{unit, near}})
+			return
+		}
+		errs.Lines = append(errs.Lines, LineError{line, RosterErrUnknownUnit, []any{unit}})
+	}
+	for _, r := range ch.Added {
+		if isNew[r.Member.Unit] {
+			note(r.Line, r.Member.Unit)
+		}
+	}
+	for _, c := range ch.Changed {
+		if isNew[c.After.Unit] && c.After.Unit != c.Before.Unit {
+			note(c.Line, c.After.Unit)
+		}
+	}
+	if len(errs.Lines) == 0 {
+		return nil
+	}
+	return errs
+}

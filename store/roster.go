@@ -39,8 +39,10 @@ import (
 // and {b:ID}:rrem is the bitmap of members reminded.
 
 // ErrRosterChanged is returned when the roster changed between reading it
-// and applying a change planned from it (two imports at once): plan again.
-var ErrRosterChanged = errors.New("store: the roster changed meanwhile; run the import again")
+// and applying a change planned from it (two imports at once), or a
+// binding kept conflicting with others: nothing was written. It is
+// content.ErrRosterChanged, so the bot and the console can branch on it.
+var ErrRosterChanged = content.ErrRosterChanged
 
 // memberRecord is a member as stored in {ros}:m.
 type memberRecord struct {

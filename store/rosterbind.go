@@ -188,7 +188,7 @@ func bindError(subscriber string, err error) error {
 		errors.Is(err, ErrNotFound):
 		return err
 	case errors.Is(err, redis.TxFailedErr):
-		return fmt.Errorf("store: bind %s: the roster changed meanwhile, try again: %w", subscriber, err)
+		return fmt.Errorf("store: bind %s: %w", subscriber, ErrRosterChanged)
 	}
 	return fmt.Errorf("store: bind %s: %w", subscriber, err)
 }

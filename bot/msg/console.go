@@ -207,7 +207,7 @@ var consoleCatalog = map[string][2]string{
 }
 
 func init() {
-	for _, part := range []map[string][2]string{consoleCatalog, consoleRosterCatalog} {
+	for _, part := range []map[string][2]string{consoleCatalog, consoleRosterCatalog, rosterErrorsCatalog} {
 		for k, v := range part {
 			if _, dup := catalog[k]; dup {
 				panic(fmt.Sprintf("msg: %q is in the catalog twice", k))

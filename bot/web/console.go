@@ -89,6 +89,7 @@ type ConsoleStore interface {
 	Bind(ctx context.Context, memberID int64, subscriber string) (*content.Member, error)
 	BindRequests(ctx context.Context) ([]content.BindRequest, error)
 	TakeBindRequest(ctx context.Context, id int64) (content.BindRequest, error)
+	RequestBind(ctx context.Context, subscriber string, m content.Member, now time.Time) (content.BindRequest, error)
 	Scope(ctx context.Context, subscriber string) ([]string, error)
 
 	SaveSession(ctx context.Context, subscriber, name string, v any, ttl time.Duration) error

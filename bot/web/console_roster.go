@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"tongbao/bot/msg"
 	"tongbao/content"
 )
 
@@ -196,7 +197,7 @@ func (c *Console) rosterImport(w http.ResponseWriter, r *http.Request, a admin) 
 	}
 	rows, err := content.ReadRoster(data)
 	if err == nil {
-		err = outsideScope(a.lang, rows, scope)
+		err = outsideScope(rows, scope)
 	}
 	var re *content.RosterError
 	if errors.As(err, &re) {
@@ -228,7 +229,7 @@ func (c *Console) rosterImport(w http.ResponseWriter, r *http.Request, a admin) 
 		return
 	}
 	d.Rows, d.Change, d.Lines, d.Confirm = len(rows), &ch, ch.Lines(), draft.NewUnits
-	known := knownUnits(current)
+	known := content.KnownUnits(current)
 	for _, u := range ch.NewUnits {
 		d.NewUnits = append(d.NewUnits, [2]string{u, content.NearestUnit(u, known)})
 	}
@@ -237,32 +238,17 @@ func (c *Console) rosterImport(w http.ResponseWriter, r *http.Request, a admin) 
 
 // outsideScope refuses, by line, the rows of units outside a scoped
 // admin's units.
-func outsideScope(lang string, rows []content.RosterRow, scope []string) error {
+func outsideScope(rows []content.RosterRow, scope []string) error {
 	errs := &content.RosterError{}
 	for _, row := range rows {
 		if !content.WithinAny(row.Member.Unit, scope) {
-			errs.Lines = append(errs.Lines, content.LineError{Line: row.Line, Msg: say(lang, "roster.outside", row.Member.Unit)})
+			errs.Lines = append(errs.Lines, content.LineError{Line: row.Line, Key: "roster.outside", Args: []any{row.Member.Unit}})
 		}
 	}
 	if len(errs.Lines) > 0 {
 		return errs
 	}
 	return nil
-}
-
-// knownUnits are the units of people and every unit above them.
-func knownUnits(people []content.Member) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, m := range people {
-		for _, u := range content.UnitAncestors(m.Unit) {
-			if !seen[u] {
-				seen[u] = true
-				out = append(out, u)
-			}
-		}
-	}
-	return out
 }
 
 // rosterImportConfirm applies the draft shown, when the roster has not
@@ -325,18 +311,19 @@ func changeWithin(ch content.RosterChange, scope []string) bool {
 }
 
 // applyRoster stores a change planned at version; when the roster changed
-// meanwhile (another import, an edit) it refuses, and the admin plans
-// again. It reports whether the change was stored.
+// meanwhile (another import, an edit, a binding) it refuses with 409 and
+// nothing stored, and the admin looks again. It reports whether the change
+// was stored.
 func (c *Console) applyRoster(w http.ResponseWriter, r *http.Request, a admin, ch content.RosterChange, version int64) bool {
 	err := c.deps.Store.ApplyRoster(r.Context(), ch, version)
-	if err == nil {
+	switch {
+	case err == nil:
 		return true
-	}
-	if _, now, verr := c.deps.Store.Roster(r.Context()); verr == nil && now != version {
+	case errors.Is(err, content.ErrRosterChanged):
 		c.refuse(w, r, a.lang, http.StatusConflict, "roster.changed")
-		return false
+	default:
+		c.fail(w, r, a.lang, err)
 	}
-	c.fail(w, r, a.lang, err)
 	return false
 }
 
@@ -419,7 +406,8 @@ func checkPerson(lang string, m content.Member) (content.Member, []string) {
 	if errors.As(err, &re) {
 		msgs := make([]string, len(re.Lines))
 		for i, l := range re.Lines {
-			msgs[i] = l.Msg
+			l.Line = 0 // the form is one person: its line in the file means nothing
+			msgs[i] = msg.RosterProblem(lang, l)
 		}
 		return m, msgs
 	}
@@ -483,7 +471,7 @@ func (c *Console) storePerson(w http.ResponseWriter, r *http.Request, a admin, d
 	}
 	m := d.Member
 	if len(problems) == 0 && !content.WithinAny(m.Unit, scope) {
-		problems = append(problems, say(a.lang, "roster.outside", m.Unit))
+		problems = append(problems, msg.Say(a.lang, "roster.outside", m.Unit))
 	}
 	people, version, err := c.deps.Store.Roster(ctx)
 	if err != nil {
@@ -586,6 +574,15 @@ func (c *Console) rosterDecide(w http.ResponseWriter, r *http.Request, a admin) 
 		detail["refused"] = "gone"
 		c.decided(ctx, a, req, "roster_refuse", detail, refused)
 		done(w, r, "/admin/roster", "reqleft")
+		return
+	case errors.Is(err, content.ErrRosterChanged):
+		// Nothing was bound: the request waits again (under a new
+		// number), for this admin or another to decide afresh.
+		if _, err := c.deps.Store.RequestBind(ctx, req.Subscriber, content.Member{ID: req.MemberID, Name: req.Name, Unit: req.Unit}, req.At); err != nil {
+			c.fail(w, r, a.lang, err)
+			return
+		}
+		c.refuse(w, r, a.lang, http.StatusConflict, "roster.changed")
 		return
 	case err != nil:
 		c.fail(w, r, a.lang, err)

@@ -189,7 +189,7 @@ func TestConsoleRosterPlanGoesStale(t *testing.T) {
 	if code, _, _ := other.do("POST", "/admin/roster/people/"+itoa(wang.ID), url.Values{"csrf": {other.csrf()}, "unit": {"财政局"}, "post": {"副局长"}}); code != http.StatusSeeOther {
 		t.Fatalf("the other admin's edit: %d", code)
 	}
-	if code, page, _ := b.do("POST", "/admin/roster/import/confirm", url.Values{"csrf": {b.csrf()}}); code != http.StatusConflict || !strings.Contains(page, "已被修改") {
+	if code, page, _ := b.do("POST", "/admin/roster/import/confirm", url.Values{"csrf": {b.csrf()}}); code != http.StatusConflict || !strings.Contains(page, "名册刚刚有变动，请刷新后再试") {
 		t.Errorf("a stale plan: %d\n%s", code, page)
 	}
 	if n, _ := rosterSize(t, f); n != 3 || f.member(t, "张三").Post != "主任" || f.member(t, "王五").Post != "副局长" {
@@ -216,11 +216,11 @@ func TestConsoleRosterRefusesABadFile(t *testing.T) {
 		}
 		switch name {
 		case "missing column":
-			if !strings.Contains(page, "第 1 行：missing column 职务") {
+			if !strings.Contains(page, "第 1 行：表头缺少「职务」列") {
 				t.Errorf("%s: the problem is not shown by line:\n%s", name, page)
 			}
 		case "bad lines":
-			if !strings.Contains(page, "第 2 行：手机 &#34;not-a-phone&#34; is not a phone number") || !strings.Contains(page, "第 3 行：姓名 is empty") {
+			if !strings.Contains(page, "第 2 行：手机「not-a-phone」不是有效的号码。") || !strings.Contains(page, "第 3 行：姓名为空。") {
 				t.Errorf("%s: the problems are not shown by line:\n%s", name, page)
 			}
 		}
@@ -246,7 +246,7 @@ func TestConsoleRosterEditAddForget(t *testing.T) {
 	}
 	// A bad phone is refused with the reason; nothing changes.
 	form := url.Values{"csrf": {b.csrf()}, "unit": {"县委办/督查室"}, "post": {"副主任"}, "phone": {"abc"}, "wecom_id": {"zhangsan"}}
-	if code, page, _ := b.do("POST", path, form); code != http.StatusUnprocessableEntity || !strings.Contains(page, "is not a phone number") {
+	if code, page, _ := b.do("POST", path, form); code != http.StatusUnprocessableEntity || !strings.Contains(page, "手机「abc」不是有效的号码。") || strings.Contains(page, "第 2 行") {
 		t.Errorf("bad phone: %d\n%s", code, page)
 	}
 	if m := f.member(t, "张三"); m.Post != "主任" || m.Unit != "县委办" {
@@ -443,7 +443,7 @@ func TestConsoleRosterScope(t *testing.T) {
 	if code, _, _ := b.do("POST", "/admin/roster/add", url.Values{"csrf": {csrf}, "name": {"孙八"}, "unit": {"财政局"}, "post": {"科员"}}); code != http.StatusUnprocessableEntity {
 		t.Errorf("adding to another unit: %d", code)
 	}
-	if code, page := b.upload("/admin/roster/import", "r.csv", []byte(rosterCSV), url.Values{"csrf": {csrf}}); code != http.StatusUnprocessableEntity || !strings.Contains(page, "第 4 行：单位 财政局 不在您管理的范围内") {
+	if code, page := b.upload("/admin/roster/import", "r.csv", []byte(rosterCSV), url.Values{"csrf": {csrf}}); code != http.StatusUnprocessableEntity || !strings.Contains(page, "第 4 行：单位「财政局」不在您管理的范围内。") {
 		t.Errorf("importing another unit: %d\n%s", code, page)
 	}
 	if b.do("POST", "/admin/roster/requests", url.Values{"csrf": {csrf}, "id": {itoa(req.ID)}, "op": {"approve"}}); !strings.Contains(b.lastTo, "done=reqgone") {

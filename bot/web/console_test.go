@@ -37,7 +37,7 @@ type consoleFixture struct {
 
 const consoleAdmin = "tg:1"
 
-func setupConsole(t testing.TB, cfg web.ConsoleConfig, secure bool) *consoleFixture {
+func setupConsole(t testing.TB, cfg web.ConsoleConfig, secure bool, wrap ...func(web.ConsoleStore) web.ConsoleStore) *consoleFixture {
 	t.Helper()
 	f := setup(t)
 	ctx := context.Background()
@@ -56,8 +56,12 @@ func setupConsole(t testing.TB, cfg web.ConsoleConfig, secure bool) *consoleFixt
 	disp := dispatch.New(dispatch.Config{Owner: "test"}, dispatch.Deps{Store: f.st, Limiter: f.st, Links: f.links, Logger: quiet})
 	parser := content.NewParser(content.ParserConfig{}, content.ParserDeps{})
 	s := web.New(web.Config{}, web.Deps{Store: store.NewBulletinCache(f.st, 64), Links: f.links, Logger: quiet})
+	var cst web.ConsoleStore = f.st
+	for _, w := range wrap {
+		cst = w(cst)
+	}
 	s.MountConsole(web.NewConsole(cfg, web.ConsoleDeps{
-		Store: f.st, Announcer: disp, Reminder: disp, Notifier: dispatch.NewNotifier(f.st), Parse: parser.Parse,
+		Store: cst, Announcer: disp, Reminder: disp, Notifier: dispatch.NewNotifier(f.st), Parse: parser.Parse,
 		Ingest: func(ctx context.Context, in content.Input, edit func(*content.Bulletin), at time.Time) (web.IngestResult, error) {
 			// The test's stand-in for the ingest pipeline, which the
 			// end-to-end test in cmd/tongbao runs for real.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tongbao/bot/chat"
+	"tongbao/bot/msg"
 	"tongbao/bot/wechat"
 	"tongbao/content"
 	"tongbao/store"
@@ -56,7 +57,7 @@ func runRoster(ctx context.Context, app *App, args []string) error {
 }
 
 func runRosterImport(ctx context.Context, app *App, args []string) error {
-	fs := app.newFlags("roster import", "[--dry-run] [--new-units] FILE", `
+	fs := app.newFlags("roster import", "[--dry-run] [--new-units] [--lang zh|en] FILE", `
 Brings the roster in line with a CSV or XLSX file (the first sheet) whose
 header names 姓名,单位,职务 and may add 手机,企业微信账号 (or name, unit, post,
 phone, wecom_id). People are matched by unit and name, a move by WeCom
@@ -65,15 +66,21 @@ the file no longer lists leave the roster (their names stay in old
 receipts). Running the same file again changes nothing.
 
 Every line is checked first: with any problem nothing is stored and each
-problem is printed with its line number. Once the roster has units, a unit
+problem is printed with its line number, in Chinese (--lang en: English).
+Once the roster has units, a unit
 it does not have is refused as a likely typo unless --new-units.
 --dry-run prints what would change and stores nothing.`)
 	common := addCommonFlags(fs)
 	dry := fs.Bool("dry-run", false, "show what would change; store nothing")
 	newUnits := fs.Bool("new-units", false, "accept units the roster does not have yet")
+	lang := fs.String("lang", "zh", "say the file's problems in zh or en")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if *lang != "zh" && *lang != "en" {
+		fmt.Fprintln(app.Stderr, "tongbao roster import: --lang must be zh or en")
+		return errUsage
 	}
 	if len(rest) != 1 {
 		fmt.Fprintln(app.Stderr, "tongbao roster import: name one FILE (CSV or XLSX)")
@@ -85,7 +92,7 @@ it does not have is refused as a likely typo unless --new-units.
 	}
 	rows, err := content.ReadRoster(data)
 	if err != nil {
-		return app.rosterRefused(rest[0], err)
+		return app.rosterRefused(*lang, rest[0], err)
 	}
 	_, _, st, err := app.openCommand(ctx, common)
 	if err != nil {
@@ -98,7 +105,7 @@ it does not have is refused as a likely typo unless --new-units.
 	}
 	ch := content.PlanRoster(current, rows, content.SourceImport)
 	if len(current) > 0 && len(ch.NewUnits) > 0 && !*newUnits {
-		return app.rosterRefused(rest[0], unknownUnits(current, ch))
+		return app.rosterRefused(*lang, rest[0], content.UnknownUnits(current, ch), "roster.newunits")
 	}
 	fmt.Fprintf(app.Stdout, "%s: %s; %d added, %d changed, %d removed\n", rest[0], count(len(rows), "person", "people"), len(ch.Added), len(ch.Changed), len(ch.Removed))
 	for _, l := range ch.Lines() {
@@ -108,7 +115,10 @@ it does not have is refused as a likely typo unless --new-units.
 		fmt.Fprintln(app.Stdout, "dry run: nothing stored")
 		return nil
 	}
-	if err := st.ApplyRoster(ctx, ch, version); err != nil {
+	if err := st.ApplyRoster(ctx, ch, version); errors.Is(err, content.ErrRosterChanged) {
+		fmt.Fprintf(app.Stderr, "%s: %s\n", rest[0], msg.Say(*lang, "roster.changedrun"))
+		return errReported
+	} else if err != nil {
 		return err
 	}
 	return st.Audit(ctx, content.AuditEntry{Actor: "console:operator", Action: "roster_import", Detail: map[string]string{
@@ -116,62 +126,27 @@ it does not have is refused as a likely typo unless --new-units.
 	}})
 }
 
-// unknownUnits is the refusal of rows whose units the roster does not
-// have, one line each, with the nearest known unit.
-func unknownUnits(current []content.Member, ch content.RosterChange) error {
-	var known []string
-	seen := map[string]bool{}
-	for _, m := range current {
-		for _, u := range content.UnitAncestors(m.Unit) {
-			if !seen[u] {
-				seen[u] = true
-				known = append(known, u)
-			}
-		}
-	}
-	isNew := map[string]bool{}
-	for _, u := range ch.NewUnits {
-		isNew[u] = true
-	}
-	errs := &content.RosterError{}
-	note := func(line int, unit string) {
-		msg := fmt.Sprintf("unknown unit %s", unit)
-		if near := content.NearestUnit(unit, known); near != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", near)
-		}
-		errs.Lines = append(errs.Lines, content.LineError{Line: line, Msg: msg + "; fix the spelling, or pass --new-units to add it"})
-	}
-	for _, r := range ch.Added {
-		if isNew[r.Member.Unit] {
-			note(r.Line, r.Member.Unit)
-		}
-	}
-	for _, c := range ch.Changed {
-		if isNew[c.After.Unit] && c.After.Unit != c.Before.Unit {
-			note(c.Line, c.After.Unit)
-		}
-	}
-	return errs
-}
-
-// rosterRefused prints a refused file's problems on stderr.
-func (a *App) rosterRefused(file string, err error) error {
+// rosterRefused prints a refused file's problems on stderr in lang, each
+// with its line number ("roster.csv: 第 3 行：…"), then the advice of the
+// catalog keys given, and that nothing was imported.
+func (a *App) rosterRefused(lang, file string, err error, advice ...string) error {
 	var re *content.RosterError
 	if !errors.As(err, &re) {
 		return err
 	}
 	for _, l := range re.Lines {
-		if l.Line > 0 {
-			fmt.Fprintf(a.Stderr, "%s: line %d: %s\n", file, l.Line, l.Msg)
-		} else {
-			fmt.Fprintf(a.Stderr, "%s: %s\n", file, l.Msg)
-		}
+		fmt.Fprintf(a.Stderr, "%s: %s\n", file, msg.RosterProblem(lang, l))
 	}
-	fmt.Fprintf(a.Stderr, "%s: nothing imported\n", file)
+	for _, key := range advice {
+		fmt.Fprintf(a.Stderr, "%s: %s\n", file, msg.Say(lang, key))
+	}
+	fmt.Fprintf(a.Stderr, "%s: %s\n", file, msg.Say(lang, "roster.nothing"))
 	return errReported
 }
 
-// readLimited reads a file of at most limit bytes ("-": standard input).
+// readLimited reads a file ("-": standard input) up to one byte past
+// limit: a longer file is cut there, for its reader to refuse as too
+// large (content.ReadRoster does, with the limit in its words).
 func readLimited(name string, limit int64) ([]byte, error) {
 	var r io.Reader
 	if name == "-" {
@@ -184,14 +159,7 @@ func readLimited(name string, limit int64) ([]byte, error) {
 		defer f.Close()
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d MB", name, limit>>20)
-	}
-	return data, nil
+	return io.ReadAll(io.LimitReader(r, limit+1))
 }
 
 func runRosterExport(ctx context.Context, app *App, args []string) error {

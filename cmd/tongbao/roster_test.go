@@ -42,17 +42,33 @@ func TestRosterImportCommand(t *testing.T) {
 		t.Fatalf("import again: %d\n%s", code, out)
 	}
 
-	bad := map[string]struct{ file, want string }{
-		"missing column": {"姓名,单位\n张三,县委办\n", "line 1: missing column 职务"},
-		"duplicate":      {"姓名,单位,职务\n张三,县委办,主任\n赵六,县财政局,科员\n张三,县委办,科员\n", "line 4: 县委办 张三 is already on line 2"},
-		"unknown unit":   {"姓名,单位,职务\n张三,县委办,主任\n赵六,县财政居,科员\n", "line 3: unknown unit 县财政居 (did you mean 县财政局?)"},
+	// A refused file's problems, each with its line, in Chinese unless
+	// --lang en; nothing stored.
+	bad := map[string]struct {
+		file string
+		args []string
+		want []string
+	}{
+		"missing column": {"姓名,单位\n张三,县委办\n", nil, []string{"bad.csv: 第 1 行：表头缺少「职务」列", "bad.csv: 没有导入任何内容。"}},
+		"duplicate":      {"姓名,单位,职务\n张三,县委办,主任\n赵六,县财政局,科员\n张三,县委办,科员\n", nil, []string{"bad.csv: 第 4 行：县委办 张三 已在第 2 行出现"}},
+		"bad lines": {"姓名,单位,职务,手机\n,县委办,主任,\n赵六,县财政局,科员,12a\n", nil, []string{
+			"bad.csv: 第 2 行：姓名为空。\n", "bad.csv: 第 3 行：手机「12a」不是有效的号码。\n", "bad.csv: 没有导入任何内容。\n"}},
+		"unknown unit": {"姓名,单位,职务\n张三,县委办,主任\n赵六,县财政居,科员\n", nil, []string{
+			"bad.csv: 第 3 行：花名册中没有「县财政居」这个单位，是否应为「县财政局」？\n", "bad.csv: 请改正单位名称；确是新单位的，加 --new-units 导入。\n"}},
+		"unreadable": {"\x00\x01\x02\x03binary\xff\xfe", nil, []string{"bad.csv: 这不是 CSV 或 Excel（.xlsx）花名册文件。\n"}},
+		"english":    {"姓名,单位\n张三,县委办\n", []string{"--lang", "en"}, []string{"bad.csv: line 1: The header lacks the column 职务 (post)", "bad.csv: Nothing was imported.\n"}},
 	}
 	for name, c := range bad {
 		t.Run(name, func(t *testing.T) {
 			path := writeFile(t, "bad.csv", c.file)
-			code, out := e.run(t, "roster", "import", path)
-			if code != exitFailure || !strings.Contains(out, c.want) || !strings.Contains(out, "nothing imported") {
+			code, out := e.run(t, append(append([]string{"roster", "import"}, c.args...), path)...)
+			if code != exitFailure {
 				t.Fatalf("%d\n%s", code, out)
+			}
+			for _, want := range c.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("no %q in\n%s", want, out)
+				}
 			}
 			if people, _, _ := e.store(t).Roster(ctx); len(people) != 3 || people[0].Post != "主任" {
 				t.Fatalf("a refused file changed the roster: %+v", people)
