@@ -326,7 +326,13 @@ func (p *Poller) pollSource(ctx context.Context, r *runner, st *Status) {
 			retry = append(retry, itemProblem(it, err))
 			continue
 		}
-		if merr := p.deps.Status.MarkSourceItems(ctx, name, ids[i:i+1]); merr != nil {
+		// An item handed over is remembered even when the poll is being
+		// stopped (the replica shuts down, the lease moves): else the next
+		// holder hands it over again.
+		mctx, mcancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
+		merr := p.deps.Status.MarkSourceItems(mctx, name, ids[i:i+1])
+		mcancel()
+		if merr != nil {
 			retry = append(retry, "cannot remember an item: "+describe(merr))
 			break
 		}
