@@ -37,27 +37,43 @@ func (s *Store) Touch(ctx context.Context, id, name, lang string, inbound bool) 
 		return nil, false, fmt.Errorf("store: touch %s: %w", id, err)
 	}
 	fields := map[string]any{"last": now.Unix()}
-	if name != "" {
-		fields["name"] = name
-	}
 	if inbound {
 		fields["inbound"] = now.Unix()
 	}
+	// One round trip: the write, the record after it and the subscriber's
+	// search index entry. The name is written, and the index's version
+	// bumped, only when it changed: most messages carry the name the
+	// record already holds.
 	var rec *redis.MapStringStringCmd
+	var entry *redis.StringCmd
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, fields)
-		if name != "" {
-			p.HIncrBy(ctx, key, "iv", 1) // the search index's version, after the write
-		}
 		rec = p.HGetAll(ctx, key)
+		entry = p.HGet(ctx, s.k.subs("sx"), strconv.FormatInt(dense, 10))
 		return nil
-	}); err != nil {
+	}); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, false, fmt.Errorf("store: touch %s: %w", id, err)
 	}
-	if sub, err = decodeSubscriber(id, rec.Val()); err != nil {
+	m := rec.Val()
+	if name != "" && m["name"] != name {
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			p.HSet(ctx, key, "name", name)
+			p.HIncrBy(ctx, key, "iv", 1) // the search index's version, after the write
+			rec = p.HGetAll(ctx, key)
+			return nil
+		}); err != nil {
+			return nil, false, fmt.Errorf("store: touch %s: %w", id, err)
+		}
+		m = rec.Val()
+	}
+	if sub, err = decodeSubscriber(id, m); err != nil {
 		return nil, false, err
 	}
-	if err := s.reindexSubscriber(ctx, id, sub.Dense, snapshotOf(sub.Name, sub.Unit, rec.Val()["iv"])); err != nil {
+	// The entry was read before any rename: a stale one only costs the
+	// swap a retry. An entry older than the record (a writer that stopped
+	// before indexing, or a subscriber never indexed) is brought up to
+	// date here too.
+	if err := s.reindexFrom(ctx, id, dense, snapshotOf(sub.Name, sub.Unit, m["iv"]), entry.Val()); err != nil {
 		return nil, false, err
 	}
 	if inbound && sub.Status != content.StatusActive {
@@ -66,7 +82,6 @@ func (s *Store) Touch(ctx context.Context, id, name, lang string, inbound bool) 
 		}
 		sub.Status = content.StatusActive
 	}
-	_ = dense
 	return sub, created, nil
 }
 

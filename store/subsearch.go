@@ -219,13 +219,20 @@ func snapshotOf(name, unit, version string) recordSnapshot {
 // highest version reads the final name and unit, and the index takes only
 // a newer version than it holds.
 func (s *Store) reindexSubscriber(ctx context.Context, id string, dense int64, snap recordSnapshot) error {
-	field := strconv.FormatInt(dense, 10)
+	old, err := s.rdb.HGet(ctx, s.k.subs("sx"), strconv.FormatInt(dense, 10)).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("store: index subscriber %s: %w", id, err)
+	}
+	return s.reindexFrom(ctx, id, dense, snap, old)
+}
+
+// reindexFrom is reindexSubscriber given the sx entry read at some point
+// before ("" for none): nothing to do, without a round trip, if it is as
+// new as snap; a swap from it otherwise, read again while another writer
+// swaps first.
+func (s *Store) reindexFrom(ctx context.Context, id string, dense int64, snap recordSnapshot, old string) error {
 	entry := indexEntry(snap.version, searchKey(id, snap.name, snap.unit))
 	for range 20 {
-		old, err := s.rdb.HGet(ctx, s.k.subs("sx"), field).Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return fmt.Errorf("store: index subscriber %s: %w", id, err)
-		}
 		if v, _ := parseIndexEntry(old); v >= snap.version {
 			return nil
 		}
@@ -236,6 +243,9 @@ func (s *Store) reindexSubscriber(ctx context.Context, id string, dense int64, s
 		}
 		if done == 1 {
 			return nil
+		}
+		if old, err = s.rdb.HGet(ctx, s.k.subs("sx"), strconv.FormatInt(dense, 10)).Result(); err != nil && !errors.Is(err, redis.Nil) {
+			return fmt.Errorf("store: index subscriber %s: %w", id, err)
 		}
 	}
 	return fmt.Errorf("store: index subscriber %s: too many concurrent changes", id)

@@ -245,3 +245,75 @@ func TestSearchIndexUnderConcurrentWrites(t *testing.T) {
 		}
 	})
 }
+
+// TestTouchKeepsIndexCheap: a Touch carrying the name the record holds
+// (every Telegram message) costs the round trips of one carrying none and
+// leaves the index's version alone; a new name is indexed at once, and a
+// subscriber first seen without a name (WeChat) is found by id.
+func TestTouchKeepsIndexCheap(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if _, _, err := s.Touch(ctx, "wx:o6_touchABC", "", "zh", true); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.FindSubscribers(ctx, "touchABC", "", "", 10); err != nil || len(got) != 1 {
+			t.Errorf("a subscriber first seen without a name: FindSubscribers(touchABC) = %v, %v; want 1", got, err)
+		}
+		if _, _, err := s.Touch(ctx, "tg:7", "张三", "zh", true); err != nil {
+			t.Fatal(err)
+		}
+		version := func() string { return s.rdb.HGet(ctx, s.k.subscriber("tg:7"), "iv").Val() }
+		was := version()
+		trips := countTrips(s)
+		if _, _, err := s.Touch(ctx, "tg:7", "", "zh", true); err != nil {
+			t.Fatal(err)
+		}
+		bare, _ := trips.since()
+		sub, _, err := s.Touch(ctx, "tg:7", "张三", "zh", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same, _ := trips.since()
+		if same != bare || sub.Name != "张三" {
+			t.Errorf("Touch with the same name: %d round trips, name %q; without a name %d", same, sub.Name, bare)
+		}
+		if now := version(); now != was {
+			t.Errorf("index version %s after a Touch with the same name, was %s", now, was)
+		}
+		if _, _, err := s.Touch(ctx, "tg:7", "李四", "zh", true); err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string]int{"张三": 0, "李四": 1} {
+			if got, err := s.FindSubscribers(ctx, q, "", "", 10); err != nil || len(got) != want {
+				t.Errorf("after a rename FindSubscribers(%q) = %v, %v; want %d", q, got, err, want)
+			}
+		}
+	})
+}
+
+// TestTouchCatchesUpIndex: a record whose index entry is behind (a writer
+// that bumped the version and stopped before indexing) is indexed again
+// by the next Touch, even one carrying the same name.
+func TestTouchCatchesUpIndex(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if _, _, err := s.Touch(ctx, "tg:8", "张三", "zh", true); err != nil {
+			t.Fatal(err)
+		}
+		key := s.k.subscriber("tg:8")
+		if err := s.rdb.HSet(ctx, key, "name", "王五").Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.rdb.HIncrBy(ctx, key, "iv", 1).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Touch(ctx, "tg:8", "王五", "zh", false); err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string]int{"张三": 0, "王五": 1} {
+			if got, err := s.FindSubscribers(ctx, q, "", "", 10); err != nil || len(got) != want {
+				t.Errorf("FindSubscribers(%q) = %v, %v; want %d", q, got, err, want)
+			}
+		}
+	})
+}

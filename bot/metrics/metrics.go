@@ -79,22 +79,33 @@ type QueueStatser interface {
 	QueueStats(ctx context.Context, platform string) (*content.QueueStats, error)
 }
 
-// QueueCollector reports each platform's queue depth at scrape time.
+// QueueCollector reports each platform's queue depth, and the total sent
+// through it, at scrape time.
 type QueueCollector struct {
 	store     QueueStatser
 	platforms []string
 	depth     *prometheus.Desc
+	sent      *prometheus.Desc
 }
 
 // NewQueueCollector reads the queues of these platforms when scraped.
 func NewQueueCollector(st QueueStatser, platforms []string) *QueueCollector {
-	return &QueueCollector{store: st, platforms: platforms, depth: prometheus.NewDesc(
-		"tongbao_queue_deliveries", "Deliveries in the queue by platform and state (pending = being sent, waiting = not yet taken (lag), delayed = waiting to retry, dead).",
-		[]string{"platform", "state"}, nil)}
+	return &QueueCollector{store: st, platforms: platforms,
+		depth: prometheus.NewDesc(
+			"tongbao_queue_deliveries", "Deliveries in the queue by platform and state (pending = being sent, waiting = not yet taken (lag), delayed = waiting to retry, dead).",
+			[]string{"platform", "state"}, nil),
+		// Kept in the store, so it counts every replica's sends and
+		// survives restarts, unlike tongbao_deliveries_total.
+		sent: prometheus.NewDesc(
+			"tongbao_queue_sent_total", "Deliveries sent by platform, ever (kept in the store, across replicas and restarts).",
+			[]string{"platform"}, nil)}
 }
 
 // Describe implements prometheus.Collector.
-func (c *QueueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.depth }
+func (c *QueueCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.depth
+	ch <- c.sent
+}
 
 // Collect implements prometheus.Collector.
 func (c *QueueCollector) Collect(ch chan<- prometheus.Metric) {
@@ -108,5 +119,6 @@ func (c *QueueCollector) Collect(ch chan<- prometheus.Metric) {
 		for state, v := range map[string]int64{"pending": st.Pending, "waiting": st.Lag, "delayed": st.Delayed, "dead": st.Dead} {
 			ch <- prometheus.MustNewConstMetric(c.depth, prometheus.GaugeValue, float64(v), p, state)
 		}
+		ch <- prometheus.MustNewConstMetric(c.sent, prometheus.CounterValue, float64(st.Sent), p)
 	}
 }

@@ -20,11 +20,11 @@ const unreadShown = 50
 func runStats(ctx context.Context, app *App, args []string) error {
 	fs := app.newFlags("stats", "[--redis URL] [--json] [--unit NAME] [BULLETIN_ID [--by unit]]", `
 Without an id: how many bulletins and subscribers are stored, and the
-delivery queues. With a bulletin id: delivered / read / unread and the
-read rate, by platform and unit, how and when reads happened, and the
-unread list (--unit NAME: only that unit's unread). With --by unit, for a
-bulletin sent to roster people: per unit intended / delivered / read, the
-unread names and the 未绑定.`)
+delivery queues with how many each has sent, ever. With a bulletin id:
+delivered / read / unread and the read rate, by platform and unit, how
+and when reads happened, and the unread list (--unit NAME: only that
+unit's unread). With --by unit, for a bulletin sent to roster people: per
+unit intended / delivered / read, the unread names and the 未绑定.`)
 	common := addCommonFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	unit := fs.String("unit", "", "only this unit in the unread list")
@@ -82,10 +82,10 @@ func overview(ctx context.Context, w io.Writer, st *store.Store, asJSON bool) er
 	}
 	for _, p := range []string{"tg", "wx", "wecom", "console"} {
 		q := queues[p]
-		if q.Length+q.Delayed+q.Dead == 0 {
+		if q.Length+q.Delayed+q.Dead+q.Sent == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "queue %-7s pending %d, waiting %d, retrying %d, dead %d\n", p, q.Pending, q.Lag, q.Delayed, q.Dead)
+		fmt.Fprintf(w, "queue %-7s pending %d, waiting %d, retrying %d, dead %d, sent %d\n", p, q.Pending, q.Lag, q.Delayed, q.Dead, q.Sent)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -47,5 +48,31 @@ func TestStatsJSON(t *testing.T) {
 	code, out := e.run(t, "stats", "--json", qingxiID)
 	if code != 0 || !strings.Contains(out, `"unread":[]`) || strings.Contains(out, `null`) {
 		t.Errorf("stats --json: %d\n%s", code, out)
+	}
+}
+
+// TestStatsSentTotal: after `tongbao serve` sends a bulletin to three
+// Telegram subscribers, `tongbao stats` shows the Telegram queue's sent
+// total, in text and in JSON.
+func TestStatsSentTotal(t *testing.T) {
+	e := newEnv()
+	tg := telegramEnv(t, e)
+	st := e.store(t)
+	addSubscribers(t, st, "tg", "", 700, 3)
+	e.serve(t)
+	if code, out := e.run(t, "ingest", samples+"qingxi-2022-06-08-county-executive.txt"); code != 0 || !strings.Contains(out, "queued 3 deliveries") {
+		t.Fatalf("ingest: %d %s", code, out)
+	}
+	awaitTG(t, tg, "3 Telegram messages", func() bool { return len(tg.Sent()) >= 3 })
+	waitDrained(t, st, "tg")
+	if code, out := e.run(t, "stats"); code != 0 || !strings.Contains(out, "queue tg      pending 0, waiting 0, retrying 0, dead 0, sent 3\n") {
+		t.Errorf("stats: %d\n%s", code, out)
+	}
+	code, out := e.run(t, "stats", "--json")
+	var got struct {
+		Queues map[string]content.QueueStats `json:"queues"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil || got.Queues["tg"].Sent != 3 || got.Queues["wx"].Sent != 0 {
+		t.Errorf("stats --json: %d, %v\n%s", code, err, out)
 	}
 }
