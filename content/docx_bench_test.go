@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ func longDocx(tb testing.TB) (docx, text []byte) {
 		"各乡镇、各部门要加强协调配合，定期通报进展情况，及时研究解决推进中遇到的困难和问题",
 		"全年共完成投资%d亿元，新建改建农村道路%d公里，改造老旧小区%d个，群众满意度持续提升",
 		"坚持把安全生产摆在突出位置，开展隐患排查整治%d次，督促整改问题%d处，守牢安全底线",
-		"深化“放管服”改革，政务服务事项网上可办率达到%d%%，企业开办时间压缩至%d个工作日",
+		"深化“放管服”改革，政务服务事项网上可办率达到%d%，企业开办时间压缩至%d个工作日",
 	}
 	body := []string{para("青石县人民政府", "2026年工作", "报告"), para("发布时间：2026-01-20", docxTab, "来源：青石县人民政府办公室")}
 	var plain strings.Builder
@@ -33,7 +34,9 @@ func longDocx(tb testing.TB) (docx, text []byte) {
 		var p strings.Builder
 		for j := 0; j < 3; j++ {
 			s := sentences[(i+j)%len(sentences)]
-			fmt.Fprintf(&p, strings.ReplaceAll(s, "%d", "%[1]d")+"。", i*3+j+1)
+			// Every %d of a sentence is its number; a sentence without
+			// one is the same each time, as the stock phrases of a report are.
+			p.WriteString(strings.ReplaceAll(s, "%d", strconv.Itoa(i*3+j+1)) + "。")
 		}
 		text := p.String()
 		chars += runeLen(text)

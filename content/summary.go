@@ -220,57 +220,46 @@ func pointHeadline(p string) string {
 // sentence beyond a third of them.
 const shortSummaryRunes = 40
 
+// rankedSentences is how many sentences TextRank weighs, from the start:
+// four times the longest bulletin of the national corpus (47), about 13
+// pages. A longer document (a 50-page work report) states its purpose in
+// its opening pages, which the lead bias favours anyway, and linking every
+// sentence of it to every other costs n² for a summary of a few of them.
+const rankedSentences = 200
+
 // textRankSummary picks the most central sentences by sentence-level
 // TextRank over segmented words and returns them in document order,
-// whole, within the limit.
+// whole, within the limit. Only the first rankedSentences are weighed.
 func textRankSummary(seg *Segmenter, paras []string, limit int) string {
-	type sentence struct {
-		text  string
-		words map[string]bool
-		pos   int
-	}
-	var ss []sentence
+	var ss []string
+	var words [][]int32 // each sentence's distinct words, as sorted ids
+	ids := map[string]int32{}
 	for _, p := range paras {
+		if len(ss) == rankedSentences {
+			break
+		}
 		if heading(p) != "" {
 			continue
 		}
 		for _, s := range splitSentences(p) {
+			if len(ss) == rankedSentences {
+				break
+			}
 			// "为做好…工作，现将有关事项通知如下：" states the purpose; the
 			// formula after it says nothing.
 			s = purpose(s)
 			if hanCount(s) < 8 || dateOnlyLine.MatchString(s) || isRemark(s) || strings.HasSuffix(s, "：") || strings.HasSuffix(s, ":") {
 				continue
 			}
-			words := map[string]bool{}
-			for _, w := range seg.Words(s) {
-				words[w] = true
-			}
-			ss = append(ss, sentence{text: s, words: words, pos: len(ss)})
+			ss = append(ss, s)
+			words = append(words, wordIDs(seg.Words(s), ids))
 		}
-	}
-	if len(ss) == 0 {
-		return ""
 	}
 	n := len(ss)
-	weights := make([][]float64, n)
-	for i := range ss {
-		weights[i] = make([]float64, n)
-		for j := range ss {
-			if i == j || len(ss[i].words) < 2 || len(ss[j].words) < 2 {
-				continue
-			}
-			common := 0
-			for w := range ss[i].words {
-				if ss[j].words[w] {
-					common++
-				}
-			}
-			if common > 0 {
-				weights[i][j] = float64(common) / (math.Log(float64(len(ss[i].words))) + math.Log(float64(len(ss[j].words))))
-			}
-		}
+	if n == 0 {
+		return ""
 	}
-	scores := pageRank(weights)
+	scores := pageRank(similarity(words))
 	// Official documents put their purpose first: a gentle lead bias.
 	for i := range scores {
 		scores[i] *= 1 + 0.5/float64(1+i)
@@ -282,25 +271,95 @@ func textRankSummary(seg *Segmenter, paras []string, limit int) string {
 	sort.SliceStable(order, func(a, b int) bool { return scores[order[a]] > scores[order[b]] })
 	// A summary is a third of the sentences at most, however short.
 	most := max(1, (n+2)/3)
-	chosen := map[int]bool{}
-	used := 0
+	chosen := make([]bool, n)
+	picked, used := 0, 0
 	for _, i := range order {
-		l := runeLen(ss[i].text)
+		l := runeLen(ss[i])
 		// Past a third of the sentences only while the summary is too short
 		// to say anything ("连日来，多地遭遇强降雨。").
-		if used+l > limit || (len(chosen) >= most && (used >= shortSummaryRunes || !strings.ContainsAny(ss[i].text, "。！？"))) {
+		if used+l > limit || (picked >= most && (used >= shortSummaryRunes || !strings.ContainsAny(ss[i], "。！？"))) {
 			continue
 		}
 		chosen[i] = true
+		picked++
 		used += l
 	}
 	var b strings.Builder
-	for i := range ss {
+	for i, s := range ss {
 		if chosen[i] {
-			b.WriteString(ss[i].text)
+			b.WriteString(s)
 		}
 	}
 	return b.String()
+}
+
+// wordIDs numbers a sentence's distinct words, giving new words the next
+// id in ids, and returns the ids sorted.
+func wordIDs(words []string, ids map[string]int32) []int32 {
+	out := make([]int32, 0, len(words))
+	for _, w := range words {
+		id, ok := ids[w]
+		if !ok {
+			id = int32(len(ids))
+			ids[w] = id
+		}
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// similarity links every two sentences by the words they share,
+// common / (log |a| + log |b|) (Mihalcea and Tarau), as sparse rows: the
+// matrix is symmetric, so row i lists i's links in both directions.
+// Sentences of fewer than two words link to none.
+func similarity(words [][]int32) [][]link {
+	n := len(words)
+	logs := make([]float64, n)
+	for i, w := range words {
+		logs[i] = math.Log(float64(len(w)))
+	}
+	rows := make([][]link, n)
+	for i := range words {
+		if len(words[i]) < 2 {
+			continue
+		}
+		for j := i + 1; j < n; j++ {
+			if len(words[j]) < 2 {
+				continue
+			}
+			if c := common(words[i], words[j]); c > 0 {
+				w := float64(c) / (logs[i] + logs[j])
+				rows[i] = append(rows[i], link{j, w})
+				rows[j] = append(rows[j], link{i, w})
+			}
+		}
+	}
+	return rows
+}
+
+// common counts the ids two sorted lists share.
+func common(a, b []int32) int {
+	c, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			c++
+			i++
+			j++
+		}
+	}
+	return c
+}
+
+// link is an edge of the sentence graph: the other sentence and its weight.
+type link struct {
+	to int
+	w  float64
 }
 
 // followsBelow is the formula that ends a document's purpose and opens
@@ -312,6 +371,9 @@ var followsBelow = regexp.MustCompile(`(?:[，,]经[^，,。]{1,15}(?:同意|批
 // asks ("切实做好汛期安全防范工作。"), or "" when it gives no purpose;
 // other sentences are returned as they are.
 func purpose(s string) string {
+	if !strings.HasSuffix(s, "：") && !strings.HasSuffix(s, ":") {
+		return s // the formula ends in a colon; most sentences do not
+	}
 	loc := followsBelow.FindStringIndex(s)
 	if loc == nil {
 		return s
@@ -370,34 +432,42 @@ func outlineSummary(seg *Segmenter, paras []string, limit int) string {
 	return lead + outline
 }
 
-// pageRank runs weighted PageRank (damping 0.85) to convergence.
-func pageRank(w [][]float64) []float64 {
+// pageRank runs weighted PageRank (damping 0.85) to convergence over a
+// symmetric graph given as sparse rows in ascending order.
+func pageRank(rows [][]link) []float64 {
 	const d = 0.85
-	n := len(w)
+	n := len(rows)
 	out := make([]float64, n)
 	for i := range out {
 		out[i] = 1
 	}
 	sums := make([]float64, n)
-	for j := range w {
-		for k := range w[j] {
-			sums[j] += w[j][k]
+	for j, r := range rows {
+		for _, l := range r {
+			sums[j] += l.w
 		}
 	}
+	// Each link's weight over its source's total, once rather than at
+	// every iteration; the graph is symmetric, so i's row lists its sources.
+	in := make([][]link, n)
+	for i, r := range rows {
+		in[i] = make([]link, len(r))
+		for k, l := range r {
+			in[i][k] = link{l.to, l.w / sums[l.to]}
+		}
+	}
+	next := make([]float64, n)
 	for iter := 0; iter < 100; iter++ {
-		next := make([]float64, n)
 		delta := 0.0
-		for i := 0; i < n; i++ {
+		for i, r := range in {
 			s := 0.0
-			for j := 0; j < n; j++ {
-				if w[j][i] > 0 && sums[j] > 0 {
-					s += w[j][i] / sums[j] * out[j]
-				}
+			for _, l := range r {
+				s += l.w * out[l.to]
 			}
 			next[i] = (1 - d) + d*s
 			delta += math.Abs(next[i] - out[i])
 		}
-		out = next
+		out, next = next, out
 		if delta < 1e-6 {
 			break
 		}
