@@ -86,7 +86,7 @@ func (s *Store) countActive(ctx context.Context, keys []string, among [][]string
 			if len(rest) < len(keys) {
 				p.SDiffStore(ctx, set, set, all)
 			}
-			defer p.Del(ctx, set)
+			defer p.Del(ctx, set) // queued after the counts below
 		}
 		for _, in := range among {
 			count(p, set, in)
