@@ -14,53 +14,93 @@ import (
 // CountBulletinAudience is how many active subscribers the bulletin goes
 // to (see Audience), those who take a daily digest included: who will
 // receive it, now or in their digest. The console shows it before an
-// admin publishes.
-//
-// It counts without building the union when it can: those who take
-// everything (usually nearly everyone) are counted in place, and only the
-// others in the union, less them. A subscriber is on one platform, so a
-// restriction to several is the sum of the counts on each. Every count
-// then costs about the size of the smallest set it meets.
+// admin publishes. A subscriber is on one platform, so a restriction to
+// several is the sum of the counts on each (see countActive).
 func (s *Store) CountBulletinAudience(ctx context.Context, b *content.Bulletin) (int64, error) {
 	keys, platforms, err := s.bulletinSets(ctx, b)
 	if err != nil {
 		return 0, err
 	}
-	all := s.k.subs("all")
-	rest := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == all })
-	among := [][]string{{s.k.byStatus(content.StatusActive)}}
+	among := [][]string{nil}
 	if len(platforms) > 0 {
 		among = among[:0]
 		for _, pl := range platforms {
-			among = append(among, []string{s.k.byStatus(content.StatusActive), pl})
+			among = append(among, []string{pl})
 		}
 	}
-	tmp := s.k.subs("tmp", randomToken())
-	var ns []*redis.IntCmd
+	n, err := s.countActive(ctx, keys, among)
+	if err != nil {
+		return 0, fmt.Errorf("store: count audience of %s: %w", b.ID, err)
+	}
+	return n, nil
+}
+
+// countActive is how many active subscribers are in the union of keys
+// and in every set of one of among, summed over among (whose restrictions
+// must not overlap; {nil} for no restriction).
+//
+// It counts without building the union when it can: those who take
+// everything (usually nearly everyone) are counted in place, and only the
+// others in the union, less them. Nor does it intersect with the active
+// subscribers, the largest set there is: every subscriber has exactly one
+// status, so the active ones of a set are the set less its blocked and
+// left ones, few as a rule. Every count then costs about the size of the
+// smallest set it meets, and one without a restriction the size of the
+// inactive ones.
+func (s *Store) countActive(ctx context.Context, keys []string, among [][]string) (int64, error) {
+	all := s.k.subs("all")
+	rest := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == all })
+	var inactive []string
+	for _, st := range content.Statuses {
+		if st != content.StatusActive {
+			inactive = append(inactive, s.k.byStatus(st))
+		}
+	}
+	var plus, minus []*redis.IntCmd
+	count := func(p redis.Pipeliner, set string, in []string) {
+		sets := append([]string{set}, in...)
+		if len(in) == 0 {
+			plus = append(plus, p.SCard(ctx, set))
+		} else {
+			plus = append(plus, p.SInterCard(ctx, 0, sets...))
+		}
+		for _, st := range inactive {
+			minus = append(minus, p.SInterCard(ctx, 0, append(slices.Clip(sets), st)...))
+		}
+	}
 	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		if len(rest) < len(keys) {
 			for _, in := range among {
-				ns = append(ns, p.SInterCard(ctx, 0, append([]string{all}, in...)...))
+				count(p, all, in)
 			}
 		}
-		if len(rest) == 0 {
+		var set string
+		switch {
+		case len(rest) == 0:
 			return nil
-		}
-		p.SUnionStore(ctx, tmp, rest...)
-		if len(rest) < len(keys) {
-			p.SDiffStore(ctx, tmp, tmp, all)
+		case len(rest) == 1 && len(rest) == len(keys):
+			set = rest[0]
+		default:
+			set = s.k.subs("tmp", randomToken())
+			p.SUnionStore(ctx, set, rest...)
+			if len(rest) < len(keys) {
+				p.SDiffStore(ctx, set, set, all)
+			}
+			defer p.Del(ctx, set) // queued after the counts below
 		}
 		for _, in := range among {
-			ns = append(ns, p.SInterCard(ctx, 0, append([]string{tmp}, in...)...))
+			count(p, set, in)
 		}
-		p.Del(ctx, tmp)
 		return nil
 	}); err != nil {
-		return 0, fmt.Errorf("store: count audience of %s: %w", b.ID, err)
+		return 0, err
 	}
 	var n int64
-	for _, c := range ns {
+	for _, c := range plus {
 		n += c.Val()
+	}
+	for _, c := range minus {
+		n -= c.Val()
 	}
 	return n, nil
 }

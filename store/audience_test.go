@@ -145,3 +145,59 @@ func TestAudienceIsStored(t *testing.T) {
 		}
 	})
 }
+
+// TestCountAudienceAgrees: a broadcast's count is how many AudienceOf
+// gives, for every kind of segment, among subscribers who take
+// everything, follow a topic, blocked the bot or left, on every backend.
+func TestCountAudienceAgrees(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		people := []struct {
+			id, unit, topic string
+			status          content.Status
+		}{
+			{"tg:1", "县委办", "", content.StatusActive},
+			{"tg:2", "县委办", "防汛", content.StatusActive},
+			{"tg:3", "", "", content.StatusBlocked},
+			{"tg:4", "县委办", "防汛", content.StatusLeft},
+			{"wx:o5", "县财政局", "", content.StatusLeft},
+			{"wx:o6", "", "防汛", content.StatusActive},
+			{"wx:o7", "县财政局", "人才", content.StatusBlocked},
+			{"wx:o8", "县财政局", "", content.StatusActive},
+		}
+		for _, p := range people {
+			if _, _, err := s.Touch(ctx, p.id, "", "", true); err != nil {
+				t.Fatal(err)
+			}
+			if p.unit != "" {
+				if err := s.SetUnit(ctx, p.id, p.unit); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if p.topic != "" {
+				if _, err := s.Subscribe(ctx, p.id, content.Subscription{Kind: content.SubTopic, Value: p.topic}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.SetStatus(ctx, p.id, p.status); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for seg, want := range map[content.Segment]int64{
+			"all": 4, "topic:防汛": 4, "topic:人才": 2, "kind:notice": 2,
+			"platform:tg": 2, "platform:wx": 2, "unit:县委办": 2, "unit:县财政局": 1, "unit:县水利局": 0,
+		} {
+			var got int64
+			if err := s.AudienceOf(ctx, "count-"+string(seg), seg, nil, func(batch []content.Recipient) error {
+				got += int64(len(batch))
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			n, err := s.CountAudience(ctx, seg, nil)
+			if err != nil || n != got || n != want {
+				t.Errorf("CountAudience(%s) = %d, %v; AudienceOf gives %d, want %d", seg, n, err, got, want)
+			}
+		}
+	})
+}

@@ -33,6 +33,7 @@ import (
 //	{ros}:scope      hash  admin subscriber id → units they administer, comma-separated
 //	{ros}:sent       zset  bulletins sent to roster people, by time sent
 //	{ros}:seq, :reqseq     counters; {ros}:ver changes with every import or sync
+//	{ros}:gen        string a random token set with every write of {ros}:m (the memo's check)
 //
 // Per bulletin sent to roster people, {b:ID}:ros maps each intended
 // member to the unit they were in ("-" before it when they had no account)
@@ -72,17 +73,34 @@ func decodeMember(id int64, data string) (content.Member, error) {
 // most of a console roster page. A record whose text is unchanged is not
 // decoded again, and an unchanged roster is not sorted again. The memo
 // holds the last read only, so it never grows past the roster.
+//
+// Nor is the roster read again while {ros}:gen still holds the token of
+// the read: every write of {ros}:m sets a new random one in the same
+// MULTI (a counter would not do: a restore may bring back an old value
+// with other records), so the same token is the same records.
 type memberMemo struct {
 	mu     sync.Mutex
+	gen    string            // {ros}:gen when data was read; "" for none
 	data   map[string]string // field → record text
 	sorted []content.Member  // by unit, then name; no accounts
 	fields []string          // sorted[i]'s field
 }
 
-// decode returns the members of the roster hash m (field → record) sorted
-// by unit and name, and each one's field; the caller may change the
-// members, not the fields.
-func (mm *memberMemo) decode(m map[string]string) ([]content.Member, []string, error) {
+// cached returns what decode last returned if the roster's token is still
+// gen.
+func (mm *memberMemo) cached(gen string) ([]content.Member, []string, bool) {
+	mm.mu.Lock()
+	defer mm.mu.Unlock()
+	if gen == "" || gen != mm.gen {
+		return nil, nil, false
+	}
+	return slices.Clone(mm.sorted), mm.fields, true
+}
+
+// decode returns the members of the roster hash m (field → record), read
+// with the token gen, sorted by unit and name, and each one's field; the
+// caller may change the members, not the fields.
+func (mm *memberMemo) decode(m map[string]string, gen string) ([]content.Member, []string, error) {
 	mm.mu.Lock()
 	defer mm.mu.Unlock()
 	if !sameRecords(mm.data, m) {
@@ -107,6 +125,7 @@ func (mm *memberMemo) decode(m map[string]string) ([]content.Member, []string, e
 		sort.Sort(byUnitName{sorted, fields})
 		mm.data, mm.sorted, mm.fields = m, sorted, fields
 	}
+	mm.gen = gen
 	return slices.Clone(mm.sorted), mm.fields, nil
 }
 
@@ -145,18 +164,33 @@ func (s byUnitName) Swap(i, j int) {
 // by unit and name, and the roster's version for ApplyRoster.
 func (s *Store) Roster(ctx context.Context) ([]content.Member, int64, error) {
 	var m, ma *redis.MapStringStringCmd
-	var ver *redis.StringCmd
-	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		m = p.HGetAll(ctx, s.k.roster("m"))
-		ma = p.HGetAll(ctx, s.k.roster("ma"))
-		ver = p.Get(ctx, s.k.roster("ver"))
+	var ver, gen *redis.StringCmd
+	read := func(records bool) error {
+		if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			if records {
+				m = p.HGetAll(ctx, s.k.roster("m"))
+			}
+			ma = p.HGetAll(ctx, s.k.roster("ma"))
+			ver = p.Get(ctx, s.k.roster("ver"))
+			gen = p.Get(ctx, s.k.roster("gen"))
+			return nil
+		}); err != nil && !errors.Is(err, redis.Nil) {
+			return fmt.Errorf("store: read roster: %w", err)
+		}
 		return nil
-	}); err != nil && !errors.Is(err, redis.Nil) {
-		return nil, 0, fmt.Errorf("store: read roster: %w", err)
 	}
-	out, fields, err := s.members.decode(m.Val())
-	if err != nil {
+	if err := read(false); err != nil {
 		return nil, 0, err
+	}
+	out, fields, ok := s.members.cached(gen.Val())
+	if !ok {
+		if err := read(true); err != nil {
+			return nil, 0, err
+		}
+		var err error
+		if out, fields, err = s.members.decode(m.Val(), gen.Val()); err != nil {
+			return nil, 0, err
+		}
 	}
 	accounts := ma.Val()
 	for i, f := range fields {
@@ -268,6 +302,7 @@ func (s *Store) ApplyRoster(ctx context.Context, ch content.RosterChange, versio
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			s.writeChange(ctx, p, ch, first, removedAccounts)
 			p.Incr(ctx, verKey)
+			p.Set(ctx, s.k.roster("gen"), randomToken(), 0)
 			return nil
 		})
 		return err
@@ -416,6 +451,7 @@ func (s *Store) Forget(ctx context.Context, m content.Member) error {
 		}
 		p.HDel(ctx, s.k.roster("gone"), id)
 		p.Incr(ctx, verKey)
+		p.Set(ctx, s.k.roster("gen"), randomToken(), 0)
 		return nil
 	})
 	if err != nil {

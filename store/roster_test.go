@@ -668,3 +668,66 @@ func TestUpgradeCountsRosterReadsPerPerson(t *testing.T) {
 		})
 	}
 }
+
+// TestRosterMemoSeesEveryWrite: a store that read the roster (and keeps it
+// decoded) reads it again after a restore of another roster whose version
+// counter is the same, and after another process's import, binding and
+// forgetting.
+func TestRosterMemoSeesEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	open := func(cfg Config) *Store {
+		s, err := Open(ctx, cfg, Deps{Logger: quietLogger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	cfg := Config{URL: single.URL(), Prefix: fmt.Sprintf("t%d:", prefixSeq.Add(1))}
+	otherCfg := Config{URL: single.URL(), Prefix: fmt.Sprintf("t%d:", prefixSeq.Add(1))}
+	reader, writer, other := open(cfg), open(cfg), open(otherCfg)
+	names := func() string {
+		t.Helper()
+		people, _, err := reader.Roster(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range people {
+			out = append(out, m.Unit+"/"+m.Name+"/"+m.Post+"/"+strings.Join(m.Accounts, "+"))
+		}
+		return strings.Join(out, " ")
+	}
+	// Both rosters are at version 1.
+	importRoster(t, writer, rosterCSV("县委办,李四,科员"))
+	if got, want := names(), "县委办/李四/科员/"; got != want {
+		t.Fatalf("first read: %q, want %q", got, want)
+	}
+	importRoster(t, other, rosterCSV("县委办,张三,主任", "财政局,王五,局长"))
+	path, _ := backupFile(t, otherCfg)
+	if _, err := restoreFile(t, writer, path, true); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := names(), "县委办/张三/主任/ 财政局/王五/局长/"; got != want {
+		t.Fatalf("after a restore: %q, want %q", got, want)
+	}
+	importRoster(t, writer, rosterCSV("县委办,张三,副主任", "财政局,王五,局长", "财政局,赵六,科员"))
+	if got, want := names(), "县委办/张三/副主任/ 财政局/王五/局长/ 财政局/赵六/科员/"; got != want {
+		t.Fatalf("after an import elsewhere: %q, want %q", got, want)
+	}
+	if _, _, err := writer.Touch(ctx, "tg:9", "", "zh", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writer.Bind(ctx, memberByName(t, writer, "财政局", "赵六").ID, "tg:9"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := names(), "县委办/张三/副主任/ 财政局/王五/局长/ 财政局/赵六/科员/tg:9"; got != want {
+		t.Fatalf("after a binding elsewhere: %q, want %q", got, want)
+	}
+	if err := writer.Forget(ctx, memberByName(t, writer, "财政局", "王五")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := names(), "县委办/张三/副主任/ 财政局/赵六/科员/tg:9"; got != want {
+		t.Fatalf("after forgetting elsewhere: %q, want %q", got, want)
+	}
+}

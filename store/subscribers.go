@@ -445,25 +445,16 @@ func (s *Store) CountAudience(ctx context.Context, seg content.Segment, scope []
 	if err != nil {
 		return 0, err
 	}
-	among := []string{s.k.byStatus(content.StatusActive)}
+	var in []string
 	if within != "" {
 		defer s.rdb.Del(context.WithoutCancel(ctx), within)
-		among = append(among, within)
+		in = []string{within}
 	}
-	if len(keys) == 1 {
-		return s.rdb.SInterCard(ctx, 0, append([]string{keys[0]}, among...)...).Result()
-	}
-	tmp := s.k.subs("tmp", randomToken())
-	var n *redis.IntCmd
-	if _, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.SUnionStore(ctx, tmp, keys...)
-		n = p.SInterCard(ctx, 0, append([]string{tmp}, among...)...)
-		p.Del(ctx, tmp)
-		return nil
-	}); err != nil {
+	n, err := s.countActive(ctx, keys, [][]string{in})
+	if err != nil {
 		return 0, fmt.Errorf("store: count audience: %w", err)
 	}
-	return n.Val(), nil
+	return n, nil
 }
 
 // segmentKeys are the sets whose union is a segment. A topic (or kind)

@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -582,12 +581,8 @@ const benchRosterPeople = 20_000
 func BenchmarkConsoleRoster(b *testing.B) {
 	f := setupConsole(b, web.ConsoleConfig{}, false)
 	ctx := context.Background()
-	var file strings.Builder
-	file.WriteString("姓名,单位,职务,手机\n")
-	for i := range benchRosterPeople {
-		fmt.Fprintf(&file, "干部%05d,局%03d/科%d,科员,1380%07d\n", i, i%100, i%2, i)
-	}
-	rows, err := content.ReadRoster([]byte(file.String()))
+	file := benchRosterFile()
+	rows, err := content.ReadRoster(file)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -604,7 +599,7 @@ func BenchmarkConsoleRoster(b *testing.B) {
 		{"unit", func() int { c, _ := br.get("/admin/roster?unit=" + url.QueryEscape("局042")); return c }},
 		{"search", func() int { c, _ := br.get("/admin/roster?q=" + url.QueryEscape("干部1234")); return c }},
 		{"import-plan", func() int {
-			c, _ := br.upload("/admin/roster/import", "r.csv", []byte(file.String()), url.Values{"csrf": {csrf}})
+			c, _ := br.upload("/admin/roster/import", "r.csv", file, url.Values{"csrf": {csrf}})
 			return c
 		}},
 	}
