@@ -31,12 +31,13 @@ var rosterErrorsCatalog = map[string][2]string{
 	content.RosterErrUnknownUnit: {"花名册中没有「%s」这个单位。", "The roster has no unit “%s”."},
 	content.RosterErrNearUnit:    {"花名册中没有「%s」这个单位，是否应为「%s」？", "The roster has no unit “%s”; did you mean “%s”?"},
 
-	"roster.line":       {"第 %d 行：", "line %d: "},
-	"roster.outside":    {"单位「%s」不在您管理的范围内。", "The unit “%s” is not one of your units."},
-	"roster.nothing":    {"没有导入任何内容。", "Nothing was imported."},
-	"roster.newunits":   {"请改正单位名称；确是新单位的，加 --new-units 导入。", "Fix the spelling, or pass --new-units to add the units."},
-	"roster.changedrun": {"名册刚刚有变动，没有导入任何内容；请重新运行导入。", "The roster has just changed; nothing was imported. Run the import again."},
-	"requests.changed":  {"名册刚刚有变动，没有做任何更改；请发送「绑定申请」查看后再批准。", "The roster has just changed; nothing was changed. Send “requests” to see them and approve again."},
+	"roster.line":        {"第 %d 行：", "line %d: "},
+	"roster.outside":     {"单位「%s」不在您管理的范围内。", "The unit “%s” is not one of your units."},
+	"roster.nothing":     {"没有导入任何内容。", "Nothing was imported."},
+	"roster.newunits":    {"请改正单位名称；确是新单位的，加 --new-units 导入。", "Fix the spelling, or pass --new-units to add the units."},
+	"roster.changedrun":  {"名册刚刚有变动，没有导入任何内容；请重新运行导入。", "The roster has just changed; nothing was imported. Run the import again."},
+	"roster.changedsync": {"名册刚刚有变动，没有同步任何内容；请重新运行同步。", "The roster has just changed; nothing was synced. Run the sync again."},
+	"requests.changed":   {"名册刚刚有变动，没有做任何更改；请发送「绑定申请」查看后再批准。", "The roster has just changed; nothing was changed. Send “requests” to see them and approve again."},
 }
 
 // RosterProblem says one problem of a roster file or entry in lang, with

@@ -327,6 +327,10 @@ Needs TONGBAO_WECOM_CORPID, TONGBAO_WECOM_SECRET and the app's settings.`)
 		return err
 	}
 	n, res, err := syncWeCom(ctx, wc, st, *dry)
+	if errors.Is(err, content.ErrRosterChanged) {
+		fmt.Fprintf(app.Stderr, "wecom: %s\n", msg.Say("zh", "roster.changedsync"))
+		return errReported
+	}
 	if err != nil {
 		return err
 	}
